@@ -1,0 +1,15 @@
+//! The complaint's rules, with no I/O: validation and normalisation of a submission, register
+//! numbers, tracking codes, public statuses and working days.
+//!
+//! Everything here is plain data in, plain data out, so that the storage and HTTP adapters in
+//! `form-fn` and the generator in `site-gen` stay thin and these rules are unit-tested alone.
+
+pub mod register;
+pub mod status;
+pub mod submission;
+pub mod tracking;
+
+pub use register::RegisterNumber;
+pub use status::Status;
+pub use submission::{FieldError, Jenis, PersonalData, RawForm, RawValue, Submission};
+pub use tracking::TrackingCode;

@@ -1,0 +1,101 @@
+//! The public statuses a complaint shows, in the order the procedure reaches them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A complaint's public status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Received and registered by the Front Office.
+    Diterima,
+    /// Files returned to the complainant to be completed; the clock is stopped.
+    PerluDilengkapi,
+    /// Files declared complete; the working-day deadline runs from here.
+    Diverifikasi,
+    /// Being studied and answered.
+    Diproses,
+    /// Answered: the Berita Acara or the Surat Jawaban was handed over.
+    Selesai,
+}
+
+impl Status {
+    /// Every status, in procedure order.
+    pub const ALL: [Status; 5] =
+        [Self::Diterima, Self::PerluDilengkapi, Self::Diverifikasi, Self::Diproses, Self::Selesai];
+
+    /// The code used in storage and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Diterima => "diterima",
+            Self::PerluDilengkapi => "perlu_dilengkapi",
+            Self::Diverifikasi => "diverifikasi",
+            Self::Diproses => "diproses",
+            Self::Selesai => "selesai",
+        }
+    }
+
+    /// The label shown to the public.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Diterima => "Diterima",
+            Self::PerluDilengkapi => "Perlu dilengkapi",
+            Self::Diverifikasi => "Berkas lengkap, diverifikasi",
+            Self::Diproses => "Sedang diproses",
+            Self::Selesai => "Selesai",
+        }
+    }
+
+    /// What happens next, told to the complainant.
+    pub fn next_step(self) -> &'static str {
+        match self {
+            Self::Diterima => {
+                "Petugas Front Office mencatat laporan Anda di Buku Register Pengaduan dan memeriksa kelengkapan berkas. Bila ada yang kurang, kami menghubungi Anda."
+            }
+            Self::PerluDilengkapi => {
+                "Berkas Anda belum lengkap. Lengkapi berkas sesuai permintaan petugas; jangka waktu penyelesaian dihitung setelah berkas dinyatakan lengkap."
+            }
+            Self::Diverifikasi => {
+                "Berkas Anda lengkap. Laporan Anda dikaji oleh JFT Analis Kebijakan dan diselesaikan dalam 2 s/d 10 hari kerja."
+            }
+            Self::Diproses => {
+                "Laporan Anda sedang dikaji dan jawabannya disiapkan. Hasilnya diserahkan kepada Anda melalui Front Office."
+            }
+            Self::Selesai => "Laporan Anda telah selesai ditangani dan hasilnya diserahkan kepada Anda.",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Status {
+    type Err = UnknownStatus;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|st| st.code() == s).ok_or_else(|| UnknownStatus(s.to_owned()))
+    }
+}
+
+/// A status code that is not one of the five.
+#[derive(Debug, thiserror::Error)]
+#[error("status tidak dikenal: {0}")]
+pub struct UnknownStatus(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for st in Status::ALL {
+            assert_eq!(st.code().parse::<Status>().unwrap(), st);
+            assert_eq!(serde_json::to_string(&st).unwrap(), format!("\"{}\"", st.code()));
+        }
+        assert!("ditolak".parse::<Status>().is_err());
+    }
+}

@@ -1,0 +1,657 @@
+//! Validation and normalisation of a complaint submission: one message per failing field, in
+//! Bahasa Indonesia, and values trimmed and normalised (telephone to `+62…`, NIK digits only).
+
+use jiff::civil::Date;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The kind of report, as SP4N-LAPOR! classifies them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Jenis {
+    /// A complaint about a service.
+    Pengaduan,
+    /// A request for information.
+    Informasi,
+    /// A suggestion or aspiration.
+    Aspirasi,
+}
+
+impl Jenis {
+    /// The code used in forms, storage and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pengaduan => "pengaduan",
+            Self::Informasi => "informasi",
+            Self::Aspirasi => "aspirasi",
+        }
+    }
+
+    /// The label shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pengaduan => "Pengaduan",
+            Self::Informasi => "Permintaan informasi",
+            Self::Aspirasi => "Aspirasi",
+        }
+    }
+
+    /// Reads a code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Pengaduan, Self::Informasi, Self::Aspirasi].into_iter().find(|j| j.code() == code)
+    }
+}
+
+impl fmt::Display for Jenis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One submitted value, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    /// Text, from a form field or a JSON string.
+    Text(String),
+    /// A JSON boolean.
+    Bool(bool),
+    /// A JSON value of another type (number, array, object).
+    Other,
+}
+
+/// The submitted fields by name; the first value of a repeated field wins.
+#[derive(Debug, Clone, Default)]
+pub struct RawForm {
+    fields: BTreeMap<String, RawValue>,
+}
+
+impl RawForm {
+    /// An empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a field unless one of that name is already there.
+    pub fn insert(&mut self, name: impl Into<String>, value: RawValue) {
+        self.fields.entry(name.into()).or_insert(value);
+    }
+
+    /// The raw value of a field.
+    pub fn get(&self, name: &str) -> Option<&RawValue> {
+        self.fields.get(name)
+    }
+
+    /// The field as text, for re-displaying the form: booleans become `on` or empty.
+    pub fn display_value(&self, name: &str) -> String {
+        match self.fields.get(name) {
+            Some(RawValue::Text(s)) => s.clone(),
+            Some(RawValue::Bool(true)) => "on".to_owned(),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether the honeypot field `website` holds anything.
+    pub fn honeypot_filled(&self) -> bool {
+        match self.fields.get("website") {
+            Some(RawValue::Text(s)) => !s.trim().is_empty(),
+            Some(RawValue::Bool(b)) => *b,
+            Some(RawValue::Other) => true,
+            None => false,
+        }
+    }
+}
+
+impl<K: Into<String>> FromIterator<(K, RawValue)> for RawForm {
+    fn from_iter<I: IntoIterator<Item = (K, RawValue)>>(iter: I) -> Self {
+        let mut form = Self::new();
+        for (k, v) in iter {
+            form.insert(k, v);
+        }
+        form
+    }
+}
+
+/// The fields of the form in the order a person meets them, which is the order of error messages.
+pub const FIELD_ORDER: [&str; 16] = [
+    "jenis",
+    "anonim",
+    "nama",
+    "email",
+    "telepon",
+    "nik",
+    "alamat",
+    "judul",
+    "isi",
+    "tanggal_kejadian",
+    "lokasi",
+    "layanan",
+    "rahasia",
+    "pernyataan_kebenaran",
+    "persetujuan_data",
+    "idempotency_key",
+];
+
+/// One failing field and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field's name, as in the contract.
+    pub field: &'static str,
+    /// The message for the person, in Bahasa Indonesia.
+    pub message: String,
+}
+
+/// The personal data of a submission, kept apart from the register so it can be erased.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct PersonalData {
+    /// Name, absent for anonymous reports that gave none.
+    pub nama: Option<String>,
+    /// Email address, as typed (trimmed).
+    pub email: Option<String>,
+    /// Telephone number normalised to `+62…`.
+    pub telepon: Option<String>,
+    /// NIK, 16 digits.
+    pub nik: Option<String>,
+    /// Postal address.
+    pub alamat: Option<String>,
+}
+
+/// A valid, normalised submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Submission {
+    /// The kind of report.
+    pub jenis: Jenis,
+    /// Identity hidden from the public and the officials handling it.
+    pub anonim: bool,
+    /// The report is not to be made public.
+    pub rahasia: bool,
+    /// Who sent it.
+    pub personal: PersonalData,
+    /// Title.
+    pub judul: String,
+    /// What happened, as typed.
+    pub isi: String,
+    /// When it happened.
+    pub tanggal_kejadian: Option<Date>,
+    /// Where it happened.
+    pub lokasi: Option<String>,
+    /// The service the report is about.
+    pub layanan: Option<String>,
+}
+
+impl Submission {
+    /// A digest of name, contact, title and text: two submissions with the same one within a
+    /// day are the same submission (a double click, a resent form).
+    pub fn fingerprint(&self) -> String {
+        let p = &self.personal;
+        let parts = [
+            p.nama.as_deref().unwrap_or(""),
+            &p.email.as_deref().unwrap_or("").to_lowercase(),
+            p.telepon.as_deref().unwrap_or(""),
+            &self.judul,
+            &self.isi,
+        ];
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update(part.as_bytes());
+            hasher.update([0u8]);
+        }
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Validates a raw form against the contract's rules. `today` is the current date in the
+/// office's time zone (for `tanggal_kejadian`).
+pub fn validate(form: &RawForm, today: Date) -> Result<Submission, Vec<FieldError>> {
+    let mut v = Validator { form, errors: Vec::new() };
+
+    let jenis = v.text("jenis").and_then(|s| match s {
+        None => v.fail("jenis", "Pilih jenis laporan: pengaduan, permintaan informasi, atau aspirasi"),
+        Some(s) => {
+            Jenis::parse(&s).or_else(|| v.fail("jenis", "Jenis laporan harus pengaduan, informasi, atau aspirasi"))
+        }
+    });
+    let anonim = v.flag("anonim", "anonim").unwrap_or(false);
+
+    let nama = v.text("nama").flatten();
+    let nama = match nama {
+        None if !anonim => v.fail("nama", "Masukkan nama Anda, atau pilih kirim sebagai anonim"),
+        None => None,
+        Some(n) => v.length("nama", n, 2, 100, "Nama"),
+    };
+
+    let email = v.text("email").flatten().and_then(|e| {
+        if is_valid_email(&e) {
+            Some(e)
+        } else {
+            v.fail("email", "Masukkan alamat email dengan format yang benar, seperti nama@contoh.co.id")
+        }
+    });
+    let telepon = v.text("telepon").flatten().and_then(|t| {
+        normalize_phone(&t).or_else(|| {
+            v.fail("telepon", "Masukkan nomor telepon Indonesia, seperti 081234567890 atau +62 812 3456 7890")
+        })
+    });
+    let contact_given = v.text_present("email") || v.text_present("telepon");
+    if !anonim && !contact_given {
+        v.fail::<()>("email", "Masukkan alamat email atau nomor telepon agar kami dapat menghubungi Anda");
+    }
+
+    let nik = v.text("nik").flatten().and_then(|n| {
+        let digits: String = n.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+        if digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Some(digits)
+        } else {
+            v.fail("nik", "NIK harus terdiri dari tepat 16 angka")
+        }
+    });
+    let alamat = v.optional_length("alamat", 300, "Alamat");
+
+    let judul = v.required_length("judul", 5, 150, "Judul laporan", "Masukkan judul laporan");
+    let isi = v.required_length("isi", 20, 5000, "Isi laporan", "Masukkan isi laporan");
+
+    let tanggal_kejadian = v.text("tanggal_kejadian").flatten().and_then(|s| match parse_date(&s) {
+        None => v.fail(
+            "tanggal_kejadian",
+            "Tanggal kejadian harus berupa tanggal yang benar dengan format TTTT-BB-HH, seperti 2026-11-29",
+        ),
+        Some(d) if d > today => v.fail("tanggal_kejadian", "Tanggal kejadian tidak boleh setelah hari ini"),
+        Some(d) => Some(d),
+    });
+    let lokasi = v.optional_length("lokasi", 200, "Lokasi");
+    let layanan = v.optional_length("layanan", 150, "Nama layanan");
+    let rahasia = v.flag("rahasia", "rahasia").unwrap_or(false);
+
+    if v.flag("pernyataan_kebenaran", "pernyataan kebenaran") != Some(true) && !v.has_error("pernyataan_kebenaran") {
+        v.fail::<()>("pernyataan_kebenaran", "Centang pernyataan bahwa isi laporan Anda benar");
+    }
+    if v.flag("persetujuan_data", "persetujuan data") != Some(true) && !v.has_error("persetujuan_data") {
+        v.fail::<()>("persetujuan_data", "Centang persetujuan pemrosesan data pribadi Anda");
+    }
+    if let Some(key) = v.text("idempotency_key").flatten()
+        && !is_valid_idempotency_key(&key)
+    {
+        v.fail::<()>("idempotency_key", IDEMPOTENCY_KEY_MESSAGE);
+    }
+
+    let mut errors = v.errors;
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field));
+        return Err(errors);
+    }
+    Ok(Submission {
+        jenis: jenis.expect("checked above"),
+        anonim,
+        rahasia,
+        personal: PersonalData { nama, email, telepon, nik, alamat },
+        judul: judul.expect("checked above"),
+        isi: isi.expect("checked above"),
+        tanggal_kejadian,
+        lokasi,
+        layanan,
+    })
+}
+
+/// The message for an idempotency key of the wrong form.
+pub const IDEMPOTENCY_KEY_MESSAGE: &str =
+    "Kunci idempotensi harus 8 sampai 128 karakter berupa huruf A-Z atau a-z, angka, tanda - atau _";
+
+/// Whether an idempotency key has the contract's form: 8 to 128 of `A-Z a-z 0-9 - _`.
+pub fn is_valid_idempotency_key(key: &str) -> bool {
+    (8..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+struct Validator<'a> {
+    form: &'a RawForm,
+    errors: Vec<FieldError>,
+}
+
+impl Validator<'_> {
+    /// Records an error and yields `None`, so a failing check reads as one expression.
+    fn fail<T>(&mut self, field: &'static str, message: &str) -> Option<T> {
+        if !self.has_error(field) {
+            self.errors.push(FieldError { field, message: message.to_owned() });
+        }
+        None
+    }
+
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    /// The trimmed text of a field: `Some(None)` when absent or blank, `None` after a type error.
+    fn text(&mut self, field: &'static str) -> Option<Option<String>> {
+        match self.form.get(field) {
+            None => Some(None),
+            Some(RawValue::Text(s)) => {
+                let t = s.trim();
+                Some((!t.is_empty()).then(|| t.to_owned()))
+            }
+            Some(_) => self.fail(field, &format!("Isian {field} harus berupa teks")),
+        }
+    }
+
+    fn text_present(&self, field: &str) -> bool {
+        matches!(self.form.get(field), Some(RawValue::Text(s)) if !s.trim().is_empty())
+    }
+
+    /// A boolean field: `on`, `true`, `1` (or JSON true) is true; absent, empty, `off`,
+    /// `false`, `0` (or JSON false) is false.
+    fn flag(&mut self, field: &'static str, what: &str) -> Option<bool> {
+        match self.form.get(field) {
+            None => Some(false),
+            Some(RawValue::Bool(b)) => Some(*b),
+            Some(RawValue::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "on" | "true" | "1" => Some(true),
+                "" | "off" | "false" | "0" => Some(false),
+                _ => self.fail(field, &format!("Pilihan {what} harus dicentang atau tidak dicentang")),
+            },
+            Some(RawValue::Other) => self.fail(field, &format!("Pilihan {what} harus bernilai true atau false")),
+        }
+    }
+
+    fn length(&mut self, field: &'static str, value: String, min: usize, max: usize, what: &str) -> Option<String> {
+        let n = value.chars().count();
+        if n < min {
+            self.fail(field, &format!("{what} harus {min} karakter atau lebih"))
+        } else if n > max {
+            self.fail(field, &format!("{what} harus {max} karakter atau kurang (sekarang {n})"))
+        } else {
+            Some(value)
+        }
+    }
+
+    fn required_length(
+        &mut self,
+        field: &'static str,
+        min: usize,
+        max: usize,
+        what: &str,
+        missing: &str,
+    ) -> Option<String> {
+        match self.text(field)? {
+            None => self.fail(field, missing),
+            Some(s) => self.length(field, s, min, max, what),
+        }
+    }
+
+    fn optional_length(&mut self, field: &'static str, max: usize, what: &str) -> Option<String> {
+        let s = self.text(field)??;
+        self.length(field, s, 0, max, what)
+    }
+}
+
+/// A deliberately plain address check: one `@`, a non-empty local part, a dotted domain of
+/// letters, digits and hyphens, no blanks. Delivery is the real test.
+pub fn is_valid_email(email: &str) -> bool {
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    if local.is_empty() || local.len() > 64 || domain.contains('@') || local.contains("..") {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Normalises an Indonesian telephone number to `+62…`, or `None` when it is not one.
+/// Accepts `08…`, `628…`, `+62 8…` mobiles and landlines such as `(021) 555-1234`.
+pub fn normalize_phone(input: &str) -> Option<String> {
+    let compact: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let national = if let Some(rest) = compact.strip_prefix("+62") {
+        rest
+    } else if let Some(rest) = compact.strip_prefix("62") {
+        rest
+    } else {
+        compact.strip_prefix('0')?
+    };
+    let national = national.strip_prefix('0').filter(|_| compact.starts_with("+62")).unwrap_or(national);
+    if !national.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let ok = match national.as_bytes().first()? {
+        // Mobile: 8, an operator digit 1-9, then 6 to 10 digits.
+        b'8' => (9..=12).contains(&national.len()) && national.as_bytes()[1] != b'0',
+        // Landline: area code and subscriber number, 8 to 11 digits in all.
+        b'1'..=b'9' => (8..=11).contains(&national.len()),
+        _ => false,
+    };
+    ok.then(|| format!("+62{national}"))
+}
+
+/// Parses exactly `YYYY-MM-DD`.
+fn parse_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    Date::new(s[0..4].parse().ok()?, s[5..7].parse().ok()?, s[8..10].parse().ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    const TODAY: Date = date(2026, 11, 29);
+
+    fn text(v: &str) -> RawValue {
+        RawValue::Text(v.to_owned())
+    }
+
+    fn valid_form() -> RawForm {
+        [
+            ("jenis", text("pengaduan")),
+            ("nama", text("  Siti Rahayu ")),
+            ("email", text("siti@contoh.co.id")),
+            ("telepon", text("0812-3456-7890")),
+            ("nik", text("3201 0141 0190 0001")),
+            ("judul", text("Izin usaha belum terbit")),
+            ("isi", text("Permohonan izin saya belum terbit setelah tiga minggu.")),
+            ("tanggal_kejadian", text("2026-11-28")),
+            ("pernyataan_kebenaran", text("on")),
+            ("persetujuan_data", text("on")),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    fn with(mut pairs: Vec<(&'static str, RawValue)>) -> RawForm {
+        let base = valid_form();
+        let mut form = RawForm::new();
+        pairs.retain(|(k, _)| !k.is_empty());
+        for (k, v) in pairs {
+            form.insert(k, v);
+        }
+        for (k, v) in base.fields {
+            form.insert(k, v);
+        }
+        form
+    }
+
+    fn errors_of(form: &RawForm) -> Vec<(&'static str, String)> {
+        validate(form, TODAY).err().unwrap_or_default().into_iter().map(|e| (e.field, e.message)).collect()
+    }
+
+    fn fields_failing(form: &RawForm) -> Vec<&'static str> {
+        errors_of(form).into_iter().map(|(f, _)| f).collect()
+    }
+
+    #[test]
+    fn valid_submission_is_trimmed_and_normalised() {
+        let s = validate(&valid_form(), TODAY).unwrap();
+        assert_eq!(s.jenis, Jenis::Pengaduan);
+        assert_eq!(s.personal.nama.as_deref(), Some("Siti Rahayu"));
+        assert_eq!(s.personal.telepon.as_deref(), Some("+6281234567890"));
+        assert_eq!(s.personal.nik.as_deref(), Some("3201014101900001"));
+        assert_eq!(s.tanggal_kejadian, Some(date(2026, 11, 28)));
+        assert!(!s.anonim && !s.rahasia);
+    }
+
+    #[test]
+    fn empty_form_reports_each_required_field_once_in_form_order() {
+        assert_eq!(
+            fields_failing(&RawForm::new()),
+            ["jenis", "nama", "email", "judul", "isi", "pernyataan_kebenaran", "persetujuan_data"]
+        );
+    }
+
+    #[test]
+    fn length_limits_count_characters_after_trimming() {
+        let cases = [
+            ("nama", "A", true),
+            ("nama", "Al", false),
+            ("nama", &"é".repeat(100), false),
+            ("nama", &"é".repeat(101), true),
+            ("judul", " abcd ", true),
+            ("judul", "abcde", false),
+            ("judul", &"x".repeat(151), true),
+            ("isi", &"x".repeat(19), true),
+            ("isi", &"x".repeat(5000), false),
+            ("isi", &"x".repeat(5001), true),
+            ("alamat", &"x".repeat(301), true),
+            ("lokasi", &"x".repeat(201), true),
+            ("layanan", &"x".repeat(151), true),
+            ("layanan", &"x".repeat(150), false),
+        ];
+        for (field, value, fails) in cases {
+            let form = with(vec![(field, text(value))]);
+            assert_eq!(fields_failing(&form).contains(&field), fails, "{field} = {} chars", value.chars().count());
+        }
+    }
+
+    #[test]
+    fn messages_are_indonesian_and_specific() {
+        let form = with(vec![("isi", text("terlalu pendek")), ("email", text("bukan-email"))]);
+        let errors = errors_of(&form);
+        assert_eq!(
+            errors[0],
+            ("email", "Masukkan alamat email dengan format yang benar, seperti nama@contoh.co.id".into())
+        );
+        assert_eq!(errors[1], ("isi", "Isi laporan harus 20 karakter atau lebih".into()));
+    }
+
+    #[test]
+    fn contact_is_required_unless_anonymous() {
+        let no_contact = with(vec![("email", text(" ")), ("telepon", text(""))]);
+        assert_eq!(fields_failing(&no_contact), ["email"]);
+        let anonymous =
+            with(vec![("email", text("")), ("telepon", text("")), ("nama", text("")), ("anonim", text("on"))]);
+        let s = validate(&anonymous, TODAY).unwrap();
+        assert!(s.anonim);
+        assert_eq!(s.personal.nama, None);
+        let phone_only = with(vec![("email", text(""))]);
+        assert!(validate(&phone_only, TODAY).is_ok());
+    }
+
+    #[test]
+    fn booleans_accept_form_and_json_spellings() {
+        for yes in [text("on"), text("true"), text("1"), RawValue::Bool(true)] {
+            let form = with(vec![("rahasia", yes.clone())]);
+            assert!(validate(&form, TODAY).unwrap().rahasia, "{yes:?}");
+        }
+        for no in [text(""), text("false"), RawValue::Bool(false)] {
+            let form = with(vec![("pernyataan_kebenaran", no.clone())]);
+            assert_eq!(fields_failing(&form), ["pernyataan_kebenaran"], "{no:?}");
+        }
+        assert_eq!(fields_failing(&with(vec![("rahasia", text("ya"))])), ["rahasia"]);
+        assert_eq!(fields_failing(&with(vec![("anonim", RawValue::Other)])), ["anonim"]);
+    }
+
+    #[test]
+    fn wrong_json_types_fail_the_field() {
+        assert_eq!(fields_failing(&with(vec![("judul", RawValue::Other)])), ["judul"]);
+        assert_eq!(fields_failing(&with(vec![("nik", RawValue::Bool(true))])), ["nik"]);
+    }
+
+    #[test]
+    fn jenis_must_be_one_of_three() {
+        assert_eq!(fields_failing(&with(vec![("jenis", text("keluhan"))])), ["jenis"]);
+        for j in ["pengaduan", "informasi", "aspirasi"] {
+            assert_eq!(validate(&with(vec![("jenis", text(j))]), TODAY).unwrap().jenis.code(), j);
+        }
+    }
+
+    #[test]
+    fn nik_must_be_sixteen_digits() {
+        for bad in ["123", "32010141019000011", "320101410190000A"] {
+            assert_eq!(fields_failing(&with(vec![("nik", text(bad))])), ["nik"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn incident_date_is_strict_and_not_in_the_future() {
+        for bad in ["2026-11-30", "29-11-2026", "2026-02-30", "2026-1-05", "kemarin"] {
+            assert_eq!(fields_failing(&with(vec![("tanggal_kejadian", text(bad))])), ["tanggal_kejadian"], "{bad}");
+        }
+        assert!(validate(&with(vec![("tanggal_kejadian", text("2026-11-29"))]), TODAY).is_ok());
+    }
+
+    #[test]
+    fn phone_numbers_normalise_to_plus_62() {
+        let ok = [
+            ("081234567890", "+6281234567890"),
+            ("+62 812-3456-7890", "+6281234567890"),
+            ("6281234567890", "+6281234567890"),
+            ("+62 (0)812 3456 7890", "+6281234567890"),
+            ("(021) 555-1234", "+62215551234"),
+            ("0274 512345", "+62274512345"),
+        ];
+        for (input, want) in ok {
+            assert_eq!(normalize_phone(input).as_deref(), Some(want), "{input}");
+        }
+        for bad in ["12345", "0812", "+1 202 555 0100", "0801234567", "08123456789012345", "08xx"] {
+            assert_eq!(normalize_phone(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_check_is_plain() {
+        for ok in ["a@b.co", "nama.lengkap+tag@dinas.go.id", "x@sub.domain.example"] {
+            assert!(is_valid_email(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.id", "a@b..id", "a@-b.id", "a@b.1", "a@@b.id"] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn idempotency_key_form() {
+        assert!(is_valid_idempotency_key("abcDEF09-_"));
+        assert!(!is_valid_idempotency_key("short"));
+        assert!(!is_valid_idempotency_key(&"a".repeat(129)));
+        assert!(!is_valid_idempotency_key("has space here"));
+        assert_eq!(fields_failing(&with(vec![("idempotency_key", text("bad key!"))])), ["idempotency_key"]);
+    }
+
+    #[test]
+    fn fingerprint_depends_on_name_contact_title_and_text_only() {
+        let a = validate(&valid_form(), TODAY).unwrap();
+        let same =
+            validate(&with(vec![("lokasi", text("Kantor")), ("email", text("SITI@contoh.co.id"))]), TODAY).unwrap();
+        assert_eq!(a.fingerprint(), same.fingerprint());
+        let other = validate(&with(vec![("judul", text("Judul yang lain"))]), TODAY).unwrap();
+        assert_ne!(a.fingerprint(), other.fingerprint());
+    }
+
+    #[test]
+    fn honeypot_detects_any_content() {
+        assert!(!valid_form().honeypot_filled());
+        assert!(with(vec![("website", text("http://spam"))]).honeypot_filled());
+        assert!(!with(vec![("website", text("  "))]).honeypot_filled());
+    }
+}

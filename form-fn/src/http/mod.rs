@@ -1,0 +1,534 @@
+//! The HTTP adapter: one handler for `POST …/pengaduan` and `GET …/lacak`, a plain async
+//! function from request to response that the Lambda shell, the local server and the tests
+//! all call the same way.
+
+pub mod body;
+pub mod pages;
+
+use crate::config::Config;
+use crate::store::{ComplaintStore, NewComplaint, RateDecision, Receipt, StoreError, Submitted};
+use body::{BodyKind, Malformed};
+use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use jiff::{Timestamp, Zoned};
+use pages::{Pages, StageView, StatusView, fallback_html};
+use pengaduan_core::submission::{IDEMPOTENCY_KEY_MESSAGE, is_valid_idempotency_key};
+use pengaduan_core::{FieldError, Jenis, RawForm, RegisterNumber, Status, TrackingCode};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// How long an idempotency key (or a content fingerprint) answers with the first result.
+pub const REPLAY_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+type Clock = dyn Fn() -> Timestamp + Send + Sync;
+
+/// The handler's state: the store, the settings and the templates.
+pub struct App<S> {
+    store: S,
+    config: Config,
+    pages: RwLock<Arc<Pages>>,
+    clock: Box<Clock>,
+}
+
+impl<S: ComplaintStore> App<S> {
+    /// Builds the handler's state, once per process.
+    pub fn new(store: S, config: Config, pages: Pages) -> Self {
+        Self { store, config, pages: RwLock::new(Arc::new(pages)), clock: Box::new(Timestamp::now) }
+    }
+
+    /// Replaces the clock, for tests near a year's end.
+    pub fn with_clock(mut self, clock: impl Fn() -> Timestamp + Send + Sync + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    /// Swaps in new templates (after an edit under `site-gen serve`).
+    pub fn set_pages(&self, pages: Pages) {
+        *self.pages.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(pages);
+    }
+
+    /// The store, for tests and tools.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    fn pages(&self) -> Arc<Pages> {
+        Arc::clone(&self.pages.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn now(&self) -> Zoned {
+        (self.clock)().to_zoned(self.config.timezone.clone())
+    }
+}
+
+/// Handles one request. `source` is the client's address, for the rate limit.
+pub async fn handle<S: ComplaintStore>(app: &App<S>, req: Request<Bytes>, source: Option<IpAddr>) -> Response<Bytes> {
+    let wants_json = wants_json(req.headers());
+    let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
+    let path = req.uri().path().trim_end_matches('/').to_owned();
+    let route = path.rsplit('/').next().unwrap_or("");
+    let method = req.method().clone();
+    let mut response = match (route, &method) {
+        ("pengaduan" | "lacak", &Method::OPTIONS) => preflight(app, origin.as_deref()),
+        ("pengaduan", &Method::POST) => submit(app, req, source, &path).await,
+        ("lacak", &Method::GET | &Method::HEAD) => lookup_query(app, req.uri().query().unwrap_or(""), wants_json).await,
+        ("pengaduan", _) => method_not_allowed(app, "POST, OPTIONS", wants_json),
+        ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json),
+        _ => error_response(
+            app,
+            StatusCode::NOT_FOUND,
+            wants_json,
+            "Halaman tidak ditemukan",
+            "Alamat yang Anda buka tidak ada pada layanan pengaduan.",
+        ),
+    };
+    finish(app, &mut response, origin.as_deref());
+    tracing::info!(method = %method, route, status = response.status().as_u16(), "request handled");
+    if method == Method::HEAD {
+        *response.body_mut() = Bytes::new();
+    }
+    response
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    let accept_json = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("application/json"));
+    let body_json =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(BodyKind::from_content_type)
+            == Some(BodyKind::Json);
+    accept_json || body_json
+}
+
+async fn submit<S: ComplaintStore>(
+    app: &App<S>,
+    req: Request<Bytes>,
+    source: Option<IpAddr>,
+    path: &str,
+) -> Response<Bytes> {
+    let wants_json = wants_json(req.headers());
+    let Some(kind) =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(BodyKind::from_content_type)
+    else {
+        return error_response(
+            app,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            wants_json,
+            "Jenis data tidak didukung",
+            "Kirim formulir sebagai application/x-www-form-urlencoded, multipart/form-data, atau application/json.",
+        );
+    };
+    if req.body().len() > kind.limit() {
+        return error_response(
+            app,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            wants_json,
+            "Data terlalu besar",
+            "Data yang Anda kirim melebihi batas ukuran. Persingkat isian atau kurangi lampiran.",
+        );
+    }
+    let header_key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
+    let form = match body::parse(&kind, req.into_body()).await {
+        Ok(form) => form,
+        Err(Malformed(message)) => {
+            return error_response(app, StatusCode::BAD_REQUEST, wants_json, "Data tidak dapat dibaca", message);
+        }
+    };
+    let lacak_path = format!("{}lacak", path.strip_suffix("pengaduan").unwrap_or("/api/"));
+
+    if form.honeypot_filled() {
+        // Look like a success so that bots learn nothing; store nothing, consume no number.
+        tracing::info!(outcome = "honeypot", "submission discarded");
+        return if wants_json {
+            json_response(StatusCode::CREATED, &json!({ "status": Status::Diterima.code() }))
+        } else {
+            redirect("/lacak/")
+        };
+    }
+
+    let now = app.now();
+    let mut errors = match pengaduan_core::submission::validate(&form, now.date()) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors,
+    };
+    let explicit_key = match header_key {
+        Some(Ok(key)) if is_valid_idempotency_key(&key) => Some(key),
+        Some(_) => {
+            if !errors.iter().any(|e| e.field == "idempotency_key") {
+                errors.push(FieldError { field: "idempotency_key", message: IDEMPOTENCY_KEY_MESSAGE.into() });
+            }
+            None
+        }
+        None => match form.get("idempotency_key") {
+            Some(pengaduan_core::RawValue::Text(k)) if !k.trim().is_empty() => Some(k.trim().to_owned()),
+            _ => None,
+        },
+    };
+    if !errors.is_empty() {
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        tracing::info!(outcome = "invalid", ?fields, "submission rejected");
+        return invalid(app, &form, &errors, wants_json);
+    }
+    let submission = pengaduan_core::submission::validate(&form, now.date()).expect("validated above");
+    let idempotency_key = digest(&match explicit_key {
+        Some(key) => format!("key:{key}"),
+        None => format!("content:{}", submission.fingerprint()),
+    });
+
+    match app.store.find_replay(&idempotency_key, now.timestamp()).await {
+        Ok(Some(receipt)) => {
+            tracing::info!(outcome = "replay", "submission answered from idempotency record");
+            return accepted(&receipt, wants_json, &lacak_path);
+        }
+        Ok(None) => {}
+        Err(e) => return store_failure(app, &e, wants_json),
+    }
+
+    if app.config.rate_limit_per_hour > 0 {
+        let source = digest(&format!("source:{}", source.map(|ip| ip.to_string()).unwrap_or_default()));
+        match app.store.count_submission(&source, now.timestamp(), app.config.rate_limit_per_hour).await {
+            Ok(RateDecision::Allowed) => {}
+            Ok(RateDecision::Limited { retry_after }) => {
+                tracing::info!(outcome = "rate_limited", "submission refused");
+                let mut resp = error_response(
+                    app,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    wants_json,
+                    "Terlalu banyak pengiriman",
+                    &format!(
+                        "Anda telah mengirim terlalu banyak laporan dalam satu jam. Coba lagi dalam {} menit, atau hubungi kami melalui saluran lain.",
+                        retry_after.div_ceil(60)
+                    ),
+                );
+                resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                return resp;
+            }
+            Err(e) => return store_failure(app, &e, wants_json),
+        }
+    }
+
+    let code = new_tracking_code();
+    let received_at = now.round(jiff::Unit::Second).unwrap_or(now.clone());
+    let complaint = NewComplaint {
+        submission,
+        channel: "web".into(),
+        prefix: app.config.prefix.clone(),
+        year: received_at.year(),
+        received_at: received_at.timestamp(),
+        receipt: Receipt {
+            nomor: String::new(),
+            kode_lacak: code.to_string(),
+            status: Status::Diterima,
+            diterima_pada: rfc3339(&received_at),
+        },
+        kode_hash: code.digest(),
+        idempotency_key,
+        idempotency_expires_at: received_at.timestamp() + REPLAY_WINDOW,
+    };
+    match app.store.submit(complaint).await {
+        Ok(Submitted::New(receipt)) => {
+            tracing::info!(outcome = "stored", nomor = %receipt.nomor, "complaint registered");
+            accepted(&receipt, wants_json, &lacak_path)
+        }
+        Ok(Submitted::Replay(receipt)) => {
+            tracing::info!(outcome = "replay", "concurrent duplicate answered from idempotency record");
+            accepted(&receipt, wants_json, &lacak_path)
+        }
+        Err(e) => store_failure(app, &e, wants_json),
+    }
+}
+
+fn accepted(receipt: &Receipt, wants_json: bool, lacak_path: &str) -> Response<Bytes> {
+    if wants_json {
+        json_response(StatusCode::CREATED, &json!(receipt))
+    } else {
+        let code = receipt.kode_lacak.replace('-', "");
+        redirect(&format!("{lacak_path}?nomor={}&kode={}", receipt.nomor, code_for_url(&code)))
+    }
+}
+
+/// Codes are Crockford base 32, URL-safe as they are; hyphens come back in the page.
+fn code_for_url(code: &str) -> String {
+    let c = code.as_bytes();
+    if c.len() == 12 { format!("{}-{}-{}", &code[0..4], &code[4..8], &code[8..12]) } else { code.to_owned() }
+}
+
+fn invalid<S: ComplaintStore>(
+    app: &App<S>,
+    form: &RawForm,
+    errors: &[FieldError],
+    wants_json: bool,
+) -> Response<Bytes> {
+    if wants_json {
+        return json_response(StatusCode::UNPROCESSABLE_ENTITY, &json!({ "errors": errors }));
+    }
+    let html = app.pages().form_with_errors(form, errors).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "form template failed");
+        let list: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+        fallback_html("Galat: Ada masalah", &list.join(". "))
+    });
+    html_response(StatusCode::UNPROCESSABLE_ENTITY, html)
+}
+
+async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: bool) -> Response<Bytes> {
+    let mut nomor = String::new();
+    let mut kode = String::new();
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let Ok(value) = body::decode_component(value.as_bytes()) else {
+            return error_response(
+                app,
+                StatusCode::BAD_REQUEST,
+                wants_json,
+                "Data tidak dapat dibaca",
+                "Alamat pelacakan tidak sah.",
+            );
+        };
+        match name {
+            "nomor" if nomor.is_empty() => nomor = value,
+            "kode" if kode.is_empty() => kode = value,
+            _ => {}
+        }
+    }
+    if nomor.trim().is_empty() || kode.trim().is_empty() {
+        return error_response(
+            app,
+            StatusCode::BAD_REQUEST,
+            wants_json,
+            "Nomor dan kode diperlukan",
+            "Masukkan nomor register dan kode lacak yang Anda terima saat mengirim laporan.",
+        );
+    }
+    let not_found = || {
+        error_response(
+            app,
+            StatusCode::NOT_FOUND,
+            wants_json,
+            "Pengaduan tidak ditemukan",
+            "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
+        )
+    };
+    let (Some(number), Some(code)) = (RegisterNumber::parse(&nomor), TrackingCode::parse(&kode)) else {
+        return not_found();
+    };
+    let record = match app.store.find_public(&number).await {
+        Ok(Some(record)) if record.kode_hash == code.digest() => record,
+        Ok(_) => return not_found(),
+        Err(e) => return store_failure(app, &e, wants_json),
+    };
+    let received = record.received_at.to_zoned(app.config.timezone.clone());
+    let stages = Status::ALL
+        .iter()
+        .filter(|s| **s != Status::PerluDilengkapi || record.status == Status::PerluDilengkapi)
+        .map(|s| StageView {
+            status: s.code(),
+            label: s.label(),
+            reached: *s <= record.status,
+            date_text: if *s == Status::Diterima { human_time(&received) } else { String::new() },
+        })
+        .collect();
+    let view = StatusView {
+        nomor: record.nomor.to_string(),
+        kode_lacak: code.to_string(),
+        status: record.status.code(),
+        status_label: record.status.label(),
+        jenis_label: Jenis::parse(&record.jenis).map(Jenis::label).unwrap_or("Laporan"),
+        diterima_pada: rfc3339(&received),
+        diterima_pada_text: human_time(&received),
+        next_step: record.status.next_step(),
+        stages,
+        deadline_text: String::new(),
+    };
+    if wants_json {
+        return json_response(
+            StatusCode::OK,
+            &json!({
+                "nomor": view.nomor,
+                "status": view.status,
+                "status_label": view.status_label,
+                "jenis": record.jenis,
+                "diterima_pada": view.diterima_pada,
+                "langkah_berikutnya": view.next_step,
+            }),
+        );
+    }
+    match app.pages().status(&view) {
+        Ok(html) => html_response(StatusCode::OK, html),
+        Err(e) => {
+            tracing::error!(error = %e, "status template failed");
+            html_response(
+                StatusCode::OK,
+                fallback_html(
+                    &format!("Status {}", view.nomor),
+                    &format!("Status: {}. {}", view.status_label, view.next_step),
+                ),
+            )
+        }
+    }
+}
+
+fn preflight<S>(app: &App<S>, origin: Option<&str>) -> Response<Bytes> {
+    let allowed = origin.is_some() && origin == app.config.site_origin.as_deref();
+    let mut resp = empty(if allowed { StatusCode::NO_CONTENT } else { StatusCode::FORBIDDEN });
+    if allowed {
+        let h = resp.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("Content-Type, Accept, Idempotency-Key"),
+        );
+        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    }
+    resp
+}
+
+fn method_not_allowed<S: ComplaintStore>(app: &App<S>, allow: &'static str, wants_json: bool) -> Response<Bytes> {
+    let mut resp = error_response(
+        app,
+        StatusCode::METHOD_NOT_ALLOWED,
+        wants_json,
+        "Metode tidak diizinkan",
+        "Alamat ini tidak menerima permintaan seperti itu.",
+    );
+    resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    resp
+}
+
+fn store_failure<S: ComplaintStore>(app: &App<S>, e: &StoreError, wants_json: bool) -> Response<Bytes> {
+    tracing::error!(error = %e, "store failed");
+    error_response(
+        app,
+        StatusCode::SERVICE_UNAVAILABLE,
+        wants_json,
+        "Layanan sedang terganggu",
+        "Laporan Anda belum tersimpan karena gangguan pada sistem kami. Silakan coba lagi beberapa saat lagi; data yang Anda isi tidak kami simpan sebagian.",
+    )
+}
+
+fn error_response<S: ComplaintStore>(
+    app: &App<S>,
+    status: StatusCode,
+    wants_json: bool,
+    title: &str,
+    message: &str,
+) -> Response<Bytes> {
+    if wants_json {
+        return json_response(status, &json!({ "error": message }));
+    }
+    let html = app.pages().error(status.as_u16(), title, message).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "error template failed");
+        fallback_html(title, message)
+    });
+    html_response(status, html)
+}
+
+/// Headers every answer carries, and CORS for the configured site origin.
+fn finish<S>(app: &App<S>, resp: &mut Response<Bytes>, origin: Option<&str>) {
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let (Some(origin), Some(allowed)) = (origin, app.config.site_origin.as_deref())
+        && origin == allowed
+        && let Ok(value) = HeaderValue::from_str(origin)
+    {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After"));
+    }
+    if app.config.site_origin.is_some() {
+        h.append(header::VARY, HeaderValue::from_static("Origin"));
+    }
+}
+
+fn json_response(status: StatusCode, value: &serde_json::Value) -> Response<Bytes> {
+    let mut resp = Response::new(Bytes::from(value.to_string()));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp
+}
+
+fn html_response(status: StatusCode, html: String) -> Response<Bytes> {
+    let mut resp = Response::new(Bytes::from(html));
+    *resp.status_mut() = status;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    resp
+}
+
+fn redirect(location: &str) -> Response<Bytes> {
+    let mut resp = empty(StatusCode::SEE_OTHER);
+    if let Ok(value) = HeaderValue::from_str(location) {
+        resp.headers_mut().insert(header::LOCATION, value);
+    }
+    resp
+}
+
+fn empty(status: StatusCode) -> Response<Bytes> {
+    let mut resp = Response::new(Bytes::new());
+    *resp.status_mut() = status;
+    resp
+}
+
+fn digest(input: &str) -> String {
+    Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_tracking_code() -> TrackingCode {
+    let mut bytes = [0u8; 8];
+    // Without the OS's CSPRNG no code can be safe: failing loudly beats a guessable code.
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    TrackingCode::from_random(bytes)
+}
+
+/// RFC 3339 with the office's offset, to the second.
+pub fn rfc3339(z: &Zoned) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// "29 November 2026, 13.05 WIB": Indonesian date, and the zone's abbreviation.
+pub fn human_time(z: &Zoned) -> String {
+    let zone = match z.offset().seconds() {
+        25200 => "WIB".to_owned(),
+        28800 => "WITA".to_owned(),
+        32400 => "WIT".to_owned(),
+        _ => z.strftime("%:z").to_string(),
+    };
+    format!("{} {} {}, {} {zone}", z.day(), MONTHS[(z.month() - 1) as usize], z.year(), z.strftime("%H.%M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_and_indonesian() {
+        let z: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
+        assert_eq!(rfc3339(&z), "2026-11-29T13:05:09+07:00");
+        assert_eq!(human_time(&z), "29 November 2026, 13.05 WIB");
+    }
+}

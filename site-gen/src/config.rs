@@ -1,0 +1,128 @@
+//! The site configuration: `config.toml` at the site root.
+
+use crate::diagnostics::Diagnostic;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Settings of the whole site, as an editor writes them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The site's title.
+    pub title: String,
+    /// A sentence describing the site.
+    #[serde(default)]
+    pub description: String,
+    /// Public address, without a trailing slash.
+    pub base_url: String,
+    /// Language of the pages (`id`).
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Base URL of the complaint API (`/api`).
+    #[serde(default = "default_api_url")]
+    pub api_url: String,
+    /// Whether raw HTML in Markdown is kept (otherwise it is escaped).
+    #[serde(default)]
+    pub allow_html: bool,
+    /// The office.
+    pub office: Office,
+    /// The main navigation.
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+}
+
+/// The office running the site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Office {
+    /// Full name.
+    pub name: String,
+    /// Short name (`DPMPTSP`).
+    #[serde(default)]
+    pub short_name: String,
+    /// Region it serves.
+    #[serde(default)]
+    pub region: String,
+    /// Postal address.
+    #[serde(default)]
+    pub address: String,
+    /// Opening hours.
+    #[serde(default)]
+    pub hours: String,
+    /// Contact channels.
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+}
+
+/// One contact channel of the office.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// Name (`Telepon`).
+    pub name: String,
+    /// What to dial or write to.
+    pub value: String,
+    /// A link (`tel:`, `mailto:`, `https:`).
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// One entry of the main navigation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// Link text.
+    pub title: String,
+    /// Target.
+    pub url: String,
+}
+
+fn default_language() -> String {
+    "id".into()
+}
+
+fn default_api_url() -> String {
+    "/api".into()
+}
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "config.toml";
+
+impl SiteConfig {
+    /// Reads `config.toml` from `root`; errors name the file and line.
+    pub fn load(root: &Path) -> Result<Self, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Diagnostic::new(CONFIG_FILE, None, format!("tidak dapat dibaca: {e}")))?;
+        Self::parse(&text)
+    }
+
+    /// Parses the text of `config.toml`.
+    pub fn parse(text: &str) -> Result<Self, Diagnostic> {
+        let mut config: Self = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| crate::diagnostics::LineIndex::new(text).line(s.start));
+            Diagnostic::new(CONFIG_FILE, line, e.message().to_owned())
+        })?;
+        config.base_url = config.base_url.trim_end_matches('/').to_owned();
+        config.api_url = config.api_url.trim_end_matches('/').to_owned();
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_reported_with_line() {
+        let err = SiteConfig::parse("title = \"x\"\nbase_url = \"http://a\"\ntitel = 1\n[office]\nname = \"D\"\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn trailing_slashes_are_removed() {
+        let c = SiteConfig::parse("title = \"x\"\nbase_url = \"http://a/\"\napi_url = \"/api/\"\n[office]\nname = \"D\"\n").unwrap();
+        assert_eq!((c.base_url.as_str(), c.api_url.as_str()), ("http://a", "/api"));
+    }
+}
