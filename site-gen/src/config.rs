@@ -115,14 +115,17 @@ mod tests {
 
     #[test]
     fn unknown_key_is_reported_with_line() {
-        let err = SiteConfig::parse("title = \"x\"\nbase_url = \"http://a\"\ntitel = 1\n[office]\nname = \"D\"\n").unwrap_err();
+        let err = SiteConfig::parse("title = \"x\"\nbase_url = \"http://a\"\ntitel = 1\n[office]\nname = \"D\"\n")
+            .unwrap_err();
         assert_eq!(err.line, Some(3));
         assert!(err.message.contains("titel"), "{}", err.message);
     }
 
     #[test]
     fn trailing_slashes_are_removed() {
-        let c = SiteConfig::parse("title = \"x\"\nbase_url = \"http://a/\"\napi_url = \"/api/\"\n[office]\nname = \"D\"\n").unwrap();
+        let c =
+            SiteConfig::parse("title = \"x\"\nbase_url = \"http://a/\"\napi_url = \"/api/\"\n[office]\nname = \"D\"\n")
+                .unwrap();
         assert_eq!((c.base_url.as_str(), c.api_url.as_str()), ("http://a", "/api"));
     }
 }

@@ -97,6 +97,23 @@ pub async fn handle<S: ComplaintStore>(app: &App<S>, req: Request<Bytes>, source
     response
 }
 
+/// The `413` answer for a body the server stopped reading at its limit (the local server reads
+/// bodies as a stream and gives up early, rather than buffer an oversized one).
+pub fn payload_too_large<S: ComplaintStore>(app: &App<S>, headers: &HeaderMap) -> Response<Bytes> {
+    let mut resp = error_response(
+        app,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        wants_json(headers),
+        "Data terlalu besar",
+        TOO_LARGE_MESSAGE,
+    );
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    finish(app, &mut resp, origin);
+    resp
+}
+
+const TOO_LARGE_MESSAGE: &str = "Data yang Anda kirim melebihi batas ukuran. Persingkat isian atau kurangi lampiran.";
+
 fn wants_json(headers: &HeaderMap) -> bool {
     let accept_json = headers
         .get_all(header::ACCEPT)
@@ -128,13 +145,7 @@ async fn submit<S: ComplaintStore>(
         );
     };
     if req.body().len() > kind.limit() {
-        return error_response(
-            app,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            wants_json,
-            "Data terlalu besar",
-            "Data yang Anda kirim melebihi batas ukuran. Persingkat isian atau kurangi lampiran.",
-        );
+        return error_response(app, StatusCode::PAYLOAD_TOO_LARGE, wants_json, "Data terlalu besar", TOO_LARGE_MESSAGE);
     }
     let header_key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
     let form = match body::parse(&kind, req.into_body()).await {

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Deploys the whole service: builds the complaint function (arm64), creates/updates the
+# CloudFormation stack (infra/template.yaml) with `sam deploy`, builds the site against the
+# stack's public URL, uploads it to the site bucket and invalidates CloudFront.
+#
+# Usage: bash infra/deploy.sh [options]          (from anywhere; see infra/README.md)
+#   --stack NAME            stack name                      env STACK_NAME        (default pengaduan)
+#   --region REGION         AWS region of the stack         env AWS_REGION        (default: the AWS CLI's
+#                                                           configured region, else ap-southeast-3, Jakarta)
+#   --office-name NAME      OfficeName parameter            env OFFICE_NAME
+#   --domain DOMAIN         custom domain ('' removes it)   env DOMAIN_NAME
+#   --certificate-arn ARN   ACM certificate in us-east-1    env CERTIFICATE_ARN
+#   --skip-function-build   reuse target/lambda/form-fn/bootstrap as it is
+#   --wait                  wait until the CloudFront invalidation has completed
+#   -h, --help              this text
+# More parameters, passed only when set (otherwise the stack keeps its current value, or the
+# template's default on the first deploy): RATE_LIMIT_PER_HOUR, TIME_ZONE, LOG_RETENTION_DAYS,
+# RESERVED_CONCURRENCY, API_THROTTLE_RATE, API_THROTTLE_BURST, ENABLE_TRACING (true/false).
+# Also: SAM_S3_BUCKET (artifact bucket; default: SAM's managed bucket via --resolve-s3),
+#       DEPLOY_VENV (where cargo-lambda is pip-installed when missing;
+#       default ~/.cache/pengaduan/deploy-venv).
+set -Eeuo pipefail
+
+TOTAL_STEPS=7
+step_no=0
+step_name="starting"
+
+step() {
+  step_no=$((step_no + 1))
+  step_name="$*"
+  echo
+  echo "==> [$step_no/$TOTAL_STEPS] $*"
+}
+
+on_error() {
+  local rc=$? line=$1
+  echo >&2
+  echo "!! deploy FAILED in step [$step_no/$TOTAL_STEPS] $step_name (exit $rc, deploy.sh line $line)" >&2
+  if [[ $step_no -ge 3 ]]; then
+    echo "!! The stack may have been changed already; see infra/README.md (Rollback)." >&2
+  fi
+  exit "$rc"
+}
+trap 'on_error $LINENO' ERR
+
+die() {
+  echo "error: $*" >&2
+  exit 2
+}
+
+usage() {
+  sed -n '2,/^set -Eeuo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+}
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+# ------------------------------------------------------------------ options
+stack="${STACK_NAME:-pengaduan}"
+region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
+skip_function_build=false
+wait_invalidation=false
+# "Set" (even to '') versus "unset" matters for these: unset keeps the stack's current value.
+[[ -n "${OFFICE_NAME+x}" ]] && office_name="$OFFICE_NAME"
+[[ -n "${DOMAIN_NAME+x}" ]] && domain="$DOMAIN_NAME"
+[[ -n "${CERTIFICATE_ARN+x}" ]] && certificate_arn="$CERTIFICATE_ARN"
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --stack) [[ $# -ge 2 ]] || die "$1 needs a value"; stack="$2"; shift 2 ;;
+    --region) [[ $# -ge 2 ]] || die "$1 needs a value"; region="$2"; shift 2 ;;
+    --office-name) [[ $# -ge 2 ]] || die "$1 needs a value"; office_name="$2"; shift 2 ;;
+    --domain) [[ $# -ge 2 ]] || die "$1 needs a value"; domain="$2"; shift 2 ;;
+    --certificate-arn) [[ $# -ge 2 ]] || die "$1 needs a value"; certificate_arn="$2"; shift 2 ;;
+    --skip-function-build) skip_function_build=true; shift ;;
+    --wait) wait_invalidation=true; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) die "unknown option: $1 (see --help)" ;;
+  esac
+done
+
+# Template limits: resource names derived from the stack name must stay within 64 characters.
+[[ "$stack" =~ ^[A-Za-z][A-Za-z0-9-]{0,51}$ ]] \
+  || die "stack name '$stack': letters, digits and '-', starting with a letter, at most 52 characters"
+if [[ -n "${office_name+x}" ]]; then
+  [[ "$office_name" =~ ^[A-Za-z0-9\ ._:/=+@-]{1,80}$ ]] \
+    || die "office name: 1 to 80 of letters, digits, space and . _ : / = + @ - (it is also a tag value)"
+fi
+if [[ -n "${domain+x}" && -n "$domain" ]]; then
+  [[ "$domain" =~ ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$ ]] \
+    || die "domain '$domain' is not a lower-case host name"
+fi
+if [[ -n "${certificate_arn+x}" && -n "$certificate_arn" ]]; then
+  [[ "$certificate_arn" =~ ^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+$ ]] \
+    || die "certificate ARN must be an ACM certificate in us-east-1 (CloudFront requires that region)"
+fi
+# Both given but only one empty: refuse here. (Only one given: the template's Rules check it
+# against the value the stack keeps for the other.)
+if [[ -n "${domain+x}" && -n "${certificate_arn+x}" ]] \
+  && { [[ -z "$domain" && -n "$certificate_arn" ]] || [[ -n "$domain" && -z "$certificate_arn" ]]; }; then
+  die "give both --domain and --certificate-arn (or both as '' to go back to the CloudFront domain)"
+fi
+
+# ------------------------------------------------------------------ 1. prerequisites
+step "Checking prerequisites"
+missing=()
+command -v aws >/dev/null || missing+=("aws (AWS CLI v2: https://docs.aws.amazon.com/cli/)")
+command -v sam >/dev/null || missing+=("sam (AWS SAM CLI: https://docs.aws.amazon.com/serverless-application-model/)")
+command -v cargo >/dev/null || missing+=("cargo (Rust toolchain: https://rustup.rs)")
+if [[ ${#missing[@]} -gt 0 ]]; then
+  printf '   missing: %s\n' "${missing[@]}" >&2
+  false
+fi
+if [[ -z "$region" ]]; then
+  region="$(aws configure get region 2>/dev/null || true)"
+  region="${region:-ap-southeast-3}"
+fi
+export AWS_REGION="$region" AWS_DEFAULT_REGION="$region"
+echo "   aws:   $(aws --version 2>&1 | head -n1)"
+echo "   sam:   $(sam --version 2>&1 | head -n1)"
+echo "   cargo: $(cargo --version)"
+account="$(aws sts get-caller-identity --query Account --output text)"
+echo "   AWS account $account, region $region, stack $stack"
+
+if ! $skip_function_build && ! cargo lambda --version >/dev/null 2>&1; then
+  # cargo-lambda from PyPI ships its own Zig (used as the cross linker for arm64).
+  deploy_venv="${DEPLOY_VENV:-$HOME/.cache/pengaduan/deploy-venv}"
+  if [[ ! -x "$deploy_venv/bin/cargo-lambda" ]]; then
+    echo "   installing cargo-lambda into $deploy_venv"
+    python3 -m venv "$deploy_venv"
+    "$deploy_venv/bin/python" -m pip install --quiet --upgrade pip
+    "$deploy_venv/bin/python" -m pip install --quiet cargo-lambda
+  fi
+  # First on PATH: cargo finds `cargo-lambda`, and cargo-lambda finds the venv's python3 -m ziglang.
+  export PATH="$deploy_venv/bin:$PATH"
+fi
+if ! $skip_function_build; then
+  echo "   $(cargo lambda --version)"
+  if command -v rustup >/dev/null; then
+    rustup target add aarch64-unknown-linux-gnu >/dev/null
+  fi
+fi
+
+# ------------------------------------------------------------------ 2. function
+step "Building the complaint function (form-fn, arm64)"
+cd "$root"
+bootstrap="target/lambda/form-fn/bootstrap"
+if $skip_function_build; then
+  echo "   skipped (--skip-function-build)"
+else
+  cargo lambda build --release --arm64 -p form-fn
+fi
+[[ -f "$bootstrap" ]] || { echo "   $bootstrap not found" >&2; false; }
+echo "   $bootstrap: $(du -h "$bootstrap" | cut -f1)"
+
+# ------------------------------------------------------------------ 3. stack
+step "Deploying stack $stack (sam deploy)"
+# sam's Key="value" form keeps spaces inside a value and allows an empty one.
+overrides=()
+add_override() { overrides+=("$1=\"$2\""); }
+[[ -n "${office_name+x}" ]] && add_override OfficeName "$office_name"
+[[ -n "${domain+x}" ]] && add_override DomainName "$domain"
+[[ -n "${certificate_arn+x}" ]] && add_override CertificateArn "$certificate_arn"
+[[ -n "${RATE_LIMIT_PER_HOUR:-}" ]] && add_override RateLimitPerHour "$RATE_LIMIT_PER_HOUR"
+[[ -n "${TIME_ZONE:-}" ]] && add_override TimeZone "$TIME_ZONE"
+[[ -n "${LOG_RETENTION_DAYS:-}" ]] && add_override LogRetentionDays "$LOG_RETENTION_DAYS"
+[[ -n "${RESERVED_CONCURRENCY:-}" ]] && add_override ReservedConcurrency "$RESERVED_CONCURRENCY"
+[[ -n "${API_THROTTLE_RATE:-}" ]] && add_override ApiThrottleRate "$API_THROTTLE_RATE"
+[[ -n "${API_THROTTLE_BURST:-}" ]] && add_override ApiThrottleBurst "$API_THROTTLE_BURST"
+[[ -n "${ENABLE_TRACING:-}" ]] && add_override EnableTracing "$ENABLE_TRACING"
+
+sam_args=(
+  deploy
+  --template-file infra/template.yaml
+  --stack-name "$stack"
+  --region "$region"
+  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
+  --no-confirm-changeset
+  --no-fail-on-empty-changeset
+  --tags "app=pengaduan"
+)
+if [[ -n "${SAM_S3_BUCKET:-}" ]]; then
+  sam_args+=(--s3-bucket "$SAM_S3_BUCKET" --s3-prefix "$stack")
+else
+  sam_args+=(--resolve-s3)
+fi
+if [[ ${#overrides[@]} -gt 0 ]]; then
+  sam_args+=(--parameter-overrides "${overrides[@]}")
+  printf '   parameter %s\n' "${overrides[@]}"
+fi
+sam "${sam_args[@]}"
+
+# ------------------------------------------------------------------ 4. outputs
+step "Reading stack outputs"
+output() {
+  local value
+  value="$(aws cloudformation describe-stacks --stack-name "$stack" --region "$region" \
+    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue | [0]" --output text)"
+  if [[ -z "$value" || "$value" == "None" ]]; then
+    echo "   stack output $1 is missing" >&2
+    return 1
+  fi
+  printf '%s' "$value"
+}
+site_url="$(output SiteUrl)"
+bucket="$(output SiteBucketName)"
+distribution_id="$(output DistributionId)"
+api_url="$(output ApiUrl)"
+echo "   SiteUrl        $site_url"
+echo "   SiteBucketName $bucket"
+echo "   DistributionId $distribution_id"
+echo "   ApiUrl         $api_url"
+
+# ------------------------------------------------------------------ 5. site
+step "Building the site for $site_url"
+# api_url stays "/api" (config.toml): CloudFront sends /api/* to the HTTP API.
+out_dir="$root/target/deploy-site"
+rm -rf "$out_dir"
+cargo run --release -p site-gen -- check
+cargo run --release -p site-gen -- build --out "$out_dir" --base-url "$site_url"
+for required in index.html 404.html; do
+  [[ -f "$out_dir/$required" ]] || { echo "   $out_dir/$required is missing" >&2; false; }
+done
+echo "   $(find "$out_dir" -type f | wc -l) files in $out_dir"
+
+# ------------------------------------------------------------------ 6. upload
+step "Uploading the site to s3://$bucket"
+# Order matters for visitors during the upload: assets first (new pages may reference them),
+# then pages, then deletion of files that are no longer in the build.
+#
+# Assets: CSS/JS/images do not carry a content hash in their names yet, so a changed file
+# keeps its URL; a year-long max-age would pin old copies in browsers. They get 1 hour with
+# must-revalidate instead. When their names carry a hash, give those "max-age=31536000,
+# immutable".
+asset_cache="public, max-age=3600, must-revalidate"
+page_cache="no-cache"
+s3="s3://$bucket/"
+
+sync_type() { # pattern content-type cache-control [extra aws s3 sync args...]
+  local pattern=$1 type=$2 cache=$3
+  shift 3
+  aws s3 sync "$out_dir" "$s3" --only-show-errors --exclude '*' --include "$pattern" \
+    --content-type "$type" --cache-control "$cache" "$@"
+}
+
+# Pass 1: assets, explicit types where the CLI's guess is missing or lacks a charset.
+sync_type '*.css' 'text/css; charset=utf-8' "$asset_cache"
+sync_type '*.js' 'text/javascript; charset=utf-8' "$asset_cache"
+sync_type '*.mjs' 'text/javascript; charset=utf-8' "$asset_cache"
+sync_type '*.json' 'application/json; charset=utf-8' "$asset_cache"
+sync_type '*.webmanifest' 'application/manifest+json' "$asset_cache"
+sync_type '*.svg' 'image/svg+xml' "$asset_cache"
+sync_type '*.webp' 'image/webp' "$asset_cache"
+sync_type '*.avif' 'image/avif' "$asset_cache"
+sync_type '*.ico' 'image/vnd.microsoft.icon' "$asset_cache"
+sync_type '*.woff2' 'font/woff2' "$asset_cache"
+sync_type '*.woff' 'font/woff' "$asset_cache"
+# Everything else (PNG, JPEG, PDF, ...): type guessed by the AWS CLI from the extension.
+aws s3 sync "$out_dir" "$s3" --only-show-errors \
+  --exclude '*.html' --exclude '*.xml' --exclude '*.txt' \
+  --exclude '*.css' --exclude '*.js' --exclude '*.mjs' --exclude '*.json' \
+  --exclude '*.webmanifest' --exclude '*.svg' --exclude '*.webp' --exclude '*.avif' \
+  --exclude '*.ico' --exclude '*.woff2' --exclude '*.woff' \
+  --cache-control "$asset_cache"
+
+# Pass 2: pages and other documents, always revalidated, with deletion of stale ones.
+sync_type '*.html' 'text/html; charset=utf-8' "$page_cache" --delete
+sync_type '*.xml' 'application/xml; charset=utf-8' "$page_cache" --delete
+sync_type '*.txt' 'text/plain; charset=utf-8' "$page_cache" --delete
+
+# Remove assets that are no longer built. Everything was just uploaded, so with --size-only
+# this pass uploads nothing and only deletes. (Versioning keeps deleted files restorable.)
+aws s3 sync "$out_dir" "$s3" --only-show-errors --size-only --delete
+echo "   uploaded $(find "$out_dir" -type f | wc -l) files"
+
+# ------------------------------------------------------------------ 7. CloudFront
+step "Invalidating CloudFront ($distribution_id, /*)"
+invalidation_id="$(aws cloudfront create-invalidation --distribution-id "$distribution_id" \
+  --paths '/*' --query 'Invalidation.Id' --output text)"
+echo "   invalidation $invalidation_id created"
+if $wait_invalidation; then
+  aws cloudfront wait invalidation-completed --distribution-id "$distribution_id" --id "$invalidation_id"
+  echo "   invalidation completed"
+else
+  echo "   (completes within a few minutes; --wait waits for it)"
+fi
+
+trap - ERR
+echo
+echo "Done. Site: $site_url/   Complaint form: $site_url/pengaduan/"

@@ -1,0 +1,243 @@
+//! Content pages: Markdown files with TOML front matter between `+++` lines.
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A page's front matter, as an editor writes it. Unknown keys are errors.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The page's title (its h1).
+    pub title: String,
+    /// A sentence for search engines and link previews.
+    #[serde(default)]
+    pub description: String,
+    /// The template, `page.html` when absent.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Order among services (lower first).
+    #[serde(default)]
+    pub weight: i64,
+    /// A draft is not published.
+    #[serde(default)]
+    pub draft: bool,
+    /// Free values for templates.
+    #[serde(default)]
+    pub extra: toml::Table,
+    /// The Standar Pelayanan, on service pages.
+    #[serde(default)]
+    pub service: Option<Service>,
+}
+
+/// A service's Standar Pelayanan (PermenPANRB 15/2014), as structured data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// The service's name.
+    pub name: String,
+    /// What the service is, in a sentence or two.
+    #[serde(default)]
+    pub summary: String,
+    /// Persyaratan.
+    pub requirements: Vec<String>,
+    /// The ways to reach the service.
+    #[serde(default)]
+    pub channels: Vec<ServiceChannel>,
+    /// Sistem, mekanisme dan prosedur: one or more procedures.
+    pub procedures: Vec<Procedure>,
+    /// Jangka waktu.
+    pub time_limit: TimeLimit,
+    /// Biaya/tarif.
+    pub fee: String,
+    /// Produk pelayanan.
+    pub products: Vec<String>,
+    /// Penanganan pengaduan, saran dan masukan.
+    #[serde(default)]
+    pub complaint_handling: String,
+}
+
+/// A channel through which the service is reached.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceChannel {
+    /// Name of the channel.
+    pub name: String,
+    /// How to use it.
+    #[serde(default)]
+    pub description: String,
+    /// A link, when it has one.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// One procedure of a service.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    /// Stable identifier, also the anchor on the page.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// What the procedure ends with.
+    pub product: String,
+    /// The steps in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a procedure.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Who does it.
+    pub actor: String,
+    /// What is done.
+    pub action: String,
+    /// The public status while the complaint is at this step.
+    #[serde(default)]
+    pub public_status: Option<pengaduan_core::Status>,
+}
+
+/// The time limit of a service, in working days.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeLimit {
+    /// Fewest working days.
+    pub min_working_days: u32,
+    /// Most working days.
+    pub max_working_days: u32,
+    /// The event that starts the clock.
+    pub starts: String,
+}
+
+impl TimeLimit {
+    /// "2 s/d 10 hari kerja (setelah berkas persyaratan dinyatakan lengkap)".
+    pub fn text(&self) -> String {
+        let days = if self.min_working_days == self.max_working_days {
+            format!("{} hari kerja", self.max_working_days)
+        } else {
+            format!("{} s/d {} hari kerja", self.min_working_days, self.max_working_days)
+        };
+        if self.starts.is_empty() { days } else { format!("{days} ({})", self.starts) }
+    }
+}
+
+/// A Markdown file, read and split, not yet rendered.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    /// Path relative to the site root, for messages (`content/pengaduan.md`).
+    pub file: PathBuf,
+    /// URL path (`/pengaduan/`).
+    pub path: String,
+    /// Parsed front matter.
+    pub front: FrontMatter,
+    /// Markdown body.
+    pub body: String,
+    /// Line number of the body's first line in the file.
+    pub body_line: usize,
+}
+
+/// The URL path of a content file: `a/b.md` is `/a/b/`, `a/_index.md` is `/a/`.
+pub fn url_path(relative: &Path) -> String {
+    let mut parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let file = parts.pop().unwrap_or_default();
+    let stem = file.strip_suffix(".md").unwrap_or(&file);
+    if stem != "_index" && stem != "index" {
+        parts.push(stem.to_owned());
+    }
+    if parts.is_empty() { "/".to_owned() } else { format!("/{}/", parts.join("/")) }
+}
+
+/// Splits and parses one file's text. `file` is only for messages.
+pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = LineIndex::new(text);
+    let err = |line: Option<usize>, msg: String| Diagnostic::new(file, line, msg);
+    let Some(rest) = text.strip_prefix("+++").filter(|r| r.starts_with('\n') || r.starts_with("\r\n")) else {
+        return Err(err(Some(1), "front matter harus diawali baris `+++`".into()));
+    };
+    let fm_start = text.len() - rest.len();
+    let Some(end) = find_closing(rest) else {
+        return Err(err(Some(1), "front matter tidak ditutup dengan baris `+++`".into()));
+    };
+    let fm_text = &rest[..end];
+    let after = &rest[end..];
+    let after = after.strip_prefix("+++").unwrap_or(after);
+    let after = after.strip_prefix("\r\n").or_else(|| after.strip_prefix('\n')).unwrap_or(after);
+    let body_offset = text.len() - after.len();
+
+    let front: FrontMatter = toml::from_str(fm_text).map_err(|e| {
+        let line = e.span().map(|s| lines.line(fm_start + s.start));
+        err(line, format!("front matter: {}", e.message().trim()))
+    })?;
+    if let Some(service) = &front.service {
+        let t = &service.time_limit;
+        if t.min_working_days > t.max_working_days {
+            return Err(err(None, "service.time_limit: min_working_days lebih besar dari max_working_days".into()));
+        }
+    }
+    Ok(SourcePage {
+        file: file.to_path_buf(),
+        path: url,
+        front,
+        body: after.to_owned(),
+        body_line: lines.line(body_offset),
+    })
+}
+
+fn find_closing(rest: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if offset > 0 && line.trim_end() == "+++" {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_paths_are_pretty() {
+        assert_eq!(url_path(Path::new("_index.md")), "/");
+        assert_eq!(url_path(Path::new("pengaduan.md")), "/pengaduan/");
+        assert_eq!(url_path(Path::new("layanan/_index.md")), "/layanan/");
+        assert_eq!(url_path(Path::new("layanan/informasi-dan-pengaduan.md")), "/layanan/informasi-dan-pengaduan/");
+    }
+
+    #[test]
+    fn splits_front_matter_and_counts_body_line() {
+        let p = parse_page(Path::new("a.md"), "/a/".into(), "+++\ntitle = \"A\"\n+++\n\n# Judul\n").unwrap();
+        assert_eq!(p.front.title, "A");
+        assert_eq!(p.body, "\n# Judul\n");
+        assert_eq!(p.body_line, 4);
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let e = parse_page(Path::new("content/a.md"), "/a/".into(), "+++\ntitle = \"A\"\ntitel = \"B\"\n+++\n")
+            .unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("titel"), "{}", e.message);
+        assert_eq!(e.to_string().split(':').next(), Some("content/a.md"));
+    }
+
+    #[test]
+    fn missing_front_matter_is_an_error() {
+        assert!(parse_page(Path::new("a.md"), "/a/".into(), "# no front matter").is_err());
+        assert!(parse_page(Path::new("a.md"), "/a/".into(), "+++\ntitle = \"A\"\n").is_err());
+    }
+
+    #[test]
+    fn time_limit_text() {
+        let t = TimeLimit {
+            min_working_days: 2,
+            max_working_days: 10,
+            starts: "setelah berkas persyaratan dinyatakan lengkap".into(),
+        };
+        assert_eq!(t.text(), "2 s/d 10 hari kerja (setelah berkas persyaratan dinyatakan lengkap)");
+    }
+}

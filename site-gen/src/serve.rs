@@ -1,0 +1,281 @@
+//! `site-gen serve`: builds the site, serves it with the complaint API at `/api/` (the same
+//! handler as the Lambda function), rebuilds what changed and reloads the open browser.
+//! A content or template error is shown in the terminal and in the browser, and serving goes on.
+
+use crate::build::{BuildOptions, PageCache, Site, render_site};
+use crate::output::Writer;
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use form_fn::store::AnyStore;
+use form_fn::store::dynamodb::DynamoStore;
+use form_fn::store::sqlite::SqliteStore;
+use form_fn::{App, Config, Pages};
+use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// How `serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root.
+    pub root: PathBuf,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port.
+    pub port: u16,
+    /// `sqlite:PATH` or `dynamodb:TABLE`.
+    pub store: String,
+}
+
+/// The state the browser is told about: a build number, or the error of the last build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reload {
+    Built(u64),
+    Failed(String),
+}
+
+struct Builder {
+    opts: BuildOptions,
+    cache: PageCache,
+    writer: Writer,
+    generation: u64,
+    sources: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
+}
+
+/// Every source file with its modification time and size. File watchers also report reads
+/// (the build's own among them), so a rebuild happens only when this snapshot changes.
+fn snapshot(root: &Path) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
+    let mut files = Vec::new();
+    for dir in ["content", "templates", "static", "config.toml"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().into_iter().flatten() {
+            if let Ok(meta) = entry.metadata()
+                && meta.is_file()
+            {
+                files.push((entry.into_path(), meta.modified().ok(), meta.len()));
+            }
+        }
+    }
+    files
+}
+
+impl Builder {
+    /// Rebuilds; returns the loaded site (for the API's templates) or the error text.
+    fn rebuild(&mut self) -> Result<(Site, String), String> {
+        let started = Instant::now();
+        self.sources = snapshot(&self.opts.root);
+        let site = Site::load(&self.opts.root, None).map_err(|f| f.to_string())?;
+        let (files, report) = render_site(&site, &self.opts, Some(&self.cache)).map_err(|f| f.to_string())?;
+        let outcome = self.writer.write_all(files)?;
+        self.generation += 1;
+        let summary = format!(
+            "Dibangun: {} halaman ({} diurai ulang), {} berkas ditulis, {} dihapus, {:.0} ms",
+            report.pages,
+            report.pages_parsed,
+            outcome.written,
+            outcome.removed,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        Ok((site, summary))
+    }
+}
+
+/// Parses `sqlite:PATH` or `dynamodb:TABLE` and opens the store; creates the table when needed.
+pub async fn open_store(spec: &str) -> Result<AnyStore, String> {
+    match spec.split_once(':') {
+        Some(("sqlite", path)) if !path.is_empty() => SqliteStore::open(Path::new(path))
+            .map(AnyStore::Sqlite)
+            .map_err(|e| format!("basis data SQLite {path} tidak dapat dibuka: {e}")),
+        Some(("dynamodb", table)) if !table.is_empty() => {
+            let store = DynamoStore::from_env(table).await;
+            match store.ensure_table().await {
+                Ok(true) => eprintln!("Tabel DynamoDB {table} dibuat."),
+                Ok(false) => {}
+                Err(e) => return Err(format!("tabel DynamoDB {table} tidak dapat disiapkan: {e}")),
+            }
+            Ok(AnyStore::Dynamo(store))
+        }
+        _ => Err(format!("--store harus sqlite:PATH atau dynamodb:TABLE, bukan {spec:?}")),
+    }
+}
+
+/// Runs the local server until Ctrl+C.
+pub async fn serve(opts: ServeOptions) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,form_fn=info,site_gen=info".into()),
+        )
+        .with_target(false)
+        .init();
+    let root = opts.root.clone();
+    let out = root.join(".data").join("public");
+    let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
+        .await
+        .map_err(|e| format!("tidak dapat mendengarkan di {}:{}: {e}", opts.bind, opts.port))?;
+    let url = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+
+    let build_opts = BuildOptions {
+        root: root.clone(),
+        out: out.clone(),
+        base_url: Some(url.trim_end_matches('/').to_owned()),
+        live_reload: true,
+    };
+    let writer = Writer::open(&out)?;
+    let mut builder =
+        Builder { opts: build_opts, cache: PageCache::default(), writer, generation: 0, sources: Vec::new() };
+    let (tx, rx) = watch::channel(Reload::Built(0));
+    let pages = match builder.rebuild() {
+        Ok((site, summary)) => {
+            eprintln!("{summary}");
+            tx.send_replace(Reload::Built(builder.generation));
+            Pages::new(site.templates.tera.clone(), site.config_value.clone())
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            tx.send_replace(Reload::Failed(e));
+            Pages::embedded()?
+        }
+    };
+
+    let store = open_store(&opts.store).await?;
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let app = Arc::new(App::new(store, config, pages));
+    let builder = Arc::new(Mutex::new(builder));
+    let _watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), tx)?;
+
+    let not_found = ServeFile::new(out.join("404.html"));
+    let router = Router::new()
+        .route("/__livereload.js", get(livereload_js))
+        .route("/__livereload", get(livereload_events))
+        .with_state(rx)
+        .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)))
+        .fallback_service(ServeDir::new(&out).not_found_service(not_found));
+
+    eprintln!(
+        "Situs tersaji di {url} (API pengaduan di {url}api/, penyimpanan {}). Tekan Ctrl+C untuk berhenti.",
+        opts.store
+    );
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn watch_sources(
+    root: &Path,
+    builder: Arc<Mutex<Builder>>,
+    app: Arc<App<AnyStore>>,
+    tx: watch::Sender<Reload>,
+) -> Result<impl Drop, String> {
+    let handle = tokio::runtime::Handle::current();
+    let mut debouncer = new_debouncer(Duration::from_millis(150), move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        // Our own output under .data/ must not trigger builds.
+        if events.iter().all(|e| e.path.components().any(|c| c.as_os_str() == ".data")) {
+            return;
+        }
+        let builder = Arc::clone(&builder);
+        let app = Arc::clone(&app);
+        let tx = tx.clone();
+        handle.spawn_blocking(move || {
+            let mut builder = builder.lock().unwrap_or_else(|e| e.into_inner());
+            if snapshot(&builder.opts.root) == builder.sources {
+                return;
+            }
+            match builder.rebuild() {
+                Ok((site, summary)) => {
+                    eprintln!("{summary}");
+                    app.set_pages(Pages::new(site.templates.tera.clone(), site.config_value.clone()));
+                    tx.send_replace(Reload::Built(builder.generation));
+                }
+                Err(e) => {
+                    eprintln!(
+                        "{e}\n(Situs terakhir yang berhasil tetap disajikan; perbaiki berkasnya dan simpan lagi.)"
+                    );
+                    tx.send_replace(Reload::Failed(e));
+                }
+            }
+        });
+    })
+    .map_err(|e| format!("pemantau berkas tidak dapat dimulai: {e}"))?;
+    for (dir, mode) in [
+        ("content", RecursiveMode::Recursive),
+        ("templates", RecursiveMode::Recursive),
+        ("static", RecursiveMode::Recursive),
+        ("config.toml", RecursiveMode::NonRecursive),
+    ] {
+        let path = root.join(dir);
+        if path.exists() {
+            debouncer.watcher().watch(&path, mode).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(debouncer)
+}
+
+async fn api(
+    State(app): State<Arc<App<AnyStore>>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let limit = form_fn::http::body::MAX_MULTIPART_BODY;
+    let Ok(bytes) = axum::body::to_bytes(body, limit + 1).await else {
+        return form_fn::http::payload_too_large(&app, &parts.headers).map(axum::body::Body::from).into_response();
+    };
+    let resp = form_fn::handle(&app, http::Request::from_parts(parts, bytes), Some(peer.ip())).await;
+    resp.map(axum::body::Body::from).into_response()
+}
+
+async fn livereload_events(
+    State(rx): State<watch::Receiver<Reload>>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let stream = futures_util::stream::unfold((rx, true), |(mut rx, first)| async move {
+        if !first && rx.changed().await.is_err() {
+            return None;
+        }
+        let event = match &*rx.borrow_and_update() {
+            Reload::Built(n) => Event::default().event("built").data(n.to_string()),
+            Reload::Failed(e) => Event::default().event("failed").data(e.replace('\r', "")),
+        };
+        Some((Ok(event), (rx, false)))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn livereload_js() -> impl IntoResponse {
+    ([(http::header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVERELOAD_JS)
+}
+
+/// Reloads on a new build; shows the build error over the page until the next good build.
+const LIVERELOAD_JS: &str = r#"(function () {
+  var seen = null;
+  var box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("div");
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:99999;" +
+        "background:#fff4f4;color:#6b0000;border-top:4px solid #b00;padding:1rem;font:14px/1.5 monospace;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "Galat saat membangun situs (site-gen serve):\n\n" + text;
+  }
+  var source = new EventSource("/__livereload");
+  source.addEventListener("built", function (e) {
+    if (seen !== null && seen !== e.data) { location.reload(); return; }
+    seen = e.data;
+    if (box) { box.remove(); box = null; location.reload(); }
+  });
+  source.addEventListener("failed", function (e) { show(e.data); });
+})();
+"#;

@@ -1,0 +1,168 @@
+/*
+ * Peningkatan progresif untuk situs Layanan Informasi dan Pengaduan.
+ * Semua fungsi situs tetap berjalan tanpa skrip ini. Tanpa kerangka kerja,
+ * tanpa penangan inline (sesuai Content-Security-Policy).
+ */
+(function () {
+  "use strict";
+
+  var BATAS_ISI = 5000;
+
+  /* Kunci idempotensi acak: 16 bita dari crypto.getRandomValues, 32 karakter heksadesimal. */
+  function kunciAcak() {
+    var c = window.crypto || window.msCrypto;
+    if (!c || !c.getRandomValues) {
+      return "";
+    }
+    var bita = new Uint8Array(16);
+    c.getRandomValues(bita);
+    var hasil = "";
+    for (var i = 0; i < bita.length; i += 1) {
+      hasil += (bita[i] < 16 ? "0" : "") + bita[i].toString(16);
+    }
+    return hasil;
+  }
+
+  /* Jumlah karakter seperti dihitung server: titik kode Unicode, bukan unit UTF-16. */
+  function jumlahKarakter(teks) {
+    return Array.from ? Array.from(teks).length : teks.length;
+  }
+
+  function siapkanFormulirPengaduan(form) {
+    var kunci = form.querySelector('input[name="idempotency_key"]');
+    var tombol = form.querySelector('button[type="submit"]');
+    var sedangMengirim = false;
+
+    function isiKunci() {
+      if (kunci) {
+        kunci.value = kunciAcak();
+      }
+    }
+
+    function aktifkanTombol() {
+      sedangMengirim = false;
+      if (tombol) {
+        tombol.disabled = false;
+        tombol.removeAttribute("aria-disabled");
+      }
+    }
+
+    // Satu kunci untuk setiap kali halaman dimuat: kiriman ganda dari halaman yang sama
+    // dianggap satu pengaduan oleh server.
+    isiKunci();
+
+    // Cegah kiriman ganda: klik kedua diabaikan dan tombol dinonaktifkan.
+    form.addEventListener("submit", function (event) {
+      if (sedangMengirim) {
+        event.preventDefault();
+        return;
+      }
+      sedangMengirim = true;
+      if (tombol) {
+        // Ditunda agar nilai tombol (jika ada) tetap ikut terkirim.
+        window.setTimeout(function () {
+          tombol.disabled = true;
+          tombol.setAttribute("aria-disabled", "true");
+        }, 0);
+      }
+    });
+
+    // Kembali ke halaman ini lewat tombol "Kembali" (bfcache): aktifkan lagi tombol kirim.
+    // Halaman yang dipulihkan dianggap pemuatan baru, jadi kuncinya juga diperbarui, sama
+    // seperti ketika halaman dimuat ulang dari jaringan. Tanpa ini, pengaduan baru yang
+    // diketik setelah kembali akan dianggap sama dengan pengaduan sebelumnya.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {
+        aktifkanTombol();
+        isiKunci();
+      }
+    });
+
+    // Penghitung karakter untuk "isi".
+    var isi = form.querySelector("#isi");
+    var penghitung = document.getElementById("isi-count");
+    if (isi && penghitung) {
+      var batas = parseInt(isi.getAttribute("data-maxlength"), 10) || BATAS_ISI;
+      var jeda = null;
+      var perbarui = function () {
+        var n = jumlahKarakter(isi.value);
+        var teks = n + " dari " + batas + " karakter";
+        if (n > batas) {
+          teks += " (kelebihan " + (n - batas) + " karakter)";
+          penghitung.classList.add("character-count--over");
+        } else {
+          penghitung.classList.remove("character-count--over");
+        }
+        penghitung.textContent = teks;
+      };
+      perbarui();
+      isi.addEventListener("input", function () {
+        // Tunda sedikit agar pembaca layar tidak mengumumkan setiap ketukan tombol.
+        window.clearTimeout(jeda);
+        jeda = window.setTimeout(perbarui, 400);
+      });
+    }
+
+    // Pilihan anonim: tidak ada isian yang disembunyikan; petunjuk nama dan kontak
+    // berubah menjadi "tidak wajib".
+    var anonim = form.querySelector("#anonim");
+    var tandaWajib = form.querySelectorAll(".js-wajib");
+    if (anonim && tandaWajib.length) {
+      var tandai = function () {
+        for (var i = 0; i < tandaWajib.length; i += 1) {
+          var el = tandaWajib[i];
+          if (!el.hasAttribute("data-teks-asli")) {
+            el.setAttribute("data-teks-asli", el.textContent);
+          }
+          el.textContent = anonim.checked
+            ? "Tidak wajib, karena Anda memilih anonim."
+            : el.getAttribute("data-teks-asli");
+        }
+      };
+      tandai();
+      anonim.addEventListener("change", tandai);
+    }
+  }
+
+  /* Ringkasan galat: fokuskan saat halaman dimuat; tautannya memfokuskan isian terkait. */
+  function siapkanRingkasanGalat(ringkasan) {
+    ringkasan.focus();
+    ringkasan.addEventListener("click", function (event) {
+      var tautan = event.target.closest ? event.target.closest("a[href^='#']") : null;
+      if (!tautan) {
+        return;
+      }
+      var sasaran = document.getElementById(tautan.getAttribute("href").slice(1));
+      if (!sasaran || sasaran.type === "hidden") {
+        return;
+      }
+      event.preventDefault();
+      // Gulir ke label atau legenda agar pertanyaannya ikut terlihat.
+      var label = document.querySelector("label[for='" + sasaran.id + "']");
+      var fieldset = sasaran.closest ? sasaran.closest("fieldset") : null;
+      var legenda = fieldset ? fieldset.querySelector("legend") : null;
+      var judul = (sasaran.type === "radio" && legenda) ? legenda : (label || sasaran);
+      if (judul.scrollIntoView) {
+        judul.scrollIntoView();
+      }
+      sasaran.focus({ preventScroll: true });
+    });
+  }
+
+  function mulai() {
+    var form = document.getElementById("form-pengaduan");
+    if (form) {
+      siapkanFormulirPengaduan(form);
+    }
+    var ringkasan = document.getElementById("ringkasan-galat");
+    if (ringkasan) {
+      siapkanRingkasanGalat(ringkasan);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mulai);
+  } else {
+    mulai();
+  }
+})();
