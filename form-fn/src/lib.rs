@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod http;
+pub mod lambda;
 pub mod store;
 
 /// Templates and configuration compiled in by `build.rs`, for the Lambda function.

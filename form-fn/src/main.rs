@@ -1,10 +1,9 @@
-//! The Lambda shell: builds the store, settings and templates once, then hands every API
-//! Gateway (HTTP API) or Function URL event to [`form_fn::handle`].
+//! The Lambda function: builds the store, settings and templates once at start-up, then hands
+//! every API Gateway (HTTP API) or Function URL event to the shared handler.
 
 use form_fn::store::dynamodb::DynamoStore;
 use form_fn::{App, Config, Pages};
-use lambda_http::{Body, Error, Request, RequestExt, Response, run, service_fn};
-use std::net::IpAddr;
+use lambda_http::{Error, Request, run, service_fn};
 use std::sync::Arc;
 
 #[tokio::main]
@@ -23,39 +22,7 @@ async fn main() -> Result<(), Error> {
     tracing::info!("form-fn ready");
     run(service_fn(move |req: Request| {
         let app = Arc::clone(&app);
-        async move { Ok::<_, Error>(handle_event(&app, req).await) }
+        async move { Ok::<_, Error>(form_fn::lambda::handle_event(&app, req).await) }
     }))
     .await
-}
-
-async fn handle_event(app: &App<DynamoStore>, req: Request) -> Response<Body> {
-    let source = source_ip(&req);
-    let (parts, body) = req.into_parts();
-    let body = match body {
-        Body::Empty => bytes::Bytes::new(),
-        Body::Text(t) => bytes::Bytes::from(t),
-        Body::Binary(b) => bytes::Bytes::from(b),
-        _ => bytes::Bytes::new(),
-    };
-    let resp = form_fn::handle(app, http::Request::from_parts(parts, body), source).await;
-    let (parts, body) = resp.into_parts();
-    let body = if body.is_empty() {
-        Body::Empty
-    } else {
-        match String::from_utf8(body.to_vec()) {
-            Ok(text) => Body::Text(text),
-            Err(e) => Body::Binary(e.into_bytes()),
-        }
-    };
-    Response::from_parts(parts, body)
-}
-
-/// The caller's address as API Gateway or the Function URL saw it.
-fn source_ip(req: &Request) -> Option<IpAddr> {
-    use lambda_http::request::RequestContext;
-    match req.request_context_ref()? {
-        RequestContext::ApiGatewayV2(ctx) => ctx.http.source_ip.as_deref()?.parse().ok(),
-        #[allow(unreachable_patterns)]
-        _ => None,
-    }
 }

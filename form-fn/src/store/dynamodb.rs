@@ -240,6 +240,11 @@ impl ComplaintStore for DynamoStore {
             // Cancelled: either someone took this number (retry) or the same submission landed
             // first (replay its answer).
             if let Some(previous) = self.find_replay(&c.idempotency_key, c.received_at).await? {
+                // Our own write: the transaction committed but its answer was lost and the SDK's
+                // retry was cancelled by the very items it had written.
+                if previous.kode_lacak == c.receipt.kode_lacak {
+                    return Ok(Submitted::New(previous));
+                }
                 return Ok(Submitted::Replay(previous));
             }
             tokio::time::sleep(backoff(attempt)).await;

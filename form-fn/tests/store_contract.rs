@@ -1,0 +1,192 @@
+//! One contract, two stores: every case runs against SQLite and against DynamoDB (moto's
+//! server). What a store must guarantee: yearly numbers that are unique, increasing and
+//! gapless under concurrency; replays of the same submission; lookups; rate limiting;
+//! personal data kept apart from the register.
+
+mod common;
+
+use common::{Moto, complaint, now, sqlite_store};
+use form_fn::store::{ComplaintStore, RateDecision, Submitted};
+use pengaduan_core::RegisterNumber;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn number(s: &Submitted) -> String {
+    match s {
+        Submitted::New(r) => r.nomor.clone(),
+        Submitted::Replay(r) => panic!("expected a new complaint, got a replay of {}", r.nomor),
+    }
+}
+
+async fn numbers_are_sequential_per_year<S: ComplaintStore>(store: &S) {
+    let mut got = Vec::new();
+    for i in 0..3 {
+        got.push(number(&store.submit(complaint(i, &format!("seq-{i}"), now(), 2026)).await.unwrap()));
+    }
+    assert_eq!(got, ["PGD-2026-00001", "PGD-2026-00002", "PGD-2026-00003"]);
+    let next_year = store.submit(complaint(9, "seq-2027", now(), 2027)).await.unwrap();
+    assert_eq!(number(&next_year), "PGD-2027-00001", "each year has its own sequence");
+    let back = store.submit(complaint(10, "seq-2026-again", now(), 2026)).await.unwrap();
+    assert_eq!(number(&back), "PGD-2026-00004");
+}
+
+async fn concurrent_submissions_are_gapless<S: ComplaintStore + 'static>(store: Arc<S>) {
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.submit(complaint(i, &format!("conc-{i}"), now(), 2026)).await })
+        })
+        .collect();
+    let mut seqs = BTreeSet::new();
+    for t in tasks {
+        let n = number(&t.await.unwrap().unwrap());
+        assert!(seqs.insert(RegisterNumber::parse(&n).unwrap().seq), "duplicate number {n}");
+    }
+    assert_eq!(seqs, (1..=50).collect::<BTreeSet<u64>>(), "numbers 1 to 50, no gap, no duplicate");
+}
+
+async fn replays_answer_the_first_time<S: ComplaintStore>(store: &S) {
+    let first = store.submit(complaint(1, "key-1", now(), 2026)).await.unwrap();
+    let Submitted::New(receipt) = first else { panic!("first is new") };
+    // Same key, different content: the first answer, nothing new stored.
+    let again = store.submit(complaint(2, "key-1", now() + Duration::from_secs(60), 2026)).await.unwrap();
+    assert_eq!(again, Submitted::Replay(receipt.clone()));
+    assert_eq!(store.find_replay("key-1", now()).await.unwrap(), Some(receipt.clone()));
+    assert_eq!(store.find_replay("key-unknown", now()).await.unwrap(), None);
+    // After 24 hours the key no longer counts.
+    let later = now() + Duration::from_secs(24 * 3600 + 1);
+    assert_eq!(store.find_replay("key-1", later).await.unwrap(), None);
+    let fresh = store.submit(complaint(3, "key-1", later, 2026)).await.unwrap();
+    assert_eq!(number(&fresh), "PGD-2026-00002", "a replay consumed no number");
+}
+
+async fn concurrent_duplicates_store_once<S: ComplaintStore + 'static>(store: Arc<S>) {
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let store = Arc::clone(&store);
+            // Each attempt has its own tracking code, as each request draws one.
+            tokio::spawn(async move { store.submit(complaint(100 + i, "double-click", now(), 2026)).await })
+        })
+        .collect();
+    let mut numbers = BTreeSet::new();
+    let mut new = 0;
+    for t in tasks {
+        match t.await.unwrap().unwrap() {
+            Submitted::New(r) => {
+                new += 1;
+                numbers.insert(r.nomor);
+            }
+            Submitted::Replay(r) => {
+                numbers.insert(r.nomor);
+            }
+        }
+    }
+    assert_eq!(new, 1, "exactly one stored");
+    assert_eq!(numbers.into_iter().collect::<Vec<_>>(), ["PGD-2026-00001"]);
+    let next = store.submit(complaint(8, "other", now(), 2026)).await.unwrap();
+    assert_eq!(number(&next), "PGD-2026-00002");
+}
+
+async fn lookups_by_number<S: ComplaintStore>(store: &S) {
+    let c = complaint(5, "lookup", now(), 2026);
+    let kode_hash = c.kode_hash.clone();
+    let nomor = number(&store.submit(c).await.unwrap());
+    let record = store.find_public(&RegisterNumber::parse(&nomor).unwrap()).await.unwrap().expect("found");
+    assert_eq!(record.nomor.to_string(), nomor);
+    assert_eq!(record.kode_hash, kode_hash);
+    assert_eq!(record.status, pengaduan_core::Status::Diterima);
+    assert_eq!(record.jenis, "pengaduan");
+    assert_eq!(record.received_at, now());
+    let missing = RegisterNumber::parse("PGD-2026-00099").unwrap();
+    assert_eq!(store.find_public(&missing).await.unwrap(), None);
+}
+
+async fn rate_limit_counts_per_source_and_hour<S: ComplaintStore>(store: &S) {
+    let t = now();
+    for _ in 0..3 {
+        assert_eq!(store.count_submission("src-a", t, 3).await.unwrap(), RateDecision::Allowed);
+    }
+    match store.count_submission("src-a", t, 3).await.unwrap() {
+        RateDecision::Limited { retry_after } => assert!((1..=3600).contains(&retry_after), "{retry_after}"),
+        other => panic!("expected limited, got {other:?}"),
+    }
+    assert_eq!(store.count_submission("src-b", t, 3).await.unwrap(), RateDecision::Allowed, "other source");
+    let next_hour = t + Duration::from_secs(3600);
+    assert_eq!(store.count_submission("src-a", next_hour, 3).await.unwrap(), RateDecision::Allowed, "new window");
+}
+
+macro_rules! contract {
+    ($store:expr) => {{
+        numbers_are_sequential_per_year(&$store().await).await;
+        concurrent_submissions_are_gapless(Arc::new($store().await)).await;
+        replays_answer_the_first_time(&$store().await).await;
+        concurrent_duplicates_store_once(Arc::new($store().await)).await;
+        lookups_by_number(&$store().await).await;
+        rate_limit_counts_per_source_and_hour(&$store().await).await;
+    }};
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_meets_the_contract() {
+    let mut dirs = Vec::new();
+    let mut store = || {
+        let (s, dir) = sqlite_store();
+        dirs.push(dir);
+        async move { s }
+    };
+    contract!(store);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dynamodb_store_meets_the_contract() {
+    let moto = Moto::start();
+    let store = || moto.store();
+    contract!(store);
+}
+
+#[tokio::test]
+async fn sqlite_keeps_personal_data_apart() {
+    let (store, dir) = sqlite_store();
+    let nomor = number(&store.submit(complaint(1, "pd", now(), 2026)).await.unwrap());
+    let conn = rusqlite::Connection::open(dir.path().join("data/pengaduan.db")).unwrap();
+    let register_columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('complaints')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for personal in ["nama", "email", "telepon", "nik", "alamat"] {
+        assert!(!register_columns.iter().any(|c| c == personal), "{personal} must not be in the register");
+    }
+    let (nama, telepon): (String, String) = conn
+        .query_row("SELECT nama, telepon FROM personal_data WHERE nomor = ?1", [&nomor], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((nama.as_str(), telepon.as_str()), ("Siti Rahayu", "+6281234567890"));
+}
+
+#[tokio::test]
+async fn dynamodb_keeps_personal_data_apart() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let moto = Moto::start();
+    let store = moto.store().await;
+    let nomor = number(&store.submit(complaint(1, "pd", now(), 2026)).await.unwrap());
+    let client = moto.client().await;
+    let get = |sk: &'static str| {
+        client
+            .get_item()
+            .table_name(store.table())
+            .key("pk", AttributeValue::S(format!("COMPLAINT#{nomor}")))
+            .key("sk", AttributeValue::S(sk.into()))
+            .send()
+    };
+    let register = get("REGISTER").await.unwrap().item.expect("register item");
+    for personal in ["nama", "email", "telepon", "nik", "alamat"] {
+        assert!(!register.contains_key(personal), "{personal} must not be in the register item");
+    }
+    assert_eq!(register["judul"], AttributeValue::S("Izin usaha belum terbit 1".into()));
+    let personal = get("PERSONAL").await.unwrap().item.expect("personal item");
+    assert_eq!(personal["nama"], AttributeValue::S("Siti Rahayu".into()));
+    assert_eq!(personal["nik"], AttributeValue::S("3201014101900001".into()));
+}
