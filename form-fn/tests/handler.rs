@@ -1,0 +1,443 @@
+//! The handler as its callers meet it: HTTP requests in, responses out, every status code of
+//! the contract, with the real templates, on the SQLite store; and real Lambda event payloads
+//! (HTTP API v2 and Function URL) through the Lambda adapter.
+
+mod common;
+
+use bytes::Bytes;
+use form_fn::store::sqlite::SqliteStore;
+use form_fn::{App, Config, Pages, handle};
+use http::{Request, Response, StatusCode};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use std::net::IpAddr;
+
+const SOURCE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7)));
+
+fn app_with(config: Config, at: &'static str) -> App<SqliteStore> {
+    let store = SqliteStore::in_memory().unwrap();
+    let now: Timestamp = at.parse().unwrap();
+    App::new(store, config, Pages::embedded().unwrap()).with_clock(move || now)
+}
+
+fn app() -> App<SqliteStore> {
+    app_with(Config { rate_limit_per_hour: 0, ..Config::default() }, "2026-11-29T06:00:00Z")
+}
+
+fn valid_json() -> Value {
+    json!({
+        "jenis": "pengaduan", "nama": "Siti Rahayu", "email": "siti@contoh.co.id",
+        "judul": "Izin usaha belum terbit", "isi": "Permohonan izin saya belum terbit setelah tiga minggu.",
+        "pernyataan_kebenaran": true, "persetujuan_data": true
+    })
+}
+
+const VALID_FORM: &str = "jenis=pengaduan&nama=Siti+Rahayu&email=siti%40contoh.co.id&judul=Izin+usaha+belum+terbit\
+    &isi=Permohonan+izin+saya+belum+terbit+setelah+tiga+minggu.&pernyataan_kebenaran=on&persetujuan_data=on&website=";
+
+async fn send(
+    app: &App<SqliteStore>,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> Response<Bytes> {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    handle(app, req.body(body.into()).unwrap(), SOURCE).await
+}
+
+async fn post_json(app: &App<SqliteStore>, body: &Value) -> Response<Bytes> {
+    send(app, "POST", "/api/pengaduan", &[("content-type", "application/json")], body.to_string()).await
+}
+
+async fn post_form(app: &App<SqliteStore>, body: &str) -> Response<Bytes> {
+    send(app, "POST", "/api/pengaduan", &[("content-type", "application/x-www-form-urlencoded")], body.to_owned()).await
+}
+
+fn json_of(resp: &Response<Bytes>) -> Value {
+    serde_json::from_slice(resp.body()).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", resp.body()))
+}
+
+fn text_of(resp: &Response<Bytes>) -> String {
+    String::from_utf8(resp.body().to_vec()).unwrap()
+}
+
+fn header<'a>(resp: &'a Response<Bytes>, name: &str) -> &'a str {
+    resp.headers().get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
+}
+
+fn assert_security_headers(resp: &Response<Bytes>) {
+    assert_eq!(header(resp, "cache-control"), "no-store");
+    assert_eq!(header(resp, "referrer-policy"), "no-referrer");
+    assert_eq!(header(resp, "x-content-type-options"), "nosniff");
+}
+
+fn with(mut base: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    base
+}
+
+#[tokio::test]
+async fn json_submission_is_created_with_number_and_code() {
+    let app = app();
+    let resp = post_json(&app, &valid_json()).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    assert_security_headers(&resp);
+    assert_eq!(header(&resp, "content-type"), "application/json");
+    let body = json_of(&resp);
+    assert_eq!(body["nomor"], "PGD-2026-00001");
+    assert_eq!(body["status"], "diterima");
+    assert_eq!(body["diterima_pada"], "2026-11-29T13:00:00+07:00");
+    let code = body["kode_lacak"].as_str().unwrap();
+    assert!(pengaduan_core::TrackingCode::parse(code).is_some_and(|c| c.to_string() == code), "{code}");
+    let second = json_of(&post_json(&app, &with(valid_json(), json!({"judul": "Judul kedua berbeda"}))).await);
+    assert_eq!(second["nomor"], "PGD-2026-00002");
+    assert_ne!(second["kode_lacak"], body["kode_lacak"]);
+}
+
+#[tokio::test]
+async fn html_form_redirects_to_the_status_page_which_confirms() {
+    let app = app();
+    let resp = post_form(&app, VALID_FORM).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_security_headers(&resp);
+    let location = header(&resp, "location").to_owned();
+    let prefix = "/api/lacak?nomor=PGD-2026-00001&kode=";
+    assert!(location.starts_with(prefix), "{location}");
+    let code = &location[prefix.len()..];
+    let page = send(&app, "GET", &location, &[("accept", "text/html")], "").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_security_headers(&page);
+    assert!(header(&page, "content-security-policy").contains("default-src 'none'"));
+    let html = text_of(&page);
+    for needle in ["PGD-2026-00001", code, "Diterima", "29 November 2026"] {
+        assert!(html.contains(needle), "status page lacks {needle}");
+    }
+    assert!(!html.contains("Siti") && !html.contains("siti@contoh"), "no personal data on the status page");
+}
+
+#[tokio::test]
+async fn invalid_json_lists_each_failing_field() {
+    let app = app();
+    let bad =
+        with(valid_json(), json!({"judul": "", "isi": "pendek", "email": "bukan", "pernyataan_kebenaran": false}));
+    let resp = post_json(&app, &bad).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = json_of(&resp)["errors"].as_array().unwrap().clone();
+    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["email", "judul", "isi", "pernyataan_kebenaran"]);
+    assert!(errors.iter().all(|e| !e["message"].as_str().unwrap().is_empty()));
+    assert_eq!(errors[1]["message"], "Masukkan judul laporan");
+    // Nothing stored: the next valid submission is number 1.
+    assert_eq!(json_of(&post_json(&app, &valid_json()).await)["nomor"], "PGD-2026-00001");
+}
+
+#[tokio::test]
+async fn invalid_form_comes_back_with_summary_messages_and_values() {
+    let app = app();
+    let body = "jenis=pengaduan&nama=%3Cb%3ESiti%3C%2Fb%3E&email=bukan-email&judul=&isi=pendek&lokasi=Kantor+DPMPTSP&persetujuan_data=on";
+    let resp = post_form(&app, body).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(header(&resp, "content-type"), "text/html; charset=utf-8");
+    assert!(!header(&resp, "content-security-policy").is_empty());
+    let html = text_of(&resp);
+    assert!(html.contains("Ada masalah"));
+    assert!(html.contains("<title>Galat:"), "title is prefixed");
+    for field in ["email", "judul", "isi", "pernyataan_kebenaran"] {
+        assert!(html.contains(&format!("href=\"#{field}\"")), "summary links to {field}");
+        assert!(html.contains(&format!("id=\"{field}-error\"")), "inline message for {field}");
+    }
+    assert!(html.contains("Kantor DPMPTSP"), "typed values are kept");
+    assert!(html.contains("bukan-email"));
+    assert!(html.contains("&lt;b&gt;Siti&lt;&#x2F;b&gt;") && !html.contains("<b>Siti"), "values are escaped");
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_400() {
+    let app = app();
+    let resp = send(&app, "POST", "/api/pengaduan", &[("content-type", "application/json")], "{\"jenis\":").await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(json_of(&resp)["error"].as_str().unwrap().contains("JSON"));
+    let resp = send(&app, "POST", "/api/pengaduan", &[("content-type", "application/json")], "[1]").await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = post_form(&app, "nama=%FF%FE&judul=x").await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(text_of(&resp).contains("UTF-8"));
+    let bytes: &[u8] = b"nama=\xff";
+    let resp = send(
+        &app,
+        "POST",
+        "/api/pengaduan",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        Bytes::from_static(bytes),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn other_content_types_are_415() {
+    let app = app();
+    for ct in ["text/plain", "application/xml", "application/json; charset=iso-8859-1"] {
+        let resp = send(&app, "POST", "/api/pengaduan", &[("content-type", ct)], "x").await;
+        assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{ct}");
+    }
+    let resp = send(&app, "POST", "/api/pengaduan", &[], "x").await;
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_413() {
+    let app = app();
+    let big = with(valid_json(), json!({"isi": "x".repeat(70 * 1024)}));
+    let resp = post_json(&app, &big).await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let resp = post_form(&app, &format!("{VALID_FORM}&alamat={}", "y".repeat(65 * 1024))).await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let huge = vec![b'z'; 6 * 1024 * 1024 + 1];
+    let resp = send(&app, "POST", "/api/pengaduan", &[("content-type", "multipart/form-data; boundary=b")], huge).await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn rate_limit_answers_429_with_retry_after() {
+    let app = app_with(Config { rate_limit_per_hour: 2, ..Config::default() }, "2026-11-29T06:15:00Z");
+    for i in 0..2 {
+        let resp = post_json(&app, &with(valid_json(), json!({"judul": format!("Judul nomor {i}")}))).await;
+        assert_eq!(resp.status(), StatusCode::CREATED);
+    }
+    let resp = post_json(&app, &with(valid_json(), json!({"judul": "Judul nomor 3"}))).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&resp, "retry-after"), "2700", "until the hour window ends");
+    // A replay of an earlier submission is not a new submission: still answered.
+    let replay = post_json(&app, &with(valid_json(), json!({"judul": "Judul nomor 0"}))).await;
+    assert_eq!(replay.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn honeypot_looks_like_success_and_stores_nothing() {
+    let app = app();
+    let resp = post_json(&app, &with(valid_json(), json!({"website": "http://spam.example"}))).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let resp = post_form(&app, &format!("{VALID_FORM}http%3A%2F%2Fspam")).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(json_of(&post_json(&app, &valid_json()).await)["nomor"], "PGD-2026-00001", "no number consumed");
+}
+
+#[tokio::test]
+async fn idempotency_key_and_content_replays() {
+    let app = app();
+    let keyed = |key: &'static str| {
+        let app = &app;
+        async move {
+            send(
+                app,
+                "POST",
+                "/api/pengaduan",
+                &[("content-type", "application/json"), ("idempotency-key", key)],
+                valid_json().to_string(),
+            )
+            .await
+        }
+    };
+    let first = json_of(&keyed("kunci-abc-123").await);
+    let again = json_of(&keyed("kunci-abc-123").await);
+    assert_eq!(first, again, "same key: the same answer");
+    // Without a key, the same name, contact, title and text count as the same submission.
+    let form_first = post_form(&app, VALID_FORM).await;
+    let form_again = post_form(&app, VALID_FORM).await;
+    assert_eq!(header(&form_first, "location"), header(&form_again, "location"));
+    assert!(header(&form_first, "location").contains("PGD-2026-00002"));
+    // A key in the wrong form is a field error.
+    let bad = keyed("no").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json_of(&bad)["errors"][0]["field"], "idempotency_key");
+}
+
+#[tokio::test]
+async fn lookup_by_number_and_code_in_any_case() {
+    let app = app();
+    let created = json_of(&post_json(&app, &valid_json()).await);
+    let nomor = created["nomor"].as_str().unwrap();
+    let code = created["kode_lacak"].as_str().unwrap();
+    let loose = code.replace('-', "").to_lowercase();
+    let resp =
+        send(&app, "GET", &format!("/api/lacak?nomor={nomor}&kode={loose}"), &[("accept", "application/json")], "")
+            .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_security_headers(&resp);
+    let body = json_of(&resp);
+    assert_eq!(body["nomor"], nomor);
+    assert_eq!(body["status"], "diterima");
+    assert!(body.get("nama").is_none() && !body.to_string().contains("Siti"), "no personal data: {body}");
+
+    let wrong_code = send(
+        &app,
+        "GET",
+        &format!("/api/lacak?nomor={nomor}&kode=2222-2222-2222"),
+        &[("accept", "application/json")],
+        "",
+    )
+    .await;
+    let unknown = send(
+        &app,
+        "GET",
+        &format!("/api/lacak?nomor=PGD-2026-00999&kode={code}"),
+        &[("accept", "application/json")],
+        "",
+    )
+    .await;
+    assert_eq!(wrong_code.status(), StatusCode::NOT_FOUND);
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(wrong_code.body(), unknown.body(), "a wrong code and an unknown number look the same");
+    let html_404 = send(&app, "GET", "/api/lacak?nomor=PGD-2026-00999&kode=2222-2222-2222", &[], "").await;
+    assert_eq!(html_404.status(), StatusCode::NOT_FOUND);
+    assert!(text_of(&html_404).contains("tidak ditemukan"));
+    let missing = send(&app, "GET", "/api/lacak", &[("accept", "application/json")], "").await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn wrong_methods_and_paths() {
+    let app = app();
+    let resp = send(&app, "GET", "/api/pengaduan", &[], "").await;
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(header(&resp, "allow").contains("POST"));
+    let resp = send(&app, "DELETE", "/api/lacak", &[], "").await;
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let resp = send(&app, "GET", "/api/lainnya", &[("accept", "application/json")], "").await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn cors_allows_only_the_site_origin() {
+    let config =
+        Config { rate_limit_per_hour: 0, site_origin: Some("https://dpmptsp.example".into()), ..Config::default() };
+    let app = app_with(config, "2026-11-29T06:00:00Z");
+    let pre = send(&app, "OPTIONS", "/api/pengaduan", &[("origin", "https://dpmptsp.example")], "").await;
+    assert_eq!(pre.status(), StatusCode::NO_CONTENT);
+    assert_eq!(header(&pre, "access-control-allow-origin"), "https://dpmptsp.example");
+    assert!(header(&pre, "access-control-allow-headers").contains("Idempotency-Key"));
+    let evil = send(&app, "OPTIONS", "/api/pengaduan", &[("origin", "https://evil.example")], "").await;
+    assert_eq!(evil.status(), StatusCode::FORBIDDEN);
+    assert_eq!(header(&evil, "access-control-allow-origin"), "");
+    let resp = send(
+        &app,
+        "POST",
+        "/api/pengaduan",
+        &[("content-type", "application/json"), ("origin", "https://evil.example")],
+        valid_json().to_string(),
+    )
+    .await;
+    assert_eq!(header(&resp, "access-control-allow-origin"), "");
+    let resp = send(
+        &app,
+        "POST",
+        "/api/pengaduan",
+        &[("content-type", "application/json"), ("origin", "https://dpmptsp.example")],
+        with(valid_json(), json!({"judul": "Judul lain sekali"})).to_string(),
+    )
+    .await;
+    assert_eq!(header(&resp, "access-control-allow-origin"), "https://dpmptsp.example");
+}
+
+#[tokio::test]
+async fn multipart_form_is_accepted() {
+    let app = app();
+    let mut body = String::new();
+    for (k, v) in [
+        ("jenis", "informasi"),
+        ("nama", "Budi"),
+        ("telepon", "+62 812 3456 7890"),
+        ("judul", "Syarat izin usaha"),
+        ("isi", "Apa saja syarat izin usaha mikro di kabupaten ini?"),
+        ("pernyataan_kebenaran", "on"),
+        ("persetujuan_data", "on"),
+    ] {
+        body.push_str(&format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
+    }
+    body.push_str("--XyZ--\r\n");
+    let resp =
+        send(&app, "POST", "/api/pengaduan", &[("content-type", "multipart/form-data; boundary=XyZ")], body).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let resp =
+        send(&app, "POST", "/api/pengaduan", &[("content-type", "multipart/form-data; boundary=XyZ")], "garbage").await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn year_follows_the_office_time_zone() {
+    // 17:30 UTC on 31 December is already 1 January in Jakarta.
+    let app = app_with(Config { rate_limit_per_hour: 0, ..Config::default() }, "2026-12-31T17:30:00Z");
+    let body = json_of(&post_json(&app, &valid_json()).await);
+    assert_eq!(body["nomor"], "PGD-2027-00001");
+    assert_eq!(body["diterima_pada"], "2027-01-01T00:30:00+07:00");
+}
+
+mod lambda {
+    use super::*;
+    use form_fn::lambda::handle_event;
+
+    fn event(name: &str) -> String {
+        std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    async fn invoke(app: &App<SqliteStore>, payload: &str) -> lambda_http::Response<lambda_http::Body> {
+        let req = lambda_http::request::from_str(payload).expect("a valid Lambda HTTP event");
+        handle_event(app, req).await
+    }
+
+    fn body_text(resp: &lambda_http::Response<lambda_http::Body>) -> String {
+        String::from_utf8(resp.body().to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn http_api_v2_events_submit_and_look_up() {
+        let app = app_with(Config { rate_limit_per_hour: 1, ..Config::default() }, "2026-11-29T06:00:00Z");
+        let resp = invoke(&app, &event("http-api-v2-post-form.json")).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let location = resp.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/api/lacak?nomor=PGD-2026-00001&kode="), "{location}");
+        let kode = location.rsplit('=').next().unwrap();
+
+        // The same base64 body again is a replay (same idempotency key), even over the rate limit of 1.
+        let again = invoke(&app, &event("http-api-v2-post-form.json")).await;
+        assert_eq!(again.headers()["location"], location.as_str());
+
+        let invalid = invoke(&app, &event("http-api-v2-post-invalid-json.json")).await;
+        assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let errors: Value = serde_json::from_str(&body_text(&invalid)).unwrap();
+        let fields: Vec<&str> =
+            errors["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["nama", "email", "judul", "isi", "pernyataan_kebenaran"]);
+
+        let lookup = invoke(&app, &event("http-api-v2-get-lacak.json").replace("REPLACE_KODE", kode)).await;
+        assert_eq!(lookup.status(), StatusCode::OK);
+        let status: Value = serde_json::from_str(&body_text(&lookup)).unwrap();
+        assert_eq!(status["nomor"], "PGD-2026-00001");
+        assert_eq!(status["status"], "diterima");
+    }
+
+    #[tokio::test]
+    async fn function_url_event_with_base64_json_body() {
+        let app = app_with(Config { rate_limit_per_hour: 1, ..Config::default() }, "2026-11-29T06:00:00Z");
+        let resp = invoke(&app, &event("function-url-post-json.json")).await;
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let body: Value = serde_json::from_str(&body_text(&resp)).unwrap();
+        assert_eq!(body["nomor"], "PGD-2026-00001");
+        // The rate limit sees the Function URL's source address: a different submission from it is refused.
+        let other =
+            event("function-url-post-json.json").replace("\"isBase64Encoded\": true", "\"isBase64Encoded\": false");
+        let other = other.replace(
+            &other.split("\"body\": \"").nth(1).unwrap().split('"').next().unwrap().to_owned(),
+            &json!({"jenis": "aspirasi", "anonim": true, "judul": "Judul yang berbeda", "isi": "Isi yang berbeda dan cukup panjang untuk lolos.", "pernyataan_kebenaran": true, "persetujuan_data": true}).to_string().replace('"', "\\\""),
+        );
+        let limited = invoke(&app, &other).await;
+        assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+}
