@@ -266,7 +266,7 @@ pub fn render_site(
 
     // Markdown's internal links must resolve to a page or file, and their anchors to an id.
     let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let ids: HashMap<&str, &HashSet<String>> = outs.iter().map(|o| (o.path.as_str(), &o.ids)).collect();
+    let ids: HashMap<String, &HashSet<String>> = outs.iter().map(|o| (output_path(&o.path), &o.ids)).collect();
     for out in &outs {
         for (dest, line) in &out.links {
             if let Some(problem) = links::check(&out.path, dest, &known, |p| ids.get(p).copied(), &config.api_url) {

@@ -12,15 +12,57 @@ pub fn ids(html: &str) -> HashSet<String> {
     ID.captures_iter(html).map(|c| c[1].to_owned()).collect()
 }
 
-/// The `href` and `src` values of an HTML page, with the line of each, HTML entities for `&` undone.
+/// The `href` and `src` values of an HTML page, with the line of each, character references undone.
 pub fn links(html: &str) -> Vec<(String, usize)> {
     let lines = crate::diagnostics::LineIndex::new(html);
     LINK.captures_iter(html)
         .map(|c| {
             let m = c.get(1).expect("group 1");
-            (m.as_str().replace("&amp;", "&"), lines.line(m.start()))
+            (unescape(m.as_str()), lines.line(m.start()))
         })
         .collect()
+}
+
+/// Undoes the character references templates produce in attributes (`&amp;`, `&#x2F;`, …).
+pub fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            }?;
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Checks one link found on the page at URL path `from`. `known` holds every output file's
@@ -122,6 +164,11 @@ mod tests {
         assert!(!ok("/pengaduan/#alamat"));
         assert!(!ok("/lacak/"));
         assert!(check("/", "/tidak-ada/", &known, ids_of, "/api").unwrap().contains("/tidak-ada/"));
+    }
+
+    #[test]
+    fn unescapes_character_references() {
+        assert_eq!(unescape("&#x2F;a&#x2F;?x=1&amp;y=&#39;2&#39; &copy"), "/a/?x=1&y='2' &copy");
     }
 
     #[test]

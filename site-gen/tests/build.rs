@@ -1,0 +1,319 @@
+//! Fixture sites built into temp folders through the `site-gen` command, with assertions on the
+//! output and on the errors an editor would see.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A site written into a temp folder, file by file.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+const CONFIG: &str = r#"title = "Situs Uji"
+base_url = "https://uji.example"
+api_url = "/api"
+[office]
+name = "DPMPTSP Uji"
+[[menu]]
+title = "Beranda"
+url = "/"
+"#;
+
+const BASE: &str = r#"<!DOCTYPE html><html lang="id"><head><title>{{ page.title }}</title></head>
+<body><nav>{% for m in config.menu %}<a href="{{ m.url }}">{{ m.title }}</a>{% endfor %}</nav>
+<main id="isi">{% block content %}{% endblock %}</main></body></html>
+"#;
+
+impl Fixture {
+    /// A minimal valid site: config, base/page/index/404 templates and a home page.
+    fn new() -> Self {
+        let f = Self { dir: tempfile::tempdir().unwrap() };
+        f.file("config.toml", CONFIG)
+            .file("templates/base.html", BASE)
+            .file(
+                "templates/page.html",
+                "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock %}",
+            )
+            .file("templates/index.html", "{% extends \"page.html\" %}")
+            .file("templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>Tidak ada</h1>{% endblock %}")
+            .file("content/_index.md", "+++\ntitle = \"Beranda\"\n+++\nSelamat datang. Lihat [tentang](/tentang/#visi).\n")
+            .file("content/tentang.md", "+++\ntitle = \"Tentang\"\n+++\n## Visi\n\nMelayani.\n")
+    }
+
+    fn file(self, path: &str, text: &str) -> Self {
+        let p = self.dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn out(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_site-gen")).args(args).arg("--root").arg(self.root()).output().unwrap()
+    }
+
+    fn build(&self) -> Output {
+        self.run(&["build"])
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.out().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+macro_rules! file_contains {
+    ($fixture:expr, $path:expr, $needle:expr) => {{
+        let text = $fixture.read($path);
+        assert!(text.contains($needle), "{} does not contain {:?}:\n{}", $path, $needle, text);
+    }};
+}
+
+#[test]
+fn builds_pretty_urls_sitemap_robots_and_404() {
+    let site = Fixture::new();
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    file_contains!(site, "index.html", "Selamat datang");
+    file_contains!(site, "tentang/index.html", "<h2 id=\"visi\">Visi</h2>");
+    file_contains!(site, "404.html", "Tidak ada");
+    file_contains!(site, "sitemap.xml", "<loc>https://uji.example/tentang/</loc>");
+    file_contains!(site, "robots.txt", "Sitemap: https://uji.example/sitemap.xml");
+    assert!(stderr(&out).contains("2 halaman"), "{}", stderr(&out));
+}
+
+#[test]
+fn two_builds_are_byte_identical_and_the_second_writes_nothing() {
+    let site = Fixture::new();
+    assert!(site.build().status.success());
+    let first: Vec<(PathBuf, Vec<u8>)> = walk(&site.out());
+    std::fs::remove_dir_all(site.out()).unwrap();
+    assert!(site.build().status.success());
+    assert_eq!(first, walk(&site.out()), "clean builds are identical");
+    let again = site.build();
+    assert!(stderr(&again).contains("(0 berkas ditulis, 0 dihapus)"), "{}", stderr(&again));
+}
+
+fn walk(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn removed_pages_disappear_from_the_output() {
+    let site = Fixture::new().file("content/lama.md", "+++\ntitle = \"Lama\"\n+++\nx\n");
+    assert!(site.build().status.success());
+    assert!(site.out().join("lama/index.html").exists());
+    std::fs::remove_file(site.root().join("content/lama.md")).unwrap();
+    let out = site.build();
+    assert!(out.status.success());
+    assert!(!site.out().join("lama").exists(), "stale page removed");
+    assert!(stderr(&out).contains("1 dihapus"), "{}", stderr(&out));
+}
+
+#[test]
+fn raw_html_is_escaped_unless_allowed() {
+    let site = Fixture::new().file("content/x.md", "+++\ntitle = \"X\"\n+++\n<script>alert(1)</script>\n");
+    assert!(site.build().status.success());
+    file_contains!(site, "x/index.html", "&lt;script&gt;alert(1)&lt;/script&gt;");
+    let allowed = Fixture::new()
+        .file("config.toml", &format!("allow_html = true\n{CONFIG}"))
+        .file("content/x.md", "+++\ntitle = \"X\"\n+++\n<div class=\"kotak\">ok</div>\n");
+    assert!(allowed.build().status.success());
+    file_contains!(allowed, "x/index.html", "<div class=\"kotak\">ok</div>");
+}
+
+#[test]
+fn unknown_front_matter_key_names_file_and_line() {
+    let site = Fixture::new().file("content/salah.md", "+++\ntitle = \"S\"\ntemplat = \"page.html\"\n+++\n");
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/salah.md:3:"), "{err}");
+    assert!(err.contains("templat"), "{err}");
+    assert!(!site.out().exists(), "nothing published on failure");
+}
+
+#[test]
+fn missing_template_variable_names_template_and_line() {
+    let site = Fixture::new().file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }}</h1>\n<p>{{ page.subjudul }}</p>\n{% endblock %}",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("templates/page.html:4:"), "{err}");
+    assert!(err.contains("page.subjudul"), "{err}");
+    assert!(err.contains("saat merender content/"), "says which page was being rendered: {err}");
+}
+
+#[test]
+fn broken_markdown_link_names_file_and_line() {
+    let site = Fixture::new().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n+++\nBaris satu.\n\nLihat [x](/tidak-ada/) dan [y](/tentang/#misi).\n",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/a.md:6: tautan rusak: /tidak-ada/"), "{err}");
+    assert!(err.contains("content/a.md:6: anchor rusak: /tentang/#misi"), "{err}");
+}
+
+#[test]
+fn check_lists_every_broken_link_including_templates() {
+    let site = Fixture::new()
+        .file("templates/404.html", "{% extends \"base.html\" %}{% block content %}<a href=\"/hilang/\">x</a><a href=\"#tiada\">y</a>{% endblock %}");
+    let out = site.run(&["check"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("404.html") && err.contains("/hilang/"), "{err}");
+    assert!(err.contains("#tiada"), "{err}");
+    assert!(err.contains("2 masalah"), "{err}");
+    let good = Fixture::new().run(&["check"]);
+    assert!(good.status.success(), "{}", stderr(&good));
+}
+
+#[test]
+fn template_syntax_error_is_reported_with_its_file() {
+    let site = Fixture::new().file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock %}",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("templates/page.html"), "{}", stderr(&out));
+}
+
+/// The real site of this repository, as a newcomer builds it.
+mod office_site {
+    use super::*;
+
+    fn build_repo_site() -> (tempfile::TempDir, PathBuf) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+            .args(["build", "--root"])
+            .arg(root)
+            .arg("--out")
+            .arg(out.path())
+            .args(["--base-url", "https://dpmptsp.example"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let p = out.path().to_path_buf();
+        (out, p)
+    }
+
+    fn read(out: &Path, path: &str) -> String {
+        std::fs::read_to_string(out.join(path)).unwrap()
+    }
+
+    #[test]
+    fn service_page_has_every_part_of_the_standard() {
+        let (_tmp, out) = build_repo_site();
+        let html = read(&out, "layanan/informasi-dan-pengaduan/index.html");
+        for needle in [
+            "2 s/d 10 hari kerja",
+            "setelah berkas persyaratan dinyatakan lengkap",
+            "Tidak dipungut biaya",
+            "Berita Acara Penyelesaian Pengaduan",
+            "Surat Jawaban Pengaduan",
+            "Surat Pernyataan Kebenaran Aduan",
+            "https://www.lapor.go.id",
+            "SP4N-LAPOR!",
+            "Kotak pengaduan",
+            "lang=\"id\"",
+        ] {
+            assert!(html.contains(needle), "service page lacks {needle:?}");
+        }
+        assert_eq!(html.matches("<h1").count(), 1, "one h1");
+        // Both procedures: 11 and 8 steps.
+        let ordered_lists: Vec<usize> =
+            html.split("<ol").skip(1).map(|rest| rest.split("</ol>").next().unwrap().matches("<li").count()).collect();
+        assert!(ordered_lists.contains(&11) && ordered_lists.contains(&8), "procedure lists: {ordered_lists:?}");
+    }
+
+    #[test]
+    fn service_page_carries_valid_government_service_json_ld() {
+        let (_tmp, out) = build_repo_site();
+        let html = read(&out, "layanan/informasi-dan-pengaduan/index.html");
+        let start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD present");
+        let rest = &html[start..];
+        let json = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+        let v: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+        assert_eq!(v["@type"], "GovernmentService");
+        assert_eq!(v["@context"], "https://schema.org");
+        assert_eq!(v["url"], "https://dpmptsp.example/layanan/informasi-dan-pengaduan/");
+        assert_eq!(v["offers"]["price"], "0");
+        assert!(v["availableChannel"].as_array().unwrap().len() >= 8);
+    }
+
+    #[test]
+    fn form_page_has_every_contract_field_and_posts_to_the_api() {
+        let (_tmp, out) = build_repo_site();
+        let html = read(&out, "pengaduan/index.html");
+        assert!(html.contains("action=\"/api/pengaduan\""), "posts to the API");
+        assert!(html.contains("method=\"post\""));
+        for field in [
+            "jenis",
+            "nama",
+            "email",
+            "telepon",
+            "nik",
+            "alamat",
+            "judul",
+            "isi",
+            "tanggal_kejadian",
+            "lokasi",
+            "layanan",
+            "anonim",
+            "rahasia",
+            "pernyataan_kebenaran",
+            "persetujuan_data",
+            "website",
+            "idempotency_key",
+        ] {
+            assert!(html.contains(&format!("name=\"{field}\"")), "form lacks {field}");
+        }
+        for labelled in ["nama", "email", "telepon", "judul", "isi", "pernyataan_kebenaran", "persetujuan_data"] {
+            assert!(html.contains(&format!("for=\"{labelled}\"")), "{labelled} has a label");
+        }
+    }
+
+    #[test]
+    fn site_wide_files_and_tracking_page() {
+        let (_tmp, out) = build_repo_site();
+        assert!(read(&out, "lacak/index.html").contains("action=\"/api/lacak\""));
+        assert!(
+            read(&out, "sitemap.xml").contains("<loc>https://dpmptsp.example/layanan/informasi-dan-pengaduan/</loc>")
+        );
+        assert!(read(&out, "robots.txt").contains("Sitemap: https://dpmptsp.example/sitemap.xml"));
+        assert!(read(&out, "404.html").contains("<h1"));
+        assert!(out.join("css/site.css").exists());
+    }
+
+    #[test]
+    fn repository_site_passes_check() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_site-gen")).args(["check", "--root"]).arg(root).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}

@@ -1,0 +1,240 @@
+"""Runs the release `form-fn` binary as AWS Lambda runs it, and checks what it answers and stores.
+
+A small implementation of the Lambda Runtime API (`/2018-06-01/runtime/invocation/next`,
+`.../{id}/response`, `.../{id}/error`, `/runtime/init/error`) hands the binary real HTTP API v2
+and Function URL events (the fixtures of form-fn's tests); moto's DynamoDB server holds the
+table. Asserts the HTTP responses and the stored items, and prints the cold start (process
+start to first answered invocation) and the binary's size.
+
+Usage: python runtime_test.py BINARY   (with moto and boto3 importable; see tests/lambda/run.sh)
+"""
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from queue import Queue, Empty
+
+import boto3
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "form-fn" / "tests" / "fixtures"
+TABLE = "pengaduan-lambda-test"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RuntimeApi:
+    """The Runtime API side of Lambda: a queue of events in, responses out."""
+
+    def __init__(self) -> None:
+        self.events: Queue = Queue()
+        self.results: dict[str, Queue] = {}
+        self.first_next_at: float | None = None
+        self.init_error: str | None = None
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep the test output readable
+                pass
+
+            def do_GET(self):
+                if self.path != "/2018-06-01/runtime/invocation/next":
+                    self.send_error(404)
+                    return
+                if api.first_next_at is None:
+                    api.first_next_at = time.monotonic()
+                request_id, payload = api.events.get()
+                body = payload.encode()
+                self.send_response(200)
+                self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
+                self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 10_000))
+                self.send_header("Lambda-Runtime-Invoked-Function-Arn",
+                                 "arn:aws:lambda:ap-southeast-3:123456789012:function:form-fn")
+                self.send_header("Lambda-Runtime-Trace-Id", "Root=1-5f84c7a9-0e5b1e3f7c1c4b1a7b0e6f3d")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length).decode()
+                parts = self.path.strip("/").split("/")
+                if parts[-2:] == ["init", "error"]:
+                    api.init_error = body
+                elif len(parts) == 5 and parts[3] in api.results:
+                    api.results[parts[3]].put((parts[4], body, time.monotonic()))
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.port = free_port()
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def invoke(self, payload: str, timeout: float = 20.0):
+        request_id = str(uuid.uuid4())
+        self.results[request_id] = Queue()
+        self.events.put((request_id, payload))
+        try:
+            kind, body, at = self.results[request_id].get(timeout=timeout)
+        except Empty:
+            raise AssertionError(f"no answer within {timeout}s (init error: {self.init_error})")
+        if kind != "response":
+            raise AssertionError(f"invocation failed: {kind}: {body}")
+        return json.loads(body), at
+
+
+def main() -> int:
+    binary = Path(sys.argv[1]).resolve()
+    moto_port = free_port()
+    moto = subprocess.Popen([sys.executable, str(ROOT / "tests/support/moto_serial.py"), "-p", str(moto_port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = None
+    passed = failed = 0
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", moto_port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("moto's server did not start")
+                time.sleep(0.1)
+        endpoint = f"http://127.0.0.1:{moto_port}"
+        ddb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="ap-southeast-3",
+                           aws_access_key_id="test", aws_secret_access_key="test")
+        # The infrastructure template creates the table in production; here the test does.
+        ddb.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                               {"AttributeName": "sk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                    {"AttributeName": "sk", "KeyType": "RANGE"}])
+
+        runtime = RuntimeApi()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.port}",
+            "AWS_LAMBDA_FUNCTION_NAME": "form-fn",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/form-fn",
+            "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/29/[$LATEST]test",
+            "AWS_REGION": "ap-southeast-3",
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+            "COMPLAINTS_TABLE": TABLE,
+            "PENGADUAN_RATE_LIMIT_PER_HOUR": "10",
+            "SITE_ORIGIN": "https://dpmptsp.example",
+        }
+        logs = open(ROOT / "tests/lambda/out.log", "w") if (ROOT / "tests/lambda").is_dir() else subprocess.DEVNULL
+        started = time.monotonic()
+        proc = subprocess.Popen([str(binary)], env=env, stdout=logs, stderr=subprocess.STDOUT)
+
+        def check(name, fn):
+            nonlocal passed, failed
+            try:
+                fn()
+                passed += 1
+                print(f"ok   {name}")
+            except AssertionError as e:
+                failed += 1
+                print(f"FAIL {name}: {e}")
+
+        state = {}
+
+        def form_post():
+            resp, answered = runtime.invoke((FIXTURES / "http-api-v2-post-form.json").read_text())
+            state["cold_start_ms"] = (answered - started) * 1000
+            assert resp["statusCode"] == 303, resp
+            location = resp["headers"]["location"]
+            assert location.startswith("/api/lacak?nomor=PGD-2026-") or location.startswith("/api/lacak?nomor=PGD-"), location
+            assert resp["headers"]["cache-control"] == "no-store", resp["headers"]
+            assert resp["headers"]["access-control-allow-origin"] == "https://dpmptsp.example", resp["headers"]
+            state["nomor"] = location.split("nomor=")[1].split("&")[0]
+            state["kode"] = location.split("kode=")[1]
+
+        def stored_items():
+            nomor = state["nomor"]
+            register = ddb.get_item(TableName=TABLE, Key={"pk": {"S": f"COMPLAINT#{nomor}"}, "sk": {"S": "REGISTER"}})["Item"]
+            personal = ddb.get_item(TableName=TABLE, Key={"pk": {"S": f"COMPLAINT#{nomor}"}, "sk": {"S": "PERSONAL"}})["Item"]
+            assert register["judul"]["S"] == "Izin usaha belum terbit", register
+            assert register["status"]["S"] == "diterima"
+            assert register["channel"]["S"] == "web"
+            assert "nama" not in register and "email" not in register, "personal data kept apart"
+            assert personal["nama"]["S"] == "Siti Rahayu" and personal["telepon"]["S"] == "+6281234567890", personal
+            counter = ddb.get_item(TableName=TABLE, Key={"pk": {"S": "COUNTER"}, "sk": {"S": "PGD#" + nomor.split("-")[1]}})["Item"]
+            assert counter["value"]["N"] == "1", counter
+
+        def replay():
+            resp, _ = runtime.invoke((FIXTURES / "http-api-v2-post-form.json").read_text())
+            assert resp["statusCode"] == 303 and state["nomor"] in resp["headers"]["location"], resp
+
+        def invalid():
+            resp, _ = runtime.invoke((FIXTURES / "http-api-v2-post-invalid-json.json").read_text())
+            assert resp["statusCode"] == 422, resp
+            body = resp["body"] if not resp.get("isBase64Encoded") else base64.b64decode(resp["body"]).decode()
+            fields = [e["field"] for e in json.loads(body)["errors"]]
+            assert fields == ["nama", "email", "judul", "isi", "pernyataan_kebenaran"], fields
+            count = ddb.scan(TableName=TABLE, Select="COUNT",
+                             FilterExpression="sk = :r", ExpressionAttributeValues={":r": {"S": "REGISTER"}})["Count"]
+            assert count == 1, f"an invalid submission stored something ({count} register items)"
+
+        def function_url():
+            resp, _ = runtime.invoke((FIXTURES / "function-url-post-json.json").read_text())
+            assert resp["statusCode"] == 201, resp
+            body = json.loads(resp["body"])
+            assert body["status"] == "diterima" and body["nomor"].endswith("-00002"), body
+            assert body["diterima_pada"][-6:] == "+07:00", body
+
+        def lookup():
+            event = (FIXTURES / "http-api-v2-get-lacak.json").read_text()
+            event = event.replace("PGD-2026-00001", state["nomor"]).replace("REPLACE_KODE", state["kode"])
+            resp, _ = runtime.invoke(event)
+            assert resp["statusCode"] == 200, resp
+            body = json.loads(resp["body"])
+            assert body["nomor"] == state["nomor"] and body["status"] == "diterima", body
+            wrong, _ = runtime.invoke(event.replace(state["kode"], "2222-2222-2222"))
+            assert wrong["statusCode"] == 404, wrong
+
+        for name, fn in [("HTTP API v2 form post → 303", form_post), ("stored items in DynamoDB", stored_items),
+                         ("replay of the same event", replay), ("invalid JSON → 422, nothing stored", invalid),
+                         ("Function URL base64 JSON → 201", function_url), ("lookup → 200, wrong code → 404", lookup)]:
+            if name != "HTTP API v2 form post → 303" and "nomor" not in state:
+                failed += 1
+                print(f"FAIL {name}: no submission to work with")
+                continue
+            check(name, fn)
+
+        if "cold_start_ms" in state:
+            print(f"cold start (process start to first answered invocation, SDK configured): {state['cold_start_ms']:.1f} ms")
+        print(f"binary size: {binary.stat().st_size / 1024 / 1024:.2f} MiB ({binary.stat().st_size} bytes)")
+    finally:
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+        moto.terminate()
+        moto.wait()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): formatting and lints, unit tests, the store
+# contract suite on SQLite and on DynamoDB (moto's server), the handler and Lambda tests, the
+# site's fixture builds, the infrastructure lint, and the browser end-to-end tests.
+# It installs what it needs when missing (moto from PyPI, Chromium from Debian, npm packages).
+# Every step must pass; a missing service is a failure, never a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CACHE=${PENGADUAN_CACHE:-$HOME/.cache/pengaduan}
+mkdir -p "$CACHE"
+# One build profile (dev) for every test, in a target folder that survives fresh clones.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$CACHE/target}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+current="start"
+started=$SECONDS
+trap 'status=$?; if [ $status -ne 0 ]; then echo "FAILED at step: $current (exit $status)" >&2; fi' EXIT
+step() {
+  current=$1
+  printf '\n==> %s  [%ds]\n' "$1" $((SECONDS - started))
+}
+
+step "toolchain components"
+for comp in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$comp"; then rustup component add "$comp"; fi
+done
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "moto (DynamoDB server) in $CACHE/moto-venv"
+MOTO_VENV=$CACHE/moto-venv
+if ! "$MOTO_VENV/bin/python" -c 'import moto.server, werkzeug' 2>/dev/null; then
+  python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+fi
+export MOTO_PYTHON=$MOTO_VENV/bin/python
+
+step "cargo test (unit, store contract on SQLite and DynamoDB, handler, Lambda events, site fixtures)"
+# --workspace unifies features, so form-fn's SQLite tests are built too; nothing is skipped.
+cargo test --workspace --locked
+
+step "Lambda release binary against a local Runtime API"
+bash tests/lambda/run.sh
+
+step "infrastructure lint (cfn-lint, checkov)"
+bash infra/lint.sh
+
+step "browser end-to-end tests (Chromium)"
+bash tests/e2e/run.sh
+
+current="done"
+printf '\nAll test steps passed in %ds.\n' $((SECONDS - started))
