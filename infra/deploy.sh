@@ -163,6 +163,8 @@ add_override() { overrides+=("$1=\"$2\""); }
 [[ -n "${certificate_arn+x}" ]] && add_override CertificateArn "$certificate_arn"
 [[ -n "${RATE_LIMIT_PER_HOUR:-}" ]] && add_override RateLimitPerHour "$RATE_LIMIT_PER_HOUR"
 [[ -n "${TIME_ZONE:-}" ]] && add_override TimeZone "$TIME_ZONE"
+# A fresh secret each deploy: CloudFront and the function get it in the same stack update.
+add_override OriginVerifySecret "${ORIGIN_VERIFY_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}"
 [[ -n "${LOG_RETENTION_DAYS:-}" ]] && add_override LogRetentionDays "$LOG_RETENTION_DAYS"
 [[ -n "${RESERVED_CONCURRENCY:-}" ]] && add_override ReservedConcurrency "$RESERVED_CONCURRENCY"
 [[ -n "${API_THROTTLE_RATE:-}" ]] && add_override ApiThrottleRate "$API_THROTTLE_RATE"

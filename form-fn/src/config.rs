@@ -18,6 +18,9 @@ pub struct Config {
     pub rate_limit_per_hour: u32,
     /// The only origin allowed by CORS (`SITE_ORIGIN`); none when unset.
     pub site_origin: Option<String>,
+    /// The secret CloudFront sends in `X-Origin-Verify` (`PENGADUAN_ORIGIN_SECRET`): only a
+    /// request carrying it may name the visitor's address in `CloudFront-Viewer-Address`.
+    pub origin_secret: Option<String>,
 }
 
 /// A setting with a value that cannot be used.
@@ -35,6 +38,7 @@ impl Default for Config {
             timezone: jakarta(),
             rate_limit_per_hour: DEFAULT_RATE_LIMIT_PER_HOUR,
             site_origin: None,
+            origin_secret: None,
         }
     }
 }
@@ -68,6 +72,7 @@ impl Config {
                 problem: format!("not a whole number: {limit:?}"),
             })?;
         }
+        config.origin_secret = get("PENGADUAN_ORIGIN_SECRET").filter(|s| !s.is_empty());
         config.site_origin =
             get("SITE_ORIGIN").map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty());
         Ok(config)
@@ -99,8 +104,10 @@ mod tests {
             ("PENGADUAN_TIMEZONE", "Asia/Makassar"),
             ("PENGADUAN_RATE_LIMIT_PER_HOUR", "0"),
             ("SITE_ORIGIN", "https://dpmptsp.example/"),
+            ("PENGADUAN_ORIGIN_SECRET", "abc123"),
         ]))
         .unwrap();
+        assert_eq!(c.origin_secret.as_deref(), Some("abc123"));
         assert_eq!(c.prefix, "ADU");
         assert_eq!(c.timezone.iana_name(), Some("Asia/Makassar"));
         assert_eq!(c.rate_limit_per_hour, 0);

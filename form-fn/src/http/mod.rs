@@ -54,6 +54,11 @@ impl<S: ComplaintStore> App<S> {
         *self.pages.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(pages);
     }
 
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// The store, for tests and tools.
     pub fn store(&self) -> &S {
         &self.store
