@@ -258,7 +258,8 @@ sync_type '*.ico' 'image/vnd.microsoft.icon' "$asset_cache"
 sync_type '*.woff2' 'font/woff2' "$asset_cache"
 sync_type '*.woff' 'font/woff' "$asset_cache"
 # Everything else (PNG, JPEG, PDF, ...): type guessed by the AWS CLI from the extension.
-aws s3 sync "$out_dir" "$s3" --only-show-errors \
+# site-gen's own bookkeeping (.site-gen-manifest, .site-gen-cache) stays out of the bucket.
+aws s3 sync "$out_dir" "$s3" --only-show-errors --exclude '.site-gen-*' \
   --exclude '*.html' --exclude '*.xml' --exclude '*.txt' \
   --exclude '*.css' --exclude '*.js' --exclude '*.mjs' --exclude '*.json' \
   --exclude '*.webmanifest' --exclude '*.svg' --exclude '*.webp' --exclude '*.avif' \
@@ -272,7 +273,7 @@ sync_type '*.txt' 'text/plain; charset=utf-8' "$page_cache" --delete
 
 # Remove assets that are no longer built. Everything was just uploaded, so with --size-only
 # this pass uploads nothing and only deletes. (Versioning keeps deleted files restorable.)
-aws s3 sync "$out_dir" "$s3" --only-show-errors --size-only --delete
+aws s3 sync "$out_dir" "$s3" --only-show-errors --size-only --delete --exclude '.site-gen-*'
 echo "   uploaded $(find "$out_dir" -type f | wc -l) files"
 
 # ------------------------------------------------------------------ 7. CloudFront

@@ -1,24 +1,31 @@
 //! Building the site: load, render in parallel, check Markdown links, write what changed.
+//!
+//! A build keeps a cache in the output folder (`.site-gen-cache`): for each content file, the
+//! digest of its text and what later builds need of it (URL, template, links, anchors, its
+//! entry in the services list). A page whose text, templates, configuration and services list
+//! are unchanged, and whose output is still on disk, is neither parsed nor rendered again. That
+//! is what keeps a repeat build of thousands of pages, and every rebuild under `serve`, short.
 
 use crate::config::SiteConfig;
 use crate::content::{self, SourcePage};
 use crate::diagnostics::{BuildFailure, Diagnostic, LineIndex, relative};
 use crate::links;
 use crate::markdown::{self, Rendered};
-use crate::output::{OutputFile, Writer};
+use crate::output::{OutputFile, Writer, digest};
 use crate::templates::Templates;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::SystemTime;
 use walkdir::WalkDir;
 
 /// The content folder under the site root.
 pub const CONTENT_DIR: &str = "content";
 /// The static assets folder under the site root.
 pub const STATIC_DIR: &str = "static";
+/// The build cache, kept in the output folder next to the files it describes.
+pub const CACHE_FILE: &str = ".site-gen-cache";
 
 /// What to build, and where.
 #[derive(Debug, Clone)]
@@ -36,10 +43,12 @@ pub struct BuildOptions {
 /// What a build did.
 #[derive(Debug, Clone, Default)]
 pub struct BuildReport {
-    /// Pages rendered.
+    /// Pages in the site.
     pub pages: usize,
-    /// Pages whose Markdown was parsed anew (the rest came from the cache).
+    /// Pages whose Markdown was parsed (the rest were unchanged since the last build).
     pub pages_parsed: usize,
+    /// Pages rendered with their templates.
+    pub pages_rendered: usize,
     /// Static files copied.
     pub static_files: usize,
     /// Files written because their bytes changed.
@@ -48,18 +57,45 @@ pub struct BuildReport {
     pub removed: usize,
 }
 
-/// Parsed and rendered Markdown kept between builds by `serve`, keyed by file.
-#[derive(Default)]
-pub struct PageCache {
-    entries: Mutex<HashMap<PathBuf, CacheEntry>>,
+/// What the last build learnt about each content file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BuildCache {
+    version: u32,
+    /// Digest of everything every page depends on: templates, configuration, services list.
+    global: u64,
+    /// By content file (relative to the site root).
+    pages: BTreeMap<String, CachedPage>,
 }
 
-struct CacheEntry {
-    modified: Option<SystemTime>,
-    len: u64,
-    allow_html: bool,
-    page: SourcePage,
-    rendered: Rendered,
+const CACHE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedPage {
+    source: u64,
+    path: String,
+    draft: bool,
+    template: String,
+    weight: i64,
+    service: Option<Value>,
+    links: Vec<(String, usize)>,
+    ids: Vec<String>,
+}
+
+impl BuildCache {
+    /// Reads the cache of the output folder `out`; a missing or unreadable one is empty.
+    pub fn load(out: &Path) -> Self {
+        std::fs::read(out.join(CACHE_FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Self>(&bytes).ok())
+            .filter(|c| c.version == CACHE_VERSION)
+            .unwrap_or_default()
+    }
+
+    /// Writes the cache into the output folder `out`.
+    pub fn save(&self, out: &Path) -> Result<(), String> {
+        let bytes = serde_json::to_vec(self).map_err(|e| e.to_string())?;
+        std::fs::write(out.join(CACHE_FILE), bytes).map_err(|e| format!("{CACHE_FILE}: {e}"))
+    }
 }
 
 /// A loaded site: configuration, templates and configuration as a template value.
@@ -85,98 +121,127 @@ impl Site {
     }
 }
 
-struct PageOut {
-    file: PathBuf,
-    path: String,
-    links: Vec<(String, usize)>,
-    ids: HashSet<String>,
+/// The result of rendering: files to write, files to keep as they are, and the new cache.
+pub struct Rendition {
+    /// Files rendered in this build.
+    pub files: Vec<OutputFile>,
+    /// Output files left as the last build wrote them.
+    pub kept: Vec<String>,
+    /// What to remember for the next build.
+    pub cache: BuildCache,
+    /// Counts.
+    pub report: BuildReport,
 }
 
 /// Builds the site into `opts.out`, writing only files whose bytes changed.
-pub fn build(opts: &BuildOptions, cache: Option<&PageCache>) -> Result<BuildReport, BuildFailure> {
-    let site = Site::load(&opts.root, opts.base_url.as_deref())?;
-    let (files, report) = render_site(&site, opts, cache)?;
-    let mut writer = Writer::open(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
-    let outcome = writer.write_all(files).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
-    Ok(BuildReport { written: outcome.written, removed: outcome.removed, ..report })
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    build_site(opts).map(|(report, _)| report)
 }
 
-/// Renders every output file in memory and checks the Markdown's internal links.
+/// Builds, and also returns the loaded site (for `serve`, which hands its templates to the API).
+pub fn build_site(opts: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure> {
+    let site = Site::load(&opts.root, opts.base_url.as_deref())?;
+    let mut writer = Writer::open(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
+    let previous = BuildCache::load(&opts.out);
+    let rendition = render_site(&site, opts, Some((&previous, &writer)))?;
+    let outcome =
+        writer.write_all(rendition.files, &rendition.kept).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
+    rendition.cache.save(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
+    Ok((BuildReport { written: outcome.written, removed: outcome.removed, ..rendition.report }, site))
+}
+
+/// One content file after loading: either unchanged since the cached build, or parsed anew.
+enum Loaded {
+    Cached { file: String, text: String, meta: CachedPage },
+    Parsed { file: String, page: Box<SourcePage>, rendered: Rendered, meta: CachedPage },
+}
+
+impl Loaded {
+    fn meta(&self) -> &CachedPage {
+        match self {
+            Self::Cached { meta, .. } | Self::Parsed { meta, .. } => meta,
+        }
+    }
+}
+
+fn parse(rel: &Path, inner: &Path, text: &str, allow_html: bool) -> Result<(SourcePage, Rendered), Diagnostic> {
+    let page = content::parse_page(rel, content::url_path(inner), text)?;
+    let rendered = markdown::render(&page.body, allow_html);
+    Ok((page, rendered))
+}
+
+/// Renders every page that needs it and checks the Markdown's internal links. With the previous
+/// build's cache and writer, pages unchanged since then are kept rather than rendered.
 pub fn render_site(
     site: &Site,
     opts: &BuildOptions,
-    cache: Option<&PageCache>,
-) -> Result<(Vec<OutputFile>, BuildReport), BuildFailure> {
+    previous: Option<(&BuildCache, &Writer)>,
+) -> Result<Rendition, BuildFailure> {
     let root = &opts.root;
     let config = &site.config;
+    let content_dir = root.join(CONTENT_DIR);
     let mut diagnostics = Vec::new();
 
-    // Load: read, split and render Markdown, in parallel; reuse the cache where the file is unchanged.
-    let sources = list_files(&root.join(CONTENT_DIR), "md").map_err(|e| Diagnostic::new(CONTENT_DIR, None, e))?;
-    let parsed_count = std::sync::atomic::AtomicUsize::new(0);
-    let loaded: Vec<Result<(SourcePage, Rendered), Diagnostic>> = sources
+    // Load: read every file; parse only those whose text changed since the cached build.
+    let sources = list_files(&content_dir, "md").map_err(|e| Diagnostic::new(CONTENT_DIR, None, e))?;
+
+    let loaded: Vec<Result<Loaded, Diagnostic>> = sources
         .par_iter()
         .map(|abs| {
             let rel = relative(root, abs);
-            let meta =
-                std::fs::metadata(abs).map_err(|e| Diagnostic::new(&rel, None, format!("tidak dapat dibaca: {e}")))?;
-            let modified = meta.modified().ok();
-            if let Some(cache) = cache
-                && let Some(hit) = cache.entries.lock().unwrap_or_else(|e| e.into_inner()).get(abs)
-                && hit.modified == modified
-                && hit.len == meta.len()
-                && hit.allow_html == config.allow_html
-            {
-                return Ok((hit.page.clone(), hit.rendered.clone()));
-            }
+            let key = rel.to_string_lossy().replace('\\', "/");
             let text = std::fs::read_to_string(abs)
                 .map_err(|e| Diagnostic::new(&rel, None, format!("tidak dapat dibaca (harus UTF-8): {e}")))?;
-            let inner = abs.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(abs);
-            let page = content::parse_page(&rel, content::url_path(inner), &text)?;
-            let rendered = markdown::render(&page.body, config.allow_html);
-            parsed_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if let Some(cache) = cache {
-                cache.entries.lock().unwrap_or_else(|e| e.into_inner()).insert(
-                    abs.clone(),
-                    CacheEntry {
-                        modified,
-                        len: meta.len(),
-                        allow_html: config.allow_html,
-                        page: page.clone(),
-                        rendered: rendered.clone(),
-                    },
-                );
+            let source = digest(text.as_bytes());
+            if let Some(meta) = previous.and_then(|(c, _)| c.pages.get(&key)).filter(|m| m.source == source)
+            {
+                return Ok(Loaded::Cached { file: key, text, meta: meta.clone() });
             }
-            Ok((page, rendered))
+            let inner = abs.strip_prefix(&content_dir).unwrap_or(abs);
+            let (page, rendered) = parse(&rel, inner, &text, config.allow_html)?;
+            let body_lines = LineIndex::new(&page.body);
+            let links =
+                rendered.links.iter().map(|l| (l.dest.clone(), page.body_line + body_lines.line(l.offset) - 1)).collect();
+            let service = page.front.service.as_ref().map(|s| {
+                let mut v = serde_json::to_value(s).expect("service serialises");
+                v["time_limit"]["text"] = Value::String(s.time_limit.text());
+                json!({ "title": page.front.title, "path": page.path, "description": page.front.description, "service": v })
+            });
+            let meta = CachedPage {
+                source,
+                path: page.path.clone(),
+                draft: page.front.draft,
+                template: page.front.template.clone().unwrap_or_else(|| default_template(&page.path).to_owned()),
+                weight: page.front.weight,
+                service,
+                links,
+                ids: Vec::new(),
+            };
+            Ok(Loaded::Parsed { file: key, page: Box::new(page), rendered, meta })
         })
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     for item in loaded {
         match item {
-            Ok((page, rendered)) if !page.front.draft => pages.push((page, rendered)),
+            Ok(l) if !l.meta().draft => pages.push(l),
             Ok(_) => {}
             Err(d) => diagnostics.push(d),
         }
     }
-    if let Some(cache) = cache {
-        let present: HashSet<&PathBuf> = sources.iter().collect();
-        cache.entries.lock().unwrap_or_else(|e| e.into_inner()).retain(|k, _| present.contains(k));
-    }
-    let mut seen_paths: HashMap<String, PathBuf> = HashMap::new();
-    for (page, _) in &pages {
-        if let Some(other) = seen_paths.insert(page.path.clone(), page.file.clone()) {
-            diagnostics.push(Diagnostic::new(
-                &page.file,
-                None,
-                format!("alamat {} sudah dipakai oleh {}", page.path, other.display()),
-            ));
+    let parsed = pages.iter().filter(|p| matches!(p, Loaded::Parsed { .. })).count();
+    let mut seen_paths: HashMap<&str, &str> = HashMap::new();
+    for page in &pages {
+        let (file, meta) = match page {
+            Loaded::Cached { file, meta, .. } | Loaded::Parsed { file, meta, .. } => (file, meta),
+        };
+        if let Some(other) = seen_paths.insert(&meta.path, file) {
+            diagnostics.push(Diagnostic::new(file, None, format!("alamat {} sudah dipakai oleh {other}", meta.path)));
         }
-        let template = page.front.template.as_deref().unwrap_or(default_template(&page.path));
-        if !site.templates.has(template) {
+        if !site.templates.has(&meta.template) {
             diagnostics.push(Diagnostic::new(
-                &page.file,
+                file,
                 Some(2),
-                format!("template {template} tidak ada di templates/"),
+                format!("template {} tidak ada di templates/", meta.template),
             ));
         }
     }
@@ -185,48 +250,69 @@ pub fn render_site(
         return Err(BuildFailure(diagnostics));
     }
 
-    // Render pages with their templates, in parallel.
-    let mut services: Vec<&SourcePage> = pages.iter().map(|(p, _)| p).filter(|p| p.front.service.is_some()).collect();
-    services.sort_by(|a, b| (a.front.weight, &a.path).cmp(&(b.front.weight, &b.path)));
-    let services_value: Vec<Value> = services
-        .iter()
-        .map(|p| json!({ "title": p.front.title, "path": p.path, "description": p.front.description, "service": p.front.service }))
-        .collect();
+    // Everything every page depends on; when it changes, every page is rendered again.
+    let mut services: Vec<&CachedPage> = pages.iter().map(Loaded::meta).filter(|m| m.service.is_some()).collect();
+    services.sort_by(|a, b| (a.weight, &a.path).cmp(&(b.weight, &b.path)));
+    let services_value: Vec<&Value> = services.iter().filter_map(|m| m.service.as_ref()).collect();
+    let global = {
+        let mut parts = serde_json::to_vec(&(
+            env!("CARGO_PKG_VERSION"),
+            &site.config_value,
+            &services_value,
+            opts.live_reload,
+            site.templates.sources(),
+        ))
+        .expect("serialises");
+        parts.extend_from_slice(b"site-gen");
+        digest(&parts)
+    };
     let mut base = tera::Context::new();
     base.insert("config", &site.config_value);
     base.insert("services", &services_value);
     base.insert("live_reload", &opts.live_reload);
 
-    let results: Vec<Result<(OutputFile, PageOut), Diagnostic>> = pages
-        .par_iter()
-        .map(|(page, rendered)| {
-            let template = page.front.template.as_deref().unwrap_or(default_template(&page.path));
+    let results: Vec<Result<(Option<OutputFile>, String, CachedPage), Diagnostic>> = pages
+        .into_par_iter()
+        .map(|loaded| {
+            let (file, page, rendered, mut meta) = match loaded {
+                Loaded::Cached { file, text, meta } => {
+                    let out = output_path(&meta.path);
+                    let unchanged = previous.is_some_and(|(c, w)| c.global == global && w.unchanged(&out));
+                    if unchanged {
+                        return Ok((None, file, meta));
+                    }
+                    let rel = PathBuf::from(&file);
+                    let inner = rel.strip_prefix(CONTENT_DIR).unwrap_or(&rel).to_path_buf();
+                    let (page, rendered) = parse(&rel, &inner, &text, config.allow_html)?;
+                    (file, Box::new(page), rendered, meta)
+                }
+                Loaded::Parsed { file, page, rendered, meta } => (file, page, rendered, meta),
+            };
             let mut ctx = base.clone();
-            ctx.insert("page", &page_value(page, rendered, config));
+            ctx.insert("page", &page_value(&page, &rendered, config));
             let html = site
                 .templates
                 .tera
-                .render(template, &ctx)
-                .map_err(|e| site.templates.render_error(template, &e, &page.file))?;
-            let ids = links::ids(&html);
-            let out = OutputFile::new(output_path(&page.path), html.into_bytes());
-            let body_lines = LineIndex::new(&page.body);
-            let links = rendered
-                .links
-                .iter()
-                .map(|l| (l.dest.clone(), page.body_line + body_lines.line(l.offset) - 1))
-                .collect();
-            Ok((out, PageOut { file: page.file.clone(), path: page.path.clone(), links, ids }))
+                .render(&meta.template, &ctx)
+                .map_err(|e| site.templates.render_error(&meta.template, &e, &page.file))?;
+            let mut ids: Vec<String> = links::ids(&html).into_iter().collect();
+            ids.sort_unstable();
+            meta.ids = ids;
+            Ok((Some(OutputFile::new(output_path(&page.path), html.into_bytes())), file, meta))
         })
         .collect();
     let mut files = Vec::with_capacity(results.len() + 8);
-    let mut outs = Vec::with_capacity(results.len());
+    let mut kept = Vec::new();
+    let mut cache = BuildCache { version: CACHE_VERSION, global, pages: BTreeMap::new() };
     let mut seen = HashSet::new();
     for r in results {
         match r {
-            Ok((file, out)) => {
-                files.push(file);
-                outs.push(out);
+            Ok((out, file, meta)) => {
+                match out {
+                    Some(out) => files.push(out),
+                    None => kept.push(output_path(&meta.path)),
+                }
+                cache.pages.insert(file, meta);
             }
             // The same template error repeats for every page using it: report it once.
             Err(d) => {
@@ -236,6 +322,7 @@ pub fn render_site(
             }
         }
     }
+    let rendered_count = files.len();
 
     // Site-wide files.
     let mut ctx = base.clone();
@@ -249,7 +336,7 @@ pub fn render_site(
         Ok(html) => files.push(OutputFile::new("404.html".into(), html.into_bytes())),
         Err(e) => diagnostics.push(site.templates.render_error("404.html", &e, Path::new("404.html"))),
     }
-    let mut urls: Vec<&str> = outs.iter().map(|o| o.path.as_str()).collect();
+    let mut urls: Vec<&str> = cache.pages.values().map(|m| m.path.as_str()).collect();
     urls.sort_unstable();
     files.push(OutputFile::new("sitemap.xml".into(), sitemap(&config.base_url, &urls).into_bytes()));
     files.push(OutputFile::new(
@@ -265,12 +352,13 @@ pub fn render_site(
     }
 
     // Markdown's internal links must resolve to a page or file, and their anchors to an id.
-    let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let ids: HashMap<String, &HashSet<String>> = outs.iter().map(|o| (output_path(&o.path), &o.ids)).collect();
-    for out in &outs {
-        for (dest, line) in &out.links {
-            if let Some(problem) = links::check(&out.path, dest, &known, |p| ids.get(p).copied(), &config.api_url) {
-                diagnostics.push(Diagnostic::new(&out.file, Some(*line), problem));
+    let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).chain(kept.iter().map(String::as_str)).collect();
+    let ids: HashMap<String, HashSet<String>> =
+        cache.pages.values().map(|m| (output_path(&m.path), m.ids.iter().cloned().collect())).collect();
+    for (file, meta) in &cache.pages {
+        for (dest, line) in &meta.links {
+            if let Some(problem) = links::check(&meta.path, dest, &known, |p| ids.get(p), &config.api_url) {
+                diagnostics.push(Diagnostic::new(file, Some(*line), problem));
             }
         }
     }
@@ -280,12 +368,13 @@ pub fn render_site(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let report = BuildReport {
-        pages: outs.len(),
-        pages_parsed: parsed_count.into_inner(),
+        pages: cache.pages.len(),
+        pages_parsed: parsed,
+        pages_rendered: rendered_count,
         static_files: static_count,
         ..Default::default()
     };
-    Ok((files, report))
+    Ok(Rendition { files, kept, cache, report })
 }
 
 fn default_template(path: &str) -> &'static str {

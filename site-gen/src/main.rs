@@ -59,11 +59,12 @@ fn main() -> ExitCode {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
             let opts = BuildOptions { root, out: out.clone(), base_url, live_reload: false };
-            match build(&opts, None) {
+            match build(&opts) {
                 Ok(r) => {
                     eprintln!(
-                        "Selesai: {} halaman dan {} berkas statis ke {} ({} berkas ditulis, {} dihapus) dalam {:.2} detik.",
+                        "Selesai: {} halaman ({} dirender) dan {} berkas statis ke {} ({} berkas ditulis, {} dihapus) dalam {:.2} detik.",
                         r.pages,
+                        r.pages_rendered,
                         r.static_files,
                         out.display(),
                         r.written,

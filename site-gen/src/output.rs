@@ -42,7 +42,8 @@ pub struct Writer {
     previous: BTreeMap<String, (u64, u64)>,
 }
 
-fn digest(bytes: &[u8]) -> u64 {
+/// A digest of `bytes` for change detection (not for security).
+pub fn digest(bytes: &[u8]) -> u64 {
     // Fixed keys: stable between runs of the same build of site-gen. A different digest after
     // an upgrade only means one full rewrite.
     let mut h = DefaultHasher::new();
@@ -51,9 +52,9 @@ fn digest(bytes: &[u8]) -> u64 {
 }
 
 impl Writer {
-    /// Opens `out` (created when missing) and reads the previous build's manifest, if any.
+    /// Reads the previous build's manifest in `out`, if any. Nothing is created until
+    /// [`Writer::write_all`]: a failed build leaves no trace.
     pub fn open(out: &Path) -> Result<Self, String> {
-        std::fs::create_dir_all(out).map_err(|e| format!("folder keluaran tidak dapat dibuat: {e}"))?;
         let mut previous = BTreeMap::new();
         if let Ok(text) = std::fs::read_to_string(out.join(MANIFEST)) {
             for line in text.lines() {
@@ -68,8 +69,17 @@ impl Writer {
         Ok(Self { out: out.to_path_buf(), previous })
     }
 
-    /// Writes the files that changed, removes stale ones and records the new manifest.
-    pub fn write_all(&mut self, files: Vec<OutputFile>) -> Result<WriteOutcome, String> {
+    /// Whether `path` is on disk as the last build wrote it (by its recorded size).
+    pub fn unchanged(&self, path: &str) -> bool {
+        self.previous.get(path).is_some_and(|(_, len)| {
+            std::fs::metadata(self.out.join(path)).is_ok_and(|m| m.is_file() && m.len() == *len)
+        })
+    }
+
+    /// Writes the files that changed, keeps the `kept` ones as they are, removes stale ones and
+    /// records the new manifest.
+    pub fn write_all(&mut self, files: Vec<OutputFile>, kept: &[String]) -> Result<WriteOutcome, String> {
+        std::fs::create_dir_all(&self.out).map_err(|e| format!("folder keluaran tidak dapat dibuat: {e}"))?;
         let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
         for dir in &dirs {
             let p = self.out.join(dir);
@@ -93,7 +103,12 @@ impl Writer {
                 Ok((f.path, hash, len))
             })
             .collect::<Result<_, String>>()?;
-        let current: BTreeMap<String, (u64, u64)> = entries.into_iter().map(|(p, h, l)| (p, (h, l))).collect();
+        let mut current: BTreeMap<String, (u64, u64)> = entries.into_iter().map(|(p, h, l)| (p, (h, l))).collect();
+        for path in kept {
+            if let Some(entry) = self.previous.get(path) {
+                current.insert(path.clone(), *entry);
+            }
+        }
         let mut removed = 0;
         for stale in self.previous.keys().filter(|p| !current.contains_key(*p)) {
             let target = self.out.join(stale);
@@ -134,12 +149,13 @@ mod tests {
     fn writes_only_changes_and_removes_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = Writer::open(dir.path()).unwrap();
-        let first =
-            w.write_all(vec![file("index.html", "a"), file("x/index.html", "b"), file("y/z/index.html", "c")]).unwrap();
+        let first = w
+            .write_all(vec![file("index.html", "a"), file("x/index.html", "b"), file("y/z/index.html", "c")], &[])
+            .unwrap();
         assert_eq!((first.written, first.removed), (3, 0));
 
         let mut w = Writer::open(dir.path()).unwrap();
-        let again = w.write_all(vec![file("index.html", "a"), file("x/index.html", "B")]).unwrap();
+        let again = w.write_all(vec![file("index.html", "a"), file("x/index.html", "B")], &[]).unwrap();
         assert_eq!((again.written, again.removed), (1, 1));
         assert_eq!(std::fs::read_to_string(dir.path().join("x/index.html")).unwrap(), "B");
         assert!(!dir.path().join("y").exists(), "empty folders of stale files are removed");
@@ -147,9 +163,23 @@ mod tests {
         // A file changed behind the builder's back is rewritten.
         std::fs::write(dir.path().join("index.html"), "edited by hand").unwrap();
         let mut w = Writer::open(dir.path()).unwrap();
-        let repaired = w.write_all(vec![file("index.html", "a"), file("x/index.html", "B")]).unwrap();
+        let repaired = w.write_all(vec![file("index.html", "a"), file("x/index.html", "B")], &[]).unwrap();
         assert_eq!(repaired.written, 1);
         assert_eq!(std::fs::read_to_string(dir.path().join("index.html")).unwrap(), "a");
+    }
+
+    #[test]
+    fn kept_files_stay_without_being_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Writer::open(dir.path()).unwrap();
+        w.write_all(vec![file("a/index.html", "a"), file("b/index.html", "b")], &[]).unwrap();
+        assert!(w.unchanged("a/index.html"));
+        let mut w = Writer::open(dir.path()).unwrap();
+        let outcome = w.write_all(vec![file("b/index.html", "b")], &["a/index.html".to_owned()]).unwrap();
+        assert_eq!((outcome.written, outcome.removed), (0, 0));
+        assert!(dir.path().join("a/index.html").exists());
+        std::fs::write(dir.path().join("a/index.html"), "changed length").unwrap();
+        assert!(!Writer::open(dir.path()).unwrap().unchanged("a/index.html"));
     }
 
     #[test]
@@ -157,8 +187,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
         let mut w = Writer::open(dir.path()).unwrap();
-        w.write_all(vec![file("index.html", "a")]).unwrap();
-        w.write_all(vec![]).unwrap();
+        w.write_all(vec![file("index.html", "a")], &[]).unwrap();
+        w.write_all(vec![], &[]).unwrap();
         assert!(dir.path().join("keep.txt").exists());
         assert!(!dir.path().join("index.html").exists());
     }

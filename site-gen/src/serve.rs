@@ -2,8 +2,7 @@
 //! handler as the Lambda function), rebuilds what changed and reloads the open browser.
 //! A content or template error is shown in the terminal and in the browser, and serving goes on.
 
-use crate::build::{BuildOptions, PageCache, Site, render_site};
-use crate::output::Writer;
+use crate::build::{BuildOptions, Site, build_site};
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -44,8 +43,6 @@ enum Reload {
 
 struct Builder {
     opts: BuildOptions,
-    cache: PageCache,
-    writer: Writer,
     generation: u64,
     sources: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
 }
@@ -67,20 +64,20 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
 }
 
 impl Builder {
-    /// Rebuilds; returns the loaded site (for the API's templates) or the error text.
+    /// Rebuilds (only what changed: see [`crate::build`]); returns the loaded site, for the
+    /// API's templates, or the error text.
     fn rebuild(&mut self) -> Result<(Site, String), String> {
         let started = Instant::now();
         self.sources = snapshot(&self.opts.root);
-        let site = Site::load(&self.opts.root, None).map_err(|f| f.to_string())?;
-        let (files, report) = render_site(&site, &self.opts, Some(&self.cache)).map_err(|f| f.to_string())?;
-        let outcome = self.writer.write_all(files)?;
+        let (report, site) = build_site(&self.opts).map_err(|f| f.to_string())?;
         self.generation += 1;
         let summary = format!(
-            "Dibangun: {} halaman ({} diurai ulang), {} berkas ditulis, {} dihapus, {:.0} ms",
+            "Dibangun: {} halaman ({} diurai, {} dirender), {} berkas ditulis, {} dihapus, {:.0} ms",
             report.pages,
             report.pages_parsed,
-            outcome.written,
-            outcome.removed,
+            report.pages_rendered,
+            report.written,
+            report.removed,
             started.elapsed().as_secs_f64() * 1000.0
         );
         Ok((site, summary))
@@ -128,9 +125,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
         base_url: Some(url.trim_end_matches('/').to_owned()),
         live_reload: true,
     };
-    let writer = Writer::open(&out)?;
-    let mut builder =
-        Builder { opts: build_opts, cache: PageCache::default(), writer, generation: 0, sources: Vec::new() };
+    let mut builder = Builder { opts: build_opts, generation: 0, sources: Vec::new() };
     let (tx, rx) = watch::channel(Reload::Built(0));
     let pages = match builder.rebuild() {
         Ok((site, summary)) => {

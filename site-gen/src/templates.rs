@@ -48,6 +48,11 @@ impl Templates {
         Ok(Self { tera, sources })
     }
 
+    /// Every template's source by name, in name order.
+    pub fn sources(&self) -> &BTreeMap<String, String> {
+        &self.sources
+    }
+
     /// Whether a template of this name exists.
     pub fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)

@@ -317,3 +317,53 @@ mod office_site {
         assert!(o.status.success(), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn repeat_builds_render_only_what_changed() {
+    let site = Fixture::new().file("content/lain.md", "+++\ntitle = \"Lain\"\n+++\nTeks.\n");
+    let first = site.build();
+    assert!(stderr(&first).contains("3 halaman (3 dirender)"), "{}", stderr(&first));
+    let again = site.build();
+    assert!(stderr(&again).contains("3 halaman (0 dirender)"), "{}", stderr(&again));
+
+    let site = site.file("content/lain.md", "+++\ntitle = \"Lain\"\n+++\nTeks baru.\n");
+    let one = site.build();
+    assert!(stderr(&one).contains("(1 dirender)") && stderr(&one).contains("(1 berkas ditulis"), "{}", stderr(&one));
+    file_contains!(site, "lain/index.html", "Teks baru.");
+
+    // A template change renders every page again.
+    let site = site.file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"baru\">{{ page.title }}</h1>{{ page.content | safe }}{% endblock %}",
+    );
+    let all = site.build();
+    assert!(stderr(&all).contains("3 halaman (3 dirender)"), "{}", stderr(&all));
+    file_contains!(site, "lain/index.html", "class=\"baru\"");
+
+    // A page deleted from the output by hand is written again.
+    std::fs::remove_file(site.out().join("lain/index.html")).unwrap();
+    let repaired = site.build();
+    assert!(stderr(&repaired).contains("(1 dirender)"), "{}", stderr(&repaired));
+    assert!(site.out().join("lain/index.html").exists());
+}
+
+#[test]
+fn links_from_unchanged_pages_are_checked_against_changed_targets() {
+    // The home page links to /tentang/#visi; it stays unchanged while the target loses the anchor.
+    let site = Fixture::new();
+    assert!(site.build().status.success());
+    let site = site.file("content/tentang.md", "+++\ntitle = \"Tentang\"\n+++\n## Misi\n\nMelayani.\n");
+    let out = site.build();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("content/_index.md:4: anchor rusak: /tentang/#visi"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_damaged_cache_means_a_full_build() {
+    let site = Fixture::new();
+    assert!(site.build().status.success());
+    std::fs::write(site.out().join(".site-gen-cache"), "{ tidak sah").unwrap();
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 halaman (2 dirender)"), "{}", stderr(&out));
+}
