@@ -1,0 +1,319 @@
+'use strict';
+// Shared helpers for the end-to-end tests: the browser, journeys whose steps take a
+// screenshot when they fail, axe-core, screenshots, layout checks and form filling.
+//
+// Environment:
+//   E2E_BASE_URL     the running `site-gen serve` (default http://127.0.0.1:8080)
+//   E2E_SCREENSHOTS  folder for screenshots (default tests/e2e/out/screenshots)
+//   E2E_CHROMIUM     the browser binary (default /usr/bin/chromium, Debian's package)
+
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const BASE_URL = (process.env.E2E_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const SCREENSHOTS = path.resolve(
+  process.env.E2E_SCREENSHOTS || path.join(__dirname, '..', 'out', 'screenshots'),
+);
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+
+// Every flag the issue asks for. Playwright adds --user-data-dir itself, pointing at a fresh
+// temporary profile that it deletes when the browser closes.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const WIDTHS = { mobile: 360, desktop: 1280 };
+const HEIGHT = { 360: 740, 1280: 900 };
+
+const NOMOR_RE = /PGD-\d{4}-\d{5}/;
+const KODE_RE = /[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/;
+
+function url(p) {
+  return BASE_URL + p;
+}
+
+function slug(text) {
+  return String(text)
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80) || 'x';
+}
+
+/** A random tag so that every run's complaints differ from earlier runs' (no accidental dedup). */
+function uniq() {
+  return crypto.randomBytes(4).toString('hex');
+}
+
+async function launchBrowser() {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM} (install Debian's "chromium" package or set E2E_CHROMIUM)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+}
+
+/**
+ * A fresh browser context. `javaScriptEnabled: false` for the no-JavaScript journeys.
+ * bypassCSP lets axe-core be injected into the API's pages, which send a strict CSP.
+ */
+async function newPage(browser, { js = true, width = WIDTHS.desktop } = {}) {
+  const context = await browser.newContext({
+    javaScriptEnabled: js,
+    bypassCSP: true,
+    viewport: { width, height: HEIGHT[width] || 900 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+    reducedMotion: 'reduce',
+  });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
+  const page = await context.newPage();
+  return page;
+}
+
+function ensureDir(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A full-page screenshot into the screenshots folder; returns its path. */
+async function screenshot(page, name, { fullPage = true } = {}) {
+  const file = path.join(ensureDir(SCREENSHOTS), `${name}.png`);
+  await page.screenshot({ path: file, fullPage, animations: 'disabled', timeout: 30_000 });
+  return file;
+}
+
+/**
+ * A journey: a named sequence of steps. A failing step takes a screenshot of the page as it
+ * is and fails with a message naming the journey, the step and the screenshot's path.
+ */
+class Journey {
+  constructor(name, page) {
+    this.name = name;
+    this.page = page;
+    this.n = 0;
+  }
+
+  async step(name, fn) {
+    this.n += 1;
+    const label = `${String(this.n).padStart(2, '0')} ${name}`;
+    try {
+      return await fn(this.page);
+    } catch (err) {
+      let shot;
+      try {
+        shot = await screenshot(this.page, path.join('failures', `${slug(this.name)}--${slug(label)}`));
+      } catch (shotErr) {
+        shot = `(no screenshot: ${shotErr.message.split('\n')[0]})`;
+      }
+      let where = '';
+      try {
+        where = this.page.url();
+      } catch (_) {
+        /* page gone */
+      }
+      const msg =
+        `Journey "${this.name}", step "${label}" failed at ${where}:\n` +
+        `${err && err.message ? err.message : err}\n` +
+        `Screenshot at the failure: ${shot}`;
+      const wrapped = new Error(msg);
+      // Keep the original error's stack frames (where in the test it failed), not its message twice.
+      const frames = String((err && err.stack) || '').split('\n').filter((l) => /^\s+at /.test(l));
+      wrapped.stack = `Error: ${msg}\n${frames.join('\n')}`;
+      throw wrapped;
+    }
+  }
+}
+
+/** Runs axe-core on the page; fails listing every violation with its nodes. */
+async function checkAxe(page, label) {
+  const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined').catch(() => false);
+  if (!hasAxe) {
+    await page.addScriptTag({ path: AXE_PATH });
+  }
+  const result = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return {
+      violations: r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({
+          target: n.target.join(' '),
+          summary: n.failureSummary,
+        })),
+      })),
+    };
+  }, AXE_TAGS);
+  if (result.violations.length) {
+    const lines = [`axe-core found ${result.violations.length} violation(s) on ${label} (${page.url()}):`];
+    for (const v of result.violations) {
+      lines.push(`- ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
+      for (const n of v.nodes.slice(0, 15)) {
+        lines.push(`    at ${n.target}`);
+        if (n.summary) lines.push(`       ${n.summary.replace(/\n/g, '\n       ')}`);
+      }
+      if (v.nodes.length > 15) lines.push(`    ... and ${v.nodes.length - 15} more`);
+    }
+    assert.fail(lines.join('\n'));
+  }
+}
+
+/** No horizontal scrolling: the document is no wider than the viewport. */
+async function checkNoHorizontalOverflow(page, label) {
+  const m = await page.evaluate(() => {
+    const de = document.documentElement;
+    const wide = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > de.clientWidth + 1) {
+        wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} (right edge ${Math.round(r.right)}px)`);
+      }
+    }
+    return { scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, wide: wide.slice(0, 10) };
+  });
+  assert.ok(
+    m.scrollWidth <= m.clientWidth,
+    `${label}: horizontal overflow, scrollWidth ${m.scrollWidth} > clientWidth ${m.clientWidth}; ` +
+      `elements past the right edge: ${m.wide.join(', ') || '(none found)'}`,
+  );
+}
+
+/** Waits for a navigation to a path that matches `re` (after a form submission). */
+async function waitForPath(page, re) {
+  await page.waitForURL((u) => re.test(u.pathname + u.search), { timeout: 30_000 });
+  await page.waitForLoadState('load');
+}
+
+/** A valid complaint; `over` replaces fields. */
+function validComplaint(over = {}) {
+  const t = uniq();
+  return {
+    jenis: 'pengaduan',
+    nama: 'Siti Rahmawati',
+    email: `siti.${t}@contoh.id`,
+    telepon: '081234567890',
+    judul: `Antrean loket izin usaha lambat ${t}`,
+    isi: `Saya menunggu lebih dari tiga jam di loket Front Office untuk menanyakan izin usaha saya (uji ${t}).`,
+    lokasi: 'Loket Front Office DPMPTSP',
+    pernyataan_kebenaran: true,
+    persetujuan_data: true,
+    ...over,
+  };
+}
+
+/** Fills the complaint form from `values` (text fields, `jenis`, checkboxes as booleans). */
+async function fillComplaint(page, values) {
+  const form = page.locator('#form-pengaduan');
+  if (values.jenis) {
+    await form.locator(`input[name="jenis"][value="${values.jenis}"]`).check();
+  }
+  for (const field of ['nama', 'email', 'telepon', 'nik', 'alamat', 'judul', 'isi', 'tanggal_kejadian', 'lokasi', 'layanan']) {
+    if (values[field] !== undefined) {
+      await form.locator(`[name="${field}"]`).fill(values[field]);
+    }
+  }
+  for (const box of ['anonim', 'rahasia', 'pernyataan_kebenaran', 'persetujuan_data']) {
+    if (values[box] !== undefined) {
+      await form.locator(`input[name="${box}"]`).setChecked(Boolean(values[box]));
+    }
+  }
+}
+
+/** Reads the register number and tracking code from the confirmation / status page. */
+async function readConfirmation(page) {
+  const codes = await page.locator('.panel__code, .summary-list--codes .code').allInnerTexts();
+  const text = codes.join(' ');
+  const nomor = (text.match(NOMOR_RE) || [])[0];
+  const kode = (text.match(KODE_RE) || [])[0];
+  return { nomor, kode, text };
+}
+
+/** The status label shown on the status page (Ringkasan > Status). */
+async function readStatus(page) {
+  return (await page.locator('.summary-list__row', { has: page.locator('dt', { hasText: /^Status$/ }) })
+    .locator('dd').innerText()).trim();
+}
+
+/** Submits a complaint through the JSON API (no browser); returns the parsed 201 body. */
+async function submitJson(values) {
+  const res = await fetch(url('/api/pengaduan'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(values),
+  });
+  const body = await res.text();
+  assert.equal(res.status, 201, `POST /api/pengaduan (JSON) answered ${res.status}: ${body}`);
+  return JSON.parse(body);
+}
+
+/** GET /api/lacak as JSON. */
+async function lacakJson(nomor, kode) {
+  const res = await fetch(url(`/api/lacak?nomor=${encodeURIComponent(nomor)}&kode=${encodeURIComponent(kode)}`), {
+    headers: { accept: 'application/json' },
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch (_) {
+    /* not JSON */
+  }
+  return { status: res.status, json, text };
+}
+
+/** PGD-2026-00042 -> next number in the same year. */
+function nextNomor(nomor) {
+  const m = /^(.*-)(\d+)$/.exec(nomor);
+  const n = String(Number(m[2]) + 1).padStart(m[2].length, '0');
+  return m[1] + n;
+}
+
+module.exports = {
+  BASE_URL,
+  SCREENSHOTS,
+  WIDTHS,
+  NOMOR_RE,
+  KODE_RE,
+  Journey,
+  url,
+  slug,
+  uniq,
+  launchBrowser,
+  newPage,
+  screenshot,
+  checkAxe,
+  checkNoHorizontalOverflow,
+  waitForPath,
+  validComplaint,
+  fillComplaint,
+  readConfirmation,
+  readStatus,
+  submitJson,
+  lacakJson,
+  nextNomor,
+};

@@ -1,0 +1,103 @@
+'use strict';
+// Every page a person can see: the built pages, and the API's answers (the confirmation,
+// the status page, the form with errors, an unknown complaint). `open(page)` brings the
+// page there and checks it arrived; `current` is the menu item marked aria-current="page"
+// (null: none).
+
+const assert = require('node:assert/strict');
+const h = require('./harness');
+
+async function goto(page, path, status = 200) {
+  const res = await page.goto(h.url(path));
+  assert.equal(res.status(), status, `GET ${path} answered ${res.status()}`);
+}
+
+const PAGES = [
+  { name: 'beranda', current: '/', label: 'home page /', open: (p) => goto(p, '/') },
+  {
+    name: 'layanan', current: '/layanan/informasi-dan-pengaduan/',
+    label: 'service page /layanan/informasi-dan-pengaduan/',
+    open: (p) => goto(p, '/layanan/informasi-dan-pengaduan/'),
+  },
+  { name: 'pengaduan', current: '/pengaduan/', label: 'complaint form /pengaduan/', open: (p) => goto(p, '/pengaduan/') },
+  { name: 'lacak', current: '/lacak/', label: 'tracking page /lacak/', open: (p) => goto(p, '/lacak/') },
+  { name: 'kebijakan-privasi', current: null, label: 'privacy policy /kebijakan-privasi/', open: (p) => goto(p, '/kebijakan-privasi/') },
+  { name: '404', current: null, label: '/404.html', open: (p) => goto(p, '/404.html') },
+  {
+    name: 'tidak-ditemukan', current: null,
+    label: 'a missing URL (404)',
+    open: async (p) => {
+      await goto(p, '/halaman-yang-tidak-ada/', 404);
+      assert.match(await p.locator('h1').innerText(), /\S/);
+    },
+  },
+  {
+    name: 'konfirmasi', current: '/lacak/',
+    label: 'confirmation after submitting the form',
+    open: async (p) => {
+      await goto(p, '/pengaduan/');
+      await h.fillComplaint(p, h.validComplaint());
+      await p.getByRole('button', { name: 'Kirim Pengaduan' }).click();
+      await h.waitForPath(p, /^\/api\/lacak\?/);
+      const { nomor } = await h.readConfirmation(p);
+      assert.match(nomor || '', h.NOMOR_RE);
+    },
+  },
+  {
+    name: 'status', current: '/lacak/',
+    label: 'status page from the tracking form',
+    open: async (p) => {
+      const t = h.uniq();
+      const r = await h.submitJson({
+        jenis: 'informasi',
+        nama: 'Andi Wijaya',
+        telepon: '081311112222',
+        judul: `Permintaan informasi jadwal layanan ${t}`,
+        isi: `Mohon informasi jadwal layanan konsultasi perizinan pada hari Sabtu (uji ${t}).`,
+        pernyataan_kebenaran: true,
+        persetujuan_data: true,
+      });
+      await goto(p, '/lacak/');
+      await p.locator('#nomor').fill(r.nomor);
+      await p.locator('#kode').fill(r.kode_lacak);
+      await p.getByRole('button', { name: 'Lacak', exact: true }).click();
+      await h.waitForPath(p, /^\/api\/lacak\?/);
+      assert.equal(await h.readStatus(p), 'Diterima');
+    },
+  },
+  {
+    name: 'formulir-galat', current: '/pengaduan/',
+    label: 'complaint form with errors (422)',
+    open: async (p) => {
+      await goto(p, '/pengaduan/');
+      await h.fillComplaint(p, {
+        jenis: 'pengaduan',
+        nama: 'Budi Santoso',
+        email: 'budi-at-contoh',
+        judul: '',
+        isi: 'Terlalu pendek.',
+        persetujuan_data: true,
+      });
+      const post = p.waitForResponse((r) => r.url().endsWith('/api/pengaduan') && r.request().method() === 'POST');
+      await p.getByRole('button', { name: 'Kirim Pengaduan' }).click();
+      assert.equal((await post).status(), 422);
+      await p.waitForLoadState('load');
+      await p.locator('#ringkasan-galat').waitFor({ state: 'visible' });
+    },
+  },
+  {
+    name: 'lacak-tidak-ditemukan', current: null,
+    label: 'tracking an unknown complaint (404)',
+    open: async (p) => {
+      await goto(p, '/lacak/');
+      await p.locator('#nomor').fill('PGD-2000-99999');
+      await p.locator('#kode').fill('AAAA-BBBB-CCCC');
+      const get = p.waitForResponse((r) => r.url().includes('/api/lacak?'));
+      await p.getByRole('button', { name: 'Lacak', exact: true }).click();
+      assert.equal((await get).status(), 404);
+      await p.waitForLoadState('load');
+    },
+  },
+];
+
+module.exports = { PAGES };

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# End-to-end tests (issue 5): builds site-gen, serves the site with a throwaway SQLite store,
+# and drives Debian's headless Chromium through the site with playwright-core, under node's
+# built-in test runner.
+#
+# Usage: bash tests/e2e/run.sh [test files...]     (default: every tests/e2e/*.test.js)
+# Env:   E2E_SCREENSHOTS  where screenshots go (default tests/e2e/out/screenshots)
+#        CARGO_TARGET_DIR respected (site-gen is taken from $CARGO_TARGET_DIR/debug)
+#        E2E_KEEP_LOG=1   keep the server's log and database after the run
+# Installs what is missing: the chromium and fonts-noto-core Debian packages (when
+# /usr/bin/chromium is absent) and the npm packages (when node_modules is missing or
+# package-lock.json changed). Exits non-zero on any failure.
+set -euo pipefail
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$E2E_DIR/../.." && pwd)"
+START_SECONDS=$SECONDS
+
+log() { printf 'e2e: %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    log "need root to run: $*"; return 1
+  fi
+}
+
+# Waits (up to 10 minutes) while another apt/dpkg process holds its locks.
+wait_for_dpkg_lock() {
+  local locks=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock)
+  local waited=0
+  command -v fuser >/dev/null 2>&1 || return 0
+  while as_root fuser "${locks[@]}" >/dev/null 2>&1; do
+    if [ "$waited" -ge 600 ]; then log "dpkg/apt lock still held after ${waited}s"; return 1; fi
+    [ "$waited" -eq 0 ] && log "waiting for another package manager to finish..."
+    sleep 3; waited=$((waited + 3))
+  done
+}
+
+apt_get() {
+  local try
+  for try in 1 2 3; do
+    wait_for_dpkg_lock
+    if as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; then return 0; fi
+    log "apt-get $1 failed (try $try), retrying"; sleep 5
+  done
+  return 1
+}
+
+# 1. Chromium (Debian's package) and fonts.
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium and fonts-noto-core (Debian packages)"
+  apt_get update
+  apt_get install -y --no-install-recommends chromium fonts-noto-core
+fi
+
+# 2. Node.js (normally present) and the npm packages.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  log "installing nodejs and npm (Debian packages)"
+  apt_get update
+  apt_get install -y --no-install-recommends nodejs npm
+fi
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  log "node $(node --version) is too old: the tests need Node 20 or newer"; exit 1
+fi
+
+lock_sum="$(sha256sum "$E2E_DIR/package-lock.json" | cut -d' ' -f1)"
+stamp="$E2E_DIR/node_modules/.e2e-package-lock.sha256"
+if [ ! -d "$E2E_DIR/node_modules" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  log "npm ci in tests/e2e"
+  (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  printf '%s\n' "$lock_sum" >"$stamp"
+fi
+
+# 3. site-gen (debug profile, like the rest of the test suite).
+log "cargo build -p site-gen"
+(cd "$REPO" && cargo build -p site-gen)
+target_dir="${CARGO_TARGET_DIR:-$REPO/target}"
+case "$target_dir" in /*) ;; *) target_dir="$REPO/$target_dir" ;; esac
+SITE_GEN="$target_dir/debug/site-gen"
+[ -x "$SITE_GEN" ] || { log "no site-gen binary at $SITE_GEN"; exit 1; }
+
+# 4. Serve the site on a free port with a throwaway database.
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/e2e-site.XXXXXX")"
+SERVER_PID=""
+stop_server() {
+  local rc=$?
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -INT "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      kill -TERM "$SERVER_PID" 2>/dev/null || true; sleep 1
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "$rc" -ne 0 ] && [ -f "$WORK/serve.log" ]; then
+    log "last lines of the server's log ($WORK/serve.log):"
+    tail -n 30 "$WORK/serve.log" >&2 || true
+  fi
+  if [ "${E2E_KEEP_LOG:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
+    log "server log and database kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap stop_server EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+BASE_URL="http://127.0.0.1:$PORT"
+log "starting site-gen serve on $BASE_URL (store sqlite:$WORK/pengaduan.db)"
+PENGADUAN_RATE_LIMIT_PER_HOUR=0 "$SITE_GEN" serve --root "$REPO" --port "$PORT" \
+  --store "sqlite:$WORK/pengaduan.db" >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+SERVER_START=$SECONDS
+
+ready=0
+for _ in $(seq 1 600); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "site-gen serve exited early"; cat "$WORK/serve.log" >&2; exit 1
+  fi
+  if node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$BASE_URL/" 2>/dev/null; then
+    ready=1; break
+  fi
+  sleep 0.2
+done
+[ "$ready" = 1 ] || { log "site-gen serve not ready after 120 s"; exit 1; }
+log "server ready after $((SECONDS - SERVER_START)) s"
+
+# 5. The tests, one file at a time (journey 4 reads consecutive register numbers).
+SCREENSHOTS="${E2E_SCREENSHOTS:-$E2E_DIR/out/screenshots}"
+case "$SCREENSHOTS" in /*) ;; *) SCREENSHOTS="$PWD/$SCREENSHOTS" ;; esac
+if [ -z "${E2E_SCREENSHOTS:-}" ]; then rm -rf "$SCREENSHOTS"; fi
+mkdir -p "$SCREENSHOTS"
+
+if [ "$#" -gt 0 ]; then
+  files=()
+  for f in "$@"; do files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
+else
+  files=("$E2E_DIR"/*.test.js)
+fi
+
+set +e
+(cd "$E2E_DIR" && E2E_BASE_URL="$BASE_URL" E2E_SCREENSHOTS="$SCREENSHOTS" \
+  node --test --test-concurrency=1 --test-reporter=spec "${files[@]}")
+status=$?
+set -e
+
+log "screenshots: $SCREENSHOTS"
+log "wall time: $((SECONDS - START_SECONDS)) s"
+exit "$status"
