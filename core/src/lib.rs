@@ -4,11 +4,13 @@
 //! Everything here is plain data in, plain data out, so that the storage and HTTP adapters in
 //! `form-fn` and the generator in `site-gen` stay thin and these rules are unit-tested alone.
 
+pub mod attachment;
 pub mod calendar;
 pub mod register;
 pub mod status;
 pub mod submission;
 pub mod tracking;
+pub mod workflow;
 
 pub use register::RegisterNumber;
 pub use status::Status;

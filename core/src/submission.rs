@@ -114,7 +114,7 @@ impl<K: Into<String>> FromIterator<(K, RawValue)> for RawForm {
 }
 
 /// The fields of the form in the order a person meets them, which is the order of error messages.
-pub const FIELD_ORDER: [&str; 16] = [
+pub const FIELD_ORDER: [&str; 17] = [
     "jenis",
     "anonim",
     "nama",
@@ -127,6 +127,7 @@ pub const FIELD_ORDER: [&str; 16] = [
     "tanggal_kejadian",
     "lokasi",
     "layanan",
+    "lampiran",
     "rahasia",
     "pernyataan_kebenaran",
     "persetujuan_data",

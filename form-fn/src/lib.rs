@@ -6,6 +6,8 @@
 //!
 //! The same code runs as an AWS Lambda function (`src/main.rs`) and inside `site-gen serve`.
 
+pub mod attachments;
+pub mod aws;
 pub mod config;
 pub mod http;
 pub mod lambda;

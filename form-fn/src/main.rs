@@ -1,6 +1,8 @@
 //! The Lambda function: builds the store, settings and templates once at start-up, then hands
 //! every API Gateway (HTTP API) or Function URL event to the shared handler.
 
+use form_fn::attachments::AnyAttachments;
+use form_fn::attachments::s3::S3Attachments;
 use form_fn::store::dynamodb::DynamoStore;
 use form_fn::{App, Config, Pages};
 use lambda_http::{Error, Request, run, service_fn};
@@ -18,7 +20,12 @@ async fn main() -> Result<(), Error> {
     let config = Config::from_env()?;
     let pages = Pages::embedded()?;
     let store = DynamoStore::from_env(table).await;
-    let app = Arc::new(App::new(store, config, pages));
+    let mut app = App::new(store, config, pages);
+    // Without a bucket the function still takes complaints, and refuses files with a message.
+    if let Some(bucket) = std::env::var("ATTACHMENTS_BUCKET").ok().filter(|b| !b.is_empty()) {
+        app = app.with_attachments(AnyAttachments::S3(S3Attachments::from_env(bucket, "").await));
+    }
+    let app = Arc::new(app);
     tracing::info!("form-fn ready");
     run(service_fn(move |req: Request| {
         let app = Arc::clone(&app);

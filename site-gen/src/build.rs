@@ -170,6 +170,9 @@ fn parse(rel: &Path, inner: &Path, text: &str, allow_html: bool) -> Result<(Sour
     Ok((page, rendered))
 }
 
+/// A page after rendering: its output (none when kept as it was), its file and what to cache.
+type PageResult = (Option<OutputFile>, String, CachedPage);
+
 /// Renders every page that needs it and checks the Markdown's internal links. With the previous
 /// build's cache and writer, pages unchanged since then are kept rather than rendered.
 pub fn render_site(
@@ -271,7 +274,7 @@ pub fn render_site(
     base.insert("services", &services_value);
     base.insert("live_reload", &opts.live_reload);
 
-    let results: Vec<Result<(Option<OutputFile>, String, CachedPage), Diagnostic>> = pages
+    let results: Vec<Result<PageResult, Diagnostic>> = pages
         .into_par_iter()
         .map(|loaded| {
             let (file, page, rendered, mut meta) = match loaded {

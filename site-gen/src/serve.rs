@@ -8,6 +8,8 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use form_fn::attachments::local::LocalAttachments;
+use form_fn::attachments::{AnyAttachments, AttachmentStore, PENDING_TTL};
 use form_fn::store::AnyStore;
 use form_fn::store::dynamodb::DynamoStore;
 use form_fn::store::sqlite::SqliteStore;
@@ -142,7 +144,15 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
 
     let store = open_store(&opts.store).await?;
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    let app = Arc::new(App::new(store, config, pages));
+    // Attachments live beside the database (or under ROOT/.data for DynamoDB).
+    let data_dir = match opts.store.split_once(':') {
+        Some(("sqlite", path)) => Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default(),
+        _ => root.join(".data"),
+    };
+    let attachments = LocalAttachments::open(&data_dir.join("lampiran"))
+        .map_err(|e| format!("folder lampiran tidak dapat disiapkan: {e}"))?;
+    let app = Arc::new(App::new(store, config, pages).with_attachments(AnyAttachments::Local(attachments)));
+    tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
     let builder = Arc::new(Mutex::new(builder));
     let _watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), tx)?;
 
@@ -215,6 +225,22 @@ fn watch_sources(
         }
     }
     Ok(debouncer)
+}
+
+/// Removes uploads that never became part of a complaint (S3 has a lifecycle rule for this).
+async fn purge_pending_uploads(app: Arc<App<AnyStore>>) {
+    let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        if let Some(store) = app.attachments() {
+            let cutoff = jiff::Timestamp::now() - PENDING_TTL;
+            match store.purge_pending(cutoff).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "expired pending uploads removed"),
+                Err(e) => tracing::warn!(error = %e, "purging pending uploads failed"),
+            }
+        }
+    }
 }
 
 async fn api(

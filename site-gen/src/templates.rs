@@ -1,6 +1,7 @@
 //! Loading the Tera templates and turning their errors into file-and-line diagnostics.
 
 use crate::diagnostics::Diagnostic;
+use form_fn::http::pages::error_chain as chain;
 use std::collections::BTreeMap;
 use std::path::Path;
 use walkdir::WalkDir;
@@ -84,17 +85,6 @@ impl Templates {
             format!("{} (saat merender {})", one_line(&chain), page_file.display()),
         )
     }
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
 }
 
 fn one_line(s: &str) -> String {

@@ -73,11 +73,12 @@ if [ ! -d "$E2E_DIR/node_modules" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" 
 fi
 
 # 3. site-gen (debug profile, like the rest of the test suite).
-log "cargo build -p site-gen"
-(cd "$REPO" && cargo build -p site-gen)
+log "cargo build -p site-gen -p pengaduan-staf"
+(cd "$REPO" && cargo build -p site-gen -p pengaduan-staf)
 target_dir="${CARGO_TARGET_DIR:-$REPO/target}"
 case "$target_dir" in /*) ;; *) target_dir="$REPO/$target_dir" ;; esac
 SITE_GEN="$target_dir/debug/site-gen"
+STAFF="$target_dir/debug/pengaduan-staf"
 [ -x "$SITE_GEN" ] || { log "no site-gen binary at $SITE_GEN"; exit 1; }
 
 # 4. Serve the site on a free port with a throwaway database.
@@ -145,6 +146,7 @@ fi
 
 set +e
 (cd "$E2E_DIR" && E2E_BASE_URL="$BASE_URL" E2E_SCREENSHOTS="$SCREENSHOTS" \
+  E2E_STAFF="$STAFF" E2E_STORE="sqlite:$WORK/pengaduan.db" E2E_ROOT="$REPO" \
   node --test --test-concurrency=1 --test-reporter=spec "${files[@]}")
 status=$?
 set -e

@@ -56,11 +56,20 @@ impl BodyKind {
 #[error("{0}")]
 pub struct Malformed(pub &'static str);
 
-/// Parses a body of the given kind into raw fields.
-pub async fn parse(kind: &BodyKind, body: Bytes) -> Result<RawForm, Malformed> {
+/// A file from the form's `lampiran` field, as sent: name for display, bytes to judge.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The file name the browser sent (untrusted; display only, after sanitising).
+    pub name: String,
+    /// The contents.
+    pub bytes: Bytes,
+}
+
+/// Parses a body of the given kind into raw fields and uploaded files.
+pub async fn parse(kind: &BodyKind, body: Bytes) -> Result<(RawForm, Vec<Upload>), Malformed> {
     match kind {
-        BodyKind::Form => parse_urlencoded(&body),
-        BodyKind::Json => parse_json(&body),
+        BodyKind::Form => parse_urlencoded(&body).map(|f| (f, Vec::new())),
+        BodyKind::Json => parse_json(&body).map(|f| (f, Vec::new())),
         BodyKind::Multipart(boundary) => parse_multipart(boundary, body).await,
     }
 }
@@ -106,24 +115,30 @@ fn parse_json(body: &[u8]) -> Result<RawForm, Malformed> {
         .collect())
 }
 
-async fn parse_multipart(boundary: &str, body: Bytes) -> Result<RawForm, Malformed> {
+async fn parse_multipart(boundary: &str, body: Bytes) -> Result<(RawForm, Vec<Upload>), Malformed> {
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
     let mut form = RawForm::new();
+    let mut uploads = Vec::new();
     let bad = || Malformed("Badan permintaan multipart tidak sah.");
     while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
         let name = field.name().map(str::to_owned).ok_or_else(bad)?;
-        let is_file = field.file_name().is_some();
+        let file_name = field.file_name().map(str::to_owned);
         let data = field.bytes().await.map_err(|_| bad())?;
-        if is_file {
-            // Attachments (`lampiran`) are not stored yet; their fields do not count as text.
-            continue;
+        match file_name {
+            // The type is judged later by content; the declared type is never trusted.
+            Some(file_name) if name == pengaduan_core::attachment::FIELD => {
+                uploads.push(Upload { name: file_name, bytes: data });
+            }
+            Some(_) => {} // A file in any other field is not ours to keep.
+            None => {
+                let text = String::from_utf8(data.to_vec())
+                    .map_err(|_| Malformed("Data formulir bukan teks UTF-8 yang sah."))?;
+                form.insert(name, RawValue::Text(text));
+            }
         }
-        let text =
-            String::from_utf8(data.to_vec()).map_err(|_| Malformed("Data formulir bukan teks UTF-8 yang sah."))?;
-        form.insert(name, RawValue::Text(text));
     }
-    Ok(form)
+    Ok((form, uploads))
 }
 
 #[cfg(test)]
@@ -173,11 +188,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn multipart_reads_text_fields() {
+    async fn multipart_reads_text_fields_and_files() {
         let body = "--XyZ\r\nContent-Disposition: form-data; name=\"judul\"\r\n\r\nIzin usaha\r\n--XyZ\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--XyZ--\r\n";
-        let form = parse(&BodyKind::Multipart("XyZ".into()), Bytes::from(body)).await.unwrap();
+        let (form, uploads) = parse(&BodyKind::Multipart("XyZ".into()), Bytes::from(body)).await.unwrap();
         assert_eq!(form.get("judul"), Some(&RawValue::Text("Izin usaha".into())));
         assert_eq!(form.get("lampiran"), None);
+        assert_eq!(uploads.len(), 1);
+        assert_eq!(uploads[0].name, "a.pdf");
+        assert_eq!(&uploads[0].bytes[..], b"%PDF-1.4");
         assert!(parse(&BodyKind::Multipart("XyZ".into()), Bytes::from_static(b"garbage")).await.is_err());
     }
 }

@@ -5,6 +5,7 @@
 pub mod body;
 pub mod pages;
 
+use crate::attachments::{AnyAttachments, AttachmentStore, PendingKey};
 use crate::config::Config;
 use crate::store::{ComplaintStore, NewComplaint, RateDecision, Receipt, StoreError, Submitted};
 use body::{BodyKind, Malformed};
@@ -13,6 +14,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use jiff::{Timestamp, Zoned};
 use pages::{Pages, StageView, StatusView, fallback_html};
+use pengaduan_core::attachment::ValidFile;
 use pengaduan_core::submission::{IDEMPOTENCY_KEY_MESSAGE, is_valid_idempotency_key};
 use pengaduan_core::{FieldError, Jenis, RawForm, RegisterNumber, Status, TrackingCode};
 use serde_json::json;
@@ -35,12 +37,24 @@ pub struct App<S> {
     config: Config,
     pages: RwLock<Arc<Pages>>,
     clock: Box<Clock>,
+    attachments: Option<AnyAttachments>,
 }
 
 impl<S: ComplaintStore> App<S> {
     /// Builds the handler's state, once per process.
     pub fn new(store: S, config: Config, pages: Pages) -> Self {
-        Self { store, config, pages: RwLock::new(Arc::new(pages)), clock: Box::new(Timestamp::now) }
+        Self { store, config, pages: RwLock::new(Arc::new(pages)), clock: Box::new(Timestamp::now), attachments: None }
+    }
+
+    /// Accepts attachments (`lampiran`) into this store; without one, files are refused.
+    pub fn with_attachments(mut self, attachments: AnyAttachments) -> Self {
+        self.attachments = Some(attachments);
+        self
+    }
+
+    /// The attachment store, for tests and tools.
+    pub fn attachments(&self) -> Option<&AnyAttachments> {
+        self.attachments.as_ref()
     }
 
     /// Replaces the clock, for tests near a year's end.
@@ -153,8 +167,8 @@ async fn submit<S: ComplaintStore>(
         return error_response(app, StatusCode::PAYLOAD_TOO_LARGE, wants_json, "Data terlalu besar", TOO_LARGE_MESSAGE);
     }
     let header_key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
-    let form = match body::parse(&kind, req.into_body()).await {
-        Ok(form) => form,
+    let (form, uploads) = match body::parse(&kind, req.into_body()).await {
+        Ok(parsed) => parsed,
         Err(Malformed(message)) => {
             return error_response(app, StatusCode::BAD_REQUEST, wants_json, "Data tidak dapat dibaca", message);
         }
@@ -172,10 +186,9 @@ async fn submit<S: ComplaintStore>(
     }
 
     let now = app.now();
-    let mut errors = match pengaduan_core::submission::validate(&form, now.date()) {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors,
-    };
+    let validated = pengaduan_core::submission::validate(&form, now.date());
+    let mut errors = validated.as_ref().err().cloned().unwrap_or_default();
+    let files = check_uploads(app, &uploads, &mut errors);
     let explicit_key = match header_key {
         Some(Ok(key)) if is_valid_idempotency_key(&key) => Some(key),
         Some(_) => {
@@ -194,7 +207,7 @@ async fn submit<S: ComplaintStore>(
         tracing::info!(outcome = "invalid", ?fields, "submission rejected");
         return invalid(app, &form, &errors, wants_json);
     }
-    let submission = pengaduan_core::submission::validate(&form, now.date()).expect("validated above");
+    let (Ok(submission), Some(files)) = (validated, files) else { unreachable!("no errors means valid") };
     let idempotency_key = digest(&match explicit_key {
         Some(key) => format!("key:{key}"),
         None => format!("content:{}", submission.fingerprint()),
@@ -232,6 +245,22 @@ async fn submit<S: ComplaintStore>(
         }
     }
 
+    // Files first, under a pending key that expires: a failure before the complaint is stored
+    // leaves nothing that is not cleaned up.
+    let pending = match put_pending(app, files, uploads, now.timestamp()).await {
+        Ok(pending) => pending,
+        Err(e) => {
+            tracing::error!(error = %e, "attachment store failed");
+            return error_response(
+                app,
+                StatusCode::SERVICE_UNAVAILABLE,
+                wants_json,
+                "Layanan sedang terganggu",
+                "Lampiran Anda belum dapat disimpan karena gangguan pada sistem kami. Laporan Anda belum tersimpan; silakan coba lagi beberapa saat lagi.",
+            );
+        }
+    };
+
     let code = new_tracking_code();
     let received_at = now.round(jiff::Unit::Second).unwrap_or(now.clone());
     let complaint = NewComplaint {
@@ -252,14 +281,83 @@ async fn submit<S: ComplaintStore>(
     };
     match app.store.submit(complaint).await {
         Ok(Submitted::New(receipt)) => {
-            tracing::info!(outcome = "stored", nomor = %receipt.nomor, "complaint registered");
+            tracing::info!(outcome = "stored", nomor = %receipt.nomor, files = pending.len(), "complaint registered");
+            commit_attachments(app, &receipt.nomor, &pending).await;
             accepted(&receipt, wants_json, &lacak_path)
         }
         Ok(Submitted::Replay(receipt)) => {
             tracing::info!(outcome = "replay", "concurrent duplicate answered from idempotency record");
+            discard_attachments(app, &pending).await;
             accepted(&receipt, wants_json, &lacak_path)
         }
-        Err(e) => store_failure(app, &e, wants_json),
+        Err(e) => {
+            discard_attachments(app, &pending).await;
+            store_failure(app, &e, wants_json)
+        }
+    }
+}
+
+/// Judges the uploaded files by their content; adds one message for `lampiran` when any fails.
+fn check_uploads<S>(app: &App<S>, uploads: &[body::Upload], errors: &mut Vec<FieldError>) -> Option<Vec<ValidFile>> {
+    let named: Vec<(String, &[u8])> = uploads.iter().map(|u| (u.name.clone(), &u.bytes[..])).collect();
+    let problems = match pengaduan_core::attachment::validate_files(&named) {
+        Ok(files) if files.is_empty() || app.attachments.is_some() => return Some(files),
+        Ok(_) => vec![FieldError {
+            field: pengaduan_core::attachment::FIELD,
+            message: "Lampiran belum dapat diterima secara daring. Serahkan bukti pendukung ke Front Office.".into(),
+        }],
+        Err(problems) => problems,
+    };
+    // The contract promises one entry per failing field: the file messages become one.
+    let message = problems.iter().map(|p| p.message.trim_end_matches('.')).collect::<Vec<_>>().join("; ");
+    errors.push(FieldError { field: pengaduan_core::attachment::FIELD, message: format!("{message}.") });
+    errors.sort_by_key(|e| pengaduan_core::submission::FIELD_ORDER.iter().position(|f| *f == e.field));
+    None
+}
+
+async fn put_pending<S>(
+    app: &App<S>,
+    files: Vec<ValidFile>,
+    uploads: Vec<body::Upload>,
+    now: Timestamp,
+) -> Result<Vec<(PendingKey, ValidFile)>, crate::attachments::AttachmentError> {
+    let mut pending = Vec::with_capacity(files.len());
+    // `check_uploads` refused files when there is no attachment store.
+    let Some(store) = app.attachments.as_ref() else { return Ok(pending) };
+    // Empty file inputs (a form sent with no file chosen) were dropped by validation, in order.
+    let uploads = uploads.into_iter().filter(|u| !(u.bytes.is_empty() && u.name.trim().is_empty()));
+    for (file, upload) in files.into_iter().zip(uploads) {
+        match store.put_pending(&file, upload.bytes, now).await {
+            Ok(key) => pending.push((key, file)),
+            Err(e) => {
+                let keys: Vec<PendingKey> = pending.into_iter().map(|(k, _)| k).collect();
+                store.discard(&keys).await;
+                return Err(e);
+            }
+        }
+    }
+    Ok(pending)
+}
+
+async fn commit_attachments<S>(app: &App<S>, nomor: &str, pending: &[(PendingKey, ValidFile)]) {
+    let Some(store) = app.attachments.as_ref().filter(|_| !pending.is_empty()) else { return };
+    // The complaint is stored; the files must follow it. Commit is idempotent, so retry; if it
+    // still fails the pending files expire and the log says which complaint lost them.
+    for attempt in 0..3 {
+        match store.commit(nomor, pending).await {
+            Ok(_) => return,
+            Err(e) => {
+                tracing::error!(error = %e, nomor, attempt, "attachment commit failed");
+                tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+            }
+        }
+    }
+}
+
+async fn discard_attachments<S>(app: &App<S>, pending: &[(PendingKey, ValidFile)]) {
+    if let Some(store) = app.attachments.as_ref().filter(|_| !pending.is_empty()) {
+        let keys: Vec<PendingKey> = pending.iter().map(|(k, _)| k.clone()).collect();
+        store.discard(&keys).await;
     }
 }
 
@@ -341,17 +439,33 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
         Ok(_) => return not_found(),
         Err(e) => return store_failure(app, &e, wants_json),
     };
-    let received = record.received_at.to_zoned(app.config.timezone.clone());
-    let stages = Status::ALL
+    use pengaduan_core::workflow;
+    let tz = app.config.timezone.clone();
+    let received = record.received_at.to_zoned(tz.clone());
+    // Dated public statuses from the history; a complaint stored before histories existed
+    // still shows the day it was received.
+    let mut events: Vec<(Status, jiff::civil::Date)> =
+        record.events.iter().map(|e| (e.status, e.on.unwrap_or_else(|| e.at.to_zoned(tz.clone()).date()))).collect();
+    if !events.iter().any(|(s, _)| *s == Status::Diterima) {
+        events.insert(0, (Status::Diterima, received.date()));
+    }
+    let public_stages = workflow::public_stages(record.status, &events);
+    let stages = public_stages
         .iter()
-        .filter(|s| **s != Status::PerluDilengkapi || record.status == Status::PerluDilengkapi)
-        .map(|s| StageView {
-            status: s.code(),
-            label: s.label(),
-            reached: *s <= record.status,
-            date_text: if *s == Status::Diterima { human_time(&received) } else { String::new() },
+        .map(|st| StageView {
+            status: st.status.code(),
+            label: st.status.label(),
+            reached: st.reached,
+            date_text: st.date.map(workflow::tanggal_indonesia).unwrap_or_default(),
         })
         .collect();
+    // The deadline counts only while the clock runs (files complete, not returned since).
+    let deadline =
+        record.deadline.filter(|_| matches!(record.status, Status::Diverifikasi | Status::Diproses | Status::Selesai));
+    let next_step = match (&record.next_step, record.status) {
+        (Some(next), Status::Diverifikasi | Status::Diproses) => format!("{} {next}", record.status.next_step()),
+        _ => record.status.next_step().to_owned(),
+    };
     let view = StatusView {
         nomor: record.nomor.to_string(),
         kode_lacak: code.to_string(),
@@ -360,11 +474,22 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
         jenis_label: Jenis::parse(&record.jenis).map(Jenis::label).unwrap_or("Laporan"),
         diterima_pada: rfc3339(&received),
         diterima_pada_text: human_time(&received),
-        next_step: record.status.next_step(),
+        next_step,
         stages,
-        deadline_text: String::new(),
+        deadline_text: deadline.map(workflow::tanggal_indonesia).unwrap_or_default(),
     };
     if wants_json {
+        let tahapan: Vec<_> = public_stages
+            .iter()
+            .map(|st| {
+                json!({
+                    "status": st.status.code(),
+                    "label": st.status.label(),
+                    "tercapai": st.reached,
+                    "tanggal": st.date.map(|d| d.to_string()),
+                })
+            })
+            .collect();
         return json_response(
             StatusCode::OK,
             &json!({
@@ -374,6 +499,8 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
                 "jenis": record.jenis,
                 "diterima_pada": view.diterima_pada,
                 "langkah_berikutnya": view.next_step,
+                "tahapan": tahapan,
+                "tenggat": deadline.map(|d| d.to_string()),
             }),
         );
     }

@@ -32,7 +32,7 @@ pub struct StatusView {
     /// Time received for people.
     pub diterima_pada_text: String,
     /// What happens next.
-    pub next_step: &'static str,
+    pub next_step: String,
     /// The public stages, reached or not.
     pub stages: Vec<StageView>,
     /// The deadline, once files are complete.

@@ -4,6 +4,10 @@
 //! - `COUNTER` / `PGD#2026`: the year's last register number (`value`).
 //! - `COMPLAINT#PGD-2026-00001` / `REGISTER`: the register entry and the complaint's text.
 //! - `COMPLAINT#PGD-2026-00001` / `PERSONAL`: personal data, erasable on its own.
+//! - `COMPLAINT#PGD-2026-00001` / `HISTORY#000001`, `HISTORY#000002`, ...: the complaint's
+//!   history, one item per change, numbered by the complaint's version after it (so the order
+//!   does not depend on the clocks of staff machines), created only if absent and never updated.
+//! - `COUNTER` / `BA#2026`: the year's last Berita Acara number.
 //! - `IDEMPOTENCY#<digest>` / `IDEMPOTENCY`: the first answer, expiring through `expires_at` (TTL).
 //! - `RATE#<digest>#<window>` / `RATE`: submissions per source and hour, expiring likewise.
 //!
@@ -11,17 +15,33 @@
 //! one only if nobody moved it meanwhile, the complaint and personal items are created only if
 //! absent, and the idempotency record only if absent or expired. A conflict retries the whole
 //! transaction, so numbers are unique and gapless and a failed write consumes none.
+//!
+//! A staff change is one `TransactWriteItems` too: the register item is updated only if its
+//! `version` is still the one the change was computed from, the history item is created, and
+//! the Berita Acara counter (when the change numbers one) moves like the register counter. A
+//! cancelled transaction is re-read: another version means another staff member acted first
+//! (a conflict, never a lost update); the same version means the counter moved (retry).
+//!
+//! Listing the register is a `Scan` filtered on `sk = REGISTER`: an office registers thousands
+//! of complaints a year, so a scan of the table costs little, and it keeps the table free of a
+//! secondary index the public function never needs.
 
-use super::{ComplaintStore, NewComplaint, PublicRecord, RateDecision, Receipt, StoreError, Submitted, rate_window};
+use super::{
+    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, ONLINE_FRONT_OFFICE, PublicEvent,
+    PublicRecord, RateDecision, Receipt, RegisterRow, StoreError, Submitted, WorkflowChange, WorkflowStore,
+    change_token, erase_entry, intake_entry, rate_window,
+};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put, ScalarAttributeType,
+    AttributeDefinition, AttributeValue, BillingMode, Delete, KeySchemaElement, KeyType, Put, ScalarAttributeType,
     TimeToLiveSpecification, TransactWriteItem, Update,
 };
 use jiff::Timestamp;
-use pengaduan_core::{RegisterNumber, Status};
+use jiff::civil::Date;
+use pengaduan_core::workflow::{self, Action, HistoryEntry, WorkflowState};
+use pengaduan_core::{PersonalData, RegisterNumber, Status};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -46,8 +66,7 @@ impl DynamoStore {
 
     /// Builds a client from the standard AWS environment (including `AWS_ENDPOINT_URL_DYNAMODB`).
     pub async fn from_env(table: impl Into<String>) -> Self {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Self::new(Client::new(&config), table)
+        Self::new(Client::new(&crate::aws::load_config().await), table)
     }
 
     /// The table's name.
@@ -122,7 +141,7 @@ impl DynamoStore {
         Ok(out.item)
     }
 
-    async fn try_submit(&self, c: &NewComplaint) -> Result<Option<Receipt>, StoreError> {
+    async fn try_submit(&self, c: &NewComplaint, by: &str) -> Result<Option<Receipt>, StoreError> {
         let counter_sk = RegisterNumber::counter_name(&c.prefix, c.year);
         let last = match self.get("COUNTER", &counter_sk).await? {
             Some(item) => number(&item, "value")?,
@@ -164,6 +183,7 @@ impl DynamoStore {
             ("anonim".into(), AttributeValue::Bool(sub.anonim)),
             ("rahasia".into(), AttributeValue::Bool(sub.rahasia)),
             ("isi".into(), s(&sub.isi)),
+            ("version".into(), n(1)),
         ]);
         put_opt(&mut register, "layanan", sub.layanan.as_deref());
         put_opt(&mut register, "lokasi", sub.lokasi.as_deref());
@@ -202,6 +222,8 @@ impl DynamoStore {
             .build()
             .map_err(build)?;
 
+        let history = history_item(&nomor, &intake_entry(c, by), "");
+
         let result = self
             .client
             .transact_write_items()
@@ -209,6 +231,7 @@ impl DynamoStore {
             .transact_items(TransactWriteItem::builder().put(create(register)?).build())
             .transact_items(TransactWriteItem::builder().put(create(personal)?).build())
             .transact_items(TransactWriteItem::builder().put(idem_put).build())
+            .transact_items(TransactWriteItem::builder().put(create(history)?).build())
             .send()
             .await;
         match result {
@@ -219,22 +242,11 @@ impl DynamoStore {
     }
 }
 
-impl ComplaintStore for DynamoStore {
-    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<Receipt>, StoreError> {
-        let Some(item) = self.get(&format!("IDEMPOTENCY#{key}"), "IDEMPOTENCY").await? else {
-            return Ok(None);
-        };
-        // TTL deletion is lazy (up to days late), so expiry is checked here too.
-        if number(&item, TTL_ATTRIBUTE)? <= now.as_second() {
-            return Ok(None);
-        }
-        let json = string(&item, "receipt")?;
-        serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))
-    }
-
-    async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {
+impl DynamoStore {
+    /// Stores a new complaint and its first history entry, recorded as by `by`.
+    async fn submit_as(&self, c: &NewComplaint, by: &str) -> Result<Submitted, StoreError> {
         for attempt in 0..MAX_ATTEMPTS {
-            if let Some(receipt) = self.try_submit(&c).await? {
+            if let Some(receipt) = self.try_submit(c, by).await? {
                 return Ok(Submitted::New(receipt));
             }
             // Cancelled: either someone took this number (retry) or the same submission landed
@@ -252,18 +264,260 @@ impl ComplaintStore for DynamoStore {
         Err(StoreError::Contention(MAX_ATTEMPTS))
     }
 
+    /// Every item of one complaint (register, personal data, history), read consistently.
+    async fn complaint_items(&self, nomor: &str, history_only: bool) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .expression_attribute_values(":pk", s(&format!("COMPLAINT#{nomor}")))
+                .set_exclusive_start_key(start.take());
+            q = if history_only {
+                // Only statuses and dates: notes and names never reach the public side.
+                q.key_condition_expression("pk = :pk AND begins_with(sk, :h)")
+                    .expression_attribute_values(":h", s("HISTORY#"))
+                    .projection_expression("#to, #at, on_date")
+                    .expression_attribute_names("#to", "to_status")
+                    .expression_attribute_names("#at", "at")
+            } else {
+                q.key_condition_expression("pk = :pk")
+            };
+            let out = q.send().await.map_err(sdk)?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(items),
+            }
+        }
+    }
+
+    /// After a cancelled change: whether it was ours after all (the answer lost, the SDK's retry
+    /// cancelled by our own write), a conflict, or a counter race worth retrying.
+    async fn after_cancel(&self, nomor: &str, expected: u64, token: &str) -> Result<AfterCancel, StoreError> {
+        let Some(register) = self.get(&format!("COMPLAINT#{nomor}"), "REGISTER").await? else {
+            return Err(StoreError::NotFound(nomor.to_owned()));
+        };
+        let version = version_of(&register)?;
+        if version == expected {
+            return Ok(AfterCancel::Retry);
+        }
+        if version == expected + 1
+            && let Some(h) = self.get(&format!("COMPLAINT#{nomor}"), &history_sk(version)).await?
+            && opt_string(&h, "change_id").as_deref() == Some(token)
+        {
+            return Ok(AfterCancel::Done(Applied { version, ba_number: opt_string(&h, "ba_number") }));
+        }
+        Err(StoreError::Conflict)
+    }
+
+    /// The condition that the register item still has version `expected` (items stored before
+    /// versions existed count as version 1).
+    fn version_condition(expected: u64) -> &'static str {
+        if expected == 1 {
+            "attribute_exists(pk) AND (attribute_not_exists(#version) OR #version = :expected)"
+        } else {
+            "attribute_exists(pk) AND #version = :expected"
+        }
+    }
+
+    async fn try_apply(
+        &self,
+        nomor: &str,
+        expected: u64,
+        change: &WorkflowChange,
+        token: &str,
+    ) -> Result<Option<Applied>, StoreError> {
+        let version = expected + 1;
+        let mut state = change.state.clone();
+        let mut items = Vec::new();
+        let mut ba = None;
+        if change.assign_ba {
+            let counter_sk = workflow::ba_counter_name(change.ba_year);
+            let last = match self.get("COUNTER", &counter_sk).await? {
+                Some(item) => number(&item, "value")?,
+                None => 0,
+            };
+            let seq = last + 1;
+            ba = Some(workflow::ba_number(change.ba_year, seq as u64));
+            items.push(TransactWriteItem::builder().update(self.counter_update(&counter_sk, last)?).build());
+        }
+        if ba.is_some() {
+            state.ba_number = ba.clone();
+        }
+        let fields: Vec<(&str, Option<AttributeValue>)> = vec![
+            ("status", Some(s(state.status.code()))),
+            ("procedure_id", state.procedure_id.as_deref().map(s)),
+            ("step_index", state.step_index.map(|i| n(i as i64))),
+            ("files_complete_on", state.files_complete_on.map(|d| s(&d.to_string()))),
+            ("clock_events", Some(s(&workflow::encode_clock(&state.clock_events)))),
+            ("ba_number", state.ba_number.as_deref().map(s)),
+            ("finished_on", state.finished_on.map(|d| s(&d.to_string()))),
+            ("deadline", change.deadline.map(|d| s(&d.to_string()))),
+            ("next_step", change.next_step.as_deref().map(s)),
+        ];
+        items.push(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build());
+        let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry.clone() };
+        items.push(TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build());
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(Some(Applied { version, ba_number: ba })),
+            Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => Ok(None),
+            Err(e) => Err(sdk(e)),
+        }
+    }
+
+    /// Moves a counter from `last` to `last + 1`, only if nobody moved it meanwhile.
+    fn counter_update(&self, counter_sk: &str, last: i64) -> Result<Update, StoreError> {
+        if last == 0 {
+            Update::builder().condition_expression("attribute_not_exists(pk)")
+        } else {
+            Update::builder().condition_expression("#v = :last").expression_attribute_values(":last", n(last))
+        }
+        .table_name(&self.table)
+        .key("pk", s("COUNTER"))
+        .key("sk", s(counter_sk))
+        .update_expression("SET #v = :next")
+        .expression_attribute_names("#v", "value")
+        .expression_attribute_values(":next", n(last + 1))
+        .build()
+        .map_err(build)
+    }
+
+    /// Sets (or removes, for `None`) register attributes and the next version, only if the
+    /// version is still `expected`.
+    fn register_update(
+        &self,
+        nomor: &str,
+        expected: u64,
+        fields: Vec<(&str, Option<AttributeValue>)>,
+    ) -> Result<Update, StoreError> {
+        let mut set = vec!["#version = :version".to_owned()];
+        let mut remove = Vec::new();
+        let mut b = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(&format!("COMPLAINT#{nomor}")))
+            .key("sk", s("REGISTER"))
+            .condition_expression(Self::version_condition(expected))
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":version", n(expected as i64 + 1))
+            .expression_attribute_values(":expected", n(expected as i64));
+        for (i, (name, value)) in fields.into_iter().enumerate() {
+            b = b.expression_attribute_names(format!("#a{i}"), name);
+            match value {
+                Some(v) => {
+                    set.push(format!("#a{i} = :a{i}"));
+                    b = b.expression_attribute_values(format!(":a{i}"), v);
+                }
+                None => remove.push(format!("#a{i}")),
+            }
+        }
+        let mut expr = format!("SET {}", set.join(", "));
+        if !remove.is_empty() {
+            expr.push_str(&format!(" REMOVE {}", remove.join(", ")));
+        }
+        b.update_expression(expr).build().map_err(build)
+    }
+
+    fn create(&self, item: Item) -> Result<Put, StoreError> {
+        Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(build)
+    }
+
+    async fn try_erase(
+        &self,
+        nomor: &str,
+        expected: u64,
+        entry: &HistoryEntry,
+        token: &str,
+    ) -> Result<Option<Applied>, StoreError> {
+        let version = expected + 1;
+        let fields: Vec<(&str, Option<AttributeValue>)> = vec![
+            ("isi", Some(s(ERASED_TEXT))),
+            ("lokasi", None),
+            ("tanggal_kejadian", None),
+            ("erased_at", Some(s(&entry.at.to_string()))),
+        ];
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .key("pk", s(&format!("COMPLAINT#{nomor}")))
+            .key("sk", s("PERSONAL"))
+            .build()
+            .map_err(build)?;
+        let entry = HistoryEntry { seq: version, ..entry.clone() };
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build())
+            .transact_items(TransactWriteItem::builder().delete(delete).build())
+            .transact_items(TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Some(Applied { version, ba_number: None })),
+            Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => Ok(None),
+            Err(e) => Err(sdk(e)),
+        }
+    }
+}
+
+/// What a cancelled change turned out to be.
+enum AfterCancel {
+    /// Our change did commit.
+    Done(Applied),
+    /// Only the counter moved: try again.
+    Retry,
+}
+
+impl ComplaintStore for DynamoStore {
+    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<Receipt>, StoreError> {
+        let Some(item) = self.get(&format!("IDEMPOTENCY#{key}"), "IDEMPOTENCY").await? else {
+            return Ok(None);
+        };
+        // TTL deletion is lazy (up to days late), so expiry is checked here too.
+        if number(&item, TTL_ATTRIBUTE)? <= now.as_second() {
+            return Ok(None);
+        }
+        let json = string(&item, "receipt")?;
+        serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))
+    }
+
+    async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {
+        let by = if c.channel == "web" { ONLINE_FRONT_OFFICE } else { "sistem" };
+        self.submit_as(&c, by).await
+    }
+
     async fn find_public(&self, nomor: &RegisterNumber) -> Result<Option<PublicRecord>, StoreError> {
         let Some(item) = self.get(&format!("COMPLAINT#{nomor}"), "REGISTER").await? else {
             return Ok(None);
         };
+        let events = self
+            .complaint_items(&nomor.to_string(), true)
+            .await?
+            .iter()
+            .map(|h| {
+                Ok(PublicEvent {
+                    status: parse_status(&string(h, "to_status")?)?,
+                    at: parse_ts(&string(h, "at")?)?,
+                    on: opt_date(h, "on_date")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
         Ok(Some(PublicRecord {
             nomor: nomor.clone(),
             kode_hash: string(&item, "kode_hash")?,
-            status: string(&item, "status")?.parse::<Status>().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            status: parse_status(&string(&item, "status")?)?,
             jenis: string(&item, "jenis")?,
-            received_at: string(&item, "received_at")?
-                .parse()
-                .map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?,
+            received_at: parse_ts(&string(&item, "received_at")?)?,
+            events,
+            deadline: opt_date(&item, "deadline")?,
+            next_step: opt_string(&item, "next_step"),
         }))
     }
 
@@ -294,6 +548,240 @@ impl ComplaintStore for DynamoStore {
             Err(e) => Err(sdk(e)),
         }
     }
+}
+
+impl WorkflowStore for DynamoStore {
+    async fn load(&self, nomor: &RegisterNumber) -> Result<Option<ComplaintRecord>, StoreError> {
+        let items = self.complaint_items(&nomor.to_string(), false).await?;
+        let Some(register) = items.iter().find(|i| sk_of(i) == "REGISTER") else { return Ok(None) };
+        let personal = items.iter().find(|i| sk_of(i) == "PERSONAL").map(|p| PersonalData {
+            nama: opt_string(p, "nama"),
+            email: opt_string(p, "email"),
+            telepon: opt_string(p, "telepon"),
+            nik: opt_string(p, "nik"),
+            alamat: opt_string(p, "alamat"),
+        });
+        let mut history = items
+            .iter()
+            .filter(|i| sk_of(i).starts_with("HISTORY#"))
+            .map(read_history)
+            .collect::<Result<Vec<_>, _>>()?;
+        history.sort_by_key(|h| h.seq);
+        Ok(Some(ComplaintRecord {
+            row: read_row(register)?,
+            anonim: matches!(register.get("anonim"), Some(AttributeValue::Bool(true))),
+            rahasia: matches!(register.get("rahasia"), Some(AttributeValue::Bool(true))),
+            isi: opt_string(register, "isi").unwrap_or_default(),
+            lokasi: opt_string(register, "lokasi"),
+            tanggal_kejadian: opt_date(register, "tanggal_kejadian")?,
+            layanan: opt_string(register, "layanan"),
+            personal,
+            next_step: opt_string(register, "next_step"),
+            history,
+        }))
+    }
+
+    async fn apply(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        change: WorkflowChange,
+    ) -> Result<Applied, StoreError> {
+        let key = nomor.to_string();
+        let token = change_token();
+        for attempt in 0..MAX_ATTEMPTS {
+            if let Some(applied) = self.try_apply(&key, expected, &change, &token).await? {
+                return Ok(applied);
+            }
+            match self.after_cancel(&key, expected, &token).await? {
+                AfterCancel::Done(applied) => return Ok(applied),
+                AfterCancel::Retry => tokio::time::sleep(backoff(attempt)).await,
+            }
+        }
+        Err(StoreError::Contention(MAX_ATTEMPTS))
+    }
+
+    async fn register_other_channel(&self, complaint: NewComplaint, by: &str) -> Result<Submitted, StoreError> {
+        self.submit_as(&complaint, by).await
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
+        let mut rows = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let mut scan = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .expression_attribute_names("#sk", "sk")
+                .expression_attribute_values(":reg", s("REGISTER"))
+                .set_exclusive_start_key(start.take());
+            let mut conditions = vec!["#sk = :reg"];
+            if let Some(status) = filter.status {
+                conditions.push("#status = :status");
+                scan = scan
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":status", s(status.code()));
+            }
+            if let Some(jenis) = &filter.jenis {
+                conditions.push("#jenis = :jenis");
+                scan =
+                    scan.expression_attribute_names("#jenis", "jenis").expression_attribute_values(":jenis", s(jenis));
+            }
+            let out = scan.filter_expression(conditions.join(" AND ")).send().await.map_err(sdk)?;
+            for item in out.items.unwrap_or_default() {
+                let row = read_row(&item)?;
+                if filter.matches(&row) {
+                    rows.push(row);
+                }
+            }
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => break,
+            }
+        }
+        rows.sort_by_key(|r| (r.nomor.year, r.nomor.seq));
+        Ok(rows)
+    }
+
+    async fn erase_personal(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        by: &str,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        let key = nomor.to_string();
+        let Some(register) = self.get(&format!("COMPLAINT#{key}"), "REGISTER").await? else {
+            return Err(StoreError::NotFound(key));
+        };
+        if version_of(&register)? != expected {
+            return Err(StoreError::Conflict);
+        }
+        let status = parse_status(&string(&register, "status")?)?;
+        let entry = erase_entry(status, by, reason, at);
+        let token = change_token();
+        for attempt in 0..MAX_ATTEMPTS {
+            if let Some(applied) = self.try_erase(&key, expected, &entry, &token).await? {
+                return Ok(applied);
+            }
+            match self.after_cancel(&key, expected, &token).await? {
+                AfterCancel::Done(applied) => return Ok(applied),
+                AfterCancel::Retry => tokio::time::sleep(backoff(attempt)).await,
+            }
+        }
+        Err(StoreError::Contention(MAX_ATTEMPTS))
+    }
+}
+
+/// The sort key of a complaint's history item at `seq`.
+fn history_sk(seq: u64) -> String {
+    format!("HISTORY#{seq:06}")
+}
+
+/// A history item; `token` identifies the attempt that wrote it.
+fn history_item(nomor: &str, e: &HistoryEntry, token: &str) -> Item {
+    let mut item: Item = HashMap::from([
+        ("pk".into(), s(&format!("COMPLAINT#{nomor}"))),
+        ("sk".into(), s(&history_sk(e.seq))),
+        ("seq".into(), n(e.seq as i64)),
+        ("at".into(), s(&e.at.to_string())),
+        ("by".into(), s(&e.by)),
+        ("action".into(), s(e.action.code())),
+        ("to_status".into(), s(e.to.code())),
+    ]);
+    put_opt(&mut item, "from_status", e.from.map(Status::code));
+    put_opt(&mut item, "procedure_id", e.procedure_id.as_deref());
+    if let Some(i) = e.step_index {
+        item.insert("step_index".into(), n(i as i64));
+    }
+    put_opt(&mut item, "on_date", e.on.map(|d| d.to_string()).as_deref());
+    // Empty strings are left out: older DynamoDB-compatible servers refuse them.
+    put_opt(&mut item, "note", Some(e.note.as_str()).filter(|t| !t.is_empty()));
+    put_opt(&mut item, "ba_number", e.ba_number.as_deref());
+    put_opt(&mut item, "change_id", Some(token).filter(|t| !t.is_empty()));
+    item
+}
+
+fn read_history(item: &Item) -> Result<HistoryEntry, StoreError> {
+    let action = string(item, "action")?;
+    Ok(HistoryEntry {
+        seq: number(item, "seq")? as u64,
+        at: parse_ts(&string(item, "at")?)?,
+        by: string(item, "by")?,
+        action: Action::parse(&action).ok_or_else(|| StoreError::Corrupt(format!("action {action:?}")))?,
+        from: opt_string(item, "from_status").as_deref().map(parse_status).transpose()?,
+        to: parse_status(&string(item, "to_status")?)?,
+        procedure_id: opt_string(item, "procedure_id"),
+        step_index: opt_number(item, "step_index")?.map(|i| i as usize),
+        on: opt_date(item, "on_date")?,
+        note: opt_string(item, "note").unwrap_or_default(),
+        ba_number: opt_string(item, "ba_number"),
+    })
+}
+
+fn read_row(item: &Item) -> Result<RegisterRow, StoreError> {
+    let nomor = string(item, "nomor")?;
+    Ok(RegisterRow {
+        nomor: RegisterNumber::parse(&nomor)
+            .ok_or_else(|| StoreError::Corrupt(format!("register number {nomor:?}")))?,
+        received_at: parse_ts(&string(item, "received_at")?)?,
+        channel: string(item, "channel")?,
+        jenis: string(item, "jenis")?,
+        judul: string(item, "judul")?,
+        state: WorkflowState {
+            status: parse_status(&string(item, "status")?)?,
+            procedure_id: opt_string(item, "procedure_id"),
+            step_index: opt_number(item, "step_index")?.map(|i| i as usize),
+            files_complete_on: opt_date(item, "files_complete_on")?,
+            clock_events: workflow::decode_clock(&opt_string(item, "clock_events").unwrap_or_default())
+                .map_err(StoreError::Corrupt)?,
+            ba_number: opt_string(item, "ba_number"),
+            finished_on: opt_date(item, "finished_on")?,
+        },
+        deadline: opt_date(item, "deadline")?,
+        version: version_of(item)?,
+        erased_at: opt_string(item, "erased_at").as_deref().map(parse_ts).transpose()?,
+    })
+}
+
+/// A register item's version; items stored before versions existed are version 1.
+fn version_of(item: &Item) -> Result<u64, StoreError> {
+    Ok(opt_number(item, "version")?.unwrap_or(1) as u64)
+}
+
+fn sk_of(item: &Item) -> &str {
+    match item.get("sk") {
+        Some(AttributeValue::S(v)) => v,
+        _ => "",
+    }
+}
+
+fn opt_string(item: &Item, name: &str) -> Option<String> {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+fn opt_number(item: &Item, name: &str) -> Result<Option<i64>, StoreError> {
+    if item.contains_key(name) { number(item, name).map(Some) } else { Ok(None) }
+}
+
+fn opt_date(item: &Item, name: &str) -> Result<Option<Date>, StoreError> {
+    opt_string(item, name)
+        .map(|d| d.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("{name} {d:?}: {e}"))))
+        .transpose()
+}
+
+fn parse_status(v: &str) -> Result<Status, StoreError> {
+    v.parse::<Status>().map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn parse_ts(v: &str) -> Result<Timestamp, StoreError> {
+    v.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("timestamp {v:?}: {e}")))
 }
 
 /// Exponential backoff with jitter, capped at 200 ms: conflicts clear in one round trip or two.

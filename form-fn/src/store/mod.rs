@@ -4,13 +4,20 @@
 //! Every store keeps the personal data of a complaint apart from its register entry, numbers
 //! complaints gaplessly per year inside one transaction, replays idempotent submissions, and
 //! counts submissions per source for the rate limit.
+//!
+//! Staff move complaints through their procedure with [`WorkflowStore`]: every change is checked
+//! against the version of the complaint the change was computed from (optimistic concurrency,
+//! so two staff acting at once never lose an update), appended to the complaint's history in
+//! the same transaction, and numbers the Berita Acara from its own gapless yearly counter.
 
 pub mod dynamodb;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
 use jiff::Timestamp;
-use pengaduan_core::{RegisterNumber, Status, Submission};
+use jiff::civil::Date;
+use pengaduan_core::workflow::{Action, HistoryEntry, Transition, WorkflowState};
+use pengaduan_core::{PersonalData, RegisterNumber, Status, Submission};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -72,6 +79,24 @@ pub struct PublicRecord {
     pub jenis: String,
     /// When it was received.
     pub received_at: Timestamp,
+    /// The public statuses reached, in the order they happened, with their dates. Never notes
+    /// or staff names: the type cannot carry them.
+    pub events: Vec<PublicEvent>,
+    /// The deadline, once the files are complete.
+    pub deadline: Option<Date>,
+    /// What comes next in the complaint's procedure, as the service page words it.
+    pub next_step: Option<String>,
+}
+
+/// One public status reached, from the complaint's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicEvent {
+    /// The status reached.
+    pub status: Status,
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// The day it took effect, when staff gave one (files declared complete on).
+    pub on: Option<Date>,
 }
 
 /// The outcome of counting one submission against the rate limit.
@@ -98,6 +123,12 @@ pub enum StoreError {
     /// Stored data could not be read back.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The complaint changed since it was read: another staff member acted first.
+    #[error("Pengaduan telah diubah oleh petugas lain; muat ulang dan coba lagi.")]
+    Conflict,
+    /// No complaint has this number.
+    #[error("Pengaduan {0} tidak ditemukan.")]
+    NotFound(String),
 }
 
 /// The storage interface behind the complaint handler.
@@ -126,6 +157,210 @@ pub trait ComplaintStore: Send + Sync {
         now: Timestamp,
         limit_per_hour: u32,
     ) -> impl Future<Output = Result<RateDecision, StoreError>> + Send;
+}
+
+/// The name recorded in the history of a complaint received through the online form.
+pub const ONLINE_FRONT_OFFICE: &str = "Front Office (daring)";
+
+/// One row of the Buku Register Pengaduan: what stays when personal data is erased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterRow {
+    /// The register number.
+    pub nomor: RegisterNumber,
+    /// When it was received.
+    pub received_at: Timestamp,
+    /// The channel code (`web`, `telepon`, ...).
+    pub channel: String,
+    /// Kind of report (`pengaduan`, `informasi`, `aspirasi`).
+    pub jenis: String,
+    /// Title.
+    pub judul: String,
+    /// Where the complaint stands.
+    pub state: WorkflowState,
+    /// The deadline, computed with the working-day calendar when the files were declared complete.
+    pub deadline: Option<Date>,
+    /// The version every change is checked against; 1 at intake, one more per change.
+    pub version: u64,
+    /// When the personal data was erased, if it was.
+    pub erased_at: Option<Timestamp>,
+}
+
+/// Everything staff may see of one complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplaintRecord {
+    /// The register entry and workflow state.
+    pub row: RegisterRow,
+    /// Identity hidden from the officials handling it.
+    pub anonim: bool,
+    /// Not to be made public.
+    pub rahasia: bool,
+    /// What happened (blanked when personal data is erased).
+    pub isi: String,
+    /// Where it happened.
+    pub lokasi: Option<String>,
+    /// When it happened.
+    pub tanggal_kejadian: Option<Date>,
+    /// The service it is about.
+    pub layanan: Option<String>,
+    /// Personal data; `None` once erased.
+    pub personal: Option<PersonalData>,
+    /// What the public is told comes next.
+    pub next_step: Option<String>,
+    /// Every change, oldest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One change to a complaint, as staff made it, to be stored atomically.
+#[derive(Debug, Clone)]
+pub struct WorkflowChange {
+    /// The state after the change. When `assign_ba` is set, the store fills in `ba_number`.
+    pub state: WorkflowState,
+    /// Assign the next Berita Acara number of `ba_year`, in the same transaction.
+    pub assign_ba: bool,
+    /// The year of the Berita Acara number, in the office's time zone.
+    pub ba_year: i16,
+    /// The deadline after the change (computed with the calendar by the caller).
+    pub deadline: Option<Date>,
+    /// What the public is told comes next after the change.
+    pub next_step: Option<String>,
+    /// The history entry; the store sets `seq` (the new version) and `ba_number`.
+    pub entry: HistoryEntry,
+}
+
+impl WorkflowChange {
+    /// The change storing a checked transition made by `by` at `at`; `ba_year` is the year of
+    /// `at` in the office's time zone, `deadline` and `next_step` are computed by the caller
+    /// (with the working-day calendar and the procedure).
+    pub fn from_transition(
+        t: &Transition,
+        by: &str,
+        at: Timestamp,
+        ba_year: i16,
+        deadline: Option<Date>,
+        next_step: Option<String>,
+    ) -> Self {
+        Self { state: t.to.clone(), assign_ba: t.assign_ba, ba_year, deadline, next_step, entry: t.entry(at, by) }
+    }
+}
+
+/// The outcome of a stored change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The complaint's version after the change.
+    pub version: u64,
+    /// The Berita Acara number, when this change assigned one.
+    pub ba_number: Option<String>,
+}
+
+/// Which register rows to list. Empty means all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Only this public status.
+    pub status: Option<Status>,
+    /// Only this kind of report.
+    pub jenis: Option<String>,
+    /// Only complaints received at or after this instant.
+    pub received_from: Option<Timestamp>,
+    /// Only complaints received before this instant.
+    pub received_before: Option<Timestamp>,
+}
+
+impl ListFilter {
+    /// Whether a row passes the filter (the stores narrow what they can natively, then this).
+    pub fn matches(&self, row: &RegisterRow) -> bool {
+        self.status.is_none_or(|s| s == row.state.status)
+            && self.jenis.as_deref().is_none_or(|j| j == row.jenis)
+            && self.received_from.is_none_or(|t| row.received_at >= t)
+            && self.received_before.is_none_or(|t| row.received_at < t)
+    }
+}
+
+/// The staff side of the store: the register, each complaint's history, and changes checked
+/// against the version they were computed from.
+pub trait WorkflowStore: ComplaintStore {
+    /// One complaint with its personal data and full history.
+    fn load(&self, nomor: &RegisterNumber) -> impl Future<Output = Result<Option<ComplaintRecord>, StoreError>> + Send;
+
+    /// Stores a change computed from version `expected_version`: the register entry, the
+    /// history entry and (when asked) the next Berita Acara number, in one transaction, only if
+    /// nobody changed the complaint meanwhile ([`StoreError::Conflict`] otherwise).
+    fn apply(
+        &self,
+        nomor: &RegisterNumber,
+        expected_version: u64,
+        change: WorkflowChange,
+    ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
+
+    /// Registers a complaint received through another channel (`complaint.channel`), with the
+    /// same numbering and idempotency as [`ComplaintStore::submit`]; `by` is the staff member.
+    fn register_other_channel(
+        &self,
+        complaint: NewComplaint,
+        by: &str,
+    ) -> impl Future<Output = Result<Submitted, StoreError>> + Send;
+
+    /// The register rows passing `filter`, by number.
+    fn list(&self, filter: &ListFilter) -> impl Future<Output = Result<Vec<RegisterRow>, StoreError>> + Send;
+
+    /// Erases the complaint's personal data (and its free text, which often names people) on
+    /// request, keeping its register row; appends "data pribadi dihapus" with the reason.
+    fn erase_personal(
+        &self,
+        nomor: &RegisterNumber,
+        expected_version: u64,
+        by: &str,
+        reason: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
+}
+
+/// The first history entry of a complaint: received online or recorded by staff.
+pub(crate) fn intake_entry(c: &NewComplaint, by: &str) -> HistoryEntry {
+    let (action, note) = if c.channel == "web" {
+        (Action::Diterima, String::new())
+    } else {
+        (Action::Dicatat, format!("Diterima melalui {}", pengaduan_core::workflow::channel_label(&c.channel)))
+    };
+    HistoryEntry {
+        seq: 1,
+        at: c.received_at,
+        by: by.to_owned(),
+        action,
+        from: None,
+        to: c.receipt.status,
+        procedure_id: None,
+        step_index: None,
+        on: None,
+        note,
+        ba_number: None,
+    }
+}
+
+/// The history entry of an erasure.
+pub(crate) fn erase_entry(status: Status, by: &str, reason: &str, at: Timestamp) -> HistoryEntry {
+    HistoryEntry {
+        seq: 0,
+        at,
+        by: by.to_owned(),
+        action: Action::DataPribadiDihapus,
+        from: Some(status),
+        to: status,
+        procedure_id: None,
+        step_index: None,
+        on: None,
+        note: reason.trim().to_owned(),
+        ba_number: None,
+    }
+}
+
+/// What replaces the complaint's text once personal data is erased.
+pub const ERASED_TEXT: &str = "[dihapus atas permintaan]";
+
+/// A random token identifying one attempt at a change, to recognise it after a lost answer.
+pub(crate) fn change_token() -> String {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("the operating system's random source is available");
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// The start and end (seconds since the epoch) of the hour window containing `now`.
@@ -169,5 +404,39 @@ impl ComplaintStore for AnyStore {
 
     async fn count_submission(&self, source: &str, now: Timestamp, limit: u32) -> Result<RateDecision, StoreError> {
         dispatch!(self, s => s.count_submission(source, now, limit))
+    }
+}
+
+impl WorkflowStore for AnyStore {
+    async fn load(&self, nomor: &RegisterNumber) -> Result<Option<ComplaintRecord>, StoreError> {
+        dispatch!(self, s => s.load(nomor))
+    }
+
+    async fn apply(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        change: WorkflowChange,
+    ) -> Result<Applied, StoreError> {
+        dispatch!(self, s => s.apply(nomor, expected, change))
+    }
+
+    async fn register_other_channel(&self, complaint: NewComplaint, by: &str) -> Result<Submitted, StoreError> {
+        dispatch!(self, s => s.register_other_channel(complaint, by))
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
+        dispatch!(self, s => s.list(filter))
+    }
+
+    async fn erase_personal(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        by: &str,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        dispatch!(self, s => s.erase_personal(nomor, expected, by, reason, at))
     }
 }

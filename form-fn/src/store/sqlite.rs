@@ -1,14 +1,20 @@
 //! The embedded store: one SQLite file, for `site-gen serve` and for trying everything without
 //! a cloud account. Same guarantees as DynamoDB, through SQLite's own transactions.
 
-use super::{ComplaintStore, NewComplaint, PublicRecord, RateDecision, Receipt, StoreError, Submitted, rate_window};
+use super::{
+    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, ONLINE_FRONT_OFFICE, PublicEvent,
+    PublicRecord, RateDecision, Receipt, RegisterRow, StoreError, Submitted, WorkflowChange, WorkflowStore,
+    erase_entry, intake_entry, rate_window,
+};
 use jiff::Timestamp;
-use pengaduan_core::RegisterNumber;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use jiff::civil::Date;
+use pengaduan_core::workflow::{self, Action, HistoryEntry, WorkflowState};
+use pengaduan_core::{PersonalData, RegisterNumber, Status};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE counters (
@@ -56,6 +62,54 @@ CREATE TABLE rate_limits (
 );
 ";
 
+/// Version 2: the workflow. The register row gains its state and a version for optimistic
+/// concurrency; the history is a table that refuses updates and deletes; complaints stored
+/// before get their intake entry (appended, nothing rewritten).
+const MIGRATION_2: &str = "
+ALTER TABLE complaints ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE complaints ADD COLUMN procedure_id TEXT;
+ALTER TABLE complaints ADD COLUMN step_index INTEGER;
+ALTER TABLE complaints ADD COLUMN files_complete_on TEXT;
+ALTER TABLE complaints ADD COLUMN clock_events TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN ba_number TEXT;
+ALTER TABLE complaints ADD COLUMN deadline TEXT;
+ALTER TABLE complaints ADD COLUMN finished_on TEXT;
+ALTER TABLE complaints ADD COLUMN next_step TEXT;
+ALTER TABLE complaints ADD COLUMN erased_at TEXT;
+CREATE UNIQUE INDEX complaints_ba_number ON complaints (ba_number) WHERE ba_number IS NOT NULL;
+CREATE INDEX complaints_status ON complaints (status);
+CREATE TABLE history (
+    nomor        TEXT NOT NULL REFERENCES complaints (nomor),
+    seq          INTEGER NOT NULL,
+    at           TEXT NOT NULL,
+    by_name      TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    from_status  TEXT,
+    to_status    TEXT NOT NULL,
+    procedure_id TEXT,
+    step_index   INTEGER,
+    on_date      TEXT,
+    note         TEXT NOT NULL,
+    ba_number    TEXT,
+    change_id    TEXT,
+    PRIMARY KEY (nomor, seq)
+);
+CREATE TRIGGER history_append_only_update BEFORE UPDATE ON history
+BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+CREATE TRIGGER history_append_only_delete BEFORE DELETE ON history
+BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+INSERT INTO history (nomor, seq, at, by_name, action, from_status, to_status, note)
+    SELECT nomor, 1, received_at,
+           CASE channel WHEN 'web' THEN 'Front Office (daring)' ELSE 'sistem' END,
+           CASE channel WHEN 'web' THEN 'diterima' ELSE 'dicatat' END,
+           NULL, status, ''
+    FROM complaints;
+";
+
+/// The register columns, in the order [`read_row`] reads them.
+const ROW_COLUMNS: &str = "nomor, received_at, channel, jenis, judul, status, procedure_id, step_index, \
+    files_complete_on, clock_events, ba_number, finished_on, deadline, version, erased_at";
+
 /// A complaint store in one SQLite file.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -82,12 +136,16 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(backend)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(backend)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(backend)?;
+        // Each step runs in one transaction with its version bump, so a crash leaves either the
+        // old schema or the new one.
+        if version == 0 {
+            conn.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version = 1; COMMIT;")).map_err(backend)?;
+        }
+        if version <= 1 {
+            conn.execute_batch(&format!("BEGIN; {MIGRATION_2} PRAGMA user_version = 2; COMMIT;")).map_err(backend)?;
+        }
         match version {
-            0 => {
-                conn.execute_batch(SCHEMA).map_err(backend)?;
-                conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(backend)?;
-            }
-            SCHEMA_VERSION => {}
+            0..=SCHEMA_VERSION => {}
             other => {
                 return Err(StoreError::Backend(format!(
                     "database schema version {other} is newer than this program's {SCHEMA_VERSION}"
@@ -112,28 +170,9 @@ impl SqliteStore {
     }
 }
 
-fn backend(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
-}
-
-fn read_replay(conn: &Connection, key: &str, now: i64) -> Result<Option<Receipt>, StoreError> {
-    let json: Option<String> = conn
-        .query_row("SELECT receipt FROM idempotency WHERE key = ?1 AND expires_at > ?2", params![key, now], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(backend)?;
-    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}"))))
-        .transpose()
-}
-
-impl ComplaintStore for SqliteStore {
-    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<Receipt>, StoreError> {
-        let key = key.to_owned();
-        self.with_conn(move |conn| read_replay(conn, &key, now.as_second())).await
-    }
-
-    async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {
+impl SqliteStore {
+    /// Stores a new complaint and its first history entry, recorded as by `by`.
+    async fn submit_as(&self, c: NewComplaint, by: String) -> Result<Submitted, StoreError> {
         self.with_conn(move |conn| {
             // IMMEDIATE takes the write lock first, so the counter read below cannot go stale.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
@@ -185,6 +224,7 @@ impl ComplaintStore for SqliteStore {
                 params![nomor, p.nama, p.email, p.telepon, p.nik, p.alamat],
             )
             .map_err(backend)?;
+            insert_history(&tx, &nomor, &intake_entry(&c, &by), None)?;
             let receipt = Receipt { nomor, ..c.receipt };
             let json = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
@@ -198,28 +238,72 @@ impl ComplaintStore for SqliteStore {
         })
         .await
     }
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn read_replay(conn: &Connection, key: &str, now: i64) -> Result<Option<Receipt>, StoreError> {
+    let json: Option<String> = conn
+        .query_row("SELECT receipt FROM idempotency WHERE key = ?1 AND expires_at > ?2", params![key, now], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(backend)?;
+    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}"))))
+        .transpose()
+}
+
+impl ComplaintStore for SqliteStore {
+    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<Receipt>, StoreError> {
+        let key = key.to_owned();
+        self.with_conn(move |conn| read_replay(conn, &key, now.as_second())).await
+    }
+
+    async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {
+        let by = if c.channel == "web" { ONLINE_FRONT_OFFICE } else { "sistem" };
+        self.submit_as(c, by.to_owned()).await
+    }
 
     async fn find_public(&self, nomor: &RegisterNumber) -> Result<Option<PublicRecord>, StoreError> {
         let key = nomor.to_string();
         let nomor = nomor.clone();
         self.with_conn(move |conn| {
-            let row: Option<(String, String, String, String)> = conn
+            type Raw = (String, String, String, String, Option<String>, Option<String>);
+            let row: Option<Raw> = conn
                 .query_row(
-                    "SELECT kode_hash, status, jenis, received_at FROM complaints WHERE nomor = ?1",
+                    "SELECT kode_hash, status, jenis, received_at, deadline, next_step FROM complaints WHERE nomor = ?1",
                     [&key],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                 )
                 .optional()
                 .map_err(backend)?;
-            let Some((kode_hash, status, jenis, received_at)) = row else { return Ok(None) };
+            let Some((kode_hash, status, jenis, received_at, deadline, next_step)) = row else { return Ok(None) };
+            // Only statuses and dates are read: notes and names never reach the public side.
+            let mut stmt = conn
+                .prepare("SELECT to_status, at, on_date FROM history WHERE nomor = ?1 ORDER BY seq")
+                .map_err(backend)?;
+            let raw: Vec<(String, String, Option<String>)> = stmt
+                .query_map([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?;
+            let events = raw
+                .into_iter()
+                .map(|(status, at, on)| {
+                    Ok(PublicEvent { status: parse_status(&status)?, at: parse_ts(&at)?, on: parse_opt_date(on)? })
+                })
+                .collect::<Result<_, StoreError>>()?;
             Ok(Some(PublicRecord {
                 nomor,
                 kode_hash,
-                status: status
-                    .parse()
-                    .map_err(|e: pengaduan_core::status::UnknownStatus| StoreError::Corrupt(e.to_string()))?,
+                status: parse_status(&status)?,
                 jenis,
-                received_at: received_at.parse().map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?,
+                received_at: parse_ts(&received_at)?,
+                events,
+                deadline: parse_opt_date(deadline)?,
+                next_step,
             }))
         })
         .await
@@ -250,4 +334,380 @@ impl ComplaintStore for SqliteStore {
         })
         .await
     }
+}
+
+impl WorkflowStore for SqliteStore {
+    async fn load(&self, nomor: &RegisterNumber) -> Result<Option<ComplaintRecord>, StoreError> {
+        let key = nomor.to_string();
+        self.with_conn(move |conn| {
+            let tx = conn.transaction().map_err(backend)?;
+            let row = tx
+                .query_row(&format!("SELECT {ROW_COLUMNS} FROM complaints WHERE nomor = ?1"), [&key], raw_row)
+                .optional()
+                .map_err(backend)?;
+            let Some(row) = row else { return Ok(None) };
+            let row = read_row(row)?;
+            type Details = (bool, bool, String, Option<String>, Option<String>, Option<String>, Option<String>);
+            let (anonim, rahasia, isi, lokasi, tanggal_kejadian, layanan, next_step): Details = tx
+                .query_row(
+                    "SELECT anonim, rahasia, isi, lokasi, tanggal_kejadian, layanan, next_step FROM complaints WHERE nomor = ?1",
+                    [&key],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                )
+                .map_err(backend)?;
+            let personal = tx
+                .query_row(
+                    "SELECT nama, email, telepon, nik, alamat FROM personal_data WHERE nomor = ?1",
+                    [&key],
+                    |r| {
+                        Ok(PersonalData {
+                            nama: r.get(0)?,
+                            email: r.get(1)?,
+                            telepon: r.get(2)?,
+                            nik: r.get(3)?,
+                            alamat: r.get(4)?,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(backend)?;
+            let history = read_history(&tx, &key)?;
+            Ok(Some(ComplaintRecord {
+                row,
+                anonim,
+                rahasia,
+                isi,
+                lokasi,
+                tanggal_kejadian: parse_opt_date(tanggal_kejadian)?,
+                layanan,
+                personal,
+                next_step,
+                history,
+            }))
+        })
+        .await
+    }
+
+    async fn apply(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        change: WorkflowChange,
+    ) -> Result<Applied, StoreError> {
+        let key = nomor.to_string();
+        self.with_conn(move |conn| {
+            // IMMEDIATE takes the write lock first: the version read below cannot go stale.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
+            check_version(&tx, &key, expected)?;
+            let version = expected + 1;
+            let mut state = change.state;
+            let ba = if change.assign_ba {
+                let counter = workflow::ba_counter_name(change.ba_year);
+                let seq = next_counter(&tx, &counter)?;
+                Some(workflow::ba_number(change.ba_year, seq))
+            } else {
+                None
+            };
+            if ba.is_some() {
+                state.ba_number = ba.clone();
+            }
+            let updated = tx
+                .execute(
+                    "UPDATE complaints SET status = ?1, procedure_id = ?2, step_index = ?3, files_complete_on = ?4,
+                         clock_events = ?5, ba_number = ?6, finished_on = ?7, deadline = ?8, next_step = ?9,
+                         version = ?10
+                     WHERE nomor = ?11 AND version = ?12",
+                    params![
+                        state.status.code(),
+                        state.procedure_id,
+                        state.step_index.map(|i| i as i64),
+                        state.files_complete_on.map(|d| d.to_string()),
+                        workflow::encode_clock(&state.clock_events),
+                        state.ba_number,
+                        state.finished_on.map(|d| d.to_string()),
+                        change.deadline.map(|d| d.to_string()),
+                        change.next_step,
+                        version as i64,
+                        key,
+                        expected as i64,
+                    ],
+                )
+                .map_err(backend)?;
+            if updated != 1 {
+                return Err(StoreError::Conflict);
+            }
+            let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry };
+            insert_history(&tx, &key, &entry, None)?;
+            tx.commit().map_err(backend)?;
+            Ok(Applied { version, ba_number: ba })
+        })
+        .await
+    }
+
+    async fn register_other_channel(&self, complaint: NewComplaint, by: &str) -> Result<Submitted, StoreError> {
+        self.submit_as(complaint, by.to_owned()).await
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
+        let filter = filter.clone();
+        self.with_conn(move |conn| {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {ROW_COLUMNS} FROM complaints
+                     WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR jenis = ?2)
+                     ORDER BY year, seq"
+                ))
+                .map_err(backend)?;
+            let raw: Vec<RawRow> = stmt
+                .query_map(params![filter.status.map(Status::code), filter.jenis], raw_row)
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?;
+            let mut rows = Vec::with_capacity(raw.len());
+            for r in raw {
+                let row = read_row(r)?;
+                if filter.matches(&row) {
+                    rows.push(row);
+                }
+            }
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn erase_personal(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        by: &str,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        let key = nomor.to_string();
+        let (by, reason) = (by.to_owned(), reason.to_owned());
+        self.with_conn(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
+            let status = check_version(&tx, &key, expected)?;
+            let version = expected + 1;
+            tx.execute("DELETE FROM personal_data WHERE nomor = ?1", [&key]).map_err(backend)?;
+            let updated = tx
+                .execute(
+                    "UPDATE complaints SET isi = ?1, lokasi = NULL, tanggal_kejadian = NULL, erased_at = ?2,
+                         version = ?3
+                     WHERE nomor = ?4 AND version = ?5",
+                    params![ERASED_TEXT, at.to_string(), version as i64, key, expected as i64],
+                )
+                .map_err(backend)?;
+            if updated != 1 {
+                return Err(StoreError::Conflict);
+            }
+            let entry = HistoryEntry { seq: version, ..erase_entry(status, &by, &reason, at) };
+            insert_history(&tx, &key, &entry, None)?;
+            tx.commit().map_err(backend)?;
+            Ok(Applied { version, ba_number: None })
+        })
+        .await
+    }
+}
+
+/// The complaint's current status, provided its version is `expected`.
+fn check_version(tx: &Transaction<'_>, key: &str, expected: u64) -> Result<Status, StoreError> {
+    let current: Option<(i64, String)> = tx
+        .query_row("SELECT version, status FROM complaints WHERE nomor = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(backend)?;
+    match current {
+        None => Err(StoreError::NotFound(key.to_owned())),
+        Some((v, _)) if v as u64 != expected => Err(StoreError::Conflict),
+        Some((_, status)) => parse_status(&status),
+    }
+}
+
+/// Moves a counter to its next value and returns it.
+fn next_counter(tx: &Transaction<'_>, name: &str) -> Result<u64, StoreError> {
+    let last: i64 = tx
+        .query_row("SELECT value FROM counters WHERE name = ?1", [name], |r| r.get(0))
+        .optional()
+        .map_err(backend)?
+        .unwrap_or(0);
+    let next = last + 1;
+    tx.execute(
+        "INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![name, next],
+    )
+    .map_err(backend)?;
+    Ok(next as u64)
+}
+
+fn insert_history(conn: &Connection, key: &str, e: &HistoryEntry, change_id: Option<&str>) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO history (nomor, seq, at, by_name, action, from_status, to_status, procedure_id, step_index,
+             on_date, note, ba_number, change_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            key,
+            e.seq as i64,
+            e.at.to_string(),
+            e.by,
+            e.action.code(),
+            e.from.map(Status::code),
+            e.to.code(),
+            e.procedure_id,
+            e.step_index.map(|i| i as i64),
+            e.on.map(|d| d.to_string()),
+            e.note,
+            e.ba_number,
+            change_id,
+        ],
+    )
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn read_history(conn: &Connection, key: &str) -> Result<Vec<HistoryEntry>, StoreError> {
+    type Raw = (
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        String,
+        Option<String>,
+    );
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, at, by_name, action, from_status, to_status, procedure_id, step_index, on_date, note, ba_number
+             FROM history WHERE nomor = ?1 ORDER BY seq",
+        )
+        .map_err(backend)?;
+    let raw: Vec<Raw> = stmt
+        .query_map([key], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+            ))
+        })
+        .map_err(backend)?
+        .collect::<Result<_, _>>()
+        .map_err(backend)?;
+    raw.into_iter()
+        .map(|(seq, at, by, action, from, to, procedure_id, step_index, on, note, ba_number)| {
+            Ok(HistoryEntry {
+                seq: seq as u64,
+                at: parse_ts(&at)?,
+                by,
+                action: Action::parse(&action).ok_or_else(|| StoreError::Corrupt(format!("action {action:?}")))?,
+                from: from.as_deref().map(parse_status).transpose()?,
+                to: parse_status(&to)?,
+                procedure_id,
+                step_index: step_index.map(|i| i as usize),
+                on: parse_opt_date(on)?,
+                note,
+                ba_number,
+            })
+        })
+        .collect()
+}
+
+type RawRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<String>,
+);
+
+fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
+        r.get(13)?,
+        r.get(14)?,
+    ))
+}
+
+fn read_row(raw: RawRow) -> Result<RegisterRow, StoreError> {
+    let (
+        nomor,
+        received_at,
+        channel,
+        jenis,
+        judul,
+        status,
+        procedure_id,
+        step_index,
+        files_complete_on,
+        clock,
+        ba_number,
+        finished_on,
+        deadline,
+        version,
+        erased_at,
+    ) = raw;
+    Ok(RegisterRow {
+        nomor: RegisterNumber::parse(&nomor)
+            .ok_or_else(|| StoreError::Corrupt(format!("register number {nomor:?}")))?,
+        received_at: parse_ts(&received_at)?,
+        channel,
+        jenis,
+        judul,
+        state: WorkflowState {
+            status: parse_status(&status)?,
+            procedure_id,
+            step_index: step_index.map(|i| i as usize),
+            files_complete_on: parse_opt_date(files_complete_on)?,
+            clock_events: workflow::decode_clock(&clock).map_err(StoreError::Corrupt)?,
+            ba_number,
+            finished_on: parse_opt_date(finished_on)?,
+        },
+        deadline: parse_opt_date(deadline)?,
+        version: version as u64,
+        erased_at: erased_at.as_deref().map(parse_ts).transpose()?,
+    })
+}
+
+fn parse_status(s: &str) -> Result<Status, StoreError> {
+    s.parse().map_err(|e: pengaduan_core::status::UnknownStatus| StoreError::Corrupt(e.to_string()))
+}
+
+fn parse_ts(s: &str) -> Result<Timestamp, StoreError> {
+    s.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("timestamp {s:?}: {e}")))
+}
+
+fn parse_opt_date(s: Option<String>) -> Result<Option<Date>, StoreError> {
+    s.map(|d| d.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("date {d:?}: {e}")))).transpose()
 }

@@ -1,0 +1,522 @@
+//! Attachments (`lampiran`) of a complaint: which files are accepted, judged by their content,
+//! and the display name kept of each. No I/O: the bytes come in, a verdict goes out.
+//!
+//! A file's type is decided by its first bytes (its "magic number"), never by its name or the
+//! type the browser declared: both are whatever the sender says, while the first bytes are what
+//! a viewer will actually open.
+
+use crate::submission::FieldError;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// The form field holding the files.
+pub const FIELD: &str = "lampiran";
+
+/// One mebibyte. The limits are in MiB, not decimal MB, because Windows Explorer (what most
+/// complainants use) shows sizes in binary units labelled "MB": a file it shows as "2,00 MB" must
+/// pass a limit announced as 2 MB. macOS shows decimal MB, which only makes files look larger,
+/// so the binary reading accepts everything either system shows as within the limit.
+pub const MIB: usize = 1024 * 1024;
+/// At most this many files per complaint.
+pub const MAX_FILES: usize = 3;
+/// Largest size of one file, in bytes.
+pub const MAX_FILE: usize = 2 * MIB;
+/// Largest size of all files together, in bytes.
+pub const MAX_TOTAL: usize = 5 * MIB;
+/// Longest display name kept, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+/// The display name of a file whose name has nothing left after sanitising.
+pub const FALLBACK_NAME: &str = "lampiran";
+
+/// The hint shown under the file field (GOV.UK style: the rules before the person chooses).
+pub const HINT: &str = "Paling banyak 3 berkas, masing-masing paling besar 2 MB dan semuanya paling besar 5 MB. \
+                        Format: PDF, JPEG, PNG, atau WebP.";
+
+/// An accepted file type, as detected from the file's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// A PDF document (`%PDF-`).
+    Pdf,
+    /// A JPEG photo (`FF D8 FF`).
+    Jpeg,
+    /// A PNG image (the 8-byte PNG signature).
+    Png,
+    /// A WebP image (`RIFF`, a 4-byte size, `WEBP`).
+    Webp,
+}
+
+const PNG_SIGNATURE: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+impl FileKind {
+    /// Every accepted kind.
+    pub const ALL: [Self; 4] = [Self::Pdf, Self::Jpeg, Self::Png, Self::Webp];
+
+    /// The kind of a file judged by its first bytes, or `None` when it is none of the accepted ones.
+    pub fn detect(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(b"%PDF-") {
+            Some(Self::Pdf)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if bytes.starts_with(PNG_SIGNATURE) {
+            Some(Self::Png)
+        } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+            Some(Self::Webp)
+        } else {
+            None
+        }
+    }
+
+    /// The media type to store and serve the file with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+            Self::Webp => "image/webp",
+        }
+    }
+
+    /// The file name extension of stored objects, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+            Self::Webp => "webp",
+        }
+    }
+
+    /// The name of the format shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Jpeg => "JPEG",
+            Self::Png => "PNG",
+            Self::Webp => "WebP",
+        }
+    }
+
+    /// The kind with this media type (as written by [`FileKind::content_type`]).
+    pub fn from_content_type(content_type: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.content_type().eq_ignore_ascii_case(content_type.trim()))
+    }
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+// Stored (in manifests) as the media type, the one spelling every other tool understands.
+impl Serialize for FileKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.content_type())
+    }
+}
+
+impl<'de> Deserialize<'de> for FileKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Self::from_content_type(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an accepted attachment type: {s:?}")))
+    }
+}
+
+/// An accepted file: what is kept of it besides its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidFile {
+    /// The original name, sanitised: display text only, never part of a storage key.
+    pub display_name: String,
+    /// The type detected from its content.
+    pub kind: FileKind,
+    /// Its size in bytes.
+    pub size: usize,
+}
+
+/// Characters that change how text around them is displayed without showing themselves:
+/// a right-to-left override can make `gpj.exe` read as `exe.jpg`.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// The original file name made safe to show: no folder part (either slash), no control or
+/// invisible formatting characters, blanks collapsed, at most 100 characters with the extension
+/// kept, and [`FALLBACK_NAME`] when nothing is left. Display text only: it names no stored object.
+pub fn sanitize_name(original: &str) -> String {
+    let base = original.rsplit(['/', '\\']).next().unwrap_or("");
+    let mut name = String::with_capacity(base.len());
+    let mut pending_space = false;
+    for c in base.chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+        } else if c.is_control() || is_invisible_format(c) {
+            // Dropped: neither shown nor turned into a blank.
+        } else {
+            if pending_space && !name.is_empty() {
+                name.push(' ');
+            }
+            pending_space = false;
+            name.push(c);
+        }
+    }
+    if name.chars().all(|c| c == '.') {
+        return FALLBACK_NAME.to_owned();
+    }
+    truncate_keeping_extension(name)
+}
+
+fn truncate_keeping_extension(name: String) -> String {
+    if name.chars().count() <= MAX_NAME_CHARS {
+        return name;
+    }
+    // An extension is a short alphanumeric tail after a dot that is not the first character.
+    let extension = name.rsplit_once('.').and_then(|(stem, ext)| {
+        let plausible =
+            !stem.is_empty() && (1..=10).contains(&ext.chars().count()) && ext.chars().all(|c| c.is_alphanumeric());
+        plausible.then_some(ext)
+    });
+    match extension {
+        Some(ext) => {
+            let keep = MAX_NAME_CHARS - 1 - ext.chars().count();
+            let stem: String = name.chars().take(keep).collect();
+            format!("{}.{ext}", stem.trim_end())
+        }
+        None => name.chars().take(MAX_NAME_CHARS).collect::<String>().trim_end().to_owned(),
+    }
+}
+
+fn error(message: String) -> FieldError {
+    FieldError { field: FIELD, message }
+}
+
+/// Checks the chosen files against the limits and accepted types. `files` holds each file's
+/// original name and bytes, in the order sent. An entry with a blank name and no bytes is a file
+/// input left empty (browsers send one) and is ignored.
+///
+/// Every problem is one message on the field `lampiran`: too many files first, then one per
+/// failing file naming it (empty, else wrong type, else too large), then the total size (only
+/// when no single file was too large, which already explains it).
+pub fn validate_files(files: &[(String, &[u8])]) -> Result<Vec<ValidFile>, Vec<FieldError>> {
+    let chosen: Vec<&(String, &[u8])> =
+        files.iter().filter(|(name, bytes)| !(name.trim().is_empty() && bytes.is_empty())).collect();
+    let mut errors = Vec::new();
+    if chosen.len() > MAX_FILES {
+        errors.push(error(format!("Lampirkan paling banyak {MAX_FILES} berkas")));
+    }
+    let mut valid = Vec::with_capacity(chosen.len());
+    let mut total = 0usize;
+    let mut oversize = false;
+    for (name, bytes) in chosen {
+        let display_name = sanitize_name(name);
+        total = total.saturating_add(bytes.len());
+        if bytes.is_empty() {
+            errors.push(error(format!("Berkas \"{display_name}\" kosong")));
+            continue;
+        }
+        let Some(kind) = FileKind::detect(bytes) else {
+            errors.push(error(format!("Berkas \"{display_name}\" bukan PDF, JPEG, PNG, atau WebP")));
+            continue;
+        };
+        if bytes.len() > MAX_FILE {
+            oversize = true;
+            errors.push(error(format!("Berkas \"{display_name}\" lebih dari {} MB", MAX_FILE / MIB)));
+            continue;
+        }
+        valid.push(ValidFile { display_name, kind, size: bytes.len() });
+    }
+    if !oversize && total > MAX_TOTAL {
+        errors.push(error(format!("Ukuran semua lampiran lebih dari {} MB", MAX_TOTAL / MIB)));
+    }
+    if errors.is_empty() { Ok(valid) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+    const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
+    const WEBP: &[u8] = b"RIFF\x24\x00\x00\x00WEBPVP8 ";
+    const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00";
+
+    /// A file of `kind` padded with zeros to `size` bytes.
+    fn sized(magic: &[u8], size: usize) -> Vec<u8> {
+        let mut v = magic.to_vec();
+        v.resize(size, 0);
+        v
+    }
+
+    fn files<'a>(list: &[(&str, &'a [u8])]) -> Vec<(String, &'a [u8])> {
+        list.iter().map(|(n, b)| ((*n).to_owned(), *b)).collect()
+    }
+
+    fn messages(list: &[(&str, &[u8])]) -> Vec<String> {
+        let errors = validate_files(&files(list)).expect_err("should fail");
+        assert!(errors.iter().all(|e| e.field == "lampiran"), "{errors:?}");
+        errors.into_iter().map(|e| e.message).collect()
+    }
+
+    #[test]
+    fn detects_each_kind_by_magic_bytes() {
+        assert_eq!(FileKind::detect(PDF), Some(FileKind::Pdf));
+        assert_eq!(FileKind::detect(JPEG), Some(FileKind::Jpeg));
+        assert_eq!(FileKind::detect(PNG), Some(FileKind::Png));
+        assert_eq!(FileKind::detect(WEBP), Some(FileKind::Webp));
+        // The shortest content that carries each signature.
+        assert_eq!(FileKind::detect(b"%PDF-"), Some(FileKind::Pdf));
+        assert_eq!(FileKind::detect(&[0xFF, 0xD8, 0xFF]), Some(FileKind::Jpeg));
+        assert_eq!(FileKind::detect(&PNG[..8]), Some(FileKind::Png));
+        assert_eq!(FileKind::detect(&WEBP[..12]), Some(FileKind::Webp));
+    }
+
+    #[test]
+    fn rejects_near_misses_and_other_formats() {
+        let others: [&[u8]; 14] = [
+            b"",
+            b"%PDF",
+            b" %PDF-1.4",
+            b"%pdf-1.4",
+            &[0xFF, 0xD8],
+            &[0xFF, 0xD8, 0xFE],
+            &PNG[..7],
+            &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x00],
+            b"RIFF\x24\x00\x00\x00WAVEfmt ",
+            b"RIFF\x24\x00\x00\x00WEB",
+            GIF,
+            b"PK\x03\x04 a zip or docx",
+            b"<html><script>alert(1)</script>",
+            b"MZ\x90\x00 an exe",
+        ];
+        for bytes in others {
+            assert_eq!(FileKind::detect(bytes), None, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn content_type_extension_and_label() {
+        let expected = [
+            (FileKind::Pdf, "application/pdf", "pdf", "PDF"),
+            (FileKind::Jpeg, "image/jpeg", "jpg", "JPEG"),
+            (FileKind::Png, "image/png", "png", "PNG"),
+            (FileKind::Webp, "image/webp", "webp", "WebP"),
+        ];
+        for (kind, content_type, extension, label) in expected {
+            assert_eq!(kind.content_type(), content_type);
+            assert_eq!(kind.extension(), extension);
+            assert_eq!(kind.label(), label);
+            assert_eq!(kind.to_string(), label);
+            assert_eq!(FileKind::from_content_type(content_type), Some(kind));
+            assert_eq!(FileKind::from_content_type(&content_type.to_uppercase()), Some(kind));
+        }
+        assert_eq!(FileKind::from_content_type("image/gif"), None);
+    }
+
+    #[test]
+    fn kind_serialises_as_its_media_type() {
+        assert_eq!(serde_json::to_string(&FileKind::Webp).unwrap(), "\"image/webp\"");
+        assert_eq!(serde_json::from_str::<FileKind>("\"application/pdf\"").unwrap(), FileKind::Pdf);
+        assert!(serde_json::from_str::<FileKind>("\"text/html\"").is_err());
+        let file = ValidFile { display_name: "a.png".into(), kind: FileKind::Png, size: 3 };
+        let json = serde_json::to_string(&file).unwrap();
+        assert_eq!(json, r#"{"display_name":"a.png","kind":"image/png","size":3}"#);
+        assert_eq!(serde_json::from_str::<ValidFile>(&json).unwrap(), file);
+    }
+
+    #[test]
+    fn type_comes_from_content_not_name() {
+        let ok = validate_files(&files(&[("foto.pdf", PNG), ("surat.png", PDF), ("tanpa-ekstensi", JPEG)])).unwrap();
+        let kinds: Vec<FileKind> = ok.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [FileKind::Png, FileKind::Pdf, FileKind::Jpeg]);
+        assert_eq!(messages(&[("foto.jpg", GIF)]), ["Berkas \"foto.jpg\" bukan PDF, JPEG, PNG, atau WebP"]);
+    }
+
+    #[test]
+    fn sanitize_strips_folders_of_either_kind() {
+        assert_eq!(sanitize_name("../../etc/passwd.pdf"), "passwd.pdf");
+        assert_eq!(sanitize_name("C:\\Users\\Siti\\Dokumen\\KTP.jpg"), "KTP.jpg");
+        assert_eq!(sanitize_name("/a/b\\c/surat.pdf"), "surat.pdf");
+        assert_eq!(sanitize_name("surat.pdf"), "surat.pdf");
+    }
+
+    #[test]
+    fn sanitize_drops_control_and_invisible_characters() {
+        assert_eq!(sanitize_name("sur\u{0}at\u{7}.pdf"), "surat.pdf");
+        assert_eq!(sanitize_name("foto\u{202E}gpj.exe"), "fotogpj.exe");
+        assert_eq!(sanitize_name("\u{FEFF}a\u{200B}b.png"), "ab.png");
+        assert_eq!(sanitize_name("<script>.png"), "<script>.png", "markup is escaped where shown, not here");
+    }
+
+    #[test]
+    fn sanitize_collapses_whitespace() {
+        assert_eq!(sanitize_name("  foto \t\r\n  rumah\u{00A0}\u{3000}saya .jpg  "), "foto rumah saya .jpg");
+        assert_eq!(sanitize_name("a\nb"), "a b");
+    }
+
+    #[test]
+    fn sanitize_falls_back_when_nothing_is_left() {
+        for empty in ["", "   ", ".", "..", "...", "../", "C:\\", "dir/", "\u{202E}\u{0}", "\t"] {
+            assert_eq!(sanitize_name(empty), FALLBACK_NAME, "{empty:?}");
+        }
+        assert_eq!(sanitize_name(".htaccess"), ".htaccess", "a leading dot is only text");
+    }
+
+    #[test]
+    fn sanitize_limits_length_keeping_the_extension() {
+        let long = format!("{}.pdf", "a".repeat(150));
+        let short = sanitize_name(&long);
+        assert_eq!(short.chars().count(), MAX_NAME_CHARS);
+        assert_eq!(short, format!("{}.pdf", "a".repeat(96)));
+
+        // Characters, not bytes: multibyte text is not cut mid-character nor cut early.
+        let wide = format!("{}.jpeg", "é".repeat(120));
+        assert_eq!(sanitize_name(&wide), format!("{}.jpeg", "é".repeat(95)));
+        let exact = format!("{}.png", "ü".repeat(96));
+        assert_eq!(sanitize_name(&exact), exact);
+
+        // No plausible extension: plain truncation.
+        assert_eq!(sanitize_name(&"b".repeat(101)), "b".repeat(100));
+        let odd_tail = format!("{}.{}", "c".repeat(100), "x".repeat(11));
+        assert_eq!(sanitize_name(&odd_tail), "c".repeat(100));
+        // A blank left at the cut is trimmed.
+        let spaced = format!("{} {}.pdf", "d".repeat(95), "e".repeat(10));
+        assert_eq!(sanitize_name(&spaced), format!("{}.pdf", "d".repeat(95)));
+    }
+
+    #[test]
+    fn three_valid_files_pass_in_order() {
+        let webp = sized(WEBP, 20);
+        let ok = validate_files(&files(&[("surat.pdf", PDF), ("../foto.jpg", JPEG), ("gambar.webp", &webp)])).unwrap();
+        assert_eq!(
+            ok,
+            [
+                ValidFile { display_name: "surat.pdf".into(), kind: FileKind::Pdf, size: PDF.len() },
+                ValidFile { display_name: "foto.jpg".into(), kind: FileKind::Jpeg, size: JPEG.len() },
+                ValidFile { display_name: "gambar.webp".into(), kind: FileKind::Webp, size: 20 },
+            ]
+        );
+    }
+
+    #[test]
+    fn no_files_and_empty_inputs_are_fine() {
+        assert_eq!(validate_files(&[]).unwrap(), []);
+        // A file input left empty arrives as a part with filename="" and no bytes.
+        assert_eq!(validate_files(&files(&[("", b""), (" ", b"")])).unwrap(), []);
+        let ok = validate_files(&files(&[("", b""), ("a.png", PNG)])).unwrap();
+        assert_eq!(ok.len(), 1);
+    }
+
+    #[test]
+    fn empty_file_is_named() {
+        assert_eq!(messages(&[("kosong.pdf", b"")]), ["Berkas \"kosong.pdf\" kosong"]);
+        // Bytes with no name still get checked, under the fallback name.
+        assert_eq!(messages(&[("", GIF)]), ["Berkas \"lampiran\" bukan PDF, JPEG, PNG, atau WebP"]);
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        assert_eq!(messages(&[("foto.gif", GIF)]), ["Berkas \"foto.gif\" bukan PDF, JPEG, PNG, atau WebP"]);
+        assert_eq!(
+            messages(&[("../../x/evil.exe", b"MZ\x90\x00")]),
+            ["Berkas \"evil.exe\" bukan PDF, JPEG, PNG, atau WebP"],
+            "the message names the sanitised name"
+        );
+    }
+
+    #[test]
+    fn size_limit_per_file_is_two_mib_inclusive() {
+        let at_limit = sized(PDF, MAX_FILE);
+        assert_eq!(validate_files(&files(&[("pas.pdf", &at_limit)])).unwrap()[0].size, 2 * 1024 * 1024);
+        let over = sized(PDF, MAX_FILE + 1);
+        assert_eq!(messages(&[("besar.pdf", &over)]), ["Berkas \"besar.pdf\" lebih dari 2 MB"]);
+    }
+
+    #[test]
+    fn wrong_type_is_reported_before_size() {
+        let big_gif = sized(GIF, MAX_FILE + 1);
+        assert_eq!(messages(&[("besar.gif", &big_gif)]), ["Berkas \"besar.gif\" bukan PDF, JPEG, PNG, atau WebP"]);
+    }
+
+    #[test]
+    fn at_most_three_files() {
+        assert_eq!(
+            messages(&[("1.pdf", PDF), ("2.pdf", PDF), ("3.pdf", PDF), ("4.pdf", PDF)]),
+            ["Lampirkan paling banyak 3 berkas"]
+        );
+        assert!(validate_files(&files(&[("1.pdf", PDF), ("2.pdf", PDF), ("3.pdf", PDF)])).is_ok());
+        // Empty inputs do not count as files.
+        assert!(
+            validate_files(&files(&[("1.pdf", PDF), ("", b""), ("2.pdf", PDF), ("", b""), ("3.pdf", PDF)])).is_ok()
+        );
+    }
+
+    #[test]
+    fn total_limit_is_five_mib_inclusive() {
+        let two = sized(JPEG, MAX_FILE);
+        let one = sized(PNG, MIB);
+        assert!(validate_files(&files(&[("a.jpg", &two), ("b.jpg", &two), ("c.png", &one)])).is_ok(), "exactly 5 MiB");
+        let one_more = sized(PNG, MIB + 1);
+        assert_eq!(
+            messages(&[("a.jpg", &two), ("b.jpg", &two), ("c.png", &one_more)]),
+            ["Ukuran semua lampiran lebih dari 5 MB"]
+        );
+    }
+
+    #[test]
+    fn oversize_file_explains_the_total_by_itself() {
+        let two = sized(JPEG, MAX_FILE);
+        let over = sized(PDF, MAX_FILE + 1);
+        assert_eq!(
+            messages(&[("a.jpg", &two), ("b.jpg", &two), ("besar.pdf", &over)]),
+            ["Berkas \"besar.pdf\" lebih dari 2 MB"]
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_order() {
+        let over = sized(PNG, MAX_FILE + 1);
+        assert_eq!(
+            messages(&[("ok.pdf", PDF), ("foto.gif", GIF), ("kosong.pdf", b""), ("besar.png", &over)]),
+            [
+                "Lampirkan paling banyak 3 berkas",
+                "Berkas \"foto.gif\" bukan PDF, JPEG, PNG, atau WebP",
+                "Berkas \"kosong.pdf\" kosong",
+                "Berkas \"besar.png\" lebih dari 2 MB",
+            ]
+        );
+    }
+
+    #[test]
+    fn hint_states_the_limits() {
+        assert_eq!(
+            HINT,
+            "Paling banyak 3 berkas, masing-masing paling besar 2 MB dan semuanya paling besar 5 MB. \
+             Format: PDF, JPEG, PNG, atau WebP."
+        );
+        assert!(HINT.contains(&format!("{MAX_FILES} berkas")));
+        assert!(HINT.contains(&format!("{} MB dan", MAX_FILE / MIB)));
+        assert!(HINT.contains(&format!("{} MB.", MAX_TOTAL / MIB)));
+        let formats = FileKind::ALL.map(FileKind::label);
+        assert!(HINT.ends_with(&format!("{}, {}, {}, atau {}.", formats[0], formats[1], formats[2], formats[3])));
+    }
+
+    proptest! {
+        #[test]
+        fn sanitized_names_are_always_safe_to_show(original in "\\PC{0,300}|[\\x00-\\x7f]{0,300}") {
+            let name = sanitize_name(&original);
+            prop_assert!(!name.is_empty());
+            prop_assert!(name.chars().count() <= MAX_NAME_CHARS);
+            prop_assert!(!name.contains(['/', '\\']));
+            prop_assert!(!name.chars().any(|c| c.is_control() || is_invisible_format(c)));
+            prop_assert!(!name.starts_with(' ') && !name.ends_with(' ') && !name.contains("  "));
+            prop_assert!(name != "." && name != "..");
+        }
+
+        #[test]
+        fn detection_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..32)) {
+            let _ = FileKind::detect(&bytes);
+        }
+    }
+}

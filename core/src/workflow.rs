@@ -1,0 +1,1032 @@
+//! The complaint's workflow after intake: the procedures staff follow and the state machine that
+//! moves a complaint through them.
+//!
+//! The procedures are data, not code: they are the `[[service.procedures]]` of the service page
+//! (`content/layanan/informasi-dan-pengaduan.md`), the same text the public reads. The caller
+//! parses that front matter and hands the procedures here, so changing the procedure in content
+//! changes both the page and the workflow.
+//!
+//! The path of a complaint:
+//! - intake: `diterima`;
+//! - the files are returned to be completed ([`WorkflowState::mark_incomplete`]):
+//!   `perlu_dilengkapi`, the deadline clock stops;
+//! - the files are declared complete ([`WorkflowState::mark_complete`]): staff choose the
+//!   procedure, the complaint stands at that procedure's verification step, `diverifikasi`, and
+//!   the clock starts again from zero;
+//! - each later step in order ([`WorkflowState::advance`]): the status is the step's
+//!   `public_status`; the step that numbers the Berita Acara needs a BA number assigned in the
+//!   same write; the last step is `selesai`.
+//!
+//! Every function here is pure: it checks a change against the current state and returns the
+//! state after it, or a refusal in Bahasa Indonesia. Storing it (atomically, checked against the
+//! version read) is the store's job.
+
+use crate::calendar::{Calendar, ClockEvent, MissingYear};
+use crate::register::RegisterNumber;
+use crate::status::Status;
+use jiff::Timestamp;
+use jiff::civil::{Date, Weekday};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Prefix of Berita Acara numbers (`BA-2026-00001`); their yearly counter is `BA#2026`.
+pub const BA_PREFIX: &str = "BA";
+
+/// The Berita Acara number for `seq` in `year`, e.g. `BA-2026-00001`.
+pub fn ba_number(year: i16, seq: u64) -> String {
+    RegisterNumber::new(BA_PREFIX, year, seq).to_string()
+}
+
+/// The name of the Berita Acara counter of `year`, e.g. `BA#2026`.
+pub fn ba_counter_name(year: i16) -> String {
+    RegisterNumber::counter_name(BA_PREFIX, year)
+}
+
+/// One step of a procedure, as written in the service page's front matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// Who does it (a role, never a person's name).
+    pub actor: String,
+    /// What is done.
+    pub action: String,
+    /// The public status while the complaint is at this step; none keeps the previous one.
+    #[serde(default)]
+    pub public_status: Option<Status>,
+}
+
+/// One procedure of the service, as written in the service page's front matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// Stable identifier (`penyelesaian`, `jawaban-tertulis`), recorded on each complaint.
+    pub id: String,
+    /// Heading on the page.
+    pub title: String,
+    /// What the procedure ends with (the Berita Acara, the Surat Jawaban).
+    pub product: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Procedure {
+    /// Checks that the procedure can drive the workflow: an id, at least one step after the
+    /// verification step, only the last step `selesai`, and no step after verification going
+    /// back to an intake status. Catching this when content is read beats a complaint stuck at
+    /// a step that cannot be left.
+    pub fn validate(&self) -> Result<(), WorkflowError> {
+        let bad = |problem: String| Err(WorkflowError::InvalidProcedure { id: self.id.clone(), problem });
+        if self.id.trim().is_empty() {
+            return bad("id prosedur kosong".into());
+        }
+        if self.steps.is_empty() {
+            return bad("prosedur tidak punya langkah".into());
+        }
+        let last = self.steps.len() - 1;
+        if self.start_index() >= last {
+            return bad("tidak ada langkah sesudah berkas dinyatakan lengkap".into());
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            if step.public_status == Some(Status::Selesai) && i != last {
+                return bad(format!("langkah {} berstatus selesai padahal bukan langkah terakhir", i + 1));
+            }
+            let intake = matches!(step.public_status, Some(Status::Diterima | Status::PerluDilengkapi));
+            if i > self.start_index() && intake {
+                return bad(format!(
+                    "langkah {} berstatus {} padahal berkas sudah dinyatakan lengkap",
+                    i + 1,
+                    step.public_status.map(Status::code).unwrap_or_default()
+                ));
+            }
+            if step.actor.trim().is_empty() || step.action.trim().is_empty() {
+                return bad(format!("langkah {} tanpa pelaku atau kegiatan", i + 1));
+            }
+        }
+        Ok(())
+    }
+
+    /// The step a complaint stands at once its files are declared complete: the first step
+    /// whose public status is `diverifikasi`, else the last intake step (`diterima` or
+    /// `perlu_dilengkapi`). The written-answer procedure has no verification step of its own:
+    /// there it is the registration in the Buku Register.
+    pub fn start_index(&self) -> usize {
+        if let Some(i) = self.steps.iter().position(|s| s.public_status == Some(Status::Diverifikasi)) {
+            return i;
+        }
+        let intake = |s: &Step| matches!(s.public_status, Some(Status::Diterima | Status::PerluDilengkapi));
+        self.steps.iter().rposition(intake).unwrap_or(0)
+    }
+
+    /// The step that numbers the Berita Acara ("Registrasi/Penomoran Berita Acara"): the first
+    /// step after verification whose action mentions both the Berita Acara and a number. The
+    /// first, because later steps speak of the BA "yang telah ... diberi nomor".
+    pub fn ba_step(&self) -> Option<usize> {
+        let start = self.start_index();
+        self.steps.iter().enumerate().skip(start + 1).find(|(_, s)| numbers_ba(&s.action)).map(|(i, _)| i)
+    }
+
+    /// "Langkah 4 dari 11 (actor): action", for staff.
+    pub fn describe_step(&self, index: usize) -> String {
+        match self.steps.get(index) {
+            Some(s) => format!("Langkah {} dari {} ({}): {}", index + 1, self.steps.len(), s.actor, s.action),
+            None => format!("Langkah {} (tidak ada di prosedur {})", index + 1, self.id),
+        }
+    }
+
+    /// What the public is told comes next once the complaint stands at `index`: the next step's
+    /// role and action, from the public service page. `None` at the last step.
+    pub fn public_next_step(&self, index: usize) -> Option<String> {
+        self.steps.get(index + 1).map(|s| format!("Tahap berikutnya ({}): {}", s.actor, s.action))
+    }
+}
+
+/// Whether a step's action numbers the Berita Acara.
+fn numbers_ba(action: &str) -> bool {
+    let a = action.to_lowercase();
+    a.contains("berita acara") && a.contains("nomor")
+}
+
+/// Finds a procedure by id among those of the service page.
+pub fn find_procedure<'a>(procedures: &'a [Procedure], id: &str) -> Result<&'a Procedure, WorkflowError> {
+    procedures.iter().find(|p| p.id == id).ok_or_else(|| WorkflowError::UnknownProcedure {
+        id: id.to_owned(),
+        known: procedures.iter().map(|p| p.id.clone()).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// The channel a complaint came through; every channel goes into the same register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// The online form on the site.
+    Web,
+    /// Telephone.
+    Telepon,
+    /// Letter.
+    Surat,
+    /// Email.
+    Email,
+    /// Text message.
+    Sms,
+    /// The complaint box at the office.
+    KotakPengaduan,
+    /// LAPOR! / SP4N-LAPOR!.
+    Lapor,
+    /// In person at the Front Office.
+    Langsung,
+}
+
+impl Channel {
+    /// Every channel, the online form first.
+    pub const ALL: [Channel; 8] = [
+        Self::Web,
+        Self::Telepon,
+        Self::Surat,
+        Self::Email,
+        Self::Sms,
+        Self::KotakPengaduan,
+        Self::Lapor,
+        Self::Langsung,
+    ];
+
+    /// The code used in storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Telepon => "telepon",
+            Self::Surat => "surat",
+            Self::Email => "email",
+            Self::Sms => "sms",
+            Self::KotakPengaduan => "kotak_pengaduan",
+            Self::Lapor => "lapor",
+            Self::Langsung => "langsung",
+        }
+    }
+
+    /// The label shown to people and in the register export.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Web => "Formulir daring",
+            Self::Telepon => "Telepon",
+            Self::Surat => "Surat",
+            Self::Email => "Email",
+            Self::Sms => "SMS",
+            Self::KotakPengaduan => "Kotak pengaduan",
+            Self::Lapor => "LAPOR!",
+            Self::Langsung => "Datang langsung",
+        }
+    }
+
+    /// Reads a code; `kotak-pengaduan` is taken for `kotak_pengaduan`.
+    pub fn parse(code: &str) -> Option<Self> {
+        let code = code.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+/// The label of a stored channel code, or the code itself when it is not one of ours.
+pub fn channel_label(code: &str) -> String {
+    Channel::parse(code).map_or_else(|| code.to_owned(), |c| c.label().to_owned())
+}
+
+/// What a history entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Received through the online form.
+    Diterima,
+    /// Recorded by staff from another channel.
+    Dicatat,
+    /// Files declared complete; the procedure chosen.
+    BerkasLengkap,
+    /// Files returned to be completed.
+    BerkasDikembalikan,
+    /// Moved to the next step of the procedure.
+    Lanjut,
+    /// Personal data erased on request.
+    DataPribadiDihapus,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 6] = [
+        Self::Diterima,
+        Self::Dicatat,
+        Self::BerkasLengkap,
+        Self::BerkasDikembalikan,
+        Self::Lanjut,
+        Self::DataPribadiDihapus,
+    ];
+
+    /// The code used in storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Diterima => "diterima",
+            Self::Dicatat => "dicatat",
+            Self::BerkasLengkap => "berkas_lengkap",
+            Self::BerkasDikembalikan => "berkas_dikembalikan",
+            Self::Lanjut => "lanjut",
+            Self::DataPribadiDihapus => "data_pribadi_dihapus",
+        }
+    }
+
+    /// The label shown to staff.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Diterima => "diterima melalui formulir daring",
+            Self::Dicatat => "dicatat di Buku Register Pengaduan",
+            Self::BerkasLengkap => "berkas dinyatakan lengkap",
+            Self::BerkasDikembalikan => "berkas dikembalikan untuk dilengkapi",
+            Self::Lanjut => "lanjut ke langkah berikutnya",
+            Self::DataPribadiDihapus => "data pribadi dihapus",
+        }
+    }
+
+    /// Reads a code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One entry of a complaint's history: who did what, when, from which status to which.
+/// Entries are only ever appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// Position in the history, from 1; equal to the complaint's version after the change.
+    pub seq: u64,
+    /// When the change was recorded.
+    pub at: Timestamp,
+    /// The staff member (or `Front Office (daring)` for the online form). Never shown publicly.
+    pub by: String,
+    /// What was done.
+    pub action: Action,
+    /// The public status before; none for the first entry.
+    pub from: Option<Status>,
+    /// The public status after.
+    pub to: Status,
+    /// The procedure followed after the change, once chosen.
+    pub procedure_id: Option<String>,
+    /// The step reached, 0-based.
+    pub step_index: Option<usize>,
+    /// The date the change takes effect when it differs from `at` (files declared complete on).
+    pub on: Option<Date>,
+    /// The staff note or the reason. Internal: never shown publicly.
+    pub note: String,
+    /// The Berita Acara number assigned by this change.
+    pub ba_number: Option<String>,
+}
+
+/// Where a complaint stands in its procedure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowState {
+    /// The public status.
+    pub status: Status,
+    /// The procedure chosen when the files were declared complete.
+    pub procedure_id: Option<String>,
+    /// The step of that procedure the complaint stands at, 0-based.
+    pub step_index: Option<usize>,
+    /// The day the files were (last) declared complete: the deadline runs from here.
+    pub files_complete_on: Option<Date>,
+    /// Every start and stop of the deadline clock, in the order they happened.
+    pub clock_events: Vec<ClockEvent>,
+    /// The Berita Acara number, once its step is reached.
+    pub ba_number: Option<String>,
+    /// The day the last step was reached.
+    pub finished_on: Option<Date>,
+}
+
+impl Default for WorkflowState {
+    fn default() -> Self {
+        Self::received()
+    }
+}
+
+/// A checked change: the state after it and what the store must do with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// What was done, for the history.
+    pub action: Action,
+    /// The public status before.
+    pub from: Status,
+    /// The state after the change. When `assign_ba` is set, the store fills in `ba_number`.
+    pub to: WorkflowState,
+    /// Whether this change reaches the step that numbers the Berita Acara: the store assigns
+    /// the next BA number of the year in the same transaction.
+    pub assign_ba: bool,
+    /// The staff note or the reason, for the history.
+    pub note: String,
+}
+
+impl Transition {
+    /// The history entry recording this transition (`seq` and `ba_number` are the store's).
+    pub fn entry(&self, at: Timestamp, by: &str) -> HistoryEntry {
+        HistoryEntry {
+            seq: 0,
+            at,
+            by: by.to_owned(),
+            action: self.action,
+            from: Some(self.from),
+            to: self.to.status,
+            procedure_id: self.to.procedure_id.clone(),
+            step_index: self.to.step_index,
+            on: match self.action {
+                Action::BerkasLengkap => self.to.files_complete_on,
+                _ => None,
+            },
+            note: self.note.clone(),
+            ba_number: None,
+        }
+    }
+}
+
+/// Why a change was refused. Messages are for staff, in Bahasa Indonesia.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowError {
+    /// Advancing before the files are declared complete.
+    #[error(
+        "Berkas pengaduan ini belum dinyatakan lengkap: tahapan prosedur baru dapat dilanjutkan setelah berkas dinyatakan lengkap."
+    )]
+    FilesNotComplete,
+    /// Any change after the last step.
+    #[error("Pengaduan ini sudah selesai; tidak ada tahapan berikutnya.")]
+    AlreadyFinished,
+    /// Declaring complete files that already are.
+    #[error("Berkas pengaduan ini sudah dinyatakan lengkap pada {on}; tidak perlu dinyatakan lengkap lagi.")]
+    AlreadyComplete {
+        /// When they were declared complete.
+        on: String,
+    },
+    /// Returning files that are already with the complainant.
+    #[error("Berkas pengaduan ini sudah dikembalikan kepada pengadu dan belum dilengkapi.")]
+    AlreadyReturned,
+    /// Returning files after the Berita Acara got its number.
+    #[error("Berita Acara pengaduan ini sudah bernomor {ba}; berkas tidak dapat dikembalikan lagi.")]
+    BaAlreadyNumbered {
+        /// The BA number.
+        ba: String,
+    },
+    /// A procedure other than the complaint's.
+    #[error("Pengaduan ini mengikuti prosedur \"{current}\", bukan \"{given}\".")]
+    WrongProcedure {
+        /// The complaint's procedure.
+        current: String,
+        /// The one given.
+        given: String,
+    },
+    /// A procedure id not on the service page.
+    #[error("Prosedur \"{id}\" tidak ada di halaman layanan; prosedur yang ada: {known}.")]
+    UnknownProcedure {
+        /// The id given.
+        id: String,
+        /// The ids on the page.
+        known: String,
+    },
+    /// A procedure the workflow cannot follow.
+    #[error("Prosedur \"{id}\" di halaman layanan tidak dapat dipakai: {problem}.")]
+    InvalidProcedure {
+        /// The procedure's id.
+        id: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The stored step is beyond the procedure: the procedure was shortened in content.
+    #[error(
+        "Pengaduan ini berada di langkah {step}, padahal prosedur \"{id}\" hanya punya {len} langkah; prosedur di halaman layanan telah diubah. Hubungi pengelola situs."
+    )]
+    StepOutOfRange {
+        /// The procedure's id.
+        id: String,
+        /// The stored step, 1-based.
+        step: usize,
+        /// The number of steps now.
+        len: usize,
+    },
+    /// Returning files without saying why.
+    #[error("Alasan pengembalian berkas wajib diisi.")]
+    ReasonMissing,
+    /// A clock event dated before the previous one.
+    #[error("Tanggal {on} lebih awal daripada perubahan berkas sebelumnya ({last}).")]
+    DateBeforeLastChange {
+        /// The date given.
+        on: Date,
+        /// The previous event's date.
+        last: Date,
+    },
+}
+
+impl WorkflowState {
+    /// The state of a complaint just received: `diterima`, no procedure yet, no clock.
+    pub fn received() -> Self {
+        Self {
+            status: Status::Diterima,
+            procedure_id: None,
+            step_index: None,
+            files_complete_on: None,
+            clock_events: Vec::new(),
+            ba_number: None,
+            finished_on: None,
+        }
+    }
+
+    fn check_not_before_last(&self, on: Date) -> Result<(), WorkflowError> {
+        match self.clock_events.iter().map(|e| e.date()).max() {
+            Some(last) if on < last => Err(WorkflowError::DateBeforeLastChange { on, last }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Returns the files to the complainant to be completed, on `on`, with the reason: the
+    /// status becomes `perlu_dilengkapi`, the clock stops and the procedure choice is undone
+    /// (staff choose again when the files come back complete).
+    pub fn mark_incomplete(&self, reason: &str, on: Date) -> Result<Transition, WorkflowError> {
+        match self.status {
+            Status::Selesai => return Err(WorkflowError::AlreadyFinished),
+            Status::PerluDilengkapi => return Err(WorkflowError::AlreadyReturned),
+            Status::Diterima | Status::Diverifikasi | Status::Diproses => {}
+        }
+        if let Some(ba) = &self.ba_number {
+            return Err(WorkflowError::BaAlreadyNumbered { ba: ba.clone() });
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(WorkflowError::ReasonMissing);
+        }
+        self.check_not_before_last(on)?;
+        let mut to = self.clone();
+        to.status = Status::PerluDilengkapi;
+        to.procedure_id = None;
+        to.step_index = None;
+        to.files_complete_on = None;
+        to.clock_events.push(ClockEvent::Incomplete(on));
+        Ok(Transition {
+            action: Action::BerkasDikembalikan,
+            from: self.status,
+            to,
+            assign_ba: false,
+            note: reason.to_owned(),
+        })
+    }
+
+    /// Declares the files complete on `on` and chooses the procedure: the complaint stands at
+    /// the procedure's verification step, `diverifikasi`, and the clock starts from zero.
+    pub fn mark_complete(&self, procedure: &Procedure, on: Date, note: &str) -> Result<Transition, WorkflowError> {
+        match self.status {
+            Status::Selesai => return Err(WorkflowError::AlreadyFinished),
+            Status::Diverifikasi | Status::Diproses => {
+                let on = self.files_complete_on.map(|d| d.to_string()).unwrap_or_default();
+                return Err(WorkflowError::AlreadyComplete { on });
+            }
+            Status::Diterima | Status::PerluDilengkapi => {}
+        }
+        procedure.validate()?;
+        self.check_not_before_last(on)?;
+        let mut to = self.clone();
+        to.status = Status::Diverifikasi;
+        to.procedure_id = Some(procedure.id.clone());
+        to.step_index = Some(procedure.start_index());
+        to.files_complete_on = Some(on);
+        to.clock_events.push(ClockEvent::Complete(on));
+        Ok(Transition {
+            action: Action::BerkasLengkap,
+            from: self.status,
+            to,
+            assign_ba: false,
+            note: note.trim().to_owned(),
+        })
+    }
+
+    /// Moves to the next step of the complaint's procedure, on `on`, with a note. Steps cannot
+    /// be skipped: this is always the step right after the current one. The status becomes the
+    /// step's public status (a step without one, or one naming an intake status, keeps the
+    /// current status); the last step is `selesai`.
+    pub fn advance(&self, procedure: &Procedure, on: Date, note: &str) -> Result<Transition, WorkflowError> {
+        if self.status == Status::Selesai {
+            return Err(WorkflowError::AlreadyFinished);
+        }
+        let (Some(current_id), Some(index)) = (&self.procedure_id, self.step_index) else {
+            return Err(WorkflowError::FilesNotComplete);
+        };
+        if *current_id != procedure.id {
+            return Err(WorkflowError::WrongProcedure { current: current_id.clone(), given: procedure.id.clone() });
+        }
+        procedure.validate()?;
+        let len = procedure.steps.len();
+        if index >= len {
+            return Err(WorkflowError::StepOutOfRange { id: procedure.id.clone(), step: index + 1, len });
+        }
+        let next = index + 1;
+        if next >= len {
+            return Err(WorkflowError::AlreadyFinished);
+        }
+        let last = next == len - 1;
+        let status = if last {
+            Status::Selesai
+        } else {
+            match procedure.steps[next].public_status {
+                Some(s @ (Status::Diverifikasi | Status::Diproses)) => s,
+                _ => self.status,
+            }
+        };
+        let mut to = self.clone();
+        to.status = status;
+        to.step_index = Some(next);
+        if last {
+            to.finished_on = Some(on);
+        }
+        Ok(Transition {
+            action: Action::Lanjut,
+            from: self.status,
+            to,
+            assign_ba: procedure.ba_step() == Some(next) && self.ba_number.is_none(),
+            note: note.trim().to_owned(),
+        })
+    }
+
+    /// The deadline: the `max_working_days`-th working day after the files were last declared
+    /// complete, or `None` while they are not (never, or returned since).
+    pub fn deadline(&self, calendar: &Calendar, max_working_days: u32) -> Result<Option<Date>, MissingYear> {
+        calendar.deadline_with_pauses(&self.clock_events, max_working_days)
+    }
+
+    /// Working days from the files declared complete to the last step, once finished.
+    pub fn days_taken(&self, calendar: &Calendar) -> Result<Option<u32>, MissingYear> {
+        match (self.files_complete_on, self.finished_on) {
+            (Some(start), Some(end)) => calendar.days_taken(start, end).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Writes clock events for storage: `lengkap:2026-03-17,kembali:2026-03-26`.
+pub fn encode_clock(events: &[ClockEvent]) -> String {
+    events
+        .iter()
+        .map(|e| match e {
+            ClockEvent::Complete(d) => format!("lengkap:{d}"),
+            ClockEvent::Incomplete(d) => format!("kembali:{d}"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads clock events written by [`encode_clock`].
+pub fn decode_clock(text: &str) -> Result<Vec<ClockEvent>, String> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|part| {
+            let (kind, date) = part.trim().split_once(':').ok_or_else(|| format!("clock event {part:?}"))?;
+            let date: Date = date.parse().map_err(|e| format!("clock event {part:?}: {e}"))?;
+            match kind {
+                "lengkap" => Ok(ClockEvent::Complete(date)),
+                "kembali" => Ok(ClockEvent::Incomplete(date)),
+                _ => Err(format!("clock event {part:?}")),
+            }
+        })
+        .collect()
+}
+
+/// One public stage of a complaint, for the status page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicStage {
+    /// The status.
+    pub status: Status,
+    /// Whether the complaint has reached it (and not gone back before it).
+    pub reached: bool,
+    /// The day it was (last) reached, when reached.
+    pub date: Option<Date>,
+}
+
+/// The public stages of a complaint in status `current`, from the dated statuses of its history
+/// (`(status reached, day)` in the order they happened). `perlu_dilengkapi` is listed only when
+/// the complaint has been there; a stage's date is the last time it was reached, because after
+/// files come back complete the clock restarts from that later day.
+pub fn public_stages(current: Status, events: &[(Status, Date)]) -> Vec<PublicStage> {
+    let returned = current == Status::PerluDilengkapi || events.iter().any(|(s, _)| *s == Status::PerluDilengkapi);
+    Status::ALL
+        .into_iter()
+        .filter(|s| *s != Status::PerluDilengkapi || returned)
+        .map(|status| {
+            let reached = status <= current;
+            let date = if reached { events.iter().rev().find(|(s, _)| *s == status).map(|(_, d)| *d) } else { None };
+            PublicStage { status, reached, date }
+        })
+        .collect()
+}
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// "Senin, 14 Desember 2026": a date as Indonesians write it, with the day of the week.
+pub fn tanggal_indonesia(date: Date) -> String {
+    let day = match date.weekday() {
+        Weekday::Monday => "Senin",
+        Weekday::Tuesday => "Selasa",
+        Weekday::Wednesday => "Rabu",
+        Weekday::Thursday => "Kamis",
+        Weekday::Friday => "Jumat",
+        Weekday::Saturday => "Sabtu",
+        Weekday::Sunday => "Minggu",
+    };
+    format!("{day}, {} {} {}", date.day(), MONTHS[(date.month() - 1) as usize], date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    /// The service page's procedures, as shipped: the tests follow the real content.
+    fn shipped() -> Vec<Procedure> {
+        #[derive(Deserialize)]
+        struct Page {
+            service: Service,
+        }
+        #[derive(Deserialize)]
+        struct Service {
+            procedures: Vec<Procedure>,
+        }
+        let text = include_str!("../../content/layanan/informasi-dan-pengaduan.md");
+        let front = text.split("+++").nth(1).expect("front matter");
+        toml::from_str::<Page>(front).expect("front matter parses").service.procedures
+    }
+
+    fn penyelesaian() -> Procedure {
+        find_procedure(&shipped(), "penyelesaian").unwrap().clone()
+    }
+
+    fn jawaban() -> Procedure {
+        find_procedure(&shipped(), "jawaban-tertulis").unwrap().clone()
+    }
+
+    const D: Date = date(2026, 3, 17);
+
+    fn advance_n(mut state: WorkflowState, p: &Procedure, n: usize) -> WorkflowState {
+        for _ in 0..n {
+            state = state.advance(p, D, "").unwrap().to;
+        }
+        state
+    }
+
+    #[test]
+    fn shipped_procedures_are_valid_and_derive_their_points() {
+        let procs = shipped();
+        assert_eq!(procs.len(), 2);
+        for p in &procs {
+            p.validate().unwrap();
+        }
+        let p = penyelesaian();
+        assert_eq!(p.steps.len(), 11);
+        assert_eq!(p.start_index(), 2, "the JFT's verification");
+        assert_eq!(p.ba_step(), Some(8), "Meregistrasi dan memberi nomor Berita Acara");
+        let j = jawaban();
+        assert_eq!(j.steps.len(), 8);
+        assert_eq!(j.start_index(), 1, "the registration in the Buku Register");
+        assert_eq!(j.ba_step(), None, "the written answer has no Berita Acara");
+    }
+
+    #[test]
+    fn unknown_procedure_names_the_known_ones() {
+        let err = find_procedure(&shipped(), "kilat").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Prosedur \"kilat\" tidak ada di halaman layanan; prosedur yang ada: penyelesaian, jawaban-tertulis."
+        );
+    }
+
+    #[test]
+    fn received_then_complete_starts_the_clock_at_the_verification_step() {
+        let s = WorkflowState::received();
+        assert_eq!(s.status, Status::Diterima);
+        let t = s.mark_complete(&penyelesaian(), D, " berkas lengkap ").unwrap();
+        assert_eq!(t.action, Action::BerkasLengkap);
+        assert_eq!(t.from, Status::Diterima);
+        assert_eq!(t.to.status, Status::Diverifikasi);
+        assert_eq!(t.to.procedure_id.as_deref(), Some("penyelesaian"));
+        assert_eq!(t.to.step_index, Some(2));
+        assert_eq!(t.to.files_complete_on, Some(D));
+        assert_eq!(t.to.clock_events, vec![ClockEvent::Complete(D)]);
+        assert_eq!(t.note, "berkas lengkap");
+        assert!(!t.assign_ba);
+        let e = t.entry("2026-03-17T02:00:00Z".parse().unwrap(), "Rina");
+        assert_eq!(
+            (e.from, e.to, e.on, e.by.as_str()),
+            (Some(Status::Diterima), Status::Diverifikasi, Some(D), "Rina")
+        );
+    }
+
+    #[test]
+    fn the_whole_resolution_procedure_numbers_the_ba_once_and_ends_selesai() {
+        let p = penyelesaian();
+        let mut s = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        let mut statuses = Vec::new();
+        let mut ba_steps = Vec::new();
+        while s.status != Status::Selesai {
+            let t = s.advance(&p, date(2026, 3, 20), "catatan").unwrap();
+            assert_eq!(t.action, Action::Lanjut);
+            assert_eq!(t.to.step_index, Some(s.step_index.unwrap() + 1), "exactly the next step");
+            if t.assign_ba {
+                ba_steps.push(t.to.step_index.unwrap());
+            }
+            statuses.push(t.to.status);
+            s = t.to;
+            if s.step_index == p.ba_step() {
+                // The store fills this in within the same write.
+                s.ba_number = Some(ba_number(2026, 1));
+            }
+        }
+        assert_eq!(ba_steps, [8]);
+        assert_eq!(statuses.len(), 8, "steps 4 to 11");
+        assert!(statuses[..7].iter().all(|s| *s == Status::Diproses));
+        assert_eq!(statuses[7], Status::Selesai);
+        assert_eq!(s.finished_on, Some(date(2026, 3, 20)));
+        assert_eq!(s.step_index, Some(10));
+    }
+
+    #[test]
+    fn the_written_answer_goes_from_registration_to_selesai_without_a_ba() {
+        let p = jawaban();
+        let s = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        assert_eq!(s.step_index, Some(1));
+        let t = s.advance(&p, D, "").unwrap();
+        assert_eq!((t.to.status, t.to.step_index), (Status::Diproses, Some(2)));
+        let end = advance_n(s, &p, 6);
+        assert_eq!((end.status, end.step_index), (Status::Selesai, Some(7)));
+        assert_eq!(end.ba_number, None);
+    }
+
+    #[test]
+    fn advancing_before_files_complete_is_refused() {
+        let p = penyelesaian();
+        assert_eq!(WorkflowState::received().advance(&p, D, ""), Err(WorkflowError::FilesNotComplete));
+        let returned = WorkflowState::received().mark_incomplete("KTP belum ada", D).unwrap().to;
+        assert_eq!(returned.advance(&p, D, ""), Err(WorkflowError::FilesNotComplete));
+    }
+
+    #[test]
+    fn advancing_after_selesai_is_refused() {
+        let p = jawaban();
+        let done = advance_n(WorkflowState::received().mark_complete(&p, D, "").unwrap().to, &p, 6);
+        assert_eq!(done.advance(&p, D, ""), Err(WorkflowError::AlreadyFinished));
+        assert_eq!(done.mark_complete(&p, D, ""), Err(WorkflowError::AlreadyFinished));
+        assert_eq!(done.mark_incomplete("x", D), Err(WorkflowError::AlreadyFinished));
+    }
+
+    #[test]
+    fn advancing_with_another_procedure_is_refused() {
+        let s = WorkflowState::received().mark_complete(&jawaban(), D, "").unwrap().to;
+        let err = s.advance(&penyelesaian(), D, "").unwrap_err();
+        assert_eq!(
+            err,
+            WorkflowError::WrongProcedure { current: "jawaban-tertulis".into(), given: "penyelesaian".into() }
+        );
+        assert!(err.to_string().contains("mengikuti prosedur \"jawaban-tertulis\""), "{err}");
+    }
+
+    #[test]
+    fn steps_cannot_be_skipped() {
+        // The only move forward is to the very next step: there is no way to name another one,
+        // and each advance moves by exactly one.
+        let p = penyelesaian();
+        let s = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        let a = s.advance(&p, D, "").unwrap().to;
+        let b = a.advance(&p, D, "").unwrap().to;
+        assert_eq!((s.step_index, a.step_index, b.step_index), (Some(2), Some(3), Some(4)));
+    }
+
+    #[test]
+    fn a_step_beyond_a_shortened_procedure_is_reported() {
+        let p = penyelesaian();
+        let mut s = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        s.step_index = Some(20);
+        let err = s.advance(&p, D, "").unwrap_err();
+        assert!(matches!(err, WorkflowError::StepOutOfRange { step: 21, len: 11, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn returning_files_stops_the_clock_and_completing_restarts_it_from_zero() {
+        let cal = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
+        let p = penyelesaian();
+        let s = WorkflowState::received();
+        assert_eq!(s.deadline(&cal, 10).unwrap(), None);
+        let s = s.mark_complete(&p, D, "").unwrap().to;
+        assert_eq!(s.deadline(&cal, 10).unwrap(), Some(date(2026, 4, 8)));
+        let s = s.advance(&p, date(2026, 3, 25), "").unwrap().to;
+        assert_eq!(s.status, Status::Diproses);
+        let t = s.mark_incomplete("  Surat pernyataan belum ditandatangani ", date(2026, 3, 26)).unwrap();
+        assert_eq!((t.from, t.to.status), (Status::Diproses, Status::PerluDilengkapi));
+        assert_eq!(t.note, "Surat pernyataan belum ditandatangani");
+        assert_eq!((t.to.procedure_id.as_ref(), t.to.step_index, t.to.files_complete_on), (None, None, None));
+        let s = t.to;
+        assert_eq!(s.deadline(&cal, 10).unwrap(), None, "the clock is stopped");
+        let s = s.mark_complete(&jawaban(), date(2026, 5, 12), "").unwrap().to;
+        assert_eq!(s.procedure_id.as_deref(), Some("jawaban-tertulis"), "the procedure is chosen again");
+        assert_eq!(s.deadline(&cal, 10).unwrap(), Some(date(2026, 6, 2)), "from zero on 12 May");
+        assert_eq!(s.clock_events.len(), 3);
+    }
+
+    #[test]
+    fn days_taken_counts_working_days_to_the_last_step() {
+        let cal = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
+        let p = jawaban();
+        let s = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        assert_eq!(s.days_taken(&cal).unwrap(), None);
+        let mut s = advance_n(s, &p, 5);
+        s = s.advance(&p, date(2026, 3, 25), "").unwrap().to;
+        assert_eq!(s.status, Status::Selesai);
+        assert_eq!(s.days_taken(&cal).unwrap(), Some(1), "Nyepi, Idul Fitri and cuti bersama skipped");
+    }
+
+    #[test]
+    fn refusals_of_returning_and_completing() {
+        let p = penyelesaian();
+        let s = WorkflowState::received();
+        assert_eq!(s.mark_incomplete("   ", D), Err(WorkflowError::ReasonMissing));
+        let returned = s.mark_incomplete("KTP", D).unwrap().to;
+        assert_eq!(returned.mark_incomplete("lagi", D), Err(WorkflowError::AlreadyReturned));
+        let complete = returned.mark_complete(&p, D, "").unwrap().to;
+        assert_eq!(complete.mark_complete(&p, D, ""), Err(WorkflowError::AlreadyComplete { on: "2026-03-17".into() }));
+        // No date before the last clock event.
+        let err = complete.mark_incomplete("x", date(2026, 3, 16)).unwrap_err();
+        assert_eq!(err, WorkflowError::DateBeforeLastChange { on: date(2026, 3, 16), last: D });
+        // Once the BA has its number the files stay.
+        let mut numbered = advance_n(complete, &p, 6);
+        assert_eq!(numbered.step_index, p.ba_step());
+        numbered.ba_number = Some(ba_number(2026, 7));
+        assert_eq!(
+            numbered.mark_incomplete("x", D),
+            Err(WorkflowError::BaAlreadyNumbered { ba: "BA-2026-00007".into() })
+        );
+    }
+
+    #[test]
+    fn invalid_procedures_are_refused() {
+        let mut p = penyelesaian();
+        p.steps[5].public_status = Some(Status::Selesai);
+        assert!(matches!(p.validate(), Err(WorkflowError::InvalidProcedure { .. })));
+        let err = WorkflowState::received().mark_complete(&p, D, "").unwrap_err();
+        assert!(err.to_string().contains("langkah 6 berstatus selesai"), "{err}");
+
+        let mut p = penyelesaian();
+        p.steps[6].public_status = Some(Status::Diterima);
+        assert!(p.validate().unwrap_err().to_string().contains("langkah 7 berstatus diterima"));
+
+        let mut p = penyelesaian();
+        p.steps.truncate(3);
+        assert!(p.validate().unwrap_err().to_string().contains("tidak ada langkah sesudah"));
+
+        let empty = Procedure { id: "x".into(), title: "x".into(), product: "x".into(), steps: vec![] };
+        assert!(empty.validate().is_err());
+    }
+
+    #[test]
+    fn a_step_without_status_keeps_the_previous_one_and_the_last_is_selesai() {
+        let mut p = jawaban();
+        for step in &mut p.steps[2..] {
+            step.public_status = None;
+        }
+        p.validate().unwrap();
+        let s = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        let a = s.advance(&p, D, "").unwrap().to;
+        assert_eq!(a.status, Status::Diverifikasi, "no status: the previous one stays");
+        let end = advance_n(a, &p, 5);
+        assert_eq!(end.status, Status::Selesai, "the last step always finishes");
+    }
+
+    #[test]
+    fn the_next_step_told_to_the_public_is_the_page_text() {
+        let p = penyelesaian();
+        assert_eq!(
+            p.public_next_step(7).unwrap(),
+            "Tahap berikutnya (Petugas yang ditunjuk): Meregistrasi dan memberi nomor Berita Acara Penyelesaian Pengaduan."
+        );
+        assert_eq!(p.public_next_step(10), None);
+        assert!(p.describe_step(3).starts_with("Langkah 4 dari 11 (JFT Analis Kebijakan"));
+    }
+
+    #[test]
+    fn ba_numbers_and_counters() {
+        assert_eq!(ba_number(2026, 1), "BA-2026-00001");
+        assert_eq!(ba_counter_name(2026), "BA#2026");
+    }
+
+    #[test]
+    fn clock_events_round_trip_through_text() {
+        let events = vec![ClockEvent::Complete(D), ClockEvent::Incomplete(date(2026, 3, 26))];
+        let text = encode_clock(&events);
+        assert_eq!(text, "lengkap:2026-03-17,kembali:2026-03-26");
+        assert_eq!(decode_clock(&text).unwrap(), events);
+        assert_eq!(decode_clock("").unwrap(), vec![]);
+        assert!(decode_clock("berhenti:2026-01-01").is_err());
+        assert!(decode_clock("lengkap:2026-02-30").is_err());
+    }
+
+    #[test]
+    fn channels_and_actions_round_trip() {
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.code()), Some(c));
+        }
+        assert_eq!(Channel::parse("Kotak-Pengaduan"), Some(Channel::KotakPengaduan));
+        assert_eq!(Channel::parse("fax"), None);
+        assert_eq!(channel_label("lapor"), "LAPOR!");
+        assert_eq!(channel_label("lainnya"), "lainnya");
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.code()), Some(a));
+        }
+    }
+
+    #[test]
+    fn public_stages_follow_the_history() {
+        let d = |day| date(2026, 3, day);
+        // Just received.
+        let st = public_stages(Status::Diterima, &[(Status::Diterima, d(2))]);
+        let codes: Vec<_> = st.iter().map(|s| (s.status.code(), s.reached, s.date)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("diterima", true, Some(d(2))),
+                ("diverifikasi", false, None),
+                ("diproses", false, None),
+                ("selesai", false, None)
+            ]
+        );
+        // Returned, completed, returned again: perlu_dilengkapi shows, later stages are not reached.
+        let events = [
+            (Status::Diterima, d(2)),
+            (Status::PerluDilengkapi, d(3)),
+            (Status::Diverifikasi, d(5)),
+            (Status::Diproses, d(6)),
+            (Status::PerluDilengkapi, d(9)),
+        ];
+        let st = public_stages(Status::PerluDilengkapi, &events);
+        assert_eq!(st.len(), 5);
+        assert_eq!((st[1].status, st[1].reached, st[1].date), (Status::PerluDilengkapi, true, Some(d(9))));
+        assert!(!st[2].reached && st[2].date.is_none() && !st[3].reached);
+        // Completed again: the last date of each stage counts.
+        let mut more = events.to_vec();
+        more.push((Status::Diverifikasi, d(12)));
+        let st = public_stages(Status::Diverifikasi, &more);
+        assert_eq!((st[1].reached, st[2].date), (true, Some(d(12))));
+    }
+
+    #[test]
+    fn dates_read_as_indonesians_write_them() {
+        assert_eq!(tanggal_indonesia(date(2026, 12, 14)), "Senin, 14 Desember 2026");
+        assert_eq!(tanggal_indonesia(date(2026, 3, 17)), "Selasa, 17 Maret 2026");
+        assert_eq!(tanggal_indonesia(date(2026, 11, 29)), "Minggu, 29 November 2026");
+    }
+}

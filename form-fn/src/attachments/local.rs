@@ -1,0 +1,270 @@
+//! Attachments in a local folder, for `site-gen serve` (e.g. `.data/lampiran/`). The folder
+//! holds the same keys as the S3 bucket, as paths: `pending/<date>/<random>` and
+//! `lampiran/<nomor>/…`, plus `.tmp/` for files being written.
+//!
+//! Every file is written to `.tmp/` and renamed into place, so a reader or a crash never sees
+//! half a file. Paths come only from generated keys and parsed register numbers, so no input
+//! can point outside the folder.
+
+use super::{
+    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, committed_key,
+    manifest_json, manifest_key, parse_manifest, random_hex, sha256_hex, verify,
+};
+use bytes::Bytes;
+use jiff::Timestamp;
+use pengaduan_core::attachment::ValidFile;
+use std::fs;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+const TMP_DIR: &str = ".tmp";
+
+/// An attachment store in one folder.
+#[derive(Clone, Debug)]
+pub struct LocalAttachments {
+    root: Arc<PathBuf>,
+}
+
+impl LocalAttachments {
+    /// Uses (and creates on first use) the folder `root`.
+    pub fn open(root: &Path) -> Result<Self, AttachmentError> {
+        fs::create_dir_all(root.join(TMP_DIR)).map_err(|e| io(root, e))?;
+        Ok(Self { root: Arc::new(root.to_path_buf()) })
+    }
+
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Runs `f` on the folder off the async runtime's threads.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Path) -> Result<T, AttachmentError> + Send + 'static,
+    ) -> Result<T, AttachmentError> {
+        let root = Arc::clone(&self.root);
+        tokio::task::spawn_blocking(move || f(&root))
+            .await
+            .map_err(|e| AttachmentError::Backend(format!("blocking task failed: {e}")))?
+    }
+}
+
+fn io(path: &Path, e: std::io::Error) -> AttachmentError {
+    AttachmentError::Backend(format!("{}: {e}", path.display()))
+}
+
+/// Writes `bytes` to `root/key` through a temp file and a rename, with `modified` as the
+/// file's modification time when given (pending files: their upload time, which purging reads).
+fn write_atomic(root: &Path, key: &str, bytes: &[u8], modified: Option<SystemTime>) -> Result<(), AttachmentError> {
+    let target = root.join(key);
+    let dir = target.parent().expect("keys have a folder");
+    fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let tmp_dir = root.join(TMP_DIR);
+    fs::create_dir_all(&tmp_dir).map_err(|e| io(&tmp_dir, e))?;
+    let tmp = tmp_dir.join(format!("{}.part", random_hex()));
+    let written = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        if let Some(t) = modified {
+            file.set_modified(t)?;
+        }
+        file.sync_all()?;
+        fs::rename(&tmp, &target)
+    })();
+    written.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io(&target, e)
+    })
+}
+
+/// Reads `root/key`; `None` when it does not exist.
+fn read(root: &Path, key: &str) -> Result<Option<Vec<u8>>, AttachmentError> {
+    let path = root.join(key);
+    match fs::read(&path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io(&path, e)),
+    }
+}
+
+/// Deletes `root/key`; a file already gone is not an error.
+fn remove(root: &Path, key: &str) -> Result<(), AttachmentError> {
+    let path = root.join(key);
+    match fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(&path, e)),
+    }
+}
+
+/// Deletes files, best effort: a pending file left behind is purged later.
+fn remove_quietly(root: &Path, keys: impl IntoIterator<Item = impl AsRef<str>>) {
+    for key in keys {
+        if let Err(e) = remove(root, key.as_ref()) {
+            tracing::warn!(error = %e, "could not delete an uncommitted attachment");
+        }
+    }
+}
+
+fn read_manifest(root: &Path, nomor: &str) -> Result<Option<Vec<AttachmentMeta>>, AttachmentError> {
+    read(root, &manifest_key(nomor))?.map(|json| parse_manifest(nomor, &json).map(|m| m.files)).transpose()
+}
+
+/// Files in `dir` last modified before `cutoff`; a missing folder has none.
+fn entries_older_than(dir: &Path, cutoff: SystemTime) -> Result<Vec<PathBuf>, AttachmentError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(dir, e)),
+    };
+    let mut old = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io(dir, e))?;
+        let meta = entry.metadata().map_err(|e| io(&entry.path(), e))?;
+        if meta.is_file() && meta.modified().map_err(|e| io(&entry.path(), e))? < cutoff {
+            old.push(entry.path());
+        }
+    }
+    Ok(old)
+}
+
+/// Copies each pending file to its committed key, recording each copy in `copied`, then writes
+/// the manifest: the commit point, before which nothing is listed and after which all is.
+fn copy_and_list(
+    root: &Path,
+    nomor: &str,
+    pending: &[(PendingKey, ValidFile)],
+    copied: &mut Vec<String>,
+) -> Result<Vec<AttachmentMeta>, AttachmentError> {
+    let mut files = Vec::with_capacity(pending.len());
+    for (i, (key, file)) in pending.iter().enumerate() {
+        let index = i + 1;
+        let target = committed_key(nomor, index, key, file.kind);
+        // A retry after the pending file expired can still find the copy made before.
+        let bytes = match read(root, key.as_str())? {
+            Some(bytes) => {
+                write_atomic(root, &target, &bytes, None)?;
+                copied.push(target.clone());
+                bytes
+            }
+            None => read(root, &target)?.ok_or_else(|| AttachmentError::PendingMissing(key.to_string()))?,
+        };
+        files.push(AttachmentMeta {
+            index,
+            display_name: file.display_name.clone(),
+            kind: file.kind,
+            size: bytes.len() as u64,
+            key: target,
+            sha256: sha256_hex(&bytes),
+        });
+    }
+    write_atomic(root, &manifest_key(nomor), &manifest_json(nomor, &files)?, None)?;
+    Ok(files)
+}
+
+impl AttachmentStore for LocalAttachments {
+    async fn put_pending(&self, file: &ValidFile, bytes: Bytes, now: Timestamp) -> Result<PendingKey, AttachmentError> {
+        debug_assert_eq!(file.size, bytes.len(), "the bytes are the validated file's");
+        let key = PendingKey::generate(now);
+        let path_key = key.as_str().to_owned();
+        self.blocking(move |root| write_atomic(root, &path_key, &bytes, Some(SystemTime::from(now)))).await?;
+        Ok(key)
+    }
+
+    async fn commit(
+        &self,
+        nomor: &str,
+        pending: &[(PendingKey, ValidFile)],
+    ) -> Result<Vec<AttachmentMeta>, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        if pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pending = pending.to_vec();
+        self.blocking(move |root| {
+            let pending_keys = pending.iter().map(|(k, _)| k.as_str().to_owned()).collect::<Vec<_>>();
+            if let Some(files) = read_manifest(root, &nomor)? {
+                // Committed before (this is a retry): only the clean-up may be left to do.
+                remove_quietly(root, &pending_keys);
+                return Ok(files);
+            }
+            let mut copied = Vec::with_capacity(pending.len());
+            let committed = copy_and_list(root, &nomor, &pending, &mut copied);
+            if committed.is_err() {
+                // No manifest, so these copies are listed nowhere: remove them. The pending files
+                // stay for a retry, and expire otherwise.
+                remove_quietly(root, &copied);
+                return committed;
+            }
+            remove_quietly(root, &pending_keys);
+            committed
+        })
+        .await
+    }
+
+    async fn discard(&self, pending: &[PendingKey]) {
+        let keys: Vec<String> = pending.iter().map(|k| k.as_str().to_owned()).collect();
+        let done = self
+            .blocking(move |root| {
+                remove_quietly(root, &keys);
+                Ok(())
+            })
+            .await;
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "could not discard pending attachments");
+        }
+    }
+
+    async fn list(&self, nomor: &str) -> Result<Vec<AttachmentMeta>, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        self.blocking(move |root| Ok(read_manifest(root, &nomor)?.unwrap_or_default())).await
+    }
+
+    async fn get(&self, nomor: &str, index: usize) -> Result<Option<(AttachmentMeta, Bytes)>, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        self.blocking(move |root| {
+            let Some(meta) = read_manifest(root, &nomor)?.unwrap_or_default().into_iter().find(|m| m.index == index)
+            else {
+                return Ok(None);
+            };
+            let bytes = read(root, &meta.key)?
+                .ok_or_else(|| AttachmentError::Corrupt(format!("{} is in the manifest but missing", meta.key)))?;
+            verify(&meta, &bytes)?;
+            Ok(Some((meta, Bytes::from(bytes))))
+        })
+        .await
+    }
+
+    async fn purge_pending(&self, older_than: Timestamp) -> Result<usize, AttachmentError> {
+        let cutoff = SystemTime::from(older_than);
+        self.blocking(move |root| {
+            let pending_dir = root.join(PENDING_PREFIX);
+            let days = match fs::read_dir(&pending_dir) {
+                Ok(days) => days,
+                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(0),
+                Err(e) => return Err(io(&pending_dir, e)),
+            };
+            let mut purged = 0;
+            for day in days {
+                let day = day.map_err(|e| io(&pending_dir, e))?.path();
+                if !day.is_dir() {
+                    continue;
+                }
+                for file in entries_older_than(&day, cutoff)? {
+                    fs::remove_file(&file).map_err(|e| io(&file, e))?;
+                    purged += 1;
+                }
+                // Fails, harmlessly, while the day still has files.
+                let _ = fs::remove_dir(&day);
+            }
+            // Temp files of writes that crashed midway.
+            for tmp in entries_older_than(&root.join(TMP_DIR), cutoff)? {
+                let _ = fs::remove_file(tmp);
+            }
+            Ok(purged)
+        })
+        .await
+    }
+}

@@ -1,0 +1,307 @@
+//! Attachments in a private S3 bucket (the stack's `AttachmentsBucket`), under an optional key
+//! prefix: `pending/<date>/<random>` for uploads waiting for their complaint, which the bucket's
+//! lifecycle rule expires after a day, and `lampiran/<nomor>/…` once committed.
+//!
+//! Every object is written with server-side encryption (AES256) and `Content-Disposition:
+//! attachment`, so that even a link to one (a presigned URL, later) downloads rather than
+//! renders it. Each object carries its SHA-256 as user metadata (`x-amz-meta-sha256`), which a
+//! copy keeps, so committing needs no second read of the content.
+//!
+//! The function's role may only put, get and delete objects, and list keys, under the two
+//! prefixes. Whether a key exists is asked with a prefix listing, never inferred from a
+//! failed read: without an unrestricted `s3:ListBucket`, S3 answers a missing key with 403, not
+//! 404.
+
+use super::{
+    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, committed_key,
+    manifest_json, manifest_key, parse_manifest, sha256_hex, verify,
+};
+use aws_sdk_s3::Client;
+use aws_sdk_s3::error::SdkError;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{MetadataDirective, ServerSideEncryption};
+use bytes::Bytes;
+use jiff::Timestamp;
+use pengaduan_core::attachment::ValidFile;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// The user metadata entry holding an object's SHA-256.
+const SHA256_METADATA: &str = "sha256";
+
+/// What stays unescaped in a `CopySource` (`bucket/key`, URL-encoded).
+const COPY_SOURCE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// An attachment store on one S3 bucket.
+#[derive(Clone, Debug)]
+pub struct S3Attachments {
+    client: Client,
+    bucket: String,
+    prefix: String,
+}
+
+impl S3Attachments {
+    /// Wraps a client built once at start-up. `prefix` (may be empty) is put before every key,
+    /// e.g. `lampiran-uji/`; a missing trailing slash is added.
+    pub fn new(client: Client, bucket: impl Into<String>, prefix: &str) -> Self {
+        let prefix = prefix.trim_start_matches('/');
+        let prefix = if prefix.is_empty() || prefix.ends_with('/') { prefix.to_owned() } else { format!("{prefix}/") };
+        Self { client, bucket: bucket.into(), prefix }
+    }
+
+    /// Builds a client from the standard AWS environment (see [`crate::aws::load_config`]), with
+    /// path-style addressing when an S3 endpoint is configured ([`S3Attachments::path_style_from_env`]).
+    pub async fn from_env(bucket: impl Into<String>, prefix: &str) -> Self {
+        let config = crate::aws::load_config().await;
+        Self::new(Self::client(&config, Self::path_style_from_env()), bucket, prefix)
+    }
+
+    /// An S3 client from shared AWS settings. Path-style addressing (`endpoint/bucket/key`)
+    /// is what local S3-compatible servers such as moto understand, as they have no DNS for
+    /// `bucket.endpoint`.
+    pub fn client(config: &aws_config::SdkConfig, force_path_style: bool) -> Client {
+        Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(force_path_style).build())
+    }
+
+    /// Whether `AWS_ENDPOINT_URL_S3` (or the general `AWS_ENDPOINT_URL`) is set: a custom
+    /// endpoint means a local server, which needs path-style addressing. Real S3 works either way.
+    pub fn path_style_from_env() -> bool {
+        ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"].iter().any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+    }
+
+    /// The bucket's name.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// The key prefix, empty or ending in `/`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    fn full(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    async fn put(&self, key: &str, body: Bytes, content_type: &str, sha256: &str) -> Result<(), AttachmentError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.full(key))
+            .body(ByteStream::from(body))
+            .content_type(content_type)
+            .content_disposition("attachment")
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .metadata(SHA256_METADATA, sha256)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(())
+    }
+
+    /// Whether `key` exists, by listing its exact name as a prefix (see the module's note).
+    async fn exists(&self, key: &str) -> Result<bool, AttachmentError> {
+        let full = self.full(key);
+        let out =
+            self.client.list_objects_v2().bucket(&self.bucket).prefix(&full).max_keys(1).send().await.map_err(sdk)?;
+        Ok(out.contents().iter().any(|o| o.key() == Some(full.as_str())))
+    }
+
+    /// The bytes of `key`, which is known to exist.
+    async fn read(&self, key: &str) -> Result<Vec<u8>, AttachmentError> {
+        let out = self.client.get_object().bucket(&self.bucket).key(self.full(key)).send().await.map_err(sdk)?;
+        let body = out.body.collect().await.map_err(|e| AttachmentError::Backend(format!("reading {key}: {e}")))?;
+        Ok(body.to_vec())
+    }
+
+    async fn read_manifest(&self, nomor: &str) -> Result<Option<Vec<AttachmentMeta>>, AttachmentError> {
+        let key = manifest_key(nomor);
+        if !self.exists(&key).await? {
+            return Ok(None);
+        }
+        Ok(Some(parse_manifest(nomor, &self.read(&key).await?)?.files))
+    }
+
+    /// Copies `from` to `to` in the bucket, keeping content type, disposition and metadata.
+    async fn copy(&self, from: &str, to: &str) -> Result<(), AttachmentError> {
+        let source = utf8_percent_encode(&format!("{}/{}", self.bucket, self.full(from)), COPY_SOURCE).to_string();
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(source)
+            .key(self.full(to))
+            .metadata_directive(MetadataDirective::Copy)
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(())
+    }
+
+    /// Size and SHA-256 (from its metadata) of `key`.
+    async fn size_and_digest(&self, key: &str) -> Result<(u64, String), AttachmentError> {
+        let out = self.client.head_object().bucket(&self.bucket).key(self.full(key)).send().await.map_err(sdk)?;
+        let sha256 = out
+            .metadata()
+            .and_then(|m| m.get(SHA256_METADATA))
+            .filter(|s| s.len() == 64)
+            .ok_or_else(|| AttachmentError::Corrupt(format!("{key} has no sha256 metadata")))?;
+        let size = out.content_length().and_then(|n| u64::try_from(n).ok());
+        let size = size.ok_or_else(|| AttachmentError::Corrupt(format!("{key} has no size")))?;
+        Ok((size, sha256.to_owned()))
+    }
+
+    /// Deletes objects, best effort: a pending object left behind expires through the bucket's
+    /// lifecycle rule; a copy of a failed commit left behind is logged and listed nowhere.
+    async fn delete_keys(&self, keys: &[&str]) {
+        for key in keys {
+            if let Err(e) = self.client.delete_object().bucket(&self.bucket).key(self.full(key)).send().await {
+                tracing::warn!(error = %sdk(e), "could not delete an uncommitted attachment");
+            }
+        }
+    }
+
+    /// Copies each pending object to its committed key, recording each copy in `copied`, then
+    /// writes the manifest: the commit point, before which nothing is listed and after which all is.
+    async fn copy_and_list(
+        &self,
+        nomor: &str,
+        pending: &[(PendingKey, ValidFile)],
+        copied: &mut Vec<String>,
+    ) -> Result<Vec<AttachmentMeta>, AttachmentError> {
+        let mut files = Vec::with_capacity(pending.len());
+        for (i, (key, file)) in pending.iter().enumerate() {
+            let index = i + 1;
+            let target = committed_key(nomor, index, key, file.kind);
+            match self.copy(key.as_str(), &target).await {
+                Ok(()) => copied.push(target.clone()),
+                // A retry after the pending object expired can still find the copy made before.
+                Err(e) => {
+                    if self.exists(key.as_str()).await? {
+                        return Err(e);
+                    }
+                    if !self.exists(&target).await? {
+                        return Err(AttachmentError::PendingMissing(key.to_string()));
+                    }
+                }
+            }
+            let (size, sha256) = self.size_and_digest(&target).await?;
+            files.push(AttachmentMeta {
+                index,
+                display_name: file.display_name.clone(),
+                kind: file.kind,
+                size,
+                key: target,
+                sha256,
+            });
+        }
+        let json = Bytes::from(manifest_json(nomor, &files)?);
+        let digest = sha256_hex(&json);
+        self.put(&manifest_key(nomor), json, "application/json", &digest).await?;
+        Ok(files)
+    }
+}
+
+impl AttachmentStore for S3Attachments {
+    async fn put_pending(&self, file: &ValidFile, bytes: Bytes, now: Timestamp) -> Result<PendingKey, AttachmentError> {
+        debug_assert_eq!(file.size, bytes.len(), "the bytes are the validated file's");
+        let key = PendingKey::generate(now);
+        let sha256 = sha256_hex(&bytes);
+        self.put(key.as_str(), bytes, file.kind.content_type(), &sha256).await?;
+        Ok(key)
+    }
+
+    async fn commit(
+        &self,
+        nomor: &str,
+        pending: &[(PendingKey, ValidFile)],
+    ) -> Result<Vec<AttachmentMeta>, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        if pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pending_keys: Vec<&str> = pending.iter().map(|(k, _)| k.as_str()).collect();
+        if let Some(files) = self.read_manifest(&nomor).await? {
+            // Committed before (this is a retry): only the clean-up may be left to do.
+            self.delete_keys(&pending_keys).await;
+            return Ok(files);
+        }
+        let mut copied = Vec::with_capacity(pending.len());
+        let committed = self.copy_and_list(&nomor, pending, &mut copied).await;
+        if committed.is_err() {
+            // A manifest write that failed on the way back (a timeout) may have landed all the
+            // same: then the commit stands.
+            if let Ok(Some(files)) = self.read_manifest(&nomor).await {
+                self.delete_keys(&pending_keys).await;
+                return Ok(files);
+            }
+            // No manifest, so these copies are listed nowhere: remove them. The pending objects
+            // stay for a retry, and expire otherwise.
+            self.delete_keys(&copied.iter().map(String::as_str).collect::<Vec<_>>()).await;
+            return committed;
+        }
+        self.delete_keys(&pending_keys).await;
+        committed
+    }
+
+    async fn discard(&self, pending: &[PendingKey]) {
+        self.delete_keys(&pending.iter().map(PendingKey::as_str).collect::<Vec<_>>()).await;
+    }
+
+    async fn list(&self, nomor: &str) -> Result<Vec<AttachmentMeta>, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        Ok(self.read_manifest(&nomor).await?.unwrap_or_default())
+    }
+
+    async fn get(&self, nomor: &str, index: usize) -> Result<Option<(AttachmentMeta, Bytes)>, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        let files = self.read_manifest(&nomor).await?.unwrap_or_default();
+        let Some(meta) = files.into_iter().find(|m| m.index == index) else { return Ok(None) };
+        let bytes = self.read(&meta.key).await?;
+        verify(&meta, &bytes)?;
+        Ok(Some((meta, Bytes::from(bytes))))
+    }
+
+    /// Deletes pending objects S3 last modified before `older_than`. On AWS the lifecycle rule
+    /// does this too; this is for buckets without one (a local server) and for tidying early.
+    async fn purge_pending(&self, older_than: Timestamp) -> Result<usize, AttachmentError> {
+        let prefix = self.full(PENDING_PREFIX);
+        let cutoff = older_than.as_second();
+        let mut purged = 0;
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(&prefix)
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(sdk)?;
+            for object in out.contents() {
+                let old = object.last_modified().is_some_and(|t| t.secs() < cutoff);
+                if let (true, Some(key)) = (old, object.key()) {
+                    self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk)?;
+                    purged += 1;
+                }
+            }
+            match out.next_continuation_token() {
+                Some(next) if out.is_truncated() == Some(true) => token = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(purged)
+    }
+}
+
+fn sdk<E: std::error::Error + 'static, R: std::fmt::Debug>(e: SdkError<E, R>) -> AttachmentError {
+    // The SDK's Display is terse ("service error"); the source chain says what went wrong.
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    AttachmentError::Backend(msg)
+}

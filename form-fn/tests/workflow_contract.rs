@@ -1,0 +1,537 @@
+//! The staff side of the store, one contract on both stores (SQLite and DynamoDB on moto's
+//! server): the whole path of a complaint through its procedure, history appended and never
+//! rewritten, changes checked against the version they were computed from (two staff acting at
+//! once: exactly one wins), Berita Acara numbers gapless per year under concurrency, erasure of
+//! personal data that keeps the register row, and listing the register.
+
+#![cfg(feature = "sqlite")]
+
+mod common;
+
+use common::{Moto, complaint, now, sqlite_store};
+use form_fn::store::{
+    Applied, ComplaintStore, ERASED_TEXT, ListFilter, ONLINE_FRONT_OFFICE, StoreError, Submitted, WorkflowChange,
+    WorkflowStore,
+};
+use jiff::Timestamp;
+use jiff::civil::{Date, date};
+use pengaduan_core::calendar::Calendar;
+use pengaduan_core::workflow::{Action, Procedure, Transition, WorkflowState, find_procedure};
+use pengaduan_core::{RegisterNumber, Status};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+/// The procedures of the service page, as shipped: the workflow follows the real content.
+static PROCEDURES: LazyLock<Vec<Procedure>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    struct Page {
+        service: Service,
+    }
+    #[derive(Deserialize)]
+    struct Service {
+        procedures: Vec<Procedure>,
+    }
+    let text = include_str!("../../content/layanan/informasi-dan-pengaduan.md");
+    let front = text.split("+++").nth(1).expect("front matter");
+    toml::from_str::<Page>(front).expect("front matter parses").service.procedures
+});
+
+static CALENDAR: LazyLock<Calendar> =
+    LazyLock::new(|| Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap());
+
+fn procedure(id: &str) -> &'static Procedure {
+    find_procedure(&PROCEDURES, id).unwrap()
+}
+
+fn nomor(s: &Submitted) -> RegisterNumber {
+    match s {
+        Submitted::New(r) => RegisterNumber::parse(&r.nomor).unwrap(),
+        Submitted::Replay(r) => panic!("expected a new complaint, got a replay of {}", r.nomor),
+    }
+}
+
+/// Stores a transition the way the staff tool does: from the version loaded.
+async fn store_transition<S: WorkflowStore>(
+    store: &S,
+    n: &RegisterNumber,
+    version: u64,
+    t: &Transition,
+    by: &str,
+    at: Timestamp,
+) -> Result<Applied, StoreError> {
+    let deadline = t.to.deadline(&CALENDAR, 10).unwrap();
+    let next = match (&t.to.procedure_id, t.to.step_index) {
+        (Some(id), Some(i)) => procedure(id).public_next_step(i),
+        _ => None,
+    };
+    let change = WorkflowChange::from_transition(t, by, at, 2026, deadline, next);
+    store.apply(n, version, change).await
+}
+
+async fn state_of<S: WorkflowStore>(store: &S, n: &RegisterNumber) -> (WorkflowState, u64) {
+    let rec = store.load(n).await.unwrap().expect("stored");
+    (rec.row.state, rec.row.version)
+}
+
+/// Loads, advances one step, stores.
+async fn advance<S: WorkflowStore>(store: &S, n: &RegisterNumber, by: &str) -> Applied {
+    let (state, version) = state_of(store, n).await;
+    let p = procedure(state.procedure_id.as_deref().unwrap());
+    let t = state.advance(p, date(2026, 3, 20), "dikerjakan").unwrap();
+    store_transition(store, n, version, &t, by, now()).await.unwrap()
+}
+
+async fn complete<S: WorkflowStore>(store: &S, n: &RegisterNumber, procedure_id: &str, on: Date) -> Applied {
+    let (state, version) = state_of(store, n).await;
+    let t = state.mark_complete(procedure(procedure_id), on, "berkas lengkap").unwrap();
+    store_transition(store, n, version, &t, "Rina (FO)", now()).await.unwrap()
+}
+
+fn phone_complaint(i: usize, key: &str) -> form_fn::store::NewComplaint {
+    let mut c = complaint(i, key, now(), 2026);
+    c.channel = "telepon".into();
+    c
+}
+
+async fn the_whole_path<S: WorkflowStore>(store: &S) {
+    // Intake on the site: the first history entry is written with the complaint.
+    let web = nomor(&store.submit(complaint(1, "web-1", now(), 2026)).await.unwrap());
+    let rec = store.load(&web).await.unwrap().unwrap();
+    assert_eq!(rec.row.version, 1);
+    assert_eq!(rec.row.channel, "web");
+    assert_eq!(rec.history.len(), 1);
+    let first = &rec.history[0];
+    assert_eq!((first.seq, first.action, first.from, first.to), (1, Action::Diterima, None, Status::Diterima));
+    assert_eq!(first.by, ONLINE_FRONT_OFFICE);
+    assert_eq!(rec.personal.as_ref().unwrap().nama.as_deref(), Some("Siti Rahayu"));
+
+    // A phone complaint registered by staff: same register, next number.
+    let phone = nomor(&store.register_other_channel(phone_complaint(2, "tel-2"), "Rina (FO)").await.unwrap());
+    assert_eq!(phone.to_string(), "PGD-2026-00002");
+    let rec = store.load(&phone).await.unwrap().unwrap();
+    assert_eq!(rec.row.channel, "telepon");
+    assert_eq!((rec.history[0].action, rec.history[0].by.as_str()), (Action::Dicatat, "Rina (FO)"));
+    assert_eq!(rec.history[0].note, "Diterima melalui Telepon");
+
+    // Files returned, then complete: the clock restarts from the day they were complete.
+    let (state, version) = state_of(store, &phone).await;
+    let t = state.mark_incomplete("Surat pernyataan kebenaran belum ada", date(2026, 3, 10)).unwrap();
+    store_transition(store, &phone, version, &t, "Rina (FO)", now()).await.unwrap();
+    let public = store.find_public(&phone).await.unwrap().unwrap();
+    assert_eq!(public.status, Status::PerluDilengkapi);
+    assert_eq!(public.deadline, None);
+    let applied = complete(store, &phone, "penyelesaian", date(2026, 3, 17)).await;
+    assert_eq!(applied, Applied { version: 3, ba_number: None });
+    let rec = store.load(&phone).await.unwrap().unwrap();
+    assert_eq!(rec.row.state.status, Status::Diverifikasi);
+    assert_eq!(rec.row.state.procedure_id.as_deref(), Some("penyelesaian"));
+    assert_eq!(rec.row.state.step_index, Some(2));
+    assert_eq!(rec.row.deadline, Some(date(2026, 4, 8)), "10 working days after 17 March 2026");
+    assert_eq!(rec.history[2].on, Some(date(2026, 3, 17)));
+
+    // Every step, in order; the BA is numbered at its step and only there.
+    let mut bas = Vec::new();
+    loop {
+        let applied = advance(store, &phone, "Budi (JFT)").await;
+        if let Some(ba) = applied.ba_number {
+            bas.push((ba, applied.version));
+        }
+        if state_of(store, &phone).await.0.status == Status::Selesai {
+            break;
+        }
+    }
+    assert_eq!(bas, [("BA-2026-00001".to_owned(), 9)], "numbered once, at step 9 (version 9)");
+    let rec = store.load(&phone).await.unwrap().unwrap();
+    let s = &rec.row.state;
+    assert_eq!((s.status, s.step_index, s.ba_number.as_deref()), (Status::Selesai, Some(10), Some("BA-2026-00001")));
+    assert_eq!(s.finished_on, Some(date(2026, 3, 20)));
+    assert_eq!(rec.row.version, 11);
+    assert_eq!(rec.history.len(), 11);
+    assert_eq!(rec.history.iter().map(|h| h.seq).collect::<Vec<_>>(), (1..=11).collect::<Vec<_>>());
+    assert_eq!(rec.history[8].ba_number.as_deref(), Some("BA-2026-00001"));
+    // Each entry goes from the previous one's status.
+    for pair in rec.history.windows(2) {
+        assert_eq!(pair[1].from, Some(pair[0].to), "entry {}", pair[1].seq);
+    }
+    // Advancing after selesai is refused before anything is stored.
+    assert!(rec.row.state.advance(procedure("penyelesaian"), date(2026, 3, 21), "").is_err());
+
+    // The public side: statuses and dates only.
+    let public = store.find_public(&phone).await.unwrap().unwrap();
+    assert_eq!(public.status, Status::Selesai);
+    assert_eq!(public.deadline, Some(date(2026, 4, 8)));
+    let statuses: Vec<Status> = public.events.iter().map(|e| e.status).collect();
+    assert_eq!(statuses.first(), Some(&Status::Diterima));
+    assert!(statuses.contains(&Status::PerluDilengkapi));
+    assert_eq!(statuses.last(), Some(&Status::Selesai));
+    assert_eq!(public.events.iter().find(|e| e.status == Status::Diverifikasi).unwrap().on, Some(date(2026, 3, 17)));
+
+    // The register lists both, filtered by status.
+    let all = store.list(&ListFilter::default()).await.unwrap();
+    assert_eq!(all.iter().map(|r| r.nomor.to_string()).collect::<Vec<_>>(), ["PGD-2026-00001", "PGD-2026-00002"]);
+    let done = store.list(&ListFilter { status: Some(Status::Selesai), ..Default::default() }).await.unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].state.ba_number.as_deref(), Some("BA-2026-00001"));
+
+    // The written-answer procedure on the web complaint: no BA.
+    complete(store, &web, "jawaban-tertulis", date(2026, 3, 17)).await;
+    for _ in 0..6 {
+        assert_eq!(advance(store, &web, "Budi (JFT)").await.ba_number, None);
+    }
+    assert_eq!(state_of(store, &web).await.0.status, Status::Selesai);
+}
+
+async fn two_staff_at_once_one_wins<S: WorkflowStore + 'static>(store: Arc<S>) {
+    let n = nomor(&store.submit(complaint(1, "race", now(), 2026)).await.unwrap());
+    complete(&*store, &n, "penyelesaian", date(2026, 3, 17)).await;
+    let (state, version) = state_of(&*store, &n).await;
+    let before = store.load(&n).await.unwrap().unwrap().history;
+    let tasks: Vec<_> = ["Budi", "Wati"]
+        .into_iter()
+        .map(|who| {
+            let store = Arc::clone(&store);
+            let (state, n) = (state.clone(), n.clone());
+            tokio::spawn(async move {
+                let t = state.advance(procedure("penyelesaian"), date(2026, 3, 18), who).unwrap();
+                store_transition(&*store, &n, version, &t, who, now()).await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    let mut lost = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(StoreError::Conflict) => lost += 1,
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!((won, lost), (1, 1), "exactly one wins, the other is told");
+    let after = store.load(&n).await.unwrap().unwrap();
+    assert_eq!(after.row.version, version + 1);
+    assert_eq!(after.row.state.step_index, Some(3), "advanced once, not twice");
+    assert_eq!(after.history.len(), before.len() + 1);
+    assert_eq!(after.history[..before.len()], before[..], "earlier entries untouched");
+    assert_eq!(StoreError::Conflict.to_string(), "Pengaduan telah diubah oleh petugas lain; muat ulang dan coba lagi.");
+}
+
+async fn ba_numbers_are_gapless_per_year_under_concurrency<S: WorkflowStore + 'static>(store: Arc<S>) {
+    const N: usize = 20;
+    let p = procedure("penyelesaian");
+    let ba_step = p.ba_step().unwrap();
+    let mut numbers = Vec::new();
+    for i in 0..N {
+        let n = nomor(&store.submit(complaint(i, &format!("ba-{i}"), now(), 2026)).await.unwrap());
+        complete(&*store, &n, "penyelesaian", date(2026, 3, 17)).await;
+        while state_of(&*store, &n).await.0.step_index.unwrap() + 1 < ba_step {
+            advance(&*store, &n, "Budi").await;
+        }
+        numbers.push(n);
+    }
+    // All twenty reach the numbering step at once.
+    let tasks: Vec<_> = numbers
+        .iter()
+        .cloned()
+        .map(|n| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let (state, version) = state_of(&*store, &n).await;
+                let t = state.advance(procedure("penyelesaian"), date(2026, 3, 20), "").unwrap();
+                assert!(t.assign_ba);
+                store_transition(&*store, &n, version, &t, "Petugas", now()).await.unwrap()
+            })
+        })
+        .collect();
+    let mut seqs = BTreeSet::new();
+    for t in tasks {
+        let ba = t.await.unwrap().ba_number.expect("a BA number");
+        let parsed = RegisterNumber::parse(&ba).unwrap();
+        assert_eq!((parsed.prefix.as_str(), parsed.year), ("BA", 2026), "{ba}");
+        assert!(seqs.insert(parsed.seq), "duplicate BA number {ba}");
+    }
+    assert_eq!(seqs, (1..=N as u64).collect::<BTreeSet<_>>(), "BA numbers 1 to {N}, no gap, no duplicate");
+    // Register numbers are untouched by BA numbering, and each year has its own BA sequence.
+    let next = nomor(&store.submit(complaint(99, "after-ba", now(), 2026)).await.unwrap());
+    assert_eq!(next.seq, N as u64 + 1);
+    complete(&*store, &next, "penyelesaian", date(2026, 3, 17)).await;
+    while state_of(&*store, &next).await.0.step_index.unwrap() + 1 < ba_step {
+        advance(&*store, &next, "Budi").await;
+    }
+    let (state, version) = state_of(&*store, &next).await;
+    let t = state.advance(p, date(2027, 1, 4), "").unwrap();
+    let change = WorkflowChange::from_transition(&t, "Petugas", now(), 2027, None, None);
+    assert_eq!(store.apply(&next, version, change).await.unwrap().ba_number.as_deref(), Some("BA-2027-00001"));
+}
+
+async fn erasure_keeps_the_register_row<S: WorkflowStore>(store: &S) {
+    let n = nomor(&store.register_other_channel(phone_complaint(7, "erase"), "Rina").await.unwrap());
+    complete(store, &n, "jawaban-tertulis", date(2026, 3, 17)).await;
+    let before = store.load(&n).await.unwrap().unwrap();
+    assert!(before.personal.is_some());
+    // A stale version is a conflict, and nothing is erased.
+    let err = store.erase_personal(&n, before.row.version - 1, "Admin", "permintaan", now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict), "{err:?}");
+    assert!(store.load(&n).await.unwrap().unwrap().personal.is_some());
+
+    let at = now() + Duration::from_secs(3600);
+    let applied =
+        store.erase_personal(&n, before.row.version, "Admin", "Permintaan pengadu melalui email", at).await.unwrap();
+    assert_eq!(applied.version, before.row.version + 1);
+    let after = store.load(&n).await.unwrap().unwrap();
+    assert_eq!(after.personal, None, "personal data gone");
+    assert_eq!(after.isi, ERASED_TEXT, "free text gone");
+    assert_eq!(after.lokasi, None);
+    assert_eq!(after.row.erased_at, Some(at));
+    // The register row stays: number, date, channel, type, title, status, deadline.
+    assert_eq!(after.row.nomor, before.row.nomor);
+    assert_eq!(after.row.received_at, before.row.received_at);
+    assert_eq!((after.row.channel.as_str(), after.row.jenis.as_str()), ("telepon", "pengaduan"));
+    assert_eq!(after.row.judul, before.row.judul);
+    assert_eq!(after.row.state, before.row.state);
+    assert_eq!(after.row.deadline, before.row.deadline);
+    let last = after.history.last().unwrap();
+    assert_eq!(
+        (last.action, last.by.as_str(), last.note.as_str()),
+        (Action::DataPribadiDihapus, "Admin", "Permintaan pengadu melalui email")
+    );
+    assert_eq!((last.from, last.to), (Some(Status::Diverifikasi), Status::Diverifikasi));
+    assert_eq!(after.history[..before.history.len()], before.history[..], "history only appended");
+    assert!(store.find_public(&n).await.unwrap().is_some(), "still trackable");
+    assert_eq!(store.list(&ListFilter::default()).await.unwrap().len(), 1, "still in the register");
+    // The workflow goes on after erasure.
+    advance(store, &n, "Budi").await;
+}
+
+async fn history_is_only_appended<S: WorkflowStore>(store: &S) {
+    let n = nomor(&store.submit(complaint(1, "hist", now(), 2026)).await.unwrap());
+    let mut seen = store.load(&n).await.unwrap().unwrap().history;
+    let (state, version) = state_of(store, &n).await;
+    let t = state.mark_incomplete("KTP tidak terbaca", date(2026, 3, 2)).unwrap();
+    store_transition(store, &n, version, &t, "Rina", now()).await.unwrap();
+    // A change computed from an old version is refused and leaves no trace.
+    let stale = state.mark_complete(procedure("penyelesaian"), date(2026, 3, 3), "").unwrap();
+    let err = store_transition(store, &n, version, &stale, "Budi", now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict), "{err:?}");
+    for step in 0..4 {
+        let history = store.load(&n).await.unwrap().unwrap().history;
+        assert_eq!(history[..seen.len()], seen[..], "step {step}: earlier entries unchanged");
+        assert_eq!(history.len(), seen.len() + 1);
+        seen = history;
+        if step == 0 {
+            complete(store, &n, "penyelesaian", date(2026, 3, 3)).await;
+        } else {
+            advance(store, &n, "Budi").await;
+        }
+    }
+    let last = seen.last().unwrap();
+    assert_eq!((last.by.as_str(), last.note.as_str()), ("Budi", "dikerjakan"));
+    assert!(last.at == now());
+}
+
+async fn unknown_numbers_and_filters<S: WorkflowStore>(store: &S) {
+    let missing = RegisterNumber::parse("PGD-2026-00042").unwrap();
+    assert_eq!(store.load(&missing).await.unwrap(), None);
+    let t = WorkflowState::received().mark_incomplete("x", date(2026, 3, 2)).unwrap();
+    let err = store_transition(store, &missing, 1, &t, "Rina", now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(ref n) if n == "PGD-2026-00042"), "{err:?}");
+    let err = store.erase_personal(&missing, 1, "Admin", "x", now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+
+    let early = complaint(1, "f-1", now(), 2026);
+    let mut late = complaint(2, "f-2", now() + Duration::from_secs(7 * 24 * 3600), 2026);
+    late.submission.jenis = pengaduan_core::Jenis::Aspirasi;
+    store.submit(early).await.unwrap();
+    store.submit(late).await.unwrap();
+    let by_kind = store.list(&ListFilter { jenis: Some("aspirasi".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(by_kind.iter().map(|r| r.nomor.seq).collect::<Vec<_>>(), [2]);
+    let first_week = ListFilter { received_before: Some(now() + Duration::from_secs(3600)), ..Default::default() };
+    assert_eq!(store.list(&first_week).await.unwrap().iter().map(|r| r.nomor.seq).collect::<Vec<_>>(), [1]);
+    let from_later = ListFilter { received_from: Some(now() + Duration::from_secs(3600)), ..Default::default() };
+    assert_eq!(store.list(&from_later).await.unwrap().iter().map(|r| r.nomor.seq).collect::<Vec<_>>(), [2]);
+    let none = ListFilter { status: Some(Status::Diproses), ..Default::default() };
+    assert!(store.list(&none).await.unwrap().is_empty());
+}
+
+macro_rules! contract {
+    ($store:expr) => {{
+        the_whole_path(&$store().await).await;
+        two_staff_at_once_one_wins(Arc::new($store().await)).await;
+        ba_numbers_are_gapless_per_year_under_concurrency(Arc::new($store().await)).await;
+        erasure_keeps_the_register_row(&$store().await).await;
+        history_is_only_appended(&$store().await).await;
+        unknown_numbers_and_filters(&$store().await).await;
+    }};
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_meets_the_workflow_contract() {
+    let mut dirs = Vec::new();
+    let mut store = || {
+        let (s, dir) = sqlite_store();
+        dirs.push(dir);
+        async move { s }
+    };
+    contract!(store);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dynamodb_store_meets_the_workflow_contract() {
+    let moto = Moto::start();
+    let store = || moto.store();
+    contract!(store);
+}
+
+#[tokio::test]
+async fn sqlite_refuses_to_rewrite_history() {
+    let (store, dir) = sqlite_store();
+    let n = nomor(&store.submit(complaint(1, "rw", now(), 2026)).await.unwrap());
+    let conn = rusqlite::Connection::open(dir.path().join("data/pengaduan.db")).unwrap();
+    let update = conn.execute("UPDATE history SET note = 'diubah' WHERE nomor = ?1", [n.to_string()]);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = conn.execute("DELETE FROM history WHERE nomor = ?1", [n.to_string()]);
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(store.load(&n).await.unwrap().unwrap().history.len(), 1);
+}
+
+#[tokio::test]
+async fn sqlite_migrates_a_version_1_database() {
+    // A database written before the workflow existed: its complaints gain version 1 and their
+    // intake entry, and carry on through the procedure.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lama.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+             CREATE TABLE complaints (nomor TEXT PRIMARY KEY, prefix TEXT NOT NULL, year INTEGER NOT NULL,
+                 seq INTEGER NOT NULL, kode_hash TEXT NOT NULL, channel TEXT NOT NULL, jenis TEXT NOT NULL,
+                 judul TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, anonim INTEGER NOT NULL,
+                 rahasia INTEGER NOT NULL, layanan TEXT, isi TEXT NOT NULL, lokasi TEXT, tanggal_kejadian TEXT,
+                 UNIQUE (prefix, year, seq));
+             CREATE TABLE personal_data (nomor TEXT PRIMARY KEY REFERENCES complaints (nomor), nama TEXT,
+                 email TEXT, telepon TEXT, nik TEXT, alamat TEXT);
+             CREATE TABLE idempotency (key TEXT PRIMARY KEY, receipt TEXT NOT NULL, expires_at INTEGER NOT NULL);
+             CREATE TABLE rate_limits (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+             INSERT INTO counters VALUES ('PGD#2026', 1);
+             INSERT INTO complaints VALUES ('PGD-2026-00001', 'PGD', 2026, 1, 'h', 'web', 'pengaduan',
+                 'Izin usaha belum terbit', 'diterima', '2026-11-29T06:00:00Z', 0, 0, NULL,
+                 'Permohonan izin saya belum terbit setelah tiga minggu.', NULL, NULL);
+             INSERT INTO personal_data VALUES ('PGD-2026-00001', 'Siti', NULL, '+6281234567890', NULL, NULL);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let store = form_fn::store::sqlite::SqliteStore::open(&path).unwrap();
+    let n = RegisterNumber::parse("PGD-2026-00001").unwrap();
+    let rec = store.load(&n).await.unwrap().unwrap();
+    assert_eq!(rec.row.version, 1);
+    assert_eq!(rec.history.len(), 1);
+    assert_eq!((rec.history[0].action, rec.history[0].by.as_str()), (Action::Diterima, ONLINE_FRONT_OFFICE));
+    complete(&store, &n, "penyelesaian", date(2026, 3, 17)).await;
+    assert_eq!(store.load(&n).await.unwrap().unwrap().row.version, 2);
+    let next = nomor(&store.submit(complaint(5, "after-migration", now(), 2026)).await.unwrap());
+    assert_eq!(next.to_string(), "PGD-2026-00002");
+}
+
+#[tokio::test]
+async fn the_public_status_shows_stages_deadline_and_next_step_but_no_notes_or_names() {
+    use bytes::Bytes;
+    use form_fn::{App, Config, Pages, handle};
+    use http::Request;
+    let store = form_fn::store::sqlite::SqliteStore::in_memory().unwrap();
+    let c = complaint(1, "public", now(), 2026);
+    let code = c.receipt.kode_lacak.clone();
+    let n = nomor(&store.submit(c).await.unwrap());
+    let (state, version) = state_of(&store, &n).await;
+    let t = state.mark_incomplete("Fotokopi KTP kabur", date(2026, 11, 30)).unwrap();
+    store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
+    let (state, version) = state_of(&store, &n).await;
+    let t = state.mark_complete(procedure("penyelesaian"), date(2026, 12, 1), "catatan internal").unwrap();
+    store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
+    advance(&store, &n, "Budi Rahasia").await;
+
+    let app = App::new(store, Config::default(), Pages::embedded().unwrap()).with_clock(now);
+    let get = |accept: &'static str| {
+        let req = Request::builder()
+            .uri(format!("/api/lacak?nomor={n}&kode={code}"))
+            .header("accept", accept)
+            .body(Bytes::new())
+            .unwrap();
+        handle(&app, req, None)
+    };
+    let json_resp = get("application/json").await;
+    assert_eq!(json_resp.status(), 200);
+    let v: serde_json::Value = serde_json::from_slice(json_resp.body()).unwrap();
+    // The fields the contract already had are all still there.
+    for key in ["nomor", "status", "status_label", "jenis", "diterima_pada", "langkah_berikutnya"] {
+        assert!(v.get(key).is_some(), "{key} kept");
+    }
+    assert_eq!(v["status"], "diproses");
+    assert_eq!(v["tenggat"], "2026-12-15", "10 working days after Tuesday 1 December 2026");
+    let tahapan = v["tahapan"].as_array().unwrap();
+    let got: Vec<(&str, bool, Option<&str>)> = tahapan
+        .iter()
+        .map(|t| (t["status"].as_str().unwrap(), t["tercapai"].as_bool().unwrap(), t["tanggal"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("diterima", true, Some("2026-11-29")),
+            ("perlu_dilengkapi", true, Some("2026-11-29")),
+            ("diverifikasi", true, Some("2026-12-01")),
+            ("diproses", true, Some("2026-11-29")),
+            ("selesai", false, None),
+        ]
+    );
+    assert!(
+        v["langkah_berikutnya"].as_str().unwrap().contains("Tahap berikutnya (JFT Analis Kebijakan"),
+        "{}",
+        v["langkah_berikutnya"]
+    );
+    let html_resp = get("text/html").await;
+    let html = String::from_utf8(html_resp.body().to_vec()).unwrap();
+    assert!(html.contains("Selasa, 15 Desember 2026"), "deadline shown");
+    assert!(html.contains("Selasa, 1 Desember 2026"), "stage date shown");
+    let body = String::from_utf8(json_resp.body().to_vec()).unwrap();
+    for secret in ["Rahasia", "Fotokopi KTP kabur", "catatan internal", "dikerjakan", "Siti"] {
+        assert!(!body.contains(secret) && !html.contains(secret), "{secret} must not be public");
+    }
+}
+
+#[tokio::test]
+async fn dynamodb_complaints_stored_before_versions_carry_on() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let moto = Moto::start();
+    let store = moto.store().await;
+    let n = nomor(&store.submit(complaint(1, "legacy", now(), 2026)).await.unwrap());
+    // Make the items look as the previous release wrote them: no version, no history.
+    let client = moto.client().await;
+    let pk = AttributeValue::S(format!("COMPLAINT#{n}"));
+    client
+        .update_item()
+        .table_name(store.table())
+        .key("pk", pk.clone())
+        .key("sk", AttributeValue::S("REGISTER".into()))
+        .update_expression("REMOVE #v")
+        .expression_attribute_names("#v", "version")
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_item()
+        .table_name(store.table())
+        .key("pk", pk)
+        .key("sk", AttributeValue::S("HISTORY#000001".into()))
+        .send()
+        .await
+        .unwrap();
+    let rec = store.load(&n).await.unwrap().unwrap();
+    assert_eq!((rec.row.version, rec.history.len()), (1, 0));
+    let public = store.find_public(&n).await.unwrap().unwrap();
+    assert!(public.events.is_empty(), "the handler shows the day received from received_at");
+    complete(&store, &n, "penyelesaian", date(2026, 3, 17)).await;
+    let rec = store.load(&n).await.unwrap().unwrap();
+    assert_eq!((rec.row.version, rec.history.len(), rec.history[0].seq), (2, 1, 2));
+}

@@ -1,0 +1,105 @@
+//! The Buku Register Pengaduan as files: CSV for other programs, an Excel workbook for people.
+
+use jiff::civil::Date;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use std::path::Path;
+
+/// The column headings, in order.
+pub const HEADINGS: [&str; 9] = [
+    "Nomor Register",
+    "Tanggal Diterima",
+    "Kanal",
+    "Jenis",
+    "Judul",
+    "Status",
+    "Tenggat",
+    "Lama Penyelesaian (hari kerja)",
+    "Nomor Berita Acara",
+];
+
+/// One row of the register: one complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRow {
+    /// Register number.
+    pub nomor: String,
+    /// Day received, in the office's time zone.
+    pub diterima: Date,
+    /// Channel, as a label.
+    pub kanal: String,
+    /// Kind of report, as a label.
+    pub jenis: String,
+    /// Title.
+    pub judul: String,
+    /// Public status, as a label.
+    pub status: String,
+    /// Deadline, once the files were complete.
+    pub tenggat: Option<Date>,
+    /// Working days from files complete to finished, once finished.
+    pub lama: Option<u32>,
+    /// Berita Acara number, once numbered.
+    pub nomor_ba: Option<String>,
+}
+
+/// Writes the rows as CSV (RFC 4180, UTF-8, dates `YYYY-MM-DD`, empty cells for unknowns).
+pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<(), String> {
+    let fail = |e: &dyn std::fmt::Display| format!("{}: tidak dapat ditulis ({e})", path.display());
+    let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
+    w.write_record(HEADINGS).map_err(|e| fail(&e))?;
+    for r in rows {
+        w.write_record([
+            r.nomor.clone(),
+            r.diterima.to_string(),
+            r.kanal.clone(),
+            r.jenis.clone(),
+            r.judul.clone(),
+            r.status.clone(),
+            r.tenggat.map(|d| d.to_string()).unwrap_or_default(),
+            r.lama.map(|n| n.to_string()).unwrap_or_default(),
+            r.nomor_ba.clone().unwrap_or_default(),
+        ])
+        .map_err(|e| fail(&e))?;
+    }
+    w.flush().map_err(|e| fail(&e))
+}
+
+/// Writes the rows as an Excel workbook: one sheet, a bold frozen heading row with filters,
+/// real date cells, and the period in the sheet's header for printing.
+pub fn write_xlsx(path: &Path, rows: &[ExportRow], dari: Date, sampai: Date) -> Result<(), String> {
+    build_xlsx(path, rows, dari, sampai).map_err(|e| format!("{}: tidak dapat ditulis ({e})", path.display()))
+}
+
+fn build_xlsx(path: &Path, rows: &[ExportRow], dari: Date, sampai: Date) -> Result<(), XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Buku Register Pengaduan")?;
+    sheet.set_header(format!("&CBuku Register Pengaduan {dari} s/d {sampai}"));
+    let bold = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top);
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (col, heading) in HEADINGS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *heading, &bold)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &r.nomor)?;
+        sheet.write_date_with_format(row, 1, r.diterima, &date)?;
+        sheet.write_string(row, 2, &r.kanal)?;
+        sheet.write_string(row, 3, &r.jenis)?;
+        sheet.write_string(row, 4, &r.judul)?;
+        sheet.write_string(row, 5, &r.status)?;
+        if let Some(d) = r.tenggat {
+            sheet.write_date_with_format(row, 6, d, &date)?;
+        }
+        if let Some(n) = r.lama {
+            sheet.write_number(row, 7, f64::from(n))?;
+        }
+        if let Some(ba) = &r.nomor_ba {
+            sheet.write_string(row, 8, ba)?;
+        }
+    }
+    for (col, width) in [16.0, 12.0, 16.0, 20.0, 50.0, 26.0, 12.0, 14.0, 16.0].into_iter().enumerate() {
+        sheet.set_column_width(col as u16, width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows.len() as u32, (HEADINGS.len() - 1) as u16)?;
+    workbook.save(path)
+}

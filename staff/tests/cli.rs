@@ -1,0 +1,515 @@
+//! The staff tool as staff use it: the `pengaduan-staf` binary run on a temporary SQLite file
+//! (and on DynamoDB through moto's server), through the whole path of a complaint: intake on the
+//! site, a phone complaint registered, files returned then complete, every step, the Berita
+//! Acara number, the public status page, listing, the export as CSV and as a real .xlsx, and the
+//! erasure of personal data.
+
+use bytes::Bytes;
+use form_fn::store::sqlite::SqliteStore;
+use form_fn::{App, Config, Pages, handle};
+use http::{Request, StatusCode};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pengaduan-staf");
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Runs the tool at a fixed time (RFC 3339) with a store spec and extra environment.
+struct Staf {
+    store: String,
+    env: Vec<(String, String)>,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Staf {
+    fn sqlite(db: &Path) -> Self {
+        Self { store: format!("sqlite:{}", db.display()), env: Vec::new() }
+    }
+
+    fn run(&self, at: &str, args: &[&str]) -> Run {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--store").arg(&self.store).arg("--root").arg(repo_root()).args(args);
+        cmd.env("PENGADUAN_STAF_WAKTU", at).env_remove("PENGADUAN_PREFIX").env_remove("PENGADUAN_TIMEZONE");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let Output { status, stdout, stderr } = cmd.output().expect("the binary runs");
+        let run = Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+        };
+        eprintln!("$ pengaduan-staf {}\n{}{}", args.join(" "), run.stdout, run.stderr);
+        run
+    }
+
+    /// Runs and expects success.
+    fn ok(&self, at: &str, args: &[&str]) -> String {
+        let run = self.run(at, args);
+        assert_eq!(run.code, 0, "{args:?} failed: {}", run.stderr);
+        run.stdout
+    }
+}
+
+/// "Nomor register : PGD-2026-00002" and the tracking code, from `catat`'s output.
+fn number_and_code(out: &str) -> (String, String) {
+    let value = |label: &str| {
+        out.lines().find_map(|l| l.strip_prefix(label)).map(|v| v.trim_start_matches([' ', ':']).to_owned()).unwrap()
+    };
+    (value("Nomor register"), value("Kode lacak"))
+}
+
+const MON_16_MARCH: &str = "2026-03-16T02:00:00Z";
+const TUE_17_MARCH: &str = "2026-03-17T02:00:00Z";
+const FRI_20_MARCH: &str = "2026-03-20T03:00:00Z";
+
+fn catat_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "catat",
+        "--kanal",
+        "telepon",
+        "--jenis",
+        "pengaduan",
+        "--judul",
+        "Antrean izin usaha lama",
+        "--isi",
+        "Saya menunggu lebih dari dua jam di loket izin usaha tanpa kepastian.",
+        "--nama",
+        "Ahmad Yani",
+        "--telepon",
+        "0812 3456 7890",
+        "--petugas",
+        "Rina (Front Office)",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn app(db: &Path, at: &'static str) -> App<SqliteStore> {
+    let now: Timestamp = at.parse().unwrap();
+    let config = Config { rate_limit_per_hour: 0, ..Config::default() };
+    App::new(SqliteStore::open(db).unwrap(), config, Pages::embedded().unwrap()).with_clock(move || now)
+}
+
+async fn get(app: &App<SqliteStore>, uri: &str, accept: &str) -> (StatusCode, String) {
+    let req = Request::builder().method("GET").uri(uri).header("accept", accept).body(Bytes::new()).unwrap();
+    let resp = handle(app, req, None).await;
+    (resp.status(), String::from_utf8(resp.body().to_vec()).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_path_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let staf = Staf::sqlite(&db);
+
+    // 1. Intake on the site.
+    let site = app(&db, "2026-03-16T01:00:00Z");
+    let body = json!({
+        "jenis": "pengaduan", "nama": "Siti Rahayu", "email": "siti@contoh.co.id",
+        "judul": "Izin usaha belum terbit", "isi": "Permohonan izin saya belum terbit setelah tiga minggu.",
+        "pernyataan_kebenaran": true, "persetujuan_data": true
+    });
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/pengaduan")
+        .header("content-type", "application/json")
+        .body(Bytes::from(body.to_string()))
+        .unwrap();
+    let resp = handle(&site, req, None).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let web: Value = serde_json::from_slice(resp.body()).unwrap();
+    assert_eq!(web["nomor"], "PGD-2026-00001");
+
+    // 2. A phone complaint, registered by the Front Office: the next number of the same register.
+    let mut invalid = catat_args(&[]);
+    invalid[12] = "12";
+    let refused = staf.run(MON_16_MARCH, &invalid);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("--telepon: Masukkan nomor telepon Indonesia"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("--persetujuan: tanyakan kepada pengadu"), "{}", refused.stderr);
+    let out = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"]));
+    assert!(out.contains("kanal: Telepon"), "{out}");
+    let (nomor, kode) = number_and_code(&out);
+    assert_eq!(nomor, "PGD-2026-00002");
+    assert!(pengaduan_core::TrackingCode::parse(&kode).is_some_and(|c| c.to_string() == kode), "{kode}");
+    // Recorded twice by mistake: the same number, nothing new.
+    let again = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"]));
+    assert!(again.contains("sudah dicatat dalam 24 jam terakhir"), "{again}");
+    assert_eq!(number_and_code(&again), (nomor.clone(), kode.clone()));
+
+    // 3. Files returned, then complete on Tuesday 17 March with the resolution procedure.
+    let out =
+        staf.ok(MON_16_MARCH, &["kembalikan", &nomor, "--alasan", "Surat pernyataan belum ada", "--petugas", "Rina"]);
+    assert!(out.contains("Perlu dilengkapi"), "{out}");
+    let early = staf.run(MON_16_MARCH, &["lanjut", &nomor, "--petugas", "Budi", "--catatan", "mulai"]);
+    assert_eq!(early.code, 1);
+    assert!(early.stderr.contains("belum dinyatakan lengkap"), "{}", early.stderr);
+    let wrong = staf.run(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "kilat", "--petugas", "Rina"]);
+    assert!(wrong.stderr.contains("prosedur yang ada: penyelesaian, jawaban-tertulis"), "{}", wrong.stderr);
+    let out = staf.ok(
+        TUE_17_MARCH,
+        &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina", "--catatan", "berkas diterima lengkap"],
+    );
+    assert!(out.contains("dinyatakan lengkap pada Selasa, 17 Maret 2026"), "{out}");
+    assert!(out.contains("Tenggat penyelesaian: Rabu, 8 April 2026 (10 hari kerja"), "{out}");
+    assert!(out.contains("Sekarang: Langkah 3 dari 11"), "{out}");
+
+    // A change based on an old look is refused (exit 3): no lost update.
+    let stale = staf.run(FRI_20_MARCH, &["lanjut", &nomor, "--petugas", "Wati", "--catatan", "x", "--versi", "2"]);
+    assert_eq!(stale.code, 3, "{}", stale.stderr);
+    assert!(stale.stderr.contains("Pengaduan telah diubah oleh petugas lain"), "{}", stale.stderr);
+
+    // 4. Every step in order; the BA gets its number at its step.
+    let mut ba_seen = Vec::new();
+    for step in 4..=11 {
+        let note = format!("langkah {step} selesai");
+        let out = staf.ok(FRI_20_MARCH, &["lanjut", &nomor, "--petugas", "Budi (JFT)", "--catatan", &note]);
+        assert!(out.contains(&format!("Langkah {step} dari 11")), "{out}");
+        if let Some(ba) = out.lines().find_map(|l| l.strip_prefix("Nomor Berita Acara Penyelesaian Pengaduan: ")) {
+            ba_seen.push((step, ba.to_owned()));
+        }
+        if step == 11 {
+            assert!(out.contains("Status publik: Selesai"), "{out}");
+            assert!(out.contains("Pengaduan selesai dalam 0 hari kerja"), "{out}");
+        } else {
+            assert!(out.contains("Status publik: Sedang diproses"), "{out}");
+        }
+    }
+    assert_eq!(ba_seen, [(9, "BA-2026-00001".to_owned())]);
+    let after = staf.run(FRI_20_MARCH, &["lanjut", &nomor, "--petugas", "Budi", "--catatan", "lagi"]);
+    assert_eq!(after.code, 1);
+    assert!(after.stderr.contains("sudah selesai"), "{}", after.stderr);
+
+    // The web complaint follows the written-answer procedure.
+    staf.ok(TUE_17_MARCH, &["lengkap", "PGD-2026-00001", "--prosedur", "jawaban-tertulis", "--petugas", "Rina"]);
+    staf.ok(FRI_20_MARCH, &["lanjut", "PGD-2026-00001", "--petugas", "Budi (JFT)", "--catatan", "kajian dimulai"]);
+
+    // 5. The public status page: stages with dates, the deadline, never notes or staff names.
+    let public = app(&db, FRI_20_MARCH);
+    let uri = format!("/api/lacak?nomor={nomor}&kode={kode}");
+    let (status, text) = get(&public, &uri, "application/json").await;
+    assert_eq!(status, StatusCode::OK);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["status"], "selesai");
+    assert_eq!(v["tenggat"], "2026-04-08");
+    let stages: Vec<(String, Value)> = v["tahapan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["status"].as_str().unwrap().to_owned(), t["tanggal"].clone()))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("diterima".to_owned(), json!("2026-03-16")),
+            ("perlu_dilengkapi".to_owned(), json!("2026-03-16")),
+            ("diverifikasi".to_owned(), json!("2026-03-17")),
+            ("diproses".to_owned(), json!("2026-03-20")),
+            ("selesai".to_owned(), json!("2026-03-20")),
+        ]
+    );
+    let (_, html) = get(&public, &uri, "text/html").await;
+    assert!(html.contains("Rabu, 8 April 2026"), "deadline on the page");
+    assert!(html.contains("Selasa, 17 Maret 2026"), "stage date on the page");
+    for secret in ["Rina", "Budi", "Surat pernyataan belum ada", "langkah 9 selesai", "Ahmad", "+6281234567890"] {
+        assert!(!text.contains(secret) && !html.contains(secret), "{secret} must not be public");
+    }
+    let (_, web_json) = get(
+        &public,
+        &format!("/api/lacak?nomor=PGD-2026-00001&kode={}", web["kode_lacak"].as_str().unwrap()),
+        "application/json",
+    )
+    .await;
+    let w: Value = serde_json::from_str(&web_json).unwrap();
+    assert_eq!(w["status"], "diproses");
+    assert!(w["langkah_berikutnya"].as_str().unwrap().contains("Tahap berikutnya (Kepala Bidang"), "{w}");
+
+    // 6. Listing.
+    let out = staf.ok(FRI_20_MARCH, &["daftar"]);
+    assert!(out.contains("PGD-2026-00001") && out.contains("PGD-2026-00002") && out.contains("2 pengaduan."), "{out}");
+    let out = staf.ok(FRI_20_MARCH, &["daftar", "--status", "selesai"]);
+    assert!(!out.contains("PGD-2026-00001") && out.contains("PGD-2026-00002"), "{out}");
+    let out = staf.ok(FRI_20_MARCH, &["daftar", "--kanal", "telepon"]);
+    assert!(out.contains("1 pengaduan."), "{out}");
+    // Web complaint: deadline 8 April. Due within 3 working days on Monday 6 April; overdue on 9 April.
+    let out = staf.ok("2026-04-06T02:00:00Z", &["daftar", "--jatuh-tempo", "3"]);
+    assert!(out.contains("PGD-2026-00001") && !out.contains("PGD-2026-00002"), "{out}");
+    let out = staf.ok(FRI_20_MARCH, &["daftar", "--jatuh-tempo", "3"]);
+    assert!(out.contains("Tidak ada pengaduan"), "{out}");
+    let out = staf.ok("2026-04-09T02:00:00Z", &["daftar", "--terlambat"]);
+    assert!(out.contains("PGD-2026-00001") && out.contains("(terlambat)") && out.contains("1 pengaduan."), "{out}");
+    let bad = staf.run(FRI_20_MARCH, &["daftar", "--status", "ditolak"]);
+    assert!(bad.stderr.contains("Status \"ditolak\" tidak dikenal"), "{}", bad.stderr);
+
+    // 7. One complaint with its full history.
+    let out = staf.ok(FRI_20_MARCH, &["lihat", &nomor]);
+    for needle in [
+        "Kanal            : Telepon",
+        "Nomor BA         : BA-2026-00001",
+        "Ahmad Yani",
+        "+6281234567890",
+        "Rina (Front Office)",
+        "Catatan: Surat pernyataan belum ada",
+        "diterima -> perlu_dilengkapi",
+        "perlu_dilengkapi -> diverifikasi",
+        "Berlaku tanggal: Selasa, 17 Maret 2026",
+        "#11",
+    ] {
+        assert!(out.contains(needle), "lihat lacks {needle:?}:\n{out}");
+    }
+
+    // 8. Export for March: CSV and a real Excel workbook.
+    let csv_path = dir.path().join("register.csv");
+    let xlsx_path = dir.path().join("register.xlsx");
+    let out = staf.ok(
+        FRI_20_MARCH,
+        &[
+            "ekspor",
+            "--dari",
+            "2026-03-01",
+            "--sampai",
+            "2026-03-31",
+            "--csv",
+            csv_path.to_str().unwrap(),
+            "--xlsx",
+            xlsx_path.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("2 pengaduan ditulis"), "{out}");
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(headers, pengaduan_staf::export::HEADINGS);
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[1],
+        [
+            "PGD-2026-00002",
+            "2026-03-16",
+            "Telepon",
+            "Pengaduan",
+            "Antrean izin usaha lama",
+            "Selesai",
+            "2026-04-08",
+            "0",
+            "BA-2026-00001"
+        ]
+    );
+    assert_eq!(rows[0][0], "PGD-2026-00001");
+    assert_eq!(rows[0][2], "Formulir daring");
+    assert_eq!((rows[0][7].as_str(), rows[0][8].as_str()), ("", ""), "not finished, no BA");
+    let xlsx = std::fs::File::open(&xlsx_path).unwrap();
+    let mut zip = zip::ZipArchive::new(xlsx).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+    assert!(sheet.contains("<autoFilter"), "a filterable register");
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml").unwrap().read_to_string(&mut strings).unwrap();
+    for needle in ["PGD-2026-00002", "BA-2026-00001", "Nomor Register", "Telepon"] {
+        assert!(strings.contains(needle) || sheet.contains(needle), "workbook lacks {needle}");
+    }
+    let mut workbook = String::new();
+    zip.by_name("xl/workbook.xml").unwrap().read_to_string(&mut workbook).unwrap();
+    assert!(workbook.contains("Buku Register Pengaduan"), "sheet name");
+    // Another month has none.
+    let out = staf.ok(
+        FRI_20_MARCH,
+        &["ekspor", "--dari", "2026-04-01", "--sampai", "2026-04-30", "--csv", csv_path.to_str().unwrap()],
+    );
+    assert!(out.contains("0 pengaduan ditulis"), "{out}");
+
+    // 9. Personal data erased on request; the register row stays.
+    let out =
+        staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--petugas", "Admin", "--alasan", "Permintaan pengadu"]);
+    assert!(out.contains("telah dihapus"), "{out}");
+    let out = staf.ok(FRI_20_MARCH, &["lihat", &nomor]);
+    assert!(!out.contains("Ahmad Yani") && !out.contains("+6281234567890"), "{out}");
+    assert!(out.contains("(dihapus atas permintaan pada") && out.contains("data pribadi dihapus"), "{out}");
+    assert!(out.contains("Nomor BA         : BA-2026-00001"), "{out}");
+    let twice = staf.run(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--petugas", "Admin", "--alasan", "lagi"]);
+    assert!(twice.stderr.contains("sudah dihapus"), "{}", twice.stderr);
+    staf.ok(
+        FRI_20_MARCH,
+        &["ekspor", "--dari", "2026-03-01", "--sampai", "2026-03-31", "--csv", csv_path.to_str().unwrap()],
+    );
+    let rows = csv::Reader::from_path(&csv_path).unwrap().records().count();
+    assert_eq!(rows, 2, "the erased complaint keeps its register row");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let personal: i64 =
+        conn.query_row("SELECT count(*) FROM personal_data WHERE nomor = ?1", [&nomor], |r| r.get(0)).unwrap();
+    assert_eq!(personal, 0);
+}
+
+#[test]
+fn every_command_has_indonesian_help() {
+    for sub in ["", "daftar", "lihat", "catat", "lengkap", "kembalikan", "lanjut", "ekspor", "hapus-data-pribadi"] {
+        let mut cmd = Command::new(BIN);
+        if !sub.is_empty() {
+            cmd.arg(sub);
+        }
+        let out = cmd.arg("--help").output().unwrap();
+        assert!(out.status.success(), "{sub} --help");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Pemakaian: pengaduan-staf"), "{sub}: {text}");
+        assert!(text.contains("Tampilkan bantuan"), "{sub}: {text}");
+        for english in ["Usage:", "Options:", "Commands:", "Print help", "[default", "Arguments:"] {
+            assert!(!text.contains(english), "{sub} --help shows {english}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn usage_errors_are_indonesian() {
+    let out = Command::new(BIN).args(["lanjut"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("isian wajib belum diberikan") && err.contains("pengaduan-staf lanjut --help"), "{err}");
+    let out = Command::new(BIN).args(["hapus"]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("perintah \"hapus\" tidak dikenal"), "{err}");
+}
+
+#[test]
+fn a_missing_holiday_year_is_a_loud_warning_and_never_a_wrong_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let staf = Staf::sqlite(&dir.path().join("p.db"));
+    // On 1 December 2026 a deadline can already fall in 2027, which the calendar lacks.
+    let run = staf.run("2026-12-01T02:00:00Z", &["daftar"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("PERINGATAN") && run.stderr.contains("tahun 2027"), "{}", run.stderr);
+    // A complaint complete on 28 December 2026 has its deadline in 2027: refused, not guessed.
+    let out = staf.ok("2026-12-28T02:00:00Z", &catat_args(&["--persetujuan"]));
+    let (nomor, _) = number_and_code(&out);
+    let run = staf.run("2026-12-28T02:00:00Z", &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("Kalender hari libur tahun 2027 belum ada"), "{}", run.stderr);
+    assert!(staf.ok("2026-12-28T02:00:00Z", &["lihat", &nomor]).contains("Status           : diterima"));
+}
+
+#[test]
+fn dates_given_by_staff_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let staf = Staf::sqlite(&dir.path().join("p.db"));
+    let (nomor, _) = number_and_code(&staf.ok(TUE_17_MARCH, &catat_args(&["--persetujuan"])));
+    let future = staf.run(
+        TUE_17_MARCH,
+        &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "R", "--tanggal", "2026-03-18"],
+    );
+    assert!(future.stderr.contains("tidak boleh setelah hari ini"), "{}", future.stderr);
+    let before = staf.run(
+        TUE_17_MARCH,
+        &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "R", "--tanggal", "2026-03-16"],
+    );
+    assert!(before.stderr.contains("tidak boleh sebelum pengaduan diterima"), "{}", before.stderr);
+    let malformed = staf.run(
+        TUE_17_MARCH,
+        &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "R", "--tanggal", "17-03-2026"],
+    );
+    assert!(malformed.stderr.contains("tulis TTTT-BB-HH"), "{}", malformed.stderr);
+    let unknown = staf.run(TUE_17_MARCH, &["lihat", "PGD-2026-00099"]);
+    assert!(unknown.stderr.contains("Pengaduan PGD-2026-00099 tidak ditemukan"), "{}", unknown.stderr);
+    let mut args = catat_args(&["--persetujuan"]);
+    args[2] = "web";
+    let web = staf.run(TUE_17_MARCH, &args);
+    assert!(web.stderr.contains("Kanal web dipakai formulir daring"), "{}", web.stderr);
+}
+
+// ---- DynamoDB, through moto's server ----
+
+struct Moto {
+    endpoint: String,
+    child: Option<std::process::Child>,
+}
+
+impl Moto {
+    fn start() -> Self {
+        if let Ok(endpoint) = std::env::var("DYNAMODB_ENDPOINT") {
+            return Self { endpoint, child: None };
+        }
+        let program = std::env::var("MOTO_PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = repo_root().join("tests/support/moto_serial.py");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(&program)
+            .arg(script)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program} ({e}): set MOTO_PYTHON to moto's Python"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "moto did not start on port {port}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Self { endpoint: format!("http://127.0.0.1:{port}"), child: Some(child) }
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_path_on_dynamodb() {
+    use aws_sdk_dynamodb::config::{Credentials, Region};
+    let moto = Moto::start();
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(Region::new("ap-southeast-3"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .endpoint_url(&moto.endpoint)
+        .load()
+        .await;
+    let table = format!("pengaduan-staf-{}", std::process::id());
+    let store = form_fn::store::dynamodb::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
+    assert!(store.ensure_table().await.unwrap());
+
+    let env = [
+        ("AWS_ENDPOINT_URL_DYNAMODB", moto.endpoint.as_str()),
+        ("AWS_REGION", "ap-southeast-3"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ];
+    let staf = Staf {
+        store: format!("dynamodb:{table}"),
+        env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    };
+    let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"])));
+    assert_eq!(nomor, "PGD-2026-00001");
+    staf.ok(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);
+    let mut last = String::new();
+    for _ in 4..=11 {
+        last = staf.ok(FRI_20_MARCH, &["lanjut", &nomor, "--petugas", "Budi", "--catatan", "selesai"]);
+    }
+    assert!(last.contains("Pengaduan selesai"), "{last}");
+    let out = staf.ok(FRI_20_MARCH, &["lihat", &nomor]);
+    assert!(out.contains("Nomor BA         : BA-2026-00001") && out.contains("#10"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("r.csv");
+    staf.ok(
+        FRI_20_MARCH,
+        &["ekspor", "--dari", "2026-03-01", "--sampai", "2026-03-31", "--csv", csv_path.to_str().unwrap()],
+    );
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_path(&csv_path).unwrap().records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][8], "BA-2026-00001");
+    staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--petugas", "Admin", "--alasan", "Permintaan"]);
+    assert!(staf.ok(FRI_20_MARCH, &["daftar", "--status", "selesai"]).contains(&nomor));
+}
