@@ -656,7 +656,8 @@ pub fn public_stages(current: Status, events: &[(Status, Date)]) -> Vec<PublicSt
         .collect()
 }
 
-const MONTHS: [&str; 12] = [
+/// Month names, January first.
+pub const MONTHS: [&str; 12] = [
     "Januari",
     "Februari",
     "Maret",

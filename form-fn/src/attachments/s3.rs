@@ -296,12 +296,5 @@ impl AttachmentStore for S3Attachments {
 
 fn sdk<E: std::error::Error + 'static, R: std::fmt::Debug>(e: SdkError<E, R>) -> AttachmentError {
     // The SDK's Display is terse ("service error"); the source chain says what went wrong.
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    AttachmentError::Backend(msg)
+    AttachmentError::Backend(crate::http::pages::error_chain(&e))
 }

@@ -638,20 +638,7 @@ pub fn rfc3339(z: &Zoned) -> String {
     z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
+use pengaduan_core::workflow::MONTHS;
 
 /// "29 November 2026, 13.05 WIB": Indonesian date, and the zone's abbreviation.
 pub fn human_time(z: &Zoned) -> String {

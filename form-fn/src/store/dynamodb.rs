@@ -824,14 +824,7 @@ fn number(item: &Item, name: &str) -> Result<i64, StoreError> {
 
 fn sdk<E: std::error::Error + 'static, R: std::fmt::Debug>(e: SdkError<E, R>) -> StoreError {
     // The SDK's Display is terse ("service error"); the source chain says what went wrong.
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    StoreError::Backend(msg)
+    StoreError::Backend(crate::http::pages::error_chain(&e))
 }
 
 fn build(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
