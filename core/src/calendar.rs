@@ -404,7 +404,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Turns the parser's usual English messages into Indonesian; anything else is kept as is,
 /// since a precise English message beats a vague Indonesian one.
-fn translate_toml_message(message: &str) -> String {
+pub fn translate_toml_message(message: &str) -> String {
     let message = message.trim();
     // A bare date where an entry was expected shows up as toml's internal datetime key.
     if message.contains("$__toml_private_datetime") {

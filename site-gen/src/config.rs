@@ -1,6 +1,7 @@
 //! The site configuration: `config.toml` at the site root.
 
 use crate::diagnostics::Diagnostic;
+use pengaduan_core::calendar::translate_toml_message;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -101,7 +102,7 @@ impl SiteConfig {
     pub fn parse(text: &str) -> Result<Self, Diagnostic> {
         let mut config: Self = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| crate::diagnostics::LineIndex::new(text).line(s.start));
-            Diagnostic::new(CONFIG_FILE, line, e.message().to_owned())
+            Diagnostic::new(CONFIG_FILE, line, translate_toml_message(e.message()))
         })?;
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
         config.api_url = config.api_url.trim_end_matches('/').to_owned();

@@ -1,6 +1,7 @@
 //! Content pages: Markdown files with TOML front matter between `+++` lines.
 
 use crate::diagnostics::{Diagnostic, LineIndex};
+use pengaduan_core::calendar::translate_toml_message;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -168,7 +169,7 @@ pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Di
 
     let front: FrontMatter = toml::from_str(fm_text).map_err(|e| {
         let line = e.span().map(|s| lines.line(fm_start + s.start));
-        err(line, format!("front matter: {}", e.message().trim()))
+        err(line, format!("front matter: {}", translate_toml_message(e.message())))
     })?;
     if let Some(service) = &front.service {
         let t = &service.time_limit;
