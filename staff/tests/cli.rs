@@ -470,7 +470,7 @@ impl Drop for Moto {
 async fn the_whole_path_on_dynamodb() {
     use aws_sdk_dynamodb::config::{Credentials, Region};
     let moto = Moto::start();
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+    let config = form_fn::aws::config_loader()
         .region(Region::new("ap-southeast-3"))
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
         .endpoint_url(&moto.endpoint)

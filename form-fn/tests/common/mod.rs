@@ -55,7 +55,7 @@ impl Moto {
     }
 
     pub async fn client(&self) -> aws_sdk_dynamodb::Client {
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        let config = form_fn::aws::config_loader()
             .region(Region::new("ap-southeast-3"))
             .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
             .endpoint_url(&self.endpoint)

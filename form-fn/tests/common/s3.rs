@@ -11,7 +11,7 @@ const REGION: &str = "ap-southeast-3";
 
 /// An S3 client for the server at `endpoint`.
 pub async fn client(endpoint: &str) -> Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+    let config = form_fn::aws::config_loader()
         .region(Region::new(REGION))
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
         .endpoint_url(endpoint)
