@@ -297,7 +297,10 @@ async fn lookup_by_number_and_code_in_any_case() {
     assert_eq!(wrong_code.body(), unknown.body(), "a wrong code and an unknown number look the same");
     let html_404 = send(&app, "GET", "/api/lacak?nomor=PGD-2026-00999&kode=2222-2222-2222", &[], "").await;
     assert_eq!(html_404.status(), StatusCode::NOT_FOUND);
-    assert!(text_of(&html_404).contains("tidak ditemukan"));
+    let html = text_of(&html_404);
+    assert!(html.contains("Tidak ada pengaduan dengan nomor dan kode lacak tersebut"), "the message");
+    assert!(html.contains("id=\"ringkasan-galat\"") && html.contains("action=\"/api/lacak\""), "the form again");
+    assert!(html.contains("value=\"PGD-2026-00999\""), "the typed number kept");
     let missing = send(&app, "GET", "/api/lacak", &[("accept", "application/json")], "").await;
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
 }

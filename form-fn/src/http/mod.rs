@@ -413,20 +413,29 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
             _ => {}
         }
     }
+    // People reach this from the tracking form: a mistake shows that form again, values kept.
+    let form_again = |status: StatusCode, title: &str, message: &str| {
+        if wants_json {
+            return error_response(app, status, true, title, message);
+        }
+        match app.pages().lacak_with_error(nomor.trim(), kode.trim(), message) {
+            Ok(html) => html_response(status, html),
+            Err(e) => {
+                tracing::error!(error = %e, "tracking template failed");
+                html_response(status, fallback_html(title, message))
+            }
+        }
+    };
     if nomor.trim().is_empty() || kode.trim().is_empty() {
-        return error_response(
-            app,
+        return form_again(
             StatusCode::BAD_REQUEST,
-            wants_json,
             "Nomor dan kode diperlukan",
             "Masukkan nomor register dan kode lacak yang Anda terima saat mengirim laporan.",
         );
     }
     let not_found = || {
-        error_response(
-            app,
+        form_again(
             StatusCode::NOT_FOUND,
-            wants_json,
             "Pengaduan tidak ditemukan",
             "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
         )

@@ -112,6 +112,15 @@ impl Pages {
         self.render("api/status.html", &title, "/lacak/", json!({ "complaint": view }))
     }
 
+    /// The tracking form again, with the typed number and code and what was wrong.
+    pub fn lacak_with_error(&self, nomor: &str, kode: &str, message: &str) -> Result<String, String> {
+        let base = self.config.get("api_url").and_then(Value::as_str).unwrap_or("/api").trim_end_matches('/');
+        let extra = json!({
+            "lacak": { "action": format!("{base}/lacak"), "values": { "nomor": nomor, "kode": kode }, "error": message }
+        });
+        self.render("lacak.html", "Lacak Pengaduan", "/lacak/", extra)
+    }
+
     /// An error page with a title and a message.
     pub fn error(&self, status: u16, title: &str, message: &str) -> Result<String, String> {
         let extra = json!({ "status": status, "error": { "title": title, "message": message } });

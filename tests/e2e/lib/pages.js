@@ -86,7 +86,7 @@ const PAGES = [
     },
   },
   {
-    name: 'lacak-tidak-ditemukan', current: null,
+    name: 'lacak-tidak-ditemukan', current: '/lacak/',
     label: 'tracking an unknown complaint (404)',
     open: async (p) => {
       await goto(p, '/lacak/');
@@ -96,6 +96,9 @@ const PAGES = [
       await p.getByRole('button', { name: 'Lacak', exact: true }).click();
       assert.equal((await get).status(), 404);
       await p.waitForLoadState('load');
+      // The tracking form again, with the message and the typed number kept.
+      assert.match(await p.locator('#ringkasan-galat').innerText(), /Tidak ada pengaduan/);
+      assert.equal(await p.locator('#nomor').inputValue(), 'PGD-2000-99999');
     },
   },
 ];
