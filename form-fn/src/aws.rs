@@ -1,17 +1,69 @@
 //! The AWS SDK configuration shared by every client, built once at start-up.
+//!
+//! Two loaders behind one function. With the `aws-config` feature (site-gen and the staff tool:
+//! people's machines, with profiles, SSO and assumed roles) the SDK's full provider chain is used.
+//! Without it (the Lambda function) the settings come from the environment alone: Lambda puts
+//! the region and the function's credentials there, and leaving out aws-config and its STS
+//! client keeps the binary and its cold start small.
 
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use aws_smithy_types::retry::RetryConfig;
+use aws_types::SdkConfig;
+use aws_types::region::Region;
+use aws_types::sdk_config::SharedHttpClient;
 
-/// Loads the standard AWS environment (region, credentials, `AWS_ENDPOINT_URL_*`) with an HTTPS
-/// client on rustls and ring: the SDK's default, aws-lc, adds megabytes to the Lambda binary
-/// and to its cold start, for primitives ring provides as well.
-pub async fn load_config() -> aws_config::SdkConfig {
-    config_loader().load().await
+/// An HTTPS client on rustls and ring: the SDK's default, aws-lc, adds megabytes to the Lambda
+/// binary and to its cold start, for primitives ring provides as well.
+pub fn http_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring)).build_https()
 }
 
-/// The loader behind [`load_config`], for callers (tests) that set region, credentials or
-/// endpoint themselves.
-pub fn config_loader() -> aws_config::ConfigLoader {
-    let http = aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring)).build_https();
-    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http)
+/// Settings given explicitly (tests, local tools): region, static keys and an endpoint.
+pub fn static_config(region: &str, key: &str, secret: &str, endpoint: Option<&str>) -> SdkConfig {
+    let mut b = SdkConfig::builder()
+        .behavior_version(aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(key, secret, None, None, "static")))
+        .http_client(http_client())
+        .retry_config(RetryConfig::standard());
+    if let Some(url) = endpoint {
+        b = b.endpoint_url(url);
+    }
+    b.build()
+}
+
+/// Loads the standard AWS settings: see the module documentation for which loader.
+#[cfg(feature = "aws-config")]
+pub async fn load_config() -> SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http_client()).load().await
+}
+
+/// Loads the standard AWS settings: see the module documentation for which loader.
+#[cfg(not(feature = "aws-config"))]
+pub async fn load_config() -> SdkConfig {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let region = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION"));
+    let mut b = SdkConfig::builder()
+        .behavior_version(aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest())
+        .http_client(http_client())
+        .retry_config(RetryConfig::standard());
+    if let Some(region) = region {
+        b = b.region(Region::new(region));
+    }
+    if let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        let credentials = Credentials::new(key, secret, var("AWS_SESSION_TOKEN"), None, "environment");
+        b = b.credentials_provider(SharedCredentialsProvider::new(credentials));
+    }
+    if let Some(url) = var("AWS_ENDPOINT_URL") {
+        b = b.endpoint_url(url);
+    }
+    b.build()
+}
+
+/// A service's own endpoint from `AWS_ENDPOINT_URL_<SERVICE>` (a local server), which the full
+/// loader applies by itself and the Lambda loader leaves to each client.
+pub fn service_endpoint(service: &str) -> Option<String> {
+    std::env::var(format!("AWS_ENDPOINT_URL_{service}")).ok().filter(|v| !v.is_empty())
 }

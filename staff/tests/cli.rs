@@ -468,14 +468,8 @@ impl Drop for Moto {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_path_on_dynamodb() {
-    use aws_sdk_dynamodb::config::{Credentials, Region};
     let moto = Moto::start();
-    let config = form_fn::aws::config_loader()
-        .region(Region::new("ap-southeast-3"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .endpoint_url(&moto.endpoint)
-        .load()
-        .await;
+    let config = form_fn::aws::static_config("ap-southeast-3", "test", "test", Some(&moto.endpoint));
     let table = format!("pengaduan-staf-{}", std::process::id());
     let store = form_fn::store::dynamodb::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
     assert!(store.ensure_table().await.unwrap());

@@ -58,8 +58,12 @@ impl S3Attachments {
     /// An S3 client from shared AWS settings. Path-style addressing (`endpoint/bucket/key`)
     /// is what local S3-compatible servers such as moto understand, as they have no DNS for
     /// `bucket.endpoint`.
-    pub fn client(config: &aws_config::SdkConfig, force_path_style: bool) -> Client {
-        Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(force_path_style).build())
+    pub fn client(config: &aws_types::SdkConfig, force_path_style: bool) -> Client {
+        let mut builder = aws_sdk_s3::config::Builder::from(config).force_path_style(force_path_style);
+        if let Some(url) = crate::aws::service_endpoint("S3") {
+            builder = builder.endpoint_url(url);
+        }
+        Client::from_conf(builder.build())
     }
 
     /// Whether `AWS_ENDPOINT_URL_S3` (or the general `AWS_ENDPOINT_URL`) is set: a custom

@@ -66,7 +66,12 @@ impl DynamoStore {
 
     /// Builds a client from the standard AWS environment (including `AWS_ENDPOINT_URL_DYNAMODB`).
     pub async fn from_env(table: impl Into<String>) -> Self {
-        Self::new(Client::new(&crate::aws::load_config().await), table)
+        let config = crate::aws::load_config().await;
+        let mut builder = aws_sdk_dynamodb::config::Builder::from(&config);
+        if let Some(url) = crate::aws::service_endpoint("DYNAMODB") {
+            builder = builder.endpoint_url(url);
+        }
+        Self::new(Client::from_conf(builder.build()), table)
     }
 
     /// The table's name.

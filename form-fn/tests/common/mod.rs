@@ -3,7 +3,6 @@
 
 #![allow(dead_code)]
 
-use aws_sdk_dynamodb::config::{Credentials, Region};
 use form_fn::store::dynamodb::DynamoStore;
 use form_fn::store::sqlite::SqliteStore;
 use form_fn::store::{NewComplaint, Receipt};
@@ -55,12 +54,7 @@ impl Moto {
     }
 
     pub async fn client(&self) -> aws_sdk_dynamodb::Client {
-        let config = form_fn::aws::config_loader()
-            .region(Region::new("ap-southeast-3"))
-            .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-            .endpoint_url(&self.endpoint)
-            .load()
-            .await;
+        let config = form_fn::aws::static_config("ap-southeast-3", "test", "test", Some(&self.endpoint));
         aws_sdk_dynamodb::Client::new(&config)
     }
 

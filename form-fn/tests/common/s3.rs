@@ -2,7 +2,6 @@
 //! new, empty bucket per store.
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::{Credentials, Region};
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use form_fn::attachments::s3::S3Attachments;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,12 +10,7 @@ const REGION: &str = "ap-southeast-3";
 
 /// An S3 client for the server at `endpoint`.
 pub async fn client(endpoint: &str) -> Client {
-    let config = form_fn::aws::config_loader()
-        .region(Region::new(REGION))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .endpoint_url(endpoint)
-        .load()
-        .await;
+    let config = form_fn::aws::static_config(REGION, "test", "test", Some(endpoint));
     S3Attachments::client(&config, true)
 }
 
