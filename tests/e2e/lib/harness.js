@@ -205,7 +205,17 @@ async function checkNoHorizontalOverflow(page, label) {
 
 /** Waits for a navigation to a path that matches `re` (after a form submission). */
 async function waitForPath(page, re) {
-  await page.waitForURL((u) => re.test(u.pathname + u.search), { timeout: 30_000 });
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await page.waitForURL((u) => re.test(u.pathname + u.search), { timeout: 30_000 });
+      break;
+    } catch (e) {
+      // A second submission of the same form (an impatient click with JavaScript off) may
+      // supersede the navigation in flight; wait for the one that wins.
+      if (attempt < 3 && /ERR_ABORTED|frame was detached/.test(String(e))) continue;
+      throw e;
+    }
+  }
   await page.waitForLoadState('load');
 }
 
