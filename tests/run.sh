@@ -9,8 +9,12 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CACHE=${PENGADUAN_CACHE:-$HOME/.cache/pengaduan}
 mkdir -p "$CACHE"
-# One build profile (dev) for every test, in a target folder that survives fresh clones.
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$CACHE/target}
+# One build profile (dev) for every test. The target folder is the one `cargo run` already
+# filled in this clone (a newcomer's first command), else one that survives fresh clones (CI).
+if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  if [ -d target/debug ]; then CARGO_TARGET_DIR=$ROOT/target; else CARGO_TARGET_DIR=$CACHE/target; fi
+fi
+export CARGO_TARGET_DIR
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 current="start"
@@ -41,7 +45,8 @@ fi
 export MOTO_PYTHON=$MOTO_VENV/bin/python
 
 step "cargo test (unit, store contract on SQLite and DynamoDB, handler, Lambda events, site fixtures)"
-# --workspace unifies features, so form-fn's SQLite tests are built too; nothing is skipped.
+# Every crate's tests, the AWS stores' included (dev-dependencies turn them on); one feature set
+# for clippy, the tests and the browser tests' binaries, so nothing is compiled twice.
 cargo test --workspace --locked
 
 step "Lambda release binary against a local Runtime API"

@@ -186,6 +186,67 @@ fn truncate_keeping_extension(name: String) -> String {
     }
 }
 
+/// Longest stem kept in a saved file's name, in characters. Even at four bytes a character the
+/// whole name stays well under the 255-byte limit of common file systems.
+pub const MAX_STEM_CHARS: usize = 60;
+
+/// The name to save an attachment under when it is handed to staff (the CLI's `unduh`, any
+/// future console): `{index}-{stem}.{ext}`, the extension always that of the detected `kind`.
+///
+/// The sender chose `original`, so nothing of it may decide how the file is opened: the stem
+/// keeps only letters, digits, `-`, `_` and single spaces, everything from the first dot is
+/// dropped (`Bukti.pdf.cmd` must not end in `.cmd`, nor `x.hta.pdf` carry `.hta`), no folder
+/// part survives, and a Windows device name is altered. An empty stem becomes [`FALLBACK_NAME`].
+pub fn safe_file_name(index: usize, original: &str, kind: FileKind) -> String {
+    format!("{index}-{}.{}", safe_stem(original), kind.extension())
+}
+
+fn safe_stem(original: &str) -> String {
+    let base = original.rsplit(['/', '\\']).next().unwrap_or("");
+    let before_dot = base.split('.').next().unwrap_or("");
+    let mut stem = String::with_capacity(before_dot.len());
+    for c in before_dot.chars() {
+        let out = if c.is_alphanumeric() || c == '-' || c == '_' {
+            c
+        } else if c.is_whitespace() {
+            ' '
+        } else if c.is_control() || is_invisible_format(c) {
+            // Dropped rather than replaced, as in `sanitize_name`: they were never visible text.
+            continue;
+        } else {
+            '_'
+        };
+        if (out == ' ' || out == '_') && stem.ends_with(out) {
+            continue;
+        }
+        stem.push(out);
+    }
+    let trim = |s: &str| s.trim_matches([' ', '_', '-']).to_owned();
+    let stem = trim(&trim(&stem).chars().take(MAX_STEM_CHARS).collect::<String>());
+    if stem.is_empty() {
+        FALLBACK_NAME.to_owned()
+    } else if is_windows_device_name(&stem) {
+        // Windows opens the device instead of a file named so, whatever the extension.
+        format!("{stem}_")
+    } else {
+        stem
+    }
+}
+
+/// Whether Windows reserves `stem` for a device (trailing blanks are ignored there, as is case;
+/// superscript digits count as digits for `COM` and `LPT`).
+fn is_windows_device_name(stem: &str) -> bool {
+    let upper = stem.trim_end_matches(' ').to_ascii_uppercase();
+    if matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL") {
+        return true;
+    }
+    let Some(rest) = upper.strip_prefix("COM").or_else(|| upper.strip_prefix("LPT")) else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    matches!((chars.next(), chars.next()), (Some('0'..='9' | '\u{B9}' | '\u{B2}' | '\u{B3}'), None))
+}
+
 fn error(message: String) -> FieldError {
     FieldError { field: FIELD, message }
 }
@@ -502,6 +563,115 @@ mod tests {
         assert!(HINT.ends_with(&format!("{}, {}, {}, atau {}.", formats[0], formats[1], formats[2], formats[3])));
     }
 
+    #[test]
+    fn sanitize_removes_every_control_and_bidi_override() {
+        // What a listing prints must not be able to move or hide text around it.
+        let spoofers: Vec<char> = ('\u{0}'..='\u{1F}')
+            .chain(['\u{7F}'])
+            .chain('\u{80}'..='\u{9F}')
+            .chain('\u{202A}'..='\u{202E}')
+            .chain('\u{2066}'..='\u{2069}')
+            .collect();
+        for c in spoofers {
+            let name = sanitize_name(&format!("fo{c}to.pdf"));
+            assert!(name == "foto.pdf" || name == "fo to.pdf", "{c:?} gave {name:?}");
+        }
+        assert_eq!(sanitize_name("Bukti\u{2067}fdp.exe\u{2069}.pdf"), "Buktifdp.exe.pdf");
+    }
+
+    #[test]
+    fn safe_name_takes_the_extension_from_the_content() {
+        assert_eq!(safe_file_name(1, "Bukti Transfer.pdf.cmd", FileKind::Pdf), "1-Bukti Transfer.pdf");
+        assert_eq!(safe_file_name(2, "foto.svg", FileKind::Png), "2-foto.png");
+        assert_eq!(safe_file_name(3, "x.hta", FileKind::Jpeg), "3-x.jpg");
+        assert_eq!(safe_file_name(1, "evil.html", FileKind::Pdf), "1-evil.pdf");
+        assert_eq!(safe_file_name(2, "gambar", FileKind::Webp), "2-gambar.webp");
+        assert_eq!(safe_file_name(3, "surat.pdf", FileKind::Pdf), "3-surat.pdf");
+    }
+
+    #[test]
+    fn safe_name_drops_every_inner_extension() {
+        assert_eq!(safe_file_name(1, "x.hta.pdf", FileKind::Pdf), "1-x.pdf");
+        assert_eq!(safe_file_name(1, "laporan.2024.final.docx.exe", FileKind::Pdf), "1-laporan.pdf");
+        assert_eq!(safe_file_name(1, "KTP .jpg", FileKind::Jpeg), "1-KTP.jpg");
+    }
+
+    #[test]
+    fn safe_name_has_no_folder_part() {
+        assert_eq!(safe_file_name(1, "../../etc/passwd", FileKind::Pdf), "1-passwd.pdf");
+        assert_eq!(safe_file_name(1, "..\\..\\Windows\\win.ini", FileKind::Pdf), "1-win.pdf");
+        assert_eq!(safe_file_name(1, "C:\\Users\\Siti\\KTP.jpg", FileKind::Jpeg), "1-KTP.jpg");
+        assert_eq!(safe_file_name(1, "dir/", FileKind::Png), "1-lampiran.png");
+        for name in [safe_file_name(1, "../../etc/passwd", FileKind::Pdf), safe_file_name(1, "a/..", FileKind::Pdf)] {
+            assert!(!name.contains(['/', '\\']), "{name}");
+            assert_eq!(name.matches('.').count(), 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn safe_name_keeps_letters_digits_and_simple_punctuation_only() {
+        assert_eq!(safe_file_name(1, "Surat_Kuasa-2024 (final)!.pdf", FileKind::Pdf), "1-Surat_Kuasa-2024 _final.pdf");
+        assert_eq!(safe_file_name(1, "a<>:\"|?*b.pdf", FileKind::Pdf), "1-a_b.pdf");
+        assert_eq!(safe_file_name(1, "foto  \t rumah\u{3000}saya.jpg", FileKind::Jpeg), "1-foto rumah saya.jpg");
+        assert_eq!(safe_file_name(1, "a__ __b.png", FileKind::Png), "1-a_ _b.png");
+        assert_eq!(safe_file_name(1, "  -_bukti_-  .pdf", FileKind::Pdf), "1-bukti.pdf");
+        // Letters of any script are names people really use.
+        assert_eq!(
+            safe_file_name(1, "Bukti Pembayaran Ü 東京 ١٢.pdf", FileKind::Pdf),
+            "1-Bukti Pembayaran Ü 東京 ١٢.pdf"
+        );
+        // Look-alike separators are not letters either.
+        assert_eq!(safe_file_name(1, "a\u{FF0E}exe\u{2215}b.pdf", FileKind::Pdf), "1-a_exe_b.pdf");
+    }
+
+    #[test]
+    fn safe_name_removes_format_and_control_characters() {
+        assert_eq!(safe_file_name(1, "foto\u{202E}gpj.exe", FileKind::Jpeg), "1-fotogpj.jpg");
+        // U+0085 (next line) is whitespace as well as a control, so it separates words.
+        assert_eq!(safe_file_name(1, "a\u{0}\u{1b}[2J\u{7f}\u{85}b.pdf", FileKind::Pdf), "1-a_2J b.pdf");
+        assert_eq!(safe_file_name(1, "\u{FEFF}a\u{200B}\u{2066}b\u{2069}.png", FileKind::Png), "1-ab.png");
+    }
+
+    #[test]
+    fn safe_name_alters_windows_device_names() {
+        for (original, expected) in [
+            ("CON.pdf", "1-CON_.pdf"),
+            ("nul", "1-nul_.pdf"),
+            ("Aux  .txt", "1-Aux_.pdf"),
+            ("prn", "1-prn_.pdf"),
+            ("com1.pdf", "1-com1_.pdf"),
+            ("LPT9", "1-LPT9_.pdf"),
+            ("COM0", "1-COM0_.pdf"),
+            ("COM\u{B9}", "1-COM\u{B9}_.pdf"),
+            ("../CON", "1-CON_.pdf"),
+        ] {
+            assert_eq!(safe_file_name(1, original, FileKind::Pdf), expected, "{original:?}");
+        }
+        for harmless in ["CONTOH", "console", "COM10", "LPT", "nulis", "AUX1"] {
+            assert_eq!(safe_file_name(1, harmless, FileKind::Pdf), format!("1-{harmless}.pdf"));
+        }
+    }
+
+    #[test]
+    fn safe_name_bounds_the_stem() {
+        let long = format!("{}.pdf", "a".repeat(500));
+        assert_eq!(safe_file_name(1, &long, FileKind::Pdf), format!("1-{}.pdf", "a".repeat(MAX_STEM_CHARS)));
+        let wide = "東".repeat(200);
+        assert_eq!(safe_file_name(1, &wide, FileKind::Png), format!("1-{}.png", "東".repeat(MAX_STEM_CHARS)));
+        // A blank left at the cut is trimmed.
+        let spaced = format!("{} {}", "d".repeat(MAX_STEM_CHARS - 1), "e".repeat(10));
+        assert_eq!(safe_file_name(1, &spaced, FileKind::Pdf), format!("1-{}.pdf", "d".repeat(MAX_STEM_CHARS - 1)));
+    }
+
+    #[test]
+    fn safe_name_falls_back_when_nothing_is_left() {
+        for empty in
+            ["", "   ", ".", "..", "...", ".htaccess", "..pdf", "!!!.pdf", "???", "-_-", "\u{202E}\u{0}", "C:\\"]
+        {
+            assert_eq!(safe_file_name(2, empty, FileKind::Jpeg), "2-lampiran.jpg", "{empty:?}");
+        }
+    }
+
     proptest! {
         #[test]
         fn sanitized_names_are_always_safe_to_show(original in "\\PC{0,300}|[\\x00-\\x7f]{0,300}") {
@@ -512,6 +682,25 @@ mod tests {
             prop_assert!(!name.chars().any(|c| c.is_control() || is_invisible_format(c)));
             prop_assert!(!name.starts_with(' ') && !name.ends_with(' ') && !name.contains("  "));
             prop_assert!(name != "." && name != "..");
+        }
+
+        #[test]
+        fn safe_names_are_always_safe_to_save(
+            index in 0usize..1000,
+            original in "\\PC{0,300}|[\\x00-\\x{9f}\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}é東\\x{FEFF}\\x{B9}]{0,300}",
+            kind in prop::sample::select(FileKind::ALL.to_vec()),
+        ) {
+            let name = safe_file_name(index, &original, kind);
+            let prefix = format!("{index}-");
+            let suffix = format!(".{}", kind.extension());
+            prop_assert!(name.starts_with(&prefix) && name.ends_with(&suffix), "{name:?}");
+            let stem = &name[prefix.len()..name.len() - suffix.len()];
+            prop_assert!(!stem.is_empty());
+            prop_assert!(stem.chars().count() <= MAX_STEM_CHARS + 1);
+            prop_assert!(stem.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' ')), "{stem:?}");
+            prop_assert!(!stem.starts_with([' ', '_', '-']) && !stem.ends_with([' ', '-']));
+            prop_assert!(!stem.contains("  ") && !stem.contains("__"));
+            prop_assert!(!is_windows_device_name(stem));
         }
 
         #[test]

@@ -2,13 +2,15 @@
 //! numbers, tracking codes, public statuses and working days.
 //!
 //! Everything here is plain data in, plain data out, so that the storage and HTTP adapters in
-//! `form-fn` and the generator in `site-gen` stay thin and these rules are unit-tested alone.
+//! `pengaduan-store` and `form-fn` and the generator in `site-gen` stay thin and these rules are unit-tested alone.
 
 pub mod attachment;
 pub mod calendar;
+pub mod datetime;
 pub mod register;
 pub mod status;
 pub mod submission;
+pub mod text;
 pub mod tracking;
 pub mod workflow;
 

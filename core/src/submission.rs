@@ -4,6 +4,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -134,6 +135,12 @@ pub const FIELD_ORDER: [&str; 17] = [
     "idempotency_key",
 ];
 
+/// The fields typed in a textarea: the only ones where line feeds and tabs belong.
+const MULTI_LINE_FIELDS: [&str; 3] = ["isi", "alamat", "lokasi"];
+
+/// The earliest accepted `tanggal_kejadian`: the year the Republic was founded.
+pub const EARLIEST_INCIDENT_DATE: Date = jiff::civil::date(1945, 1, 1);
+
 /// One failing field and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -258,6 +265,9 @@ pub fn validate(form: &RawForm, today: Date) -> Result<Submission, Vec<FieldErro
             "Tanggal kejadian harus berupa tanggal yang benar dengan format TTTT-BB-HH, seperti 2026-11-29",
         ),
         Some(d) if d > today => v.fail("tanggal_kejadian", "Tanggal kejadian tidak boleh setelah hari ini"),
+        Some(d) if d < EARLIEST_INCIDENT_DATE => {
+            v.fail("tanggal_kejadian", "Tanggal kejadian tidak boleh sebelum 1 Januari 1945")
+        }
         Some(d) => Some(d),
     });
     let lokasi = v.optional_length("lokasi", 200, "Lokasi");
@@ -270,7 +280,9 @@ pub fn validate(form: &RawForm, today: Date) -> Result<Submission, Vec<FieldErro
     if v.flag("persetujuan_data", "persetujuan data") != Some(true) && !v.has_error("persetujuan_data") {
         v.fail::<()>("persetujuan_data", "Centang persetujuan pemrosesan data pribadi Anda");
     }
-    if let Some(key) = v.text("idempotency_key").flatten()
+    // Only the control check and plain trimming here, not the invisible-means-empty rule: the
+    // handler takes any non-blank key as given, so an invisible-only key must be refused, not dropped.
+    if let Some(key) = v.checked_text("idempotency_key").flatten()
         && !is_valid_idempotency_key(&key)
     {
         v.fail::<()>("idempotency_key", IDEMPOTENCY_KEY_MESSAGE);
@@ -321,11 +333,26 @@ impl Validator<'_> {
         self.errors.iter().any(|e| e.field == field)
     }
 
-    /// The trimmed text of a field: `Some(None)` when absent or blank, `None` after a type error.
+    /// The trimmed text of a field: `Some(None)` when absent or [blank](is_blank), `None` after
+    /// a type error or a control character.
     fn text(&mut self, field: &'static str) -> Option<Option<String>> {
+        Some(self.checked_text(field)?.filter(|t| !is_blank(t)))
+    }
+
+    /// The trimmed text of a field, line breaks normalised to LF in [`MULTI_LINE_FIELDS`]:
+    /// `Some(None)` when absent or empty after trimming, `None` after a type error or a control
+    /// character.
+    fn checked_text(&mut self, field: &'static str) -> Option<Option<String>> {
         match self.form.get(field) {
             None => Some(None),
             Some(RawValue::Text(s)) => {
+                let multi_line = MULTI_LINE_FIELDS.contains(&field);
+                // Before the control check and the length count: a browser sends a textarea's
+                // line breaks as CRLF, yet counts each as one character against `maxlength`.
+                let s = if multi_line { normalize_line_breaks(s) } else { Cow::Borrowed(s.as_str()) };
+                if has_forbidden_control(&s, multi_line) {
+                    return self.fail(field, &control_message(field_label(field)));
+                }
                 let t = s.trim();
                 Some((!t.is_empty()).then(|| t.to_owned()))
             }
@@ -334,7 +361,7 @@ impl Validator<'_> {
     }
 
     fn text_present(&self, field: &str) -> bool {
-        matches!(self.form.get(field), Some(RawValue::Text(s)) if !s.trim().is_empty())
+        matches!(self.form.get(field), Some(RawValue::Text(s)) if !is_blank(s))
     }
 
     /// A boolean field: `on`, `true`, `1` (or JSON true) is true; absent, empty, `off`,
@@ -343,6 +370,9 @@ impl Validator<'_> {
         match self.form.get(field) {
             None => Some(false),
             Some(RawValue::Bool(b)) => Some(*b),
+            Some(RawValue::Text(s)) if has_forbidden_control(s, false) => {
+                self.fail(field, &control_message(&format!("Pilihan {what}")))
+            }
             Some(RawValue::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
                 "on" | "true" | "1" => Some(true),
                 "" | "off" | "false" | "0" => Some(false),
@@ -381,6 +411,83 @@ impl Validator<'_> {
         let s = self.text(field)??;
         self.length(field, s, 0, max, what)
     }
+}
+
+/// The field's name as the person knows it, at the start of a message.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "jenis" => "Jenis laporan",
+        "nama" => "Nama",
+        "email" => "Alamat email",
+        "telepon" => "Nomor telepon",
+        "nik" => "NIK",
+        "alamat" => "Alamat",
+        "judul" => "Judul laporan",
+        "isi" => "Isi laporan",
+        "tanggal_kejadian" => "Tanggal kejadian",
+        "lokasi" => "Lokasi",
+        "layanan" => "Nama layanan",
+        "idempotency_key" => "Kunci idempotensi",
+        _ => "Isian",
+    }
+}
+
+fn control_message(label: &str) -> String {
+    format!("{label} berisi karakter kendali yang tidak diizinkan. Hapus karakter tersebut, lalu kirim lagi")
+}
+
+/// CRLF and a lone CR become LF, as in a browser's own value of a textarea.
+fn normalize_line_breaks(s: &str) -> Cow<'_, str> {
+    if s.contains('\r') { Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n")) } else { Cow::Borrowed(s) }
+}
+
+/// Whether the text holds a C0 or C1 control or DEL (they can rewrite a terminal or a log line
+/// and hide text), allowing line feed and tab where the field is multi-line.
+fn has_forbidden_control(s: &str, multi_line: bool) -> bool {
+    s.chars().any(|c| c.is_control() && !(multi_line && matches!(c, '\n' | '\t')))
+}
+
+/// Whether the text shows nothing: only white space, combining marks without a base, and
+/// invisible format characters. Such a field counts as empty.
+fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || is_combining_mark(c) || is_default_ignorable(c))
+}
+
+// Hand-written ranges, not a Unicode crate: a few blocks cover blank-looking input.
+/// The generic combining blocks (category Mn) and the enclosing marks (Me); script-specific vowel
+/// signs are left out, as they do not appear alone in real input.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0483}'..='\u{0489}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{A670}'..='\u{A672}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Unicode's Default_Ignorable_Code_Point: zero-width and formatting characters, variation
+/// selectors, and the Hangul fillers often used for "blank" names.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'
+        | '\u{034F}'
+        | '\u{061C}'
+        | '\u{115F}'..='\u{1160}'
+        | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// A deliberately plain address check: one `@`, a non-empty local part, a dotted domain of
@@ -647,6 +754,174 @@ mod tests {
         assert_eq!(a.fingerprint(), same.fingerprint());
         let other = validate(&with(vec![("judul", text("Judul yang lain"))]), TODAY).unwrap();
         assert_ne!(a.fingerprint(), other.fingerprint());
+    }
+
+    /// A valid value of every text field, for putting a bad character into.
+    const VALID_TEXTS: [(&str, &str); 16] = [
+        ("jenis", "pengaduan"),
+        ("anonim", "on"),
+        ("nama", "Siti Rahayu"),
+        ("email", "siti@contoh.co.id"),
+        ("telepon", "081234567890"),
+        ("nik", "3201014101900001"),
+        ("alamat", "Jl. Merdeka No. 1"),
+        ("judul", "Izin usaha belum terbit"),
+        ("isi", "Permohonan izin saya belum terbit setelah tiga minggu."),
+        ("tanggal_kejadian", "2026-11-28"),
+        ("lokasi", "Kantor DPMPTSP"),
+        ("layanan", "Perizinan berusaha"),
+        ("rahasia", "on"),
+        ("pernyataan_kebenaran", "on"),
+        ("persetujuan_data", "on"),
+        ("idempotency_key", "abcdefgh-1234"),
+    ];
+
+    #[test]
+    fn terminal_escape_in_title_is_refused_with_a_message_naming_it() {
+        let form = with(vec![("judul", text("Halo\u{1b}]0;owned\u{7}\u{1b}[2J dunia"))]);
+        assert_eq!(
+            errors_of(&form),
+            [(
+                "judul",
+                "Judul laporan berisi karakter kendali yang tidak diizinkan. Hapus karakter tersebut, lalu kirim lagi"
+                    .to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_text_field() {
+        let controls = ['\0', '\u{7}', '\u{1b}', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}', '\u{9b}', '\u{9f}'];
+        let single_line_only = ['\n', '\t', '\r', '\u{b}', '\u{c}'];
+        for (field, valid) in VALID_TEXTS {
+            let multi_line = MULTI_LINE_FIELDS.contains(&field);
+            let refused = controls.iter().chain(if multi_line { &[][..] } else { &single_line_only[..] });
+            for &c in refused {
+                // In the middle, at the end, and alone: trimming must not hide any of them.
+                let (head, tail) = valid.split_at(1);
+                for value in [format!("{head}{c}{tail}"), format!("{valid}{c}"), c.to_string()] {
+                    let errors = errors_of(&with(vec![(field, text(&value))]));
+                    assert_eq!(errors.len(), 1, "{field} = {value:?}: {errors:?}");
+                    assert_eq!(errors[0].0, field, "{value:?}");
+                    assert!(errors[0].1.contains("karakter kendali"), "{field} = {value:?}: {}", errors[0].1);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn control_message_names_the_field_as_people_know_it() {
+        let message_of = |field, value: &str| errors_of(&with(vec![(field, text(value))]))[0].1.clone();
+        assert!(message_of("email", "siti@contoh.co.id\u{0}").starts_with("Alamat email berisi karakter kendali"));
+        assert!(message_of("isi", "Isi yang cukup panjang\u{1b}[2J").starts_with("Isi laporan berisi"));
+        assert!(message_of("layanan", "Izin\u{7f}").starts_with("Nama layanan berisi"));
+        assert!(message_of("rahasia", "on\n").starts_with("Pilihan rahasia berisi"));
+        assert!(message_of("idempotency_key", "abcdefgh\u{9b}").starts_with("Kunci idempotensi berisi"));
+    }
+
+    #[test]
+    fn line_breaks_from_a_textarea_are_normalised_and_accepted() {
+        let form = with(vec![
+            ("isi", text("Baris pertama\tdengan tab\r\nBaris kedua\rBaris ketiga\n\r\n")),
+            ("alamat", text("Jl. Merdeka No. 1\r\nBandung")),
+            ("lokasi", text("Gedung B\r\n\tLantai 2")),
+        ]);
+        let s = validate(&form, TODAY).unwrap();
+        assert_eq!(s.isi, "Baris pertama\tdengan tab\nBaris kedua\nBaris ketiga");
+        assert_eq!(s.personal.alamat.as_deref(), Some("Jl. Merdeka No. 1\nBandung"));
+        assert_eq!(s.lokasi.as_deref(), Some("Gedung B\n\tLantai 2"));
+    }
+
+    #[test]
+    fn a_textarea_line_break_counts_as_one_character() {
+        let lines = vec!["x".repeat(101); 49];
+        let crlf = lines.join("\r\n");
+        assert!(crlf.chars().count() > 5000 && lines.join("\n").chars().count() <= 5000);
+        assert!(validate(&with(vec![("isi", text(&crlf))]), TODAY).is_ok());
+        let alamat = ["x".repeat(150), "y".repeat(149)].join("\r\n");
+        assert!(validate(&with(vec![("alamat", text(&alamat))]), TODAY).is_ok());
+    }
+
+    #[test]
+    fn invisible_only_required_fields_get_the_required_message() {
+        let invisible =
+            "\u{200B}\u{0301}\u{FEFF} \u{00AD}\u{2060}\u{034F}\u{180E}\u{2028}\u{20DD}\u{1AB0}\u{1DC0}\u{FE20}\u{3164}";
+        let form =
+            with(vec![("judul", text(invisible)), ("isi", text(&invisible.repeat(3))), ("nama", text(invisible))]);
+        assert_eq!(
+            errors_of(&form),
+            [
+                ("nama", "Masukkan nama Anda, atau pilih kirim sebagai anonim".to_owned()),
+                ("judul", "Masukkan judul laporan".to_owned()),
+                ("isi", "Masukkan isi laporan".to_owned()),
+            ]
+        );
+        let combining_only = "\u{0300}\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}";
+        assert_eq!(fields_failing(&with(vec![("judul", text(combining_only))])), ["judul"]);
+    }
+
+    #[test]
+    fn invisible_only_optional_fields_are_absent() {
+        let form = with(vec![
+            ("nik", text("\u{200B}")),
+            ("alamat", text("\u{FEFF}\r\n\u{200D}")),
+            ("tanggal_kejadian", text("\u{200E}")),
+            ("lokasi", text("\u{0301}\u{20DD}")),
+            ("layanan", text("\u{2060} \u{00AD}")),
+            ("email", text("\u{200C}")),
+        ]);
+        let s = validate(&form, TODAY).unwrap();
+        assert_eq!((s.personal.nik, s.personal.alamat, s.personal.email), (None, None, None));
+        assert_eq!((s.tanggal_kejadian, s.lokasi, s.layanan), (None, None, None));
+    }
+
+    #[test]
+    fn invisible_contact_does_not_count_as_contact() {
+        let form = with(vec![("email", text("\u{200B}")), ("telepon", text("\u{FEFF}"))]);
+        assert_eq!(
+            errors_of(&form),
+            [("email", "Masukkan alamat email atau nomor telepon agar kami dapat menghubungi Anda".to_owned())]
+        );
+    }
+
+    #[test]
+    fn visible_text_with_marks_is_not_blank_and_lengths_count_characters() {
+        let s = validate(&with(vec![("nama", text("A\u{0301}"))]), TODAY).unwrap();
+        assert_eq!(s.personal.nama.as_deref(), Some("A\u{0301}"));
+        assert_eq!(fields_failing(&with(vec![("nama", text("\u{200B}A"))])), Vec::<&str>::new());
+        assert_eq!(fields_failing(&with(vec![("judul", text("abc\u{0301}"))])), ["judul"]);
+    }
+
+    #[test]
+    fn invisible_idempotency_key_is_refused_not_dropped() {
+        assert_eq!(
+            errors_of(&with(vec![("idempotency_key", text("\u{200B}"))])),
+            [("idempotency_key", IDEMPOTENCY_KEY_MESSAGE.to_owned())]
+        );
+        assert!(validate(&with(vec![("idempotency_key", text("  "))]), TODAY).is_ok());
+    }
+
+    #[test]
+    fn incident_date_is_not_before_1945() {
+        for early in ["1944-12-31", "1900-06-01", "0000-01-01"] {
+            assert_eq!(
+                errors_of(&with(vec![("tanggal_kejadian", text(early))])),
+                [("tanggal_kejadian", "Tanggal kejadian tidak boleh sebelum 1 Januari 1945".to_owned())],
+                "{early}"
+            );
+        }
+        let s = validate(&with(vec![("tanggal_kejadian", text("1945-01-01"))]), TODAY).unwrap();
+        assert_eq!(s.tanggal_kejadian, Some(EARLIEST_INCIDENT_DATE));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn accepted_text_never_holds_a_forbidden_control(judul in "\\PC{0,20}|[\\x00-\\x9f]{5,30}", isi in "[\\x00-\\x9f]{20,60}") {
+            if let Ok(s) = validate(&with(vec![("judul", text(&judul)), ("isi", text(&isi))]), TODAY) {
+                proptest::prop_assert!(!s.judul.chars().any(char::is_control));
+                proptest::prop_assert!(!s.isi.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+            }
+        }
     }
 
     #[test]

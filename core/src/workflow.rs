@@ -25,7 +25,7 @@ use crate::calendar::{Calendar, ClockEvent, MissingYear};
 use crate::register::RegisterNumber;
 use crate::status::Status;
 use jiff::Timestamp;
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -656,36 +656,6 @@ pub fn public_stages(current: Status, events: &[(Status, Date)]) -> Vec<PublicSt
         .collect()
 }
 
-/// Month names, January first.
-pub const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-
-/// "Senin, 14 Desember 2026": a date as Indonesians write it, with the day of the week.
-pub fn tanggal_indonesia(date: Date) -> String {
-    let day = match date.weekday() {
-        Weekday::Monday => "Senin",
-        Weekday::Tuesday => "Selasa",
-        Weekday::Wednesday => "Rabu",
-        Weekday::Thursday => "Kamis",
-        Weekday::Friday => "Jumat",
-        Weekday::Saturday => "Sabtu",
-        Weekday::Sunday => "Minggu",
-    };
-    format!("{day}, {} {} {}", date.day(), MONTHS[(date.month() - 1) as usize], date.year())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1022,12 +992,5 @@ mod tests {
         more.push((Status::Diverifikasi, d(12)));
         let st = public_stages(Status::Diverifikasi, &more);
         assert_eq!((st[1].reached, st[2].date), (true, Some(d(12))));
-    }
-
-    #[test]
-    fn dates_read_as_indonesians_write_them() {
-        assert_eq!(tanggal_indonesia(date(2026, 12, 14)), "Senin, 14 Desember 2026");
-        assert_eq!(tanggal_indonesia(date(2026, 3, 17)), "Selasa, 17 Maret 2026");
-        assert_eq!(tanggal_indonesia(date(2026, 11, 29)), "Minggu, 29 November 2026");
     }
 }

@@ -2,15 +2,17 @@
 //! plain request for [`crate::handle`], and its response back.
 
 use crate::http::App;
-use crate::store::ComplaintStore;
 use bytes::Bytes;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
+use pengaduan_store::ComplaintStore;
 use std::net::IpAddr;
+use std::time::Duration;
 
 /// Handles one Lambda HTTP event.
 pub async fn handle_event<S: ComplaintStore>(app: &App<S>, req: Request) -> Response<Body> {
     let source = source_ip(&req, app.config().origin_secret.as_deref());
+    let deadline = req.lambda_context_ref().map(|ctx| answer_by(ctx.deadline));
     let (parts, body) = req.into_parts();
     // API Gateway base64-encodes binary bodies; lambda_http has already decoded them.
     let body = match body {
@@ -18,7 +20,11 @@ pub async fn handle_event<S: ComplaintStore>(app: &App<S>, req: Request) -> Resp
         Body::Binary(b) => Bytes::from(b),
         _ => Bytes::new(),
     };
-    let resp = crate::handle(app, http::Request::from_parts(parts, body), source).await;
+    let handled = crate::handle(app, http::Request::from_parts(parts, body), source);
+    let resp = match deadline {
+        Some(deadline) => pengaduan_store::retry::with_deadline(deadline, handled).await,
+        None => handled.await,
+    };
     let (parts, body) = resp.into_parts();
     let body = if body.is_empty() {
         Body::Empty
@@ -29,6 +35,21 @@ pub async fn handle_event<S: ComplaintStore>(app: &App<S>, req: Request) -> Resp
         }
     };
     Response::from_parts(parts, body)
+}
+
+/// Time kept back from the function's deadline to answer `503` and for the runtime to send it.
+const ANSWER_MARGIN: Duration = Duration::from_millis(1500);
+
+/// The instant by which the store must give up retrying, so the visitor gets the contract's
+/// `503` rather than the gateway's timeout: the invocation's deadline (milliseconds since the
+/// epoch) less [`ANSWER_MARGIN`].
+fn answer_by(deadline_ms: u64) -> tokio::time::Instant {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(deadline_ms);
+    let left = Duration::from_millis(deadline_ms.saturating_sub(now_ms)).saturating_sub(ANSWER_MARGIN);
+    tokio::time::Instant::now() + left
 }
 
 /// The visitor's address, for the rate limit. Behind CloudFront, API Gateway sees an edge
@@ -58,6 +79,15 @@ fn viewer_ip(value: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_store_gives_up_before_the_function_times_out() {
+        let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+        let by = answer_by(now_ms + 10_000);
+        let left = by.saturating_duration_since(tokio::time::Instant::now());
+        assert!(left <= Duration::from_millis(8_500) && left > Duration::from_millis(8_000), "{left:?}");
+        assert_eq!(answer_by(now_ms).saturating_duration_since(tokio::time::Instant::now()), Duration::ZERO);
+    }
 
     #[test]
     fn viewer_address_forms() {

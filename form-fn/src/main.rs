@@ -1,11 +1,11 @@
 //! The Lambda function: builds the store, settings and templates once at start-up, then hands
 //! every API Gateway (HTTP API) or Function URL event to the shared handler.
 
-use form_fn::attachments::AnyAttachments;
-use form_fn::attachments::s3::S3Attachments;
-use form_fn::store::dynamodb::DynamoStore;
 use form_fn::{App, Config, Pages};
 use lambda_http::{Error, Request, run, service_fn};
+use pengaduan_store::attachments::AnyAttachments;
+use pengaduan_store::attachments::s3::S3Attachments;
+use pengaduan_store::dynamodb::DynamoStore;
 use std::sync::Arc;
 
 #[tokio::main]

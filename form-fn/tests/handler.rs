@@ -2,13 +2,11 @@
 //! the contract, with the real templates, on the SQLite store; and real Lambda event payloads
 //! (HTTP API v2 and Function URL) through the Lambda adapter.
 
-mod common;
-
 use bytes::Bytes;
-use form_fn::store::sqlite::SqliteStore;
 use form_fn::{App, Config, Pages, handle};
 use http::{Request, Response, StatusCode};
 use jiff::Timestamp;
+use pengaduan_store::sqlite::SqliteStore;
 use serde_json::{Value, json};
 use std::net::IpAddr;
 
@@ -447,8 +445,8 @@ mod lambda {
 
 mod attachments {
     use super::*;
-    use form_fn::attachments::local::LocalAttachments;
-    use form_fn::attachments::{AnyAttachments, AttachmentStore};
+    use pengaduan_store::attachments::local::LocalAttachments;
+    use pengaduan_store::attachments::{AnyAttachments, AttachmentStore};
 
     const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
     const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 0xFF, 0xD9];
@@ -633,5 +631,75 @@ mod attachments {
         let stored = app.attachments().unwrap().list("PGD-2026-00001").await.unwrap();
         assert_eq!(stored.len(), 2);
         assert_eq!(stored[1].kind.content_type(), "image/jpeg");
+    }
+}
+
+/// What the public sees of a complaint part-way through its procedure, from the real history.
+mod public_status {
+    use super::*;
+    use jiff::civil::date;
+    use pengaduan_store::ComplaintStore;
+    use pengaduan_store::testing::{advance, complaint, nomor, now, procedure, state_of, store_transition};
+
+    #[tokio::test]
+    async fn the_public_status_shows_stages_deadline_and_next_step_but_no_notes_or_names() {
+        let store = SqliteStore::in_memory().unwrap();
+        let c = complaint(1, "public", now(), 2026);
+        let code = c.receipt.kode_lacak.clone();
+        let n = nomor(&store.submit(c).await.unwrap());
+        let (state, version) = state_of(&store, &n).await;
+        let t = state.mark_incomplete("Fotokopi KTP kabur", date(2026, 11, 30)).unwrap();
+        store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
+        let (state, version) = state_of(&store, &n).await;
+        let t = state.mark_complete(procedure("penyelesaian"), date(2026, 12, 1), "catatan internal").unwrap();
+        store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
+        advance(&store, &n, "Budi Rahasia").await;
+
+        let app = App::new(store, Config::default(), Pages::embedded().unwrap()).with_clock(now);
+        let get = |accept: &'static str| {
+            let req = http::Request::builder()
+                .uri(format!("/api/lacak?nomor={n}&kode={code}"))
+                .header("accept", accept)
+                .body(Bytes::new())
+                .unwrap();
+            handle(&app, req, None)
+        };
+        let json_resp = get("application/json").await;
+        assert_eq!(json_resp.status(), 200);
+        let v: serde_json::Value = serde_json::from_slice(json_resp.body()).unwrap();
+        // The fields the contract already had are all still there.
+        for key in ["nomor", "status", "status_label", "jenis", "diterima_pada", "langkah_berikutnya"] {
+            assert!(v.get(key).is_some(), "{key} kept");
+        }
+        assert_eq!(v["status"], "diproses");
+        assert_eq!(v["tenggat"], "2026-12-15", "10 working days after Tuesday 1 December 2026");
+        let tahapan = v["tahapan"].as_array().unwrap();
+        let got: Vec<(&str, bool, Option<&str>)> = tahapan
+            .iter()
+            .map(|t| (t["status"].as_str().unwrap(), t["tercapai"].as_bool().unwrap(), t["tanggal"].as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("diterima", true, Some("2026-11-29")),
+                ("perlu_dilengkapi", true, Some("2026-11-29")),
+                ("diverifikasi", true, Some("2026-12-01")),
+                ("diproses", true, Some("2026-11-29")),
+                ("selesai", false, None),
+            ]
+        );
+        assert!(
+            v["langkah_berikutnya"].as_str().unwrap().contains("Tahap berikutnya (JFT Analis Kebijakan"),
+            "{}",
+            v["langkah_berikutnya"]
+        );
+        let html_resp = get("text/html").await;
+        let html = String::from_utf8(html_resp.body().to_vec()).unwrap();
+        assert!(html.contains("Selasa, 15 Desember 2026"), "deadline shown");
+        assert!(html.contains("Selasa, 1 Desember 2026"), "stage date shown");
+        let body = String::from_utf8(json_resp.body().to_vec()).unwrap();
+        for secret in ["Rahasia", "Fotokopi KTP kabur", "catatan internal", "dikerjakan", "Siti"] {
+            assert!(!body.contains(secret) && !html.contains(secret), "{secret} must not be public");
+        }
     }
 }

@@ -8,13 +8,11 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use form_fn::attachments::local::LocalAttachments;
-use form_fn::attachments::{AnyAttachments, AttachmentStore, PENDING_TTL};
-use form_fn::store::AnyStore;
-use form_fn::store::dynamodb::DynamoStore;
-use form_fn::store::sqlite::SqliteStore;
 use form_fn::{App, Config, Pages};
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use pengaduan_store::attachments::{AttachmentStore, PENDING_TTL};
+use pengaduan_store::open::MissingTable;
+use pengaduan_store::{AnyStore, error_chain};
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -86,25 +84,6 @@ impl Builder {
     }
 }
 
-/// Parses `sqlite:PATH` or `dynamodb:TABLE` and opens the store; creates the table when needed.
-pub async fn open_store(spec: &str) -> Result<AnyStore, String> {
-    match spec.split_once(':') {
-        Some(("sqlite", path)) if !path.is_empty() => SqliteStore::open(Path::new(path))
-            .map(AnyStore::Sqlite)
-            .map_err(|e| format!("basis data SQLite {path} tidak dapat dibuka: {e}")),
-        Some(("dynamodb", table)) if !table.is_empty() => {
-            let store = DynamoStore::from_env(table).await;
-            match store.ensure_table().await {
-                Ok(true) => eprintln!("Tabel DynamoDB {table} dibuat."),
-                Ok(false) => {}
-                Err(e) => return Err(format!("tabel DynamoDB {table} tidak dapat disiapkan: {e}")),
-            }
-            Ok(AnyStore::Dynamo(store))
-        }
-        _ => Err(format!("--store harus sqlite:PATH atau dynamodb:TABLE, bukan {spec:?}")),
-    }
-}
-
 /// Runs the local server until Ctrl+C.
 pub async fn serve(opts: ServeOptions) -> Result<(), String> {
     tracing_subscriber::fmt()
@@ -138,20 +117,18 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
         Err(e) => {
             eprintln!("{e}");
             tx.send_replace(Reload::Failed(e));
-            Pages::embedded()?
+            Pages::embedded().map_err(|e| error_chain(&e))?
         }
     };
 
-    let store = open_store(&opts.store).await?;
+    let store =
+        pengaduan_store::open(&opts.store, MissingTable::Create, "site-gen").await.map_err(|e| error_chain(&e))?;
     let config = Config::from_env().map_err(|e| e.to_string())?;
     // Attachments live beside the database (or under ROOT/.data for DynamoDB).
-    let data_dir = match opts.store.split_once(':') {
-        Some(("sqlite", path)) => Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default(),
-        _ => root.join(".data"),
-    };
-    let attachments = LocalAttachments::open(&data_dir.join("lampiran"))
-        .map_err(|e| format!("folder lampiran tidak dapat disiapkan: {e}"))?;
-    let app = Arc::new(App::new(store, config, pages).with_attachments(AnyAttachments::Local(attachments)));
+    let attachments = pengaduan_store::open_attachments(&opts.store, None, Some(&root.join(".data")), "site-gen")
+        .await
+        .map_err(|e| error_chain(&e))?;
+    let app = Arc::new(App::new(store, config, pages).with_attachments(attachments));
     tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
     let builder = Arc::new(Mutex::new(builder));
     let _watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), tx)?;

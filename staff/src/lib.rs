@@ -13,34 +13,24 @@ use clap::Parser;
 use clap::error::{ContextKind, ErrorKind};
 use cli::{Catat, Cli, Command, Daftar, Ekspor, HapusDataPribadi, Kembalikan, Lanjut, Lengkap};
 use content::ServiceRules;
-use form_fn::Config;
-use form_fn::attachments::local::LocalAttachments;
-use form_fn::attachments::s3::S3Attachments;
-use form_fn::attachments::{AnyAttachments, AttachmentStore};
-use form_fn::http::{human_time, rfc3339};
-use form_fn::store::dynamodb::DynamoStore;
-use form_fn::store::sqlite::SqliteStore;
-use form_fn::store::{
-    AnyStore, ComplaintRecord, ListFilter, NewComplaint, Receipt, StoreError, Submitted, WorkflowChange, WorkflowStore,
-};
 use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::calendar::{Calendar, MissingYear};
-use pengaduan_core::workflow::{
-    Channel, Procedure, Transition, WorkflowError, channel_label, find_procedure, tanggal_indonesia,
+use pengaduan_core::datetime::{human_time, tanggal_indonesia};
+use pengaduan_core::workflow::{Channel, Procedure, Transition, WorkflowError, find_procedure};
+use pengaduan_core::{Jenis, RawForm, RawValue, RegisterNumber, Status};
+use pengaduan_store::attachments::{AnyAttachments, AttachmentStore};
+use pengaduan_store::intake::{Intake, Replay, intake};
+use pengaduan_store::open::MissingTable;
+use pengaduan_store::{
+    AnyStore, Applied, ComplaintRecord, Config, ListFilter, StoreError, Submitted, WorkflowChange, WorkflowStore,
+    error_chain,
 };
-use pengaduan_core::{Jenis, RawForm, RawValue, RegisterNumber, Status, TrackingCode};
-use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 /// The environment variable that fixes "now" (RFC 3339), for tests and training sessions.
 pub const CLOCK_VARIABLE: &str = "PENGADUAN_STAF_WAKTU";
-
-/// How long the same complaint recorded twice answers with its first number.
-const REPLAY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
 /// Exit code of a change refused because another staff member changed the complaint first.
 pub const EXIT_CONFLICT: u8 = 3;
@@ -83,7 +73,10 @@ impl From<StoreError> for Failure {
         match e {
             StoreError::Conflict => Self { message: e.to_string(), code: EXIT_CONFLICT },
             StoreError::NotFound(_) => Self::new(e.to_string()),
-            other => Self::new(format!("Penyimpanan data gagal; coba lagi atau hubungi pengelola sistem. ({other})")),
+            other => Self::new(format!(
+                "Penyimpanan data gagal; coba lagi atau hubungi pengelola sistem. ({})",
+                error_chain(&other)
+            )),
         }
     }
 }
@@ -211,7 +204,13 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         eprintln!("\n!!! {warning}\n");
     }
     let rules = content::load_rules(&cli.root)?;
-    let store = open_store(&cli.store).await?;
+    if let Some(("sqlite", path)) = cli.store.split_once(':')
+        && !std::path::Path::new(path).exists()
+    {
+        eprintln!("Catatan: basis data {path} belum ada dan dibuat baru.");
+    }
+    // The staff tool never creates a DynamoDB table: the infrastructure template does.
+    let store = pengaduan_store::open(&cli.store, MissingTable::Leave, "pengaduan-staf").await.map_err(open_failure)?;
     let ctx = Ctx { store, rules, calendar, config, now };
     match cli.command {
         Command::Daftar(a) => daftar(&ctx, a).await,
@@ -227,30 +226,13 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
     }
 }
 
-/// Opens the attachment store: `folder:PATH`, `s3:BUCKET`, or by default the one `site-gen serve`
-/// or the Lambda function writes to for this complaint store.
-async fn open_attachments(store: &str, spec: Option<&str>) -> Result<AnyAttachments, Failure> {
-    let spec = match spec {
-        Some(s) => s.to_owned(),
-        None => match store.split_once(':') {
-            Some(("sqlite", path)) => {
-                let dir = Path::new(path).parent().unwrap_or(Path::new(""));
-                format!("folder:{}", dir.join("lampiran").display())
-            }
-            _ => format!("s3:{}", std::env::var("ATTACHMENTS_BUCKET").unwrap_or_default()),
-        },
-    };
-    match spec.split_once(':') {
-        Some(("folder", dir)) if !dir.is_empty() => LocalAttachments::open(Path::new(dir))
-            .map(AnyAttachments::Local)
-            .map_err(|e| Failure::new(format!("folder lampiran {dir} tidak dapat dibuka: {e}"))),
-        Some(("s3", bucket)) if !bucket.is_empty() => {
-            Ok(AnyAttachments::S3(S3Attachments::from_env(bucket.to_owned(), "").await))
-        }
-        _ => Err(Failure::new(format!(
-            "--lampiran harus folder:FOLDER atau s3:BUCKET, bukan {spec:?} (untuk DynamoDB, atur ATTACHMENTS_BUCKET)"
-        ))),
-    }
+fn open_failure(e: pengaduan_store::OpenError) -> Failure {
+    Failure::new(error_chain(&e))
+}
+
+/// The attachment store `--lampiran` names, or the one that goes with `--store`.
+async fn open_attachments(store: &str, lampiran: Option<&str>) -> Result<AnyAttachments, Failure> {
+    pengaduan_store::open_attachments(store, lampiran, None, "pengaduan-staf").await.map_err(open_failure)
 }
 
 async fn lampiran(files: &AnyAttachments, nomor: &str) -> Result<String, Failure> {
@@ -291,24 +273,6 @@ async fn unduh(files: &AnyAttachments, a: &cli::Unduh) -> Result<String, Failure
         let _ = writeln!(out, "Disimpan: {}", target.display());
     }
     Ok(out)
-}
-
-/// Opens `sqlite:PATH` or `dynamodb:TABLE`. The staff tool never creates a DynamoDB table: the
-/// infrastructure template does.
-async fn open_store(spec: &str) -> Result<AnyStore, Failure> {
-    match spec.split_once(':') {
-        Some(("sqlite", path)) if !path.is_empty() => {
-            let path = Path::new(path);
-            if !path.exists() {
-                eprintln!("Catatan: basis data {} belum ada dan dibuat baru.", path.display());
-            }
-            SqliteStore::open(path)
-                .map(AnyStore::Sqlite)
-                .map_err(|e| Failure::new(format!("basis data SQLite {} tidak dapat dibuka: {e}", path.display())))
-        }
-        Some(("dynamodb", table)) if !table.is_empty() => Ok(AnyStore::Dynamo(DynamoStore::from_env(table).await)),
-        _ => Err(Failure::new(format!("--store harus sqlite:BERKAS atau dynamodb:TABEL, bukan {spec:?}"))),
-    }
 }
 
 fn parse_nomor(s: &str) -> Result<RegisterNumber, Failure> {
@@ -369,7 +333,7 @@ async fn store_transition(
     by: &str,
     deadline: Option<Date>,
     next_step: Option<String>,
-) -> Result<form_fn::store::Applied, Failure> {
+) -> Result<Applied, Failure> {
     let change = WorkflowChange::from_transition(t, by, ctx.now.timestamp(), ctx.now.year(), deadline, next_step);
     Ok(ctx.store.apply(&record.row.nomor, record.row.version, change).await?)
 }
@@ -532,26 +496,9 @@ async fn catat(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         Failure::new(msg)
     })?;
 
-    let code = new_tracking_code();
-    let received = ctx.now.round(jiff::Unit::Second).unwrap_or_else(|_| ctx.now.clone());
-    let key = format!("staf:{}:{}", channel.code(), submission.fingerprint());
-    let complaint = NewComplaint {
-        submission,
-        channel: channel.code().to_owned(),
-        prefix: ctx.config.prefix.clone(),
-        year: received.year(),
-        received_at: received.timestamp(),
-        receipt: Receipt {
-            nomor: String::new(),
-            kode_lacak: code.to_string(),
-            status: Status::Diterima,
-            diterima_pada: rfc3339(&received),
-        },
-        kode_hash: code.digest(),
-        idempotency_key: Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
-        idempotency_expires_at: received.timestamp() + REPLAY_WINDOW,
-    };
-    let (receipt, first) = match ctx.store.register_other_channel(complaint, &petugas).await? {
+    let complaint =
+        Intake { submission, channel, received_at: ctx.now.clone(), replay: Replay::Content, recorded_by: petugas };
+    let (receipt, first) = match intake(&ctx.store, &ctx.config.prefix, complaint).await? {
         Submitted::New(r) => (r, true),
         Submitted::Replay(r) => (r, false),
     };
@@ -571,13 +518,6 @@ async fn catat(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         "Sampaikan keduanya kepada pengadu: dengan nomor register dan kode lacak ia dapat melacak status di halaman Lacak Pengaduan. Simpan kode lacak hanya di catatan pengadu; kode ini tidak dapat ditampilkan ulang."
     );
     Ok(out)
-}
-
-fn new_tracking_code() -> TrackingCode {
-    let mut bytes = [0u8; 8];
-    // Without the OS's CSPRNG no code can be safe: failing loudly beats a guessable code.
-    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
-    TrackingCode::from_random(bytes)
 }
 
 async fn daftar(ctx: &Ctx, a: Daftar) -> Result<String, Failure> {
@@ -615,11 +555,11 @@ async fn daftar(ctx: &Ctx, a: Daftar) -> Result<String, Failure> {
     if a.terlambat && a.jatuh_tempo.is_some() {
         return Err(Failure::new("Pilih salah satu: --terlambat atau --jatuh-tempo."));
     }
-    let filter = ListFilter { status, jenis: jenis.map(|j| j.code().to_owned()), ..Default::default() };
+    let filter = ListFilter { status, jenis, ..Default::default() };
     let today = ctx.today();
     let mut rows = Vec::new();
     for row in ctx.store.list(&filter).await? {
-        if kanal.is_some_and(|k| k.code() != row.channel) {
+        if kanal.is_some_and(|k| k != row.channel) {
             continue;
         }
         let open = row.state.status != Status::Selesai;
@@ -655,8 +595,8 @@ async fn daftar(ctx: &Ctx, a: Daftar) -> Result<String, Failure> {
         table.push([
             r.nomor.to_string(),
             ctx.local(r.received_at).date().to_string(),
-            channel_label(&r.channel),
-            Jenis::parse(&r.jenis).map_or(r.jenis.clone(), |j| j.label().to_owned()),
+            r.channel.label().to_owned(),
+            r.jenis.label().to_owned(),
             r.state.status.code().to_owned(),
             tenggat,
             judul,
@@ -694,8 +634,8 @@ async fn lihat(ctx: &Ctx, nomor: &str) -> Result<String, Failure> {
     line("Nomor register", &row.nomor.to_string());
     line("Versi", &row.version.to_string());
     line("Diterima", &human_time(&ctx.local(row.received_at)));
-    line("Kanal", &channel_label(&row.channel));
-    line("Jenis", Jenis::parse(&row.jenis).map_or(row.jenis.as_str(), |j| j.label()));
+    line("Kanal", row.channel.label());
+    line("Jenis", row.jenis.label());
     line("Judul", &row.judul);
     line("Status", &format!("{} ({})", s.status.code(), s.status.label()));
     if let Some(id) = &s.procedure_id {
@@ -820,8 +760,8 @@ async fn ekspor(ctx: &Ctx, a: Ekspor) -> Result<String, Failure> {
         rows.push(export::ExportRow {
             nomor: r.nomor.to_string(),
             diterima: ctx.local(r.received_at).date(),
-            kanal: channel_label(&r.channel),
-            jenis: Jenis::parse(&r.jenis).map_or(r.jenis.clone(), |j| j.label().to_owned()),
+            kanal: r.channel.label().to_owned(),
+            jenis: r.jenis.label().to_owned(),
             judul: r.judul.clone(),
             status: r.state.status.label().to_owned(),
             tenggat: r.deadline,

@@ -5,10 +5,11 @@
 //! erasure of personal data.
 
 use bytes::Bytes;
-use form_fn::store::sqlite::SqliteStore;
 use form_fn::{App, Config, Pages, handle};
 use http::{Request, StatusCode};
 use jiff::Timestamp;
+use pengaduan_store::sqlite::SqliteStore;
+use pengaduan_store::testing::Moto;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -428,62 +429,11 @@ fn dates_given_by_staff_are_checked() {
 
 // ---- DynamoDB, through moto's server ----
 
-struct Moto {
-    endpoint: String,
-    child: Option<std::process::Child>,
-}
-
-impl Moto {
-    fn start() -> Self {
-        if let Ok(endpoint) = std::env::var("DYNAMODB_ENDPOINT") {
-            return Self { endpoint, child: None };
-        }
-        let program = std::env::var("MOTO_PYTHON").unwrap_or_else(|_| "python3".into());
-        let script = repo_root().join("tests/support/moto_serial.py");
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(&program)
-            .arg(script)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {program} ({e}): set MOTO_PYTHON to moto's Python"));
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "moto did not start on port {port}");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        Self { endpoint: format!("http://127.0.0.1:{port}"), child: Some(child) }
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_path_on_dynamodb() {
     let moto = Moto::start();
-    let config = form_fn::aws::static_config("ap-southeast-3", "test", "test", Some(&moto.endpoint));
-    let table = format!("pengaduan-staf-{}", std::process::id());
-    let store = form_fn::store::dynamodb::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
-    assert!(store.ensure_table().await.unwrap());
-
-    let env = [
-        ("AWS_ENDPOINT_URL_DYNAMODB", moto.endpoint.as_str()),
-        ("AWS_REGION", "ap-southeast-3"),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-    ];
-    let staf = Staf {
-        store: format!("dynamodb:{table}"),
-        env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-    };
+    let store = moto.store().await;
+    let staf = Staf { store: format!("dynamodb:{}", store.table()), env: moto.env() };
     let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"])));
     assert_eq!(nomor, "PGD-2026-00001");
     staf.ok(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);

@@ -73,8 +73,9 @@ if [ ! -d "$E2E_DIR/node_modules" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" 
 fi
 
 # 3. site-gen (debug profile, like the rest of the test suite).
-log "cargo build -p site-gen -p pengaduan-staf"
-(cd "$REPO" && cargo build -p site-gen -p pengaduan-staf)
+# --workspace: the same features as the test step's build, so nothing is compiled again.
+log "cargo build --workspace --bins"
+(cd "$REPO" && cargo build --workspace --bins --locked)
 target_dir="${CARGO_TARGET_DIR:-$REPO/target}"
 case "$target_dir" in /*) ;; *) target_dir="$REPO/$target_dir" ;; esac
 SITE_GEN="$target_dir/debug/site-gen"

@@ -5,9 +5,6 @@
 pub mod body;
 pub mod pages;
 
-use crate::attachments::{AnyAttachments, AttachmentStore, PendingKey};
-use crate::config::Config;
-use crate::store::{ComplaintStore, NewComplaint, RateDecision, Receipt, StoreError, Submitted};
 use body::{BodyKind, Malformed};
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
@@ -15,16 +12,16 @@ use http::{Method, Request, Response, StatusCode};
 use jiff::{Timestamp, Zoned};
 use pages::{Pages, StageView, StatusView, fallback_html};
 use pengaduan_core::attachment::ValidFile;
+use pengaduan_core::datetime::{human_time, rfc3339, tanggal_indonesia};
 use pengaduan_core::submission::{IDEMPOTENCY_KEY_MESSAGE, is_valid_idempotency_key};
-use pengaduan_core::{FieldError, Jenis, RawForm, RegisterNumber, Status, TrackingCode};
+use pengaduan_core::{FieldError, RawForm, RegisterNumber, Status, TrackingCode};
+use pengaduan_store::attachments::{AnyAttachments, AttachmentError, AttachmentStore, PendingKey};
+use pengaduan_store::intake::{Intake, Replay, digest, intake};
+use pengaduan_store::{ComplaintStore, Config, RateDecision, Receipt, StoreError, Submitted, error_chain};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
-
-/// How long an idempotency key (or a content fingerprint) answers with the first result.
-pub const REPLAY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
 const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -186,34 +183,17 @@ async fn submit<S: ComplaintStore>(
     }
 
     let now = app.now();
-    let validated = pengaduan_core::submission::validate(&form, now.date());
-    let mut errors = validated.as_ref().err().cloned().unwrap_or_default();
-    let files = check_uploads(app, &uploads, &mut errors);
-    let explicit_key = match header_key {
-        Some(Ok(key)) if is_valid_idempotency_key(&key) => Some(key),
-        Some(_) => {
-            if !errors.iter().any(|e| e.field == "idempotency_key") {
-                errors.push(FieldError { field: "idempotency_key", message: IDEMPOTENCY_KEY_MESSAGE.into() });
-            }
-            None
+    let (submission, files, replay) = match check(app, &form, &uploads, header_key, now.date()) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+            tracing::info!(outcome = "invalid", ?fields, "submission rejected");
+            return invalid(app, &form, &errors, wants_json);
         }
-        None => match form.get("idempotency_key") {
-            Some(pengaduan_core::RawValue::Text(k)) if !k.trim().is_empty() => Some(k.trim().to_owned()),
-            _ => None,
-        },
     };
-    if !errors.is_empty() {
-        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-        tracing::info!(outcome = "invalid", ?fields, "submission rejected");
-        return invalid(app, &form, &errors, wants_json);
-    }
-    let (Ok(submission), Some(files)) = (validated, files) else { unreachable!("no errors means valid") };
-    let idempotency_key = digest(&match explicit_key {
-        Some(key) => format!("key:{key}"),
-        None => format!("content:{}", submission.fingerprint()),
-    });
+    let complaint = Intake::online(submission, now.clone(), replay);
 
-    match app.store.find_replay(&idempotency_key, now.timestamp()).await {
+    match app.store.find_replay(&complaint.replay_key(), now.timestamp()).await {
         Ok(Some(receipt)) => {
             tracing::info!(outcome = "replay", "submission answered from idempotency record");
             return accepted(&receipt, wants_json, &lacak_path);
@@ -221,28 +201,8 @@ async fn submit<S: ComplaintStore>(
         Ok(None) => {}
         Err(e) => return store_failure(app, &e, wants_json),
     }
-
-    if app.config.rate_limit_per_hour > 0 {
-        let source = digest(&format!("source:{}", source.map(|ip| ip.to_string()).unwrap_or_default()));
-        match app.store.count_submission(&source, now.timestamp(), app.config.rate_limit_per_hour).await {
-            Ok(RateDecision::Allowed) => {}
-            Ok(RateDecision::Limited { retry_after }) => {
-                tracing::info!(outcome = "rate_limited", "submission refused");
-                let mut resp = error_response(
-                    app,
-                    StatusCode::TOO_MANY_REQUESTS,
-                    wants_json,
-                    "Terlalu banyak pengiriman",
-                    &format!(
-                        "Anda telah mengirim terlalu banyak laporan dalam satu jam. Coba lagi dalam {} menit, atau hubungi kami melalui saluran lain.",
-                        retry_after.div_ceil(60)
-                    ),
-                );
-                resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-                return resp;
-            }
-            Err(e) => return store_failure(app, &e, wants_json),
-        }
+    if let Some(refusal) = rate_limited(app, source, now.timestamp(), wants_json).await {
+        return refusal;
     }
 
     // Files first, under a pending key that expires: a failure before the complaint is stored
@@ -250,7 +210,7 @@ async fn submit<S: ComplaintStore>(
     let pending = match put_pending(app, files, uploads, now.timestamp()).await {
         Ok(pending) => pending,
         Err(e) => {
-            tracing::error!(error = %e, "attachment store failed");
+            tracing::error!(error = %error_chain(&e), "attachment store failed");
             return error_response(
                 app,
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -260,26 +220,7 @@ async fn submit<S: ComplaintStore>(
             );
         }
     };
-
-    let code = new_tracking_code();
-    let received_at = now.round(jiff::Unit::Second).unwrap_or(now.clone());
-    let complaint = NewComplaint {
-        submission,
-        channel: "web".into(),
-        prefix: app.config.prefix.clone(),
-        year: received_at.year(),
-        received_at: received_at.timestamp(),
-        receipt: Receipt {
-            nomor: String::new(),
-            kode_lacak: code.to_string(),
-            status: Status::Diterima,
-            diterima_pada: rfc3339(&received_at),
-        },
-        kode_hash: code.digest(),
-        idempotency_key,
-        idempotency_expires_at: received_at.timestamp() + REPLAY_WINDOW,
-    };
-    match app.store.submit(complaint).await {
+    match intake(&app.store, &app.config.prefix, complaint).await {
         Ok(Submitted::New(receipt)) => {
             tracing::info!(outcome = "stored", nomor = %receipt.nomor, files = pending.len(), "complaint registered");
             commit_attachments(app, &receipt.nomor, &pending).await;
@@ -294,6 +235,69 @@ async fn submit<S: ComplaintStore>(
             discard_attachments(app, &pending).await;
             store_failure(app, &e, wants_json)
         }
+    }
+}
+
+/// The submission's validated parts, or every field that is wrong (the form's fields, the
+/// files, the idempotency key), one entry per field.
+fn check<S>(
+    app: &App<S>,
+    form: &RawForm,
+    uploads: &[body::Upload],
+    header_key: Option<Result<String, http::header::ToStrError>>,
+    today: jiff::civil::Date,
+) -> Result<(pengaduan_core::Submission, Vec<ValidFile>, Replay), Vec<FieldError>> {
+    let validated = pengaduan_core::submission::validate(form, today);
+    let mut errors = validated.as_ref().err().cloned().unwrap_or_default();
+    let files = check_uploads(app, uploads, &mut errors);
+    let replay = match header_key {
+        Some(Ok(key)) if is_valid_idempotency_key(&key) => Replay::Key(key),
+        Some(_) => {
+            if !errors.iter().any(|e| e.field == "idempotency_key") {
+                errors.push(FieldError { field: "idempotency_key", message: IDEMPOTENCY_KEY_MESSAGE.into() });
+            }
+            Replay::Content
+        }
+        None => match form.get("idempotency_key") {
+            Some(pengaduan_core::RawValue::Text(k)) if !k.trim().is_empty() => Replay::Key(k.trim().to_owned()),
+            _ => Replay::Content,
+        },
+    };
+    match (validated, files) {
+        (Ok(submission), Some(files)) if errors.is_empty() => Ok((submission, files, replay)),
+        _ => Err(errors),
+    }
+}
+
+/// Counts the submission against its source's hourly limit; the `429` answer when over it.
+async fn rate_limited<S: ComplaintStore>(
+    app: &App<S>,
+    source: Option<IpAddr>,
+    now: Timestamp,
+    wants_json: bool,
+) -> Option<Response<Bytes>> {
+    if app.config.rate_limit_per_hour == 0 {
+        return None;
+    }
+    let source = digest(&format!("source:{}", source.map(|ip| ip.to_string()).unwrap_or_default()));
+    match app.store.count_submission(&source, now, app.config.rate_limit_per_hour).await {
+        Ok(RateDecision::Allowed) => None,
+        Ok(RateDecision::Limited { retry_after }) => {
+            tracing::info!(outcome = "rate_limited", "submission refused");
+            let mut resp = error_response(
+                app,
+                StatusCode::TOO_MANY_REQUESTS,
+                wants_json,
+                "Terlalu banyak pengiriman",
+                &format!(
+                    "Anda telah mengirim terlalu banyak laporan dalam satu jam. Coba lagi dalam {} menit, atau hubungi kami melalui saluran lain.",
+                    retry_after.div_ceil(60)
+                ),
+            );
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            Some(resp)
+        }
+        Err(e) => Some(store_failure(app, &e, wants_json)),
     }
 }
 
@@ -320,7 +324,7 @@ async fn put_pending<S>(
     files: Vec<ValidFile>,
     uploads: Vec<body::Upload>,
     now: Timestamp,
-) -> Result<Vec<(PendingKey, ValidFile)>, crate::attachments::AttachmentError> {
+) -> Result<Vec<(PendingKey, ValidFile)>, AttachmentError> {
     let mut pending = Vec::with_capacity(files.len());
     // `check_uploads` refused files when there is no attachment store.
     let Some(store) = app.attachments.as_ref() else { return Ok(pending) };
@@ -347,7 +351,7 @@ async fn commit_attachments<S>(app: &App<S>, nomor: &str, pending: &[(PendingKey
         match store.commit(nomor, pending).await {
             Ok(_) => return,
             Err(e) => {
-                tracing::error!(error = %e, nomor, attempt, "attachment commit failed");
+                tracing::error!(error = %error_chain(&e), nomor, attempt, "attachment commit failed");
                 tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
             }
         }
@@ -386,7 +390,7 @@ fn invalid<S: ComplaintStore>(
         return json_response(StatusCode::UNPROCESSABLE_ENTITY, &json!({ "errors": errors }));
     }
     let html = app.pages().form_with_errors(form, errors).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "form template failed");
+        tracing::error!(error = %error_chain(&e), "form template failed");
         let list: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
         fallback_html("Galat: Ada masalah", &list.join(". "))
     });
@@ -421,7 +425,7 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
         match app.pages().lacak_with_error(nomor.trim(), kode.trim(), message) {
             Ok(html) => html_response(status, html),
             Err(e) => {
-                tracing::error!(error = %e, "tracking template failed");
+                tracing::error!(error = %error_chain(&e), "tracking template failed");
                 html_response(status, fallback_html(title, message))
             }
         }
@@ -465,7 +469,7 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
             status: st.status.code(),
             label: st.status.label(),
             reached: st.reached,
-            date_text: st.date.map(workflow::tanggal_indonesia).unwrap_or_default(),
+            date_text: st.date.map(tanggal_indonesia).unwrap_or_default(),
         })
         .collect();
     // The deadline counts only while the clock runs (files complete, not returned since).
@@ -480,12 +484,12 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
         kode_lacak: code.to_string(),
         status: record.status.code(),
         status_label: record.status.label(),
-        jenis_label: Jenis::parse(&record.jenis).map(Jenis::label).unwrap_or("Laporan"),
+        jenis_label: record.jenis.label(),
         diterima_pada: rfc3339(&received),
         diterima_pada_text: human_time(&received),
         next_step,
         stages,
-        deadline_text: deadline.map(workflow::tanggal_indonesia).unwrap_or_default(),
+        deadline_text: deadline.map(tanggal_indonesia).unwrap_or_default(),
     };
     if wants_json {
         let tahapan: Vec<_> = public_stages
@@ -505,7 +509,7 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
                 "nomor": view.nomor,
                 "status": view.status,
                 "status_label": view.status_label,
-                "jenis": record.jenis,
+                "jenis": record.jenis.code(),
                 "diterima_pada": view.diterima_pada,
                 "langkah_berikutnya": view.next_step,
                 "tahapan": tahapan,
@@ -516,7 +520,7 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
     match app.pages().status(&view) {
         Ok(html) => html_response(StatusCode::OK, html),
         Err(e) => {
-            tracing::error!(error = %e, "status template failed");
+            tracing::error!(error = %error_chain(&e), "status template failed");
             html_response(
                 StatusCode::OK,
                 fallback_html(
@@ -556,7 +560,7 @@ fn method_not_allowed<S: ComplaintStore>(app: &App<S>, allow: &'static str, want
 }
 
 fn store_failure<S: ComplaintStore>(app: &App<S>, e: &StoreError, wants_json: bool) -> Response<Bytes> {
-    tracing::error!(error = %e, "store failed");
+    tracing::error!(error = %error_chain(e), "store failed");
     error_response(
         app,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -577,7 +581,7 @@ fn error_response<S: ComplaintStore>(
         return json_response(status, &json!({ "error": message }));
     }
     let html = app.pages().error(status.as_u16(), title, message).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "error template failed");
+        tracing::error!(error = %error_chain(&e), "error template failed");
         fallback_html(title, message)
     });
     html_response(status, html)
@@ -629,45 +633,4 @@ fn empty(status: StatusCode) -> Response<Bytes> {
     let mut resp = Response::new(Bytes::new());
     *resp.status_mut() = status;
     resp
-}
-
-fn digest(input: &str) -> String {
-    Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn new_tracking_code() -> TrackingCode {
-    let mut bytes = [0u8; 8];
-    // Without the OS's CSPRNG no code can be safe: failing loudly beats a guessable code.
-    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
-    TrackingCode::from_random(bytes)
-}
-
-/// RFC 3339 with the office's offset, to the second.
-pub fn rfc3339(z: &Zoned) -> String {
-    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
-}
-
-use pengaduan_core::workflow::MONTHS;
-
-/// "29 November 2026, 13.05 WIB": Indonesian date, and the zone's abbreviation.
-pub fn human_time(z: &Zoned) -> String {
-    let zone = match z.offset().seconds() {
-        25200 => "WIB".to_owned(),
-        28800 => "WITA".to_owned(),
-        32400 => "WIT".to_owned(),
-        _ => z.strftime("%:z").to_string(),
-    };
-    format!("{} {} {}, {} {zone}", z.day(), MONTHS[(z.month() - 1) as usize], z.year(), z.strftime("%H.%M"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_rfc3339_and_indonesian() {
-        let z: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
-        assert_eq!(rfc3339(&z), "2026-11-29T13:05:09+07:00");
-        assert_eq!(human_time(&z), "29 November 2026, 13.05 WIB");
-    }
 }

@@ -8,6 +8,23 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+/// A page that could not be rendered; logs print it with [`pengaduan_store::error_chain`].
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// The templates compiled into the binary do not load.
+    #[error("embedded templates")]
+    Templates(#[source] tera::Error),
+    /// The `config.toml` compiled into the binary does not parse.
+    #[error("embedded config.toml")]
+    Config(#[source] toml::de::Error),
+    /// The page's data could not be handed to the template.
+    #[error("page context")]
+    Context(#[source] tera::Error),
+    /// A template failed while rendering.
+    #[error("template {0}")]
+    Render(String, #[source] tera::Error),
+}
+
 /// The site's templates and configuration, as the handler renders them.
 pub struct Pages {
     tera: tera::Tera,
@@ -59,14 +76,13 @@ impl Pages {
     }
 
     /// The templates and configuration compiled into the binary, for the Lambda function.
-    pub fn embedded() -> Result<Self, String> {
+    pub fn embedded() -> Result<Self, PageError> {
         let mut tera = tera::Tera::default();
-        tera.add_raw_templates(crate::embedded::TEMPLATES.iter().copied())
-            .map_err(|e| format!("embedded templates: {}", error_chain(&e)))?;
+        tera.add_raw_templates(crate::embedded::TEMPLATES.iter().copied()).map_err(PageError::Templates)?;
         tera.autoescape_on(vec![".html"]);
-        let config: toml::Table =
-            toml::from_str(crate::embedded::CONFIG).map_err(|e| format!("embedded config.toml: {e}"))?;
-        let config = serde_json::to_value(config).map_err(|e| e.to_string())?;
+        let config: toml::Table = toml::from_str(crate::embedded::CONFIG).map_err(PageError::Config)?;
+        // A TOML table always converts to JSON.
+        let config = serde_json::to_value(config).unwrap_or_default();
         Ok(Self::new(tera, config))
     }
 
@@ -76,7 +92,7 @@ impl Pages {
         format!("{}/pengaduan", base.trim_end_matches('/'))
     }
 
-    fn render(&self, template: &str, title: &str, path: &str, extra: Value) -> Result<String, String> {
+    fn render(&self, template: &str, title: &str, path: &str, extra: Value) -> Result<String, PageError> {
         let base_url = self.config.get("base_url").and_then(Value::as_str).unwrap_or("").trim_end_matches('/');
         let mut ctx = json!({
             "config": self.config,
@@ -91,12 +107,12 @@ impl Pages {
         if let (Value::Object(ctx), Value::Object(extra)) = (&mut ctx, extra) {
             ctx.extend(extra);
         }
-        let ctx = tera::Context::from_value(ctx).map_err(|e| e.to_string())?;
-        self.tera.render(template, &ctx).map_err(|e| format!("{template}: {}", error_chain(&e)))
+        let ctx = tera::Context::from_value(ctx).map_err(PageError::Context)?;
+        self.tera.render(template, &ctx).map_err(|e| PageError::Render(template.to_owned(), e))
     }
 
     /// The complaint form again, with an error summary, inline messages and the typed values.
-    pub fn form_with_errors(&self, form: &RawForm, errors: &[FieldError]) -> Result<String, String> {
+    pub fn form_with_errors(&self, form: &RawForm, errors: &[FieldError]) -> Result<String, PageError> {
         let values: BTreeMap<&str, String> =
             FIELD_ORDER.iter().filter(|f| **f != "idempotency_key").map(|f| (*f, form.display_value(f))).collect();
         let field_errors: BTreeMap<&str, &str> = errors.iter().map(|e| (e.field, e.message.as_str())).collect();
@@ -107,13 +123,13 @@ impl Pages {
     }
 
     /// The status page of one complaint (also the confirmation after submitting).
-    pub fn status(&self, view: &StatusView) -> Result<String, String> {
+    pub fn status(&self, view: &StatusView) -> Result<String, PageError> {
         let title = format!("Status {}", view.nomor);
         self.render("api/status.html", &title, "/lacak/", json!({ "complaint": view }))
     }
 
     /// The tracking form again, with the typed number and code and what was wrong.
-    pub fn lacak_with_error(&self, nomor: &str, kode: &str, message: &str) -> Result<String, String> {
+    pub fn lacak_with_error(&self, nomor: &str, kode: &str, message: &str) -> Result<String, PageError> {
         let base = self.config.get("api_url").and_then(Value::as_str).unwrap_or("/api").trim_end_matches('/');
         let extra = json!({
             "lacak": { "action": format!("{base}/lacak"), "values": { "nomor": nomor, "kode": kode }, "error": message }
@@ -122,22 +138,10 @@ impl Pages {
     }
 
     /// An error page with a title and a message.
-    pub fn error(&self, status: u16, title: &str, message: &str) -> Result<String, String> {
+    pub fn error(&self, status: u16, title: &str, message: &str) -> Result<String, PageError> {
         let extra = json!({ "status": status, "error": { "title": title, "message": message } });
         self.render("api/error.html", title, "/", extra)
     }
-}
-
-/// Tera hides the useful part of an error in its sources.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
 }
 
 /// A last-resort page when the templates themselves fail: plain, valid, Indonesian.

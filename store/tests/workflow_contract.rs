@@ -4,94 +4,23 @@
 //! once: exactly one wins), Berita Acara numbers gapless per year under concurrency, erasure of
 //! personal data that keeps the register row, and listing the register.
 
-#![cfg(feature = "sqlite")]
-
-mod common;
-
-use common::{Moto, complaint, now, sqlite_store};
-use form_fn::store::{
-    Applied, ComplaintStore, ERASED_TEXT, ListFilter, ONLINE_FRONT_OFFICE, StoreError, Submitted, WorkflowChange,
-    WorkflowStore,
-};
-use jiff::Timestamp;
-use jiff::civil::{Date, date};
-use pengaduan_core::calendar::Calendar;
-use pengaduan_core::workflow::{Action, Procedure, Transition, WorkflowState, find_procedure};
+use jiff::civil::date;
+use pengaduan_core::workflow::{Action, Channel, WorkflowState};
 use pengaduan_core::{RegisterNumber, Status};
-use serde::Deserialize;
+use pengaduan_store::testing::{
+    Moto, advance, complaint, complete, nomor, now, procedure, sqlite_store, state_of, store_transition,
+};
+use pengaduan_store::{
+    Applied, ComplaintStore, ERASED_TEXT, ListFilter, ONLINE_FRONT_OFFICE, StoreError, WorkflowChange, WorkflowStore,
+};
 use std::collections::BTreeSet;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-/// The procedures of the service page, as shipped: the workflow follows the real content.
-static PROCEDURES: LazyLock<Vec<Procedure>> = LazyLock::new(|| {
-    #[derive(Deserialize)]
-    struct Page {
-        service: Service,
-    }
-    #[derive(Deserialize)]
-    struct Service {
-        procedures: Vec<Procedure>,
-    }
-    let text = include_str!("../../content/layanan/informasi-dan-pengaduan.md");
-    let front = text.split("+++").nth(1).expect("front matter");
-    toml::from_str::<Page>(front).expect("front matter parses").service.procedures
-});
-
-static CALENDAR: LazyLock<Calendar> =
-    LazyLock::new(|| Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap());
-
-fn procedure(id: &str) -> &'static Procedure {
-    find_procedure(&PROCEDURES, id).unwrap()
-}
-
-fn nomor(s: &Submitted) -> RegisterNumber {
-    match s {
-        Submitted::New(r) => RegisterNumber::parse(&r.nomor).unwrap(),
-        Submitted::Replay(r) => panic!("expected a new complaint, got a replay of {}", r.nomor),
-    }
-}
-
-/// Stores a transition the way the staff tool does: from the version loaded.
-async fn store_transition<S: WorkflowStore>(
-    store: &S,
-    n: &RegisterNumber,
-    version: u64,
-    t: &Transition,
-    by: &str,
-    at: Timestamp,
-) -> Result<Applied, StoreError> {
-    let deadline = t.to.deadline(&CALENDAR, 10).unwrap();
-    let next = match (&t.to.procedure_id, t.to.step_index) {
-        (Some(id), Some(i)) => procedure(id).public_next_step(i),
-        _ => None,
-    };
-    let change = WorkflowChange::from_transition(t, by, at, 2026, deadline, next);
-    store.apply(n, version, change).await
-}
-
-async fn state_of<S: WorkflowStore>(store: &S, n: &RegisterNumber) -> (WorkflowState, u64) {
-    let rec = store.load(n).await.unwrap().expect("stored");
-    (rec.row.state, rec.row.version)
-}
-
-/// Loads, advances one step, stores.
-async fn advance<S: WorkflowStore>(store: &S, n: &RegisterNumber, by: &str) -> Applied {
-    let (state, version) = state_of(store, n).await;
-    let p = procedure(state.procedure_id.as_deref().unwrap());
-    let t = state.advance(p, date(2026, 3, 20), "dikerjakan").unwrap();
-    store_transition(store, n, version, &t, by, now()).await.unwrap()
-}
-
-async fn complete<S: WorkflowStore>(store: &S, n: &RegisterNumber, procedure_id: &str, on: Date) -> Applied {
-    let (state, version) = state_of(store, n).await;
-    let t = state.mark_complete(procedure(procedure_id), on, "berkas lengkap").unwrap();
-    store_transition(store, n, version, &t, "Rina (FO)", now()).await.unwrap()
-}
-
-fn phone_complaint(i: usize, key: &str) -> form_fn::store::NewComplaint {
+fn phone_complaint(i: usize, key: &str) -> pengaduan_store::NewComplaint {
     let mut c = complaint(i, key, now(), 2026);
-    c.channel = "telepon".into();
+    c.channel = Channel::Telepon;
+    c.recorded_by = "Rina (FO)".into();
     c
 }
 
@@ -100,7 +29,7 @@ async fn the_whole_path<S: WorkflowStore>(store: &S) {
     let web = nomor(&store.submit(complaint(1, "web-1", now(), 2026)).await.unwrap());
     let rec = store.load(&web).await.unwrap().unwrap();
     assert_eq!(rec.row.version, 1);
-    assert_eq!(rec.row.channel, "web");
+    assert_eq!(rec.row.channel, Channel::Web);
     assert_eq!(rec.history.len(), 1);
     let first = &rec.history[0];
     assert_eq!((first.seq, first.action, first.from, first.to), (1, Action::Diterima, None, Status::Diterima));
@@ -108,10 +37,10 @@ async fn the_whole_path<S: WorkflowStore>(store: &S) {
     assert_eq!(rec.personal.as_ref().unwrap().nama.as_deref(), Some("Siti Rahayu"));
 
     // A phone complaint registered by staff: same register, next number.
-    let phone = nomor(&store.register_other_channel(phone_complaint(2, "tel-2"), "Rina (FO)").await.unwrap());
+    let phone = nomor(&store.submit(phone_complaint(2, "tel-2")).await.unwrap());
     assert_eq!(phone.to_string(), "PGD-2026-00002");
     let rec = store.load(&phone).await.unwrap().unwrap();
-    assert_eq!(rec.row.channel, "telepon");
+    assert_eq!(rec.row.channel, Channel::Telepon);
     assert_eq!((rec.history[0].action, rec.history[0].by.as_str()), (Action::Dicatat, "Rina (FO)"));
     assert_eq!(rec.history[0].note, "Diterima melalui Telepon");
 
@@ -266,7 +195,7 @@ async fn ba_numbers_are_gapless_per_year_under_concurrency<S: WorkflowStore + 's
 }
 
 async fn erasure_keeps_the_register_row<S: WorkflowStore>(store: &S) {
-    let n = nomor(&store.register_other_channel(phone_complaint(7, "erase"), "Rina").await.unwrap());
+    let n = nomor(&store.submit(phone_complaint(7, "erase")).await.unwrap());
     complete(store, &n, "jawaban-tertulis", date(2026, 3, 17)).await;
     let before = store.load(&n).await.unwrap().unwrap();
     assert!(before.personal.is_some());
@@ -287,7 +216,7 @@ async fn erasure_keeps_the_register_row<S: WorkflowStore>(store: &S) {
     // The register row stays: number, date, channel, type, title, status, deadline.
     assert_eq!(after.row.nomor, before.row.nomor);
     assert_eq!(after.row.received_at, before.row.received_at);
-    assert_eq!((after.row.channel.as_str(), after.row.jenis.as_str()), ("telepon", "pengaduan"));
+    assert_eq!((after.row.channel, after.row.jenis), (Channel::Telepon, pengaduan_core::Jenis::Pengaduan));
     assert_eq!(after.row.judul, before.row.judul);
     assert_eq!(after.row.state, before.row.state);
     assert_eq!(after.row.deadline, before.row.deadline);
@@ -344,7 +273,8 @@ async fn unknown_numbers_and_filters<S: WorkflowStore>(store: &S) {
     late.submission.jenis = pengaduan_core::Jenis::Aspirasi;
     store.submit(early).await.unwrap();
     store.submit(late).await.unwrap();
-    let by_kind = store.list(&ListFilter { jenis: Some("aspirasi".into()), ..Default::default() }).await.unwrap();
+    let by_kind =
+        store.list(&ListFilter { jenis: Some(pengaduan_core::Jenis::Aspirasi), ..Default::default() }).await.unwrap();
     assert_eq!(by_kind.iter().map(|r| r.nomor.seq).collect::<Vec<_>>(), [2]);
     let first_week = ListFilter { received_before: Some(now() + Duration::from_secs(3600)), ..Default::default() };
     assert_eq!(store.list(&first_week).await.unwrap().iter().map(|r| r.nomor.seq).collect::<Vec<_>>(), [1]);
@@ -423,7 +353,7 @@ async fn sqlite_migrates_a_version_1_database() {
         )
         .unwrap();
     }
-    let store = form_fn::store::sqlite::SqliteStore::open(&path).unwrap();
+    let store = pengaduan_store::sqlite::SqliteStore::open(&path).unwrap();
     let n = RegisterNumber::parse("PGD-2026-00001").unwrap();
     let rec = store.load(&n).await.unwrap().unwrap();
     assert_eq!(rec.row.version, 1);
@@ -433,71 +363,6 @@ async fn sqlite_migrates_a_version_1_database() {
     assert_eq!(store.load(&n).await.unwrap().unwrap().row.version, 2);
     let next = nomor(&store.submit(complaint(5, "after-migration", now(), 2026)).await.unwrap());
     assert_eq!(next.to_string(), "PGD-2026-00002");
-}
-
-#[tokio::test]
-async fn the_public_status_shows_stages_deadline_and_next_step_but_no_notes_or_names() {
-    use bytes::Bytes;
-    use form_fn::{App, Config, Pages, handle};
-    use http::Request;
-    let store = form_fn::store::sqlite::SqliteStore::in_memory().unwrap();
-    let c = complaint(1, "public", now(), 2026);
-    let code = c.receipt.kode_lacak.clone();
-    let n = nomor(&store.submit(c).await.unwrap());
-    let (state, version) = state_of(&store, &n).await;
-    let t = state.mark_incomplete("Fotokopi KTP kabur", date(2026, 11, 30)).unwrap();
-    store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
-    let (state, version) = state_of(&store, &n).await;
-    let t = state.mark_complete(procedure("penyelesaian"), date(2026, 12, 1), "catatan internal").unwrap();
-    store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
-    advance(&store, &n, "Budi Rahasia").await;
-
-    let app = App::new(store, Config::default(), Pages::embedded().unwrap()).with_clock(now);
-    let get = |accept: &'static str| {
-        let req = Request::builder()
-            .uri(format!("/api/lacak?nomor={n}&kode={code}"))
-            .header("accept", accept)
-            .body(Bytes::new())
-            .unwrap();
-        handle(&app, req, None)
-    };
-    let json_resp = get("application/json").await;
-    assert_eq!(json_resp.status(), 200);
-    let v: serde_json::Value = serde_json::from_slice(json_resp.body()).unwrap();
-    // The fields the contract already had are all still there.
-    for key in ["nomor", "status", "status_label", "jenis", "diterima_pada", "langkah_berikutnya"] {
-        assert!(v.get(key).is_some(), "{key} kept");
-    }
-    assert_eq!(v["status"], "diproses");
-    assert_eq!(v["tenggat"], "2026-12-15", "10 working days after Tuesday 1 December 2026");
-    let tahapan = v["tahapan"].as_array().unwrap();
-    let got: Vec<(&str, bool, Option<&str>)> = tahapan
-        .iter()
-        .map(|t| (t["status"].as_str().unwrap(), t["tercapai"].as_bool().unwrap(), t["tanggal"].as_str()))
-        .collect();
-    assert_eq!(
-        got,
-        [
-            ("diterima", true, Some("2026-11-29")),
-            ("perlu_dilengkapi", true, Some("2026-11-29")),
-            ("diverifikasi", true, Some("2026-12-01")),
-            ("diproses", true, Some("2026-11-29")),
-            ("selesai", false, None),
-        ]
-    );
-    assert!(
-        v["langkah_berikutnya"].as_str().unwrap().contains("Tahap berikutnya (JFT Analis Kebijakan"),
-        "{}",
-        v["langkah_berikutnya"]
-    );
-    let html_resp = get("text/html").await;
-    let html = String::from_utf8(html_resp.body().to_vec()).unwrap();
-    assert!(html.contains("Selasa, 15 Desember 2026"), "deadline shown");
-    assert!(html.contains("Selasa, 1 Desember 2026"), "stage date shown");
-    let body = String::from_utf8(json_resp.body().to_vec()).unwrap();
-    for secret in ["Rahasia", "Fotokopi KTP kabur", "catatan internal", "dikerjakan", "Siti"] {
-        assert!(!body.contains(secret) && !html.contains(secret), "{secret} must not be public");
-    }
 }
 
 #[tokio::test]

@@ -4,17 +4,13 @@
 //! once, however often it is retried; discarded, committed or expired uploads leave nothing
 //! pending; a failed commit leaves nothing under `lampiran/`.
 
-mod common;
-#[path = "common/s3.rs"]
-mod s3;
-
 use bytes::Bytes;
-use common::Moto;
-use form_fn::attachments::local::LocalAttachments;
-use form_fn::attachments::s3::S3Attachments;
-use form_fn::attachments::{AttachmentError, AttachmentMeta, AttachmentStore, PendingKey, sha256_hex};
 use jiff::Timestamp;
 use pengaduan_core::attachment::{FileKind, ValidFile, validate_files};
+use pengaduan_store::attachments::local::LocalAttachments;
+use pengaduan_store::attachments::s3::S3Attachments;
+use pengaduan_store::attachments::{AttachmentError, AttachmentMeta, AttachmentStore, PendingKey, sha256_hex};
+use pengaduan_store::testing::Moto;
 use std::path::Path;
 use std::time::Duration;
 
@@ -74,8 +70,8 @@ struct S3 {
 
 impl S3 {
     async fn new(moto: &Moto, prefix: &str) -> Self {
-        let client = s3::client(&moto.endpoint).await;
-        let bucket = s3::new_bucket(&client).await;
+        let client = moto.s3().await;
+        let bucket = pengaduan_store::testing::new_bucket(&client).await;
         Self { store: S3Attachments::new(client.clone(), bucket, prefix), client }
     }
 }
@@ -87,7 +83,7 @@ impl Backend for S3 {
     }
     async fn keys(&self) -> Vec<String> {
         let prefix = self.store.prefix();
-        s3::all_keys(&self.client, self.store.bucket())
+        pengaduan_store::testing::all_keys(&self.client, self.store.bucket())
             .await
             .into_iter()
             .map(|k| k.strip_prefix(prefix).unwrap_or_else(|| panic!("{k} is outside the prefix {prefix:?}")).into())

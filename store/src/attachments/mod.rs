@@ -19,6 +19,7 @@
 //! original name is kept only as display text in the manifest.
 
 pub mod local;
+#[cfg(feature = "aws")]
 pub mod s3;
 
 use bytes::Bytes;
@@ -110,8 +111,11 @@ pub struct Manifest {
 #[derive(Debug, thiserror::Error)]
 pub enum AttachmentError {
     /// The backend failed or was unreachable.
-    #[error("attachment backend error: {0}")]
-    Backend(String),
+    #[error("attachment backend error")]
+    Backend(#[source] crate::error::BoxError),
+    /// A file or folder could not be used.
+    #[error("{0}")]
+    Io(String, #[source] std::io::Error),
     /// Not a register number.
     #[error("not a register number: {0:?}")]
     InvalidNumber(String),
@@ -167,6 +171,7 @@ pub enum AnyAttachments {
     /// A local folder.
     Local(local::LocalAttachments),
     /// An S3 bucket.
+    #[cfg(feature = "aws")]
     S3(s3::S3Attachments),
 }
 
@@ -174,6 +179,7 @@ macro_rules! dispatch {
     ($self:ident, $s:ident => $call:expr) => {
         match $self {
             AnyAttachments::Local($s) => $call.await,
+            #[cfg(feature = "aws")]
             AnyAttachments::S3($s) => $call.await,
         }
     };

@@ -113,7 +113,7 @@ impl S3Attachments {
     /// The bytes of `key`, which is known to exist.
     async fn read(&self, key: &str) -> Result<Vec<u8>, AttachmentError> {
         let out = self.client.get_object().bucket(&self.bucket).key(self.full(key)).send().await.map_err(sdk)?;
-        let body = out.body.collect().await.map_err(|e| AttachmentError::Backend(format!("reading {key}: {e}")))?;
+        let body = out.body.collect().await.map_err(|e| AttachmentError::Backend(e.into()))?;
         Ok(body.to_vec())
     }
 
@@ -298,7 +298,11 @@ impl AttachmentStore for S3Attachments {
     }
 }
 
-fn sdk<E: std::error::Error + 'static, R: std::fmt::Debug>(e: SdkError<E, R>) -> AttachmentError {
+fn sdk<E, R>(e: SdkError<E, R>) -> AttachmentError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
     // The SDK's Display is terse ("service error"); the source chain says what went wrong.
-    AttachmentError::Backend(crate::http::pages::error_chain(&e))
+    AttachmentError::Backend(e.into())
 }

@@ -26,10 +26,11 @@
 //! of complaints a year, so a scan of the table costs little, and it keeps the table free of a
 //! secondary index the public function never needs.
 
-use super::{
-    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, ONLINE_FRONT_OFFICE, PublicEvent,
-    PublicRecord, RateDecision, Receipt, RegisterRow, StoreError, Submitted, WorkflowChange, WorkflowStore,
-    change_token, erase_entry, intake_entry, rate_window,
+use crate::retry::until_deadline;
+use crate::{
+    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PublicEvent, PublicRecord,
+    RateDecision, Receipt, RegisterRow, StoreError, Submitted, WorkflowChange, WorkflowStore, change_token,
+    erase_entry, intake_entry, rate_window,
 };
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
@@ -40,14 +41,13 @@ use aws_sdk_dynamodb::types::{
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
-use pengaduan_core::workflow::{self, Action, HistoryEntry, WorkflowState};
-use pengaduan_core::{PersonalData, RegisterNumber, Status};
+use pengaduan_core::workflow::{self, Action, Channel, HistoryEntry, WorkflowState};
+use pengaduan_core::{Jenis, PersonalData, RegisterNumber, Status};
 use std::collections::HashMap;
 use std::time::Duration;
 
 /// The TTL attribute of expiring items.
 pub const TTL_ATTRIBUTE: &str = "expires_at";
-const MAX_ATTEMPTS: u32 = 400;
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -90,14 +90,14 @@ impl DynamoStore {
                 .attribute_name(name)
                 .attribute_type(ScalarAttributeType::S)
                 .build()
-                .map_err(|e| StoreError::Backend(e.to_string()))
+                .map_err(|e| StoreError::Backend(e.into()))
         };
         let key = |name: &str, kind: KeyType| {
             KeySchemaElement::builder()
                 .attribute_name(name)
                 .key_type(kind)
                 .build()
-                .map_err(|e| StoreError::Backend(e.to_string()))
+                .map_err(|e| StoreError::Backend(e.into()))
         };
         self.client
             .create_table()
@@ -121,7 +121,7 @@ impl DynamoStore {
             .attribute_name(TTL_ATTRIBUTE)
             .enabled(true)
             .build()
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+            .map_err(|e| StoreError::Backend(e.into()))?;
         self.client
             .update_time_to_live()
             .table_name(&self.table)
@@ -146,7 +146,7 @@ impl DynamoStore {
         Ok(out.item)
     }
 
-    async fn try_submit(&self, c: &NewComplaint, by: &str) -> Result<Option<Receipt>, StoreError> {
+    async fn try_submit(&self, c: &NewComplaint) -> Result<Option<Receipt>, StoreError> {
         let counter_sk = RegisterNumber::counter_name(&c.prefix, c.year);
         let last = match self.get("COUNTER", &counter_sk).await? {
             Some(item) => number(&item, "value")?,
@@ -180,7 +180,7 @@ impl DynamoStore {
             ("year".into(), n(i64::from(c.year))),
             ("seq".into(), n(seq)),
             ("kode_hash".into(), s(&c.kode_hash)),
-            ("channel".into(), s(&c.channel)),
+            ("channel".into(), s(c.channel.code())),
             ("jenis".into(), s(sub.jenis.code())),
             ("judul".into(), s(&sub.judul)),
             ("status".into(), s(c.receipt.status.code())),
@@ -227,7 +227,7 @@ impl DynamoStore {
             .build()
             .map_err(build)?;
 
-        let history = history_item(&nomor, &intake_entry(c, by), "");
+        let history = history_item(&nomor, &intake_entry(c), "");
 
         let result = self
             .client
@@ -248,25 +248,46 @@ impl DynamoStore {
 }
 
 impl DynamoStore {
-    /// Stores a new complaint and its first history entry, recorded as by `by`.
-    async fn submit_as(&self, c: &NewComplaint, by: &str) -> Result<Submitted, StoreError> {
-        for attempt in 0..MAX_ATTEMPTS {
-            if let Some(receipt) = self.try_submit(c, by).await? {
-                return Ok(Submitted::New(receipt));
+    /// Stores a new complaint and its first history entry.
+    async fn submit_new(&self, c: &NewComplaint) -> Result<Submitted, StoreError> {
+        until_deadline(|| async move {
+            if let Some(receipt) = self.try_submit(c).await? {
+                return Ok(Some(Submitted::New(receipt)));
             }
             // Cancelled: either someone took this number (retry) or the same submission landed
             // first (replay its answer).
-            if let Some(previous) = self.find_replay(&c.idempotency_key, c.received_at).await? {
+            Ok(self.find_replay(&c.idempotency_key, c.received_at).await?.map(|previous| {
                 // Our own write: the transaction committed but its answer was lost and the SDK's
                 // retry was cancelled by the very items it had written.
                 if previous.kode_lacak == c.receipt.kode_lacak {
-                    return Ok(Submitted::New(previous));
+                    Submitted::New(previous)
+                } else {
+                    Submitted::Replay(previous)
                 }
-                return Ok(Submitted::Replay(previous));
+            }))
+        })
+        .await
+    }
+
+    /// Stores a change to a complaint checked against version `expected`, retried while only
+    /// a counter moved; `try_once` is one transaction attempt identified by `token`.
+    async fn versioned_change<F, Fut>(&self, key: &str, expected: u64, try_once: F) -> Result<Applied, StoreError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<Applied>, StoreError>>,
+    {
+        let token = change_token();
+        let (token, try_once) = (&token, &try_once);
+        until_deadline(|| async move {
+            if let Some(applied) = try_once(token.clone()).await? {
+                return Ok(Some(applied));
             }
-            tokio::time::sleep(backoff(attempt)).await;
-        }
-        Err(StoreError::Contention(MAX_ATTEMPTS))
+            match self.after_cancel(key, expected, token).await? {
+                AfterCancel::Done(applied) => Ok(Some(applied)),
+                AfterCancel::Retry => Ok(None),
+            }
+        })
+        .await
     }
 
     /// Every item of one complaint (register, personal data, history), read consistently.
@@ -494,8 +515,7 @@ impl ComplaintStore for DynamoStore {
     }
 
     async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {
-        let by = if c.channel == "web" { ONLINE_FRONT_OFFICE } else { "sistem" };
-        self.submit_as(&c, by).await
+        self.submit_new(&c).await
     }
 
     async fn find_public(&self, nomor: &RegisterNumber) -> Result<Option<PublicRecord>, StoreError> {
@@ -518,7 +538,7 @@ impl ComplaintStore for DynamoStore {
             nomor: nomor.clone(),
             kode_hash: string(&item, "kode_hash")?,
             status: parse_status(&string(&item, "status")?)?,
-            jenis: string(&item, "jenis")?,
+            jenis: parse_jenis(&string(&item, "jenis")?)?,
             received_at: parse_ts(&string(&item, "received_at")?)?,
             events,
             deadline: opt_date(&item, "deadline")?,
@@ -593,21 +613,9 @@ impl WorkflowStore for DynamoStore {
         change: WorkflowChange,
     ) -> Result<Applied, StoreError> {
         let key = nomor.to_string();
-        let token = change_token();
-        for attempt in 0..MAX_ATTEMPTS {
-            if let Some(applied) = self.try_apply(&key, expected, &change, &token).await? {
-                return Ok(applied);
-            }
-            match self.after_cancel(&key, expected, &token).await? {
-                AfterCancel::Done(applied) => return Ok(applied),
-                AfterCancel::Retry => tokio::time::sleep(backoff(attempt)).await,
-            }
-        }
-        Err(StoreError::Contention(MAX_ATTEMPTS))
-    }
-
-    async fn register_other_channel(&self, complaint: NewComplaint, by: &str) -> Result<Submitted, StoreError> {
-        self.submit_as(&complaint, by).await
+        let (key, change) = (&key, &change);
+        self.versioned_change(key, expected, |token| async move { self.try_apply(key, expected, change, &token).await })
+            .await
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
@@ -629,10 +637,11 @@ impl WorkflowStore for DynamoStore {
                     .expression_attribute_names("#status", "status")
                     .expression_attribute_values(":status", s(status.code()));
             }
-            if let Some(jenis) = &filter.jenis {
+            if let Some(jenis) = filter.jenis {
                 conditions.push("#jenis = :jenis");
-                scan =
-                    scan.expression_attribute_names("#jenis", "jenis").expression_attribute_values(":jenis", s(jenis));
+                scan = scan
+                    .expression_attribute_names("#jenis", "jenis")
+                    .expression_attribute_values(":jenis", s(jenis.code()));
             }
             let out = scan.filter_expression(conditions.join(" AND ")).send().await.map_err(sdk)?;
             for item in out.items.unwrap_or_default() {
@@ -667,17 +676,9 @@ impl WorkflowStore for DynamoStore {
         }
         let status = parse_status(&string(&register, "status")?)?;
         let entry = erase_entry(status, by, reason, at);
-        let token = change_token();
-        for attempt in 0..MAX_ATTEMPTS {
-            if let Some(applied) = self.try_erase(&key, expected, &entry, &token).await? {
-                return Ok(applied);
-            }
-            match self.after_cancel(&key, expected, &token).await? {
-                AfterCancel::Done(applied) => return Ok(applied),
-                AfterCancel::Retry => tokio::time::sleep(backoff(attempt)).await,
-            }
-        }
-        Err(StoreError::Contention(MAX_ATTEMPTS))
+        let (key, entry) = (&key, &entry);
+        self.versioned_change(key, expected, |token| async move { self.try_erase(key, expected, entry, &token).await })
+            .await
     }
 }
 
@@ -733,8 +734,8 @@ fn read_row(item: &Item) -> Result<RegisterRow, StoreError> {
         nomor: RegisterNumber::parse(&nomor)
             .ok_or_else(|| StoreError::Corrupt(format!("register number {nomor:?}")))?,
         received_at: parse_ts(&string(item, "received_at")?)?,
-        channel: string(item, "channel")?,
-        jenis: string(item, "jenis")?,
+        channel: parse_channel(&string(item, "channel")?)?,
+        jenis: parse_jenis(&string(item, "jenis")?)?,
         judul: string(item, "judul")?,
         state: WorkflowState {
             status: parse_status(&string(item, "status")?)?,
@@ -781,20 +782,20 @@ fn opt_date(item: &Item, name: &str) -> Result<Option<Date>, StoreError> {
         .transpose()
 }
 
+fn parse_channel(v: &str) -> Result<Channel, StoreError> {
+    Channel::parse(v).ok_or_else(|| StoreError::Corrupt(format!("channel {v:?}")))
+}
+
+fn parse_jenis(v: &str) -> Result<Jenis, StoreError> {
+    Jenis::parse(v).ok_or_else(|| StoreError::Corrupt(format!("jenis {v:?}")))
+}
+
 fn parse_status(v: &str) -> Result<Status, StoreError> {
     v.parse::<Status>().map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn parse_ts(v: &str) -> Result<Timestamp, StoreError> {
     v.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("timestamp {v:?}: {e}")))
-}
-
-/// Exponential backoff with jitter, capped at 200 ms: conflicts clear in one round trip or two.
-fn backoff(attempt: u32) -> Duration {
-    let cap = 200u64.min(5u64 << attempt.min(6));
-    let mut b = [0u8; 8];
-    let jitter = getrandom::fill(&mut b).map(|_| u64::from_le_bytes(b) % (cap + 1)).unwrap_or(cap);
-    Duration::from_millis(jitter)
 }
 
 fn s(v: &str) -> AttributeValue {
@@ -827,11 +828,15 @@ fn number(item: &Item, name: &str) -> Result<i64, StoreError> {
     }
 }
 
-fn sdk<E: std::error::Error + 'static, R: std::fmt::Debug>(e: SdkError<E, R>) -> StoreError {
+fn sdk<E, R>(e: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
     // The SDK's Display is terse ("service error"); the source chain says what went wrong.
-    StoreError::Backend(crate::http::pages::error_chain(&e))
+    StoreError::Backend(e.into())
 }
 
 fn build(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
-    StoreError::Backend(format!("request build: {e}"))
+    StoreError::Backend(e.into())
 }

@@ -1,15 +1,15 @@
 //! The embedded store: one SQLite file, for `site-gen serve` and for trying everything without
 //! a cloud account. Same guarantees as DynamoDB, through SQLite's own transactions.
 
-use super::{
-    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, ONLINE_FRONT_OFFICE, PublicEvent,
-    PublicRecord, RateDecision, Receipt, RegisterRow, StoreError, Submitted, WorkflowChange, WorkflowStore,
-    erase_entry, intake_entry, rate_window,
+use crate::{
+    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PublicEvent, PublicRecord,
+    RateDecision, Receipt, RegisterRow, StoreError, Submitted, WorkflowChange, WorkflowStore, erase_entry,
+    intake_entry, rate_window,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
-use pengaduan_core::workflow::{self, Action, HistoryEntry, WorkflowState};
-use pengaduan_core::{PersonalData, RegisterNumber, Status};
+use pengaduan_core::workflow::{self, Action, Channel, HistoryEntry, WorkflowState};
+use pengaduan_core::{Jenis, PersonalData, RegisterNumber, Status};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -106,7 +106,7 @@ INSERT INTO history (nomor, seq, at, by_name, action, from_status, to_status, no
     FROM complaints;
 ";
 
-/// The register columns, in the order [`read_row`] reads them.
+/// The register columns [`raw_row`] reads.
 const ROW_COLUMNS: &str = "nomor, received_at, channel, jenis, judul, status, procedure_id, step_index, \
     files_complete_on, clock_events, ba_number, finished_on, deadline, version, erased_at";
 
@@ -120,7 +120,7 @@ impl SqliteStore {
     /// Opens (and creates, with its folder, on first use) the database at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("{}: {e}", dir.display()).into()))?;
         }
         let conn = Connection::open(path).map_err(backend)?;
         Self::init(conn)
@@ -147,9 +147,9 @@ impl SqliteStore {
         match version {
             0..=SCHEMA_VERSION => {}
             other => {
-                return Err(StoreError::Backend(format!(
-                    "database schema version {other} is newer than this program's {SCHEMA_VERSION}"
-                )));
+                return Err(StoreError::Backend(
+                    format!("database schema version {other} is newer than this program's {SCHEMA_VERSION}").into(),
+                ));
             }
         }
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
@@ -166,13 +166,13 @@ impl SqliteStore {
             f(&mut guard)
         })
         .await
-        .map_err(|e| StoreError::Backend(format!("blocking task failed: {e}")))?
+        .map_err(|e| StoreError::Backend(e.into()))?
     }
 }
 
 impl SqliteStore {
     /// Stores a new complaint and its first history entry, recorded as by `by`.
-    async fn submit_as(&self, c: NewComplaint, by: String) -> Result<Submitted, StoreError> {
+    async fn submit_new(&self, c: NewComplaint) -> Result<Submitted, StoreError> {
         self.with_conn(move |conn| {
             // IMMEDIATE takes the write lock first, so the counter read below cannot go stale.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
@@ -204,7 +204,7 @@ impl SqliteStore {
                     c.year,
                     seq,
                     c.kode_hash,
-                    c.channel,
+                    c.channel.code(),
                     s.jenis.code(),
                     s.judul,
                     c.receipt.status.code(),
@@ -224,7 +224,7 @@ impl SqliteStore {
                 params![nomor, p.nama, p.email, p.telepon, p.nik, p.alamat],
             )
             .map_err(backend)?;
-            insert_history(&tx, &nomor, &intake_entry(&c, &by), None)?;
+            insert_history(&tx, &nomor, &intake_entry(&c))?;
             let receipt = Receipt { nomor, ..c.receipt };
             let json = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
@@ -241,7 +241,7 @@ impl SqliteStore {
 }
 
 fn backend(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
+    StoreError::Backend(e.into())
 }
 
 fn read_replay(conn: &Connection, key: &str, now: i64) -> Result<Option<Receipt>, StoreError> {
@@ -262,8 +262,7 @@ impl ComplaintStore for SqliteStore {
     }
 
     async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {
-        let by = if c.channel == "web" { ONLINE_FRONT_OFFICE } else { "sistem" };
-        self.submit_as(c, by.to_owned()).await
+        self.submit_new(c).await
     }
 
     async fn find_public(&self, nomor: &RegisterNumber) -> Result<Option<PublicRecord>, StoreError> {
@@ -299,7 +298,7 @@ impl ComplaintStore for SqliteStore {
                 nomor,
                 kode_hash,
                 status: parse_status(&status)?,
-                jenis,
+                jenis: parse_jenis(&jenis)?,
                 received_at: parse_ts(&received_at)?,
                 events,
                 deadline: parse_opt_date(deadline)?,
@@ -437,15 +436,11 @@ impl WorkflowStore for SqliteStore {
                 return Err(StoreError::Conflict);
             }
             let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry };
-            insert_history(&tx, &key, &entry, None)?;
+            insert_history(&tx, &key, &entry)?;
             tx.commit().map_err(backend)?;
             Ok(Applied { version, ba_number: ba })
         })
         .await
-    }
-
-    async fn register_other_channel(&self, complaint: NewComplaint, by: &str) -> Result<Submitted, StoreError> {
-        self.submit_as(complaint, by.to_owned()).await
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
@@ -459,7 +454,7 @@ impl WorkflowStore for SqliteStore {
                 ))
                 .map_err(backend)?;
             let raw: Vec<RawRow> = stmt
-                .query_map(params![filter.status.map(Status::code), filter.jenis], raw_row)
+                .query_map(params![filter.status.map(Status::code), filter.jenis.map(Jenis::code)], raw_row)
                 .map_err(backend)?
                 .collect::<Result<_, _>>()
                 .map_err(backend)?;
@@ -502,7 +497,7 @@ impl WorkflowStore for SqliteStore {
                 return Err(StoreError::Conflict);
             }
             let entry = HistoryEntry { seq: version, ..erase_entry(status, &by, &reason, at) };
-            insert_history(&tx, &key, &entry, None)?;
+            insert_history(&tx, &key, &entry)?;
             tx.commit().map_err(backend)?;
             Ok(Applied { version, ba_number: None })
         })
@@ -539,11 +534,11 @@ fn next_counter(tx: &Transaction<'_>, name: &str) -> Result<u64, StoreError> {
     Ok(next as u64)
 }
 
-fn insert_history(conn: &Connection, key: &str, e: &HistoryEntry, change_id: Option<&str>) -> Result<(), StoreError> {
+fn insert_history(conn: &Connection, key: &str, e: &HistoryEntry) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO history (nomor, seq, at, by_name, action, from_status, to_status, procedure_id, step_index,
-             on_date, note, ba_number, change_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             on_date, note, ba_number)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             key,
             e.seq as i64,
@@ -557,7 +552,6 @@ fn insert_history(conn: &Connection, key: &str, e: &HistoryEntry, change_id: Opt
             e.on.map(|d| d.to_string()),
             e.note,
             e.ba_number,
-            change_id,
         ],
     )
     .map_err(backend)?;
@@ -622,82 +616,74 @@ fn read_history(conn: &Connection, key: &str) -> Result<Vec<HistoryEntry>, Store
         .collect()
 }
 
-type RawRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    Option<String>,
-);
+/// A register row as SQLite holds it, read by column name.
+struct RawRow {
+    nomor: String,
+    received_at: String,
+    channel: String,
+    jenis: String,
+    judul: String,
+    status: String,
+    procedure_id: Option<String>,
+    step_index: Option<i64>,
+    files_complete_on: Option<String>,
+    clock_events: String,
+    ba_number: Option<String>,
+    finished_on: Option<String>,
+    deadline: Option<String>,
+    version: i64,
+    erased_at: Option<String>,
+}
 
 fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-        r.get(12)?,
-        r.get(13)?,
-        r.get(14)?,
-    ))
+    Ok(RawRow {
+        nomor: r.get("nomor")?,
+        received_at: r.get("received_at")?,
+        channel: r.get("channel")?,
+        jenis: r.get("jenis")?,
+        judul: r.get("judul")?,
+        status: r.get("status")?,
+        procedure_id: r.get("procedure_id")?,
+        step_index: r.get("step_index")?,
+        files_complete_on: r.get("files_complete_on")?,
+        clock_events: r.get("clock_events")?,
+        ba_number: r.get("ba_number")?,
+        finished_on: r.get("finished_on")?,
+        deadline: r.get("deadline")?,
+        version: r.get("version")?,
+        erased_at: r.get("erased_at")?,
+    })
 }
 
 fn read_row(raw: RawRow) -> Result<RegisterRow, StoreError> {
-    let (
-        nomor,
-        received_at,
-        channel,
-        jenis,
-        judul,
-        status,
-        procedure_id,
-        step_index,
-        files_complete_on,
-        clock,
-        ba_number,
-        finished_on,
-        deadline,
-        version,
-        erased_at,
-    ) = raw;
     Ok(RegisterRow {
-        nomor: RegisterNumber::parse(&nomor)
-            .ok_or_else(|| StoreError::Corrupt(format!("register number {nomor:?}")))?,
-        received_at: parse_ts(&received_at)?,
-        channel,
-        jenis,
-        judul,
+        nomor: RegisterNumber::parse(&raw.nomor)
+            .ok_or_else(|| StoreError::Corrupt(format!("register number {:?}", raw.nomor)))?,
+        received_at: parse_ts(&raw.received_at)?,
+        channel: parse_channel(&raw.channel)?,
+        jenis: parse_jenis(&raw.jenis)?,
+        judul: raw.judul,
         state: WorkflowState {
-            status: parse_status(&status)?,
-            procedure_id,
-            step_index: step_index.map(|i| i as usize),
-            files_complete_on: parse_opt_date(files_complete_on)?,
-            clock_events: workflow::decode_clock(&clock).map_err(StoreError::Corrupt)?,
-            ba_number,
-            finished_on: parse_opt_date(finished_on)?,
+            status: parse_status(&raw.status)?,
+            procedure_id: raw.procedure_id,
+            step_index: raw.step_index.map(|i| i as usize),
+            files_complete_on: parse_opt_date(raw.files_complete_on)?,
+            clock_events: workflow::decode_clock(&raw.clock_events).map_err(StoreError::Corrupt)?,
+            ba_number: raw.ba_number,
+            finished_on: parse_opt_date(raw.finished_on)?,
         },
-        deadline: parse_opt_date(deadline)?,
-        version: version as u64,
-        erased_at: erased_at.as_deref().map(parse_ts).transpose()?,
+        deadline: parse_opt_date(raw.deadline)?,
+        version: raw.version as u64,
+        erased_at: raw.erased_at.as_deref().map(parse_ts).transpose()?,
     })
+}
+
+fn parse_channel(s: &str) -> Result<Channel, StoreError> {
+    Channel::parse(s).ok_or_else(|| StoreError::Corrupt(format!("channel {s:?}")))
+}
+
+fn parse_jenis(s: &str) -> Result<Jenis, StoreError> {
+    Jenis::parse(s).ok_or_else(|| StoreError::Corrupt(format!("jenis {s:?}")))
 }
 
 fn parse_status(s: &str) -> Result<Status, StoreError> {

@@ -1,5 +1,7 @@
-//! Storage of complaints: one interface, two adapters (SQLite for `site-gen serve`, DynamoDB on
-//! AWS), both held to the same contract test suite.
+//! Where complaints and their attachments are kept: one interface, two adapters (SQLite for
+//! `site-gen serve` and the staff tool, DynamoDB on AWS), both held to the same contract test
+//! suite; attachment storage (a folder, or S3); and [`intake`], the one path by which a
+//! validated submission from any channel becomes a stored complaint.
 //!
 //! Every store keeps the personal data of a complaint apart from its register entry, numbers
 //! complaints gaplessly per year inside one transaction, replays idempotent submissions, and
@@ -10,14 +12,32 @@
 //! so two staff acting at once never lose an update), appended to the complaint's history in
 //! the same transaction, and numbers the Berita Acara from its own gapless yearly counter.
 
+pub mod attachments;
+#[cfg(feature = "aws")]
+pub mod aws;
+pub mod config;
+#[cfg(feature = "aws")]
 pub mod dynamodb;
+pub mod error;
+pub mod intake;
+pub mod open;
+pub mod retry;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+#[cfg(not(any(feature = "sqlite", feature = "aws")))]
+compile_error!("pengaduan-store needs at least one store: enable the `sqlite` or `aws` feature");
+
+pub use config::Config;
+pub use error::error_chain;
+pub use open::{OpenError, open, open_attachments};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use pengaduan_core::workflow::{Action, HistoryEntry, Transition, WorkflowState};
-use pengaduan_core::{PersonalData, RegisterNumber, Status, Submission};
+use pengaduan_core::workflow::{Action, Channel, HistoryEntry, Transition, WorkflowState};
+use pengaduan_core::{Jenis, PersonalData, RegisterNumber, Status, Submission};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -39,8 +59,10 @@ pub struct Receipt {
 pub struct NewComplaint {
     /// The validated submission.
     pub submission: Submission,
-    /// The channel it came through (`web` for the online form).
-    pub channel: String,
+    /// The channel it came through.
+    pub channel: Channel,
+    /// Who recorded it: [`ONLINE_FRONT_OFFICE`] for the online form, else the staff member.
+    pub recorded_by: String,
     /// Prefix of register numbers.
     pub prefix: String,
     /// Calendar year in the office's time zone: selects the counter.
@@ -75,8 +97,8 @@ pub struct PublicRecord {
     pub kode_hash: String,
     /// Current public status.
     pub status: Status,
-    /// Kind of report (`pengaduan`, `informasi`, `aspirasi`).
-    pub jenis: String,
+    /// Kind of report.
+    pub jenis: Jenis,
     /// When it was received.
     pub received_at: Timestamp,
     /// The public statuses reached, in the order they happened, with their dates. Never notes
@@ -115,8 +137,8 @@ pub enum RateDecision {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The backend failed or was unreachable.
-    #[error("storage backend error: {0}")]
-    Backend(String),
+    #[error("storage backend error")]
+    Backend(#[source] error::BoxError),
     /// Too many concurrent writers kept winning; the caller may retry.
     #[error("storage contention: gave up after {0} attempts")]
     Contention(u32),
@@ -169,10 +191,10 @@ pub struct RegisterRow {
     pub nomor: RegisterNumber,
     /// When it was received.
     pub received_at: Timestamp,
-    /// The channel code (`web`, `telepon`, ...).
-    pub channel: String,
-    /// Kind of report (`pengaduan`, `informasi`, `aspirasi`).
-    pub jenis: String,
+    /// The channel it came through.
+    pub channel: Channel,
+    /// Kind of report.
+    pub jenis: Jenis,
     /// Title.
     pub judul: String,
     /// Where the complaint stands.
@@ -258,7 +280,7 @@ pub struct ListFilter {
     /// Only this public status.
     pub status: Option<Status>,
     /// Only this kind of report.
-    pub jenis: Option<String>,
+    pub jenis: Option<Jenis>,
     /// Only complaints received at or after this instant.
     pub received_from: Option<Timestamp>,
     /// Only complaints received before this instant.
@@ -269,7 +291,7 @@ impl ListFilter {
     /// Whether a row passes the filter (the stores narrow what they can natively, then this).
     pub fn matches(&self, row: &RegisterRow) -> bool {
         self.status.is_none_or(|s| s == row.state.status)
-            && self.jenis.as_deref().is_none_or(|j| j == row.jenis)
+            && self.jenis.is_none_or(|j| j == row.jenis)
             && self.received_from.is_none_or(|t| row.received_at >= t)
             && self.received_before.is_none_or(|t| row.received_at < t)
     }
@@ -291,14 +313,6 @@ pub trait WorkflowStore: ComplaintStore {
         change: WorkflowChange,
     ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
 
-    /// Registers a complaint received through another channel (`complaint.channel`), with the
-    /// same numbering and idempotency as [`ComplaintStore::submit`]; `by` is the staff member.
-    fn register_other_channel(
-        &self,
-        complaint: NewComplaint,
-        by: &str,
-    ) -> impl Future<Output = Result<Submitted, StoreError>> + Send;
-
     /// The register rows passing `filter`, by number.
     fn list(&self, filter: &ListFilter) -> impl Future<Output = Result<Vec<RegisterRow>, StoreError>> + Send;
 
@@ -315,16 +329,15 @@ pub trait WorkflowStore: ComplaintStore {
 }
 
 /// The first history entry of a complaint: received online or recorded by staff.
-pub(crate) fn intake_entry(c: &NewComplaint, by: &str) -> HistoryEntry {
-    let (action, note) = if c.channel == "web" {
-        (Action::Diterima, String::new())
-    } else {
-        (Action::Dicatat, format!("Diterima melalui {}", pengaduan_core::workflow::channel_label(&c.channel)))
+pub(crate) fn intake_entry(c: &NewComplaint) -> HistoryEntry {
+    let (action, note) = match c.channel {
+        Channel::Web => (Action::Diterima, String::new()),
+        other => (Action::Dicatat, format!("Diterima melalui {}", other.label())),
     };
     HistoryEntry {
         seq: 1,
         at: c.received_at,
-        by: by.to_owned(),
+        by: c.recorded_by.clone(),
         action,
         from: None,
         to: c.receipt.status,
@@ -376,6 +389,7 @@ pub enum AnyStore {
     #[cfg(feature = "sqlite")]
     Sqlite(sqlite::SqliteStore),
     /// A DynamoDB table.
+    #[cfg(feature = "aws")]
     Dynamo(dynamodb::DynamoStore),
 }
 
@@ -384,6 +398,7 @@ macro_rules! dispatch {
         match $self {
             #[cfg(feature = "sqlite")]
             AnyStore::Sqlite($s) => $call.await,
+            #[cfg(feature = "aws")]
             AnyStore::Dynamo($s) => $call.await,
         }
     };
@@ -419,10 +434,6 @@ impl WorkflowStore for AnyStore {
         change: WorkflowChange,
     ) -> Result<Applied, StoreError> {
         dispatch!(self, s => s.apply(nomor, expected, change))
-    }
-
-    async fn register_other_channel(&self, complaint: NewComplaint, by: &str) -> Result<Submitted, StoreError> {
-        dispatch!(self, s => s.register_other_channel(complaint, by))
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {

@@ -45,14 +45,12 @@ impl LocalAttachments {
         f: impl FnOnce(&Path) -> Result<T, AttachmentError> + Send + 'static,
     ) -> Result<T, AttachmentError> {
         let root = Arc::clone(&self.root);
-        tokio::task::spawn_blocking(move || f(&root))
-            .await
-            .map_err(|e| AttachmentError::Backend(format!("blocking task failed: {e}")))?
+        tokio::task::spawn_blocking(move || f(&root)).await.map_err(|e| AttachmentError::Backend(e.into()))?
     }
 }
 
 fn io(path: &Path, e: std::io::Error) -> AttachmentError {
-    AttachmentError::Backend(format!("{}: {e}", path.display()))
+    AttachmentError::Io(path.display().to_string(), e)
 }
 
 /// Writes `bytes` to `root/key` through a temp file and a rename, with `modified` as the

@@ -1,0 +1,37 @@
+//! Errors with their causes kept: every internal failure carries the error that caused it as
+//! its `source`, and [`error_chain`] prints the whole chain for logs and operators.
+
+/// Any error from a backend (SQLite, the AWS SDK, the file system), kept with its own causes.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The error and each of its causes, joined with `: ` (SDK and Tera errors hide the useful part
+/// of the message in their sources).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        // Some errors repeat their source in their own message: print each part once.
+        if !msg.ends_with(&text) {
+            msg.push_str(": ");
+            msg.push_str(&text);
+        }
+        source = s.source();
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn the_chain_names_every_cause_once() {
+        let e = Outer(std::io::Error::other("disk full"));
+        assert_eq!(error_chain(&e), "outer: disk full");
+    }
+}

@@ -1,0 +1,122 @@
+//! The one intake path: a validated submission from any channel (the online form, or staff
+//! recording a telephone call, a letter, a LAPOR! referral) becomes a stored complaint with a
+//! register number, a tracking code and a replay record. The HTTP handler and
+//! `pengaduan-staf catat` both come through here, so numbering, codes and replays follow one
+//! rule.
+
+use crate::{ComplaintStore, NewComplaint, ONLINE_FRONT_OFFICE, Receipt, StoreError, Submitted};
+use jiff::Zoned;
+use pengaduan_core::datetime::rfc3339;
+use pengaduan_core::workflow::Channel;
+use pengaduan_core::{Status, Submission, TrackingCode};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+/// How long an idempotency key answers with the first result.
+pub const REPLAY_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// What makes two submissions "the same" for replays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replay {
+    /// The client's `Idempotency-Key` (header or form field).
+    Key(String),
+    /// No key: the content itself (the no-JavaScript double-submit guard).
+    Content,
+}
+
+/// One complaint to take in.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// The validated submission.
+    pub submission: Submission,
+    /// The channel it came through.
+    pub channel: Channel,
+    /// When it was received, in the office's time zone.
+    pub received_at: Zoned,
+    /// How a repeat of it is recognised.
+    pub replay: Replay,
+    /// Who recorded it: the online Front Office for the form, else the staff member.
+    pub recorded_by: String,
+}
+
+impl Intake {
+    /// A complaint sent through the online form.
+    pub fn online(submission: Submission, received_at: Zoned, replay: Replay) -> Self {
+        Self { submission, channel: Channel::Web, received_at, replay, recorded_by: ONLINE_FRONT_OFFICE.to_owned() }
+    }
+
+    /// The digest under which this submission's first answer is kept. Staff recording the same
+    /// complaint twice from the same channel get the first number back.
+    pub fn replay_key(&self) -> String {
+        let fingerprint = self.submission.fingerprint();
+        digest(&match (&self.replay, self.channel) {
+            (Replay::Key(key), _) => format!("key:{key}"),
+            (Replay::Content, Channel::Web) => format!("content:{fingerprint}"),
+            (Replay::Content, channel) => format!("staf:{}:{fingerprint}", channel.code()),
+        })
+    }
+}
+
+/// Stores `intake` under the next number of its year (with `prefix`), or answers a replay.
+pub async fn intake<S: ComplaintStore>(store: &S, prefix: &str, intake: Intake) -> Result<Submitted, StoreError> {
+    let idempotency_key = intake.replay_key();
+    let code = new_tracking_code();
+    let received = intake.received_at.round(jiff::Unit::Second).unwrap_or_else(|_| intake.received_at.clone());
+    let complaint = NewComplaint {
+        submission: intake.submission,
+        channel: intake.channel,
+        recorded_by: intake.recorded_by,
+        prefix: prefix.to_owned(),
+        year: received.year(),
+        received_at: received.timestamp(),
+        receipt: Receipt {
+            nomor: String::new(),
+            kode_lacak: code.to_string(),
+            status: Status::Diterima,
+            diterima_pada: rfc3339(&received),
+        },
+        kode_hash: code.digest(),
+        idempotency_key,
+        idempotency_expires_at: received.timestamp() + REPLAY_WINDOW,
+    };
+    store.submit(complaint).await
+}
+
+/// A new tracking code from the operating system's CSPRNG.
+pub fn new_tracking_code() -> TrackingCode {
+    let mut bytes = [0u8; 8];
+    // Without the OS's CSPRNG no code can be safe: failing loudly beats a guessable code.
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    TrackingCode::from_random(bytes)
+}
+
+/// SHA-256 of `input`, in hex: keys derived from submissions and sources never hold the text.
+pub fn digest(input: &str) -> String {
+    Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission() -> Submission {
+        crate::testing::submission(1)
+    }
+
+    #[test]
+    fn replay_keys_differ_by_kind_and_channel() {
+        let at: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
+        let web = Intake::online(submission(), at.clone(), Replay::Content);
+        let keyed = Intake::online(submission(), at.clone(), Replay::Key("abcdefgh".into()));
+        let phone = Intake { channel: Channel::Telepon, recorded_by: "Rina".into(), ..web.clone() };
+        let letter = Intake { channel: Channel::Surat, ..phone.clone() };
+        let keys = [web.replay_key(), keyed.replay_key(), phone.replay_key(), letter.replay_key()];
+        for (i, a) in keys.iter().enumerate() {
+            assert_eq!(a.len(), 64);
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(web.replay_key(), Intake::online(submission(), at, Replay::Content).replay_key());
+    }
+}

@@ -1,0 +1,288 @@
+//! Test support for every crate's tests: moto's server (DynamoDB and S3, one request at a
+//! time), fresh stores, and valid submissions to store. Compiled only with the `test-support`
+//! feature, which only dev-dependencies turn on.
+
+#![allow(missing_docs)]
+
+/// The region the tests' AWS clients use.
+#[cfg(feature = "aws")]
+pub const REGION: &str = "ap-southeast-3";
+
+#[cfg(feature = "aws")]
+use crate::dynamodb::DynamoStore;
+#[cfg(feature = "sqlite")]
+use crate::sqlite::SqliteStore;
+use crate::{NewComplaint, ONLINE_FRONT_OFFICE, Receipt};
+use jiff::Timestamp;
+use pengaduan_core::workflow::Channel;
+use pengaduan_core::{RawForm, RawValue, Status, Submission, TrackingCode};
+#[cfg(feature = "aws")]
+use std::net::TcpListener;
+#[cfg(feature = "aws")]
+use std::process::{Child, Command, Stdio};
+#[cfg(feature = "aws")]
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+#[cfg(feature = "aws")]
+use std::time::Instant;
+
+/// A moto server on a free port, stopped when dropped. `DYNAMODB_ENDPOINT` points the tests at
+/// a server started elsewhere; otherwise moto's server is started here with the Python in
+/// `MOTO_PYTHON` (the test script's venv) or `python3`. No moto is a test failure, never a skip.
+#[cfg(feature = "aws")]
+pub struct Moto {
+    /// The server's URL.
+    pub endpoint: String,
+    child: Option<Child>,
+}
+
+#[cfg(feature = "aws")]
+impl Moto {
+    /// Starts moto's server, or uses the one `DYNAMODB_ENDPOINT` names.
+    pub fn start() -> Self {
+        if let Ok(endpoint) = std::env::var("DYNAMODB_ENDPOINT") {
+            return Self { endpoint, child: None };
+        }
+        // moto's Python, running tests/support/moto_serial.py (why: see that file).
+        let program = std::env::var("MOTO_PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/support/moto_serial.py");
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(&program)
+            .args([script, "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {program} ({e}): the DynamoDB contract tests need moto's server. \
+                     Run `bash tests/run.sh`, or `pip install 'moto[server]'` and set MOTO_PYTHON"
+                )
+            });
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "moto's server did not start on port {port} within 30 s: is moto[server] installed for {program}?"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Self { endpoint, child: Some(child) }
+    }
+
+    /// Settings for a client of this server: static test keys, the region the office uses.
+    pub fn sdk_config(&self) -> aws_types::SdkConfig {
+        crate::aws::static_config(REGION, "test", "test", Some(&self.endpoint))
+    }
+
+    /// A DynamoDB client for this server.
+    pub async fn client(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.sdk_config())
+    }
+
+    /// An S3 client for this server (path-style addressing).
+    pub async fn s3(&self) -> aws_sdk_s3::Client {
+        crate::attachments::s3::S3Attachments::client(&self.sdk_config(), true)
+    }
+
+    /// The environment a child process needs to reach this server as DynamoDB and S3.
+    pub fn env(&self) -> Vec<(String, String)> {
+        [
+            ("AWS_ENDPOINT_URL_DYNAMODB", self.endpoint.as_str()),
+            ("AWS_ENDPOINT_URL_S3", self.endpoint.as_str()),
+            ("AWS_REGION", REGION),
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    /// A store on a new, empty table.
+    pub async fn store(&self) -> DynamoStore {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let table = format!("pengaduan-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+        let store = DynamoStore::new(self.client().await, table);
+        assert!(store.ensure_table().await.unwrap(), "table is new");
+        store
+    }
+}
+
+#[cfg(feature = "aws")]
+impl Drop for Moto {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+/// A store in a fresh SQLite file (kept in a temp dir that lives as long as the store).
+pub fn sqlite_store() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("data/pengaduan.db")).unwrap();
+    (store, dir)
+}
+
+fn text(v: &str) -> RawValue {
+    RawValue::Text(v.to_owned())
+}
+
+/// A valid submission; `n` varies the title so fingerprints differ.
+pub fn submission(n: usize) -> Submission {
+    let form: RawForm = [
+        ("jenis", text("pengaduan")),
+        ("nama", text("Siti Rahayu")),
+        ("email", text("siti@contoh.co.id")),
+        ("telepon", text("081234567890")),
+        ("nik", text("3201014101900001")),
+        ("alamat", text("Jl. Melati 5")),
+        ("judul", text(&format!("Izin usaha belum terbit {n}"))),
+        ("isi", text("Permohonan izin saya belum terbit setelah tiga minggu.")),
+        ("pernyataan_kebenaran", text("on")),
+        ("persetujuan_data", text("on")),
+    ]
+    .into_iter()
+    .collect();
+    pengaduan_core::submission::validate(&form, jiff::civil::date(2026, 11, 29)).unwrap()
+}
+
+/// A complaint for `year`, received at `at`, with idempotency key `key`.
+pub fn complaint(n: usize, key: &str, at: Timestamp, year: i16) -> NewComplaint {
+    let code = TrackingCode::from_random((n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).to_le_bytes());
+    NewComplaint {
+        submission: submission(n),
+        channel: Channel::Web,
+        recorded_by: ONLINE_FRONT_OFFICE.into(),
+        prefix: "PGD".into(),
+        year,
+        received_at: at,
+        receipt: Receipt {
+            nomor: String::new(),
+            kode_lacak: code.to_string(),
+            status: Status::Diterima,
+            diterima_pada: "2026-11-29T13:00:00+07:00".into(),
+        },
+        kode_hash: code.digest(),
+        idempotency_key: key.to_owned(),
+        idempotency_expires_at: at + Duration::from_secs(24 * 3600),
+    }
+}
+
+/// The instant the fixtures are received at: 29 November 2026, 13.00 WIB.
+pub fn now() -> Timestamp {
+    "2026-11-29T06:00:00Z".parse().unwrap()
+}
+
+/// Creates a new, empty bucket and returns its name.
+#[cfg(feature = "aws")]
+pub async fn new_bucket(client: &aws_sdk_s3::Client) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let bucket = format!("lampiran-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    let location = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(REGION))
+        .build();
+    client.create_bucket().bucket(&bucket).create_bucket_configuration(location).send().await.unwrap();
+    bucket
+}
+
+/// Every key in `bucket`, sorted.
+#[cfg(feature = "aws")]
+pub async fn all_keys(client: &aws_sdk_s3::Client, bucket: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut token = None;
+    loop {
+        let out = client.list_objects_v2().bucket(bucket).set_continuation_token(token).send().await.unwrap();
+        keys.extend(out.contents().iter().filter_map(|o| o.key().map(str::to_owned)));
+        token = out.next_continuation_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    keys.sort();
+    keys
+}
+
+// ---- The workflow, as the staff tool drives it ----
+
+use crate::{Applied, StoreError, Submitted, WorkflowChange, WorkflowStore};
+use jiff::civil::{Date, date};
+use pengaduan_core::RegisterNumber;
+use pengaduan_core::calendar::Calendar;
+use pengaduan_core::workflow::{Procedure, Transition, WorkflowState, find_procedure};
+use serde::Deserialize;
+use std::sync::LazyLock;
+
+/// The procedures of the service page, as shipped: the workflow follows the real content.
+pub static PROCEDURES: LazyLock<Vec<Procedure>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    struct Page {
+        service: Service,
+    }
+    #[derive(Deserialize)]
+    struct Service {
+        procedures: Vec<Procedure>,
+    }
+    let text = include_str!("../../content/layanan/informasi-dan-pengaduan.md");
+    let front = text.split("+++").nth(1).expect("front matter");
+    toml::from_str::<Page>(front).expect("front matter parses").service.procedures
+});
+
+/// The shipped holiday calendar.
+pub static CALENDAR: LazyLock<Calendar> =
+    LazyLock::new(|| Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap());
+
+/// One shipped procedure by id.
+pub fn procedure(id: &str) -> &'static Procedure {
+    find_procedure(&PROCEDURES, id).unwrap()
+}
+
+/// The number of a stored complaint, new or replayed.
+pub fn nomor(s: &Submitted) -> RegisterNumber {
+    match s {
+        Submitted::New(r) => RegisterNumber::parse(&r.nomor).unwrap(),
+        Submitted::Replay(r) => panic!("expected a new complaint, got a replay of {}", r.nomor),
+    }
+}
+
+/// Stores a transition the way the staff tool does: from the version loaded.
+pub async fn store_transition<S: WorkflowStore>(
+    store: &S,
+    n: &RegisterNumber,
+    version: u64,
+    t: &Transition,
+    by: &str,
+    at: Timestamp,
+) -> Result<Applied, StoreError> {
+    let deadline = t.to.deadline(&CALENDAR, 10).unwrap();
+    let next = match (&t.to.procedure_id, t.to.step_index) {
+        (Some(id), Some(i)) => procedure(id).public_next_step(i),
+        _ => None,
+    };
+    let change = WorkflowChange::from_transition(t, by, at, 2026, deadline, next);
+    store.apply(n, version, change).await
+}
+
+/// The state and version of a stored complaint.
+pub async fn state_of<S: WorkflowStore>(store: &S, n: &RegisterNumber) -> (WorkflowState, u64) {
+    let rec = store.load(n).await.unwrap().expect("stored");
+    (rec.row.state, rec.row.version)
+}
+
+/// Loads, advances one step, stores.
+pub async fn advance<S: WorkflowStore>(store: &S, n: &RegisterNumber, by: &str) -> Applied {
+    let (state, version) = state_of(store, n).await;
+    let p = procedure(state.procedure_id.as_deref().unwrap());
+    let t = state.advance(p, date(2026, 3, 20), "dikerjakan").unwrap();
+    store_transition(store, n, version, &t, by, now()).await.unwrap()
+}
+
+/// Loads, declares the files complete under `procedure_id` on `on`, stores.
+pub async fn complete<S: WorkflowStore>(store: &S, n: &RegisterNumber, procedure_id: &str, on: Date) -> Applied {
+    let (state, version) = state_of(store, n).await;
+    let t = state.mark_complete(procedure(procedure_id), on, "berkas lengkap").unwrap();
+    store_transition(store, n, version, &t, "Rina (FO)", now()).await.unwrap()
+}
