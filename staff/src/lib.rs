@@ -20,6 +20,7 @@ use pengaduan_core::datetime::{human_time, tanggal_indonesia};
 use pengaduan_core::workflow::{Channel, Procedure, Transition, WorkflowError, find_procedure};
 use pengaduan_core::{Jenis, RawForm, RawValue, RegisterNumber, Status};
 use pengaduan_store::attachments::{AnyAttachments, AttachmentStore};
+use pengaduan_store::erasure;
 use pengaduan_store::intake::{Intake, Replay, intake};
 use pengaduan_store::open::MissingTable;
 use pengaduan_store::{
@@ -220,7 +221,9 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         Command::Kembalikan(a) => kembalikan(&ctx, a).await,
         Command::Lanjut(a) => lanjut(&ctx, a).await,
         Command::Ekspor(a) => ekspor(&ctx, a).await,
-        Command::HapusDataPribadi(a) => hapus_data_pribadi(&ctx, a).await,
+        Command::HapusDataPribadi(a) => {
+            hapus_data_pribadi(&ctx, a, &open_attachments(&cli.store, cli.lampiran.as_deref()).await?).await
+        }
         Command::Lampiran(a) => lampiran(&open_attachments(&cli.store, cli.lampiran.as_deref()).await?, &a.nomor).await,
         Command::Unduh(a) => unduh(&open_attachments(&cli.store, cli.lampiran.as_deref()).await?, &a).await,
     }
@@ -425,7 +428,7 @@ async fn lanjut(ctx: &Ctx, a: Lanjut) -> Result<String, Failure> {
     Ok(out)
 }
 
-async fn hapus_data_pribadi(ctx: &Ctx, a: HapusDataPribadi) -> Result<String, Failure> {
+async fn hapus_data_pribadi(ctx: &Ctx, a: HapusDataPribadi, attachments: &AnyAttachments) -> Result<String, Failure> {
     let nomor = parse_nomor(&a.nomor)?;
     let petugas = require(&a.petugas, "Nama petugas (--petugas)")?;
     let alasan = require(&a.alasan, "Alasan (--alasan)")?;
@@ -437,9 +440,20 @@ async fn hapus_data_pribadi(ctx: &Ctx, a: HapusDataPribadi) -> Result<String, Fa
             human_time(&ctx.local(at))
         )));
     }
-    ctx.store.erase_personal(&nomor, record.row.version, &petugas, &alasan, ctx.now.timestamp()).await?;
+    let request = erasure::Request {
+        nomor: &nomor,
+        expected_version: record.row.version,
+        by: &petugas,
+        reason: &alasan,
+        at: ctx.now.timestamp(),
+    };
+    let erased = erasure::erase_personal_data(&ctx.store, Some(attachments), request).await.map_err(|e| match e {
+        erasure::ErasureError::Store(e) => Failure::from(e),
+        other => Failure::new(error_chain(&other)),
+    })?;
     Ok(format!(
-        "Data pribadi pengaduan {nomor} (nama, kontak, NIK, alamat) dan isi laporannya telah dihapus.\nBaris Buku Register (nomor, tanggal, kanal, jenis, judul, status, tenggat, nomor BA) tetap ada; penghapusan dicatat di riwayat.\n"
+        "Data pribadi pengaduan {nomor} (nama, kontak, NIK, alamat), isi laporannya, dan {} lampirannya telah dihapus.\nBaris Buku Register (nomor, tanggal, kanal, jenis, judul, status, tenggat, nomor BA) tetap ada; penghapusan dicatat di riwayat.\n",
+        erased.attachments
     ))
 }
 

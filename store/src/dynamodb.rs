@@ -461,6 +461,7 @@ impl DynamoStore {
         nomor: &str,
         expected: u64,
         entry: &HistoryEntry,
+        attachments_erased: usize,
         token: &str,
     ) -> Result<Option<Applied>, StoreError> {
         let version = expected + 1;
@@ -469,6 +470,7 @@ impl DynamoStore {
             ("lokasi", None),
             ("tanggal_kejadian", None),
             ("erased_at", Some(s(&entry.at.to_string()))),
+            ("attachments_erased", Some(n(attachments_erased as i64))),
         ];
         let delete = Delete::builder()
             .table_name(&self.table)
@@ -666,6 +668,7 @@ impl WorkflowStore for DynamoStore {
         by: &str,
         reason: &str,
         at: Timestamp,
+        attachments_erased: usize,
     ) -> Result<Applied, StoreError> {
         let key = nomor.to_string();
         let Some(register) = self.get(&format!("COMPLAINT#{key}"), "REGISTER").await? else {
@@ -677,8 +680,10 @@ impl WorkflowStore for DynamoStore {
         let status = parse_status(&string(&register, "status")?)?;
         let entry = erase_entry(status, by, reason, at);
         let (key, entry) = (&key, &entry);
-        self.versioned_change(key, expected, |token| async move { self.try_erase(key, expected, entry, &token).await })
-            .await
+        self.versioned_change(key, expected, |token| async move {
+            self.try_erase(key, expected, entry, attachments_erased, &token).await
+        })
+        .await
     }
 }
 
@@ -750,6 +755,11 @@ fn read_row(item: &Item) -> Result<RegisterRow, StoreError> {
         deadline: opt_date(item, "deadline")?,
         version: version_of(item)?,
         erased_at: opt_string(item, "erased_at").as_deref().map(parse_ts).transpose()?,
+        attachments_erased: item
+            .get("attachments_erased")
+            .map(|_| number(item, "attachments_erased"))
+            .transpose()?
+            .map(|n| n as usize),
     })
 }
 

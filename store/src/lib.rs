@@ -18,6 +18,7 @@ pub mod aws;
 pub mod config;
 #[cfg(feature = "aws")]
 pub mod dynamodb;
+pub mod erasure;
 pub mod error;
 pub mod intake;
 pub mod open;
@@ -205,6 +206,8 @@ pub struct RegisterRow {
     pub version: u64,
     /// When the personal data was erased, if it was.
     pub erased_at: Option<Timestamp>,
+    /// How many attachments were erased with it (their names and contents are gone).
+    pub attachments_erased: Option<usize>,
 }
 
 /// Everything staff may see of one complaint.
@@ -325,6 +328,7 @@ pub trait WorkflowStore: ComplaintStore {
         by: &str,
         reason: &str,
         at: Timestamp,
+        attachments_erased: usize,
     ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
 }
 
@@ -447,7 +451,8 @@ impl WorkflowStore for AnyStore {
         by: &str,
         reason: &str,
         at: Timestamp,
+        attachments_erased: usize,
     ) -> Result<Applied, StoreError> {
-        dispatch!(self, s => s.erase_personal(nomor, expected, by, reason, at))
+        dispatch!(self, s => s.erase_personal(nomor, expected, by, reason, at, attachments_erased))
     }
 }

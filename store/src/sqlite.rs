@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE counters (
@@ -108,7 +108,20 @@ INSERT INTO history (nomor, seq, at, by_name, action, from_status, to_status, no
 
 /// The register columns [`raw_row`] reads.
 const ROW_COLUMNS: &str = "nomor, received_at, channel, jenis, judul, status, procedure_id, step_index, \
-    files_complete_on, clock_events, ba_number, finished_on, deadline, version, erased_at";
+    files_complete_on, clock_events, ba_number, finished_on, deadline, version, erased_at, attachments_erased";
+
+/// Version 3: hardening. An erased complaint keeps the count of the files erased with it; an
+/// idempotency record keeps a digest of the body its key came with (a key reused for another
+/// body is refused, not answered); a complaint names its uploads still to commit, in the same
+/// transaction that stores it, until they are committed.
+const MIGRATION_3: &str = "
+ALTER TABLE complaints ADD COLUMN attachments_erased INTEGER;
+ALTER TABLE idempotency ADD COLUMN body TEXT;
+CREATE TABLE pending_uploads (
+    nomor   TEXT PRIMARY KEY REFERENCES complaints (nomor),
+    uploads TEXT NOT NULL
+);
+";
 
 /// A complaint store in one SQLite file.
 #[derive(Clone)]
@@ -135,6 +148,9 @@ impl SqliteStore {
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(backend)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(backend)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(backend)?;
+        // Deleted content is overwritten, not left in free pages: erased personal data must not
+        // be recoverable from the file.
+        conn.pragma_update(None, "secure_delete", "ON").map_err(backend)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(backend)?;
         // Each step runs in one transaction with its version bump, so a crash leaves either the
         // old schema or the new one.
@@ -143,6 +159,9 @@ impl SqliteStore {
         }
         if version <= 1 {
             conn.execute_batch(&format!("BEGIN; {MIGRATION_2} PRAGMA user_version = 2; COMMIT;")).map_err(backend)?;
+        }
+        if version <= 2 {
+            conn.execute_batch(&format!("BEGIN; {MIGRATION_3} PRAGMA user_version = 3; COMMIT;")).map_err(backend)?;
         }
         match version {
             0..=SCHEMA_VERSION => {}
@@ -477,6 +496,7 @@ impl WorkflowStore for SqliteStore {
         by: &str,
         reason: &str,
         at: Timestamp,
+        attachments_erased: usize,
     ) -> Result<Applied, StoreError> {
         let key = nomor.to_string();
         let (by, reason) = (by.to_owned(), reason.to_owned());
@@ -488,9 +508,16 @@ impl WorkflowStore for SqliteStore {
             let updated = tx
                 .execute(
                     "UPDATE complaints SET isi = ?1, lokasi = NULL, tanggal_kejadian = NULL, erased_at = ?2,
-                         version = ?3
+                         version = ?3, attachments_erased = ?6
                      WHERE nomor = ?4 AND version = ?5",
-                    params![ERASED_TEXT, at.to_string(), version as i64, key, expected as i64],
+                    params![
+                        ERASED_TEXT,
+                        at.to_string(),
+                        version as i64,
+                        key,
+                        expected as i64,
+                        attachments_erased as i64
+                    ],
                 )
                 .map_err(backend)?;
             if updated != 1 {
@@ -499,6 +526,9 @@ impl WorkflowStore for SqliteStore {
             let entry = HistoryEntry { seq: version, ..erase_entry(status, &by, &reason, at) };
             insert_history(&tx, &key, &entry)?;
             tx.commit().map_err(backend)?;
+            // The write-ahead log still holds the pages as they were before: fold it into the
+            // database (where secure_delete has zeroed the old content) and empty it.
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(backend)?;
             Ok(Applied { version, ba_number: None })
         })
         .await
@@ -633,6 +663,7 @@ struct RawRow {
     deadline: Option<String>,
     version: i64,
     erased_at: Option<String>,
+    attachments_erased: Option<i64>,
 }
 
 fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
@@ -652,6 +683,7 @@ fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         deadline: r.get("deadline")?,
         version: r.get("version")?,
         erased_at: r.get("erased_at")?,
+        attachments_erased: r.get("attachments_erased")?,
     })
 }
 
@@ -675,6 +707,7 @@ fn read_row(raw: RawRow) -> Result<RegisterRow, StoreError> {
         deadline: parse_opt_date(raw.deadline)?,
         version: raw.version as u64,
         erased_at: raw.erased_at.as_deref().map(parse_ts).transpose()?,
+        attachments_erased: raw.attachments_erased.map(|n| n as usize),
     })
 }
 

@@ -7,6 +7,7 @@
 use jiff::civil::date;
 use pengaduan_core::workflow::{Action, Channel, WorkflowState};
 use pengaduan_core::{RegisterNumber, Status};
+use pengaduan_store::retry::with_deadline;
 use pengaduan_store::testing::{
     Moto, advance, complaint, complete, nomor, now, procedure, sqlite_store, state_of, store_transition,
 };
@@ -165,12 +166,15 @@ async fn ba_numbers_are_gapless_per_year_under_concurrency<S: WorkflowStore + 's
         .cloned()
         .map(|n| {
             let store = Arc::clone(&store);
-            tokio::spawn(async move {
+            // Twenty writers on one counter against a one-request-at-a-time server: the numbering
+            // is what is checked here, not one request's retry budget.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+            tokio::spawn(with_deadline(deadline, async move {
                 let (state, version) = state_of(&*store, &n).await;
                 let t = state.advance(procedure("penyelesaian"), date(2026, 3, 20), "").unwrap();
                 assert!(t.assign_ba);
                 store_transition(&*store, &n, version, &t, "Petugas", now()).await.unwrap()
-            })
+            }))
         })
         .collect();
     let mut seqs = BTreeSet::new();
@@ -200,19 +204,21 @@ async fn erasure_keeps_the_register_row<S: WorkflowStore>(store: &S) {
     let before = store.load(&n).await.unwrap().unwrap();
     assert!(before.personal.is_some());
     // A stale version is a conflict, and nothing is erased.
-    let err = store.erase_personal(&n, before.row.version - 1, "Admin", "permintaan", now()).await.unwrap_err();
+    let err = store.erase_personal(&n, before.row.version - 1, "Admin", "permintaan", now(), 0).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict), "{err:?}");
     assert!(store.load(&n).await.unwrap().unwrap().personal.is_some());
 
     let at = now() + Duration::from_secs(3600);
     let applied =
-        store.erase_personal(&n, before.row.version, "Admin", "Permintaan pengadu melalui email", at).await.unwrap();
+        store.erase_personal(&n, before.row.version, "Admin", "Permintaan pengadu melalui email", at, 2).await.unwrap();
     assert_eq!(applied.version, before.row.version + 1);
     let after = store.load(&n).await.unwrap().unwrap();
     assert_eq!(after.personal, None, "personal data gone");
     assert_eq!(after.isi, ERASED_TEXT, "free text gone");
     assert_eq!(after.lokasi, None);
     assert_eq!(after.row.erased_at, Some(at));
+    assert_eq!(after.row.attachments_erased, Some(2), "the register keeps how many files went");
+    assert_eq!(before.row.attachments_erased, None);
     // The register row stays: number, date, channel, type, title, status, deadline.
     assert_eq!(after.row.nomor, before.row.nomor);
     assert_eq!(after.row.received_at, before.row.received_at);
@@ -265,7 +271,7 @@ async fn unknown_numbers_and_filters<S: WorkflowStore>(store: &S) {
     let t = WorkflowState::received().mark_incomplete("x", date(2026, 3, 2)).unwrap();
     let err = store_transition(store, &missing, 1, &t, "Rina", now()).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound(ref n) if n == "PGD-2026-00042"), "{err:?}");
-    let err = store.erase_personal(&missing, 1, "Admin", "x", now()).await.unwrap_err();
+    let err = store.erase_personal(&missing, 1, "Admin", "x", now(), 0).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
 
     let early = complaint(1, "f-1", now(), 2026);
@@ -399,4 +405,31 @@ async fn dynamodb_complaints_stored_before_versions_carry_on() {
     complete(&store, &n, "penyelesaian", date(2026, 3, 17)).await;
     let rec = store.load(&n).await.unwrap().unwrap();
     assert_eq!((rec.row.version, rec.history.len(), rec.history[0].seq), (2, 1, 2));
+}
+
+/// After erasure no byte of the erased values is left in the SQLite files: not in free pages of
+/// the database (secure_delete), not in the write-ahead log (checkpointed and emptied).
+#[tokio::test]
+async fn sqlite_erasure_leaves_nothing_in_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pengaduan.db");
+    let store = pengaduan_store::sqlite::SqliteStore::open(&path).unwrap();
+    let n = nomor(&store.submit(complaint(1, "erase-raw", now(), 2026)).await.unwrap());
+    // A few more writes, so the personal data's pages are copied around the log and the file.
+    complete(&store, &n, "penyelesaian", date(2026, 3, 17)).await;
+    advance(&store, &n, "Budi").await;
+    let version = store.load(&n).await.unwrap().unwrap().row.version;
+    let secrets = ["Siti Rahayu", "siti@contoh.co.id", "+6281234567890", "3201014101900001", "Jl. Melati 5"];
+    let raw = || {
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend(std::fs::read(dir.path().join("pengaduan.db-wal")).unwrap_or_default());
+        bytes
+    };
+    let contains = |hay: &[u8], needle: &str| hay.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(secrets.iter().all(|s| contains(&raw(), s)), "the values are there before erasure");
+    store.erase_personal(&n, version, "Admin", "Permintaan pengadu", now(), 0).await.unwrap();
+    let after = raw();
+    for secret in secrets {
+        assert!(!contains(&after, secret), "{secret} is still in the database files after erasure");
+    }
 }

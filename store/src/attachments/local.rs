@@ -7,8 +7,8 @@
 //! can point outside the folder.
 
 use super::{
-    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, committed_key,
-    manifest_json, manifest_key, parse_manifest, random_hex, sha256_hex, verify,
+    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, committed_dir,
+    committed_key, manifest_json, manifest_key, parse_manifest, random_hex, sha256_hex, verify,
 };
 use bytes::Bytes;
 use jiff::Timestamp;
@@ -262,6 +262,21 @@ impl AttachmentStore for LocalAttachments {
                 let _ = fs::remove_file(tmp);
             }
             Ok(purged)
+        })
+        .await
+    }
+
+    async fn erase(&self, nomor: &str) -> Result<usize, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        self.blocking(move |root| {
+            let listed = read_manifest(root, &nomor)?.map_or(0, |files| files.len());
+            // The whole folder: files a failed commit left behind are the citizen's data too.
+            let dir = root.join(committed_dir(&nomor));
+            match fs::remove_dir_all(&dir) {
+                Ok(()) => Ok(listed),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(listed),
+                Err(e) => Err(io(&dir, e)),
+            }
         })
         .await
     }

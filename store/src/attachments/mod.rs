@@ -163,6 +163,10 @@ pub trait AttachmentStore: Send + Sync {
     /// Deletes pending uploads stored before `older_than` (callers pass now minus
     /// [`PENDING_TTL`]) and returns how many went.
     fn purge_pending(&self, older_than: Timestamp) -> impl Future<Output = Result<usize, AttachmentError>> + Send;
+
+    /// Deletes every attachment of complaint `nomor` and its manifest (erasure of personal data:
+    /// a KTP scan is personal data); returns how many files the manifest listed. Idempotent.
+    fn erase(&self, nomor: &str) -> impl Future<Output = Result<usize, AttachmentError>> + Send;
 }
 
 /// The attachment store chosen at run time.
@@ -212,6 +216,10 @@ impl AttachmentStore for AnyAttachments {
 
     async fn purge_pending(&self, older_than: Timestamp) -> Result<usize, AttachmentError> {
         dispatch!(self, s => s.purge_pending(older_than))
+    }
+
+    async fn erase(&self, nomor: &str) -> Result<usize, AttachmentError> {
+        dispatch!(self, s => s.erase(nomor))
     }
 }
 

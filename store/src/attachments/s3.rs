@@ -13,8 +13,8 @@
 //! 404.
 
 use super::{
-    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, committed_key,
-    manifest_json, manifest_key, parse_manifest, sha256_hex, verify,
+    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, committed_dir,
+    committed_key, manifest_json, manifest_key, parse_manifest, sha256_hex, verify,
 };
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::SdkError;
@@ -295,6 +295,38 @@ impl AttachmentStore for S3Attachments {
             }
         }
         Ok(purged)
+    }
+
+    async fn erase(&self, nomor: &str) -> Result<usize, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        let listed = self.read_manifest(&nomor).await?.map_or(0, |files| files.len());
+        // Every object under the complaint's prefix, manifest last, so a failure midway leaves
+        // the manifest naming what is still there and a retry finishes the job.
+        let prefix = self.full(&committed_dir(&nomor));
+        let manifest = self.full(&manifest_key(&nomor));
+        let mut keys = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(&prefix)
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(sdk)?;
+            keys.extend(out.contents().iter().filter_map(|o| o.key()).filter(|k| *k != manifest).map(str::to_owned));
+            match out.next_continuation_token() {
+                Some(next) if out.is_truncated() == Some(true) => token = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        keys.push(manifest);
+        for key in keys {
+            self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk)?;
+        }
+        Ok(listed)
     }
 }
 
