@@ -14,8 +14,8 @@
 //!   procedure, the complaint stands at that procedure's verification step, `diverifikasi`, and
 //!   the clock starts again from zero;
 //! - each later step in order ([`WorkflowState::advance`]): the status is the step's
-//!   `public_status`; the step that numbers the Berita Acara needs a BA number assigned in the
-//!   same write; the last step is `selesai`.
+//!   `public_status`; the step marked `assigns = "nomor_ba"` numbers the Berita Acara, so the
+//!   BA number is assigned in the same write; the last step is `selesai`.
 //!
 //! Every function here is pure: it checks a change against the current state and returns the
 //! state after it, or a refusal in Bahasa Indonesia. Storing it (atomically, checked against the
@@ -42,8 +42,18 @@ pub fn ba_counter_name(year: i16) -> String {
     RegisterNumber::counter_name(BA_PREFIX, year)
 }
 
+/// A number a step assigns to the complaint when it is reached (`assigns = "nomor_ba"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Assigns {
+    /// The next Berita Acara number of the year ("Registrasi/Penomoran Berita Acara").
+    #[serde(rename = "nomor_ba")]
+    NomorBa,
+}
+
 /// One step of a procedure, as written in the service page's front matter.
+// Unknown keys are refused: a misspelt `assigns` would otherwise silently lose the BA number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Step {
     /// Who does it (a role, never a person's name).
     pub actor: String,
@@ -52,10 +62,14 @@ pub struct Step {
     /// The public status while the complaint is at this step; none keeps the previous one.
     #[serde(default)]
     pub public_status: Option<Status>,
+    /// What reaching this step assigns; `nomor_ba` marks the step that numbers the Berita Acara.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigns: Option<Assigns>,
 }
 
 /// One procedure of the service, as written in the service page's front matter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Procedure {
     /// Stable identifier (`penyelesaian`, `jawaban-tertulis`), recorded on each complaint.
     pub id: String,
@@ -69,9 +83,10 @@ pub struct Procedure {
 
 impl Procedure {
     /// Checks that the procedure can drive the workflow: an id, at least one step after the
-    /// verification step, only the last step `selesai`, and no step after verification going
-    /// back to an intake status. Catching this when content is read beats a complaint stuck at
-    /// a step that cannot be left.
+    /// verification step, only the last step `selesai`, no step after verification going back
+    /// to an intake status, and at most one step numbering the Berita Acara, after
+    /// verification. Catching this when content is read beats a complaint stuck at a step that
+    /// cannot be left.
     pub fn validate(&self) -> Result<(), WorkflowError> {
         let bad = |problem: String| Err(WorkflowError::InvalidProcedure { id: self.id.clone(), problem });
         if self.id.trim().is_empty() {
@@ -100,6 +115,24 @@ impl Procedure {
                 return bad(format!("langkah {} tanpa pelaku atau kegiatan", i + 1));
             }
         }
+        let numbering: Vec<usize> =
+            self.steps.iter().enumerate().filter(|(_, s)| numbers_ba(s)).map(|(i, _)| i).collect();
+        if let [first, second, ..] = numbering[..] {
+            return bad(format!(
+                "langkah {} dan {} sama-sama memberi nomor Berita Acara (assigns = \"nomor_ba\"); hanya satu langkah yang boleh",
+                first + 1,
+                second + 1
+            ));
+        }
+        // The clock-start step is reached by declaring the files complete, which assigns nothing.
+        if let Some(&i) = numbering.first()
+            && i <= self.start_index()
+        {
+            return bad(format!(
+                "langkah {} memberi nomor Berita Acara padahal berkas belum dinyatakan lengkap; nomor hanya dapat diberikan pada langkah sesudahnya",
+                i + 1
+            ));
+        }
         Ok(())
     }
 
@@ -115,12 +148,10 @@ impl Procedure {
         self.steps.iter().rposition(intake).unwrap_or(0)
     }
 
-    /// The step that numbers the Berita Acara ("Registrasi/Penomoran Berita Acara"): the first
-    /// step after verification whose action mentions both the Berita Acara and a number. The
-    /// first, because later steps speak of the BA "yang telah ... diberi nomor".
+    /// The step that numbers the Berita Acara ("Registrasi/Penomoran Berita Acara"): the one
+    /// marked `assigns = "nomor_ba"` in the page, none when no step is.
     pub fn ba_step(&self) -> Option<usize> {
-        let start = self.start_index();
-        self.steps.iter().enumerate().skip(start + 1).find(|(_, s)| numbers_ba(&s.action)).map(|(i, _)| i)
+        self.steps.iter().position(numbers_ba)
     }
 
     /// "Langkah 4 dari 11 (actor): action", for staff.
@@ -138,10 +169,8 @@ impl Procedure {
     }
 }
 
-/// Whether a step's action numbers the Berita Acara.
-fn numbers_ba(action: &str) -> bool {
-    let a = action.to_lowercase();
-    a.contains("berita acara") && a.contains("nomor")
+fn numbers_ba(step: &Step) -> bool {
+    step.assigns == Some(Assigns::NomorBa)
 }
 
 /// Finds a procedure by id among those of the service page.
@@ -902,6 +931,45 @@ mod tests {
 
         let empty = Procedure { id: "x".into(), title: "x".into(), product: "x".into(), steps: vec![] };
         assert!(empty.validate().is_err());
+    }
+
+    #[test]
+    fn the_ba_step_is_the_marked_one_not_the_one_whose_wording_mentions_a_number() {
+        let mut p = penyelesaian();
+        assert_eq!(p.steps[8].assigns, Some(Assigns::NomorBa));
+        p.steps[8].assigns = None;
+        assert_eq!(p.ba_step(), None, "the wording alone numbers nothing");
+        p.validate().unwrap();
+        p.steps[9].assigns = Some(Assigns::NomorBa);
+        assert_eq!(p.ba_step(), Some(9));
+        let s = advance_n(WorkflowState::received().mark_complete(&p, D, "").unwrap().to, &p, 6);
+        assert_eq!(s.step_index, Some(8));
+        assert!(s.advance(&p, D, "").unwrap().assign_ba, "reaching the marked step numbers the BA");
+    }
+
+    #[test]
+    fn one_numbering_step_at_most_and_only_after_verification() {
+        let mut p = penyelesaian();
+        p.steps[9].assigns = Some(Assigns::NomorBa);
+        let err = p.validate().unwrap_err().to_string();
+        assert!(err.contains("langkah 9 dan 10 sama-sama memberi nomor Berita Acara"), "{err}");
+
+        let mut p = penyelesaian();
+        p.steps[8].assigns = None;
+        p.steps[2].assigns = Some(Assigns::NomorBa);
+        let err = p.validate().unwrap_err().to_string();
+        assert!(err.contains("langkah 3 memberi nomor Berita Acara padahal berkas belum dinyatakan lengkap"), "{err}");
+    }
+
+    #[test]
+    fn assigns_is_read_from_front_matter_and_unknown_values_are_refused() {
+        let step =
+            |extra: &str| toml::from_str::<Step>(&format!("actor = \"Petugas\"\naction = \"Memberi nomor.\"\n{extra}"));
+        assert_eq!(step("assigns = \"nomor_ba\"").unwrap().assigns, Some(Assigns::NomorBa));
+        assert_eq!(step("").unwrap().assigns, None);
+        let err = step("assigns = \"nomor_surat\"").unwrap_err().to_string();
+        assert!(err.contains("nomor_surat"), "{err}");
+        assert!(step("asigns = \"nomor_ba\"").is_err(), "a misspelt key is not silently dropped");
     }
 
     #[test]

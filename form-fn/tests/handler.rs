@@ -258,6 +258,87 @@ async fn idempotency_key_and_content_replays() {
 }
 
 #[tokio::test]
+async fn a_key_reused_for_another_body_is_refused_and_reveals_nothing() {
+    let app = app();
+    let post = |body: Value| {
+        let app = &app;
+        async move {
+            let headers = [("content-type", "application/json"), ("idempotency-key", "kunci-bersama-1")];
+            send(app, "POST", "/api/pengaduan", &headers, body.to_string()).await
+        }
+    };
+    let first = json_of(&post(valid_json()).await);
+    let other = post(with(valid_json(), json!({"nama": "Budi Santoso", "email": "budi@contoh.co.id"}))).await;
+    assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = text_of(&other);
+    assert_eq!(json_of(&other)["errors"][0]["field"], "idempotency_key");
+    assert!(json_of(&other)["errors"][0]["message"].as_str().unwrap().contains("sudah dipakai untuk laporan lain"));
+    for leaked in [first["nomor"].as_str().unwrap(), first["kode_lacak"].as_str().unwrap()] {
+        assert!(!body.contains(leaked), "the first submitter's {leaked} must not be shown");
+    }
+    // The same body again is still answered as the first time, and nothing new was stored.
+    assert_eq!(json_of(&post(valid_json()).await), first);
+    let next = json_of(&post_json(&app, &with(valid_json(), json!({"judul": "Laporan lain sama sekali"}))).await);
+    assert_eq!(next["nomor"], "PGD-2026-00002");
+}
+
+#[tokio::test]
+async fn the_content_fingerprint_counts_for_ten_minutes_only() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let seconds = Arc::new(AtomicI64::new("2026-11-29T06:00:00Z".parse::<Timestamp>().unwrap().as_second()));
+    let clock = Arc::clone(&seconds);
+    let app = App::new(
+        SqliteStore::in_memory().unwrap(),
+        Config { rate_limit_per_hour: 0, ..Config::default() },
+        Pages::embedded().unwrap(),
+    )
+    .with_clock(move || Timestamp::from_second(clock.load(Ordering::SeqCst)).unwrap());
+    let first = header(&post_form(&app, VALID_FORM).await, "location").to_owned();
+    seconds.fetch_add(9 * 60, Ordering::SeqCst);
+    assert_eq!(header(&post_form(&app, VALID_FORM).await, "location"), first, "a resend within 10 minutes");
+    seconds.fetch_add(2 * 60, Ordering::SeqCst);
+    let later = header(&post_form(&app, VALID_FORM).await, "location").to_owned();
+    assert!(later.contains("PGD-2026-00002"), "after 10 minutes the same text is a new complaint: {later}");
+}
+
+#[tokio::test]
+async fn the_honeypot_answer_has_the_shape_of_success() {
+    let app = app();
+    let resp = post_json(&app, &with(valid_json(), json!({"website": "http://spam.example"}))).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let decoy = json_of(&resp);
+    let real = json_of(&post_json(&app, &with(valid_json(), json!({"judul": "Laporan yang sungguhan"}))).await);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&decoy), keys(&real), "the same fields as a real receipt");
+    assert!(pengaduan_core::RegisterNumber::parse(decoy["nomor"].as_str().unwrap()).is_some(), "{decoy}");
+    assert!(pengaduan_core::TrackingCode::parse(decoy["kode_lacak"].as_str().unwrap()).is_some(), "{decoy}");
+    assert_eq!(real["nomor"], "PGD-2026-00001", "the decoy consumed no number");
+    // The decoy's number and code reach nothing.
+    let uri =
+        format!("/api/lacak?nomor={}&kode={}", decoy["nomor"].as_str().unwrap(), decoy["kode_lacak"].as_str().unwrap());
+    let lookup = send(&app, "GET", &uri, &[("accept", "application/json")], Bytes::new()).await;
+    assert_eq!(lookup.status(), StatusCode::NOT_FOUND);
+    // The HTML form gets the same redirect a real submission gets.
+    let form = post_form(&app, &format!("{VALID_FORM}http%3A%2F%2Fspam")).await;
+    assert_eq!(form.status(), StatusCode::SEE_OTHER);
+    let location = header(&form, "location");
+    assert!(location.starts_with("/api/lacak?nomor=PGD-2026-") && location.contains("&kode="), "{location}");
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_naming_the_field() {
+    let app = app();
+    let resp = post_json(&app, &with(valid_json(), json!({"judul": "Halo\u{1b}]0;owned\u{7}\u{1b}[2J dunia"}))).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json_of(&resp)["errors"][0]["field"], "judul");
+    // A textarea's CRLF line breaks are fine.
+    let isi = "Baris pertama laporan saya.\r\nBaris kedua dengan rincian.";
+    let ok = post_json(&app, &with(valid_json(), json!({"isi": isi}))).await;
+    assert_eq!(ok.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
 async fn lookup_by_number_and_code_in_any_case() {
     let app = app();
     let created = json_of(&post_json(&app, &valid_json()).await);

@@ -67,7 +67,9 @@ pub struct BuildCache {
     pages: BTreeMap<String, CachedPage>,
 }
 
-const CACHE_VERSION: u32 = 1;
+// Version 2: procedures are validated against the workflow when a page is parsed; pages cached
+// before that must be parsed (and so checked) again.
+const CACHE_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CachedPage {
@@ -173,137 +175,28 @@ fn parse(rel: &Path, inner: &Path, text: &str, allow_html: bool) -> Result<(Sour
 /// A page after rendering: its output (none when kept as it was), its file and what to cache.
 type PageResult = (Option<OutputFile>, String, CachedPage);
 
+/// The previous build's cache and the writer that knows what it wrote.
+type Previous<'a> = Option<(&'a BuildCache, &'a Writer)>;
+
 /// Renders every page that needs it and checks the Markdown's internal links. With the previous
 /// build's cache and writer, pages unchanged since then are kept rather than rendered.
-pub fn render_site(
-    site: &Site,
-    opts: &BuildOptions,
-    previous: Option<(&BuildCache, &Writer)>,
-) -> Result<Rendition, BuildFailure> {
-    let root = &opts.root;
-    let config = &site.config;
-    let content_dir = root.join(CONTENT_DIR);
-    let mut diagnostics = Vec::new();
-
-    // Load: read every file; parse only those whose text changed since the cached build.
-    let sources = list_files(&content_dir, "md").map_err(|e| Diagnostic::new(CONTENT_DIR, None, e))?;
-
-    let loaded: Vec<Result<Loaded, Diagnostic>> = sources
-        .par_iter()
-        .map(|abs| {
-            let rel = relative(root, abs);
-            let key = rel.to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(abs)
-                .map_err(|e| Diagnostic::new(&rel, None, format!("tidak dapat dibaca (harus UTF-8): {e}")))?;
-            let source = digest(text.as_bytes());
-            if let Some(meta) = previous.and_then(|(c, _)| c.pages.get(&key)).filter(|m| m.source == source)
-            {
-                return Ok(Loaded::Cached { file: key, text, meta: meta.clone() });
-            }
-            let inner = abs.strip_prefix(&content_dir).unwrap_or(abs);
-            let (page, rendered) = parse(&rel, inner, &text, config.allow_html)?;
-            let body_lines = LineIndex::new(&page.body);
-            let links =
-                rendered.links.iter().map(|l| (l.dest.clone(), page.body_line + body_lines.line(l.offset) - 1)).collect();
-            let service = page.front.service.as_ref().map(|s| {
-                let mut v = serde_json::to_value(s).expect("service serialises");
-                v["time_limit"]["text"] = Value::String(s.time_limit.text());
-                json!({ "title": page.front.title, "path": page.path, "description": page.front.description, "service": v })
-            });
-            let meta = CachedPage {
-                source,
-                path: page.path.clone(),
-                draft: page.front.draft,
-                template: page.front.template.clone().unwrap_or_else(|| default_template(&page.path).to_owned()),
-                weight: page.front.weight,
-                service,
-                links,
-                ids: Vec::new(),
-            };
-            Ok(Loaded::Parsed { file: key, page: Box::new(page), rendered, meta })
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(loaded.len());
-    for item in loaded {
-        match item {
-            Ok(l) if !l.meta().draft => pages.push(l),
-            Ok(_) => {}
-            Err(d) => diagnostics.push(d),
-        }
-    }
+pub fn render_site(site: &Site, opts: &BuildOptions, previous: Previous<'_>) -> Result<Rendition, BuildFailure> {
+    let pages = load_pages(site, &opts.root, previous)?;
     let parsed = pages.iter().filter(|p| matches!(p, Loaded::Parsed { .. })).count();
-    let mut seen_paths: HashMap<&str, &str> = HashMap::new();
-    for page in &pages {
-        let (file, meta) = match page {
-            Loaded::Cached { file, meta, .. } | Loaded::Parsed { file, meta, .. } => (file, meta),
-        };
-        if let Some(other) = seen_paths.insert(&meta.path, file) {
-            diagnostics.push(Diagnostic::new(file, None, format!("alamat {} sudah dipakai oleh {other}", meta.path)));
-        }
-        if !site.templates.has(&meta.template) {
-            diagnostics.push(Diagnostic::new(
-                file,
-                Some(2),
-                format!("template {} tidak ada di templates/", meta.template),
-            ));
-        }
-    }
-    if !diagnostics.is_empty() {
-        diagnostics.sort();
-        return Err(BuildFailure(diagnostics));
-    }
 
     // Everything every page depends on; when it changes, every page is rendered again.
     let mut services: Vec<&CachedPage> = pages.iter().map(Loaded::meta).filter(|m| m.service.is_some()).collect();
     services.sort_by(|a, b| (a.weight, &a.path).cmp(&(b.weight, &b.path)));
     let services_value: Vec<&Value> = services.iter().filter_map(|m| m.service.as_ref()).collect();
-    let global = {
-        let mut parts = serde_json::to_vec(&(
-            env!("CARGO_PKG_VERSION"),
-            &site.config_value,
-            &services_value,
-            opts.live_reload,
-            site.templates.sources(),
-        ))
-        .expect("serialises");
-        parts.extend_from_slice(b"site-gen");
-        digest(&parts)
-    };
+    let global = global_digest(site, opts, &services_value);
     let mut base = tera::Context::new();
     base.insert("config", &site.config_value);
     base.insert("services", &services_value);
     base.insert("live_reload", &opts.live_reload);
 
-    let results: Vec<Result<PageResult, Diagnostic>> = pages
-        .into_par_iter()
-        .map(|loaded| {
-            let (file, page, rendered, mut meta) = match loaded {
-                Loaded::Cached { file, text, meta } => {
-                    let out = output_path(&meta.path);
-                    let unchanged = previous.is_some_and(|(c, w)| c.global == global && w.unchanged(&out));
-                    if unchanged {
-                        return Ok((None, file, meta));
-                    }
-                    let rel = PathBuf::from(&file);
-                    let inner = rel.strip_prefix(CONTENT_DIR).unwrap_or(&rel).to_path_buf();
-                    let (page, rendered) = parse(&rel, &inner, &text, config.allow_html)?;
-                    (file, Box::new(page), rendered, meta)
-                }
-                Loaded::Parsed { file, page, rendered, meta } => (file, page, rendered, meta),
-            };
-            let mut ctx = base.clone();
-            ctx.insert("page", &page_value(&page, &rendered, config));
-            let html = site
-                .templates
-                .tera
-                .render(&meta.template, &ctx)
-                .map_err(|e| site.templates.render_error(&meta.template, &e, &page.file))?;
-            let mut ids: Vec<String> = links::ids(&html).into_iter().collect();
-            ids.sort_unstable();
-            meta.ids = ids;
-            Ok((Some(OutputFile::new(output_path(&page.path), html.into_bytes())), file, meta))
-        })
-        .collect();
+    let results: Vec<Result<PageResult, Diagnostic>> =
+        pages.into_par_iter().map(|loaded| render_page(site, &base, global, previous, loaded)).collect();
+    let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut kept = Vec::new();
     let mut cache = BuildCache { version: CACHE_VERSION, global, pages: BTreeMap::new() };
@@ -327,7 +220,164 @@ pub fn render_site(
     }
     let rendered_count = files.len();
 
-    // Site-wide files.
+    let static_count = add_site_wide_files(site, &opts.root, &base, &cache, &mut files, &mut diagnostics)?;
+    diagnostics.extend(check_markdown_links(&site.config, &files, &kept, &cache));
+    if !diagnostics.is_empty() {
+        diagnostics.sort();
+        return Err(BuildFailure(diagnostics));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let report = BuildReport {
+        pages: cache.pages.len(),
+        pages_parsed: parsed,
+        pages_rendered: rendered_count,
+        static_files: static_count,
+        ..Default::default()
+    };
+    Ok(Rendition { files, kept, cache, report })
+}
+
+/// Reads every content file and parses those whose text changed since the cached build; drafts
+/// are left out. Fails on any unreadable or invalid page, a URL used twice or a missing template.
+fn load_pages(site: &Site, root: &Path, previous: Previous<'_>) -> Result<Vec<Loaded>, BuildFailure> {
+    let content_dir = root.join(CONTENT_DIR);
+    let sources = list_files(&content_dir, "md").map_err(|e| Diagnostic::new(CONTENT_DIR, None, e))?;
+    let loaded: Vec<Result<Loaded, Diagnostic>> =
+        sources.par_iter().map(|abs| load_page(root, &content_dir, abs, site.config.allow_html, previous)).collect();
+    let mut diagnostics = Vec::new();
+    let mut pages = Vec::with_capacity(loaded.len());
+    for item in loaded {
+        match item {
+            Ok(l) if !l.meta().draft => pages.push(l),
+            Ok(_) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let mut seen_paths: HashMap<&str, &str> = HashMap::new();
+    for page in &pages {
+        let (file, meta) = match page {
+            Loaded::Cached { file, meta, .. } | Loaded::Parsed { file, meta, .. } => (file, meta),
+        };
+        if let Some(other) = seen_paths.insert(&meta.path, file) {
+            diagnostics.push(Diagnostic::new(file, None, format!("alamat {} sudah dipakai oleh {other}", meta.path)));
+        }
+        if !site.templates.has(&meta.template) {
+            diagnostics.push(Diagnostic::new(
+                file,
+                Some(2),
+                format!("template {} tidak ada di templates/", meta.template),
+            ));
+        }
+    }
+    if !diagnostics.is_empty() {
+        diagnostics.sort();
+        return Err(BuildFailure(diagnostics));
+    }
+    Ok(pages)
+}
+
+/// One content file: cached when its text is what the last build saw, else parsed.
+fn load_page(
+    root: &Path,
+    content_dir: &Path,
+    abs: &Path,
+    allow_html: bool,
+    previous: Previous<'_>,
+) -> Result<Loaded, Diagnostic> {
+    let rel = relative(root, abs);
+    let key = rel.to_string_lossy().replace('\\', "/");
+    let text = std::fs::read_to_string(abs)
+        .map_err(|e| Diagnostic::new(&rel, None, format!("tidak dapat dibaca (harus UTF-8): {e}")))?;
+    let source = digest(text.as_bytes());
+    if let Some(meta) = previous.and_then(|(c, _)| c.pages.get(&key)).filter(|m| m.source == source) {
+        return Ok(Loaded::Cached { file: key, text, meta: meta.clone() });
+    }
+    let inner = abs.strip_prefix(content_dir).unwrap_or(abs);
+    let (page, rendered) = parse(&rel, inner, &text, allow_html)?;
+    let body_lines = LineIndex::new(&page.body);
+    let links =
+        rendered.links.iter().map(|l| (l.dest.clone(), page.body_line + body_lines.line(l.offset) - 1)).collect();
+    let service = page.front.service.as_ref().map(|s| {
+        let mut v = serde_json::to_value(s).expect("service serialises");
+        v["time_limit"]["text"] = Value::String(s.time_limit.text());
+        json!({ "title": page.front.title, "path": page.path, "description": page.front.description, "service": v })
+    });
+    let meta = CachedPage {
+        source,
+        path: page.path.clone(),
+        draft: page.front.draft,
+        template: page.front.template.clone().unwrap_or_else(|| default_template(&page.path).to_owned()),
+        weight: page.front.weight,
+        service,
+        links,
+        ids: Vec::new(),
+    };
+    Ok(Loaded::Parsed { file: key, page: Box::new(page), rendered, meta })
+}
+
+/// The digest of what every page depends on: this program, the configuration, the services
+/// list, live reload and the templates.
+fn global_digest(site: &Site, opts: &BuildOptions, services_value: &[&Value]) -> u64 {
+    let mut parts = serde_json::to_vec(&(
+        env!("CARGO_PKG_VERSION"),
+        &site.config_value,
+        services_value,
+        opts.live_reload,
+        site.templates.sources(),
+    ))
+    .expect("serialises");
+    parts.extend_from_slice(b"site-gen");
+    digest(&parts)
+}
+
+/// Renders one page with its template, or keeps it when neither it nor anything global changed
+/// and its output is still on disk.
+fn render_page(
+    site: &Site,
+    base: &tera::Context,
+    global: u64,
+    previous: Previous<'_>,
+    loaded: Loaded,
+) -> Result<PageResult, Diagnostic> {
+    let config = &site.config;
+    let (file, page, rendered, mut meta) = match loaded {
+        Loaded::Cached { file, text, meta } => {
+            let out = output_path(&meta.path);
+            let unchanged = previous.is_some_and(|(c, w)| c.global == global && w.unchanged(&out));
+            if unchanged {
+                return Ok((None, file, meta));
+            }
+            let rel = PathBuf::from(&file);
+            let inner = rel.strip_prefix(CONTENT_DIR).unwrap_or(&rel).to_path_buf();
+            let (page, rendered) = parse(&rel, &inner, &text, config.allow_html)?;
+            (file, Box::new(page), rendered, meta)
+        }
+        Loaded::Parsed { file, page, rendered, meta } => (file, page, rendered, meta),
+    };
+    let mut ctx = base.clone();
+    ctx.insert("page", &page_value(&page, &rendered, config));
+    let html = site
+        .templates
+        .tera
+        .render(&meta.template, &ctx)
+        .map_err(|e| site.templates.render_error(&meta.template, &e, &page.file))?;
+    let mut ids: Vec<String> = links::ids(&html).into_iter().collect();
+    ids.sort_unstable();
+    meta.ids = ids;
+    Ok((Some(OutputFile::new(output_path(&page.path), html.into_bytes())), file, meta))
+}
+
+/// Adds the 404 page, the sitemap, robots.txt and the static files; returns how many static
+/// files there are. A failing 404 template is a diagnostic; an unreadable static file stops.
+fn add_site_wide_files(
+    site: &Site,
+    root: &Path,
+    base: &tera::Context,
+    cache: &BuildCache,
+    files: &mut Vec<OutputFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<usize, BuildFailure> {
+    let config = &site.config;
     let mut ctx = base.clone();
     ctx.insert(
         "page",
@@ -353,11 +403,20 @@ pub fn render_site(
         let bytes = std::fs::read(&abs).map_err(|e| Diagnostic::new(relative(root, &abs), None, e.to_string()))?;
         files.push(OutputFile::new(rel, bytes));
     }
+    Ok(static_count)
+}
 
-    // Markdown's internal links must resolve to a page or file, and their anchors to an id.
+/// Markdown's internal links must resolve to a page or file, and their anchors to an id.
+fn check_markdown_links(
+    config: &SiteConfig,
+    files: &[OutputFile],
+    kept: &[String],
+    cache: &BuildCache,
+) -> Vec<Diagnostic> {
     let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).chain(kept.iter().map(String::as_str)).collect();
     let ids: HashMap<String, HashSet<String>> =
         cache.pages.values().map(|m| (output_path(&m.path), m.ids.iter().cloned().collect())).collect();
+    let mut diagnostics = Vec::new();
     for (file, meta) in &cache.pages {
         for (dest, line) in &meta.links {
             if let Some(problem) = links::check(&meta.path, dest, &known, |p| ids.get(p), &config.api_url) {
@@ -365,19 +424,7 @@ pub fn render_site(
             }
         }
     }
-    if !diagnostics.is_empty() {
-        diagnostics.sort();
-        return Err(BuildFailure(diagnostics));
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let report = BuildReport {
-        pages: cache.pages.len(),
-        pages_parsed: parsed,
-        pages_rendered: rendered_count,
-        static_files: static_count,
-        ..Default::default()
-    };
-    Ok(Rendition { files, kept, cache, report })
+    diagnostics
 }
 
 fn default_template(path: &str) -> &'static str {

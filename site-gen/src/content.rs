@@ -2,8 +2,11 @@
 
 use crate::diagnostics::{Diagnostic, LineIndex};
 use pengaduan_core::calendar::translate_toml_message;
+use pengaduan_core::workflow::Procedure;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// A page's front matter, as an editor writes it. Unknown keys are errors.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,8 +48,9 @@ pub struct Service {
     /// The ways to reach the service.
     #[serde(default)]
     pub channels: Vec<ServiceChannel>,
-    /// Sistem, mekanisme dan prosedur: one or more procedures.
-    pub procedures: Vec<Procedure>,
+    /// Sistem, mekanisme dan prosedur: the same procedures the staff workflow follows, each
+    /// with where it starts in the file, so a procedure the workflow refuses is reported there.
+    pub procedures: Vec<Spanned<Procedure>>,
     /// Jangka waktu.
     pub time_limit: TimeLimit,
     /// Biaya/tarif.
@@ -70,33 +74,6 @@ pub struct ServiceChannel {
     /// A link, when it has one.
     #[serde(default)]
     pub url: Option<String>,
-}
-
-/// One procedure of a service.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Procedure {
-    /// Stable identifier, also the anchor on the page.
-    pub id: String,
-    /// Heading.
-    pub title: String,
-    /// What the procedure ends with.
-    pub product: String,
-    /// The steps in order.
-    pub steps: Vec<Step>,
-}
-
-/// One step of a procedure.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    /// Who does it.
-    pub actor: String,
-    /// What is done.
-    pub action: String,
-    /// The public status while the complaint is at this step.
-    #[serde(default)]
-    pub public_status: Option<pengaduan_core::Status>,
 }
 
 /// The time limit of a service, in working days.
@@ -169,12 +146,22 @@ pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Di
 
     let front: FrontMatter = toml::from_str(fm_text).map_err(|e| {
         let line = e.span().map(|s| lines.line(fm_start + s.start));
-        err(line, format!("front matter: {}", translate_toml_message(e.message())))
+        err(line, format!("front matter: {}", toml_message(e.message())))
     })?;
     if let Some(service) = &front.service {
         let t = &service.time_limit;
         if t.min_working_days > t.max_working_days {
             return Err(err(None, "service.time_limit: min_working_days lebih besar dari max_working_days".into()));
+        }
+        // The staff tool follows these procedures: one it would refuse must not be published.
+        let mut ids = HashSet::new();
+        for procedure in &service.procedures {
+            let line = Some(lines.line(fm_start + procedure.span().start));
+            procedure.get_ref().validate().map_err(|e| err(line, format!("service.procedures: {e}")))?;
+            if !ids.insert(procedure.get_ref().id.as_str()) {
+                let id = &procedure.get_ref().id;
+                return Err(err(line, format!("service.procedures: id prosedur \"{id}\" dipakai lebih dari sekali")));
+            }
         }
     }
     Ok(SourcePage {
@@ -184,6 +171,18 @@ pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Di
         body: after.to_owned(),
         body_line: lines.line(body_offset),
     })
+}
+
+/// toml's message in Bahasa Indonesia; adds the enumerations (`public_status`, `assigns`) that
+/// the shared translation does not cover.
+fn toml_message(message: &str) -> String {
+    match message.trim().strip_prefix("unknown variant ").and_then(|r| r.split_once(", expected ")) {
+        Some((value, expected)) => {
+            let expected = expected.trim_start_matches("one of ").replace(" or ", ", ");
+            format!("nilai {value} tidak dikenal; nilai yang dikenal: {expected}")
+        }
+        None => translate_toml_message(message),
+    }
 }
 
 fn find_closing(rest: &str) -> Option<usize> {

@@ -91,12 +91,14 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve { root, bind, port, store } => {
-            match tokio::runtime::Runtime::new().map_err(|e| e.to_string()).and_then(|rt| {
-                rt.block_on(site_gen::serve::serve(site_gen::serve::ServeOptions { root, bind, port, store }))
-            }) {
+            let opts = site_gen::serve::ServeOptions { root, bind, port, store };
+            match tokio::runtime::Runtime::new()
+                .map_err(site_gen::serve::ServeError::Runtime)
+                .and_then(|rt| rt.block_on(site_gen::serve::serve(opts)))
+            {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("galat: {e}");
+                    eprintln!("galat: {}", pengaduan_store::error_chain(&e));
                     ExitCode::FAILURE
                 }
             }

@@ -3,23 +3,95 @@
 //! A content or template error is shown in the terminal and in the browser, and serving goes on.
 
 use crate::build::{BuildOptions, Site, build_site};
+use crate::diagnostics::BuildFailure;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use form_fn::{App, Config, Pages};
+use form_fn::{App, Config, PageError, Pages};
+use http::header::{self, HeaderName, HeaderValue};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use notify_debouncer_mini::notify;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
 use pengaduan_store::attachments::{AttachmentStore, PENDING_TTL};
+use pengaduan_store::config::ConfigError;
 use pengaduan_store::open::MissingTable;
-use pengaduan_store::{AnyStore, error_chain};
+use pengaduan_store::{AnyStore, OpenError};
 use std::convert::Infallible;
+use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::pin::pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The API's Content-Security-Policy (form-fn's `CSP`) plus `connect-src 'self'`, which the
+/// live-reload script's `EventSource` needs. A test compares the two, so they cannot drift.
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+                            form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
+
+/// How long a connection may take to send a complete request head (slowloris). Also how long
+/// an idle keep-alive connection stays open: browsers simply open a new one.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long Ctrl+C waits for requests in progress before the server stops anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Why `serve` could not start or stopped early. Messages are in Bahasa Indonesia; print them
+/// with [`pengaduan_store::error_chain`] to include their causes.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The async runtime could not be started.
+    #[error("runtime tokio tidak dapat dimulai")]
+    Runtime(#[source] std::io::Error),
+    /// The address could not be listened on.
+    #[error("tidak dapat mendengarkan di {bind}:{port}")]
+    Bind {
+        /// The address asked for.
+        bind: IpAddr,
+        /// The port asked for.
+        port: u16,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The listening socket's own address could not be read.
+    #[error("alamat server tidak dapat dibaca")]
+    LocalAddr(#[source] std::io::Error),
+    /// Neither the site's templates nor the embedded ones load, so the API has no pages.
+    #[error("halaman API pengaduan tidak dapat disiapkan")]
+    Pages(#[source] PageError),
+    /// The complaint or attachment store could not be opened (the message names which).
+    #[error(transparent)]
+    Store(#[from] OpenError),
+    /// A setting of the complaint handler in the environment cannot be used.
+    #[error("pengaturan API pengaduan tidak sah")]
+    Config(#[source] ConfigError),
+    /// The file watcher could not be started.
+    #[error("pemantau berkas tidak dapat dimulai")]
+    Watcher(#[source] notify::Error),
+    /// A source folder could not be watched.
+    #[error("{} tidak dapat dipantau", path.display())]
+    Watch {
+        /// The folder or file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: notify::Error,
+    },
+    /// Ctrl+C cannot be caught, so the server could not be stopped cleanly.
+    #[error("sinyal Ctrl+C tidak dapat ditangkap")]
+    Signal(#[source] std::io::Error),
+}
 
 /// How `serve` was asked to run.
 #[derive(Debug, Clone)]
@@ -65,11 +137,11 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
 
 impl Builder {
     /// Rebuilds (only what changed: see [`crate::build`]); returns the loaded site, for the
-    /// API's templates, or the error text.
-    fn rebuild(&mut self) -> Result<(Site, String), String> {
+    /// API's templates, and a summary line.
+    fn rebuild(&mut self) -> Result<(Site, String), BuildFailure> {
         let started = Instant::now();
         self.sources = snapshot(&self.opts.root);
-        let (report, site) = build_site(&self.opts).map_err(|f| f.to_string())?;
+        let (report, site) = build_site(&self.opts)?;
         self.generation += 1;
         let summary = format!(
             "Dibangun: {} halaman ({} diurai, {} dirender), {} berkas ditulis, {} dihapus, {:.0} ms",
@@ -85,20 +157,25 @@ impl Builder {
 }
 
 /// Runs the local server until Ctrl+C.
-pub async fn serve(opts: ServeOptions) -> Result<(), String> {
+pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "warn,form_fn=info,site_gen=info".into()),
         )
         .with_target(false)
+        // Colour codes only for a person watching: a log file or a CI log gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
         .init();
     let root = opts.root.clone();
     let out = root.join(".data").join("public");
-    let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
-        .await
-        .map_err(|e| format!("tidak dapat mendengarkan di {}:{}: {e}", opts.bind, opts.port))?;
-    let url = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+    let listener = TcpListener::bind((opts.bind, opts.port)).await.map_err(|source| ServeError::Bind {
+        bind: opts.bind,
+        port: opts.port,
+        source,
+    })?;
+    let url = format!("http://{}/", listener.local_addr().map_err(ServeError::LocalAddr)?);
 
     let build_opts = BuildOptions {
         root: root.clone(),
@@ -114,43 +191,106 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
             tx.send_replace(Reload::Built(builder.generation));
             Pages::new(site.templates.tera.clone(), site.config_value.clone())
         }
-        Err(e) => {
+        Err(failure) => {
+            let e = failure.to_string();
             eprintln!("{e}");
             tx.send_replace(Reload::Failed(e));
-            Pages::embedded().map_err(|e| error_chain(&e))?
+            Pages::embedded().map_err(ServeError::Pages)?
         }
     };
 
-    let store =
-        pengaduan_store::open(&opts.store, MissingTable::Create, "site-gen").await.map_err(|e| error_chain(&e))?;
-    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let store = pengaduan_store::open(&opts.store, MissingTable::Create, "site-gen").await?;
+    let config = Config::from_env().map_err(ServeError::Config)?;
     // Attachments live beside the database (or under ROOT/.data for DynamoDB).
-    let attachments = pengaduan_store::open_attachments(&opts.store, None, Some(&root.join(".data")), "site-gen")
-        .await
-        .map_err(|e| error_chain(&e))?;
+    let attachments =
+        pengaduan_store::open_attachments(&opts.store, None, Some(&root.join(".data")), "site-gen").await?;
     let app = Arc::new(App::new(store, config, pages).with_attachments(attachments));
     tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
     let builder = Arc::new(Mutex::new(builder));
-    let _watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), tx)?;
+    let watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), tx)?;
 
-    let not_found = ServeFile::new(out.join("404.html"));
-    let router = Router::new()
-        .route("/__livereload.js", get(livereload_js))
-        .route("/__livereload", get(livereload_events))
-        .with_state(rx)
-        .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)))
-        .fallback_service(ServeDir::new(&out).not_found_service(not_found));
+    let router = security_headers(
+        Router::new()
+            .route("/__livereload.js", get(livereload_js))
+            .route("/__livereload", get(livereload_events))
+            .with_state(rx)
+            .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)))
+            .fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html")))),
+    );
 
     eprintln!(
         "Situs tersaji di {url} (API pengaduan di {url}api/, penyimpanan {}). Tekan Ctrl+C untuk berhenti.",
         opts.store
     );
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let graceful = GracefulShutdown::new();
+    let stopped = accept_until_ctrl_c(listener, router, &graceful).await;
+    // The watcher holds the live-reload channel's sender: dropping it ends every open event
+    // stream, whose connections would otherwise keep the server from stopping.
+    drop(watcher);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+        tracing::warn!("connections still open after the grace period were closed");
+    }
+    eprintln!("Server berhenti.");
+    stopped
+}
+
+/// The headers the API sets on its own answers (see form-fn's `finish` and `html_response`),
+/// on every answer of `serve`; the API's own values win where it sets them.
+fn security_headers(router: Router) -> Router {
+    let if_html = |resp: &Response| {
+        let html = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        html.then(|| HeaderValue::from_static(PAGE_CSP))
+    };
+    let fixed = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    router
+        .layer(fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(fixed(header::REFERRER_POLICY, "no-referrer"))
+        .layer(fixed(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, if_html))
+}
+
+/// Serves connections until Ctrl+C. Unlike `axum::serve`, this drops a connection that has not
+/// sent a complete request head within [`HEADER_READ_TIMEOUT`], so a handful of slow clients
+/// (slowloris) cannot hold every connection open.
+async fn accept_until_ctrl_c(
+    listener: TcpListener,
+    router: Router,
+    graceful: &GracefulShutdown,
+) -> Result<(), ServeError> {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let mut ctrl_c = pin!(tokio::signal::ctrl_c());
+    loop {
+        let (stream, peer) = tokio::select! {
+            signal = &mut ctrl_c => return signal.map_err(ServeError::Signal),
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(e) => {
+                    // Out of file descriptors and the like: waiting beats spinning.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                    continue;
+                }
+            },
+        };
+        // What `into_make_service_with_connect_info` would add: the API reads the peer address.
+        let service = router.clone().map_request(move |mut req: http::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
 }
 
 fn watch_sources(
@@ -158,7 +298,7 @@ fn watch_sources(
     builder: Arc<Mutex<Builder>>,
     app: Arc<App<AnyStore>>,
     tx: watch::Sender<Reload>,
-) -> Result<impl Drop, String> {
+) -> Result<impl Drop, ServeError> {
     let handle = tokio::runtime::Handle::current();
     let mut debouncer = new_debouncer(Duration::from_millis(150), move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
@@ -180,7 +320,8 @@ fn watch_sources(
                     app.set_pages(Pages::new(site.templates.tera.clone(), site.config_value.clone()));
                     tx.send_replace(Reload::Built(builder.generation));
                 }
-                Err(e) => {
+                Err(failure) => {
+                    let e = failure.to_string();
                     eprintln!(
                         "{e}\n(Situs terakhir yang berhasil tetap disajikan; perbaiki berkasnya dan simpan lagi.)"
                     );
@@ -189,7 +330,7 @@ fn watch_sources(
             }
         });
     })
-    .map_err(|e| format!("pemantau berkas tidak dapat dimulai: {e}"))?;
+    .map_err(ServeError::Watcher)?;
     for (dir, mode) in [
         ("content", RecursiveMode::Recursive),
         ("templates", RecursiveMode::Recursive),
@@ -198,7 +339,10 @@ fn watch_sources(
     ] {
         let path = root.join(dir);
         if path.exists() {
-            debouncer.watcher().watch(&path, mode).map_err(|e| format!("{}: {e}", path.display()))?;
+            debouncer
+                .watcher()
+                .watch(&path, mode)
+                .map_err(|source| ServeError::Watch { path: path.clone(), source })?;
         }
     }
     Ok(debouncer)

@@ -150,6 +150,132 @@ fn unknown_front_matter_key_names_file_and_line() {
     assert!(!site.out().exists(), "nothing published on failure");
 }
 
+/// A service page whose one procedure is `steps`, written as TOML step tables.
+fn service_page(steps: &str) -> String {
+    format!(
+        r#"+++
+title = "Layanan Uji"
+
+[service]
+name = "Layanan Uji"
+requirements = ["Formulir."]
+fee = "Tidak dipungut biaya"
+products = ["Surat Jawaban"]
+
+[service.time_limit]
+min_working_days = 1
+max_working_days = 5
+starts = ""
+
+[[service.procedures]]
+id = "uji"
+title = "Prosedur uji"
+product = "Surat Jawaban"
+{steps}+++
+Isi.
+"#
+    )
+}
+
+const GOOD_STEPS: &str = r#"
+[[service.procedures.steps]]
+actor = "Petugas Front Office"
+action = "Menerima berkas."
+public_status = "diterima"
+
+[[service.procedures.steps]]
+actor = "Petugas"
+action = "Memverifikasi berkas."
+public_status = "diverifikasi"
+
+[[service.procedures.steps]]
+actor = "Petugas"
+action = "Meregistrasi dan memberi nomor Berita Acara."
+public_status = "diproses"
+assigns = "nomor_ba"
+
+[[service.procedures.steps]]
+actor = "Petugas"
+action = "Menyerahkan jawaban."
+public_status = "selesai"
+"#;
+
+#[test]
+fn a_valid_procedure_builds_and_lists_its_steps() {
+    let site = Fixture::new()
+        .file(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}{% if page.service %}{% for p in page.service.procedures %}<ol id=\"{{ p.id }}\">{% for s in p.steps %}<li>{{ s.actor }}: {{ s.action }} ({{ s.public_status }})</li>{% endfor %}</ol>{% endfor %}{% endif %}{{ page.content | safe }}{% endblock %}",
+        )
+        .file("content/layanan.md", &service_page(GOOD_STEPS));
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    file_contains!(
+        site,
+        "layanan/index.html",
+        "<ol id=\"uji\"><li>Petugas Front Office: Menerima berkas. (diterima)</li>"
+    );
+    file_contains!(site, "layanan/index.html", "<li>Petugas: Menyerahkan jawaban. (selesai)</li></ol>");
+}
+
+#[test]
+fn a_procedure_the_workflow_cannot_follow_stops_the_build_at_its_line() {
+    // Line 15 of the page is the procedure's `[[service.procedures]]`.
+    let no_steps = Fixture::new().file("content/layanan.md", &service_page("steps = []\n"));
+    let out = no_steps.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/layanan.md:15: service.procedures: Prosedur \"uji\""), "{err}");
+    assert!(err.contains("prosedur tidak punya langkah"), "{err}");
+    assert!(!no_steps.out().exists(), "nothing published on failure");
+
+    let early_end = GOOD_STEPS.replacen("public_status = \"diproses\"", "public_status = \"selesai\"", 1);
+    let out = Fixture::new().file("content/layanan.md", &service_page(&early_end)).build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/layanan.md:15:"), "{err}");
+    assert!(err.contains("langkah 3 berstatus selesai padahal bukan langkah terakhir"), "{err}");
+
+    let two_numbers =
+        GOOD_STEPS.replacen("public_status = \"selesai\"", "public_status = \"selesai\"\nassigns = \"nomor_ba\"", 1);
+    let out = Fixture::new().file("content/layanan.md", &service_page(&two_numbers)).build();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("langkah 3 dan 4 sama-sama memberi nomor Berita Acara"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unknown_public_status_or_assigns_names_file_and_line() {
+    // Lines 20-23 are the first step; its public_status is line 23.
+    let steps = GOOD_STEPS.replacen("public_status = \"diterima\"", "public_status = \"ditolak\"", 1);
+    let out = Fixture::new().file("content/layanan.md", &service_page(&steps)).build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/layanan.md:23: front matter: nilai `ditolak` tidak dikenal"), "{err}");
+    assert!(err.contains("`diverifikasi`"), "lists the known statuses: {err}");
+
+    // The BA step's `assigns` is line 34.
+    let steps = GOOD_STEPS.replace("\"nomor_ba\"", "\"nomor_surat\"");
+    let err = stderr(&Fixture::new().file("content/layanan.md", &service_page(&steps)).build());
+    assert!(err.contains("content/layanan.md:34: front matter: nilai `nomor_surat` tidak dikenal"), "{err}");
+
+    let steps = GOOD_STEPS.replace("assigns =", "assign =");
+    let err = stderr(&Fixture::new().file("content/layanan.md", &service_page(&steps)).build());
+    assert!(err.contains("content/layanan.md:34: front matter: kunci `assign` tidak dikenal"), "{err}");
+}
+
+#[test]
+fn a_procedure_id_used_twice_is_refused() {
+    let twice =
+        format!("{GOOD_STEPS}\n[[service.procedures]]\nid = \"uji\"\ntitle = \"Lagi\"\nproduct = \"x\"\n{GOOD_STEPS}");
+    let out = Fixture::new().file("content/layanan.md", &service_page(&twice)).build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/layanan.md:41: service.procedures: id prosedur \"uji\" dipakai lebih dari sekali"),
+        "{err}"
+    );
+}
+
 #[test]
 fn missing_template_variable_names_template_and_line() {
     let site = Fixture::new().file(
@@ -272,25 +398,8 @@ mod office_site {
         let html = read(&out, "pengaduan/index.html");
         assert!(html.contains("action=\"/api/pengaduan\""), "posts to the API");
         assert!(html.contains("method=\"post\""));
-        for field in [
-            "jenis",
-            "nama",
-            "email",
-            "telepon",
-            "nik",
-            "alamat",
-            "judul",
-            "isi",
-            "tanggal_kejadian",
-            "lokasi",
-            "layanan",
-            "anonim",
-            "rahasia",
-            "pernyataan_kebenaran",
-            "persetujuan_data",
-            "website",
-            "idempotency_key",
-        ] {
+        // Every field the complaint rules read, and the honeypot, which they only check is empty.
+        for field in pengaduan_core::submission::FIELD_ORDER.into_iter().chain(["website"]) {
             assert!(html.contains(&format!("name=\"{field}\"")), "form lacks {field}");
         }
         for labelled in ["nama", "email", "telepon", "judul", "isi", "pernyataan_kebenaran", "persetujuan_data"] {

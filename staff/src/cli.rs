@@ -1,12 +1,22 @@
 //! The command line, in Bahasa Indonesia: the subcommands, their options and their help.
 //!
 //! clap's own words (usage, headings, the help flag, its error messages) are English; every one
-//! a person sees is replaced here or in [`crate::translate_clap_error`].
+//! a person sees is replaced here or in [`crate::translate_clap_error`]. Each command's options
+//! live with the command in [`crate::cmd`]; what they all share (the help template, the
+//! headings) is applied once, in [`command`], so a new command cannot forget it.
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use crate::cmd::{catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, unduh};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 const TEMPLATE: &str = "{before-help}{about-with-newline}\nPemakaian: {usage}\n\n{all-args}{after-help}";
+
+/// The heading of a subcommand's positional arguments.
+const ARGUMENTS_HEADING: &str = "Argumen";
+
+/// The heading of a subcommand's own options (the global ones are under "Pilihan umum").
+const OPTIONS_HEADING: &str = "Pilihan";
 
 /// The whole command line.
 #[derive(Debug, Parser)]
@@ -56,181 +66,99 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// One subcommand.
+/// One subcommand: its one-line help and its usage line; its options are in [`crate::cmd`].
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Daftar pengaduan di Buku Register, menurut status, jenis, kanal, keterlambatan, atau tenggat.
     #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf daftar [--status STATUS] [--jenis JENIS] [--kanal KANAL] [--terlambat] [--jatuh-tempo N]",
-        next_help_heading = "Pilihan"
+        override_usage = "pengaduan-staf daftar [--status STATUS] [--jenis JENIS] [--kanal KANAL] [--terlambat] [--jatuh-tempo N]"
     )]
-    Daftar(Daftar),
+    Daftar(daftar::Daftar),
 
     /// Tampilkan satu pengaduan lengkap dengan data pribadi dan seluruh riwayatnya.
-    #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf lihat NOMOR",
-        next_help_heading = "Pilihan"
-    )]
-    Lihat(Lihat),
+    #[command(override_usage = "pengaduan-staf lihat NOMOR")]
+    Lihat(Nomor),
 
     /// Catat pengaduan yang masuk melalui kanal lain (telepon, surat, email, SMS, kotak pengaduan, LAPOR!, langsung).
     #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf catat --kanal KANAL --jenis JENIS --judul JUDUL --isi ISI --petugas NAMA --persetujuan [--nama ...] [--telepon ...] [--email ...]",
-        next_help_heading = "Pilihan"
+        override_usage = "pengaduan-staf catat --kanal KANAL --jenis JENIS --judul JUDUL --isi ISI --petugas NAMA --persetujuan [--nama ...] [--telepon ...] [--email ...]"
     )]
-    Catat(Catat),
+    Catat(catat::Catat),
 
     /// Nyatakan berkas lengkap dan pilih prosedurnya; jangka waktu mulai dihitung dari nol.
     #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf lengkap NOMOR --prosedur PROSEDUR --petugas NAMA [--tanggal TTTT-BB-HH] [--catatan ...]",
-        next_help_heading = "Pilihan"
+        override_usage = "pengaduan-staf lengkap NOMOR --prosedur PROSEDUR --petugas NAMA [--tanggal TTTT-BB-HH] [--catatan ...]"
     )]
-    Lengkap(Lengkap),
+    Lengkap(lengkap::Lengkap),
 
     /// Kembalikan berkas yang belum lengkap kepada pengadu; jangka waktu berhenti.
-    #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf kembalikan NOMOR --alasan ALASAN --petugas NAMA [--tanggal TTTT-BB-HH]",
-        next_help_heading = "Pilihan"
-    )]
-    Kembalikan(Kembalikan),
+    #[command(override_usage = "pengaduan-staf kembalikan NOMOR --alasan ALASAN --petugas NAMA [--tanggal TTTT-BB-HH]")]
+    Kembalikan(kembalikan::Kembalikan),
 
     /// Lanjutkan pengaduan ke langkah berikutnya dari prosedurnya (tidak dapat melompati langkah).
-    #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf lanjut NOMOR --petugas NAMA --catatan CATATAN",
-        next_help_heading = "Pilihan"
-    )]
-    Lanjut(Lanjut),
+    #[command(override_usage = "pengaduan-staf lanjut NOMOR --petugas NAMA --catatan CATATAN")]
+    Lanjut(lanjut::Lanjut),
 
     /// Ekspor Buku Register Pengaduan suatu periode ke CSV dan/atau Excel (.xlsx).
     #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf ekspor --dari TTTT-BB-HH --sampai TTTT-BB-HH [--csv BERKAS] [--xlsx BERKAS]",
-        next_help_heading = "Pilihan"
+        override_usage = "pengaduan-staf ekspor --dari TTTT-BB-HH --sampai TTTT-BB-HH [--csv BERKAS] [--xlsx BERKAS]"
     )]
-    Ekspor(Ekspor),
+    Ekspor(ekspor::Ekspor),
 
-    /// Hapus data pribadi satu pengaduan atas permintaan; baris registernya tetap ada.
+    /// Hapus data pribadi dan lampiran satu pengaduan atas permintaan; baris registernya tetap ada.
     #[command(
         name = "hapus-data-pribadi",
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf hapus-data-pribadi NOMOR --petugas NAMA --alasan ALASAN",
-        next_help_heading = "Pilihan"
+        override_usage = "pengaduan-staf hapus-data-pribadi NOMOR --petugas NAMA --alasan ALASAN"
     )]
-    HapusDataPribadi(HapusDataPribadi),
+    HapusDataPribadi(hapus_data_pribadi::HapusDataPribadi),
 
     /// Tampilkan daftar lampiran (bukti pendukung) satu pengaduan.
-    #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf lampiran NOMOR",
-        next_help_heading = "Pilihan"
-    )]
-    Lampiran(Lihat),
+    #[command(override_usage = "pengaduan-staf lampiran NOMOR")]
+    Lampiran(Nomor),
 
     /// Simpan semua lampiran satu pengaduan ke sebuah folder.
-    #[command(
-        help_template = TEMPLATE,
-        override_usage = "pengaduan-staf unduh NOMOR --ke FOLDER",
-        next_help_heading = "Pilihan"
-    )]
-    Unduh(Unduh),
+    #[command(override_usage = "pengaduan-staf unduh NOMOR --ke FOLDER")]
+    Unduh(unduh::Unduh),
 }
 
-/// `unduh`.
+/// The command line as clap parses it and shows its help: the derived definitions above, with
+/// the template and headings every subcommand shares.
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommands(|sub| {
+        sub.help_template(TEMPLATE).mut_args(|arg| {
+            // A heading given on an argument itself still wins.
+            if arg.get_help_heading().is_some() {
+                arg
+            } else if arg.is_positional() {
+                arg.help_heading(ARGUMENTS_HEADING)
+            } else {
+                arg.help_heading(OPTIONS_HEADING)
+            }
+        })
+    })
+}
+
+/// Parses `args` (the program's name first) with [`command`].
+pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let mut matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches_mut(&mut matches)
+}
+
+/// The subcommands' names, in the order of the help: the one list the error messages use.
+pub fn subcommand_names() -> Vec<String> {
+    Cli::command().get_subcommands().map(|c| c.get_name().to_owned()).collect()
+}
+
+/// A command whose only argument is a register number (`lihat`, `lampiran`).
 #[derive(Debug, Args)]
-pub struct Unduh {
+pub struct Nomor {
     /// Nomor register, mis. PGD-2026-00042.
-    #[arg(value_name = "NOMOR", help_heading = "Argumen")]
+    #[arg(value_name = "NOMOR")]
     pub nomor: String,
-    /// Folder tujuan (dibuat bila belum ada); berkas yang sudah ada tidak ditimpa.
-    #[arg(long, value_name = "FOLDER")]
-    pub ke: PathBuf,
-}
-
-/// `daftar`.
-#[derive(Debug, Args)]
-pub struct Daftar {
-    /// Hanya status ini: diterima, perlu_dilengkapi, diverifikasi, diproses, atau selesai.
-    #[arg(long, value_name = "STATUS")]
-    pub status: Option<String>,
-    /// Hanya jenis ini: pengaduan, informasi, atau aspirasi.
-    #[arg(long, value_name = "JENIS")]
-    pub jenis: Option<String>,
-    /// Hanya kanal ini: web, telepon, surat, email, sms, kotak_pengaduan, lapor, atau langsung.
-    #[arg(long, value_name = "KANAL")]
-    pub kanal: Option<String>,
-    /// Hanya yang belum selesai dan sudah melewati tenggat.
-    #[arg(long)]
-    pub terlambat: bool,
-    /// Hanya yang belum selesai dan tenggatnya jatuh dalam N hari kerja ke depan (termasuk hari ini).
-    #[arg(long = "jatuh-tempo", value_name = "N")]
-    pub jatuh_tempo: Option<u32>,
-}
-
-/// `lihat`.
-#[derive(Debug, Args)]
-pub struct Lihat {
-    /// Nomor register, mis. PGD-2026-00042.
-    #[arg(value_name = "NOMOR", help_heading = "Argumen")]
-    pub nomor: String,
-}
-
-/// `catat`.
-#[derive(Debug, Args)]
-pub struct Catat {
-    /// Kanal masuknya pengaduan: telepon, surat, email, sms, kotak_pengaduan, lapor, atau langsung.
-    #[arg(long, value_name = "KANAL")]
-    pub kanal: String,
-    /// Jenis laporan: pengaduan, informasi, atau aspirasi.
-    #[arg(long, value_name = "JENIS")]
-    pub jenis: String,
-    /// Judul laporan (5 sampai 150 karakter).
-    #[arg(long, value_name = "JUDUL")]
-    pub judul: String,
-    /// Isi laporan (20 sampai 5000 karakter).
-    #[arg(long, value_name = "ISI")]
-    pub isi: String,
-    /// Nama petugas yang mencatat (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
-    /// Pengadu menyatakan isi laporannya benar dan menyetujui pemrosesan data pribadinya.
-    #[arg(long)]
-    pub persetujuan: bool,
-    /// Nama pengadu (wajib kecuali --anonim).
-    #[arg(long, value_name = "NAMA")]
-    pub nama: Option<String>,
-    /// Nomor telepon pengadu.
-    #[arg(long, value_name = "NOMOR")]
-    pub telepon: Option<String>,
-    /// Alamat email pengadu.
-    #[arg(long, value_name = "ALAMAT")]
-    pub email: Option<String>,
-    /// NIK pengadu (16 angka).
-    #[arg(long, value_name = "NIK")]
-    pub nik: Option<String>,
-    /// Alamat pengadu.
-    #[arg(long, value_name = "ALAMAT")]
-    pub alamat: Option<String>,
-    /// Tanggal kejadian, TTTT-BB-HH.
-    #[arg(long = "tanggal-kejadian", value_name = "TANGGAL")]
-    pub tanggal_kejadian: Option<String>,
-    /// Lokasi kejadian.
-    #[arg(long, value_name = "LOKASI")]
-    pub lokasi: Option<String>,
-    /// Layanan yang diadukan.
-    #[arg(long, value_name = "LAYANAN")]
-    pub layanan: Option<String>,
-    /// Identitas pengadu dirahasiakan; nama dan kontak tidak wajib.
-    #[arg(long)]
-    pub anonim: bool,
-    /// Laporan tidak untuk dipublikasikan.
-    #[arg(long)]
-    pub rahasia: bool,
 }
 
 /// The optimistic-concurrency guard shared by changing commands.
@@ -239,99 +167,4 @@ pub struct Versi {
     /// Versi pengaduan yang Anda lihat (dari `lihat`): perubahan ditolak bila pengaduan sudah diubah sejak itu.
     #[arg(long, value_name = "VERSI")]
     pub versi: Option<u64>,
-}
-
-/// `lengkap`.
-#[derive(Debug, Args)]
-pub struct Lengkap {
-    /// Nomor register.
-    #[arg(value_name = "NOMOR", help_heading = "Argumen")]
-    pub nomor: String,
-    /// Prosedur yang diikuti, menurut id di halaman layanan: penyelesaian (berakhir dengan Berita Acara) atau jawaban-tertulis (berakhir dengan Surat Jawaban).
-    #[arg(long, value_name = "PROSEDUR")]
-    pub prosedur: String,
-    /// Nama petugas (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
-    /// Tanggal berkas dinyatakan lengkap, TTTT-BB-HH (bawaan: hari ini).
-    #[arg(long, value_name = "TANGGAL")]
-    pub tanggal: Option<String>,
-    /// Catatan internal (tidak ditampilkan kepada publik).
-    #[arg(long, value_name = "CATATAN")]
-    pub catatan: Option<String>,
-    /// Guard against changes made meanwhile.
-    #[command(flatten)]
-    pub versi: Versi,
-}
-
-/// `kembalikan`.
-#[derive(Debug, Args)]
-pub struct Kembalikan {
-    /// Nomor register.
-    #[arg(value_name = "NOMOR", help_heading = "Argumen")]
-    pub nomor: String,
-    /// Apa yang harus dilengkapi pengadu (masuk ke riwayat, tidak ditampilkan kepada publik).
-    #[arg(long, value_name = "ALASAN")]
-    pub alasan: String,
-    /// Nama petugas (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
-    /// Tanggal berkas dikembalikan, TTTT-BB-HH (bawaan: hari ini).
-    #[arg(long, value_name = "TANGGAL")]
-    pub tanggal: Option<String>,
-    /// Guard against changes made meanwhile.
-    #[command(flatten)]
-    pub versi: Versi,
-}
-
-/// `lanjut`.
-#[derive(Debug, Args)]
-pub struct Lanjut {
-    /// Nomor register.
-    #[arg(value_name = "NOMOR", help_heading = "Argumen")]
-    pub nomor: String,
-    /// Nama petugas yang menyelesaikan langkah ini (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
-    /// Catatan tentang langkah ini (internal, tidak ditampilkan kepada publik).
-    #[arg(long, value_name = "CATATAN")]
-    pub catatan: String,
-    /// Guard against changes made meanwhile.
-    #[command(flatten)]
-    pub versi: Versi,
-}
-
-/// `ekspor`.
-#[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("berkas").required(true).multiple(true).args(["csv", "xlsx"]))]
-pub struct Ekspor {
-    /// Awal periode (tanggal diterima), TTTT-BB-HH.
-    #[arg(long, value_name = "TANGGAL")]
-    pub dari: String,
-    /// Akhir periode (tanggal diterima, termasuk hari itu), TTTT-BB-HH.
-    #[arg(long, value_name = "TANGGAL")]
-    pub sampai: String,
-    /// Tulis ke berkas CSV ini.
-    #[arg(long, value_name = "BERKAS")]
-    pub csv: Option<PathBuf>,
-    /// Tulis ke buku kerja Excel (.xlsx) ini.
-    #[arg(long, value_name = "BERKAS")]
-    pub xlsx: Option<PathBuf>,
-}
-
-/// `hapus-data-pribadi`.
-#[derive(Debug, Args)]
-pub struct HapusDataPribadi {
-    /// Nomor register.
-    #[arg(value_name = "NOMOR", help_heading = "Argumen")]
-    pub nomor: String,
-    /// Nama petugas (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
-    /// Dasar penghapusan, mis. permintaan pengadu melalui email tanggal ... (masuk ke riwayat).
-    #[arg(long, value_name = "ALASAN")]
-    pub alasan: String,
-    /// Guard against changes made meanwhile.
-    #[command(flatten)]
-    pub versi: Versi,
 }

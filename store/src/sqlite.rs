@@ -3,8 +3,8 @@
 
 use crate::{
     Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PublicEvent, PublicRecord,
-    RateDecision, Receipt, RegisterRow, StoreError, Submitted, WorkflowChange, WorkflowStore, erase_entry,
-    intake_entry, rate_window,
+    RateDecision, Receipt, RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore,
+    erase_entry, intake_entry, rate_window,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -196,7 +196,7 @@ impl SqliteStore {
             // IMMEDIATE takes the write lock first, so the counter read below cannot go stale.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
             if let Some(previous) = read_replay(&tx, &c.idempotency_key, c.received_at.as_second())? {
-                return Ok(Submitted::Replay(previous));
+                return Ok(previous.judge(c.body_digest.as_deref()));
             }
             let counter = RegisterNumber::counter_name(&c.prefix, c.year);
             let last: i64 = tx
@@ -247,9 +247,10 @@ impl SqliteStore {
             let receipt = Receipt { nomor, ..c.receipt };
             let json = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
-                "INSERT INTO idempotency (key, receipt, expires_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (key) DO UPDATE SET receipt = excluded.receipt, expires_at = excluded.expires_at",
-                params![c.idempotency_key, json, c.idempotency_expires_at.as_second()],
+                "INSERT INTO idempotency (key, receipt, expires_at, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (key) DO UPDATE SET receipt = excluded.receipt, expires_at = excluded.expires_at,
+                     body = excluded.body",
+                params![c.idempotency_key, json, c.idempotency_expires_at.as_second(), c.body_digest],
             )
             .map_err(backend)?;
             tx.commit().map_err(backend)?;
@@ -263,19 +264,23 @@ fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(e.into())
 }
 
-fn read_replay(conn: &Connection, key: &str, now: i64) -> Result<Option<Receipt>, StoreError> {
-    let json: Option<String> = conn
-        .query_row("SELECT receipt FROM idempotency WHERE key = ?1 AND expires_at > ?2", params![key, now], |r| {
-            r.get(0)
+fn read_replay(conn: &Connection, key: &str, now: i64) -> Result<Option<StoredReplay>, StoreError> {
+    let row: Option<(String, Option<String>)> = conn
+        .query_row("SELECT receipt, body FROM idempotency WHERE key = ?1 AND expires_at > ?2", params![key, now], |r| {
+            Ok((r.get("receipt")?, r.get("body")?))
         })
         .optional()
         .map_err(backend)?;
-    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}"))))
-        .transpose()
+    row.map(|(json, body)| {
+        let receipt =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))?;
+        Ok(StoredReplay { receipt, body })
+    })
+    .transpose()
 }
 
 impl ComplaintStore for SqliteStore {
-    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<Receipt>, StoreError> {
+    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<StoredReplay>, StoreError> {
         let key = key.to_owned();
         self.with_conn(move |conn| read_replay(conn, &key, now.as_second())).await
     }

@@ -168,6 +168,8 @@ pub fn complaint(n: usize, key: &str, at: Timestamp, year: i16) -> NewComplaint 
         },
         kode_hash: code.digest(),
         idempotency_key: key.to_owned(),
+        // As for an explicit key: the body differs with `n`.
+        body_digest: Some(crate::intake::digest(&format!("body:{n}"))),
         idempotency_expires_at: at + Duration::from_secs(24 * 3600),
     }
 }
@@ -240,11 +242,12 @@ pub fn procedure(id: &str) -> &'static Procedure {
     find_procedure(&PROCEDURES, id).unwrap()
 }
 
-/// The number of a stored complaint, new or replayed.
+/// The number of a newly stored complaint.
 pub fn nomor(s: &Submitted) -> RegisterNumber {
     match s {
         Submitted::New(r) => RegisterNumber::parse(&r.nomor).unwrap(),
         Submitted::Replay(r) => panic!("expected a new complaint, got a replay of {}", r.nomor),
+        Submitted::KeyReused => panic!("expected a new complaint, got a reused key"),
     }
 }
 

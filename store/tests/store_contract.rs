@@ -5,17 +5,14 @@
 
 use pengaduan_core::RegisterNumber;
 use pengaduan_store::retry::with_deadline;
-use pengaduan_store::testing::{Moto, complaint, now, sqlite_store};
+use pengaduan_store::testing::{Moto, complaint, nomor, now, sqlite_store};
 use pengaduan_store::{ComplaintStore, RateDecision, Submitted};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 fn number(s: &Submitted) -> String {
-    match s {
-        Submitted::New(r) => r.nomor.clone(),
-        Submitted::Replay(r) => panic!("expected a new complaint, got a replay of {}", r.nomor),
-    }
+    nomor(s).to_string()
 }
 
 async fn numbers_are_sequential_per_year<S: ComplaintStore>(store: &S) {
@@ -54,10 +51,13 @@ async fn concurrent_submissions_are_gapless<S: ComplaintStore + 'static>(store: 
 async fn replays_answer_the_first_time<S: ComplaintStore>(store: &S) {
     let first = store.submit(complaint(1, "key-1", now(), 2026)).await.unwrap();
     let Submitted::New(receipt) = first else { panic!("first is new") };
-    // Same key, different content: the first answer, nothing new stored.
-    let again = store.submit(complaint(2, "key-1", now() + Duration::from_secs(60), 2026)).await.unwrap();
+    // Same key, same body: the first answer, nothing new stored.
+    let again = store.submit(complaint(1, "key-1", now() + Duration::from_secs(60), 2026)).await.unwrap();
     assert_eq!(again, Submitted::Replay(receipt.clone()));
-    assert_eq!(store.find_replay("key-1", now()).await.unwrap(), Some(receipt.clone()));
+    // Same key, another body: refused, and the first answer is not handed out.
+    let other = store.submit(complaint(2, "key-1", now() + Duration::from_secs(90), 2026)).await.unwrap();
+    assert_eq!(other, Submitted::KeyReused);
+    assert_eq!(store.find_replay("key-1", now()).await.unwrap().map(|r| r.receipt), Some(receipt.clone()));
     assert_eq!(store.find_replay("key-unknown", now()).await.unwrap(), None);
     // After 24 hours the key no longer counts.
     let later = now() + Duration::from_secs(24 * 3600 + 1);
@@ -70,8 +70,12 @@ async fn concurrent_duplicates_store_once<S: ComplaintStore + 'static>(store: Ar
     let tasks: Vec<_> = (0..10)
         .map(|i| {
             let store = Arc::clone(&store);
-            // Each attempt has its own tracking code, as each request draws one.
-            tokio::spawn(async move { store.submit(complaint(100 + i, "double-click", now(), 2026)).await })
+            // The same body each time; each attempt has its own tracking code, as each request
+            // draws one.
+            let mut c = complaint(100, "double-click", now(), 2026);
+            let code = pengaduan_core::TrackingCode::from_random((1000 + i as u64).to_le_bytes());
+            (c.receipt.kode_lacak, c.kode_hash) = (code.to_string(), code.digest());
+            tokio::spawn(async move { store.submit(c).await })
         })
         .collect();
     let mut numbers = BTreeSet::new();
@@ -85,6 +89,7 @@ async fn concurrent_duplicates_store_once<S: ComplaintStore + 'static>(store: Ar
             Submitted::Replay(r) => {
                 numbers.insert(r.nomor);
             }
+            Submitted::KeyReused => panic!("the same body is a replay, not a reused key"),
         }
     }
     assert_eq!(new, 1, "exactly one stored");

@@ -173,13 +173,10 @@ async fn submit<S: ComplaintStore>(
     let lacak_path = format!("{}lacak", path.strip_suffix("pengaduan").unwrap_or("/api/"));
 
     if form.honeypot_filled() {
-        // Look like a success so that bots learn nothing; store nothing, consume no number.
+        // Answer exactly as a success would, with a number and code that reach nothing, so that
+        // bots learn nothing; store nothing, consume no number.
         tracing::info!(outcome = "honeypot", "submission discarded");
-        return if wants_json {
-            json_response(StatusCode::CREATED, &json!({ "status": Status::Diterima.code() }))
-        } else {
-            redirect("/lacak/")
-        };
+        return accepted(&decoy_receipt(&app.config.prefix, &app.now()), wants_json, &lacak_path);
     }
 
     let now = app.now();
@@ -194,9 +191,12 @@ async fn submit<S: ComplaintStore>(
     let complaint = Intake::online(submission, now.clone(), replay);
 
     match app.store.find_replay(&complaint.replay_key(), now.timestamp()).await {
-        Ok(Some(receipt)) => {
+        Ok(Some(stored)) => {
             tracing::info!(outcome = "replay", "submission answered from idempotency record");
-            return accepted(&receipt, wants_json, &lacak_path);
+            return match stored.judge(complaint.body_digest().as_deref()) {
+                Submitted::Replay(receipt) | Submitted::New(receipt) => accepted(&receipt, wants_json, &lacak_path),
+                Submitted::KeyReused => key_reused(app, &form, wants_json),
+            };
         }
         Ok(None) => {}
         Err(e) => return store_failure(app, &e, wants_json),
@@ -231,10 +231,39 @@ async fn submit<S: ComplaintStore>(
             discard_attachments(app, &pending).await;
             accepted(&receipt, wants_json, &lacak_path)
         }
+        Ok(Submitted::KeyReused) => {
+            discard_attachments(app, &pending).await;
+            key_reused(app, &form, wants_json)
+        }
         Err(e) => {
             discard_attachments(app, &pending).await;
             store_failure(app, &e, wants_json)
         }
+    }
+}
+
+/// The `422` for an idempotency key already used for another body: as the IETF
+/// `Idempotency-Key` draft prescribes, and nothing of the first submission is shown.
+fn key_reused<S: ComplaintStore>(app: &App<S>, form: &RawForm, wants_json: bool) -> Response<Bytes> {
+    tracing::info!(outcome = "key_reused", "submission refused");
+    let error = FieldError {
+        field: "idempotency_key",
+        message: "Kunci idempotensi ini sudah dipakai untuk laporan lain. Muat ulang formulir, lalu kirim lagi.".into(),
+    };
+    invalid(app, form, &[error], wants_json)
+}
+
+/// A receipt shaped like a real one, for the honeypot: a plausible number and a fresh random
+/// code, which no stored complaint matches, so tracking it finds nothing.
+fn decoy_receipt(prefix: &str, now: &Zoned) -> Receipt {
+    let code = pengaduan_store::intake::new_tracking_code();
+    let digits = code.to_string().bytes().fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let received = now.round(jiff::Unit::Second).unwrap_or_else(|_| now.clone());
+    Receipt {
+        nomor: RegisterNumber::new(prefix, now.year(), 1 + digits % 400).to_string(),
+        kode_lacak: code.to_string(),
+        status: Status::Diterima,
+        diterima_pada: rfc3339(&received),
     }
 }
 

@@ -1,0 +1,220 @@
+//! `site-gen serve` as a browser and a hostile client meet it: the built binary on a copy of
+//! the repository's site, a throwaway SQLite store and a port the system picks, spoken to over
+//! plain TCP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running `site-gen serve`, killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    stderr: Arc<Mutex<String>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Copies the site into a temp folder (serve writes under ROOT/.data) and waits until the
+    /// server says where it listens.
+    fn start() -> Self {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("situs");
+        for part in ["content", "templates", "static"] {
+            copy_dir(&repo.join(part), &root.join(part));
+        }
+        std::fs::copy(repo.join("config.toml"), root.join("config.toml")).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+            .arg("serve")
+            .arg("--root")
+            .arg(&root)
+            .args(["--port", "0", "--store"])
+            .arg(format!("sqlite:{}", dir.path().join("p.db").display()))
+            .env("PENGADUAN_RATE_LIMIT_PER_HOUR", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        let pipe = child.stderr.take().unwrap();
+        let text = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("Situs tersaji di http://") {
+                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
+                    let _ = tx.send(addr);
+                }
+                let mut text = text.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
+        let addr = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(addr) => addr.parse().unwrap(),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("serve did not start within 60 s:\n{}", stderr.lock().unwrap());
+            }
+        };
+        Self { child, addr, stderr, _dir: dir }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(self.addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        stream
+    }
+
+    /// `GET path` on a fresh connection: the status line and the lower-cased headers.
+    fn get(&self, path: &str) -> Head {
+        let mut stream = self.connect();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let head = text.split("\r\n\r\n").next().unwrap();
+        let mut lines = head.lines();
+        let status = lines.next().unwrap().to_owned();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        Head { status, headers, body: text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default() }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Head {
+    status: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Head {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn pages_carry_the_api_security_headers_and_a_csp_that_allows_live_reload() {
+    let server = Server::start();
+    let page = server.get("/");
+    assert!(page.status.starts_with("HTTP/1.1 200"), "{}", page.status);
+    assert!(page.body.contains("<script src=\"/__livereload.js\""), "the page loads the live-reload script");
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    let csp = page.header("content-security-policy").expect("HTML pages have a CSP");
+
+    // The same policy as the API's own pages, plus what EventSource needs.
+    let api = server.get("/api/lacak");
+    let api_csp = api.header("content-security-policy").expect("the API's HTML has its CSP");
+    assert_eq!(csp, format!("{api_csp}; connect-src 'self'"));
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert_eq!(api.header("x-frame-options"), Some("DENY"));
+
+    let script = server.get("/__livereload.js");
+    assert!(script.status.starts_with("HTTP/1.1 200"), "{}", script.status);
+    assert!(script.body.contains("new EventSource(\"/__livereload\")"));
+    assert_eq!(script.header("x-content-type-options"), Some("nosniff"));
+
+    let css = server.get("/css/site.css");
+    assert_eq!(css.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(css.header("content-security-policy"), None, "a CSP only on HTML");
+
+    let missing = server.get("/tidak-ada/");
+    assert!(missing.header("content-security-policy").is_some(), "the 404 page is HTML too");
+}
+
+#[test]
+fn a_connection_without_a_complete_request_head_is_dropped() {
+    let server = Server::start();
+    let mut slow = server.connect();
+    slow.write_all(b"GET / HT").unwrap();
+    let started = Instant::now();
+
+    // Meanwhile others are served as usual.
+    assert!(server.get("/").status.starts_with("HTTP/1.1 200"));
+
+    let mut buf = [0u8; 64];
+    let outcome = slow.read(&mut buf);
+    let waited = started.elapsed();
+    match outcome {
+        Ok(0) => {}
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted) => {}
+        other => panic!("the slow connection is still open after {waited:?}: {other:?}"),
+    }
+    assert!(
+        (Duration::from_secs(8)..Duration::from_secs(13)).contains(&waited),
+        "dropped after {waited:?}, expected about 10 s"
+    );
+    assert!(server.get("/").status.starts_with("HTTP/1.1 200"), "the server is still serving");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_with_a_live_reload_stream_open_and_says_so() {
+    let mut server = Server::start();
+    // A logged request, to check the log for colour codes.
+    assert!(server.get("/api/lacak").status.starts_with("HTTP/1.1 400"));
+    let mut events = server.connect();
+    write!(events, "GET /__livereload HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 256];
+    while !seen.contains("event: built") {
+        let n = events.read(&mut buf).unwrap();
+        assert!(n > 0, "event stream ended early: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+
+    let sent = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "still running 15 s after Ctrl+C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}\n{}", server.stderr());
+    // The reader thread may still be draining the pipe.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server.stderr().contains("Server berhenti.") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = server.stderr();
+    assert!(log.contains("Server berhenti."), "{log}");
+    assert!(log.contains("request handled"), "the request was logged: {log}");
+    assert!(!log.contains('\u{1b}'), "no colour codes when stderr is not a terminal: {log:?}");
+}

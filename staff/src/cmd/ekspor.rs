@@ -1,0 +1,72 @@
+//! `ekspor`: the Buku Register Pengaduan of a period, as CSV and/or an Excel workbook.
+
+use crate::{Ctx, Failure, export, parse_date};
+use clap::Args;
+use pengaduan_core::datetime::tanggal_indonesia;
+use pengaduan_store::{ListFilter, WorkflowStore};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// The options of `ekspor`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("berkas").required(true).multiple(true).args(["csv", "xlsx"]))]
+pub struct Ekspor {
+    /// Awal periode (tanggal diterima), TTTT-BB-HH.
+    #[arg(long, value_name = "TANGGAL")]
+    pub dari: String,
+    /// Akhir periode (tanggal diterima, termasuk hari itu), TTTT-BB-HH.
+    #[arg(long, value_name = "TANGGAL")]
+    pub sampai: String,
+    /// Tulis ke berkas CSV ini.
+    #[arg(long, value_name = "BERKAS")]
+    pub csv: Option<PathBuf>,
+    /// Tulis ke buku kerja Excel (.xlsx) ini.
+    #[arg(long, value_name = "BERKAS")]
+    pub xlsx: Option<PathBuf>,
+}
+
+/// Writes the complaints received in the period to the files asked for.
+pub(crate) async fn run(ctx: &Ctx, a: Ekspor) -> Result<String, Failure> {
+    let dari = parse_date(&a.dari, "Tanggal --dari")?;
+    let sampai = parse_date(&a.sampai, "Tanggal --sampai")?;
+    if dari > sampai {
+        return Err(Failure::new(format!("--dari {dari} jatuh setelah --sampai {sampai}.")));
+    }
+    let tz = &ctx.config.timezone;
+    let start = dari.to_zoned(tz.clone()).map_err(|e| Failure::new(e.to_string()))?.timestamp();
+    let end =
+        sampai.tomorrow().and_then(|d| d.to_zoned(tz.clone())).map_err(|e| Failure::new(e.to_string()))?.timestamp();
+    let filter = ListFilter { received_from: Some(start), received_before: Some(end), ..Default::default() };
+    let mut rows = Vec::new();
+    for r in ctx.store.list(&filter).await? {
+        let lama = match r.state.days_taken(&ctx.calendar) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("Peringatan: {}: lama penyelesaian tidak dihitung: {e}", r.nomor);
+                None
+            }
+        };
+        rows.push(export::ExportRow {
+            nomor: r.nomor.to_string(),
+            diterima: ctx.local(r.received_at).date(),
+            kanal: r.channel.label().to_owned(),
+            jenis: r.jenis.label().to_owned(),
+            judul: r.judul.clone(),
+            status: r.state.status.label().to_owned(),
+            tenggat: r.deadline,
+            lama,
+            nomor_ba: r.state.ba_number.clone(),
+        });
+    }
+    let mut out = String::new();
+    if let Some(path) = &a.csv {
+        export::write_csv(path, &rows)?;
+        let _ = writeln!(out, "{} pengaduan ditulis ke {} (CSV).", rows.len(), path.display());
+    }
+    if let Some(path) = &a.xlsx {
+        export::write_xlsx(path, &rows, dari, sampai)?;
+        let _ = writeln!(out, "{} pengaduan ditulis ke {} (Excel).", rows.len(), path.display());
+    }
+    let _ = writeln!(out, "Periode: {} s/d {} (tanggal diterima).", tanggal_indonesia(dari), tanggal_indonesia(sampai));
+    Ok(out)
+}

@@ -1,0 +1,55 @@
+//! `hapus-data-pribadi`: erasure of one complaint's personal data and attachments on request.
+
+use crate::cli::Versi;
+use crate::{Ctx, Failure, check_versi, load, parse_nomor, require};
+use clap::Args;
+use pengaduan_core::datetime::human_time;
+use pengaduan_store::attachments::AnyAttachments;
+use pengaduan_store::{erasure, error_chain};
+
+/// The options of `hapus-data-pribadi`.
+#[derive(Debug, Args)]
+pub struct HapusDataPribadi {
+    /// Nomor register.
+    #[arg(value_name = "NOMOR")]
+    pub nomor: String,
+    /// Nama petugas (masuk ke riwayat).
+    #[arg(long, value_name = "NAMA")]
+    pub petugas: String,
+    /// Dasar penghapusan, mis. permintaan pengadu melalui email tanggal ... (masuk ke riwayat).
+    #[arg(long, value_name = "ALASAN")]
+    pub alasan: String,
+    /// Guard against changes made meanwhile.
+    #[command(flatten)]
+    pub versi: Versi,
+}
+
+/// Erases the attachments, then the personal data; the register row and the history stay.
+pub(crate) async fn run(ctx: &Ctx, a: HapusDataPribadi, attachments: &AnyAttachments) -> Result<String, Failure> {
+    let nomor = parse_nomor(&a.nomor)?;
+    let petugas = require(&a.petugas, "Nama petugas (--petugas)")?;
+    let alasan = require(&a.alasan, "Alasan (--alasan)")?;
+    let record = load(ctx, &nomor).await?;
+    check_versi(&record, a.versi.versi)?;
+    if let Some(at) = record.row.erased_at {
+        return Err(Failure::new(format!(
+            "Data pribadi pengaduan {nomor} sudah dihapus pada {}.",
+            human_time(&ctx.local(at))
+        )));
+    }
+    let request = erasure::Request {
+        nomor: &nomor,
+        expected_version: record.row.version,
+        by: &petugas,
+        reason: &alasan,
+        at: ctx.now.timestamp(),
+    };
+    let erased = erasure::erase_personal_data(&ctx.store, Some(attachments), request).await.map_err(|e| match e {
+        erasure::ErasureError::Store(e) => Failure::from(e),
+        other => Failure::new(error_chain(&other)),
+    })?;
+    Ok(format!(
+        "Data pribadi pengaduan {nomor} (nama, kontak, NIK, alamat), isi laporannya, dan {} lampirannya telah dihapus.\nBaris Buku Register (nomor, tanggal, kanal, jenis, judul, status, tenggat, nomor BA) tetap ada; penghapusan dicatat di riwayat.\n",
+        erased.attachments
+    ))
+}

@@ -1,0 +1,48 @@
+//! `unduh`: saves every attachment of one complaint into a folder.
+
+use crate::{Failure, parse_nomor};
+use clap::Args;
+use pengaduan_core::attachment::safe_file_name;
+use pengaduan_store::attachments::{AnyAttachments, AttachmentStore};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+/// The options of `unduh`.
+#[derive(Debug, Args)]
+pub struct Unduh {
+    /// Nomor register, mis. PGD-2026-00042.
+    #[arg(value_name = "NOMOR")]
+    pub nomor: String,
+    /// Folder tujuan (dibuat bila belum ada); berkas yang sudah ada tidak ditimpa.
+    #[arg(long, value_name = "FOLDER")]
+    pub ke: PathBuf,
+}
+
+/// Writes each attachment of `a.nomor` into `a.ke`, never over an existing file.
+pub(crate) async fn run(files: &AnyAttachments, a: &Unduh) -> Result<String, Failure> {
+    let nomor = parse_nomor(&a.nomor)?.to_string();
+    let list = files.list(&nomor).await.map_err(|e| Failure::new(format!("lampiran tidak dapat dibaca: {e}")))?;
+    if list.is_empty() {
+        return Ok(format!("{nomor} tidak mempunyai lampiran; tidak ada yang disimpan.\n"));
+    }
+    std::fs::create_dir_all(&a.ke)
+        .map_err(|e| Failure::new(format!("folder {} tidak dapat dibuat: {e}", a.ke.display())))?;
+    let mut out = String::new();
+    for m in &list {
+        let (meta, bytes) = files
+            .get(&nomor, m.index)
+            .await
+            .map_err(|e| Failure::new(format!("lampiran {} tidak dapat dibaca: {e}", m.index)))?
+            .ok_or_else(|| Failure::new(format!("lampiran {} tidak ditemukan", m.index)))?;
+        // The sender chose the display name: a double-click on `bukti.pdf.cmd` must open a PDF,
+        // so the extension comes from the detected type; the index keeps equal stems apart.
+        let target = a.ke.join(safe_file_name(meta.index, &meta.display_name, meta.kind));
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target).map_err(|e| {
+            Failure::new(format!("{} tidak dapat ditulis (tidak ditimpa bila sudah ada): {e}", target.display()))
+        })?;
+        file.write_all(&bytes).map_err(|e| Failure::new(format!("{} tidak dapat ditulis: {e}", target.display())))?;
+        let _ = writeln!(out, "Disimpan: {}", target.display());
+    }
+    Ok(out)
+}
