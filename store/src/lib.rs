@@ -400,6 +400,7 @@ pub(crate) fn erase_entry(status: Status, by: &str, reason: &str, at: Timestamp)
 pub const ERASED_TEXT: &str = "[dihapus atas permintaan]";
 
 /// A random token identifying one attempt at a change, to recognise it after a lost answer.
+#[cfg(feature = "aws")]
 pub(crate) fn change_token() -> String {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).expect("the operating system's random source is available");

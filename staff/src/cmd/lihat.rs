@@ -17,7 +17,7 @@ pub(crate) async fn run(ctx: &Ctx, nomor: &str) -> Result<String, Failure> {
     // Each field on one line, escaped: most values are ours (dates, labels) and come back
     // unchanged, and no stored one can act on the terminal.
     let mut line = |label: &str, value: &str| {
-        let _ = writeln!(out, "{label:<17}: {}", value);
+        let _ = writeln!(out, "{label:<17}: {}", escape_controls_line(value));
     };
     line("Nomor register", &row.nomor.to_string());
     line("Versi", &row.version.to_string());
