@@ -544,25 +544,7 @@ mod attachments {
         ("persetujuan_data", "on"),
     ];
 
-    /// A multipart body as a browser sends it: text fields, then `lampiran` files.
-    pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
-        let mut body = Vec::new();
-        for (k, v) in fields {
-            body.extend_from_slice(
-                format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
-            );
-        }
-        for (name, declared, bytes) in files {
-            body.extend_from_slice(
-                format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"{name}\"\r\nContent-Type: {declared}\r\n\r\n")
-                    .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(b"--B0und4ry--\r\n");
-        body
-    }
+    pub use pengaduan_store::testing::multipart;
 
     fn app_with_files() -> (App<SqliteStore>, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();

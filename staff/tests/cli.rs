@@ -488,22 +488,7 @@ fn multipart(files: &[(&str, &str, &[u8])]) -> Vec<u8> {
         ("pernyataan_kebenaran", "on"),
         ("persetujuan_data", "on"),
     ];
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
-        );
-    }
-    for (name, declared, bytes) in files {
-        body.extend_from_slice(
-            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"{name}\"\r\nContent-Type: {declared}\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(b"--B0und4ry--\r\n");
-    body
+    pengaduan_store::testing::multipart(&fields, files)
 }
 
 /// Submits a complaint with `files` through the handler, storing them where the tool looks by

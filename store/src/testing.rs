@@ -289,3 +289,24 @@ pub async fn complete<S: WorkflowStore>(store: &S, n: &RegisterNumber, procedure
     let t = state.mark_complete(procedure(procedure_id), on, "berkas lengkap").unwrap();
     store_transition(store, n, version, &t, "Rina (FO)", now()).await.unwrap()
 }
+
+/// A multipart body as a browser sends it (boundary `B0und4ry`): text fields, then `lampiran`
+/// files as (name, declared content type, bytes).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    for (name, declared, bytes) in files {
+        body.extend_from_slice(
+            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"{name}\"\r\nContent-Type: {declared}\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--B0und4ry--\r\n");
+    body
+}
