@@ -19,9 +19,6 @@ use toml::Spanned;
 /// Where the calendar lives in the repository; named in messages so that people know what to edit.
 pub const CALENDAR_PATH: &str = "content/data/hari-libur.toml";
 
-/// The longest time limit of the service, in working days ("2 s/d 10 hari kerja").
-pub const MAX_WORKING_DAYS: u32 = 10;
-
 /// How many days before the end of a year next year's holidays must already be in the calendar:
 /// from then on, a 10-working-day deadline can cross into the new year.
 pub const NEXT_YEAR_WARNING_DAYS: i16 = 60;
@@ -321,7 +318,7 @@ impl Calendar {
     }
 
     /// The deadline of a complaint whose files were declared complete on `complete_on`: the
-    /// `max_working_days`-th working day after it (usually [`MAX_WORKING_DAYS`]).
+    /// `max_working_days`-th working day after it (the service page's `max_working_days`).
     pub fn deadline(&self, complete_on: Date, max_working_days: u32) -> Result<Date, MissingYear> {
         self.add_working_days(complete_on, max_working_days)
     }
@@ -708,7 +705,7 @@ mod tests {
         let cal = shipped();
         // Complete Tue 17 Mar 2026: 25 (1), 26 (2), 27 (3), 30 (4), 31 (5), 1 Apr (6), 2 (7),
         // 3 Good Friday skipped, 6 (8), 7 (9), 8 (10).
-        assert_eq!(cal.deadline(date(2026, 3, 17), MAX_WORKING_DAYS).unwrap(), date(2026, 4, 8));
+        assert_eq!(cal.deadline(date(2026, 3, 17), 10).unwrap(), date(2026, 4, 8));
         // The shortest limit, 2 working days: 25 (1), 26 (2).
         assert_eq!(cal.deadline(date(2026, 3, 17), 2).unwrap(), date(2026, 3, 26));
     }

@@ -250,11 +250,6 @@ impl Channel {
     }
 }
 
-/// The label of a stored channel code, or the code itself when it is not one of ours.
-pub fn channel_label(code: &str) -> String {
-    Channel::parse(code).map_or_else(|| code.to_owned(), |c| c.label().to_owned())
-}
-
 /// What a history entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1021,8 +1016,7 @@ mod tests {
         }
         assert_eq!(Channel::parse("Kotak-Pengaduan"), Some(Channel::KotakPengaduan));
         assert_eq!(Channel::parse("fax"), None);
-        assert_eq!(channel_label("lapor"), "LAPOR!");
-        assert_eq!(channel_label("lainnya"), "lainnya");
+        assert_eq!(Channel::Lapor.label(), "LAPOR!");
         for a in Action::ALL {
             assert_eq!(Action::parse(a.code()), Some(a));
         }

@@ -1,11 +1,14 @@
 //! The Lambda function: builds the store, settings and templates once at start-up, then hands
-//! every API Gateway (HTTP API) or Function URL event to the shared handler.
+//! every API Gateway (HTTP API) or Function URL event to the shared handler, and the scheduled
+//! `{"pengaduan": "sweep"}` event to the sweep that finishes unfinished attachment commits.
 
 use form_fn::{App, Config, Pages};
-use lambda_http::{Error, Request, run, service_fn};
+use lambda_http::request::LambdaRequest;
+use lambda_http::{Adapter, Error, LambdaEvent, Request, Service, service_fn};
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::attachments::s3::S3Attachments;
 use pengaduan_store::dynamodb::DynamoStore;
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 #[tokio::main]
@@ -27,9 +30,30 @@ async fn main() -> Result<(), Error> {
     }
     let app = Arc::new(app);
     tracing::info!("form-fn ready");
-    run(service_fn(move |req: Request| {
+    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let app = Arc::clone(&app);
-        async move { Ok::<_, Error>(form_fn::lambda::handle_event(&app, req).await) }
+        async move { dispatch(app, event).await }
     }))
     .await
+}
+
+/// The sweep event (the template's schedule) or an HTTP event. lambda_http's own `run` takes
+/// HTTP events only, so its adapter is called here for those.
+async fn dispatch(app: Arc<App<DynamoStore>>, event: LambdaEvent<Value>) -> Result<Value, Error> {
+    let LambdaEvent { payload, context } = event;
+    if payload.get("pengaduan").and_then(Value::as_str) == Some("sweep") {
+        let finished = match app.attachments() {
+            Some(files) => pengaduan_store::uploads::sweep(app.store(), files).await?,
+            None => 0,
+        };
+        tracing::info!(finished, "sweep done");
+        return Ok(json!({ "finished": finished }));
+    }
+    let request: LambdaRequest = serde_json::from_value(payload)?;
+    let mut http = Adapter::from(service_fn(move |req: Request| {
+        let app = Arc::clone(&app);
+        async move { Ok::<_, Error>(form_fn::lambda::handle_event(&app, req).await) }
+    }));
+    let response = http.call(LambdaEvent::new(request, context)).await?;
+    Ok(serde_json::to_value(response)?)
 }

@@ -385,6 +385,78 @@ async fn lookup_by_number_and_code_in_any_case() {
 }
 
 #[tokio::test]
+async fn failed_lookups_from_one_source_are_limited_to_thirty_in_ten_minutes() {
+    // The submission limit is off here: the look-up limit does not depend on it.
+    let app = app();
+    let created = json_of(&post_json(&app, &valid_json()).await);
+    let nomor = created["nomor"].as_str().unwrap();
+    let code = created["kode_lacak"].as_str().unwrap();
+    let lacak = |source: IpAddr, accept: &'static str, uri: String| {
+        let req = Request::builder().uri(uri).header("accept", accept).body(Bytes::new()).unwrap();
+        handle(&app, req, Some(source))
+    };
+    let guesser = SOURCE.unwrap();
+    let right = format!("/api/lacak?nomor={nomor}&kode={code}");
+    for _ in 0..40 {
+        assert_eq!(lacak(guesser, "application/json", right.clone()).await.status(), StatusCode::OK);
+    }
+    // Every kind of failure counts: wrong code, unknown number, malformed number or code.
+    let failures = [
+        format!("/api/lacak?nomor={nomor}&kode=2222-2222-2222"),
+        format!("/api/lacak?nomor=PGD-2026-00999&kode={code}"),
+        format!("/api/lacak?nomor=PGD-26-1&kode={code}"),
+        format!("/api/lacak?nomor={nomor}&kode=ABC"),
+    ];
+    assert_eq!(form_fn::http::LOOKUP_FAILURES_PER_10_MIN, 30);
+    for i in 0..30 {
+        let resp = lacak(guesser, "application/json", failures[i % failures.len()].clone()).await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "failure {} of 30, after 40 successes", i + 1);
+    }
+    let limited = lacak(guesser, "application/json", failures[0].clone()).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_security_headers(&limited);
+    assert_eq!(header(&limited, "retry-after"), "600", "the ten-minute window started at the clock's 06:00");
+    let message = json_of(&limited)["error"].as_str().unwrap().to_owned();
+    assert!(message.contains("Terlalu banyak percobaan pelacakan. Coba lagi dalam 10 menit."), "{message}");
+    // Over the limit, the right code is refused too: a hit must look like a miss.
+    let right_but_limited = lacak(guesser, "text/html", right.clone()).await;
+    assert_eq!(right_but_limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&right_but_limited, "retry-after"), "600");
+    assert!(text_of(&right_but_limited).contains("Terlalu banyak percobaan pelacakan"), "the HTML page says why");
+    assert!(!text_of(&right_but_limited).contains("Diterima"), "no status shown");
+    // Another source is not affected, and submitting is not either.
+    let neighbour = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 23));
+    let elsewhere = lacak(neighbour, "application/json", right.clone()).await;
+    assert_eq!(elsewhere.status(), StatusCode::OK);
+    assert_eq!(json_of(&elsewhere)["nomor"], nomor);
+    let second = post_json(&app, &with(valid_json(), json!({"judul": "Judul kedua berbeda"}))).await;
+    assert_eq!(second.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_lookup_limit_ends_with_its_window() {
+    // Two and a half minutes before the window that began at 06:00 ends.
+    let clock = std::sync::Arc::new(std::sync::Mutex::new("2026-11-29T06:07:30Z".parse::<Timestamp>().unwrap()));
+    let store = SqliteStore::in_memory().unwrap();
+    let app = App::new(store, Config { rate_limit_per_hour: 0, ..Config::default() }, Pages::embedded().unwrap())
+        .with_clock({
+            let clock = std::sync::Arc::clone(&clock);
+            move || *clock.lock().unwrap()
+        });
+    let wrong = "/api/lacak?nomor=PGD-2026-00001&kode=2222-2222-2222";
+    let json = [("accept", "application/json")];
+    for _ in 0..30 {
+        assert_eq!(send(&app, "GET", wrong, &json, "").await.status(), StatusCode::NOT_FOUND);
+    }
+    let limited = send(&app, "GET", wrong, &json, "").await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&limited, "retry-after"), "150", "until 06:10:00");
+    assert!(json_of(&limited)["error"].as_str().unwrap().contains("Coba lagi dalam 3 menit"), "rounded up");
+    *clock.lock().unwrap() = "2026-11-29T06:10:00Z".parse().unwrap();
+    assert_eq!(send(&app, "GET", wrong, &json, "").await.status(), StatusCode::NOT_FOUND, "a new window");
+}
+
+#[tokio::test]
 async fn wrong_methods_and_paths() {
     let app = app();
     let resp = send(&app, "GET", "/api/pengaduan", &[], "").await;
@@ -563,6 +635,44 @@ mod attachments {
         .await
     }
 
+    /// The process dies (here: the commit fails) between storing the complaint and committing
+    /// its files: the complaint's record names them, and a replay, or the sweep, finishes it.
+    #[tokio::test]
+    async fn files_of_a_cut_short_intake_arrive_on_replay_and_by_the_sweep() {
+        use pengaduan_store::ComplaintStore;
+        let (app, dir) = app_with_files();
+        // A file where the committed folder must go makes every commit fail.
+        let blocker = dir.path().join("lampiran/lampiran");
+        std::fs::write(&blocker, b"").unwrap();
+        let mut fields: Vec<(&str, &str)> = FIELDS.to_vec();
+        fields.push(("idempotency_key", "kunci-lampiran-1"));
+        let body = multipart(&fields, &[("bukti.pdf", "application/pdf", PDF)]);
+        let first = post(&app, body.clone(), "application/json").await;
+        assert_eq!(first.status(), StatusCode::CREATED, "the complaint is stored: {}", text_of(&first));
+        let nomor = json_of(&first)["nomor"].as_str().unwrap().to_owned();
+        let files = app.attachments().unwrap();
+        assert_eq!(app.store().pending_uploads(&nomor).await.unwrap().len(), 1, "the record names its file");
+
+        std::fs::remove_file(&blocker).unwrap();
+        let again = post(&app, body, "application/json").await;
+        assert_eq!(json_of(&again)["nomor"], nomor.as_str(), "the replay answers as the first time");
+        assert_eq!(files.list(&nomor).await.unwrap().len(), 1, "the replay finished the commit");
+        assert!(app.store().pending_uploads(&nomor).await.unwrap().is_empty());
+
+        // A second cut-short intake, never replayed: the sweep finishes it.
+        let blocker = dir.path().join("lampiran/lampiran/PGD-2026-00002");
+        std::fs::write(&blocker, b"").unwrap();
+        let mut fields: Vec<(&str, &str)> = FIELDS.to_vec();
+        fields.push(("judul", "Laporan kedua dengan lampiran"));
+        let second = post(&app, multipart(&fields, &[("foto.png", "image/png", PNG)]), "application/json").await;
+        let nomor2 = json_of(&second)["nomor"].as_str().unwrap().to_owned();
+        assert_eq!(app.store().pending_uploads(&nomor2).await.unwrap().len(), 1, "not committed yet");
+        std::fs::remove_file(&blocker).unwrap();
+        assert_eq!(pengaduan_store::uploads::sweep(app.store(), files).await.unwrap(), 1);
+        assert_eq!(files.list(&nomor2).await.unwrap().len(), 1, "the sweep finished the commit");
+        assert_eq!(pengaduan_store::uploads::sweep(app.store(), files).await.unwrap(), 0, "nothing left");
+    }
+
     fn files_under(dir: &std::path::Path) -> usize {
         walkdir(dir).into_iter().filter(|p| p.is_file()).count()
     }
@@ -666,6 +776,44 @@ mod attachments {
         assert_eq!(json_of(&resp)["errors"][0]["field"], "lampiran");
         let resp = post(&app, multipart(&FIELDS, &[("", "application/octet-stream", b"")]), "application/json").await;
         assert_eq!(resp.status(), StatusCode::CREATED, "an empty file input is no attachment");
+    }
+
+    /// A multipart body whose one file part carries `disposition` as its raw parameters, bytes
+    /// and all: the shared helper can only write a plain UTF-8 `filename="..."`.
+    fn multipart_with_raw_file(disposition: &[u8], bytes: &[u8]) -> Vec<u8> {
+        let mut body = multipart(&FIELDS, &[]);
+        body.truncate(body.len() - b"--B0und4ry--\r\n".len());
+        body.extend_from_slice(b"--B0und4ry\r\nContent-Disposition: form-data; name=\"lampiran\"; ");
+        body.extend_from_slice(disposition);
+        body.extend_from_slice(b"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n--B0und4ry--\r\n");
+        body
+    }
+
+    #[tokio::test]
+    async fn a_file_named_only_by_rfc_5987_filename_star_is_stored_under_its_decoded_name() {
+        let (app, _dir) = app_with_files();
+        let body = multipart_with_raw_file(b"filename*=UTF-8''Bukti%20Transfer.pdf", PDF);
+        let resp = post(&app, body, "application/json").await;
+        assert_eq!(resp.status(), StatusCode::CREATED, "{}", text_of(&resp));
+        let stored = app.attachments().unwrap().list("PGD-2026-00001").await.unwrap();
+        let names: Vec<&str> = stored.iter().map(|m| m.display_name.as_str()).collect();
+        assert_eq!(names, ["Bukti Transfer.pdf"], "201 means the file was kept");
+        let (_, got) = app.attachments().unwrap().get("PGD-2026-00001", 1).await.unwrap().expect("stored");
+        assert_eq!(&got[..], PDF);
+    }
+
+    #[tokio::test]
+    async fn a_file_whose_name_is_not_utf8_is_stored_under_a_safe_name() {
+        let (app, _dir) = app_with_files();
+        let body = multipart_with_raw_file(b"filename=\"Bukti \xff\xfe transfer.jpg\"", JPEG);
+        let resp = post(&app, body, "application/json").await;
+        assert_eq!(resp.status(), StatusCode::CREATED, "{}", text_of(&resp));
+        let stored = app.attachments().unwrap().list("PGD-2026-00001").await.unwrap();
+        let names: Vec<&str> = stored.iter().map(|m| m.display_name.as_str()).collect();
+        assert_eq!(names, ["lampiran.jpg"], "201 means the file was kept");
+        assert_eq!(stored[0].kind.content_type(), "image/jpeg");
     }
 
     #[tokio::test]

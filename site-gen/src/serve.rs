@@ -348,12 +348,21 @@ fn watch_sources(
     Ok(debouncer)
 }
 
-/// Removes uploads that never became part of a complaint (S3 has a lifecycle rule for this).
+/// At start and every hour: finishes attachment commits an earlier run left unfinished (a
+/// crash between storing a complaint and committing its files), and removes uploads that never
+/// became part of a complaint (S3 has a lifecycle rule for this).
 async fn purge_pending_uploads(app: Arc<App<AnyStore>>) {
     let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
         if let Some(store) = app.attachments() {
+            match pengaduan_store::uploads::sweep(app.store(), store).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(finished = n, "unfinished attachment commits finished"),
+                Err(e) => {
+                    tracing::warn!(error = %pengaduan_store::error_chain(&e), "finishing attachment commits failed")
+                }
+            }
             let cutoff = jiff::Timestamp::now() - PENDING_TTL;
             match store.purge_pending(cutoff).await {
                 Ok(0) => {}

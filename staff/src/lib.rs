@@ -223,10 +223,25 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
             cmd::hapus_data_pribadi::run(&ctx, a, &files).await
         }
         Command::Lampiran(a) => {
-            cmd::lampiran::run(&open_attachments(&cli.store, cli.lampiran.as_deref()).await?, &a.nomor).await
+            let files = files_of(&ctx, &cli.store, cli.lampiran.as_deref(), &a.nomor).await?;
+            cmd::lampiran::run(&files, &a.nomor).await
         }
-        Command::Unduh(a) => cmd::unduh::run(&open_attachments(&cli.store, cli.lampiran.as_deref()).await?, &a).await,
+        Command::Unduh(a) => {
+            let files = files_of(&ctx, &cli.store, cli.lampiran.as_deref(), &a.nomor).await?;
+            cmd::unduh::run(&files, &a).await
+        }
     }
+}
+
+/// The attachment store, after finishing complaint `nomor`'s commit if its intake was cut short:
+/// staff opening a complaint's files see all of them.
+async fn files_of(ctx: &Ctx, store: &str, lampiran: Option<&str>, nomor: &str) -> Result<AnyAttachments, Failure> {
+    let files = open_attachments(store, lampiran).await?;
+    let nomor = parse_nomor(nomor)?.to_string();
+    if pengaduan_store::uploads::finish(&ctx.store, &files, &nomor).await.map_err(|e| Failure::new(error_chain(&e)))? {
+        eprintln!("Catatan: lampiran {nomor} yang belum tersimpan sepenuhnya telah diselesaikan.");
+    }
+    Ok(files)
 }
 
 fn open_failure(e: pengaduan_store::OpenError) -> Failure {

@@ -10,6 +10,8 @@
 //! - `COUNTER` / `BA#2026`: the year's last Berita Acara number.
 //! - `IDEMPOTENCY#<digest>` / `IDEMPOTENCY`: the first answer, expiring through `expires_at` (TTL).
 //! - `RATE#<digest>#<window>` / `RATE`: submissions per source and hour, expiring likewise.
+//! - `EVENT#<digest>#<seconds>#<window>` / `EVENT`: other counted events (failed tracking
+//!   look-ups per source), per window of that many seconds, expiring likewise.
 //!
 //! A submission is one `TransactWriteItems`: the counter moves from the value read to the next
 //! one only if nobody moved it meanwhile, the complaint and personal items are created only if
@@ -28,9 +30,9 @@
 
 use crate::retry::until_deadline;
 use crate::{
-    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PublicEvent, PublicRecord,
-    RateDecision, Receipt, RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore,
-    change_token, erase_entry, intake_entry, rate_window,
+    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PendingUpload, PublicEvent,
+    PublicRecord, RateDecision, Receipt, RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange,
+    WorkflowStore, change_token, erase_entry, intake_entry, rate_window,
 };
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
@@ -230,17 +232,28 @@ impl DynamoStore {
             .map_err(build)?;
 
         let history = history_item(&nomor, &intake_entry(c), "");
+        // The complaint names its uploads until they are committed: a sweeper finds them under
+        // one partition key, with a query, never a scan.
+        let pending = (!c.uploads.is_empty()).then(|| {
+            HashMap::from([
+                ("pk".to_owned(), s(PENDING_PK)),
+                ("sk".to_owned(), s(&nomor)),
+                ("uploads".to_owned(), s(&crate::uploads::encode(&c.uploads))),
+            ])
+        });
 
-        let result = self
+        let mut transaction = self
             .client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().update(counter).build())
             .transact_items(TransactWriteItem::builder().put(create(register)?).build())
             .transact_items(TransactWriteItem::builder().put(create(personal)?).build())
             .transact_items(TransactWriteItem::builder().put(idem_put).build())
-            .transact_items(TransactWriteItem::builder().put(create(history)?).build())
-            .send()
-            .await;
+            .transact_items(TransactWriteItem::builder().put(create(history)?).build());
+        if let Some(pending) = pending {
+            transaction = transaction.transact_items(TransactWriteItem::builder().put(create(pending)?).build());
+        }
+        let result = transaction.send().await;
         match result {
             Ok(_) => Ok(Some(receipt)),
             Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => Ok(None),
@@ -505,7 +518,48 @@ enum AfterCancel {
     Retry,
 }
 
+/// The partition of the items naming complaints whose uploads are not committed yet.
+const PENDING_PK: &str = "PENDING";
+
 impl ComplaintStore for DynamoStore {
+    async fn pending_uploads(&self, nomor: &str) -> Result<Vec<PendingUpload>, StoreError> {
+        match self.get(PENDING_PK, nomor).await? {
+            Some(item) => crate::uploads::decode(&string(&item, "uploads")?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(String, Vec<PendingUpload>)>, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(PENDING_PK))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(sdk)?;
+        out.items
+            .unwrap_or_default()
+            .iter()
+            .map(|item| Ok((string(item, "sk")?, crate::uploads::decode(&string(item, "uploads")?)?)))
+            .collect()
+    }
+
+    async fn uploads_committed(&self, nomor: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(PENDING_PK))
+            .key("sk", s(nomor))
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(())
+    }
+
     async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<StoredReplay>, StoreError> {
         let Some(item) = self.get(&format!("IDEMPOTENCY#{key}"), "IDEMPOTENCY").await? else {
             return Ok(None);
@@ -554,12 +608,52 @@ impl ComplaintStore for DynamoStore {
 
     async fn count_submission(&self, source: &str, now: Timestamp, limit: u32) -> Result<RateDecision, StoreError> {
         let (start, end) = rate_window(now);
+        self.count_in_window((format!("RATE#{source}#{start}"), "RATE"), now, end, limit).await
+    }
+
+    async fn count_event(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: Duration,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
+        let (start, end) = crate::event_window(now, window);
+        self.count_in_window((crate::event_counter_key(key, window, start), "EVENT"), now, end, limit).await
+    }
+
+    async fn peek_events(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: Duration,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
+        let (start, end) = crate::event_window(now, window);
+        let count = match self.get(&crate::event_counter_key(key, window, start), "EVENT").await? {
+            Some(item) => number(&item, "count")?,
+            None => 0,
+        };
+        Ok(crate::decide(count, limit, now, end))
+    }
+}
+
+impl DynamoStore {
+    /// One more count on the item `(pk, sk)` for the window ending at `end`, unless `limit` is
+    /// reached: one conditional update, so concurrent requests never count past the limit.
+    async fn count_in_window(
+        &self,
+        (pk, sk): (String, &str),
+        now: Timestamp,
+        end: i64,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(&format!("RATE#{source}#{start}")))
-            .key("sk", s("RATE"))
+            .key("pk", s(&pk))
+            .key("sk", s(sk))
             .update_expression("ADD #c :one SET #exp = :end")
             .condition_expression("attribute_not_exists(#c) OR #c < :limit")
             .expression_attribute_names("#c", "count")

@@ -4,8 +4,9 @@
 //! `pengaduan-staf catat` both come through here, so numbering, codes and replays follow one
 //! rule.
 
-use crate::{ComplaintStore, NewComplaint, ONLINE_FRONT_OFFICE, Receipt, StoreError, Submitted};
+use crate::{ComplaintStore, NewComplaint, ONLINE_FRONT_OFFICE, PendingUpload, Receipt, StoreError, Submitted};
 use jiff::Zoned;
+use pengaduan_core::attachment::ValidFile;
 use pengaduan_core::datetime::rfc3339;
 use pengaduan_core::workflow::Channel;
 use pengaduan_core::{Status, Submission, TrackingCode};
@@ -42,12 +43,24 @@ pub struct Intake {
     pub replay: Replay,
     /// Who recorded it: the online Front Office for the form, else the staff member.
     pub recorded_by: String,
+    /// The files sent with it, as validated: part of the body an explicit key stands for.
+    pub files: Vec<ValidFile>,
+    /// Where those files wait (pending keys), to commit to the number once it is assigned.
+    pub uploads: Vec<PendingUpload>,
 }
 
 impl Intake {
-    /// A complaint sent through the online form.
-    pub fn online(submission: Submission, received_at: Zoned, replay: Replay) -> Self {
-        Self { submission, channel: Channel::Web, received_at, replay, recorded_by: ONLINE_FRONT_OFFICE.to_owned() }
+    /// A complaint sent through the online form, with its validated files.
+    pub fn online(submission: Submission, files: Vec<ValidFile>, received_at: Zoned, replay: Replay) -> Self {
+        Self {
+            submission,
+            channel: Channel::Web,
+            received_at,
+            replay,
+            recorded_by: ONLINE_FRONT_OFFICE.to_owned(),
+            files,
+            uploads: Vec::new(),
+        }
     }
 
     /// The digest under which this submission's first answer is kept. Staff recording the same
@@ -75,8 +88,11 @@ impl Intake {
     /// body is refused. `None` without a key (the fingerprint is the content itself).
     pub fn body_digest(&self) -> Option<String> {
         match &self.replay {
-            // Serialising a plain struct of strings and dates cannot fail.
-            Replay::Key(_) => Some(digest(&serde_json::to_string(&self.submission).unwrap_or_default())),
+            // Serialising plain structs of strings, numbers and dates cannot fail.
+            Replay::Key(_) => {
+                let body = (&self.submission, &self.files);
+                Some(digest(&serde_json::to_string(&body).unwrap_or_default()))
+            }
             Replay::Content => None,
         }
     }
@@ -104,6 +120,7 @@ pub async fn intake<S: ComplaintStore>(store: &S, prefix: &str, intake: Intake) 
         kode_hash: code.digest(),
         idempotency_key,
         body_digest,
+        uploads: intake.uploads,
         idempotency_expires_at: received.timestamp() + window,
     };
     store.submit(complaint).await
@@ -133,8 +150,8 @@ mod tests {
     #[test]
     fn replay_keys_differ_by_kind_and_channel() {
         let at: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
-        let web = Intake::online(submission(), at.clone(), Replay::Content);
-        let keyed = Intake::online(submission(), at.clone(), Replay::Key("abcdefgh".into()));
+        let web = Intake::online(submission(), Vec::new(), at.clone(), Replay::Content);
+        let keyed = Intake::online(submission(), Vec::new(), at.clone(), Replay::Key("abcdefgh".into()));
         let phone = Intake { channel: Channel::Telepon, recorded_by: "Rina".into(), ..web.clone() };
         let letter = Intake { channel: Channel::Surat, ..phone.clone() };
         let keys = [web.replay_key(), keyed.replay_key(), phone.replay_key(), letter.replay_key()];
@@ -144,16 +161,16 @@ mod tests {
                 assert_ne!(a, b);
             }
         }
-        assert_eq!(web.replay_key(), Intake::online(submission(), at, Replay::Content).replay_key());
+        assert_eq!(web.replay_key(), Intake::online(submission(), Vec::new(), at, Replay::Content).replay_key());
     }
 
     #[test]
     fn content_replays_last_ten_minutes_keys_a_day() {
         let at: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
-        let web = Intake::online(submission(), at.clone(), Replay::Content);
+        let web = Intake::online(submission(), Vec::new(), at.clone(), Replay::Content);
         assert_eq!(web.replay_window(), Duration::from_secs(600));
         assert_eq!(web.body_digest(), None);
-        let keyed = Intake::online(submission(), at, Replay::Key("abcdefgh".into()));
+        let keyed = Intake::online(submission(), Vec::new(), at, Replay::Key("abcdefgh".into()));
         assert_eq!(keyed.replay_window(), Duration::from_secs(24 * 3600));
         let mut other = keyed.clone();
         other.submission.isi.push_str(" Tambahan.");

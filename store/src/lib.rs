@@ -5,7 +5,8 @@
 //!
 //! Every store keeps the personal data of a complaint apart from its register entry, numbers
 //! complaints gaplessly per year inside one transaction, replays idempotent submissions, and
-//! counts submissions per source for the rate limit.
+//! counts submissions per source for the rate limit, and other events (failed tracking look-ups)
+//! per key and window.
 //!
 //! Staff move complaints through their procedure with [`WorkflowStore`]: every change is checked
 //! against the version of the complaint the change was computed from (optimistic concurrency,
@@ -27,6 +28,7 @@ pub mod retry;
 pub mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod uploads;
 
 #[cfg(not(any(feature = "sqlite", feature = "aws")))]
 compile_error!("pengaduan-store needs at least one store: enable the `sqlite` or `aws` feature");
@@ -41,6 +43,7 @@ use pengaduan_core::workflow::{Action, Channel, HistoryEntry, Transition, Workfl
 use pengaduan_core::{Jenis, PersonalData, RegisterNumber, Status, Submission};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
+use std::time::Duration;
 
 /// The answer given for a stored submission, replayed as is for the same idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,9 +81,15 @@ pub struct NewComplaint {
     pub idempotency_key: String,
     /// Digest of the whole body, kept with an explicit key to refuse its reuse for another body.
     pub body_digest: Option<String>,
+    /// Uploads stored under pending keys, to commit to the number once it is assigned: named in
+    /// the same transaction, so a complaint never exists without knowing its files.
+    pub uploads: Vec<PendingUpload>,
     /// When the idempotency record stops counting.
     pub idempotency_expires_at: Timestamp,
 }
+
+/// An upload waiting for its complaint, as the complaint's record names it.
+pub type PendingUpload = (attachments::PendingKey, pengaduan_core::attachment::ValidFile);
 
 /// The outcome of [`ComplaintStore::submit`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,6 +202,18 @@ pub trait ComplaintStore: Send + Sync {
     /// idempotency record, all in one transaction. A failure consumes no number.
     fn submit(&self, complaint: NewComplaint) -> impl Future<Output = Result<Submitted, StoreError>> + Send;
 
+    /// The uploads complaint `nomor` still has to commit, if any.
+    fn pending_uploads(&self, nomor: &str) -> impl Future<Output = Result<Vec<PendingUpload>, StoreError>> + Send;
+
+    /// Up to `limit` complaints whose uploads are not committed yet, oldest first.
+    fn unfinished_uploads(
+        &self,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<(String, Vec<PendingUpload>)>, StoreError>> + Send;
+
+    /// Records that complaint `nomor`'s uploads are committed.
+    fn uploads_committed(&self, nomor: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// The public view of one complaint.
     fn find_public(
         &self,
@@ -205,6 +226,28 @@ pub trait ComplaintStore: Send + Sync {
         source: &str,
         now: Timestamp,
         limit_per_hour: u32,
+    ) -> impl Future<Output = Result<RateDecision, StoreError>> + Send;
+
+    /// Counts one event under `key` (a namespaced digest, such as one failed tracking look-up
+    /// from a source) in the fixed window of length `window` containing `now`: allowed and
+    /// counted while fewer than `limit` are counted, else limited until the window ends and not
+    /// counted. Kept apart from [`count_submission`](Self::count_submission)'s counts.
+    fn count_event(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: Duration,
+        limit: u32,
+    ) -> impl Future<Output = Result<RateDecision, StoreError>> + Send;
+
+    /// Whether `key` has reached `limit` events in the window containing `now`, counting none:
+    /// a refusal that applies before the work it limits is done.
+    fn peek_events(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: Duration,
+        limit: u32,
     ) -> impl Future<Output = Result<RateDecision, StoreError>> + Send;
 }
 
@@ -409,8 +452,31 @@ pub(crate) fn change_token() -> String {
 
 /// The start and end (seconds since the epoch) of the hour window containing `now`.
 pub fn rate_window(now: Timestamp) -> (i64, i64) {
-    let start = now.as_second().div_euclid(3600) * 3600;
-    (start, start + 3600)
+    event_window(now, Duration::from_secs(3600))
+}
+
+/// The start and end (seconds since the epoch) of the fixed window of length `window` containing
+/// `now`. Windows are aligned to the epoch, so every instance of the function agrees on them
+/// without sharing state; a window shorter than a second counts as one second.
+pub fn event_window(now: Timestamp, window: Duration) -> (i64, i64) {
+    let length = i64::try_from(window.as_secs()).unwrap_or(i64::MAX).max(1);
+    let start = now.as_second().div_euclid(length) * length;
+    (start, start.saturating_add(length))
+}
+
+/// What a store counts events under: apart from submissions' counts, and per window length, so
+/// that two limits on the same key with different windows never share a counter.
+pub(crate) fn event_counter_key(key: &str, window: Duration, start: i64) -> String {
+    format!("EVENT#{key}#{}#{start}", window.as_secs().max(1))
+}
+
+/// The decision once `count` events are counted in the window ending at `end`.
+pub(crate) fn decide(count: i64, limit: u32, now: Timestamp, end: i64) -> RateDecision {
+    if count >= i64::from(limit) {
+        RateDecision::Limited { retry_after: (end - now.as_second()).max(1) as u64 }
+    } else {
+        RateDecision::Allowed
+    }
 }
 
 /// The store chosen at run time: `sqlite:PATH` or `dynamodb:TABLE`.
@@ -444,12 +510,44 @@ impl ComplaintStore for AnyStore {
         dispatch!(self, s => s.submit(complaint))
     }
 
+    async fn pending_uploads(&self, nomor: &str) -> Result<Vec<PendingUpload>, StoreError> {
+        dispatch!(self, s => s.pending_uploads(nomor))
+    }
+
+    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(String, Vec<PendingUpload>)>, StoreError> {
+        dispatch!(self, s => s.unfinished_uploads(limit))
+    }
+
+    async fn uploads_committed(&self, nomor: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.uploads_committed(nomor))
+    }
+
     async fn find_public(&self, nomor: &RegisterNumber) -> Result<Option<PublicRecord>, StoreError> {
         dispatch!(self, s => s.find_public(nomor))
     }
 
     async fn count_submission(&self, source: &str, now: Timestamp, limit: u32) -> Result<RateDecision, StoreError> {
         dispatch!(self, s => s.count_submission(source, now, limit))
+    }
+
+    async fn count_event(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: Duration,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
+        dispatch!(self, s => s.count_event(key, now, window, limit))
+    }
+
+    async fn peek_events(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: Duration,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
+        dispatch!(self, s => s.peek_events(key, now, window, limit))
     }
 }
 

@@ -2,9 +2,9 @@
 //! a cloud account. Same guarantees as DynamoDB, through SQLite's own transactions.
 
 use crate::{
-    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PublicEvent, PublicRecord,
-    RateDecision, Receipt, RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore,
-    erase_entry, intake_entry, rate_window,
+    Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PendingUpload, PublicEvent,
+    PublicRecord, RateDecision, Receipt, RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange,
+    WorkflowStore, erase_entry, intake_entry, rate_window,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -244,6 +244,13 @@ impl SqliteStore {
             )
             .map_err(backend)?;
             insert_history(&tx, &nomor, &intake_entry(&c))?;
+            if !c.uploads.is_empty() {
+                tx.execute(
+                    "INSERT INTO pending_uploads (nomor, uploads) VALUES (?1, ?2)",
+                    params![nomor, crate::uploads::encode(&c.uploads)],
+                )
+                .map_err(backend)?;
+            }
             let receipt = Receipt { nomor, ..c.receipt };
             let json = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
@@ -287,6 +294,45 @@ impl ComplaintStore for SqliteStore {
 
     async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {
         self.submit_new(c).await
+    }
+
+    async fn pending_uploads(&self, nomor: &str) -> Result<Vec<PendingUpload>, StoreError> {
+        let nomor = nomor.to_owned();
+        self.with_conn(move |conn| {
+            let json: Option<String> = conn
+                .query_row("SELECT uploads FROM pending_uploads WHERE nomor = ?1", [&nomor], |r| r.get("uploads"))
+                .optional()
+                .map_err(backend)?;
+            json.map_or(Ok(Vec::new()), |j| crate::uploads::decode(&j))
+        })
+        .await
+    }
+
+    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(String, Vec<PendingUpload>)>, StoreError> {
+        self.with_conn(move |conn| {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT p.nomor, p.uploads FROM pending_uploads p JOIN complaints c ON c.nomor = p.nomor
+                     ORDER BY c.year, c.seq LIMIT ?1",
+                )
+                .map_err(backend)?;
+            let rows: Vec<(String, String)> = stmt
+                .query_map([limit as i64], |r| Ok((r.get("nomor")?, r.get("uploads")?)))
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?;
+            rows.into_iter().map(|(nomor, json)| Ok((nomor, crate::uploads::decode(&json)?))).collect()
+        })
+        .await
+    }
+
+    async fn uploads_committed(&self, nomor: &str) -> Result<(), StoreError> {
+        let nomor = nomor.to_owned();
+        self.with_conn(move |conn| {
+            conn.execute("DELETE FROM pending_uploads WHERE nomor = ?1", [&nomor]).map_err(backend)?;
+            Ok(())
+        })
+        .await
     }
 
     async fn find_public(&self, nomor: &RegisterNumber) -> Result<Option<PublicRecord>, StoreError> {
@@ -334,17 +380,61 @@ impl ComplaintStore for SqliteStore {
 
     async fn count_submission(&self, source: &str, now: Timestamp, limit: u32) -> Result<RateDecision, StoreError> {
         let (start, end) = rate_window(now);
-        let key = format!("{source}#{start}");
+        self.count_in_window(format!("{source}#{start}"), now, end, limit).await
+    }
+
+    async fn count_event(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: std::time::Duration,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
+        let (start, end) = crate::event_window(now, window);
+        self.count_in_window(crate::event_counter_key(key, window, start), now, end, limit).await
+    }
+
+    async fn peek_events(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: std::time::Duration,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
+        let (start, end) = crate::event_window(now, window);
+        let key = crate::event_counter_key(key, window, start);
+        self.with_conn(move |conn| {
+            let count: i64 = conn
+                .query_row("SELECT count FROM rate_limits WHERE key = ?1", [&key], |r| r.get(0))
+                .optional()
+                .map_err(backend)?
+                .unwrap_or(0);
+            Ok(crate::decide(count, limit, now, end))
+        })
+        .await
+    }
+}
+
+impl SqliteStore {
+    /// One more count under `key` for the window ending at `end`, unless `limit` is reached.
+    async fn count_in_window(
+        &self,
+        key: String,
+        now: Timestamp,
+        end: i64,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
         self.with_conn(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
-            tx.execute("DELETE FROM rate_limits WHERE expires_at <= ?1", [start]).map_err(backend)?;
+            tx.execute("DELETE FROM rate_limits WHERE expires_at <= ?1", [now.as_second()]).map_err(backend)?;
             let count: i64 = tx
                 .query_row("SELECT count FROM rate_limits WHERE key = ?1", [&key], |r| r.get(0))
                 .optional()
                 .map_err(backend)?
                 .unwrap_or(0);
-            if count >= i64::from(limit) {
-                return Ok(RateDecision::Limited { retry_after: (end - now.as_second()).max(1) as u64 });
+            let decision = crate::decide(count, limit, now, end);
+            if decision != RateDecision::Allowed {
+                return Ok(decision);
             }
             tx.execute(
                 "INSERT INTO rate_limits (key, count, expires_at) VALUES (?1, 1, ?2)

@@ -170,6 +170,7 @@ pub fn complaint(n: usize, key: &str, at: Timestamp, year: i16) -> NewComplaint 
         idempotency_key: key.to_owned(),
         // As for an explicit key: the body differs with `n`.
         body_digest: Some(crate::intake::digest(&format!("body:{n}"))),
+        uploads: Vec::new(),
         idempotency_expires_at: at + Duration::from_secs(24 * 3600),
     }
 }

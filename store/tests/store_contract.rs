@@ -1,7 +1,7 @@
 //! One contract, two stores: every case runs against SQLite and against DynamoDB (moto's
 //! server). What a store must guarantee: yearly numbers that are unique, increasing and
-//! gapless under concurrency; replays of the same submission; lookups; rate limiting;
-//! personal data kept apart from the register.
+//! gapless under concurrency; replays of the same submission; lookups; rate limiting and
+//! windowed event counts; personal data kept apart from the register.
 
 use pengaduan_core::RegisterNumber;
 use pengaduan_store::retry::with_deadline;
@@ -52,7 +52,11 @@ async fn replays_answer_the_first_time<S: ComplaintStore>(store: &S) {
     let first = store.submit(complaint(1, "key-1", now(), 2026)).await.unwrap();
     let Submitted::New(receipt) = first else { panic!("first is new") };
     // Same key, same body: the first answer, nothing new stored.
-    let again = store.submit(complaint(1, "key-1", now() + Duration::from_secs(60), 2026)).await.unwrap();
+    // (A new request draws a new tracking code.)
+    let mut repeat = complaint(1, "key-1", now() + Duration::from_secs(60), 2026);
+    let code = pengaduan_core::TrackingCode::from_random(*b"repeated");
+    (repeat.receipt.kode_lacak, repeat.kode_hash) = (code.to_string(), code.digest());
+    let again = store.submit(repeat).await.unwrap();
     assert_eq!(again, Submitted::Replay(receipt.clone()));
     // Same key, another body: refused, and the first answer is not handed out.
     let other = store.submit(complaint(2, "key-1", now() + Duration::from_secs(90), 2026)).await.unwrap();
@@ -126,6 +130,42 @@ async fn rate_limit_counts_per_source_and_hour<S: ComplaintStore>(store: &S) {
     assert_eq!(store.count_submission("src-a", next_hour, 3).await.unwrap(), RateDecision::Allowed, "new window");
 }
 
+async fn events_count_per_key_and_window_apart_from_submissions<S: ComplaintStore>(store: &S) {
+    let ten_min = Duration::from_secs(600);
+    // Seven minutes into a ten-minute window: three minutes are left of it.
+    let t = now() + Duration::from_secs(7 * 60);
+    let limited = RateDecision::Limited { retry_after: 180 };
+    assert_eq!(store.peek_events("ev-a", t, ten_min, 3).await.unwrap(), RateDecision::Allowed, "nothing counted");
+    for _ in 0..3 {
+        assert_eq!(store.count_event("ev-a", t, ten_min, 3).await.unwrap(), RateDecision::Allowed);
+    }
+    assert_eq!(store.peek_events("ev-a", t, ten_min, 3).await.unwrap(), limited, "peeking sees the limit");
+    assert_eq!(store.count_event("ev-a", t, ten_min, 3).await.unwrap(), limited);
+    assert_eq!(store.peek_events("ev-a", t, ten_min, 4).await.unwrap(), RateDecision::Allowed, "refusals not counted");
+    assert_eq!(store.count_event("ev-b", t, ten_min, 3).await.unwrap(), RateDecision::Allowed, "other key");
+    let hour = Duration::from_secs(3600);
+    assert_eq!(store.peek_events("ev-a", t, hour, 3).await.unwrap(), RateDecision::Allowed, "other window length");
+    // Submissions and events under the same key never share a counter, either way round.
+    for _ in 0..3 {
+        assert_eq!(store.count_submission("ev-a", t, 3).await.unwrap(), RateDecision::Allowed);
+    }
+    assert!(matches!(store.count_submission("ev-a", t, 3).await.unwrap(), RateDecision::Limited { .. }));
+    assert_eq!(store.count_event("ev-c", t, hour, 1).await.unwrap(), RateDecision::Allowed);
+    assert_eq!(
+        store.count_submission("ev-c", t, 1).await.unwrap(),
+        RateDecision::Allowed,
+        "events are not submissions"
+    );
+    // The window refuses to its last second; the next one starts afresh, though the hour has not
+    // ended.
+    let next = now() + ten_min;
+    let last_second = next - Duration::from_secs(1);
+    let until_then = RateDecision::Limited { retry_after: 1 };
+    assert_eq!(store.count_event("ev-a", last_second, ten_min, 3).await.unwrap(), until_then, "old window to its end");
+    assert_eq!(store.peek_events("ev-a", next, ten_min, 3).await.unwrap(), RateDecision::Allowed, "new window");
+    assert_eq!(store.count_event("ev-a", next, ten_min, 3).await.unwrap(), RateDecision::Allowed, "new window");
+}
+
 macro_rules! contract {
     ($store:expr) => {{
         numbers_are_sequential_per_year(&$store().await).await;
@@ -134,6 +174,7 @@ macro_rules! contract {
         concurrent_duplicates_store_once(Arc::new($store().await)).await;
         lookups_by_number(&$store().await).await;
         rate_limit_counts_per_source_and_hour(&$store().await).await;
+        events_count_per_key_and_window_apart_from_submissions(&$store().await).await;
     }};
 }
 
@@ -199,4 +240,33 @@ async fn dynamodb_keeps_personal_data_apart() {
     let personal = get("PERSONAL").await.unwrap().item.expect("personal item");
     assert_eq!(personal["nama"], AttributeValue::S("Siti Rahayu".into()));
     assert_eq!(personal["nik"], AttributeValue::S("3201014101900001".into()));
+}
+
+/// A complaint names its uploads in the transaction that stores it, until they are committed.
+async fn uploads_are_named_with_the_complaint<S: ComplaintStore>(store: &S) {
+    use pengaduan_core::attachment::{FileKind, ValidFile};
+    use pengaduan_store::attachments::PendingKey;
+    let file = ValidFile { display_name: "bukti.pdf".into(), kind: FileKind::Pdf, size: 42 };
+    let mut c = complaint(1, "with-files", now(), 2026);
+    c.uploads = vec![(PendingKey::generate(now()), file.clone()), (PendingKey::generate(now()), file)];
+    let with_files = number(&store.submit(c.clone()).await.unwrap());
+    let without = number(&store.submit(complaint(2, "no-files", now(), 2026)).await.unwrap());
+    assert_eq!(store.pending_uploads(&with_files).await.unwrap(), c.uploads);
+    assert!(store.pending_uploads(&without).await.unwrap().is_empty());
+    assert_eq!(store.unfinished_uploads(10).await.unwrap(), vec![(with_files.clone(), c.uploads.clone())]);
+    store.uploads_committed(&with_files).await.unwrap();
+    assert!(store.pending_uploads(&with_files).await.unwrap().is_empty());
+    assert!(store.unfinished_uploads(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn sqlite_names_uploads_with_the_complaint() {
+    let (store, _dir) = sqlite_store();
+    uploads_are_named_with_the_complaint(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_names_uploads_with_the_complaint() {
+    let moto = Moto::start();
+    uploads_are_named_with_the_complaint(&moto.store().await).await;
 }

@@ -214,7 +214,14 @@ def main() -> int:
             wrong, _ = runtime.invoke(event.replace(state["kode"], "2222-2222-2222"))
             assert wrong["statusCode"] == 404, wrong
 
+        def sweep():
+            # The template's schedule: not an HTTP event, answered by the sweep of unfinished
+            # attachment commits (none here), not by an error.
+            resp, _ = runtime.invoke(json.dumps({"pengaduan": "sweep"}))
+            assert resp == {"finished": 0}, resp
+
         for name, fn in [("HTTP API v2 form post → 303", form_post), ("stored items in DynamoDB", stored_items),
+                         ("scheduled sweep event → answered", sweep),
                          ("replay of the same event", replay), ("invalid JSON → 422, nothing stored", invalid),
                          ("Function URL base64 JSON → 201", function_url), ("lookup → 200, wrong code → 404", lookup)]:
             if name != "HTTP API v2 form post → 303" and "nomor" not in state:

@@ -123,7 +123,9 @@ async fn parse_multipart(boundary: &str, body: Bytes) -> Result<(RawForm, Vec<Up
     let bad = || Malformed("Badan permintaan multipart tidak sah.");
     while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
         let name = field.name().map(str::to_owned).ok_or_else(bad)?;
-        let file_name = field.file_name().map(str::to_owned);
+        // Not `field.file_name()`: multer gives `None` for a name that is not UTF-8 or is sent
+        // only as `filename*`, which would turn a file into an ignored text field.
+        let file_name = field.headers().get(http::header::CONTENT_DISPOSITION).and_then(|v| file_name(v.as_bytes()));
         let data = field.bytes().await.map_err(|_| bad())?;
         match file_name {
             // The type is judged later by content; the declared type is never trusted.
@@ -139,6 +141,104 @@ async fn parse_multipart(boundary: &str, body: Bytes) -> Result<(RawForm, Vec<Up
         }
     }
     Ok((form, uploads))
+}
+
+/// The file name of a part from its raw `Content-Disposition` value; `None` when the part is no
+/// file (neither `filename` nor `filename*`). A name that cannot be read becomes
+/// [`FALLBACK_NAME`](pengaduan_core::attachment::FALLBACK_NAME), keeping a readable extension,
+/// so that the file is still taken rather than dropped while the citizen is told it arrived.
+pub fn file_name(disposition: &[u8]) -> Option<String> {
+    let params = disposition_params(disposition);
+    let param = |wanted: &str| params.iter().find(|(name, _)| name == wanted).map(|(_, value)| value.as_slice());
+    let plain = param("filename");
+    let extended = param("filename*");
+    if plain.is_none() && extended.is_none() {
+        return None;
+    }
+    // RFC 6266 §4.3: `filename*` wins when the recipient understands it.
+    if let Some(name) = extended.and_then(decode_ext_value) {
+        return Some(name);
+    }
+    match plain.map(std::str::from_utf8) {
+        Some(Ok(name)) => Some(name.to_owned()),
+        _ => Some(fallback_name(plain.or(extended).unwrap_or_default())),
+    }
+}
+
+/// The parameters after the disposition type, names lower-cased, quoted values unquoted.
+fn disposition_params(value: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut params = Vec::new();
+    let mut rest = match value.iter().position(|b| *b == b';') {
+        Some(i) => &value[i + 1..],
+        None => return params,
+    };
+    loop {
+        rest = rest.trim_ascii_start();
+        let end = rest.iter().position(|b| *b == b'=' || *b == b';').unwrap_or(rest.len());
+        let name = String::from_utf8_lossy(rest[..end].trim_ascii()).to_ascii_lowercase();
+        if end == rest.len() {
+            if !name.is_empty() {
+                params.push((name, Vec::new()));
+            }
+            return params;
+        }
+        let had_value = rest[end] == b'=';
+        rest = &rest[end + 1..];
+        let mut value = Vec::new();
+        if had_value {
+            rest = rest.trim_ascii_start();
+            if let Some(quoted) = rest.strip_prefix(b"\"") {
+                // Only `\"` is an escape: browsers send backslashes in names unescaped (the HTML
+                // standard percent-encodes quotes instead), as multer also reads them.
+                let mut i = 0;
+                while i < quoted.len() && quoted[i] != b'"' {
+                    if quoted[i] == b'\\' && quoted.get(i + 1) == Some(&b'"') {
+                        i += 1;
+                    }
+                    value.push(quoted[i]);
+                    i += 1;
+                }
+                rest = quoted.get(i + 1..).unwrap_or_default();
+            } else {
+                let end = rest.iter().position(|b| *b == b';').unwrap_or(rest.len());
+                value.extend_from_slice(rest[..end].trim_ascii());
+                rest = &rest[end..];
+            }
+            let next = rest.iter().position(|b| *b == b';').unwrap_or(rest.len());
+            rest = rest.get(next + 1..).unwrap_or_default();
+        }
+        if !name.is_empty() {
+            params.push((name, value));
+        }
+    }
+}
+
+/// An RFC 8187 (formerly 5987) value, `charset'language'percent-encoded`, in UTF-8 or
+/// ISO-8859-1 (the two every recipient must understand); `None` for anything else.
+fn decode_ext_value(value: &[u8]) -> Option<String> {
+    let mut parts = value.splitn(3, |b| *b == b'\'');
+    let (charset, _language, encoded) = (parts.next()?, parts.next()?, parts.next()?);
+    let bytes: Vec<u8> = percent_encoding::percent_decode(encoded).collect();
+    if charset.eq_ignore_ascii_case(b"utf-8") {
+        String::from_utf8(bytes).ok()
+    } else if charset.eq_ignore_ascii_case(b"iso-8859-1") {
+        Some(bytes.iter().map(|b| char::from(*b)).collect())
+    } else {
+        None
+    }
+}
+
+/// The stand-in for a name that cannot be read, with the original's extension when it is plain
+/// ASCII (`lampiran.pdf`), so staff still see what kind of file the citizen meant.
+fn fallback_name(raw: &[u8]) -> String {
+    let fallback = pengaduan_core::attachment::FALLBACK_NAME;
+    let extension = raw.rsplit(|b| *b == b'.').next().filter(|ext| {
+        ext.len() < raw.len() && (1..=10).contains(&ext.len()) && ext.iter().all(u8::is_ascii_alphanumeric)
+    });
+    match extension {
+        Some(ext) => format!("{fallback}.{}", String::from_utf8_lossy(ext)),
+        None => fallback.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -197,5 +297,39 @@ mod tests {
         assert_eq!(uploads[0].name, "a.pdf");
         assert_eq!(&uploads[0].bytes[..], b"%PDF-1.4");
         assert!(parse(&BodyKind::Multipart("XyZ".into()), Bytes::from_static(b"garbage")).await.is_err());
+    }
+
+    #[test]
+    fn file_names_from_the_disposition() {
+        let name = |v: &[u8]| file_name(v);
+        assert_eq!(name(b"form-data; name=\"judul\""), None, "no file");
+        assert_eq!(name(b"form-data; name=\"lampiran\"; filename=\"a.pdf\""), Some("a.pdf".into()));
+        assert_eq!(name(b"form-data; name=lampiran; filename=a.pdf"), Some("a.pdf".into()));
+        assert_eq!(name(b"form-data; name=\"lampiran\"; filename=\"\""), Some(String::new()), "empty input");
+        assert_eq!(name(b"form-data; name=\"lampiran\"; FileName=\"x \\\"y\\\".pdf\""), Some("x \"y\".pdf".into()));
+        assert_eq!(name(b"form-data; name=\"lampiran\"; filename=\"C:\\a\\b.pdf\""), Some("C:\\a\\b.pdf".into()));
+        assert_eq!(
+            name(b"form-data; name=\"lampiran\"; filename*=UTF-8''Bukti%20Transfer.pdf"),
+            Some("Bukti Transfer.pdf".into())
+        );
+        assert_eq!(
+            name(b"form-data; name=\"lampiran\"; filename*=utf-8'id'Kuitansi%C3%A9.png; filename=\"x.png\""),
+            Some("Kuitansi\u{e9}.png".into()),
+            "filename* wins, wherever it stands"
+        );
+        assert_eq!(name(b"form-data; filename*=iso-8859-1''caf%E9.jpg"), Some("caf\u{e9}.jpg".into()));
+        assert_eq!(name(b"form-data; name=\"lampiran\"; filename=\"bukti\xff\xfe.pdf\""), Some("lampiran.pdf".into()));
+        assert_eq!(name(b"form-data; filename*=UTF-8''%FF%FE"), Some("lampiran".into()));
+        assert_eq!(name(b"form-data; filename*=x-unknown''a.pdf; filename=\"b.pdf\""), Some("b.pdf".into()));
+        assert_eq!(name(b"form-data; filename=\"\xe9t\xe9\""), Some("lampiran".into()));
+    }
+
+    #[tokio::test]
+    async fn multipart_keeps_files_whose_names_multer_cannot_read() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"lampiran\"; filename*=UTF-8''Bukti%20Transfer.pdf\r\n\r\n%PDF-1.4\r\n--XyZ\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"foto\xe9.jpg\"\r\n\r\n\xff\xd8\xff\r\n--XyZ--\r\n";
+        let (form, uploads) = parse(&BodyKind::Multipart("XyZ".into()), Bytes::from_static(body)).await.unwrap();
+        assert_eq!(form.get("lampiran"), None, "never a text field");
+        let names: Vec<&str> = uploads.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["Bukti Transfer.pdf", "lampiran.jpg"]);
     }
 }

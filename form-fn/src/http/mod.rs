@@ -21,7 +21,6 @@ use pengaduan_store::{ComplaintStore, Config, RateDecision, Receipt, StoreError,
 use serde_json::json;
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -94,7 +93,9 @@ pub async fn handle<S: ComplaintStore>(app: &App<S>, req: Request<Bytes>, source
     let mut response = match (route, &method) {
         ("pengaduan" | "lacak", &Method::OPTIONS) => preflight(app, origin.as_deref()),
         ("pengaduan", &Method::POST) => submit(app, req, source, &path).await,
-        ("lacak", &Method::GET | &Method::HEAD) => lookup_query(app, req.uri().query().unwrap_or(""), wants_json).await,
+        ("lacak", &Method::GET | &Method::HEAD) => {
+            lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json).await
+        }
         ("pengaduan", _) => method_not_allowed(app, "POST, OPTIONS", wants_json),
         ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json),
         _ => error_response(
@@ -188,13 +189,17 @@ async fn submit<S: ComplaintStore>(
             return invalid(app, &form, &errors, wants_json);
         }
     };
-    let complaint = Intake::online(submission, now.clone(), replay);
+    let mut complaint = Intake::online(submission, files, now.clone(), replay);
 
     match app.store.find_replay(&complaint.replay_key(), now.timestamp()).await {
         Ok(Some(stored)) => {
             tracing::info!(outcome = "replay", "submission answered from idempotency record");
             return match stored.judge(complaint.body_digest().as_deref()) {
-                Submitted::Replay(receipt) | Submitted::New(receipt) => accepted(&receipt, wants_json, &lacak_path),
+                Submitted::Replay(receipt) | Submitted::New(receipt) => {
+                    // The first request may have died between storing and committing its files.
+                    finish_uploads(app, &receipt.nomor).await;
+                    accepted(&receipt, wants_json, &lacak_path)
+                }
                 Submitted::KeyReused => key_reused(app, &form, wants_json),
             };
         }
@@ -207,7 +212,7 @@ async fn submit<S: ComplaintStore>(
 
     // Files first, under a pending key that expires: a failure before the complaint is stored
     // leaves nothing that is not cleaned up.
-    let pending = match put_pending(app, files, uploads, now.timestamp()).await {
+    let pending = match put_pending(app, complaint.files.clone(), uploads, now.timestamp()).await {
         Ok(pending) => pending,
         Err(e) => {
             tracing::error!(error = %error_chain(&e), "attachment store failed");
@@ -220,15 +225,19 @@ async fn submit<S: ComplaintStore>(
             );
         }
     };
+    complaint.uploads.clone_from(&pending);
     match intake(&app.store, &app.config.prefix, complaint).await {
         Ok(Submitted::New(receipt)) => {
             tracing::info!(outcome = "stored", nomor = %receipt.nomor, files = pending.len(), "complaint registered");
-            commit_attachments(app, &receipt.nomor, &pending).await;
+            if !pending.is_empty() {
+                finish_uploads(app, &receipt.nomor).await;
+            }
             accepted(&receipt, wants_json, &lacak_path)
         }
         Ok(Submitted::Replay(receipt)) => {
             tracing::info!(outcome = "replay", "concurrent duplicate answered from idempotency record");
             discard_attachments(app, &pending).await;
+            finish_uploads(app, &receipt.nomor).await;
             accepted(&receipt, wants_json, &lacak_path)
         }
         Ok(Submitted::KeyReused) => {
@@ -372,18 +381,13 @@ async fn put_pending<S>(
     Ok(pending)
 }
 
-async fn commit_attachments<S>(app: &App<S>, nomor: &str, pending: &[(PendingKey, ValidFile)]) {
-    let Some(store) = app.attachments.as_ref().filter(|_| !pending.is_empty()) else { return };
-    // The complaint is stored; the files must follow it. Commit is idempotent, so retry; if it
-    // still fails the pending files expire and the log says which complaint lost them.
-    for attempt in 0..3 {
-        match store.commit(nomor, pending).await {
-            Ok(_) => return,
-            Err(e) => {
-                tracing::error!(error = %error_chain(&e), nomor, attempt, "attachment commit failed");
-                tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
-            }
-        }
+/// Commits the complaint's uploads if its record still names any. The complaint is stored
+/// already; a failure here leaves the record naming them, and the next replay, staff opening the
+/// complaint's files, or the sweep finishes the commit.
+async fn finish_uploads<S: ComplaintStore>(app: &App<S>, nomor: &str) {
+    let Some(files) = app.attachments.as_ref() else { return };
+    if let Err(e) = pengaduan_store::uploads::finish(&app.store, files, nomor).await {
+        tracing::error!(error = %error_chain(&e), nomor, "attachment commit left for the sweep");
     }
 }
 
@@ -426,19 +430,34 @@ fn invalid<S: ComplaintStore>(
     html_response(StatusCode::UNPROCESSABLE_ENTITY, html)
 }
 
-async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: bool) -> Response<Bytes> {
+async fn lookup_query<S: ComplaintStore>(
+    app: &App<S>,
+    query: &str,
+    source: Option<IpAddr>,
+    wants_json: bool,
+) -> Response<Bytes> {
+    let guesser = lookup_source_key(source);
+    let now = app.now().timestamp();
+    // Checked before anything is looked up: over the limit, a right guess must get the same
+    // answer as a wrong one, or the limit would only slow the search down.
+    match app.store.peek_events(&guesser, now, LOOKUP_FAILURE_WINDOW, LOOKUP_FAILURES_PER_10_MIN).await {
+        Ok(RateDecision::Allowed) => {}
+        Ok(RateDecision::Limited { retry_after }) => return too_many_lookups(app, retry_after, wants_json),
+        Err(e) => return store_failure(app, &e, wants_json),
+    }
     let mut nomor = String::new();
     let mut kode = String::new();
     for pair in query.split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let Ok(value) = body::decode_component(value.as_bytes()) else {
-            return error_response(
+            let unreadable = error_response(
                 app,
                 StatusCode::BAD_REQUEST,
                 wants_json,
                 "Data tidak dapat dibaca",
                 "Alamat pelacakan tidak sah.",
             );
+            return failed_lookup(app, &guesser, now, unreadable, wants_json).await;
         };
         match name {
             "nomor" if nomor.is_empty() => nomor = value,
@@ -474,12 +493,19 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
         )
     };
     let (Some(number), Some(code)) = (RegisterNumber::parse(&nomor), TrackingCode::parse(&kode)) else {
-        return not_found();
+        return failed_lookup(app, &guesser, now, not_found(), wants_json).await;
     };
-    let record = match app.store.find_public(&number).await {
-        Ok(Some(record)) if record.kode_hash == code.digest() => record,
-        Ok(_) => return not_found(),
+    let stored = match app.store.find_public(&number).await {
+        Ok(stored) => stored,
         Err(e) => return store_failure(app, &e, wants_json),
+    };
+    // An unknown number does the same work as a wrong code (hash the code given, compare it in
+    // constant time), so the answer's timing does not tell which numbers exist.
+    let given = code.digest();
+    let matches = digests_match(&given, stored.as_ref().map_or(UNKNOWN_NUMBER_DIGEST, |r| r.kode_hash.as_str()));
+    let record = match stored {
+        Some(record) if matches => record,
+        _ => return failed_lookup(app, &guesser, now, not_found(), wants_json).await,
     };
     use pengaduan_core::workflow;
     let tz = app.config.timezone.clone();
@@ -559,6 +585,75 @@ async fn lookup_query<S: ComplaintStore>(app: &App<S>, query: &str, wants_json: 
             )
         }
     }
+}
+
+/// Failed tracking look-ups (unknown number, wrong code, malformed either) one source may make
+/// in ten minutes; the next is refused with `429` until the window ends. Always on: unlike the
+/// submission limit it guards the codes' secrecy, not the office's workload.
+pub const LOOKUP_FAILURES_PER_10_MIN: u32 = 30;
+
+/// The window [`LOOKUP_FAILURES_PER_10_MIN`] counts in.
+const LOOKUP_FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// The stored digest an unknown number is compared against: SHA-256 of the empty string, which
+/// no tracking code (twelve characters) has, so the comparison always fails, yet costs the same.
+const UNKNOWN_NUMBER_DIGEST: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// Whether two digests are equal, in time that depends on their length only (which is public),
+/// never on where they first differ: an early exit would let a guesser find a digest byte by
+/// byte.
+fn digests_match(given: &str, stored: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(given.as_bytes().ct_eq(stored.as_bytes()))
+}
+
+/// The counter key of a source's failed look-ups: a digest, namespaced apart from the submission
+/// limit's. An IPv6 source counts by its /64, the block one subscriber is usually given, or each
+/// of its addresses would get a fresh allowance.
+fn lookup_source_key(source: Option<IpAddr>) -> String {
+    let source = match source.map(|ip| ip.to_canonical()) {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_string(),
+        None => String::new(),
+    };
+    digest(&format!("lacak-gagal:{source}"))
+}
+
+/// Counts a failed look-up against its source and gives `failure`, or the `429` when this one
+/// is past the limit (concurrent failures got there first). A count the store cannot make is a
+/// `503`: a limit that silently stops counting protects nothing.
+async fn failed_lookup<S: ComplaintStore>(
+    app: &App<S>,
+    guesser: &str,
+    now: Timestamp,
+    failure: Response<Bytes>,
+    wants_json: bool,
+) -> Response<Bytes> {
+    match app.store.count_event(guesser, now, LOOKUP_FAILURE_WINDOW, LOOKUP_FAILURES_PER_10_MIN).await {
+        Ok(RateDecision::Allowed) => failure,
+        Ok(RateDecision::Limited { retry_after }) => too_many_lookups(app, retry_after, wants_json),
+        Err(e) => store_failure(app, &e, wants_json),
+    }
+}
+
+/// The `429` for a source over [`LOOKUP_FAILURES_PER_10_MIN`], shaped like the submission limit's.
+fn too_many_lookups<S: ComplaintStore>(app: &App<S>, retry_after: u64, wants_json: bool) -> Response<Bytes> {
+    tracing::info!(outcome = "lookup_limited", "tracking look-up refused");
+    let mut resp = error_response(
+        app,
+        StatusCode::TOO_MANY_REQUESTS,
+        wants_json,
+        "Terlalu banyak percobaan pelacakan",
+        &format!(
+            "Terlalu banyak percobaan pelacakan. Coba lagi dalam {} menit. Periksa nomor register dan kode lacak pada tanda terima Anda, atau hubungi kami melalui saluran lain.",
+            retry_after.div_ceil(60)
+        ),
+    );
+    resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    resp
 }
 
 fn preflight<S>(app: &App<S>, origin: Option<&str>) -> Response<Bytes> {
@@ -662,4 +757,43 @@ fn empty(status: StatusCode) -> Response<Bytes> {
     let mut resp = Response::new(Bytes::new());
     *resp.status_mut() = status;
     resp
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    #[test]
+    fn digests_match_only_when_equal() {
+        let code = TrackingCode::parse("7KQ2-M9XD-4TPA").unwrap().digest();
+        assert!(digests_match(&code, &code.clone()));
+        let mut last_differs = code.clone().into_bytes();
+        last_differs[63] = if last_differs[63] == b'0' { b'1' } else { b'0' };
+        assert!(!digests_match(&code, std::str::from_utf8(&last_differs).unwrap()), "the last byte counts");
+        let first_differs = format!("{}{}", if code.starts_with('0') { '1' } else { '0' }, &code[1..]);
+        assert!(!digests_match(&code, &first_differs), "the first byte counts");
+        assert!(!digests_match(&code, &code[..63]), "a prefix is no match");
+        assert!(!digests_match(&code, ""), "nor is nothing");
+        assert!(!digests_match("", &code));
+    }
+
+    #[test]
+    fn an_unknown_number_is_compared_against_a_digest_no_code_has() {
+        assert_eq!(UNKNOWN_NUMBER_DIGEST, digest(""), "SHA-256 of the empty string");
+        let code = TrackingCode::parse("0000-0000-0000").unwrap().digest();
+        assert_eq!(code.len(), UNKNOWN_NUMBER_DIGEST.len(), "the same length, so the same work");
+        assert!(!digests_match(&code, UNKNOWN_NUMBER_DIGEST));
+    }
+
+    #[test]
+    fn failed_lookups_count_per_source_apart_from_submissions() {
+        let v4 = |d| Some(IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, d)));
+        assert_eq!(lookup_source_key(v4(7)), lookup_source_key(v4(7)));
+        assert_ne!(lookup_source_key(v4(7)), lookup_source_key(v4(8)));
+        assert_ne!(lookup_source_key(v4(7)), digest("source:203.0.113.7"), "not the submission limit's key");
+        let v6 = |s: &str| Some(IpAddr::V6(s.parse().unwrap()));
+        assert_eq!(lookup_source_key(v6("2001:db8:1:2::1")), lookup_source_key(v6("2001:db8:1:2:ffff::9")), "one /64");
+        assert_ne!(lookup_source_key(v6("2001:db8:1:2::1")), lookup_source_key(v6("2001:db8:1:3::1")));
+        assert_eq!(lookup_source_key(v6("::ffff:203.0.113.7")), lookup_source_key(v4(7)), "IPv4-mapped");
+    }
 }

@@ -115,8 +115,15 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         Failure::new(msg)
     })?;
 
-    let complaint =
-        Intake { submission, channel, received_at: ctx.now.clone(), replay: Replay::Content, recorded_by: petugas };
+    let complaint = Intake {
+        submission,
+        channel,
+        received_at: ctx.now.clone(),
+        replay: Replay::Content,
+        recorded_by: petugas,
+        files: Vec::new(),
+        uploads: Vec::new(),
+    };
     let (receipt, first) = match intake(&ctx.store, &ctx.config.prefix, complaint).await? {
         Submitted::New(r) => (r, true),
         Submitted::Replay(r) => (r, false),
