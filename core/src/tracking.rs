@@ -40,12 +40,43 @@ impl TrackingCode {
         (code.len() == LEN).then_some(Self(code))
     }
 
-    /// A digest to store instead of the code, so that a copy of the data cannot open statuses.
+    /// A digest to store instead of the code, so that a copy of the data cannot open statuses
+    /// (scheme 1: plain SHA-256, for records stored before the keyed scheme and offices with no key).
     pub fn digest(&self) -> String {
         let hash = Sha256::digest(self.0.as_bytes());
         hash.iter().map(|b| format!("{b:02x}")).collect()
     }
+
+    /// The keyed digest (scheme 2): HMAC-SHA-256 with the office's secret, marked with
+    /// [`KEYED_PREFIX`]. With 60 bits per code, a leaked table alone would allow an offline sweep
+    /// of plain digests; without the key it allows none.
+    pub fn keyed_digest(&self, key: &[u8]) -> String {
+        use hmac::{Hmac, Mac};
+        // HMAC takes keys of any length.
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
+        mac.update(self.0.as_bytes());
+        let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        format!("{KEYED_PREFIX}{hex}")
+    }
+
+    /// The digest to store for a new code: keyed when the office has a key.
+    pub fn digest_with(&self, key: Option<&[u8]>) -> String {
+        key.map_or_else(|| self.digest(), |k| self.keyed_digest(k))
+    }
+
+    /// This code's digest under the scheme `stored` was written with, to compare against it.
+    /// `None` when `stored` is keyed and no key is at hand (the code cannot be checked).
+    pub fn digest_like(&self, stored: &str, key: Option<&[u8]>) -> Option<String> {
+        match (stored.starts_with(KEYED_PREFIX), key) {
+            (true, Some(k)) => Some(self.keyed_digest(k)),
+            (true, None) => None,
+            (false, _) => Some(self.digest()),
+        }
+    }
 }
+
+/// The mark of a keyed digest (scheme 2); a digest without it is scheme 1.
+pub const KEYED_PREFIX: &str = "h2:";
 
 impl fmt::Display for TrackingCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -107,5 +138,24 @@ mod tests {
         assert_eq!(a.digest().len(), 64);
         assert_ne!(a.digest(), b.digest());
         assert_eq!(format!("{a:?}"), "TrackingCode(…)");
+    }
+
+    #[test]
+    fn keyed_digests_need_the_key_and_old_records_keep_working() {
+        let code = TrackingCode::parse("7KQ2-M9XD-4TPA").unwrap();
+        let keyed = code.keyed_digest(b"kunci-rahasia-kantor-yang-panjang");
+        assert!(keyed.starts_with(KEYED_PREFIX) && keyed.len() == KEYED_PREFIX.len() + 64, "{keyed}");
+        assert_ne!(keyed, code.keyed_digest(b"kunci-lain-yang-juga-panjang-sekali"), "another key, another digest");
+        assert_ne!(&keyed[KEYED_PREFIX.len()..], code.digest(), "not the plain digest");
+        // The same HMAC-SHA-256 any library computes (Python's hmac module gave this one).
+        assert_eq!(code.keyed_digest(b"k"), "h2:add6ded7c3f6ab570993fb08fcac9404de148ae3564e338c3e69033813e5b775");
+        let other = TrackingCode::parse("0000-0000-0000").unwrap();
+        assert_ne!(other.keyed_digest(b"k"), code.keyed_digest(b"k"));
+        let key: &[u8] = b"kunci-rahasia-kantor-yang-panjang";
+        assert_eq!(code.digest_like(&keyed, Some(key)), Some(keyed.clone()));
+        assert_eq!(code.digest_like(&keyed, None), None, "a keyed record cannot be checked without the key");
+        assert_eq!(code.digest_like(&code.digest(), Some(key)), Some(code.digest()), "scheme 1 records still match");
+        assert_eq!(code.digest_with(None), code.digest());
+        assert_eq!(code.digest_with(Some(key)), keyed);
     }
 }

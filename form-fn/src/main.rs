@@ -7,6 +7,7 @@ use lambda_http::request::LambdaRequest;
 use lambda_http::{Adapter, Error, LambdaEvent, Request, Service, service_fn};
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::attachments::s3::S3Attachments;
+use pengaduan_store::config::CodeKey;
 use pengaduan_store::dynamodb::DynamoStore;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -20,7 +21,15 @@ async fn main() -> Result<(), Error> {
         .without_time() // CloudWatch stamps every line.
         .init();
     let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
-    let config = Config::from_env()?;
+    let mut config = Config::from_env()?;
+    if config.code_key.is_none()
+        && let Some(arn) = std::env::var("PENGADUAN_CODE_KEY_SECRET_ARN").ok().filter(|a| !a.is_empty())
+    {
+        config.code_key = Some(code_key_from_secret(&arn).await?);
+    }
+    if config.code_key.is_none() {
+        tracing::warn!("no tracking-code key: codes are stored as plain SHA-256 digests");
+    }
     let pages = Pages::embedded()?;
     let store = DynamoStore::from_env(table).await;
     let mut app = App::new(store, config, pages);
@@ -35,6 +44,20 @@ async fn main() -> Result<(), Error> {
         async move { dispatch(app, event).await }
     }))
     .await
+}
+
+/// The tracking-code key, read once at cold start from the Secrets Manager secret the template
+/// creates (its ARN in `PENGADUAN_CODE_KEY_SECRET_ARN`): never in the function's environment.
+async fn code_key_from_secret(arn: &str) -> Result<CodeKey, Error> {
+    let sdk = pengaduan_store::aws::load_config().await;
+    let mut builder = aws_sdk_secretsmanager::config::Builder::from(&sdk);
+    if let Some(url) = pengaduan_store::aws::service_endpoint("SECRETSMANAGER") {
+        builder = builder.endpoint_url(url);
+    }
+    let client = aws_sdk_secretsmanager::Client::from_conf(builder.build());
+    let secret = client.get_secret_value().secret_id(arn).send().await?;
+    let text = secret.secret_string().ok_or("the tracking-code key secret holds no text")?;
+    Ok(CodeKey::new(text).ok_or("the tracking-code key secret is too short")?)
 }
 
 /// The sweep event (the template's schedule) or an HTTP event. lambda_http's own `run` takes

@@ -339,6 +339,47 @@ async fn control_characters_are_refused_naming_the_field() {
 }
 
 #[tokio::test]
+async fn codes_are_stored_keyed_and_older_plain_digests_still_open_their_status() {
+    use pengaduan_store::ComplaintStore;
+    let key = pengaduan_store::config::CodeKey::new(&"r".repeat(48)).unwrap();
+    let app = app_with(
+        Config { rate_limit_per_hour: 0, code_key: Some(key.clone()), ..Config::default() },
+        "2026-11-29T06:00:00Z",
+    );
+    let first = json_of(&post_json(&app, &valid_json()).await);
+    let nomor = pengaduan_core::RegisterNumber::parse(first["nomor"].as_str().unwrap()).unwrap();
+    let kode = first["kode_lacak"].as_str().unwrap();
+    let stored = app.store().find_public(&nomor).await.unwrap().unwrap().kode_hash;
+    let code = pengaduan_core::TrackingCode::parse(kode).unwrap();
+    assert_eq!(stored, code.keyed_digest(key.bytes()), "stored under the office's key, not as a plain digest");
+    let look = |nomor: String, kode: String| {
+        let app = &app;
+        async move {
+            let uri = format!("/api/lacak?nomor={nomor}&kode={kode}");
+            send(app, "GET", &uri, &[("accept", "application/json")], Bytes::new()).await.status()
+        }
+    };
+    assert_eq!(look(nomor.to_string(), kode.to_owned()).await, StatusCode::OK);
+    assert_eq!(look(nomor.to_string(), "2222-2222-2222".into()).await, StatusCode::NOT_FOUND);
+
+    // A complaint stored before the key existed (plain digest) opens with its code as before.
+    let plain = app_with(Config { rate_limit_per_hour: 0, ..Config::default() }, "2026-11-29T06:00:00Z");
+    let old = json_of(&post_json(&plain, &valid_json()).await);
+    let old_nomor = pengaduan_core::RegisterNumber::parse(old["nomor"].as_str().unwrap()).unwrap();
+    let old_hash = plain.store().find_public(&old_nomor).await.unwrap().unwrap().kode_hash;
+    assert!(!old_hash.starts_with(pengaduan_core::tracking::KEYED_PREFIX));
+    let keyed_again = App::new(
+        plain.store().clone(),
+        Config { rate_limit_per_hour: 0, code_key: Some(key), ..Config::default() },
+        Pages::embedded().unwrap(),
+    );
+    let uri =
+        format!("/api/lacak?nomor={}&kode={}", old["nomor"].as_str().unwrap(), old["kode_lacak"].as_str().unwrap());
+    let resp = send(&keyed_again, "GET", &uri, &[("accept", "application/json")], Bytes::new()).await;
+    assert_eq!(resp.status(), StatusCode::OK, "scheme 1 records keep working after the key is set");
+}
+
+#[tokio::test]
 async fn lookup_by_number_and_code_in_any_case() {
     let app = app();
     let created = json_of(&post_json(&app, &valid_json()).await);

@@ -200,7 +200,8 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     };
 
     let store = pengaduan_store::open(&opts.store, MissingTable::Create, "site-gen").await?;
-    let config = Config::from_env().map_err(ServeError::Config)?;
+    let mut config = Config::from_env().map_err(ServeError::Config)?;
+    pengaduan_store::open::with_local_code_key(&mut config, &opts.store, Some(&root.join(".data")))?;
     // Attachments live beside the database (or under ROOT/.data for DynamoDB).
     let attachments =
         pengaduan_store::open_attachments(&opts.store, None, Some(&root.join(".data")), "site-gen").await?;

@@ -188,7 +188,9 @@ impl Ctx {
 
 /// Runs one parsed command line; the text to print on success.
 pub async fn run(cli: Cli) -> Result<String, Failure> {
-    let config = Config::from_env().map_err(|e| Failure::new(format!("pengaturan tidak sah: {e}")))?;
+    let mut config = Config::from_env().map_err(|e| Failure::new(format!("pengaturan tidak sah: {e}")))?;
+    // The same key as `site-gen serve` on the same database, or its codes could not be checked.
+    pengaduan_store::open::with_local_code_key(&mut config, &cli.store, None).map_err(open_failure)?;
     let now = match std::env::var(CLOCK_VARIABLE) {
         Ok(v) if !v.is_empty() => v
             .parse::<Timestamp>()

@@ -102,7 +102,9 @@ fn catat_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 
 fn app(db: &Path, at: &'static str) -> App<SqliteStore> {
     let now: Timestamp = at.parse().unwrap();
-    let config = Config { rate_limit_per_hour: 0, ..Config::default() };
+    let mut config = Config { rate_limit_per_hour: 0, ..Config::default() };
+    // As `site-gen serve` does: the key file beside the database, shared with the staff tool.
+    pengaduan_store::open::with_local_code_key(&mut config, &format!("sqlite:{}", db.display()), None).unwrap();
     App::new(SqliteStore::open(db).unwrap(), config, Pages::embedded().unwrap()).with_clock(move || now)
 }
 

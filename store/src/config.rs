@@ -21,6 +21,61 @@ pub struct Config {
     /// The secret CloudFront sends in `X-Origin-Verify` (`PENGADUAN_ORIGIN_SECRET`): only a
     /// request carrying it may name the visitor's address in `CloudFront-Viewer-Address`.
     pub origin_secret: Option<String>,
+    /// The key tracking codes are stored under (`PENGADUAN_CODE_KEY`; on AWS read from Secrets
+    /// Manager at cold start; locally a key file, see [`local_code_key`]). Without one, codes
+    /// are stored as plain SHA-256 digests.
+    pub code_key: Option<CodeKey>,
+}
+
+/// The secret that keys tracking-code digests. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CodeKey(Vec<u8>);
+
+impl CodeKey {
+    /// Fewer bytes than this would make the key itself guessable.
+    pub const MIN_LEN: usize = 32;
+
+    /// A key from its text, when it is long enough.
+    pub fn new(text: &str) -> Option<Self> {
+        let text = text.trim();
+        (text.len() >= Self::MIN_LEN).then(|| Self(text.as_bytes().to_vec()))
+    }
+
+    /// The key's bytes, for the digest.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for CodeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CodeKey(…)")
+    }
+}
+
+/// The local key in `dir/kode-lacak.key`, created (64 random hex digits) on first use, for
+/// `site-gen serve` and the staff tool on the same SQLite file: both must use the same key, or
+/// the codes one stores cannot be checked by the other.
+pub fn local_code_key(dir: &std::path::Path) -> std::io::Result<CodeKey> {
+    let path = dir.join("kode-lacak.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => CodeKey::new(&text).ok_or_else(|| {
+            std::io::Error::other(format!("{} is shorter than {} characters", path.display(), CodeKey::MIN_LEN))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+            let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::io::Write::write_all(&mut options.open(&path)?, text.as_bytes())?;
+            Ok(CodeKey(text.into_bytes()))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A setting with a value that cannot be used.
@@ -39,6 +94,7 @@ impl Default for Config {
             rate_limit_per_hour: DEFAULT_RATE_LIMIT_PER_HOUR,
             site_origin: None,
             origin_secret: None,
+            code_key: None,
         }
     }
 }
@@ -73,6 +129,12 @@ impl Config {
             })?;
         }
         config.origin_secret = get("PENGADUAN_ORIGIN_SECRET").filter(|s| !s.is_empty());
+        if let Some(key) = get("PENGADUAN_CODE_KEY").filter(|k| !k.trim().is_empty()) {
+            config.code_key = Some(CodeKey::new(&key).ok_or(ConfigError {
+                name: "PENGADUAN_CODE_KEY",
+                problem: format!("must be at least {} characters", CodeKey::MIN_LEN),
+            })?);
+        }
         config.site_origin =
             get("SITE_ORIGIN").map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty());
         Ok(config)
@@ -122,5 +184,25 @@ mod tests {
             let err = Config::from_lookup(env(&[(k, v)])).unwrap_err();
             assert!(err.to_string().starts_with(k), "{err}");
         }
+    }
+
+    #[test]
+    fn the_code_key_is_long_enough_and_never_printed() {
+        let key = "k".repeat(40);
+        let c = Config::from_lookup(env(&[("PENGADUAN_CODE_KEY", &key)])).unwrap();
+        assert_eq!(c.code_key.as_ref().map(CodeKey::bytes), Some(key.as_bytes()));
+        assert!(!format!("{c:?}").contains(&key), "the key must not reach logs");
+        let err = Config::from_lookup(env(&[("PENGADUAN_CODE_KEY", "pendek")])).unwrap_err();
+        assert!(err.to_string().starts_with("PENGADUAN_CODE_KEY"), "{err}");
+    }
+
+    #[test]
+    fn the_local_key_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = local_code_key(dir.path()).unwrap();
+        assert_eq!(first.bytes().len(), 64);
+        assert_eq!(local_code_key(dir.path()).unwrap(), first, "the same key on every start");
+        let other = tempfile::tempdir().unwrap();
+        assert_ne!(local_code_key(other.path()).unwrap(), first, "random per office");
     }
 }

@@ -4,7 +4,8 @@
 //! `pengaduan-staf catat` both come through here, so numbering, codes and replays follow one
 //! rule.
 
-use crate::{ComplaintStore, NewComplaint, ONLINE_FRONT_OFFICE, PendingUpload, Receipt, StoreError, Submitted};
+use crate::config::CodeKey;
+use crate::{ComplaintStore, Config, NewComplaint, ONLINE_FRONT_OFFICE, PendingUpload, Receipt, StoreError, Submitted};
 use jiff::Zoned;
 use pengaduan_core::attachment::ValidFile;
 use pengaduan_core::datetime::rfc3339;
@@ -98,8 +99,9 @@ impl Intake {
     }
 }
 
-/// Stores `intake` under the next number of its year (with `prefix`), or answers a replay.
-pub async fn intake<S: ComplaintStore>(store: &S, prefix: &str, intake: Intake) -> Result<Submitted, StoreError> {
+/// Stores `intake` under the next number of its year (with the configured prefix, its tracking
+/// code digested with the configured key), or answers a replay.
+pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intake) -> Result<Submitted, StoreError> {
     let idempotency_key = intake.replay_key();
     let (window, body_digest) = (intake.replay_window(), intake.body_digest());
     let code = new_tracking_code();
@@ -108,7 +110,7 @@ pub async fn intake<S: ComplaintStore>(store: &S, prefix: &str, intake: Intake) 
         submission: intake.submission,
         channel: intake.channel,
         recorded_by: intake.recorded_by,
-        prefix: prefix.to_owned(),
+        prefix: config.prefix.clone(),
         year: received.year(),
         received_at: received.timestamp(),
         receipt: Receipt {
@@ -117,7 +119,7 @@ pub async fn intake<S: ComplaintStore>(store: &S, prefix: &str, intake: Intake) 
             status: Status::Diterima,
             diterima_pada: rfc3339(&received),
         },
-        kode_hash: code.digest(),
+        kode_hash: code.digest_with(config.code_key.as_ref().map(CodeKey::bytes)),
         idempotency_key,
         body_digest,
         uploads: intake.uploads,

@@ -26,6 +26,9 @@ pub enum OpenError {
     /// Not `folder:PATH` or `s3:BUCKET`.
     #[error("--lampiran harus folder:FOLDER atau s3:BUCKET, bukan {0:?} (untuk DynamoDB, atur ATTACHMENTS_BUCKET)")]
     BadAttachments(String),
+    /// The local tracking-code key could not be read or made.
+    #[error("kunci kode lacak di {0} tidak dapat dibaca atau dibuat")]
+    CodeKey(PathBuf, #[source] std::io::Error),
     /// The attachment folder could not be used.
     #[error("folder lampiran {0} tidak dapat dibuka")]
     Folder(PathBuf, #[source] crate::attachments::AttachmentError),
@@ -87,16 +90,10 @@ pub async fn open_attachments(
     data_dir: Option<&Path>,
     program: &'static str,
 ) -> Result<AnyAttachments, OpenError> {
-    let spec = match explicit {
-        Some(s) => s.to_owned(),
-        None => match (store_spec.split_once(':'), data_dir) {
-            (Some(("sqlite", path)), _) => {
-                let dir = Path::new(path).parent().unwrap_or(Path::new(""));
-                format!("folder:{}", dir.join("lampiran").display())
-            }
-            (_, Some(dir)) => format!("folder:{}", dir.join("lampiran").display()),
-            _ => format!("s3:{}", std::env::var("ATTACHMENTS_BUCKET").unwrap_or_default()),
-        },
+    let spec = match (explicit, local_dir(store_spec, data_dir)) {
+        (Some(s), _) => s.to_owned(),
+        (None, Some(dir)) => format!("folder:{}", dir.join("lampiran").display()),
+        (None, None) => format!("s3:{}", std::env::var("ATTACHMENTS_BUCKET").unwrap_or_default()),
     };
     match spec.split_once(':') {
         Some(("folder", dir)) if !dir.is_empty() => LocalAttachments::open(Path::new(dir))
@@ -105,6 +102,31 @@ pub async fn open_attachments(
         Some(("s3", bucket)) if !bucket.is_empty() => open_s3(bucket, program).await,
         _ => Err(OpenError::BadAttachments(spec)),
     }
+}
+
+/// Where a local installation keeps its files: beside the SQLite database, or `data_dir`.
+fn local_dir(store_spec: &str, data_dir: Option<&Path>) -> Option<PathBuf> {
+    match (store_spec.split_once(':'), data_dir) {
+        (Some(("sqlite", path)), _) => Some(Path::new(path).parent().unwrap_or(Path::new("")).to_owned()),
+        (_, Some(dir)) => Some(dir.to_owned()),
+        _ => None,
+    }
+}
+
+/// Gives `config` the local tracking-code key (see [`crate::config::local_code_key`]) when the
+/// environment set none and the installation is local (an SQLite file, or `data_dir`); on AWS
+/// the key comes from the environment or Secrets Manager instead.
+pub fn with_local_code_key(
+    config: &mut crate::Config,
+    store_spec: &str,
+    data_dir: Option<&Path>,
+) -> Result<(), OpenError> {
+    if config.code_key.is_none()
+        && let Some(dir) = local_dir(store_spec, data_dir)
+    {
+        config.code_key = Some(crate::config::local_code_key(&dir).map_err(|e| OpenError::CodeKey(dir, e))?);
+    }
+    Ok(())
 }
 
 #[cfg(feature = "aws")]

@@ -127,6 +127,11 @@ def main() -> int:
                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
                                     {"AttributeName": "sk", "KeyType": "RANGE"}])
 
+        # The template creates this secret; the function reads it at cold start.
+        secrets = boto3.client("secretsmanager", endpoint_url=endpoint, region_name="ap-southeast-3",
+                               aws_access_key_id="test", aws_secret_access_key="test")
+        code_key_arn = secrets.create_secret(Name="pengaduan/code-key", SecretString="k" * 64)["ARN"]
+
         runtime = RuntimeApi()
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -140,6 +145,8 @@ def main() -> int:
             "AWS_ACCESS_KEY_ID": "test",
             "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+            "AWS_ENDPOINT_URL_SECRETSMANAGER": endpoint,
+            "PENGADUAN_CODE_KEY_SECRET_ARN": code_key_arn,
             "COMPLAINTS_TABLE": TABLE,
             "PENGADUAN_RATE_LIMIT_PER_HOUR": "10",
             "SITE_ORIGIN": "https://dpmptsp.example",
@@ -178,6 +185,7 @@ def main() -> int:
             assert register["judul"]["S"] == "Izin usaha belum terbit", register
             assert register["status"]["S"] == "diterima"
             assert register["channel"]["S"] == "web"
+            assert register["kode_hash"]["S"].startswith("h2:"), "the code is stored keyed with the secret"
             assert "nama" not in register and "email" not in register, "personal data kept apart"
             assert personal["nama"]["S"] == "Siti Rahayu" and personal["telepon"]["S"] == "+6281234567890", personal
             counter = ddb.get_item(TableName=TABLE, Key={"pk": {"S": "COUNTER"}, "sk": {"S": "PGD#" + nomor.split("-")[1]}})["Item"]

@@ -226,7 +226,7 @@ async fn submit<S: ComplaintStore>(
         }
     };
     complaint.uploads.clone_from(&pending);
-    match intake(&app.store, &app.config.prefix, complaint).await {
+    match intake(&app.store, &app.config, complaint).await {
         Ok(Submitted::New(receipt)) => {
             tracing::info!(outcome = "stored", nomor = %receipt.nomor, files = pending.len(), "complaint registered");
             if !pending.is_empty() {
@@ -501,8 +501,18 @@ async fn lookup_query<S: ComplaintStore>(
     };
     // An unknown number does the same work as a wrong code (hash the code given, compare it in
     // constant time), so the answer's timing does not tell which numbers exist.
-    let given = code.digest();
-    let matches = digests_match(&given, stored.as_ref().map_or(UNKNOWN_NUMBER_DIGEST, |r| r.kode_hash.as_str()));
+    // The digest under the scheme the record was stored with (keyed, or plain for older ones);
+    // an unknown number is hashed as a new code would be.
+    let key = app.config.code_key.as_ref().map(pengaduan_store::config::CodeKey::bytes);
+    let stored_digest = stored.as_ref().map_or(UNKNOWN_NUMBER_DIGEST, |r| r.kode_hash.as_str());
+    let given = match stored.as_ref() {
+        Some(r) => code.digest_like(&r.kode_hash, key).unwrap_or_else(|| {
+            tracing::error!("a keyed tracking-code digest and no key: set PENGADUAN_CODE_KEY");
+            String::new()
+        }),
+        None => code.digest_with(key),
+    };
+    let matches = digests_match(&given, stored_digest);
     let record = match stored {
         Some(record) if matches => record,
         _ => return failed_lookup(app, &guesser, now, not_found(), wants_json).await,

@@ -124,7 +124,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         files: Vec::new(),
         uploads: Vec::new(),
     };
-    let (receipt, first) = match intake(&ctx.store, &ctx.config.prefix, complaint).await? {
+    let (receipt, first) = match intake(&ctx.store, &ctx.config, complaint).await? {
         Submitted::New(r) => (r, true),
         Submitted::Replay(r) => (r, false),
         // Staff intake has no explicit key: the same content is the same complaint.
