@@ -144,9 +144,13 @@ test('journey 4b: mistakes with JavaScript off', async () => {
 
 /** Records every POST /api/pengaduan the page sends and what came back. */
 function recordPosts(page) {
-  const log = { requests: 0, responses: [], failed: [] };
+  const log = { requests: 0, responses: [], failed: [], settled: 0 };
+  const isPost = (r) => r.method() === 'POST' && r.url().endsWith('/api/pengaduan');
   page.on('request', (r) => {
-    if (r.method() === 'POST' && r.url().endsWith('/api/pengaduan')) log.requests += 1;
+    if (isPost(r)) log.requests += 1;
+  });
+  page.on('requestfinished', (r) => {
+    if (isPost(r)) log.settled += 1;
   });
   page.on('response', (r) => {
     if (r.request().method() === 'POST' && r.url().endsWith('/api/pengaduan')) {
@@ -154,9 +158,21 @@ function recordPosts(page) {
     }
   });
   page.on('requestfailed', (r) => {
-    if (r.method() === 'POST' && r.url().endsWith('/api/pengaduan')) log.failed.push(r.failure() && r.failure().errorText);
+    if (isPost(r)) {
+      log.failed.push(r.failure() && r.failure().errorText);
+      log.settled += 1;
+    }
   });
   return log;
+}
+
+/** Resolves once `done()` holds, checking every 25 ms; fails after `ms` with `what`. */
+async function until(done, what, ms = 10000) {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** The number the next complaint gets: one complaint through the JSON API. */
@@ -227,8 +243,10 @@ async function doubleSubmitJourney(name, { js, mode }) {
         await p.mouse.click(x, y);
       }
       await h.waitForPath(p, /^\/api\/lacak\?/);
-      // Let a second request, if any, finish.
-      await p.waitForTimeout(mode === 'pending' ? 1200 : 750);
+      // Every POST sent has ended (answered, or given up by the browser), and with answers held
+      // back, the server has answered each one: only then is the register's count final.
+      await until(() => log.requests > 0 && log.settled >= log.requests, 'every POST to end');
+      if (mode === 'pending') await until(() => answers.length >= log.requests, 'the server to answer every POST');
       await p.waitForLoadState('load');
       shown = await h.readConfirmation(p);
       assert.match(shown.nomor || '', h.NOMOR_RE);

@@ -73,9 +73,10 @@ if [ ! -d "$E2E_DIR/node_modules" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" 
 fi
 
 # 3. site-gen (debug profile, like the rest of the test suite).
-# --workspace: the same features as the test step's build, so nothing is compiled again.
-log "cargo build --workspace --bins"
-(cd "$REPO" && cargo build --workspace --bins --locked)
+# The binaries the test step built (its integration tests use them): the same feature set, so
+# nothing is compiled again; a plain `cargo build` would differ by the tests' features.
+log "cargo test --workspace --no-run (site-gen and pengaduan-staf binaries)"
+(cd "$REPO" && cargo test --workspace --locked --no-run)
 target_dir="${CARGO_TARGET_DIR:-$REPO/target}"
 case "$target_dir" in /*) ;; *) target_dir="$REPO/$target_dir" ;; esac
 SITE_GEN="$target_dir/debug/site-gen"
