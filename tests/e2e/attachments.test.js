@@ -51,7 +51,9 @@ function staffAttachments(nomor) {
   return execFileSync(
     process.env.E2E_STAFF,
     ['--store', process.env.E2E_STORE, '--root', process.env.E2E_ROOT, 'lampiran', nomor],
-    { encoding: 'utf8' },
+    // The staff tool's clock is fixed, as in its own tests: listing files does not depend on
+    // the date, and the run must not depend on (or warn about) the calendar around today.
+    { encoding: 'utf8', env: { ...process.env, PENGADUAN_STAF_WAKTU: '2026-03-17T03:00:00Z' } },
   );
 }
 
