@@ -245,6 +245,23 @@ async fn commit_is_idempotent<B: Backend>(b: &B) {
     assert_eq!(b.keys().await, keys);
 }
 
+/// Erasure deletes every file of one complaint and its manifest, and only those; again, it
+/// finds nothing and fails on nothing.
+async fn erase_deletes_one_complaints_files<B: Backend>(b: &B) {
+    let store = b.store();
+    let pending = put_all(store, &three_files(), now()).await;
+    store.commit(NOMOR, &pending).await.unwrap();
+    let other = put_all(store, &three_files()[..1], now()).await;
+    store.commit("PGD-2026-00002", &other).await.unwrap();
+    assert_eq!(store.erase(NOMOR).await.unwrap(), 3);
+    assert!(store.list(NOMOR).await.unwrap().is_empty());
+    assert!(store.get(NOMOR, 1).await.unwrap().is_none());
+    let keys = b.keys().await;
+    assert!(keys.iter().all(|k| !k.contains(NOMOR)), "nothing of {NOMOR} left: {keys:?}");
+    assert_eq!(store.list("PGD-2026-00002").await.unwrap().len(), 1, "the other complaint keeps its file");
+    assert_eq!(store.erase(NOMOR).await.unwrap(), 0, "erasing again is harmless");
+}
+
 async fn failed_commit_leaves_nothing_under_lampiran<B: Backend>(b: &B) {
     let store = b.store();
     let pending = put_all(store, &three_files(), now()).await;
@@ -297,6 +314,7 @@ macro_rules! contract {
         pending_keys_are_generated(&$backend().await).await;
         discard_leaves_nothing(&$backend().await).await;
         commit_is_idempotent(&$backend().await).await;
+        erase_deletes_one_complaints_files(&$backend().await).await;
         failed_commit_leaves_nothing_under_lampiran(&$backend().await).await;
         purge_removes_only_old_pending_uploads(&$backend().await).await;
         numbers_are_checked(&$backend().await).await;

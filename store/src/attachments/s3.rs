@@ -154,6 +154,34 @@ impl S3Attachments {
         Ok((size, sha256.to_owned()))
     }
 
+    /// Every object under `prefix` (full keys), with when S3 last modified it (seconds since the
+    /// epoch), through all pages of the listing.
+    async fn objects_under(&self, prefix: &str) -> Result<Vec<(String, i64)>, AttachmentError> {
+        let mut objects = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(prefix)
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(sdk)?;
+            objects.extend(
+                out.contents()
+                    .iter()
+                    .filter_map(|o| Some((o.key()?.to_owned(), o.last_modified().map_or(i64::MAX, |t| t.secs())))),
+            );
+            match out.next_continuation_token() {
+                Some(next) if out.is_truncated() == Some(true) => token = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(objects)
+    }
+
     /// Deletes objects, best effort: a pending object left behind expires through the bucket's
     /// lifecycle rule; a copy of a failed commit left behind is logged and listed nowhere.
     async fn delete_keys(&self, keys: &[&str]) {
@@ -268,33 +296,13 @@ impl AttachmentStore for S3Attachments {
     /// Deletes pending objects S3 last modified before `older_than`. On AWS the lifecycle rule
     /// does this too; this is for buckets without one (a local server) and for tidying early.
     async fn purge_pending(&self, older_than: Timestamp) -> Result<usize, AttachmentError> {
-        let prefix = self.full(PENDING_PREFIX);
         let cutoff = older_than.as_second();
-        let mut purged = 0;
-        let mut token: Option<String> = None;
-        loop {
-            let out = self
-                .client
-                .list_objects_v2()
-                .bucket(&self.bucket)
-                .prefix(&prefix)
-                .set_continuation_token(token.take())
-                .send()
-                .await
-                .map_err(sdk)?;
-            for object in out.contents() {
-                let old = object.last_modified().is_some_and(|t| t.secs() < cutoff);
-                if let (true, Some(key)) = (old, object.key()) {
-                    self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk)?;
-                    purged += 1;
-                }
-            }
-            match out.next_continuation_token() {
-                Some(next) if out.is_truncated() == Some(true) => token = Some(next.to_owned()),
-                _ => break,
-            }
+        let old = self.objects_under(&self.full(PENDING_PREFIX)).await?;
+        let old: Vec<String> = old.into_iter().filter(|(_, modified)| *modified < cutoff).map(|(k, _)| k).collect();
+        for key in &old {
+            self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk)?;
         }
-        Ok(purged)
+        Ok(old.len())
     }
 
     async fn erase(&self, nomor: &str) -> Result<usize, AttachmentError> {
@@ -304,24 +312,8 @@ impl AttachmentStore for S3Attachments {
         // the manifest naming what is still there and a retry finishes the job.
         let prefix = self.full(&committed_dir(&nomor));
         let manifest = self.full(&manifest_key(&nomor));
-        let mut keys = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let out = self
-                .client
-                .list_objects_v2()
-                .bucket(&self.bucket)
-                .prefix(&prefix)
-                .set_continuation_token(token.take())
-                .send()
-                .await
-                .map_err(sdk)?;
-            keys.extend(out.contents().iter().filter_map(|o| o.key()).filter(|k| *k != manifest).map(str::to_owned));
-            match out.next_continuation_token() {
-                Some(next) if out.is_truncated() == Some(true) => token = Some(next.to_owned()),
-                _ => break,
-            }
-        }
+        let mut keys: Vec<String> =
+            self.objects_under(&prefix).await?.into_iter().map(|(k, _)| k).filter(|k| *k != manifest).collect();
         keys.push(manifest);
         for key in keys {
             self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk)?;
