@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Deploys the whole service: builds the complaint function (arm64), creates/updates the
-# CloudFormation stack (infra/template.yaml) with `sam deploy`, builds the site against the
-# stack's public URL, uploads it to the site bucket and invalidates CloudFront.
+# Deploys the whole service: builds the complaint function and the staff console's function
+# (arm64), creates/updates the CloudFormation stack (infra/template.yaml) with `sam deploy`,
+# builds the site against the stack's public URL, uploads it to the site bucket and
+# invalidates CloudFront.
 #
 # Usage: bash infra/deploy.sh [options]          (from anywhere; see infra/README.md)
 #   --stack NAME            stack name                      env STACK_NAME        (default pengaduan)
@@ -10,12 +11,14 @@
 #   --office-name NAME      OfficeName parameter            env OFFICE_NAME
 #   --domain DOMAIN         custom domain ('' removes it)   env DOMAIN_NAME
 #   --certificate-arn ARN   ACM certificate in us-east-1    env CERTIFICATE_ARN
-#   --skip-function-build   reuse target/lambda/form-fn/bootstrap as it is
+#   --skip-function-build   reuse target/lambda/form-fn/bootstrap and
+#                           target/lambda/console-fn/bootstrap as they are
 #   --wait                  wait until the CloudFront invalidation has completed
 #   -h, --help              this text
 # More parameters, passed only when set (otherwise the stack keeps its current value, or the
 # template's default on the first deploy): RATE_LIMIT_PER_HOUR, TIME_ZONE, LOG_RETENTION_DAYS,
-# RESERVED_CONCURRENCY, API_THROTTLE_RATE, API_THROTTLE_BURST, ENABLE_TRACING (true/false).
+# RESERVED_CONCURRENCY, CONSOLE_RESERVED_CONCURRENCY, API_THROTTLE_RATE, API_THROTTLE_BURST,
+# ENABLE_TRACING (true/false).
 # Also: SAM_S3_BUCKET (artifact bucket; default: SAM's managed bucket via --resolve-s3),
 #       DEPLOY_VENV (where cargo-lambda is pip-installed when missing;
 #       default ~/.cache/pengaduan/deploy-venv).
@@ -141,17 +144,20 @@ if ! $skip_function_build; then
   fi
 fi
 
-# ------------------------------------------------------------------ 2. function
-step "Building the complaint function (form-fn, arm64)"
+# ------------------------------------------------------------------ 2. functions
+step "Building the functions (form-fn, console-fn; arm64)"
 cd "$root"
-bootstrap="target/lambda/form-fn/bootstrap"
 if $skip_function_build; then
   echo "   skipped (--skip-function-build)"
 else
   cargo lambda build --release --arm64 -p form-fn
+  # The staff console (/staf/*); its Lambda shell is behind the crate's `lambda` feature.
+  cargo lambda build --release --arm64 -p pengaduan-console --features lambda --bin console-fn
 fi
-[[ -f "$bootstrap" ]] || { echo "   $bootstrap not found" >&2; false; }
-echo "   $bootstrap: $(du -h "$bootstrap" | cut -f1)"
+for bootstrap in target/lambda/form-fn/bootstrap target/lambda/console-fn/bootstrap; do
+  [[ -f "$bootstrap" ]] || { echo "   $bootstrap not found" >&2; false; }
+  echo "   $bootstrap: $(du -h "$bootstrap" | cut -f1)"
+done
 
 # ------------------------------------------------------------------ 3. stack
 step "Deploying stack $stack (sam deploy)"
@@ -167,6 +173,7 @@ add_override() { overrides+=("$1=\"$2\""); }
 add_override OriginVerifySecret "${ORIGIN_VERIFY_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}"
 [[ -n "${LOG_RETENTION_DAYS:-}" ]] && add_override LogRetentionDays "$LOG_RETENTION_DAYS"
 [[ -n "${RESERVED_CONCURRENCY:-}" ]] && add_override ReservedConcurrency "$RESERVED_CONCURRENCY"
+[[ -n "${CONSOLE_RESERVED_CONCURRENCY:-}" ]] && add_override ConsoleReservedConcurrency "$CONSOLE_RESERVED_CONCURRENCY"
 [[ -n "${API_THROTTLE_RATE:-}" ]] && add_override ApiThrottleRate "$API_THROTTLE_RATE"
 [[ -n "${API_THROTTLE_BURST:-}" ]] && add_override ApiThrottleBurst "$API_THROTTLE_BURST"
 [[ -n "${ENABLE_TRACING:-}" ]] && add_override EnableTracing "$ENABLE_TRACING"
@@ -208,10 +215,12 @@ site_url="$(output SiteUrl)"
 bucket="$(output SiteBucketName)"
 distribution_id="$(output DistributionId)"
 api_url="$(output ApiUrl)"
+console_function="$(output ConsoleFunctionName)"
 echo "   SiteUrl        $site_url"
 echo "   SiteBucketName $bucket"
 echo "   DistributionId $distribution_id"
 echo "   ApiUrl         $api_url"
+echo "   ConsoleFunctionName $console_function"
 
 # ------------------------------------------------------------------ 5. site
 step "Building the site for $site_url"
@@ -291,3 +300,4 @@ fi
 trap - ERR
 echo
 echo "Done. Site: $site_url/   Complaint form: $site_url/pengaduan/"
+echo "      Staff console: $site_url/staf/"

@@ -6,12 +6,17 @@
 //! ministerial decree (SKB) that can be amended mid-year, so they are data, not code: the caller
 //! reads `content/data/hari-libur.toml` and hands its text to [`Calendar::from_toml`].
 //!
-//! A date in a year the file does not cover is an error ([`MissingYear`]), never a guess: a
-//! deadline computed without that year's holidays could fall on Idul Fitri and mislead the
-//! complainant.
+//! A year the file does not cover must not stop the office, so counting never fails: a day in
+//! such a year is a working day exactly when it is Monday to Friday. That is a guess, and it is
+//! marked as one: every count comes back as a [`Reckoned`] value whose `provisional` flag says
+//! that some day it looked at lies in an uncovered year. A provisional deadline is shown as
+//! *sementara* wherever it appears, since without that year's holidays it could fall on Idul
+//! Fitri; the stores recompute every stored deadline once the year is added (see
+//! [`Calendar::fingerprint`]).
 
 use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
@@ -63,14 +68,35 @@ impl fmt::Display for Holiday {
     }
 }
 
-/// A date in a year the calendar does not cover: the deadline cannot be computed honestly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[error(
-    "Kalender hari libur tahun {year} belum ada di content/data/hari-libur.toml; tambahkan sebelum menghitung tenggat."
-)]
-pub struct MissingYear {
-    /// The year that is missing.
-    pub year: i16,
+/// A count made with the calendar, and whether it is a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Reckoned<T> {
+    /// The date or number counted.
+    pub value: T,
+    /// Some day the count looked at lies in a year the calendar does not cover, so that day's
+    /// holidays were not known and only weekends were skipped.
+    pub provisional: bool,
+}
+
+impl<T> Reckoned<T> {
+    /// A count that only looked at covered years.
+    pub fn exact(value: T) -> Self {
+        Self { value, provisional: false }
+    }
+}
+
+/// A deadline: the date, and whether it was counted without a year's holidays.
+pub type Deadline = Reckoned<Date>;
+
+impl Reckoned<Date> {
+    /// The words shown after a provisional deadline, e.g. "sementara: kalender hari libur 2027
+    /// belum ditetapkan"; `None` for an exact one. The year named is the deadline's own: a count
+    /// runs forward, so the year it reached last is the one whose holidays are missing (an
+    /// earlier missing year would be the office's current one, which every staff command warns
+    /// about).
+    pub fn provisional_note(&self) -> Option<String> {
+        self.provisional.then(|| format!("sementara: kalender hari libur {} belum ditetapkan", self.value.year()))
+    }
 }
 
 /// Why the calendar file was refused. Each message is for the editor of the file: it says what
@@ -294,54 +320,65 @@ impl Calendar {
     }
 
     /// Whether `date` is a working day: Monday to Friday, and neither a national holiday nor
-    /// cuti bersama. Fails for a year the calendar does not cover, even on a weekend, so that a
-    /// missing year is noticed at the first date that touches it.
-    pub fn is_working_day(&self, date: Date) -> Result<bool, MissingYear> {
-        let days_off = self.years.get(&date.year()).ok_or(MissingYear { year: date.year() })?;
+    /// cuti bersama. In a year the calendar does not cover, every Monday to Friday counts: the
+    /// counts below mark such an answer as provisional.
+    pub fn is_working_day(&self, date: Date) -> bool {
         let weekend = matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday);
-        Ok(!weekend && !days_off.contains_key(&date))
+        !weekend && self.years.get(&date.year()).is_none_or(|days_off| !days_off.contains_key(&date))
     }
 
     /// The `n`-th working day after `start`. `start` itself never counts, whatever day it is,
     /// because the time limit runs from the day after the files are declared complete; `n = 0`
-    /// gives `start`. Fails when the count reaches a year the calendar does not cover.
-    pub fn add_working_days(&self, start: Date, n: u32) -> Result<Date, MissingYear> {
+    /// gives `start`. Provisional when the count passes through a year the calendar does not
+    /// cover; a count running off the end of `jiff`'s dates stops at the last one.
+    pub fn add_working_days(&self, start: Date, n: u32) -> Reckoned<Date> {
         let mut day = start;
         let mut counted = 0;
+        let mut provisional = false;
         while counted < n {
-            day = next_day(day)?;
-            if self.is_working_day(day)? {
+            let Ok(next) = day.tomorrow() else {
+                // Far past any year a calendar may hold (2999), so never exact.
+                return Reckoned { value: day, provisional: true };
+            };
+            day = next;
+            provisional |= !self.covers(day.year());
+            if self.is_working_day(day) {
                 counted += 1;
             }
         }
-        Ok(day)
+        Reckoned { value: day, provisional }
     }
 
     /// The deadline of a complaint whose files were declared complete on `complete_on`: the
     /// `max_working_days`-th working day after it (the service page's `max_working_days`).
-    pub fn deadline(&self, complete_on: Date, max_working_days: u32) -> Result<Date, MissingYear> {
+    pub fn deadline(&self, complete_on: Date, max_working_days: u32) -> Deadline {
         self.add_working_days(complete_on, max_working_days)
     }
 
     /// The number of working days `d` with `from < d <= to`, and 0 when `to <= from`. It is the
     /// inverse of [`Calendar::add_working_days`]: `working_days_between(s, add_working_days(s, n)) == n`.
-    /// Only the days counted are looked up, so `from` may lie in a year that is not covered.
-    pub fn working_days_between(&self, from: Date, to: Date) -> Result<u32, MissingYear> {
+    /// Only the days counted are looked at, so `from` may lie in a year that is not covered
+    /// without making the count provisional.
+    pub fn working_days_between(&self, from: Date, to: Date) -> Reckoned<u32> {
         let mut count = 0;
+        let mut provisional = false;
         let mut day = from;
         while day < to {
-            day = next_day(day)?;
-            if self.is_working_day(day)? {
+            // `day < to` leaves room for one more day.
+            let Ok(next) = day.tomorrow() else { break };
+            day = next;
+            provisional |= !self.covers(day.year());
+            if self.is_working_day(day) {
                 count += 1;
             }
         }
-        Ok(count)
+        Reckoned { value: count, provisional }
     }
 
     /// How many working days the complaint took, from the day its files were declared complete
     /// to the day it was finished; the same count as the deadline, so a complaint finished on its
     /// deadline took exactly the time limit.
-    pub fn days_taken(&self, complete_on: Date, finished_on: Date) -> Result<u32, MissingYear> {
+    pub fn days_taken(&self, complete_on: Date, finished_on: Date) -> Reckoned<u32> {
         self.working_days_between(complete_on, finished_on)
     }
 
@@ -351,21 +388,32 @@ impl Calendar {
     ///
     /// Events are ordered by date; events on the same day keep their order in `events`, so a
     /// history stored in the order it happened is read as it happened.
-    pub fn deadline_with_pauses(
-        &self,
-        events: &[ClockEvent],
-        max_working_days: u32,
-    ) -> Result<Option<Date>, MissingYear> {
+    pub fn deadline_with_pauses(&self, events: &[ClockEvent], max_working_days: u32) -> Option<Deadline> {
         // `max_by_key` returns the last of equal maxima: the latest event, ties by slice order.
         match events.iter().copied().max_by_key(|e| e.date()) {
-            Some(ClockEvent::Complete(day)) => self.deadline(day, max_working_days).map(Some),
-            Some(ClockEvent::Incomplete(_)) | None => Ok(None),
+            Some(ClockEvent::Complete(day)) => Some(self.deadline(day, max_working_days)),
+            Some(ClockEvent::Incomplete(_)) | None => None,
         }
+    }
+
+    /// A digest of everything a deadline depends on in the calendar: the covered years and each
+    /// day off with its list. Names are left out, so correcting a holiday's name does not make
+    /// the stores recompute every deadline; adding a year or amending a date does.
+    pub fn fingerprint(&self) -> String {
+        let mut hasher = Sha256::new();
+        for (year, days_off) in &self.years {
+            hasher.update(format!("tahun {year}\n"));
+            for h in days_off.values() {
+                hasher.update(format!("{} {}\n", h.date, h.kind.label()));
+            }
+        }
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// A loud warning for the people running the service when the calendar lacks the current
     /// year, or next year once fewer than [`NEXT_YEAR_WARNING_DAYS`] days are left: deadlines
-    /// that fall in a missing year cannot be computed. `None` when all is well.
+    /// that fall in a missing year are counted without its holidays and marked sementara.
+    /// `None` when all is well.
     pub fn warn_missing(&self, today: Date) -> Option<String> {
         let year = today.year();
         let days_left = today.days_in_year() - today.day_of_year();
@@ -382,15 +430,9 @@ impl Calendar {
             [a, b, ..] => format!("{a} dan {b}"),
         };
         Some(format!(
-            "PERINGATAN: kalender hari libur tahun {years} belum ada di {CALENDAR_PATH}. Tenggat yang jatuh di tahun itu tidak dapat dihitung. Tambahkan libur nasional dan cuti bersama tahun {years} sesuai SKB, lalu terbitkan ulang."
+            "PERINGATAN: kalender hari libur tahun {years} belum ada di {CALENDAR_PATH}. Tenggat yang jatuh di tahun itu dihitung tanpa hari libur (hanya Sabtu dan Minggu yang dilewati) dan ditandai sementara. Tambahkan libur nasional dan cuti bersama tahun {years} sesuai SKB, lalu terbitkan ulang; tenggat yang tersimpan dihitung ulang dengan sendirinya."
         ))
     }
-}
-
-/// The day after `day`. Covered years end at 2999, so running off jiff's range means the count
-/// has already left the calendar.
-fn next_day(day: Date) -> Result<Date, MissingYear> {
-    day.tomorrow().map_err(|_| MissingYear { year: day.year() })
 }
 
 /// The 1-based line of a byte offset in `text`.
@@ -520,6 +562,24 @@ mod tests {
         &SHIPPED_CALENDAR
     }
 
+    /// The value of a count that stays inside the covered years, checking that it says so.
+    trait Known<T> {
+        fn known(self) -> T;
+    }
+
+    impl<T> Known<T> for Reckoned<T> {
+        fn known(self) -> T {
+            assert!(!self.provisional, "a count inside the covered years is not provisional");
+            self.value
+        }
+    }
+
+    impl<T> Known<Option<T>> for Option<Reckoned<T>> {
+        fn known(self) -> Option<T> {
+            self.map(Known::known)
+        }
+    }
+
     /// Dates as `(month, day)` in `year`.
     fn dates(year: i16, md: &[(i8, i8)]) -> Vec<Date> {
         md.iter().map(|&(m, d)| date(year, m, d)).collect()
@@ -637,7 +697,7 @@ mod tests {
         let cal = shipped();
         for day in every_day(date(2025, 1, 1), date(2026, 12, 31)) {
             if matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
-                assert!(!cal.is_working_day(day).unwrap(), "{day}");
+                assert!(!cal.is_working_day(day), "{day}");
             }
         }
     }
@@ -647,10 +707,10 @@ mod tests {
         let cal = shipped();
         // Monday 5 to Friday 9 January 2026: no holiday.
         for day in every_day(date(2026, 1, 5), date(2026, 1, 9)) {
-            assert!(cal.is_working_day(day).unwrap(), "{day}");
+            assert!(cal.is_working_day(day), "{day}");
         }
         // 24 December 2025 is a Wednesday and, unlike 2026, not cuti bersama.
-        assert!(cal.is_working_day(date(2025, 12, 24)).unwrap());
+        assert!(cal.is_working_day(date(2025, 12, 24)));
     }
 
     #[test]
@@ -658,7 +718,7 @@ mod tests {
         let cal = shipped();
         let all = [reference_2025_libur(), reference_2025_cuti(), reference_2026_libur(), reference_2026_cuti()];
         for day in all.iter().flatten() {
-            assert!(!cal.is_working_day(*day).unwrap(), "{day}");
+            assert!(!cal.is_working_day(*day), "{day}");
         }
     }
 
@@ -666,10 +726,10 @@ mod tests {
     fn each_2026_holiday_is_not_a_working_day_and_the_days_around_it_are_counted_right() {
         let cal = shipped();
         for day in reference_2026_libur().into_iter().chain(reference_2026_cuti()) {
-            assert!(!cal.is_working_day(day).unwrap(), "{day}");
+            assert!(!cal.is_working_day(day), "{day}");
             // Skipping the day: the next working day after the day before is later than the day.
             let before = day.yesterday().unwrap();
-            assert!(cal.add_working_days(before, 1).unwrap() > day, "{day}");
+            assert!(cal.add_working_days(before, 1).known() > day, "{day}");
         }
     }
 
@@ -678,10 +738,10 @@ mod tests {
         let cal = shipped();
         // 2025: 261 weekdays, minus 13 national holidays on weekdays (29 Mar, 20 Apr, 1 Jun and
         // 17 Aug are weekends) and 11 cuti bersama: 237.
-        assert_eq!(cal.working_days_between(date(2024, 12, 31), date(2025, 12, 31)).unwrap(), 237);
+        assert_eq!(cal.working_days_between(date(2024, 12, 31), date(2025, 12, 31)).known(), 237);
         // 2026: 261 weekdays, minus 13 national holidays on weekdays (21 and 22 Mar, 5 Apr and
         // 31 May are weekends) and 8 cuti bersama: 240.
-        assert_eq!(cal.working_days_between(date(2025, 12, 31), date(2026, 12, 31)).unwrap(), 240);
+        assert_eq!(cal.working_days_between(date(2025, 12, 31), date(2026, 12, 31)).known(), 240);
     }
 
     #[test]
@@ -689,15 +749,15 @@ mod tests {
         let cal = shipped();
         // 18 cuti (Nyepi), 19 Nyepi, 20 cuti, 21-22 weekend and Idul Fitri, 23-24 cuti.
         for day in every_day(date(2026, 3, 18), date(2026, 3, 24)) {
-            assert!(!cal.is_working_day(day).unwrap(), "{day}");
+            assert!(!cal.is_working_day(day), "{day}");
         }
-        assert!(cal.is_working_day(date(2026, 3, 17)).unwrap());
-        assert!(cal.is_working_day(date(2026, 3, 25)).unwrap());
-        assert_eq!(cal.add_working_days(date(2026, 3, 17), 1).unwrap(), date(2026, 3, 25));
+        assert!(cal.is_working_day(date(2026, 3, 17)));
+        assert!(cal.is_working_day(date(2026, 3, 25)));
+        assert_eq!(cal.add_working_days(date(2026, 3, 17), 1).known(), date(2026, 3, 25));
         // Monday 16: Tue 17 (1), Wed 25 (2).
-        assert_eq!(cal.add_working_days(date(2026, 3, 16), 2).unwrap(), date(2026, 3, 25));
-        assert_eq!(cal.working_days_between(date(2026, 3, 17), date(2026, 3, 25)).unwrap(), 1);
-        assert_eq!(cal.working_days_between(date(2026, 3, 17), date(2026, 3, 24)).unwrap(), 0);
+        assert_eq!(cal.add_working_days(date(2026, 3, 16), 2).known(), date(2026, 3, 25));
+        assert_eq!(cal.working_days_between(date(2026, 3, 17), date(2026, 3, 25)).known(), 1);
+        assert_eq!(cal.working_days_between(date(2026, 3, 17), date(2026, 3, 24)).known(), 0);
     }
 
     #[test]
@@ -705,9 +765,9 @@ mod tests {
         let cal = shipped();
         // Complete Tue 17 Mar 2026: 25 (1), 26 (2), 27 (3), 30 (4), 31 (5), 1 Apr (6), 2 (7),
         // 3 Good Friday skipped, 6 (8), 7 (9), 8 (10).
-        assert_eq!(cal.deadline(date(2026, 3, 17), 10).unwrap(), date(2026, 4, 8));
+        assert_eq!(cal.deadline(date(2026, 3, 17), 10).known(), date(2026, 4, 8));
         // The shortest limit, 2 working days: 25 (1), 26 (2).
-        assert_eq!(cal.deadline(date(2026, 3, 17), 2).unwrap(), date(2026, 3, 26));
+        assert_eq!(cal.deadline(date(2026, 3, 17), 2).known(), date(2026, 3, 26));
     }
 
     #[test]
@@ -715,7 +775,7 @@ mod tests {
         let cal = shipped();
         // Complete Tue 12 May: 13 (1), 14 Kenaikan, 15 cuti, 18 (2), 19 (3), 20 (4), 21 (5),
         // 22 (6), 25 (7), 26 (8), 27 Idul Adha, 28 cuti, 29 (9), 1 Jun Pancasila, 2 Jun (10).
-        assert_eq!(cal.deadline(date(2026, 5, 12), 10).unwrap(), date(2026, 6, 2));
+        assert_eq!(cal.deadline(date(2026, 5, 12), 10).known(), date(2026, 6, 2));
     }
 
     #[test]
@@ -724,12 +784,12 @@ mod tests {
         let start = date(2025, 12, 23); // Tuesday
         // Wed 24 (1); 25 Natal, 26 cuti, 27-28 weekend; Mon 29 (2), 30 (3), 31 (4);
         // 1 Jan 2026 holiday; Fri 2 Jan (5).
-        assert_eq!(cal.add_working_days(start, 1).unwrap(), date(2025, 12, 24));
-        assert_eq!(cal.add_working_days(start, 2).unwrap(), date(2025, 12, 29));
-        assert_eq!(cal.add_working_days(start, 3).unwrap(), date(2025, 12, 30));
-        assert_eq!(cal.add_working_days(start, 4).unwrap(), date(2025, 12, 31));
-        assert_eq!(cal.add_working_days(start, 5).unwrap(), date(2026, 1, 2));
-        assert_eq!(cal.working_days_between(start, date(2026, 1, 2)).unwrap(), 5);
+        assert_eq!(cal.add_working_days(start, 1).known(), date(2025, 12, 24));
+        assert_eq!(cal.add_working_days(start, 2).known(), date(2025, 12, 29));
+        assert_eq!(cal.add_working_days(start, 3).known(), date(2025, 12, 30));
+        assert_eq!(cal.add_working_days(start, 4).known(), date(2025, 12, 31));
+        assert_eq!(cal.add_working_days(start, 5).known(), date(2026, 1, 2));
+        assert_eq!(cal.working_days_between(start, date(2026, 1, 2)).known(), 5);
     }
 
     #[test]
@@ -737,72 +797,128 @@ mod tests {
         let cal = shipped();
         let start = date(2026, 12, 22); // Tuesday
         // Wed 23 (1); 24 cuti, 25 Natal, 26-27 weekend; Mon 28 (2), Tue 29 (3).
-        assert_eq!(cal.add_working_days(start, 1).unwrap(), date(2026, 12, 23));
-        assert_eq!(cal.add_working_days(start, 2).unwrap(), date(2026, 12, 28));
-        assert_eq!(cal.add_working_days(start, 3).unwrap(), date(2026, 12, 29));
+        assert_eq!(cal.add_working_days(start, 1).known(), date(2026, 12, 23));
+        assert_eq!(cal.add_working_days(start, 2).known(), date(2026, 12, 28));
+        assert_eq!(cal.add_working_days(start, 3).known(), date(2026, 12, 29));
         // Mon 28: 29 (1), 30 (2), 31 (3): stays in 2026, so no need for 2027.
-        assert_eq!(cal.add_working_days(date(2026, 12, 28), 3).unwrap(), date(2026, 12, 31));
+        assert_eq!(cal.add_working_days(date(2026, 12, 28), 3).known(), date(2026, 12, 31));
     }
 
     #[test]
     fn start_day_never_counts() {
         let cal = shipped();
         // A working Monday: the first working day after it is Tuesday.
-        assert_eq!(cal.add_working_days(date(2026, 1, 5), 1).unwrap(), date(2026, 1, 6));
+        assert_eq!(cal.add_working_days(date(2026, 1, 5), 1).known(), date(2026, 1, 6));
         // A Friday: the next is Monday.
-        assert_eq!(cal.add_working_days(date(2026, 1, 9), 1).unwrap(), date(2026, 1, 12));
+        assert_eq!(cal.add_working_days(date(2026, 1, 9), 1).known(), date(2026, 1, 12));
         // A Saturday that is also Idul Fitri: Sun 22, cuti 23-24, so Wed 25.
-        assert_eq!(cal.add_working_days(date(2026, 3, 21), 1).unwrap(), date(2026, 3, 25));
+        assert_eq!(cal.add_working_days(date(2026, 3, 21), 1).known(), date(2026, 3, 25));
         // Zero working days is the start itself, even on a holiday.
-        assert_eq!(cal.add_working_days(date(2026, 3, 21), 0).unwrap(), date(2026, 3, 21));
+        assert_eq!(cal.add_working_days(date(2026, 3, 21), 0).known(), date(2026, 3, 21));
     }
 
     #[test]
     fn working_days_between_is_zero_when_not_after() {
         let cal = shipped();
         let day = date(2026, 6, 10);
-        assert_eq!(cal.working_days_between(day, day).unwrap(), 0);
-        assert_eq!(cal.working_days_between(day, date(2026, 6, 1)).unwrap(), 0);
+        assert_eq!(cal.working_days_between(day, day).known(), 0);
+        assert_eq!(cal.working_days_between(day, date(2026, 6, 1)).known(), 0);
         // No look-up happens, so uncovered years are fine too.
-        assert_eq!(cal.working_days_between(date(2030, 1, 1), date(2020, 1, 1)).unwrap(), 0);
+        assert_eq!(cal.working_days_between(date(2030, 1, 1), date(2020, 1, 1)).known(), 0);
         // Mon 8 to Fri 12 June: 9, 10, 11, 12.
-        assert_eq!(cal.working_days_between(date(2026, 6, 8), date(2026, 6, 12)).unwrap(), 4);
+        assert_eq!(cal.working_days_between(date(2026, 6, 8), date(2026, 6, 12)).known(), 4);
     }
 
     #[test]
     fn days_taken_counts_like_the_deadline() {
         let cal = shipped();
-        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 3, 25)).unwrap(), 1);
-        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 3, 17)).unwrap(), 0);
-        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 4, 8)).unwrap(), 10);
+        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 3, 25)).known(), 1);
+        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 3, 17)).known(), 0);
+        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 4, 8)).known(), 10);
         // Finished after the deadline: 9 Apr is the 11th working day.
-        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 4, 9)).unwrap(), 11);
+        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 4, 9)).known(), 11);
     }
 
     // ---- missing years ----
 
-    #[test]
-    fn a_missing_year_is_an_error_not_a_guess() {
-        let cal = shipped();
-        // Mon 28 Dec 2026: 29 (1), 30 (2), 31 (3), then 1 Jan 2027 is not covered.
-        let err = cal.add_working_days(date(2026, 12, 28), 10).unwrap_err();
-        assert_eq!(err, MissingYear { year: 2027 });
-        assert_eq!(
-            err.to_string(),
-            "Kalender hari libur tahun 2027 belum ada di content/data/hari-libur.toml; tambahkan sebelum menghitung tenggat."
-        );
-        assert_eq!(cal.deadline(date(2026, 12, 28), 4), Err(MissingYear { year: 2027 }));
-        assert_eq!(cal.is_working_day(date(2024, 6, 3)), Err(MissingYear { year: 2024 }));
-        // Even a weekend in an uncovered year fails: the year is noticed at its first date.
-        assert_eq!(cal.is_working_day(date(2027, 1, 2)), Err(MissingYear { year: 2027 }));
-        assert_eq!(cal.working_days_between(date(2026, 12, 30), date(2027, 1, 4)), Err(MissingYear { year: 2027 }));
-        assert_eq!(cal.add_working_days(date(2024, 12, 30), 1), Err(MissingYear { year: 2024 }));
+    /// The shipped calendar with 2027 added (only New Year's Day, enough for these tests).
+    fn with_2027() -> Calendar {
+        let year = "\n[[tahun]]\ntahun = 2027\nlibur_nasional = [\n  { tanggal = 2027-01-01, nama = \"Tahun Baru 2027 Masehi\" },\n]\ncuti_bersama = []\n";
+        Calendar::from_toml(&format!("{SHIPPED}{year}")).unwrap()
     }
 
     #[test]
-    fn the_end_of_jiff_time_is_a_missing_year() {
+    fn a_missing_year_counts_weekends_only_and_says_so() {
         let cal = shipped();
-        assert_eq!(cal.add_working_days(Date::MAX, 1), Err(MissingYear { year: 9999 }));
+        // Mon 28 Dec 2026: 29 (1), 30 (2), 31 (3), then Fri 1 Jan 2027, whose New Year's Day the
+        // calendar does not know, counts (4).
+        let d = cal.add_working_days(date(2026, 12, 28), 4);
+        assert_eq!(d, Reckoned { value: date(2027, 1, 1), provisional: true });
+        assert_eq!(cal.deadline(date(2026, 12, 28), 4), d);
+        // Ten: on to Mon 4 (5) ... Fri 8 (9), Mon 11 (10); the weekend is still skipped.
+        assert_eq!(cal.deadline(date(2026, 12, 28), 10), Reckoned { value: date(2027, 1, 11), provisional: true });
+        // Once 2027 is in the calendar the same count skips New Year's Day and is exact.
+        let full = with_2027();
+        assert_eq!(full.deadline(date(2026, 12, 28), 4), Reckoned::exact(date(2027, 1, 4)));
+        assert_eq!(full.deadline(date(2026, 12, 28), 10), Reckoned::exact(date(2027, 1, 12)));
+    }
+
+    #[test]
+    fn a_count_inside_covered_years_is_not_provisional() {
+        let cal = shipped();
+        // Mon 28 Dec 2026 + 3 stays in 2026, although 2027 is missing.
+        assert_eq!(cal.add_working_days(date(2026, 12, 28), 3), Reckoned::exact(date(2026, 12, 31)));
+        // Zero days looks at no day at all, even in an uncovered year.
+        assert_eq!(cal.add_working_days(date(2027, 1, 1), 0), Reckoned::exact(date(2027, 1, 1)));
+        // The start day is not looked at either: from 31 Dec 2024, only 2025 is counted.
+        assert_eq!(cal.working_days_between(date(2024, 12, 31), date(2025, 1, 3)), Reckoned::exact(2));
+        assert_eq!(cal.days_taken(date(2026, 3, 17), date(2026, 4, 8)), Reckoned::exact(10));
+    }
+
+    #[test]
+    fn uncovered_days_are_working_days_from_monday_to_friday() {
+        let cal = shipped();
+        assert!(cal.is_working_day(date(2024, 6, 3)), "a Monday in 2024");
+        assert!(cal.is_working_day(date(2027, 1, 1)), "New Year's Day 2027 is not known");
+        assert!(!cal.is_working_day(date(2027, 1, 2)), "a Saturday is never one");
+        assert!(!cal.is_working_day(date(2027, 1, 3)), "nor a Sunday");
+        // 31 Dec (1), 1 Jan (2), 4 Jan (3): the count touched 2027.
+        let n = cal.working_days_between(date(2026, 12, 30), date(2027, 1, 4));
+        assert_eq!(n, Reckoned { value: 3, provisional: true });
+        assert_eq!(cal.days_taken(date(2026, 12, 30), date(2027, 1, 4)), n);
+        assert_eq!(
+            cal.add_working_days(date(2024, 12, 30), 1),
+            Reckoned { value: date(2024, 12, 31), provisional: true }
+        );
+    }
+
+    #[test]
+    fn the_end_of_jiff_time_saturates_and_is_provisional() {
+        let cal = shipped();
+        assert_eq!(cal.add_working_days(Date::MAX, 1), Reckoned { value: Date::MAX, provisional: true });
+        assert_eq!(cal.working_days_between(Date::MAX, Date::MAX), Reckoned::exact(0));
+    }
+
+    #[test]
+    fn a_provisional_deadline_says_which_year_is_missing() {
+        let d = Reckoned { value: date(2027, 1, 12), provisional: true };
+        assert_eq!(d.provisional_note().as_deref(), Some("sementara: kalender hari libur 2027 belum ditetapkan"));
+        assert_eq!(Reckoned::exact(date(2026, 4, 8)).provisional_note(), None);
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_days_off_not_their_names() {
+        let cal = shipped();
+        let fp = cal.fingerprint();
+        assert_eq!(fp.len(), 64);
+        assert_eq!(fp, Calendar::from_toml(SHIPPED).unwrap().fingerprint(), "the same data, the same digest");
+        let renamed = SHIPPED.replace("Tahun Baru 2026 Masehi", "Tahun Baru Masehi 2026");
+        assert_ne!(renamed, SHIPPED);
+        assert_eq!(Calendar::from_toml(&renamed).unwrap().fingerprint(), fp, "a name is not a date");
+        assert_ne!(with_2027().fingerprint(), fp, "a year added");
+        let moved = SHIPPED.replace("tanggal = 2026-12-24", "tanggal = 2026-12-28");
+        assert_ne!(moved, SHIPPED);
+        assert_ne!(Calendar::from_toml(&moved).unwrap().fingerprint(), fp, "a day moved by an amended SKB");
     }
 
     #[test]
@@ -830,28 +946,28 @@ mod tests {
     #[test]
     fn clock_never_started_or_stopped_has_no_deadline() {
         let cal = shipped();
-        assert_eq!(cal.deadline_with_pauses(&[], 10).unwrap(), None);
+        assert_eq!(cal.deadline_with_pauses(&[], 10).known(), None);
         let events = [ClockEvent::Incomplete(date(2026, 3, 2))];
-        assert_eq!(cal.deadline_with_pauses(&events, 10).unwrap(), None);
+        assert_eq!(cal.deadline_with_pauses(&events, 10).known(), None);
         let events = [ClockEvent::Complete(date(2026, 3, 2)), ClockEvent::Incomplete(date(2026, 3, 4))];
-        assert_eq!(cal.deadline_with_pauses(&events, 10).unwrap(), None);
+        assert_eq!(cal.deadline_with_pauses(&events, 10).known(), None);
     }
 
     #[test]
     fn clock_runs_from_the_last_complete() {
         let cal = shipped();
         let events = [ClockEvent::Complete(date(2026, 3, 17))];
-        assert_eq!(cal.deadline_with_pauses(&events, 10).unwrap(), Some(date(2026, 4, 8)));
+        assert_eq!(cal.deadline_with_pauses(&events, 10).known(), Some(date(2026, 4, 8)));
         // Returned, then completed again on 12 May: the clock restarts from zero there.
         let events = [
             ClockEvent::Complete(date(2026, 3, 17)),
             ClockEvent::Incomplete(date(2026, 3, 26)),
             ClockEvent::Complete(date(2026, 5, 12)),
         ];
-        assert_eq!(cal.deadline_with_pauses(&events, 10).unwrap(), Some(date(2026, 6, 2)));
+        assert_eq!(cal.deadline_with_pauses(&events, 10).known(), Some(date(2026, 6, 2)));
         // Declared complete twice: the later one counts.
         let events = [ClockEvent::Complete(date(2026, 3, 17)), ClockEvent::Complete(date(2026, 5, 12))];
-        assert_eq!(cal.deadline_with_pauses(&events, 10).unwrap(), Some(date(2026, 6, 2)));
+        assert_eq!(cal.deadline_with_pauses(&events, 10).known(), Some(date(2026, 6, 2)));
     }
 
     #[test]
@@ -859,20 +975,23 @@ mod tests {
         let cal = shipped();
         // Stored out of order: the latest date still decides.
         let events = [ClockEvent::Complete(date(2026, 5, 12)), ClockEvent::Incomplete(date(2026, 3, 26))];
-        assert_eq!(cal.deadline_with_pauses(&events, 10).unwrap(), Some(date(2026, 6, 2)));
+        assert_eq!(cal.deadline_with_pauses(&events, 10).known(), Some(date(2026, 6, 2)));
         // Returned and completed on the same day: the later entry wins.
         let day = date(2026, 5, 12);
         let events = [ClockEvent::Incomplete(day), ClockEvent::Complete(day)];
-        assert_eq!(cal.deadline_with_pauses(&events, 10).unwrap(), Some(date(2026, 6, 2)));
+        assert_eq!(cal.deadline_with_pauses(&events, 10).known(), Some(date(2026, 6, 2)));
         let events = [ClockEvent::Complete(day), ClockEvent::Incomplete(day)];
-        assert_eq!(cal.deadline_with_pauses(&events, 10).unwrap(), None);
+        assert_eq!(cal.deadline_with_pauses(&events, 10).known(), None);
     }
 
     #[test]
-    fn clock_reports_a_missing_year() {
+    fn clock_marks_a_deadline_in_a_missing_year() {
         let cal = shipped();
         let events = [ClockEvent::Complete(date(2026, 12, 28))];
-        assert_eq!(cal.deadline_with_pauses(&events, 10), Err(MissingYear { year: 2027 }));
+        assert_eq!(
+            cal.deadline_with_pauses(&events, 10),
+            Some(Reckoned { value: date(2027, 1, 11), provisional: true })
+        );
         assert_eq!(ClockEvent::Incomplete(date(2026, 1, 2)).date(), date(2026, 1, 2));
     }
 
@@ -899,7 +1018,7 @@ cuti_bersama = []
         assert_eq!((h.name.as_str(), h.kind), ("Tahun Baru 2030 Masehi", HolidayKind::LiburNasional));
         assert_eq!(h.to_string(), "2030-01-01 (Tahun Baru 2030 Masehi, libur nasional)");
         // Wed 2 Jan 2030 is the first working day after New Year's Day.
-        assert_eq!(cal.add_working_days(date(2029, 12, 31), 1).unwrap(), date(2030, 1, 2));
+        assert_eq!(cal.add_working_days(date(2029, 12, 31), 1).known(), date(2030, 1, 2));
     }
 
     #[test]
@@ -1057,17 +1176,17 @@ cuti_bersama = []
             let cal = shipped();
             let start = day_from(offset);
             // December 2026 has more than 15 working days, so the result stays within 2026.
-            let end = cal.add_working_days(start, n).unwrap();
+            let end = cal.add_working_days(start, n).known();
             prop_assert!(end.year() <= 2026);
-            prop_assert_eq!(cal.working_days_between(start, end).unwrap(), n);
+            prop_assert_eq!(cal.working_days_between(start, end).known(), n);
             if n == 0 {
                 prop_assert_eq!(end, start);
             } else {
                 prop_assert!(end > start);
-                prop_assert!(cal.is_working_day(end).unwrap());
+                prop_assert!(cal.is_working_day(end));
                 // It is the first day that reaches n: the day before has only n - 1.
-                prop_assert_eq!(cal.working_days_between(start, end.yesterday().unwrap()).unwrap(), n - 1);
-                prop_assert!(cal.add_working_days(start, n - 1).unwrap() < end);
+                prop_assert_eq!(cal.working_days_between(start, end.yesterday().unwrap()).known(), n - 1);
+                prop_assert!(cal.add_working_days(start, n - 1).known() < end);
             }
         }
 
@@ -1077,8 +1196,8 @@ cuti_bersama = []
             let mut abc = [x, y, z];
             abc.sort_unstable();
             let [a, b, c] = abc.map(day_from);
-            let whole = cal.working_days_between(a, c).unwrap();
-            let parts = cal.working_days_between(a, b).unwrap() + cal.working_days_between(b, c).unwrap();
+            let whole = cal.working_days_between(a, c).known();
+            let parts = cal.working_days_between(a, b).known() + cal.working_days_between(b, c).known();
             prop_assert_eq!(whole, parts);
         }
 
@@ -1086,8 +1205,8 @@ cuti_bersama = []
         fn one_day_counts_once_exactly_when_it_is_a_working_day(offset in 1..=TO_31_DEC_2026) {
             let cal = shipped();
             let day = day_from(offset);
-            let counted = cal.working_days_between(day.yesterday().unwrap(), day).unwrap();
-            prop_assert_eq!(counted == 1, cal.is_working_day(day).unwrap());
+            let counted = cal.working_days_between(day.yesterday().unwrap(), day).known();
+            prop_assert_eq!(counted == 1, cal.is_working_day(day));
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Everything here is plain data in, plain data out, so that the storage and HTTP adapters in
 //! `pengaduan-store` and `form-fn` and the generator in `site-gen` stay thin and these rules are unit-tested alone.
 
+pub mod access;
 pub mod attachment;
 pub mod calendar;
 pub mod datetime;

@@ -21,6 +21,9 @@ pub enum Jenis {
 }
 
 impl Jenis {
+    /// Every kind, in the form's order.
+    pub const ALL: [Jenis; 3] = [Self::Pengaduan, Self::Informasi, Self::Aspirasi];
+
     /// The code used in forms, storage and JSON.
     pub fn code(self) -> &'static str {
         match self {
@@ -41,7 +44,7 @@ impl Jenis {
 
     /// Reads a code.
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::Pengaduan, Self::Informasi, Self::Aspirasi].into_iter().find(|j| j.code() == code)
+        Self::ALL.into_iter().find(|j| j.code() == code)
     }
 }
 

@@ -21,7 +21,8 @@
 //! state after it, or a refusal in Bahasa Indonesia. Storing it (atomically, checked against the
 //! version read) is the store's job.
 
-use crate::calendar::{Calendar, ClockEvent, MissingYear};
+use crate::access::Role;
+use crate::calendar::{Calendar, ClockEvent, Deadline, Reckoned};
 use crate::register::RegisterNumber;
 use crate::status::Status;
 use jiff::Timestamp;
@@ -31,6 +32,10 @@ use std::fmt;
 
 /// Prefix of Berita Acara numbers (`BA-2026-00001`); their yearly counter is `BA#2026`.
 pub const BA_PREFIX: &str = "BA";
+
+/// The service page whose procedures and time limit drive the workflow, relative to the site's
+/// root: every program that computes deadlines reads the limit from the same page.
+pub const SERVICE_PAGE: &str = "content/layanan/informasi-dan-pengaduan.md";
 
 /// The Berita Acara number for `seq` in `year`, e.g. `BA-2026-00001`.
 pub fn ba_number(year: i16, seq: u64) -> String {
@@ -65,6 +70,10 @@ pub struct Step {
     /// What reaching this step assigns; `nomor_ba` marks the step that numbers the Berita Acara.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigns: Option<Assigns>,
+    /// The staff role that takes this step in the console (`peran`); none for the
+    /// complainant's own steps before the files are complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peran: Option<Role>,
 }
 
 /// One procedure of the service, as written in the service page's front matter.
@@ -84,9 +93,10 @@ pub struct Procedure {
 impl Procedure {
     /// Checks that the procedure can drive the workflow: an id, at least one step after the
     /// verification step, only the last step `selesai`, no step after verification going back
-    /// to an intake status, and at most one step numbering the Berita Acara, after
-    /// verification. Catching this when content is read beats a complaint stuck at a step that
-    /// cannot be left.
+    /// to an intake status, at most one step numbering the Berita Acara, after verification,
+    /// and a staff role (`peran`, never admin) on the verification step and every step after
+    /// it. Catching this when content is read beats a complaint stuck at a step that cannot be
+    /// left.
     pub fn validate(&self) -> Result<(), WorkflowError> {
         let bad = |problem: String| Err(WorkflowError::InvalidProcedure { id: self.id.clone(), problem });
         if self.id.trim().is_empty() {
@@ -113,6 +123,24 @@ impl Procedure {
             }
             if step.actor.trim().is_empty() || step.action.trim().is_empty() {
                 return bad(format!("langkah {} tanpa pelaku atau kegiatan", i + 1));
+            }
+            // From the clock-start step on, staff take each step in the console, which lets only
+            // the step's role take it: a step without one could never be left.
+            if i >= self.start_index() && step.peran.is_none() {
+                return bad(format!(
+                    "langkah {} tanpa peran; tulis peran = \"jft\" (pilihan: {})",
+                    i + 1,
+                    step_role_codes()
+                ));
+            }
+            // The admin keeps accounts and erases data; one who also moved complaints would hold
+            // both the work and the trail that checks it.
+            if step.peran == Some(Role::Admin) {
+                return bad(format!(
+                    "langkah {} berperan admin, padahal admin tidak mengerjakan langkah prosedur (pilihan: {})",
+                    i + 1,
+                    step_role_codes()
+                ));
             }
         }
         let numbering: Vec<usize> =
@@ -154,6 +182,12 @@ impl Procedure {
         self.steps.iter().position(numbers_ba)
     }
 
+    /// The role of the step after `state_step_index`: the one to be taken now by whoever moves
+    /// the complaint on. `None` at the last step, past the end, or for a step without a role.
+    pub fn role_for_next(&self, state_step_index: usize) -> Option<Role> {
+        self.steps.get(state_step_index.checked_add(1)?).and_then(|s| s.peran)
+    }
+
     /// "Langkah 4 dari 11 (actor): action", for staff.
     pub fn describe_step(&self, index: usize) -> String {
         match self.steps.get(index) {
@@ -167,6 +201,11 @@ impl Procedure {
     pub fn public_next_step(&self, index: usize) -> Option<String> {
         self.steps.get(index + 1).map(|s| format!("Tahap berikutnya ({}): {}", s.actor, s.action))
     }
+}
+
+/// "front-office, jft, kepala-bidang, kepala-dinas": the roles a step may name.
+fn step_role_codes() -> String {
+    Role::ALL.into_iter().filter(|r| *r != Role::Admin).map(Role::code).collect::<Vec<_>>().join(", ")
 }
 
 fn numbers_ba(step: &Step) -> bool {
@@ -610,16 +649,18 @@ impl WorkflowState {
     }
 
     /// The deadline: the `max_working_days`-th working day after the files were last declared
-    /// complete, or `None` while they are not (never, or returned since).
-    pub fn deadline(&self, calendar: &Calendar, max_working_days: u32) -> Result<Option<Date>, MissingYear> {
+    /// complete, or `None` while they are not (never, or returned since). Provisional when the
+    /// count passes through a year the calendar does not cover.
+    pub fn deadline(&self, calendar: &Calendar, max_working_days: u32) -> Option<Deadline> {
         calendar.deadline_with_pauses(&self.clock_events, max_working_days)
     }
 
-    /// Working days from the files declared complete to the last step, once finished.
-    pub fn days_taken(&self, calendar: &Calendar) -> Result<Option<u32>, MissingYear> {
+    /// Working days from the files declared complete to the last step, once finished;
+    /// provisional like the deadline.
+    pub fn days_taken(&self, calendar: &Calendar) -> Option<Reckoned<u32>> {
         match (self.files_complete_on, self.finished_on) {
-            (Some(start), Some(end)) => calendar.days_taken(start, end).map(Some),
-            _ => Ok(None),
+            (Some(start), Some(end)) => Some(calendar.days_taken(start, end)),
+            _ => None,
         }
     }
 }
@@ -857,9 +898,9 @@ mod tests {
         let cal = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
         let p = penyelesaian();
         let s = WorkflowState::received();
-        assert_eq!(s.deadline(&cal, 10).unwrap(), None);
+        assert_eq!(s.deadline(&cal, 10), None);
         let s = s.mark_complete(&p, D, "").unwrap().to;
-        assert_eq!(s.deadline(&cal, 10).unwrap(), Some(date(2026, 4, 8)));
+        assert_eq!(s.deadline(&cal, 10), Some(Reckoned::exact(date(2026, 4, 8))));
         let s = s.advance(&p, date(2026, 3, 25), "").unwrap().to;
         assert_eq!(s.status, Status::Diproses);
         let t = s.mark_incomplete("  Surat pernyataan belum ditandatangani ", date(2026, 3, 26)).unwrap();
@@ -867,10 +908,10 @@ mod tests {
         assert_eq!(t.note, "Surat pernyataan belum ditandatangani");
         assert_eq!((t.to.procedure_id.as_ref(), t.to.step_index, t.to.files_complete_on), (None, None, None));
         let s = t.to;
-        assert_eq!(s.deadline(&cal, 10).unwrap(), None, "the clock is stopped");
+        assert_eq!(s.deadline(&cal, 10), None, "the clock is stopped");
         let s = s.mark_complete(&jawaban(), date(2026, 5, 12), "").unwrap().to;
         assert_eq!(s.procedure_id.as_deref(), Some("jawaban-tertulis"), "the procedure is chosen again");
-        assert_eq!(s.deadline(&cal, 10).unwrap(), Some(date(2026, 6, 2)), "from zero on 12 May");
+        assert_eq!(s.deadline(&cal, 10), Some(Reckoned::exact(date(2026, 6, 2))), "from zero on 12 May");
         assert_eq!(s.clock_events.len(), 3);
     }
 
@@ -879,11 +920,23 @@ mod tests {
         let cal = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
         let p = jawaban();
         let s = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
-        assert_eq!(s.days_taken(&cal).unwrap(), None);
+        assert_eq!(s.days_taken(&cal), None);
         let mut s = advance_n(s, &p, 5);
         s = s.advance(&p, date(2026, 3, 25), "").unwrap().to;
         assert_eq!(s.status, Status::Selesai);
-        assert_eq!(s.days_taken(&cal).unwrap(), Some(1), "Nyepi, Idul Fitri and cuti bersama skipped");
+        assert_eq!(s.days_taken(&cal), Some(Reckoned::exact(1)), "Nyepi, Idul Fitri and cuti bersama skipped");
+    }
+
+    #[test]
+    fn a_deadline_in_a_year_the_calendar_lacks_is_provisional() {
+        let cal = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
+        let p = jawaban();
+        let s = WorkflowState::received().mark_complete(&p, date(2026, 12, 28), "").unwrap().to;
+        assert_eq!(s.deadline(&cal, 10), Some(Reckoned { value: date(2027, 1, 11), provisional: true }));
+        let mut s = advance_n(s, &p, 5);
+        s = s.advance(&p, date(2027, 1, 4), "").unwrap().to;
+        // 29, 30, 31 December and 1 and 4 January: New Year's Day 2027 is not known yet.
+        assert_eq!(s.days_taken(&cal), Some(Reckoned { value: 5, provisional: true }));
     }
 
     #[test]
@@ -965,6 +1018,79 @@ mod tests {
         let err = step("assigns = \"nomor_surat\"").unwrap_err().to_string();
         assert!(err.contains("nomor_surat"), "{err}");
         assert!(step("asigns = \"nomor_ba\"").is_err(), "a misspelt key is not silently dropped");
+    }
+
+    #[test]
+    fn the_role_of_the_next_step_follows_the_page() {
+        use Role::*;
+        let p = penyelesaian();
+        let roles: Vec<_> = p.steps.iter().map(|s| s.peran).collect();
+        assert_eq!(
+            roles,
+            [
+                None,
+                Some(FrontOffice),
+                Some(Jft),
+                Some(Jft),
+                Some(Jft),
+                Some(KepalaBidang),
+                Some(KepalaBidang),
+                Some(KepalaDinas),
+                Some(FrontOffice),
+                Some(FrontOffice),
+                Some(FrontOffice)
+            ],
+            "the Sekretaris initials like a head of division"
+        );
+        let s = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        assert_eq!(p.role_for_next(s.step_index.unwrap()), Some(Jft), "studying the complaint");
+        assert_eq!(p.role_for_next(4), Some(KepalaBidang));
+        assert_eq!(p.role_for_next(6), Some(KepalaDinas), "Pejabat yang berwenang signs");
+        assert_eq!(p.role_for_next(9), Some(FrontOffice));
+        assert_eq!(p.role_for_next(10), None, "the last step");
+        assert_eq!(p.role_for_next(usize::MAX), None);
+        let j = jawaban();
+        assert_eq!(j.role_for_next(j.start_index()), Some(Jft));
+        assert_eq!(j.role_for_next(5), Some(KepalaDinas));
+    }
+
+    #[test]
+    fn every_step_from_verification_on_needs_a_staff_role() {
+        let mut p = penyelesaian();
+        p.steps[4].peran = None;
+        let err = p.validate().unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "langkah 5 tanpa peran; tulis peran = \"jft\" (pilihan: front-office, jft, kepala-bidang, kepala-dinas)"
+            ),
+            "{err}"
+        );
+
+        let mut p = penyelesaian();
+        p.steps[2].peran = None;
+        assert!(p.validate().unwrap_err().to_string().contains("langkah 3 tanpa peran"), "the verification step too");
+
+        // The intake steps are the complainant's and the counter's, before the console's workflow.
+        let mut p = penyelesaian();
+        p.steps[1].peran = None;
+        p.validate().unwrap();
+
+        let mut p = jawaban();
+        p.steps[6].peran = Some(Role::Admin);
+        let err = p.validate().unwrap_err().to_string();
+        assert!(err.contains("langkah 7 berperan admin"), "{err}");
+    }
+
+    #[test]
+    fn peran_is_read_from_front_matter_and_unknown_values_are_refused() {
+        let step =
+            |extra: &str| toml::from_str::<Step>(&format!("actor = \"Petugas\"\naction = \"Memeriksa.\"\n{extra}"));
+        assert_eq!(step("peran = \"kepala-bidang\"").unwrap().peran, Some(Role::KepalaBidang));
+        assert_eq!(step("").unwrap().peran, None);
+        let err = step("peran = \"sekretaris\"").unwrap_err().to_string();
+        assert!(err.contains("sekretaris") && err.contains("kepala-dinas"), "{err}");
+        let written = toml::to_string(&step("").unwrap()).unwrap();
+        assert!(!written.contains("peran"), "no role, no key: {written}");
     }
 
     #[test]

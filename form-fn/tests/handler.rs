@@ -890,8 +890,8 @@ mod attachments {
 mod public_status {
     use super::*;
     use jiff::civil::date;
-    use pengaduan_store::ComplaintStore;
     use pengaduan_store::testing::{advance, complaint, nomor, now, procedure, state_of, store_transition};
+    use pengaduan_store::{ComplaintStore, WorkflowStore};
 
     #[tokio::test]
     async fn the_public_status_shows_stages_deadline_and_next_step_but_no_notes_or_names() {
@@ -953,5 +953,49 @@ mod public_status {
         for secret in ["Rahasia", "Fotokopi KTP kabur", "catatan internal", "dikerjakan", "Siti"] {
             assert!(!body.contains(secret) && !html.contains(secret), "{secret} must not be public");
         }
+        assert_eq!(v["tenggat_sementara"], false, "counted with every holiday it needed");
+        assert!(!html.contains("sementara"), "no mark on an exact deadline");
+    }
+
+    #[tokio::test]
+    async fn a_deadline_counted_without_a_years_holidays_is_marked_sementara() {
+        let store = SqliteStore::in_memory().unwrap();
+        let c = complaint(1, "provisional", now(), 2026);
+        let code = c.receipt.kode_lacak.clone();
+        let n = nomor(&store.submit(c).await.unwrap());
+        // Complete on 28 December 2026: the shipped calendar has no 2027 yet.
+        let (state, version) = state_of(&store, &n).await;
+        let t = state.mark_complete(procedure("penyelesaian"), date(2026, 12, 28), "").unwrap();
+        store_transition(&store, &n, version, &t, "Rina", now()).await.unwrap();
+
+        let app = App::new(store, Config::default(), Pages::embedded().unwrap()).with_clock(now);
+        let get = |accept: &'static str| {
+            let req = http::Request::builder()
+                .uri(format!("/api/lacak?nomor={n}&kode={code}"))
+                .header("accept", accept)
+                .body(Bytes::new())
+                .unwrap();
+            handle(&app, req, None)
+        };
+        let v: serde_json::Value = serde_json::from_slice(get("application/json").await.body()).unwrap();
+        assert_eq!(
+            (&v["tenggat"], &v["tenggat_sementara"]),
+            (&serde_json::json!("2027-01-11"), &serde_json::json!(true))
+        );
+        let html = String::from_utf8(get("text/html").await.body().to_vec()).unwrap();
+        assert!(
+            html.contains("Senin, 11 Januari 2027 (sementara: kalender hari libur 2027 belum ditetapkan)"),
+            "{html}"
+        );
+
+        // Recomputed once the year is known: the mark goes.
+        app.store().refresh_deadline(&n, 2, Some(date(2027, 1, 12)), false).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(get("application/json").await.body()).unwrap();
+        assert_eq!(
+            (&v["tenggat"], &v["tenggat_sementara"]),
+            (&serde_json::json!("2027-01-12"), &serde_json::json!(false))
+        );
+        let html = String::from_utf8(get("text/html").await.body().to_vec()).unwrap();
+        assert!(html.contains("Selasa, 12 Januari 2027") && !html.contains("sementara"), "{html}");
     }
 }

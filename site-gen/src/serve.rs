@@ -17,6 +17,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use notify_debouncer_mini::notify;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use pengaduan_console::{Console, CookiePolicy, Rules};
 use pengaduan_store::attachments::{AttachmentStore, PENDING_TTL};
 use pengaduan_store::config::ConfigError;
 use pengaduan_store::open::MissingTable;
@@ -50,6 +51,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// with [`pengaduan_store::error_chain`] to include their causes.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The staff console's templates did not load.
+    #[error("konsol petugas")]
+    Console(#[source] pengaduan_console::ViewError),
     /// The async runtime could not be started.
     #[error("runtime tokio tidak dapat dimulai")]
     Runtime(#[source] std::io::Error),
@@ -201,22 +205,39 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
 
     let store = pengaduan_store::open(&opts.store, MissingTable::Create, "site-gen").await?;
     let mut config = Config::from_env().map_err(ServeError::Config)?;
+    let rules = staff_rules(&root);
+    match &rules {
+        Ok(rules) => refresh_deadlines(rules, &store, &config).await,
+        Err(e) => eprintln!("Peringatan: konsol petugas dan tenggat tidak tersedia: {e}"),
+    }
     pengaduan_store::open::with_local_code_key(&mut config, &opts.store, Some(&root.join(".data")))?;
     // Attachments live beside the database (or under ROOT/.data for DynamoDB).
     let attachments =
         pengaduan_store::open_attachments(&opts.store, None, Some(&root.join(".data")), "site-gen").await?;
+    // The console runs on the same store, with the same rules as the staff tool.
+    let console = match rules {
+        Ok(rules) => Some(Arc::new(
+            Console::new(store.clone(), config.clone(), rules, CookiePolicy::SecureExceptLoopback)
+                .map_err(ServeError::Console)?
+                .with_attachments(attachments.clone()),
+        )),
+        Err(_) => None,
+    };
     let app = Arc::new(App::new(store, config, pages).with_attachments(attachments));
     tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
     let builder = Arc::new(Mutex::new(builder));
-    let watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), tx)?;
+    let watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), console.clone(), tx)?;
 
+    let mut router = Router::new()
+        .route("/__livereload.js", get(livereload_js))
+        .route("/__livereload", get(livereload_events))
+        .with_state(rx)
+        .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)));
+    if let Some(console) = console {
+        router = router.merge(pengaduan_console::router(console));
+    }
     let router = security_headers(
-        Router::new()
-            .route("/__livereload.js", get(livereload_js))
-            .route("/__livereload", get(livereload_events))
-            .with_state(rx)
-            .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)))
-            .fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html")))),
+        router.fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html")))),
     );
 
     eprintln!(
@@ -233,6 +254,36 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     }
     eprintln!("Server berhenti.");
     stopped
+}
+
+/// The rules the staff console and the deadlines follow: the service page's procedures and
+/// time limit, and the holiday calendar, as the staff tool reads them.
+fn staff_rules(root: &Path) -> Result<Rules, String> {
+    Ok(Rules {
+        service: pengaduan_staf::content::load_rules(root)?,
+        calendar: pengaduan_staf::content::load_calendar(root)?,
+    })
+}
+
+/// Brings the stored deadlines in step with the holiday calendar and the time limit in content
+/// (see `pengaduan_store::deadlines`): a year added or an SKB amended since they were stored
+/// changes the dates the tracking page shows. Serving goes on whatever happens here: a content
+/// error is the build's to report, and the staff tool tries again on its next command.
+async fn refresh_deadlines(rules: &Rules, store: &AnyStore, config: &Config) {
+    let today = jiff::Timestamp::now().to_zoned(config.timezone.clone()).date();
+    if let Some(warning) = rules.calendar.warn_missing(today) {
+        eprintln!("{warning}");
+    }
+    let max = rules.service.max_working_days;
+    match pengaduan_store::deadlines::recompute_if_changed(store, &rules.calendar, max).await {
+        Ok(Some(done)) if !done.changed.is_empty() => eprintln!(
+            "Kalender hari libur atau jangka waktu berubah: {} tenggat diperiksa, {} diperbarui.",
+            done.checked,
+            done.changed.len()
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("Peringatan: tenggat tidak dihitung ulang: {}", pengaduan_store::error_chain(&e)),
+    }
 }
 
 /// The headers the API sets on its own answers (see form-fn's `finish` and `html_response`),
@@ -298,6 +349,7 @@ fn watch_sources(
     root: &Path,
     builder: Arc<Mutex<Builder>>,
     app: Arc<App<AnyStore>>,
+    console: Option<Arc<Console>>,
     tx: watch::Sender<Reload>,
 ) -> Result<impl Drop, ServeError> {
     let handle = tokio::runtime::Handle::current();
@@ -309,6 +361,7 @@ fn watch_sources(
         }
         let builder = Arc::clone(&builder);
         let app = Arc::clone(&app);
+        let console = console.clone();
         let tx = tx.clone();
         handle.spawn_blocking(move || {
             let mut builder = builder.lock().unwrap_or_else(|e| e.into_inner());
@@ -319,6 +372,10 @@ fn watch_sources(
                 Ok((site, summary)) => {
                     eprintln!("{summary}");
                     app.set_pages(Pages::new(site.templates.tera.clone(), site.config_value.clone()));
+                    // The build validated the procedures; the console follows what it published.
+                    if let (Some(console), Ok(rules)) = (&console, staff_rules(&builder.opts.root)) {
+                        console.set_rules(rules);
+                    }
                     tx.send_replace(Reload::Built(builder.generation));
                 }
                 Err(failure) => {

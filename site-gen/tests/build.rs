@@ -182,22 +182,26 @@ const GOOD_STEPS: &str = r#"
 actor = "Petugas Front Office"
 action = "Menerima berkas."
 public_status = "diterima"
+peran = "front-office"
 
 [[service.procedures.steps]]
 actor = "Petugas"
 action = "Memverifikasi berkas."
 public_status = "diverifikasi"
+peran = "jft"
 
 [[service.procedures.steps]]
 actor = "Petugas"
 action = "Meregistrasi dan memberi nomor Berita Acara."
 public_status = "diproses"
 assigns = "nomor_ba"
+peran = "front-office"
 
 [[service.procedures.steps]]
 actor = "Petugas"
 action = "Menyerahkan jawaban."
 public_status = "selesai"
+peran = "front-office"
 "#;
 
 #[test]
@@ -245,7 +249,7 @@ fn a_procedure_the_workflow_cannot_follow_stops_the_build_at_its_line() {
 
 #[test]
 fn an_unknown_public_status_or_assigns_names_file_and_line() {
-    // Lines 20-23 are the first step; its public_status is line 23.
+    // Lines 20-24 are the first step; its public_status is line 23.
     let steps = GOOD_STEPS.replacen("public_status = \"diterima\"", "public_status = \"ditolak\"", 1);
     let out = Fixture::new().file("content/layanan.md", &service_page(&steps)).build();
     assert!(!out.status.success());
@@ -253,14 +257,33 @@ fn an_unknown_public_status_or_assigns_names_file_and_line() {
     assert!(err.contains("content/layanan.md:23: front matter: nilai `ditolak` tidak dikenal"), "{err}");
     assert!(err.contains("`diverifikasi`"), "lists the known statuses: {err}");
 
-    // The BA step's `assigns` is line 34.
+    // The BA step's `assigns` is line 36.
     let steps = GOOD_STEPS.replace("\"nomor_ba\"", "\"nomor_surat\"");
     let err = stderr(&Fixture::new().file("content/layanan.md", &service_page(&steps)).build());
-    assert!(err.contains("content/layanan.md:34: front matter: nilai `nomor_surat` tidak dikenal"), "{err}");
+    assert!(err.contains("content/layanan.md:36: front matter: nilai `nomor_surat` tidak dikenal"), "{err}");
 
     let steps = GOOD_STEPS.replace("assigns =", "assign =");
     let err = stderr(&Fixture::new().file("content/layanan.md", &service_page(&steps)).build());
-    assert!(err.contains("content/layanan.md:34: front matter: kunci `assign` tidak dikenal"), "{err}");
+    assert!(err.contains("content/layanan.md:36: front matter: kunci `assign` tidak dikenal"), "{err}");
+}
+
+#[test]
+fn an_unknown_or_missing_peran_names_file_and_line() {
+    // The verification step's `peran` is line 30.
+    let steps = GOOD_STEPS.replacen("peran = \"jft\"", "peran = \"sekretaris\"", 1);
+    let out = Fixture::new().file("content/layanan.md", &service_page(&steps)).build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/layanan.md:30: front matter: nilai `sekretaris` tidak dikenal"), "{err}");
+    assert!(err.contains("`kepala-bidang`"), "lists the known roles: {err}");
+
+    // Without it the console could not hand the step to anyone: refused at the procedure's line.
+    let steps = GOOD_STEPS.replacen("peran = \"jft\"\n", "", 1);
+    let out = Fixture::new().file("content/layanan.md", &service_page(&steps)).build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/layanan.md:15: service.procedures: Prosedur \"uji\""), "{err}");
+    assert!(err.contains("langkah 2 tanpa peran; tulis peran = \"jft\" (pilihan: front-office, jft,"), "{err}");
 }
 
 #[test]
@@ -271,7 +294,7 @@ fn a_procedure_id_used_twice_is_refused() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
-        err.contains("content/layanan.md:41: service.procedures: id prosedur \"uji\" dipakai lebih dari sekali"),
+        err.contains("content/layanan.md:45: service.procedures: id prosedur \"uji\" dipakai lebih dari sekali"),
         "{err}"
     );
 }

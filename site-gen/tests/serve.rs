@@ -22,6 +22,11 @@ impl Server {
     /// Copies the site into a temp folder (serve writes under ROOT/.data) and waits until the
     /// server says where it listens.
     fn start() -> Self {
+        Self::start_with(|_, _| {})
+    }
+
+    /// [`Server::start`], with `prepare` run on the site's copy and the database's path first.
+    fn start_with(prepare: impl FnOnce(&Path, &Path)) -> Self {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("situs");
@@ -29,6 +34,7 @@ impl Server {
             copy_dir(&repo.join(part), &root.join(part));
         }
         std::fs::copy(repo.join("config.toml"), root.join("config.toml")).unwrap();
+        prepare(&root, &dir.path().join("p.db"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_site-gen"))
             .arg("serve")
             .arg("--root")
@@ -154,6 +160,34 @@ fn pages_carry_the_api_security_headers_and_a_csp_that_allows_live_reload() {
 
     let missing = server.get("/tidak-ada/");
     assert!(missing.header("content-security-policy").is_some(), "the 404 page is HTML too");
+}
+
+#[test]
+fn stored_deadlines_follow_the_calendar_at_start() {
+    use pengaduan_store::sqlite::SqliteStore;
+    use pengaduan_store::testing::{complaint, complete, nomor, now};
+    use pengaduan_store::{ComplaintStore, WorkflowStore};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut db_path = None;
+    let server = Server::start_with(|root, db| {
+        // Complete on 28 December 2026 while the calendar lacks 2027: a provisional deadline.
+        runtime.block_on(async {
+            let store = SqliteStore::open(db).unwrap();
+            let n = nomor(&store.submit(complaint(1, "serve", now(), 2026)).await.unwrap());
+            complete(&store, &n, "penyelesaian", jiff::civil::date(2026, 12, 28)).await;
+            let row = store.load(&n).await.unwrap().unwrap().row;
+            assert_eq!((row.deadline.unwrap().to_string(), row.deadline_provisional), ("2027-01-11".into(), true));
+        });
+        let calendar = root.join("content/data/hari-libur.toml");
+        let text = std::fs::read_to_string(&calendar).unwrap();
+        let year = "\n[[tahun]]\ntahun = 2027\nlibur_nasional = [\n  { tanggal = 2027-01-01, nama = \"Tahun Baru 2027 Masehi\" },\n]\ncuti_bersama = []\n";
+        std::fs::write(&calendar, format!("{text}{year}")).unwrap();
+        db_path = Some(db.to_path_buf());
+    });
+    assert!(server.stderr().contains("1 tenggat diperiksa, 1 diperbarui."), "{}", server.stderr());
+    let store = SqliteStore::open(&db_path.unwrap()).unwrap();
+    let rows = runtime.block_on(store.list(&Default::default())).unwrap();
+    assert_eq!((rows[0].deadline.unwrap().to_string(), rows[0].deadline_provisional), ("2027-01-12".into(), false));
 }
 
 #[test]

@@ -105,6 +105,10 @@ pub enum Command {
     )]
     Ekspor(ekspor::Ekspor),
 
+    /// Hitung ulang tenggat setiap pengaduan yang belum selesai dengan kalender hari libur terbaru (setelah SKB diubah atau tahun baru ditambahkan).
+    #[command(override_usage = "pengaduan-staf tenggat")]
+    Tenggat,
+
     /// Hapus data pribadi dan lampiran satu pengaduan atas permintaan; baris registernya tetap ada.
     #[command(
         name = "hapus-data-pribadi",

@@ -7,8 +7,7 @@ use pengaduan_core::workflow::Procedure;
 use serde::Deserialize;
 use std::path::Path;
 
-/// The service page whose procedures drive the workflow, relative to the site's root.
-pub const SERVICE_PAGE: &str = "content/layanan/informasi-dan-pengaduan.md";
+pub use pengaduan_core::workflow::SERVICE_PAGE;
 
 /// What the workflow needs from the service page.
 #[derive(Debug, Clone)]
@@ -104,7 +103,7 @@ mod tests {
 
     #[test]
     fn a_change_in_content_changes_the_workflow() {
-        let block = "[[service.procedures.steps]]\nactor = \"Sekretaris DPMPTSP\"\naction = \"Memverifikasi dan memaraf Berita Acara Penyelesaian Pengaduan.\"\npublic_status = \"diproses\"\n\n";
+        let block = "[[service.procedures.steps]]\nactor = \"Sekretaris DPMPTSP\"\naction = \"Memverifikasi dan memaraf Berita Acara Penyelesaian Pengaduan.\"\npublic_status = \"diproses\"\nperan = \"kepala-bidang\"\n\n";
         assert!(PAGE.contains(block), "the Sekretaris step is in the page");
         let rules = parse_rules(&PAGE.replace(block, "")).unwrap();
         assert_eq!(rules.procedures[0].steps.len(), 10);

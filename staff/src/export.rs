@@ -1,12 +1,16 @@
 //! The Buku Register Pengaduan as files: CSV for other programs, an Excel workbook for people.
 
 use jiff::civil::Date;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use jiff::tz::TimeZone;
+use pengaduan_core::calendar::Calendar;
+use pengaduan_store::{ListFilter, StoreError, WorkflowStore};
+use rust_xlsxwriter::{FormatAlign, Workbook, XlsxError};
 use std::borrow::Cow;
 use std::path::Path;
 
-/// The column headings, in order.
-pub const HEADINGS: [&str; 9] = [
+/// The column headings, in order. New columns go at the end, so that sheets and programs reading
+/// the earlier ones by position keep working.
+pub const HEADINGS: [&str; 11] = [
     "Nomor Register",
     "Tanggal Diterima",
     "Kanal",
@@ -16,6 +20,8 @@ pub const HEADINGS: [&str; 9] = [
     "Tenggat",
     "Lama Penyelesaian (hari kerja)",
     "Nomor Berita Acara",
+    "Tenggat Sementara",
+    "Lama Penyelesaian Sementara",
 ];
 
 /// One row of the register: one complaint.
@@ -39,14 +45,109 @@ pub struct ExportRow {
     pub lama: Option<u32>,
     /// Berita Acara number, once numbered.
     pub nomor_ba: Option<String>,
+    /// The deadline was counted without a year's holidays (the calendar lacked the year).
+    pub tenggat_sementara: bool,
+    /// The time taken was counted without a year's holidays.
+    pub lama_sementara: bool,
+}
+
+impl ExportRow {
+    /// The two "sementara" cells: "ya" or "tidak" next to a value, empty where there is none.
+    fn provisional_cells(&self) -> [&'static str; 2] {
+        let cell = |has_value: bool, provisional: bool| match (has_value, provisional) {
+            (false, _) => "",
+            (true, true) => "ya",
+            (true, false) => "tidak",
+        };
+        [cell(self.tenggat.is_some(), self.tenggat_sementara), cell(self.lama.is_some(), self.lama_sementara)]
+    }
+}
+
+/// The two file formats of the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CSV for other programs.
+    Csv,
+    /// An Excel workbook for people.
+    Xlsx,
+}
+
+impl Format {
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    /// The media type of a download.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// The register rows of the complaints received from `dari` to `sampai` (both included, in the
+/// office's time zone `tz`), by number: what `pengaduan-staf ekspor` and the console's export
+/// both write.
+pub async fn register_rows<S: WorkflowStore>(
+    store: &S,
+    calendar: &Calendar,
+    tz: &TimeZone,
+    dari: Date,
+    sampai: Date,
+) -> Result<Vec<ExportRow>, StoreError> {
+    let instant = |d: Date| d.to_zoned(tz.clone()).map(|z| z.timestamp()).ok();
+    let filter = ListFilter {
+        received_from: instant(dari),
+        received_before: sampai.tomorrow().ok().and_then(instant),
+        ..Default::default()
+    };
+    Ok(store
+        .list(&filter)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let lama = r.state.days_taken(calendar);
+            ExportRow {
+                nomor: r.nomor.to_string(),
+                diterima: r.received_at.to_zoned(tz.clone()).date(),
+                kanal: r.channel.label().to_owned(),
+                jenis: r.jenis.label().to_owned(),
+                judul: r.judul.clone(),
+                status: r.state.status.label().to_owned(),
+                tenggat: r.deadline,
+                lama: lama.map(|n| n.value),
+                nomor_ba: r.state.ba_number.clone(),
+                tenggat_sementara: r.deadline_provisional,
+                lama_sementara: lama.is_some_and(|n| n.provisional),
+            }
+        })
+        .collect())
+}
+
+/// The file's bytes in `format`; `dari` and `sampai` head the workbook's printed pages.
+pub fn to_bytes(format: Format, rows: &[ExportRow], dari: Date, sampai: Date) -> Result<Vec<u8>, String> {
+    match format {
+        Format::Csv => csv_bytes(rows).map_err(|e| e.to_string()),
+        Format::Xlsx => build_xlsx(rows, dari, sampai).and_then(|mut w| w.save_to_buffer()).map_err(|e| e.to_string()),
+    }
 }
 
 /// Writes the rows as CSV (RFC 4180, UTF-8, dates `YYYY-MM-DD`, empty cells for unknowns),
 /// every text cell passed through [`csv_cell`].
 pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("{}: tidak dapat ditulis ({e})", path.display());
-    let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
-    w.write_record(HEADINGS).map_err(|e| fail(&e))?;
+    let bytes = csv_bytes(rows).map_err(|e| fail(&e))?;
+    std::fs::write(path, bytes).map_err(|e| fail(&e))
+}
+
+fn csv_bytes(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADINGS)?;
     for r in rows {
         w.write_record(
             [
@@ -59,13 +160,14 @@ pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<(), String> {
                 csv_cell(&r.tenggat.map(|d| d.to_string()).unwrap_or_default()),
                 csv_cell(&r.lama.map(|n| n.to_string()).unwrap_or_default()),
                 csv_cell(r.nomor_ba.as_deref().unwrap_or_default()),
+                csv_cell(r.provisional_cells()[0]),
+                csv_cell(r.provisional_cells()[1]),
             ]
             .iter()
             .map(|cell| cell.as_bytes()),
-        )
-        .map_err(|e| fail(&e))?;
+        )?;
     }
-    w.flush().map_err(|e| fail(&e))
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// A text cell that a spreadsheet opening the CSV shows as text: one starting with `=`, `+`,
@@ -85,16 +187,18 @@ pub fn csv_cell(text: &str) -> Cow<'_, str> {
 /// Writes the rows as an Excel workbook: one sheet, a bold frozen heading row with filters,
 /// real date cells, and the period in the sheet's header for printing.
 pub fn write_xlsx(path: &Path, rows: &[ExportRow], dari: Date, sampai: Date) -> Result<(), String> {
-    build_xlsx(path, rows, dari, sampai).map_err(|e| format!("{}: tidak dapat ditulis ({e})", path.display()))
+    build_xlsx(rows, dari, sampai)
+        .and_then(|mut w| w.save(path))
+        .map_err(|e| format!("{}: tidak dapat ditulis ({e})", path.display()))
 }
 
-fn build_xlsx(path: &Path, rows: &[ExportRow], dari: Date, sampai: Date) -> Result<(), XlsxError> {
+fn build_xlsx(rows: &[ExportRow], dari: Date, sampai: Date) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Buku Register Pengaduan")?;
     sheet.set_header(format!("&CBuku Register Pengaduan {dari} s/d {sampai}"));
-    let bold = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top);
-    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let bold = rust_xlsxwriter::Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top);
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
     for (col, heading) in HEADINGS.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *heading, &bold)?;
     }
@@ -115,13 +219,18 @@ fn build_xlsx(path: &Path, rows: &[ExportRow], dari: Date, sampai: Date) -> Resu
         if let Some(ba) = &r.nomor_ba {
             sheet.write_string(row, 8, ba)?;
         }
+        for (col, cell) in (9..).zip(r.provisional_cells()) {
+            if !cell.is_empty() {
+                sheet.write_string(row, col, cell)?;
+            }
+        }
     }
-    for (col, width) in [16.0, 12.0, 16.0, 20.0, 50.0, 26.0, 12.0, 14.0, 16.0].into_iter().enumerate() {
+    for (col, width) in [16.0, 12.0, 16.0, 20.0, 50.0, 26.0, 12.0, 14.0, 16.0, 12.0, 14.0].into_iter().enumerate() {
         sheet.set_column_width(col as u16, width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.len() as u32, (HEADINGS.len() - 1) as u16)?;
-    workbook.save(path)
+    Ok(workbook)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use content::ServiceRules;
 use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::RegisterNumber;
-use pengaduan_core::calendar::{Calendar, MissingYear};
+use pengaduan_core::calendar::{Calendar, Deadline};
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::open::MissingTable;
@@ -57,12 +57,6 @@ impl From<String> for Failure {
 
 impl From<WorkflowError> for Failure {
     fn from(e: WorkflowError) -> Self {
-        Self::new(e.to_string())
-    }
-}
-
-impl From<MissingYear> for Failure {
-    fn from(e: MissingYear) -> Self {
         Self::new(e.to_string())
     }
 }
@@ -199,7 +193,8 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
     }
     .to_zoned(config.timezone.clone());
     let calendar = content::load_calendar(&cli.root)?;
-    // Loud on every command: a deadline that cannot be computed must be noticed before it is needed.
+    // Loud on every command: a deadline counted without a year's holidays must be noticed, and the
+    // year added, before complainants are told a date that may fall on a holiday.
     if let Some(warning) = calendar.warn_missing(now.date()) {
         eprintln!("\n!!! {warning}\n");
     }
@@ -212,6 +207,10 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
     // The staff tool never creates a DynamoDB table: the infrastructure template does.
     let store = pengaduan_store::open(&cli.store, MissingTable::Leave, "pengaduan-staf").await.map_err(open_failure)?;
     let ctx = Ctx { store, rules, calendar, config, now };
+    // `tenggat` does the same and reports every change itself.
+    if !matches!(cli.command, Command::Tenggat) {
+        refresh_deadlines(&ctx).await;
+    }
     match cli.command {
         Command::Daftar(a) => cmd::daftar::run(&ctx, a).await,
         Command::Lihat(a) => cmd::lihat::run(&ctx, &a.nomor).await,
@@ -220,6 +219,7 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         Command::Kembalikan(a) => cmd::kembalikan::run(&ctx, a).await,
         Command::Lanjut(a) => cmd::lanjut::run(&ctx, a).await,
         Command::Ekspor(a) => cmd::ekspor::run(&ctx, a).await,
+        Command::Tenggat => cmd::tenggat::run(&ctx).await,
         Command::HapusDataPribadi(a) => {
             let files = open_attachments(&cli.store, cli.lampiran.as_deref()).await?;
             cmd::hapus_data_pribadi::run(&ctx, a, &files).await
@@ -232,6 +232,23 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
             let files = files_of(&ctx, &cli.store, cli.lampiran.as_deref(), &a.nomor).await?;
             cmd::unduh::run(&files, &a).await
         }
+    }
+}
+
+/// Brings the stored deadlines in step with the calendar and time limit in content, when they
+/// were computed with others (an amended SKB, a year added). A failure does not stop the
+/// command the staff member asked for: it is reported, and tried again by the next command.
+async fn refresh_deadlines(ctx: &Ctx) {
+    let calendar = &ctx.calendar;
+    match pengaduan_store::deadlines::recompute_if_changed(&ctx.store, calendar, ctx.rules.max_working_days).await {
+        Ok(Some(done)) if !done.changed.is_empty() => {
+            eprint!("Catatan: kalender hari libur atau jangka waktu berubah; {}", cmd::tenggat::report(&done));
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "Peringatan: tenggat belum dapat dihitung ulang dengan kalender terbaru; dicoba lagi pada perintah berikutnya. ({})",
+            error_chain(&e)
+        ),
     }
 }
 
@@ -315,7 +332,7 @@ async fn store_transition(
     record: &ComplaintRecord,
     t: &Transition,
     by: &str,
-    deadline: Option<Date>,
+    deadline: Option<Deadline>,
     next_step: Option<String>,
 ) -> Result<Applied, Failure> {
     let change = WorkflowChange::from_transition(t, by, ctx.now.timestamp(), ctx.now.year(), deadline, next_step);

@@ -28,6 +28,8 @@ fn repo_root() -> PathBuf {
 struct Staf {
     store: String,
     env: Vec<(String, String)>,
+    /// The site's folder (`--root`): the repository's own, or a copy whose content a test edits.
+    root: PathBuf,
 }
 
 struct Run {
@@ -38,12 +40,12 @@ struct Run {
 
 impl Staf {
     fn sqlite(db: &Path) -> Self {
-        Self { store: format!("sqlite:{}", db.display()), env: Vec::new() }
+        Self { store: format!("sqlite:{}", db.display()), env: Vec::new(), root: repo_root() }
     }
 
     fn run(&self, at: &str, args: &[&str]) -> Run {
         let mut cmd = Command::new(BIN);
-        cmd.arg("--store").arg(&self.store).arg("--root").arg(repo_root()).args(args);
+        cmd.arg("--store").arg(&self.store).arg("--root").arg(&self.root).args(args);
         cmd.env("PENGADUAN_STAF_WAKTU", at).env_remove("PENGADUAN_PREFIX").env_remove("PENGADUAN_TIMEZONE");
         for (k, v) in &self.env {
             cmd.env(k, v);
@@ -310,12 +312,15 @@ async fn the_whole_path_on_sqlite() {
             "Selesai",
             "2026-04-08",
             "0",
-            "BA-2026-00001"
+            "BA-2026-00001",
+            "tidak",
+            "tidak"
         ]
     );
     assert_eq!(rows[0][0], "PGD-2026-00001");
     assert_eq!(rows[0][2], "Formulir daring");
     assert_eq!((rows[0][7].as_str(), rows[0][8].as_str()), ("", ""), "not finished, no BA");
+    assert_eq!((rows[0][9].as_str(), rows[0][10].as_str()), ("tidak", ""), "a deadline, no time taken yet");
     let xlsx = std::fs::File::open(&xlsx_path).unwrap();
     let mut zip = zip::ZipArchive::new(xlsx).unwrap();
     let mut sheet = String::new();
@@ -369,6 +374,7 @@ fn every_command_has_indonesian_help() {
         "kembalikan",
         "lanjut",
         "ekspor",
+        "tenggat",
         "hapus-data-pribadi",
         "lampiran",
         "unduh",
@@ -417,6 +423,7 @@ fn an_unknown_command_lists_every_command() {
             "kembalikan",
             "lanjut",
             "ekspor",
+            "tenggat",
             "hapus-data-pribadi",
             "lampiran",
             "unduh"
@@ -429,21 +436,99 @@ fn an_unknown_command_lists_every_command() {
     assert!(err.contains("isian wajib belum diberikan: --ke") && err.contains("pengaduan-staf unduh --help"), "{err}");
 }
 
-#[test]
-fn a_missing_holiday_year_is_a_loud_warning_and_never_a_wrong_date() {
+/// A copy of the content the tool reads (the service page and the holiday calendar) under a
+/// temporary root, for tests that change the calendar.
+fn site_copy(root: &Path) {
+    for file in [pengaduan_staf::content::SERVICE_PAGE, pengaduan_core::calendar::CALENDAR_PATH] {
+        let target = root.join(file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(repo_root().join(file), target).unwrap();
+    }
+}
+
+/// Adds a year block to the calendar under `root`.
+fn add_to_calendar(root: &Path, block: &str) {
+    let path = root.join(pengaduan_core::calendar::CALENDAR_PATH);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n{block}")).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_holiday_year_gives_a_provisional_deadline_until_the_year_is_added() {
     let dir = tempfile::tempdir().unwrap();
-    let staf = Staf::sqlite(&dir.path().join("p.db"));
+    let root = dir.path().join("situs");
+    site_copy(&root);
+    let db = dir.path().join("p.db");
+    let staf = Staf { root: root.clone(), ..Staf::sqlite(&db) };
+    const MON_28_DEC: &str = "2026-12-28T02:00:00Z";
     // On 1 December 2026 a deadline can already fall in 2027, which the calendar lacks.
     let run = staf.run("2026-12-01T02:00:00Z", &["daftar"]);
     assert_eq!(run.code, 0);
     assert!(run.stderr.contains("PERINGATAN") && run.stderr.contains("tahun 2027"), "{}", run.stderr);
-    // A complaint complete on 28 December 2026 has its deadline in 2027: refused, not guessed.
-    let out = staf.ok("2026-12-28T02:00:00Z", &catat_args(&["--persetujuan"]));
-    let (nomor, _) = number_and_code(&out);
-    let run = staf.run("2026-12-28T02:00:00Z", &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);
-    assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("Kalender hari libur tahun 2027 belum ada"), "{}", run.stderr);
-    assert!(staf.ok("2026-12-28T02:00:00Z", &["lihat", &nomor]).contains("Status           : diterima"));
+    assert!(run.stderr.contains("ditandai sementara"), "{}", run.stderr);
+
+    // Complete on Monday 28 December 2026: the office works on, the deadline counted without
+    // 2027's holidays (New Year's Day counts as a working day) and marked as such.
+    let (nomor, kode) = number_and_code(&staf.ok(MON_28_DEC, &catat_args(&["--persetujuan"])));
+    let run = staf.run(MON_28_DEC, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Tenggat penyelesaian: Senin, 11 Januari 2027 (10 hari kerja setelah berkas lengkap; sementara: kalender hari libur 2027 belum ditetapkan)."),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("PERINGATAN") && run.stderr.contains("tahun 2027"), "{}", run.stderr);
+    let out = staf.ok(MON_28_DEC, &["lihat", &nomor]);
+    assert!(
+        out.contains(
+            "Tenggat          : Senin, 11 Januari 2027 (sementara: kalender hari libur 2027 belum ditetapkan)"
+        ),
+        "{out}"
+    );
+    assert!(staf.ok(MON_28_DEC, &["daftar"]).contains("2027-01-11 (sementara)"));
+    let csv_path = dir.path().join("register.csv");
+    let csv_arg = csv_path.to_str().unwrap();
+    staf.ok(MON_28_DEC, &["ekspor", "--dari", "2026-12-01", "--sampai", "2026-12-31", "--csv", csv_arg]);
+    let row = csv::Reader::from_path(&csv_path).unwrap().records().next().unwrap().unwrap();
+    assert_eq!((&row[6], &row[9], &row[10]), ("2027-01-11", "ya", ""), "{row:?}");
+
+    // The complainant is told too.
+    let public = app(&db, MON_28_DEC);
+    let uri = format!("/api/lacak?nomor={nomor}&kode={kode}");
+    let (_, text) = get(&public, &uri, "application/json").await;
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((&v["tenggat"], &v["tenggat_sementara"]), (&json!("2027-01-11"), &json!(true)), "{v}");
+    let (_, html) = get(&public, &uri, "text/html").await;
+    assert!(html.contains("Senin, 11 Januari 2027 (sementara: kalender hari libur 2027 belum ditetapkan)"), "{html}");
+
+    // The year is added: `tenggat` recomputes and lists the change; the mark is gone everywhere.
+    add_to_calendar(
+        &root,
+        "[[tahun]]\ntahun = 2027\nlibur_nasional = [\n  { tanggal = 2027-01-01, nama = \"Tahun Baru 2027 Masehi\" },\n]\ncuti_bersama = []\n",
+    );
+    let out = staf.ok(MON_28_DEC, &["tenggat"]);
+    assert!(out.starts_with("1 tenggat diperiksa, 1 diperbarui.\n"), "{out}");
+    assert!(out.contains(&format!("{nomor}: Senin, 11 Januari 2027 (sementara) -> Selasa, 12 Januari 2027")), "{out}");
+    let out = staf.ok(MON_28_DEC, &["lihat", &nomor]);
+    assert!(out.contains("Tenggat          : Selasa, 12 Januari 2027 (") && !out.contains("sementara"), "{out}");
+    let (_, text) = get(&public, &uri, "application/json").await;
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((&v["tenggat"], &v["tenggat_sementara"]), (&json!("2027-01-12"), &json!(false)), "{v}");
+    assert_eq!(staf.ok(MON_28_DEC, &["tenggat"]), "1 tenggat diperiksa, 0 diperbarui.\n");
+
+    // An amended SKB (a cuti bersama added on 4 January): any command brings the deadline along.
+    let path = root.join(pengaduan_core::calendar::CALENDAR_PATH);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let amended = text.replace(
+        "]\ncuti_bersama = []\n",
+        "]\ncuti_bersama = [\n  { tanggal = 2027-01-04, nama = \"Cuti bersama Tahun Baru\" },\n]\n",
+    );
+    assert_ne!(amended, text);
+    std::fs::write(&path, amended).unwrap();
+    let run = staf.run(MON_28_DEC, &["daftar"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("1 tenggat diperiksa, 1 diperbarui."), "{}", run.stderr);
+    assert!(run.stdout.contains("2027-01-13") && !run.stdout.contains("sementara"), "{}", run.stdout);
 }
 
 #[test]
@@ -717,7 +802,7 @@ async fn the_whole_path_on_dynamodb() {
     let bucket = pengaduan_store::testing::new_bucket(&moto.s3().await).await;
     let mut env = moto.env();
     env.push(("ATTACHMENTS_BUCKET".to_owned(), bucket));
-    let staf = Staf { store: format!("dynamodb:{}", store.table()), env };
+    let staf = Staf { store: format!("dynamodb:{}", store.table()), env, root: repo_root() };
     let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"])));
     assert_eq!(nomor, "PGD-2026-00001");
     staf.ok(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);

@@ -12,6 +12,9 @@
 //! - `RATE#<digest>#<window>` / `RATE`: submissions per source and hour, expiring likewise.
 //! - `EVENT#<digest>#<seconds>#<window>` / `EVENT`: other counted events (failed tracking
 //!   look-ups per source), per window of that many seconds, expiring likewise.
+//! - `META#<key>` / `META`: the store's own bookkeeping (`value`), such as the fingerprint of
+//!   the calendar the stored deadlines were computed with (`META#kalender`).
+//! - Staff accounts, sessions, failed logins and the audit trail: see `accounts/dynamodb.rs`.
 //!
 //! A submission is one `TransactWriteItems`: the counter moves from the value read to the next
 //! one only if nobody moved it meanwhile, the complaint and personal items are created only if
@@ -25,8 +28,10 @@
 //! (a conflict, never a lost update); the same version means the counter moved (retry).
 //!
 //! Listing the register is a `Scan` filtered on `sk = REGISTER`: an office registers thousands
-//! of complaints a year, so a scan of the table costs little, and it keeps the table free of a
-//! secondary index the public function never needs.
+//! of complaints a year, so a scan of the table costs little. The staff's inbox, read on every
+//! page of the console, is a `Query` of the sparse global secondary index `terbuka` instead:
+//! a register item carries `terbuka = "1"` while its complaint is not `selesai`, and every
+//! write of the register item sets or removes it with the status.
 
 use crate::retry::until_deadline;
 use crate::{
@@ -38,8 +43,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, Delete, KeySchemaElement, KeyType, Put, ScalarAttributeType,
-    TimeToLiveSpecification, TransactWriteItem, Update,
+    AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    Projection, ProjectionType, Put, ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem, Update,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -51,13 +56,26 @@ use std::time::Duration;
 /// The TTL attribute of expiring items.
 pub const TTL_ATTRIBUTE: &str = "expires_at";
 
-type Item = HashMap<String, AttributeValue>;
+/// The sparse global secondary index of open complaints (partition `terbuka`, sort `nomor`),
+/// and the attribute that puts a register item in it.
+pub const OPEN_INDEX: &str = "terbuka";
+
+/// The value of [`OPEN_INDEX`]'s attribute on a register item whose complaint is open: one
+/// partition, for an office's few thousand complaints a year.
+const OPEN: &str = "1";
+
+/// The `terbuka` attribute of a register item in `status`: present while the complaint is open.
+fn open_marker(status: Status) -> Option<AttributeValue> {
+    (status != Status::Selesai).then(|| s(OPEN))
+}
+
+pub(crate) type Item = HashMap<String, AttributeValue>;
 
 /// A complaint store on one DynamoDB table.
 #[derive(Clone)]
 pub struct DynamoStore {
-    client: Client,
-    table: String,
+    pub(crate) client: Client,
+    pub(crate) table: String,
 }
 
 impl DynamoStore {
@@ -106,8 +124,20 @@ impl DynamoStore {
             .table_name(&self.table)
             .attribute_definitions(attr("pk")?)
             .attribute_definitions(attr("sk")?)
+            .attribute_definitions(attr(OPEN_INDEX)?)
+            .attribute_definitions(attr("nomor")?)
             .key_schema(key("pk", KeyType::Hash)?)
             .key_schema(key("sk", KeyType::Range)?)
+            // As infra/template.yaml declares it: all attributes, so a row needs no second read.
+            .global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(OPEN_INDEX)
+                    .key_schema(key(OPEN_INDEX, KeyType::Hash)?)
+                    .key_schema(key("nomor", KeyType::Range)?)
+                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                    .build()
+                    .map_err(|e| StoreError::Backend(e.into()))?,
+            )
             .billing_mode(BillingMode::PayPerRequest)
             .send()
             .await
@@ -134,7 +164,7 @@ impl DynamoStore {
         Ok(true)
     }
 
-    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+    pub(crate) async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -195,6 +225,9 @@ impl DynamoStore {
         put_opt(&mut register, "layanan", sub.layanan.as_deref());
         put_opt(&mut register, "lokasi", sub.lokasi.as_deref());
         put_opt(&mut register, "tanggal_kejadian", sub.tanggal_kejadian.map(|d| d.to_string()).as_deref());
+        if let Some(open) = open_marker(c.receipt.status) {
+            register.insert(OPEN_INDEX.into(), open);
+        }
 
         let p = &sub.personal;
         let mut personal: Item =
@@ -398,7 +431,10 @@ impl DynamoStore {
             ("ba_number", state.ba_number.as_deref().map(s)),
             ("finished_on", state.finished_on.map(|d| s(&d.to_string()))),
             ("deadline", change.deadline.map(|d| s(&d.to_string()))),
+            ("deadline_provisional", Some(AttributeValue::Bool(change.deadline_provisional))),
             ("next_step", change.next_step.as_deref().map(s)),
+            // Also sets it on complaints stored before the index existed, at their next change.
+            (OPEN_INDEX, open_marker(state.status)),
         ];
         items.push(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build());
         let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry.clone() };
@@ -602,6 +638,7 @@ impl ComplaintStore for DynamoStore {
             received_at: parse_ts(&string(&item, "received_at")?)?,
             events,
             deadline: opt_date(&item, "deadline")?,
+            deadline_provisional: provisional_of(&item),
             next_step: opt_string(&item, "next_step"),
         }))
     }
@@ -718,6 +755,37 @@ impl WorkflowStore for DynamoStore {
             .await
     }
 
+    async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {
+        let mut rows = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            // A global secondary index is read eventually consistent: a change made a moment ago
+            // may show a moment later; the complaint's own page reads it consistently.
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(OPEN_INDEX)
+                .key_condition_expression("#open = :open")
+                .expression_attribute_names("#open", OPEN_INDEX)
+                .expression_attribute_values(":open", s(OPEN))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(sdk)?;
+            for item in out.items.unwrap_or_default() {
+                rows.push(read_row(&item)?);
+            }
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => break,
+            }
+        }
+        // The index sorts by the number's text; the register's order is by year and sequence.
+        rows.sort_by_key(|r| (r.nomor.year, r.nomor.seq));
+        Ok(rows)
+    }
+
     async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
         let mut rows = Vec::new();
         let mut start: Option<Item> = None;
@@ -782,6 +850,59 @@ impl WorkflowStore for DynamoStore {
             self.try_erase(key, expected, entry, attachments_erased, &token).await
         })
         .await
+    }
+
+    async fn refresh_deadline(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        deadline: Option<Date>,
+        provisional: bool,
+    ) -> Result<bool, StoreError> {
+        let update = match deadline {
+            Some(_) => "SET #d = :d, #p = :p",
+            None => "SET #p = :p REMOVE #d",
+        };
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(&format!("COMPLAINT#{nomor}")))
+            .key("sk", s("REGISTER"))
+            .update_expression(update)
+            // Not `register_update`: the version is checked, not moved.
+            .condition_expression(Self::version_condition(expected))
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_names("#d", "deadline")
+            .expression_attribute_names("#p", "deadline_provisional")
+            .expression_attribute_values(":expected", n(expected as i64))
+            .expression_attribute_values(":p", AttributeValue::Bool(provisional));
+        if let Some(d) = deadline {
+            request = request.expression_attribute_values(":d", s(&d.to_string()));
+        }
+        match request.send().await {
+            Ok(_) => Ok(true),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(sdk(e)),
+        }
+    }
+
+    async fn read_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.get(&format!("META#{key}"), "META").await?.map(|item| string(&item, "value")).transpose()
+    }
+
+    async fn write_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let item: Item = HashMap::from([
+            ("pk".to_owned(), s(&format!("META#{key}"))),
+            ("sk".to_owned(), s("META")),
+            ("value".to_owned(), s(value)),
+        ]);
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(sdk)?;
+        Ok(())
     }
 }
 
@@ -851,6 +972,7 @@ fn read_row(item: &Item) -> Result<RegisterRow, StoreError> {
             finished_on: opt_date(item, "finished_on")?,
         },
         deadline: opt_date(item, "deadline")?,
+        deadline_provisional: provisional_of(item),
         version: version_of(item)?,
         erased_at: opt_string(item, "erased_at").as_deref().map(parse_ts).transpose()?,
         attachments_erased: item
@@ -859,6 +981,12 @@ fn read_row(item: &Item) -> Result<RegisterRow, StoreError> {
             .transpose()?
             .map(|n| n as usize),
     })
+}
+
+/// Whether a register item's deadline is provisional; items stored before the flag existed were
+/// computed with every year they needed (a missing year was refused then).
+fn provisional_of(item: &Item) -> bool {
+    matches!(item.get("deadline_provisional"), Some(AttributeValue::Bool(true)))
 }
 
 /// A register item's version; items stored before versions existed are version 1.
@@ -873,7 +1001,7 @@ fn sk_of(item: &Item) -> &str {
     }
 }
 
-fn opt_string(item: &Item, name: &str) -> Option<String> {
+pub(crate) fn opt_string(item: &Item, name: &str) -> Option<String> {
     match item.get(name) {
         Some(AttributeValue::S(v)) => Some(v.clone()),
         _ => None,
@@ -906,28 +1034,28 @@ fn parse_ts(v: &str) -> Result<Timestamp, StoreError> {
     v.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("timestamp {v:?}: {e}")))
 }
 
-fn s(v: &str) -> AttributeValue {
+pub(crate) fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.to_owned())
 }
 
-fn n(v: i64) -> AttributeValue {
+pub(crate) fn n(v: i64) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
-fn put_opt(item: &mut Item, name: &str, value: Option<&str>) {
+pub(crate) fn put_opt(item: &mut Item, name: &str, value: Option<&str>) {
     if let Some(v) = value {
         item.insert(name.to_owned(), s(v));
     }
 }
 
-fn string(item: &Item, name: &str) -> Result<String, StoreError> {
+pub(crate) fn string(item: &Item, name: &str) -> Result<String, StoreError> {
     match item.get(name) {
         Some(AttributeValue::S(v)) => Ok(v.clone()),
         _ => Err(StoreError::Corrupt(format!("attribute {name} missing or not a string"))),
     }
 }
 
-fn number(item: &Item, name: &str) -> Result<i64, StoreError> {
+pub(crate) fn number(item: &Item, name: &str) -> Result<i64, StoreError> {
     match item.get(name) {
         Some(AttributeValue::N(v)) => {
             v.parse().map_err(|_| StoreError::Corrupt(format!("attribute {name} is not an integer")))
@@ -936,7 +1064,7 @@ fn number(item: &Item, name: &str) -> Result<i64, StoreError> {
     }
 }
 
-fn sdk<E, R>(e: SdkError<E, R>) -> StoreError
+pub(crate) fn sdk<E, R>(e: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
@@ -945,6 +1073,6 @@ where
     StoreError::Backend(e.into())
 }
 
-fn build(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+pub(crate) fn build(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::Backend(e.into())
 }

@@ -13,10 +13,12 @@
 //! so two staff acting at once never lose an update), appended to the complaint's history in
 //! the same transaction, and numbers the Berita Acara from its own gapless yearly counter.
 
+pub mod accounts;
 pub mod attachments;
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod config;
+pub mod deadlines;
 #[cfg(feature = "aws")]
 pub mod dynamodb;
 pub mod erasure;
@@ -39,6 +41,7 @@ pub use open::{OpenError, open, open_attachments};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use pengaduan_core::calendar::Deadline;
 use pengaduan_core::workflow::{Action, Channel, HistoryEntry, Transition, WorkflowState};
 use pengaduan_core::{Jenis, PersonalData, RegisterNumber, Status, Submission};
 use serde::{Deserialize, Serialize};
@@ -142,6 +145,9 @@ pub struct PublicRecord {
     pub events: Vec<PublicEvent>,
     /// The deadline, once the files are complete.
     pub deadline: Option<Date>,
+    /// The deadline was counted without a year's holidays (the calendar lacked it): shown as
+    /// sementara until the stores recompute it.
+    pub deadline_provisional: bool,
     /// What comes next in the complaint's procedure, as the service page words it.
     pub next_step: Option<String>,
 }
@@ -187,6 +193,9 @@ pub enum StoreError {
     /// No complaint has this number.
     #[error("Pengaduan {0} tidak ditemukan.")]
     NotFound(String),
+    /// A record with this key exists already (a username that is taken).
+    #[error("Pengguna {0} sudah ada.")]
+    Duplicate(String),
 }
 
 /// The storage interface behind the complaint handler.
@@ -269,14 +278,24 @@ pub struct RegisterRow {
     pub judul: String,
     /// Where the complaint stands.
     pub state: WorkflowState,
-    /// The deadline, computed with the working-day calendar when the files were declared complete.
+    /// The deadline, computed with the working-day calendar when the files were declared complete
+    /// (and again whenever the calendar changes, while the complaint is not finished).
     pub deadline: Option<Date>,
+    /// The deadline was counted without a year's holidays: shown as sementara.
+    pub deadline_provisional: bool,
     /// The version every change is checked against; 1 at intake, one more per change.
     pub version: u64,
     /// When the personal data was erased, if it was.
     pub erased_at: Option<Timestamp>,
     /// How many attachments were erased with it (their names and contents are gone).
     pub attachments_erased: Option<usize>,
+}
+
+impl RegisterRow {
+    /// The stored deadline with its flag, as the calendar computed it.
+    pub fn stored_deadline(&self) -> Option<Deadline> {
+        self.deadline.map(|value| Deadline { value, provisional: self.deadline_provisional })
+    }
 }
 
 /// Everything staff may see of one complaint.
@@ -315,6 +334,8 @@ pub struct WorkflowChange {
     pub ba_year: i16,
     /// The deadline after the change (computed with the calendar by the caller).
     pub deadline: Option<Date>,
+    /// The deadline was counted without a year's holidays.
+    pub deadline_provisional: bool,
     /// What the public is told comes next after the change.
     pub next_step: Option<String>,
     /// The history entry; the store sets `seq` (the new version) and `ba_number`.
@@ -330,10 +351,18 @@ impl WorkflowChange {
         by: &str,
         at: Timestamp,
         ba_year: i16,
-        deadline: Option<Date>,
+        deadline: Option<Deadline>,
         next_step: Option<String>,
     ) -> Self {
-        Self { state: t.to.clone(), assign_ba: t.assign_ba, ba_year, deadline, next_step, entry: t.entry(at, by) }
+        Self {
+            state: t.to.clone(),
+            assign_ba: t.assign_ba,
+            ba_year,
+            deadline: deadline.map(|d| d.value),
+            deadline_provisional: deadline.is_some_and(|d| d.provisional),
+            next_step,
+            entry: t.entry(at, by),
+        }
     }
 }
 
@@ -388,6 +417,9 @@ pub trait WorkflowStore: ComplaintStore {
     /// The register rows passing `filter`, by number.
     fn list(&self, filter: &ListFilter) -> impl Future<Output = Result<Vec<RegisterRow>, StoreError>> + Send;
 
+    /// Every complaint not yet `selesai` (the staff's inbox), by number.
+    fn open_rows(&self) -> impl Future<Output = Result<Vec<RegisterRow>, StoreError>> + Send;
+
     /// Erases the complaint's personal data (and its free text, which often names people) on
     /// request, keeping its register row; appends "data pribadi dihapus" with the reason.
     fn erase_personal(
@@ -399,6 +431,25 @@ pub trait WorkflowStore: ComplaintStore {
         at: Timestamp,
         attachments_erased: usize,
     ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
+
+    /// Replaces the stored deadline of a complaint still at version `expected_version` with one
+    /// recomputed from a changed calendar: only the deadline and its flag change, the version
+    /// stays and no history entry is written, since no staff member acted. `false`, and nothing
+    /// written, when the version has moved on (whoever changed it stored their own deadline).
+    fn refresh_deadline(
+        &self,
+        nomor: &RegisterNumber,
+        expected_version: u64,
+        deadline: Option<Date>,
+        provisional: bool,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A value of the store's own bookkeeping (such as the calendar the deadlines were computed
+    /// with), `None` when never written.
+    fn read_meta(&self, key: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// Writes a value of the store's own bookkeeping, replacing the previous one.
+    fn write_meta(&self, key: &str, value: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// The first history entry of a complaint: received online or recorded by staff.
@@ -569,6 +620,10 @@ impl WorkflowStore for AnyStore {
         dispatch!(self, s => s.list(filter))
     }
 
+    async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {
+        dispatch!(self, s => s.open_rows())
+    }
+
     async fn erase_personal(
         &self,
         nomor: &RegisterNumber,
@@ -579,5 +634,81 @@ impl WorkflowStore for AnyStore {
         attachments_erased: usize,
     ) -> Result<Applied, StoreError> {
         dispatch!(self, s => s.erase_personal(nomor, expected, by, reason, at, attachments_erased))
+    }
+
+    async fn refresh_deadline(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        deadline: Option<Date>,
+        provisional: bool,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.refresh_deadline(nomor, expected, deadline, provisional))
+    }
+
+    async fn read_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        dispatch!(self, s => s.read_meta(key))
+    }
+
+    async fn write_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.write_meta(key, value))
+    }
+}
+
+impl accounts::AccountStore for AnyStore {
+    async fn create_account(&self, account: accounts::Account) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_account(account))
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<accounts::Account>, StoreError> {
+        dispatch!(self, s => s.account(username))
+    }
+
+    async fn accounts(&self) -> Result<Vec<accounts::Account>, StoreError> {
+        dispatch!(self, s => s.accounts())
+    }
+
+    async fn update_account(&self, account: accounts::Account) -> Result<(), StoreError> {
+        dispatch!(self, s => s.update_account(account))
+    }
+
+    async fn create_session(&self, session: accounts::Session) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_session(session))
+    }
+
+    async fn session(&self, id_digest: &str) -> Result<Option<accounts::Session>, StoreError> {
+        dispatch!(self, s => s.session(id_digest))
+    }
+
+    async fn touch_session(&self, id_digest: &str, at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self, s => s.touch_session(id_digest, at))
+    }
+
+    async fn end_session(&self, id_digest: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.end_session(id_digest))
+    }
+
+    async fn end_sessions_of(&self, username: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.end_sessions_of(username))
+    }
+
+    async fn record_login_failure(&self, username: &str, at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self, s => s.record_login_failure(username, at))
+    }
+
+    async fn login_failures(&self, username: &str, since: Timestamp) -> Result<Vec<Timestamp>, StoreError> {
+        dispatch!(self, s => s.login_failures(username, since))
+    }
+
+    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.clear_login_failures(username))
+    }
+
+    async fn record_audit(&self, entry: accounts::AuditEntry) -> Result<(), StoreError> {
+        dispatch!(self, s => s.record_audit(entry))
+    }
+
+    async fn audit_trail(&self, since: Timestamp, limit: usize) -> Result<Vec<accounts::AuditEntry>, StoreError> {
+        dispatch!(self, s => s.audit_trail(since, limit))
     }
 }

@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = "
 CREATE TABLE counters (
@@ -108,7 +108,8 @@ INSERT INTO history (nomor, seq, at, by_name, action, from_status, to_status, no
 
 /// The register columns [`raw_row`] reads.
 const ROW_COLUMNS: &str = "nomor, received_at, channel, jenis, judul, status, procedure_id, step_index, \
-    files_complete_on, clock_events, ba_number, finished_on, deadline, version, erased_at, attachments_erased";
+    files_complete_on, clock_events, ba_number, finished_on, deadline, version, erased_at, attachments_erased, \
+    deadline_provisional";
 
 /// Version 3: hardening. An erased complaint keeps the count of the files erased with it; an
 /// idempotency record keeps a digest of the body its key came with (a key reused for another
@@ -120,6 +121,61 @@ ALTER TABLE idempotency ADD COLUMN body TEXT;
 CREATE TABLE pending_uploads (
     nomor   TEXT PRIMARY KEY REFERENCES complaints (nomor),
     uploads TEXT NOT NULL
+);
+";
+
+/// Version 4: staff identities for the console (see `accounts/`), an audit trail that refuses
+/// updates and deletes like the history, and an index for the inbox of open complaints.
+/// Timestamps are written with nine fractional digits, so their text order is time order.
+const MIGRATION_4: &str = "
+CREATE TABLE accounts (
+    username        TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    role            TEXT NOT NULL,
+    active          INTEGER NOT NULL,
+    password_hash   TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    password_set_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    id_digest  TEXT PRIMARY KEY,
+    username   TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen  TEXT NOT NULL
+);
+CREATE INDEX sessions_username ON sessions (username);
+CREATE TABLE login_failures (
+    username TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+CREATE INDEX login_failures_username ON login_failures (username, at);
+CREATE TABLE audit (
+    at       TEXT NOT NULL,
+    username TEXT NOT NULL,
+    role     TEXT,
+    action   TEXT NOT NULL,
+    nomor    TEXT,
+    detail   TEXT NOT NULL
+);
+CREATE INDEX audit_at ON audit (at);
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+-- The inbox's query repeats this condition word for word, so the planner uses the index.
+CREATE INDEX complaints_open ON complaints (year, seq) WHERE status <> 'selesai';
+";
+
+/// Version 5: a deadline counted without a year's holidays (the calendar lacked the year) is
+/// marked as such, and the store remembers which calendar its deadlines were computed with, so
+/// that they are recomputed when the calendar changes (see `deadlines.rs`).
+const MIGRATION_5: &str = "
+ALTER TABLE complaints ADD COLUMN deadline_provisional INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 ";
 
@@ -163,6 +219,12 @@ impl SqliteStore {
         if version <= 2 {
             conn.execute_batch(&format!("BEGIN; {MIGRATION_3} PRAGMA user_version = 3; COMMIT;")).map_err(backend)?;
         }
+        if version <= 3 {
+            conn.execute_batch(&format!("BEGIN; {MIGRATION_4} PRAGMA user_version = 4; COMMIT;")).map_err(backend)?;
+        }
+        if version <= 4 {
+            conn.execute_batch(&format!("BEGIN; {MIGRATION_5} PRAGMA user_version = 5; COMMIT;")).map_err(backend)?;
+        }
         match version {
             0..=SCHEMA_VERSION => {}
             other => {
@@ -175,7 +237,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` on the connection off the async runtime's threads.
-    async fn with_conn<T: Send + 'static>(
+    pub(crate) async fn with_conn<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
@@ -267,7 +329,7 @@ impl SqliteStore {
     }
 }
 
-fn backend(e: rusqlite::Error) -> StoreError {
+pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(e.into())
 }
 
@@ -339,16 +401,19 @@ impl ComplaintStore for SqliteStore {
         let key = nomor.to_string();
         let nomor = nomor.clone();
         self.with_conn(move |conn| {
-            type Raw = (String, String, String, String, Option<String>, Option<String>);
+            type Raw = (String, String, String, String, Option<String>, Option<String>, bool);
             let row: Option<Raw> = conn
                 .query_row(
-                    "SELECT kode_hash, status, jenis, received_at, deadline, next_step FROM complaints WHERE nomor = ?1",
+                    "SELECT kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional
+                     FROM complaints WHERE nomor = ?1",
                     [&key],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
                 )
                 .optional()
                 .map_err(backend)?;
-            let Some((kode_hash, status, jenis, received_at, deadline, next_step)) = row else { return Ok(None) };
+            let Some((kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional)) = row else {
+                return Ok(None);
+            };
             // Only statuses and dates are read: notes and names never reach the public side.
             let mut stmt = conn
                 .prepare("SELECT to_status, at, on_date FROM history WHERE nomor = ?1 ORDER BY seq")
@@ -372,6 +437,7 @@ impl ComplaintStore for SqliteStore {
                 received_at: parse_ts(&received_at)?,
                 events,
                 deadline: parse_opt_date(deadline)?,
+                deadline_provisional,
                 next_step,
             }))
         })
@@ -528,7 +594,7 @@ impl WorkflowStore for SqliteStore {
                 .execute(
                     "UPDATE complaints SET status = ?1, procedure_id = ?2, step_index = ?3, files_complete_on = ?4,
                          clock_events = ?5, ba_number = ?6, finished_on = ?7, deadline = ?8, next_step = ?9,
-                         version = ?10
+                         version = ?10, deadline_provisional = ?13
                      WHERE nomor = ?11 AND version = ?12",
                     params![
                         state.status.code(),
@@ -543,6 +609,7 @@ impl WorkflowStore for SqliteStore {
                         version as i64,
                         key,
                         expected as i64,
+                        change.deadline_provisional,
                     ],
                 )
                 .map_err(backend)?;
@@ -553,6 +620,19 @@ impl WorkflowStore for SqliteStore {
             insert_history(&tx, &key, &entry)?;
             tx.commit().map_err(backend)?;
             Ok(Applied { version, ba_number: ba })
+        })
+        .await
+    }
+
+    async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {
+        self.with_conn(move |conn| {
+            // Word for word the condition of the partial index complaints_open.
+            let mut stmt = conn
+                .prepare(&format!("SELECT {ROW_COLUMNS} FROM complaints WHERE status <> 'selesai' ORDER BY year, seq"))
+                .map_err(backend)?;
+            let raw: Vec<RawRow> =
+                stmt.query_map([], raw_row).map_err(backend)?.collect::<Result<_, _>>().map_err(backend)?;
+            raw.into_iter().map(read_row).collect()
         })
         .await
     }
@@ -625,6 +705,47 @@ impl WorkflowStore for SqliteStore {
             // database (where secure_delete has zeroed the old content) and empty it.
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(backend)?;
             Ok(Applied { version, ba_number: None })
+        })
+        .await
+    }
+
+    async fn refresh_deadline(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        deadline: Option<Date>,
+        provisional: bool,
+    ) -> Result<bool, StoreError> {
+        let key = nomor.to_string();
+        self.with_conn(move |conn| {
+            let updated = conn
+                .execute(
+                    "UPDATE complaints SET deadline = ?1, deadline_provisional = ?2 WHERE nomor = ?3 AND version = ?4",
+                    params![deadline.map(|d| d.to_string()), provisional, key, expected as i64],
+                )
+                .map_err(backend)?;
+            Ok(updated == 1)
+        })
+        .await
+    }
+
+    async fn read_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let key = key.to_owned();
+        self.with_conn(move |conn| {
+            conn.query_row("SELECT value FROM meta WHERE key = ?1", [&key], |r| r.get(0)).optional().map_err(backend)
+        })
+        .await
+    }
+
+    async fn write_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.with_conn(move |conn| {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(backend)?;
+            Ok(())
         })
         .await
     }
@@ -759,6 +880,7 @@ struct RawRow {
     version: i64,
     erased_at: Option<String>,
     attachments_erased: Option<i64>,
+    deadline_provisional: bool,
 }
 
 fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
@@ -779,6 +901,7 @@ fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         version: r.get("version")?,
         erased_at: r.get("erased_at")?,
         attachments_erased: r.get("attachments_erased")?,
+        deadline_provisional: r.get("deadline_provisional")?,
     })
 }
 
@@ -800,6 +923,7 @@ fn read_row(raw: RawRow) -> Result<RegisterRow, StoreError> {
             finished_on: parse_opt_date(raw.finished_on)?,
         },
         deadline: parse_opt_date(raw.deadline)?,
+        deadline_provisional: raw.deadline_provisional,
         version: raw.version as u64,
         erased_at: raw.erased_at.as_deref().map(parse_ts).transpose()?,
         attachments_erased: raw.attachments_erased.map(|n| n as usize),

@@ -261,7 +261,7 @@ pub async fn store_transition<S: WorkflowStore>(
     by: &str,
     at: Timestamp,
 ) -> Result<Applied, StoreError> {
-    let deadline = t.to.deadline(&CALENDAR, 10).unwrap();
+    let deadline = t.to.deadline(&CALENDAR, 10);
     let next = match (&t.to.procedure_id, t.to.step_index) {
         (Some(id), Some(i)) => procedure(id).public_next_step(i),
         _ => None,

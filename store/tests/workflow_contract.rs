@@ -5,11 +5,13 @@
 //! personal data that keeps the register row, and listing the register.
 
 use jiff::civil::date;
+use pengaduan_core::calendar::{Calendar, Reckoned};
 use pengaduan_core::workflow::{Action, Channel, WorkflowState};
 use pengaduan_core::{RegisterNumber, Status};
+use pengaduan_store::deadlines::{CALENDAR_META_KEY, DeadlineChange, Recomputed, recompute_if_changed};
 use pengaduan_store::retry::with_deadline;
 use pengaduan_store::testing::{
-    Moto, advance, complaint, complete, nomor, now, procedure, sqlite_store, state_of, store_transition,
+    CALENDAR, Moto, advance, complaint, complete, nomor, now, procedure, sqlite_store, state_of, store_transition,
 };
 use pengaduan_store::{
     Applied, ComplaintStore, ERASED_TEXT, ListFilter, ONLINE_FRONT_OFFICE, StoreError, WorkflowChange, WorkflowStore,
@@ -290,6 +292,112 @@ async fn unknown_numbers_and_filters<S: WorkflowStore>(store: &S) {
     assert!(store.list(&none).await.unwrap().is_empty());
 }
 
+/// The shipped calendar with 2027 added (New Year's Day is all these tests need).
+fn calendar_with_2027() -> Calendar {
+    let year = "\n[[tahun]]\ntahun = 2027\nlibur_nasional = [\n  { tanggal = 2027-01-01, nama = \"Tahun Baru 2027 Masehi\" },\n]\ncuti_bersama = []\n";
+    Calendar::from_toml(&format!("{}{year}", include_str!("../../content/data/hari-libur.toml"))).unwrap()
+}
+
+async fn a_deadline_is_refreshed_without_a_new_version<S: WorkflowStore>(store: &S) {
+    let n = nomor(&store.submit(complaint(1, "refresh", now(), 2026)).await.unwrap());
+    complete(store, &n, "penyelesaian", date(2026, 3, 17)).await;
+    let before = store.load(&n).await.unwrap().unwrap();
+    assert_eq!(before.row.stored_deadline(), Some(Reckoned::exact(date(2026, 4, 8))));
+
+    // Computed from a version that has moved on: not written, and not an error.
+    let stale = store.refresh_deadline(&n, before.row.version - 1, Some(date(2026, 4, 9)), true).await.unwrap();
+    assert!(!stale);
+    assert_eq!(store.load(&n).await.unwrap().unwrap(), before);
+    let missing = RegisterNumber::parse("PGD-2026-00042").unwrap();
+    assert!(!store.refresh_deadline(&missing, 1, None, false).await.unwrap(), "no such complaint");
+
+    // Only the deadline and its flag change: no version, no history entry.
+    assert!(store.refresh_deadline(&n, before.row.version, Some(date(2027, 1, 11)), true).await.unwrap());
+    let after = store.load(&n).await.unwrap().unwrap();
+    assert_eq!(after.row.stored_deadline(), Some(Reckoned { value: date(2027, 1, 11), provisional: true }));
+    assert_eq!(after.row.version, before.row.version);
+    assert_eq!(after.row.state, before.row.state);
+    assert_eq!(after.history, before.history);
+    assert_eq!(after.next_step, before.next_step);
+    let public = store.find_public(&n).await.unwrap().unwrap();
+    assert_eq!((public.deadline, public.deadline_provisional), (Some(date(2027, 1, 11)), true));
+    let listed = store.list(&ListFilter::default()).await.unwrap();
+    assert_eq!(listed.iter().find(|r| r.nomor == n).unwrap().stored_deadline(), after.row.stored_deadline());
+
+    // Back to exact, then no deadline at all.
+    assert!(store.refresh_deadline(&n, before.row.version, Some(date(2026, 4, 8)), false).await.unwrap());
+    assert_eq!(store.load(&n).await.unwrap().unwrap().row, before.row);
+    assert!(store.refresh_deadline(&n, before.row.version, None, false).await.unwrap());
+    let cleared = store.find_public(&n).await.unwrap().unwrap();
+    assert_eq!((cleared.deadline, cleared.deadline_provisional), (None, false));
+
+    // A staff change stores the flag it was given, and the next one what it is given then.
+    let (state, version) = state_of(store, &n).await;
+    let t = state.advance(procedure("penyelesaian"), date(2026, 3, 20), "").unwrap();
+    let provisional = Some(Reckoned { value: date(2027, 1, 11), provisional: true });
+    let change = WorkflowChange::from_transition(&t, "Budi", now(), 2026, provisional, None);
+    store.apply(&n, version, change).await.unwrap();
+    assert_eq!(store.load(&n).await.unwrap().unwrap().row.stored_deadline(), provisional);
+    advance(store, &n, "Budi").await;
+    let row = store.load(&n).await.unwrap().unwrap().row;
+    assert_eq!((row.deadline, row.deadline_provisional), (Some(date(2026, 4, 8)), false));
+
+    // The store's bookkeeping.
+    assert_eq!(store.read_meta(CALENDAR_META_KEY).await.unwrap(), None);
+    store.write_meta(CALENDAR_META_KEY, "satu").await.unwrap();
+    store.write_meta(CALENDAR_META_KEY, "dua").await.unwrap();
+    assert_eq!(store.read_meta(CALENDAR_META_KEY).await.unwrap().as_deref(), Some("dua"));
+    assert_eq!(store.read_meta("lain").await.unwrap(), None);
+}
+
+async fn deadlines_follow_the_calendar<S: WorkflowStore>(store: &S) {
+    // Complete on Monday 28 December 2026 while 2027 is missing: counted without its holidays.
+    let late = nomor(&store.submit(complaint(1, "late", now(), 2026)).await.unwrap());
+    complete(store, &late, "penyelesaian", date(2026, 12, 28)).await;
+    let provisional = Some(Reckoned { value: date(2027, 1, 11), provisional: true });
+    assert_eq!(store.load(&late).await.unwrap().unwrap().row.stored_deadline(), provisional);
+    // Inside 2026: exact, and the same under both calendars.
+    let march = nomor(&store.submit(complaint(2, "march", now(), 2026)).await.unwrap());
+    complete(store, &march, "penyelesaian", date(2026, 3, 17)).await;
+    // Finished against a provisional deadline: it keeps it.
+    let done = nomor(&store.submit(complaint(3, "done", now(), 2026)).await.unwrap());
+    complete(store, &done, "jawaban-tertulis", date(2026, 12, 28)).await;
+    while state_of(store, &done).await.0.status != Status::Selesai {
+        advance(store, &done, "Budi").await;
+    }
+    // Not complete yet: no deadline to check.
+    store.submit(complaint(4, "new", now(), 2026)).await.unwrap();
+
+    let shipped = &*CALENDAR;
+    let first = recompute_if_changed(store, shipped, 10).await.unwrap();
+    assert_eq!(first, Some(Recomputed { checked: 2, changed: Vec::new() }), "never recorded: checked, all current");
+    assert_eq!(recompute_if_changed(store, shipped, 10).await.unwrap(), None, "the same calendar");
+
+    let versions = store.list(&ListFilter::default()).await.unwrap();
+    let full = calendar_with_2027();
+    let second = recompute_if_changed(store, &full, 10).await.unwrap().expect("a year was added");
+    assert_eq!(second.checked, 2);
+    assert_eq!(
+        second.changed,
+        [DeadlineChange { nomor: late.clone(), old: provisional, new: Some(Reckoned::exact(date(2027, 1, 12))) }],
+        "New Year's Day 2027 is skipped now, and the mark is gone"
+    );
+    assert!(!store.find_public(&late).await.unwrap().unwrap().deadline_provisional, "the mark is gone");
+    let after = store.list(&ListFilter::default()).await.unwrap();
+    let version_of = |rows: &[pengaduan_store::RegisterRow]| rows.iter().map(|r| r.version).collect::<Vec<_>>();
+    assert_eq!(version_of(&after), version_of(&versions), "a recomputation is not a staff change");
+    assert_eq!(after.iter().find(|r| r.nomor == done).unwrap().stored_deadline(), provisional);
+    assert_eq!(recompute_if_changed(store, &full, 10).await.unwrap(), None);
+
+    // Another time limit is another basis too.
+    let longer = recompute_if_changed(store, &full, 12).await.unwrap().unwrap();
+    assert_eq!(longer.changed.len(), 2, "both running clocks");
+    assert_eq!(
+        store.load(&march).await.unwrap().unwrap().row.stored_deadline(),
+        Some(Reckoned::exact(date(2026, 4, 10)))
+    );
+}
+
 macro_rules! contract {
     ($store:expr) => {{
         the_whole_path(&$store().await).await;
@@ -298,6 +406,8 @@ macro_rules! contract {
         erasure_keeps_the_register_row(&$store().await).await;
         history_is_only_appended(&$store().await).await;
         unknown_numbers_and_filters(&$store().await).await;
+        a_deadline_is_refreshed_without_a_new_version(&$store().await).await;
+        deadlines_follow_the_calendar(&$store().await).await;
     }};
 }
 

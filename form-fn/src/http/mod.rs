@@ -12,6 +12,7 @@ use http::{Method, Request, Response, StatusCode};
 use jiff::{Timestamp, Zoned};
 use pages::{Pages, StageView, StatusView, fallback_html};
 use pengaduan_core::attachment::ValidFile;
+use pengaduan_core::calendar::Deadline;
 use pengaduan_core::datetime::{human_time, rfc3339, tanggal_indonesia};
 use pengaduan_core::submission::{IDEMPOTENCY_KEY_MESSAGE, is_valid_idempotency_key};
 use pengaduan_core::{FieldError, RawForm, RegisterNumber, Status, TrackingCode};
@@ -538,8 +539,10 @@ async fn lookup_query<S: ComplaintStore>(
         })
         .collect();
     // The deadline counts only while the clock runs (files complete, not returned since).
-    let deadline =
-        record.deadline.filter(|_| matches!(record.status, Status::Diverifikasi | Status::Diproses | Status::Selesai));
+    let deadline = record
+        .deadline
+        .filter(|_| matches!(record.status, Status::Diverifikasi | Status::Diproses | Status::Selesai))
+        .map(|value| Deadline { value, provisional: record.deadline_provisional });
     let next_step = match (&record.next_step, record.status) {
         (Some(next), Status::Diverifikasi | Status::Diproses) => format!("{} {next}", record.status.next_step()),
         _ => record.status.next_step().to_owned(),
@@ -554,7 +557,9 @@ async fn lookup_query<S: ComplaintStore>(
         diterima_pada_text: human_time(&received),
         next_step,
         stages,
-        deadline_text: deadline.map(tanggal_indonesia).unwrap_or_default(),
+        deadline_text: deadline.map(|d| tanggal_indonesia(d.value)).unwrap_or_default(),
+        deadline_provisional: deadline.is_some_and(|d| d.provisional),
+        deadline_note: deadline.and_then(|d| d.provisional_note()).unwrap_or_default(),
     };
     if wants_json {
         let tahapan: Vec<_> = public_stages
@@ -578,7 +583,8 @@ async fn lookup_query<S: ComplaintStore>(
                 "diterima_pada": view.diterima_pada,
                 "langkah_berikutnya": view.next_step,
                 "tahapan": tahapan,
-                "tenggat": deadline.map(|d| d.to_string()),
+                "tenggat": deadline.map(|d| d.value.to_string()),
+                "tenggat_sementara": view.deadline_provisional,
             }),
         );
     }

@@ -54,6 +54,10 @@ pub struct StatusView {
     pub stages: Vec<StageView>,
     /// The deadline, once files are complete.
     pub deadline_text: String,
+    /// The deadline was counted without a year's holidays: a date that may still move.
+    pub deadline_provisional: bool,
+    /// Why the deadline may still move, shown after it; empty when it will not.
+    pub deadline_note: String,
 }
 
 /// One public stage on the status page.

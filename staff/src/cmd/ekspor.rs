@@ -3,7 +3,6 @@
 use crate::{Ctx, Failure, export, parse_date};
 use clap::Args;
 use pengaduan_core::datetime::tanggal_indonesia;
-use pengaduan_store::{ListFilter, WorkflowStore};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -32,32 +31,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Ekspor) -> Result<String, Failure> {
     if dari > sampai {
         return Err(Failure::new(format!("--dari {dari} jatuh setelah --sampai {sampai}.")));
     }
-    let tz = &ctx.config.timezone;
-    let start = dari.to_zoned(tz.clone()).map_err(|e| Failure::new(e.to_string()))?.timestamp();
-    let end =
-        sampai.tomorrow().and_then(|d| d.to_zoned(tz.clone())).map_err(|e| Failure::new(e.to_string()))?.timestamp();
-    let filter = ListFilter { received_from: Some(start), received_before: Some(end), ..Default::default() };
-    let mut rows = Vec::new();
-    for r in ctx.store.list(&filter).await? {
-        let lama = match r.state.days_taken(&ctx.calendar) {
-            Ok(n) => n,
-            Err(e) => {
-                eprintln!("Peringatan: {}: lama penyelesaian tidak dihitung: {e}", r.nomor);
-                None
-            }
-        };
-        rows.push(export::ExportRow {
-            nomor: r.nomor.to_string(),
-            diterima: ctx.local(r.received_at).date(),
-            kanal: r.channel.label().to_owned(),
-            jenis: r.jenis.label().to_owned(),
-            judul: r.judul.clone(),
-            status: r.state.status.label().to_owned(),
-            tenggat: r.deadline,
-            lama,
-            nomor_ba: r.state.ba_number.clone(),
-        });
-    }
+    let rows = export::register_rows(&ctx.store, &ctx.calendar, &ctx.config.timezone, dari, sampai).await?;
     let mut out = String::new();
     if let Some(path) = &a.csv {
         export::write_csv(path, &rows)?;

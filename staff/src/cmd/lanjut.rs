@@ -42,7 +42,8 @@ pub(crate) async fn run(ctx: &Ctx, a: Lanjut) -> Result<String, Failure> {
     let t = state.advance(p, ctx.today(), &catatan)?;
     let step = t.to.step_index.unwrap_or_default();
     // The deadline was fixed when the files were declared complete.
-    let applied = store_transition(ctx, &record, &t, &petugas, record.row.deadline, p.public_next_step(step)).await?;
+    let applied =
+        store_transition(ctx, &record, &t, &petugas, record.row.stored_deadline(), p.public_next_step(step)).await?;
     let mut out = String::new();
     let _ = writeln!(out, "{nomor}: {}", p.describe_step(step));
     let _ = writeln!(out, "Status publik: {} ({}).", t.to.status.label(), t.to.status.code());
@@ -50,11 +51,13 @@ pub(crate) async fn run(ctx: &Ctx, a: Lanjut) -> Result<String, Failure> {
         let _ = writeln!(out, "Nomor Berita Acara Penyelesaian Pengaduan: {ba}");
     }
     if t.to.status == Status::Selesai {
-        // Already stored: a missing calendar year only drops the count from the message.
-        let taken = t.to.days_taken(&ctx.calendar).ok().flatten();
+        let taken = t.to.days_taken(&ctx.calendar);
         let _ = write!(out, "Pengaduan selesai");
         if let Some(n) = taken {
-            let _ = write!(out, " dalam {n} hari kerja sejak berkas lengkap");
+            let _ = write!(out, " dalam {} hari kerja sejak berkas lengkap", n.value);
+            if n.provisional {
+                let _ = write!(out, " (sementara: dihitung tanpa hari libur tahun yang belum ada di kalender)");
+            }
         }
         let _ = writeln!(out, ".");
     } else if let Some(next) = p.steps.get(step + 1) {

@@ -3,6 +3,7 @@
 use crate::cli::Versi;
 use crate::{Ctx, Failure, check_versi, describe, effective_date, load, parse_nomor, require, store_transition};
 use clap::Args;
+use pengaduan_core::calendar::CALENDAR_PATH;
 use pengaduan_core::datetime::tanggal_indonesia;
 use std::fmt::Write as _;
 
@@ -39,7 +40,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Lengkap) -> Result<String, Failure> {
     let p = ctx.procedure(&a.prosedur)?;
     let t = record.row.state.mark_complete(p, on, a.catatan.as_deref().unwrap_or_default())?;
     // Computed here with the calendar and stored, so the public function needs no calendar.
-    let deadline = t.to.deadline(&ctx.calendar, ctx.rules.max_working_days)?;
+    let deadline = t.to.deadline(&ctx.calendar, ctx.rules.max_working_days);
     let step = t.to.step_index.unwrap_or_default();
     store_transition(ctx, &record, &t, &petugas, deadline, p.public_next_step(step)).await?;
     let mut out = String::new();
@@ -52,10 +53,18 @@ pub(crate) async fn run(ctx: &Ctx, a: Lengkap) -> Result<String, Failure> {
     if let Some(d) = deadline {
         let _ = writeln!(
             out,
-            "Tenggat penyelesaian: {} ({} hari kerja setelah berkas lengkap).",
-            tanggal_indonesia(d),
-            ctx.rules.max_working_days
+            "Tenggat penyelesaian: {} ({} hari kerja setelah berkas lengkap{}).",
+            tanggal_indonesia(d.value),
+            ctx.rules.max_working_days,
+            d.provisional_note().map(|n| format!("; {n}")).unwrap_or_default()
         );
+        if d.provisional {
+            let _ = writeln!(
+                out,
+                "Tenggat ini dihitung tanpa hari libur tahun {} karena kalendernya belum ada di {CALENDAR_PATH}; tenggat dihitung ulang dengan sendirinya setelah kalender tahun itu ditambahkan.",
+                d.value.year()
+            );
+        }
     }
     Ok(out)
 }

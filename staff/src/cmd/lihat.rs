@@ -43,24 +43,24 @@ pub(crate) async fn run(ctx: &Ctx, nomor: &str) -> Result<String, Failure> {
     if let Some(d) = s.files_complete_on {
         line("Berkas lengkap", &tanggal_indonesia(d));
     }
-    if let Some(d) = row.deadline {
-        let today = ctx.today();
-        // Showing the complaint matters more than the count: a missing year only drops the note.
+    if let Some(deadline) = row.stored_deadline() {
+        let (d, today) = (deadline.value, ctx.today());
         let note = if s.status == Status::Selesai {
             String::new()
         } else if d < today {
-            ctx.calendar
-                .working_days_between(d, today)
-                .map(|n| format!(" (terlambat {n} hari kerja)"))
-                .unwrap_or_else(|_| " (terlambat)".into())
+            format!(" (terlambat {} hari kerja)", ctx.calendar.working_days_between(d, today).value)
         } else {
-            ctx.calendar.working_days_between(today, d).map(|n| format!(" ({n} hari kerja lagi)")).unwrap_or_default()
+            format!(" ({} hari kerja lagi)", ctx.calendar.working_days_between(today, d).value)
         };
-        line("Tenggat", &format!("{}{note}", tanggal_indonesia(d)));
+        let provisional = deadline.provisional_note().map(|n| format!(" ({n})")).unwrap_or_default();
+        line("Tenggat", &format!("{}{provisional}{note}", tanggal_indonesia(d)));
     }
     if let Some(d) = s.finished_on {
-        let taken =
-            s.days_taken(&ctx.calendar).ok().flatten().map(|n| format!(" ({n} hari kerja)")).unwrap_or_default();
+        let taken = match s.days_taken(&ctx.calendar) {
+            Some(n) if n.provisional => format!(" ({} hari kerja, sementara)", n.value),
+            Some(n) => format!(" ({} hari kerja)", n.value),
+            None => String::new(),
+        };
         line("Selesai", &format!("{}{taken}", tanggal_indonesia(d)));
     }
     if let Some(ba) = &s.ba_number {

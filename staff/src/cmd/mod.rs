@@ -15,4 +15,5 @@ pub mod lampiran;
 pub mod lanjut;
 pub mod lengkap;
 pub mod lihat;
+pub mod tenggat;
 pub mod unduh;

@@ -1,0 +1,330 @@
+//! One complaint: its record, attachments and history, and the actions the SOP allows the
+//! user's role now, each an HTML form carrying the CSRF token and the version it was made
+//! against.
+
+use crate::session::{CSRF_FIELD, Staff, check_csrf, role_refused, staff};
+use crate::views::{ActionError, ComplaintView};
+use crate::{BASE, Console, message, see_other, store_failure};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use pengaduan_core::access::{Role, may_check_completeness, may_erase, may_see_identity};
+use pengaduan_core::attachment::safe_file_name;
+use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
+use pengaduan_core::{RegisterNumber, Status};
+use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry};
+use pengaduan_store::attachments::AttachmentStore;
+use pengaduan_store::erasure::{ErasureError, Request, erase_personal_data};
+use pengaduan_store::{ComplaintRecord, StoreError, WorkflowChange, WorkflowStore};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The role that takes the complaint's next step, if a staff role does.
+pub(crate) fn next_role(record: &ComplaintRecord, procedures: &[Procedure]) -> Option<Role> {
+    let state = &record.row.state;
+    match (&state.procedure_id, state.step_index) {
+        (Some(id), Some(i)) if state.status != Status::Selesai => {
+            find_procedure(procedures, id).ok().and_then(|p| p.role_for_next(i))
+        }
+        // Before the files are complete, the Front Office checks them.
+        _ if state.status != Status::Selesai => Some(Role::FrontOffice),
+        _ => None,
+    }
+}
+
+/// Whether this user may see the complainant's identity now.
+pub(crate) fn identity_allowed(staff: &Staff, record: &ComplaintRecord, procedures: &[Procedure]) -> bool {
+    !record.anonim
+        && record.personal.is_some()
+        && may_see_identity(staff.role(), record.rahasia, next_role(record, procedures))
+}
+
+async fn load(console: &Console, headers: &HeaderMap, nomor: &str) -> Result<ComplaintRecord, Response> {
+    let Some(nomor) = RegisterNumber::parse(nomor) else {
+        return Err(message(
+            headers,
+            StatusCode::NOT_FOUND,
+            "Pengaduan tidak ditemukan",
+            "Nomor register ini tidak sah.",
+        ));
+    };
+    match console.store().load(&nomor).await {
+        Ok(Some(r)) => Ok(r),
+        Ok(None) => Err(message(
+            headers,
+            StatusCode::NOT_FOUND,
+            "Pengaduan tidak ditemukan",
+            &format!("Pengaduan {nomor} tidak ada di Buku Register."),
+        )),
+        Err(e) => Err(store_failure(headers, &e)),
+    }
+}
+
+/// `GET /staf/pengaduan/{nomor}`; `?identitas=1` shows the complainant's identity to a role
+/// allowed to see it, and records that view in the audit trail.
+pub(crate) async fn page(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path(nomor): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let staff = match staff(&console, &headers).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    let record = match load(&console, &headers, &nomor).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let rules = console.rules();
+    let mut show_identity = false;
+    if query.get("identitas").is_some_and(|v| v == "1") && identity_allowed(&staff, &record, &rules.service.procedures)
+    {
+        let entry = audit(&console, &staff, AuditAction::ViewPersonalData, &record, String::new());
+        if let Err(e) = console.store().record_audit(entry).await {
+            // No view without its record.
+            return store_failure(&headers, &e);
+        }
+        show_identity = true;
+    }
+    let files = match &console.attachments {
+        Some(a) => a.list(&record.row.nomor.to_string()).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let notice = query.get("pesan").cloned();
+    let view = ComplaintView::new(&console, &staff, &record, &rules, files, show_identity, notice, None);
+    console.views.complaint(StatusCode::OK, &view)
+}
+
+fn audit(
+    console: &Console,
+    staff: &Staff,
+    action: AuditAction,
+    record: &ComplaintRecord,
+    detail: String,
+) -> AuditEntry {
+    AuditEntry {
+        at: console.now().timestamp(),
+        username: staff.account.username.clone(),
+        role: Some(staff.role()),
+        action,
+        nomor: Some(record.row.nomor.to_string()),
+        detail,
+    }
+}
+
+/// `POST /staf/pengaduan/{nomor}/{action}`: `lengkap`, `kembalikan`, `lanjut` or
+/// `hapus-data-pribadi`. Refused with `403` without the session's CSRF token or for a role the
+/// SOP does not give the action to, with `409` when the complaint changed since the form was
+/// shown, with `422` when the workflow refuses it; in each case nothing changes and the page
+/// comes back with what the user typed.
+pub(crate) async fn act(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path((nomor, action)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let staff = match staff(&console, &headers).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    if let Err(resp) = check_csrf(&headers, &staff, form.get(CSRF_FIELD).map(String::as_str)) {
+        return resp;
+    }
+    let record = match load(&console, &headers, &nomor).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let rules = console.rules();
+    let role = staff.role();
+    let field = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let allowed = match action.as_str() {
+        "lengkap" | "kembalikan" => may_check_completeness(role),
+        "lanjut" => {
+            next_role(&record, &rules.service.procedures) == Some(role) && record.row.state.procedure_id.is_some()
+        }
+        "hapus-data-pribadi" => may_erase(role),
+        _ => {
+            return message(
+                &headers,
+                StatusCode::NOT_FOUND,
+                "Tindakan tidak dikenal",
+                "Tindakan ini tidak ada di konsol.",
+            );
+        }
+    };
+    if !allowed {
+        return role_refused(
+            &headers,
+            &format!("Tindakan ini bukan wewenang peran {} menurut prosedur layanan.", role.label()),
+        );
+    }
+    let fail = |status: StatusCode, text: String| {
+        let error = ActionError { action: action.clone(), message: text, form: form.clone() };
+        let view = ComplaintView::new(&console, &staff, &record, &rules, Vec::new(), false, None, Some(error));
+        console.views.complaint(status, &view)
+    };
+    let seen: Option<u64> = form.get("versi").and_then(|v| v.parse().ok());
+    if seen != Some(record.row.version) {
+        return fail(StatusCode::CONFLICT, StoreError::Conflict.to_string());
+    }
+    let now = console.now();
+    let today = now.date();
+    let by = staff.signature();
+    if action == "hapus-data-pribadi" {
+        let reason = field("alasan");
+        if reason.is_empty() {
+            return fail(StatusCode::UNPROCESSABLE_ENTITY, "Alasan penghapusan wajib diisi.".into());
+        }
+        if form.get("konfirmasi").is_none_or(|v| v.is_empty()) {
+            return fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Centang konfirmasi bahwa data pribadi akan dihapus permanen dan tidak dapat dikembalikan.".into(),
+            );
+        }
+        if record.row.erased_at.is_some() {
+            return fail(StatusCode::UNPROCESSABLE_ENTITY, "Data pribadi pengaduan ini sudah dihapus.".into());
+        }
+        let request = Request {
+            nomor: &record.row.nomor,
+            expected_version: record.row.version,
+            by: &by,
+            reason: &reason,
+            at: now.timestamp(),
+        };
+        return match erase_personal_data(console.store(), console.attachments.as_ref(), request).await {
+            Ok(erased) => {
+                let detail = format!("{} lampiran dihapus", erased.attachments);
+                let _ = console
+                    .store()
+                    .record_audit(audit(&console, &staff, AuditAction::ErasePersonalData, &record, detail))
+                    .await;
+                done(&record, "Data pribadi telah dihapus.")
+            }
+            Err(ErasureError::Store(StoreError::Conflict)) => {
+                fail(StatusCode::CONFLICT, StoreError::Conflict.to_string())
+            }
+            Err(ErasureError::Store(e)) => store_failure(&headers, &e),
+            Err(e @ ErasureError::Attachments(_)) => {
+                tracing::error!(error = %pengaduan_store::error_chain(&e), "erasure of attachments failed");
+                fail(StatusCode::SERVICE_UNAVAILABLE, format!("{e}. Coba lagi."))
+            }
+        };
+    }
+    let state = &record.row.state;
+    let procedures = &rules.service.procedures;
+    let max = rules.service.max_working_days;
+    let transition: Result<(Transition, &Procedure), WorkflowError> = match action.as_str() {
+        "lengkap" => find_procedure(procedures, &field("prosedur"))
+            .and_then(|p| state.mark_complete(p, today, &field("catatan")).map(|t| (t, p))),
+        "kembalikan" => {
+            // Returning undoes the procedure; its next step is told from the first procedure.
+            let p = &procedures[0];
+            state.mark_incomplete(&field("alasan"), today).map(|t| (t, p))
+        }
+        _ => match &state.procedure_id {
+            Some(id) => find_procedure(procedures, id).and_then(|p| {
+                let note = field("catatan");
+                if note.is_empty() {
+                    return Err(WorkflowError::ReasonMissing);
+                }
+                state.advance(p, today, &note).map(|t| (t, p))
+            }),
+            None => Err(WorkflowError::FilesNotComplete),
+        },
+    };
+    let (t, p) = match transition {
+        Ok(x) => x,
+        Err(WorkflowError::ReasonMissing) if action == "lanjut" => {
+            return fail(StatusCode::UNPROCESSABLE_ENTITY, "Catatan langkah wajib diisi.".into());
+        }
+        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+    };
+    let deadline = match action.as_str() {
+        "lanjut" => record
+            .row
+            .deadline
+            .map(|d| pengaduan_core::calendar::Reckoned { value: d, provisional: record.row.deadline_provisional }),
+        _ => t.to.deadline(&rules.calendar, max),
+    };
+    let next_step = match (action.as_str(), t.to.step_index) {
+        ("kembalikan", _) => None,
+        (_, Some(step)) => p.public_next_step(step),
+        _ => None,
+    };
+    let change = WorkflowChange::from_transition(&t, &by, now.timestamp(), now.year(), deadline, next_step);
+    match console.store().apply(&record.row.nomor, record.row.version, change).await {
+        Ok(applied) => {
+            let text = match (&applied.ba_number, action.as_str()) {
+                (Some(ba), _) => format!("Langkah dicatat. Nomor Berita Acara: {ba}."),
+                (None, "lengkap") => "Berkas dinyatakan lengkap; tenggat mulai dihitung.".into(),
+                (None, "kembalikan") => "Berkas dikembalikan kepada pengadu untuk dilengkapi.".into(),
+                _ if t.to.status == Status::Selesai => "Pengaduan selesai.".into(),
+                _ => "Langkah dicatat.".into(),
+            };
+            done(&record, &text)
+        }
+        Err(StoreError::Conflict) => fail(StatusCode::CONFLICT, StoreError::Conflict.to_string()),
+        Err(e) => store_failure(&headers, &e),
+    }
+}
+
+/// `303` back to the complaint, with what was done.
+fn done(record: &ComplaintRecord, text: &str) -> Response {
+    let encoded = percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
+    see_other(&format!("{BASE}/pengaduan/{}?pesan={encoded}", record.row.nomor))
+}
+
+/// `GET /staf/pengaduan/{nomor}/lampiran/{index}`: one attachment, as a download under a safe
+/// name with its detected type, never rendered inline; every download is in the audit trail.
+pub(crate) async fn attachment(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path((nomor, index)): Path<(String, usize)>,
+) -> Response {
+    let staff = match staff(&console, &headers).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    let record = match load(&console, &headers, &nomor).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if record.rahasia && !matches!(staff.role(), Role::FrontOffice | Role::Admin) {
+        return role_refused(&headers, "Lampiran pengaduan rahasia hanya dapat dibuka Front Office dan admin.");
+    }
+    let Some(files) = &console.attachments else {
+        return message(&headers, StatusCode::NOT_FOUND, "Lampiran tidak ditemukan", "Tidak ada penyimpanan lampiran.");
+    };
+    let key = record.row.nomor.to_string();
+    let (meta, bytes) = match files.get(&key, index).await {
+        Ok(Some(x)) => x,
+        Ok(None) => {
+            return message(&headers, StatusCode::NOT_FOUND, "Lampiran tidak ditemukan", "Lampiran ini tidak ada.");
+        }
+        Err(e) => {
+            tracing::error!(error = %pengaduan_store::error_chain(&e), "attachment read failed");
+            return message(&headers, StatusCode::SERVICE_UNAVAILABLE, "Lampiran tidak dapat dibaca", "Coba lagi.");
+        }
+    };
+    let name = safe_file_name(meta.index, &meta.display_name, meta.kind);
+    let entry = audit(&console, &staff, AuditAction::DownloadAttachment, &record, format!("lampiran {}", meta.index));
+    if let Err(e) = console.store().record_audit(entry).await {
+        return store_failure(&headers, &e);
+    }
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(meta.kind.content_type()));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}

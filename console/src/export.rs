@@ -1,0 +1,70 @@
+//! The Buku Register of a period as CSV or XLSX: the same files `pengaduan-staf ekspor` writes.
+
+use crate::session::{role_refused, staff};
+use crate::{Console, message, store_failure};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use jiff::civil::Date;
+use pengaduan_core::access::may_export;
+use pengaduan_staf::export::{self, Format};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// `GET /staf/ekspor?dari=YYYY-MM-DD&sampai=YYYY-MM-DD&format=csv|xlsx`.
+pub(crate) async fn download(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let staff = match staff(&console, &headers).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    if !may_export(staff.role()) {
+        return role_refused(&headers, "Ekspor Buku Register bukan wewenang peran Anda.");
+    }
+    let date = |k: &str| query.get(k).and_then(|v| v.trim().parse::<Date>().ok());
+    let (Some(dari), Some(sampai)) = (date("dari"), date("sampai")) else {
+        return message(
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Periode tidak sah",
+            "Isi tanggal awal dan akhir periode (TTTT-BB-HH).",
+        );
+    };
+    if dari > sampai {
+        return message(
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Periode tidak sah",
+            "Tanggal awal jatuh setelah tanggal akhir.",
+        );
+    }
+    let format = match query.get("format").map(String::as_str) {
+        Some("xlsx") => Format::Xlsx,
+        _ => Format::Csv,
+    };
+    let rules = console.rules();
+    let rows =
+        match export::register_rows(console.store(), &rules.calendar, &console.config.timezone, dari, sampai).await {
+            Ok(rows) => rows,
+            Err(e) => return store_failure(&headers, &e),
+        };
+    let bytes = match export::to_bytes(format, &rows, dari, sampai) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "export failed");
+            return message(&headers, StatusCode::INTERNAL_SERVER_ERROR, "Ekspor gagal", "Berkas tidak dapat dibuat.");
+        }
+    };
+    let name = format!("buku-register-{dari}-{sampai}.{}", format.extension());
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}

@@ -1,0 +1,174 @@
+//! The staff console at `/staf/`: where the office's staff log in with their own accounts and
+//! work complaints through the SOP in a browser, on the same rules and the same store as the
+//! public intake and the `pengaduan-staf` tool.
+//!
+//! One axum router, run two ways: inside `site-gen serve` (nested at `/staf`) and as its own
+//! Lambda function behind CloudFront's `/staf/*`, never the public intake function, which keeps
+//! no permission to read complaints. Pages are server-rendered and work without JavaScript;
+//! every POST carries the session's CSRF token and every change the version it was made against.
+
+// Handlers return the finished answer as their error (a redirect to login, a 403): boxing it
+// would only add an allocation to the refusal path.
+#![allow(clippy::result_large_err)]
+
+mod audit;
+mod complaint;
+mod export;
+pub mod inbox;
+mod login;
+mod session;
+mod views;
+
+use axum::Router;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http::{HeaderMap, StatusCode, header};
+use jiff::{Timestamp, Zoned};
+use pengaduan_core::calendar::Calendar;
+use pengaduan_staf::content::ServiceRules;
+use pengaduan_store::attachments::AnyAttachments;
+use pengaduan_store::{AnyStore, Config, StoreError, error_chain};
+use std::sync::{Arc, RwLock};
+
+pub use views::ViewError;
+
+/// Where the console is mounted; links and redirects are absolute under it.
+pub const BASE: &str = "/staf";
+
+/// The service's rules the console follows: the procedures and time limit of the service page,
+/// and the working-day calendar.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Procedures and the time limit.
+    pub service: ServiceRules,
+    /// Working days.
+    pub calendar: Calendar,
+}
+
+/// Everything the console's handlers share.
+pub struct Console {
+    store: AnyStore,
+    attachments: Option<AnyAttachments>,
+    config: Config,
+    rules: RwLock<Arc<Rules>>,
+    views: views::Views,
+    clock: Box<dyn Fn() -> Timestamp + Send + Sync>,
+    cookies: CookiePolicy,
+}
+
+/// Whether session cookies carry `Secure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookiePolicy {
+    /// Always (behind CloudFront, always HTTPS).
+    Secure,
+    /// Except when the request came over plain HTTP to a loopback address (`site-gen serve`
+    /// on a laptop), where a `Secure` cookie would never be sent back.
+    SecureExceptLoopback,
+}
+
+impl Console {
+    /// A console over `store`, following `rules`, with the office's settings.
+    pub fn new(store: AnyStore, config: Config, rules: Rules, cookies: CookiePolicy) -> Result<Self, ViewError> {
+        Ok(Self {
+            store,
+            attachments: None,
+            config,
+            rules: RwLock::new(Arc::new(rules)),
+            views: views::Views::embedded()?,
+            clock: Box::new(Timestamp::now),
+            cookies,
+        })
+    }
+
+    /// Where the complaints' attachments are kept.
+    pub fn with_attachments(mut self, attachments: AnyAttachments) -> Self {
+        self.attachments = Some(attachments);
+        self
+    }
+
+    /// A fixed or simulated clock, for tests and training.
+    pub fn with_clock(mut self, clock: impl Fn() -> Timestamp + Send + Sync + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    /// Replaces the rules after the content changed (`site-gen serve` rebuilds).
+    pub fn set_rules(&self, rules: Rules) {
+        *self.rules.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(rules);
+    }
+
+    fn rules(&self) -> Arc<Rules> {
+        Arc::clone(&self.rules.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn now(&self) -> Zoned {
+        (self.clock)().to_zoned(self.config.timezone.clone())
+    }
+
+    /// The store, for the hosting program's own work (sweeps, recomputations).
+    pub fn store(&self) -> &AnyStore {
+        &self.store
+    }
+}
+
+/// The console's routes, at their full paths under [`BASE`], to be merged into a host's router.
+pub fn router(console: Arc<Console>) -> Router {
+    let at = |path: &str| format!("{BASE}{path}");
+    Router::new()
+        .route(BASE, get(|| async { see_other(&format!("{BASE}/")) }))
+        .route(&at("/"), get(inbox::page))
+        .route(&at("/masuk"), get(login::form).post(login::submit))
+        .route(&at("/keluar"), post(login::logout))
+        .route(&at("/pengaduan/{nomor}"), get(complaint::page))
+        .route(&at("/pengaduan/{nomor}/{action}"), post(complaint::act))
+        .route(&at("/pengaduan/{nomor}/lampiran/{index}"), get(complaint::attachment))
+        .route(&at("/ekspor"), get(export::download))
+        .route(&at("/audit"), get(audit::page))
+        .route(&at("/{*rest}"), axum::routing::any(not_found))
+        .with_state(console)
+}
+
+/// The console on its own (the Lambda function, tests): anything outside [`BASE`] is not found.
+pub fn app(console: Arc<Console>) -> Router {
+    router(console).fallback(not_found)
+}
+
+async fn not_found(headers: HeaderMap) -> Response {
+    message(&headers, StatusCode::NOT_FOUND, "Halaman tidak ditemukan", "Alamat ini tidak ada di konsol petugas.")
+}
+
+/// Whether the client asked for JSON rather than a page.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"))
+}
+
+/// A short page (or JSON) saying what happened: errors, refusals.
+fn message(headers: &HeaderMap, status: StatusCode, title: &str, text: &str) -> Response {
+    if wants_json(headers) {
+        let body = serde_json::json!({ "error": text });
+        return (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+    }
+    views::message_page(status, title, text)
+}
+
+/// A storage failure, logged with its cause chain (never personal data), shown as a 503.
+fn store_failure(headers: &HeaderMap, e: &StoreError) -> Response {
+    if matches!(e, StoreError::Conflict) {
+        return message(headers, StatusCode::CONFLICT, "Diubah petugas lain", &e.to_string());
+    }
+    tracing::error!(error = %error_chain(e), "console store failure");
+    message(
+        headers,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Penyimpanan tidak dapat dihubungi",
+        "Data tidak dapat dibaca atau disimpan saat ini. Tidak ada yang berubah; coba lagi sebentar lagi.",
+    )
+}
+
+/// `303 See Other` to `location`.
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+}

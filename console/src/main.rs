@@ -1,0 +1,35 @@
+//! The console's Lambda function, behind CloudFront's `/staf/*`: the same router as in
+//! `site-gen serve`, on the DynamoDB table and the attachments bucket. The service's rules
+//! (procedures, time limit, holidays) are the content compiled in at build time, so a deploy
+//! carries the rules its site publishes.
+
+use lambda_http::Error;
+use pengaduan_console::{Console, CookiePolicy, Rules};
+use pengaduan_store::attachments::AnyAttachments;
+use pengaduan_store::attachments::s3::S3Attachments;
+use pengaduan_store::dynamodb::DynamoStore;
+use pengaduan_store::{AnyStore, Config};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_current_span(false)
+        .without_time()
+        .init();
+    let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
+    let config = Config::from_env()?;
+    let service =
+        pengaduan_staf::content::parse_rules(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))?;
+    let calendar = pengaduan_core::calendar::Calendar::from_toml(include_str!("../../content/data/hari-libur.toml"))?;
+    let store = AnyStore::Dynamo(DynamoStore::from_env(table).await);
+    let mut console = Console::new(store, config, Rules { service, calendar }, CookiePolicy::Secure)?;
+    if let Some(bucket) = std::env::var("ATTACHMENTS_BUCKET").ok().filter(|b| !b.is_empty()) {
+        console = console.with_attachments(AnyAttachments::S3(S3Attachments::from_env(bucket, "").await));
+    }
+    let app = pengaduan_console::app(Arc::new(console));
+    tracing::info!("console-fn ready");
+    lambda_http::run(app).await
+}

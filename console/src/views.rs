@@ -1,0 +1,461 @@
+//! The console's pages: Tera templates compiled into the binary (`console/templates/`), in the
+//! public site's stylesheet, and the data each one shows.
+
+use crate::complaint::{identity_allowed, next_role};
+use crate::inbox::{Filter, Urgency};
+use crate::session::Staff;
+use crate::{BASE, Console, Rules};
+use axum::response::{Html, IntoResponse, Response};
+use http::StatusCode;
+use jiff::tz::TimeZone;
+use pengaduan_core::access::{may_check_completeness, may_erase, may_export, may_read_audit};
+use pengaduan_core::datetime::{human_time, tanggal_indonesia};
+use pengaduan_core::workflow::{Channel, find_procedure};
+use pengaduan_core::{Jenis, Status};
+use pengaduan_store::attachments::AttachmentMeta;
+use pengaduan_store::{ComplaintRecord, ERASED_TEXT};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The templates compiled into the binary did not load.
+#[derive(Debug, thiserror::Error)]
+#[error("console templates")]
+pub struct ViewError(#[source] tera::Error);
+
+const TEMPLATES: [(&str, &str); 6] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("masuk.html", include_str!("../templates/masuk.html")),
+    ("kotak.html", include_str!("../templates/kotak.html")),
+    ("pengaduan.html", include_str!("../templates/pengaduan.html")),
+    ("pesan.html", include_str!("../templates/pesan.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+];
+
+/// The loaded templates.
+pub(crate) struct Views {
+    tera: tera::Tera,
+}
+
+impl Views {
+    /// The templates compiled into the binary.
+    pub fn embedded() -> Result<Self, ViewError> {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(TEMPLATES).map_err(ViewError)?;
+        Ok(Self { tera })
+    }
+
+    fn render(&self, status: StatusCode, name: &str, data: &impl Serialize) -> Response {
+        let rendered = tera::Context::from_serialize(data).and_then(|mut ctx| {
+            ctx.insert("base", BASE);
+            self.tera.render(name, &ctx)
+        });
+        match rendered {
+            Ok(html) => {
+                let mut resp = (status, Html(html)).into_response();
+                // Pages with personal data must not stay in shared or back-button caches.
+                resp.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+                resp
+            }
+            Err(e) => {
+                tracing::error!(template = name, error = %pengaduan_store::error_chain(&e), "console page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Halaman tidak dapat ditampilkan.").into_response()
+            }
+        }
+    }
+
+    pub fn login(&self, status: StatusCode, view: &LoginView) -> Response {
+        self.render(status, "masuk.html", view)
+    }
+
+    pub fn inbox(&self, view: &InboxView) -> Response {
+        self.render(StatusCode::OK, "kotak.html", view)
+    }
+
+    pub fn complaint(&self, status: StatusCode, view: &ComplaintView) -> Response {
+        self.render(status, "pengaduan.html", view)
+    }
+
+    pub fn audit(&self, view: &AuditView) -> Response {
+        self.render(StatusCode::OK, "audit.html", view)
+    }
+}
+
+/// A page with a title and one message (errors, refusals), from the embedded templates.
+pub(crate) fn message_page(status: StatusCode, title: &str, text: &str) -> Response {
+    static VIEWS: std::sync::LazyLock<Option<Views>> = std::sync::LazyLock::new(|| Views::embedded().ok());
+    match VIEWS.as_ref() {
+        Some(v) => v.render(status, "pesan.html", &serde_json::json!({ "title": title, "text": text })),
+        None => (status, text.to_owned()).into_response(),
+    }
+}
+
+/// The login form.
+#[derive(Debug, Serialize)]
+pub(crate) struct LoginView {
+    pub csrf: String,
+    pub pengguna: String,
+    pub error: Option<String>,
+}
+
+/// Who is logged in, for the header of every page.
+#[derive(Debug, Serialize)]
+pub(crate) struct UserView {
+    username: String,
+    name: String,
+    role: &'static str,
+    csrf: String,
+    may_audit: bool,
+    may_export: bool,
+}
+
+impl UserView {
+    fn new(staff: &Staff) -> Self {
+        Self {
+            username: staff.account.username.clone(),
+            name: staff.account.name.clone(),
+            role: staff.role().label(),
+            csrf: staff.session.csrf_token.clone(),
+            may_audit: may_read_audit(staff.role()),
+            may_export: may_export(staff.role()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Choice {
+    code: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+/// One line of the inbox.
+#[derive(Debug, Serialize)]
+pub(crate) struct InboxItem {
+    nomor: String,
+    judul: String,
+    status: &'static str,
+    status_label: &'static str,
+    jenis: &'static str,
+    kanal: &'static str,
+    diterima: String,
+    tenggat: String,
+    sisa: String,
+    overdue: bool,
+    provisional: bool,
+}
+
+impl InboxItem {
+    pub fn new(u: &Urgency, tz: &TimeZone) -> Self {
+        let r = &u.row;
+        let sisa = match u.days_left {
+            None => "Belum berjalan".to_owned(),
+            Some(d) if d < 0 => format!("Terlambat {} hari kerja", -d),
+            Some(0) => "Hari ini".to_owned(),
+            Some(d) => format!("{d} hari kerja lagi"),
+        };
+        Self {
+            nomor: r.nomor.to_string(),
+            judul: r.judul.clone(),
+            status: r.state.status.code(),
+            status_label: r.state.status.label(),
+            jenis: r.jenis.label(),
+            kanal: r.channel.label(),
+            diterima: tanggal_indonesia(r.received_at.to_zoned(tz.clone()).date()),
+            tenggat: r.deadline.map(tanggal_indonesia).unwrap_or_default(),
+            sisa,
+            overdue: u.days_left.is_some_and(|d| d < 0),
+            provisional: r.deadline_provisional,
+        }
+    }
+}
+
+/// The inbox page.
+#[derive(Debug, Serialize)]
+pub(crate) struct InboxView {
+    user: UserView,
+    items: Vec<InboxItem>,
+    total: usize,
+    page: usize,
+    pages: usize,
+    statuses: Vec<Choice>,
+    jenis: Vec<Choice>,
+    kanal: Vec<Choice>,
+    terlambat: bool,
+    jatuh_tempo: String,
+    q: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+impl InboxView {
+    pub fn new(
+        staff: &Staff,
+        items: Vec<InboxItem>,
+        total: usize,
+        filter: Filter,
+        pages: usize,
+        query: &HashMap<String, String>,
+    ) -> Self {
+        let link = |page: usize| {
+            let mut q: Vec<(String, String)> =
+                query.iter().filter(|(k, _)| k.as_str() != "halaman").map(|(k, v)| (k.clone(), v.clone())).collect();
+            q.sort();
+            q.push(("halaman".into(), page.to_string()));
+            let encoded: Vec<String> = q
+                .iter()
+                .map(|(k, v)| {
+                    format!("{}={}", k, percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC))
+                })
+                .collect();
+            format!("{BASE}/?{}", encoded.join("&"))
+        };
+        let open = Status::ALL.into_iter().filter(|s| *s != Status::Selesai);
+        Self {
+            user: UserView::new(staff),
+            items,
+            total,
+            page: filter.page,
+            pages,
+            statuses: open
+                .map(|s| Choice { code: s.code(), label: s.label(), selected: filter.status == Some(s) })
+                .collect(),
+            jenis: Jenis::ALL
+                .into_iter()
+                .map(|j| Choice { code: j.code(), label: j.label(), selected: filter.jenis == Some(j) })
+                .collect(),
+            kanal: Channel::ALL
+                .into_iter()
+                .map(|k| Choice { code: k.code(), label: k.label(), selected: filter.kanal == Some(k) })
+                .collect(),
+            terlambat: filter.overdue,
+            jatuh_tempo: filter.due_within.map(|n| n.to_string()).unwrap_or_default(),
+            q: filter.query.clone(),
+            prev: (filter.page > 1).then(|| link(filter.page - 1)),
+            next: (filter.page < pages).then(|| link(filter.page + 1)),
+        }
+    }
+}
+
+/// A refused action, shown above its form with what the user typed.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ActionError {
+    pub action: String,
+    pub message: String,
+    pub form: HashMap<String, String>,
+}
+
+#[derive(Debug, Serialize)]
+struct HistoryView {
+    at: String,
+    by: String,
+    action: &'static str,
+    status: String,
+    note: String,
+    ba_number: String,
+}
+
+#[derive(Debug, Serialize)]
+struct FileView {
+    index: usize,
+    name: String,
+    kind: &'static str,
+    size_kb: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct IdentityView {
+    nama: String,
+    email: String,
+    telepon: String,
+    nik: String,
+    alamat: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ProcedureChoice {
+    id: String,
+    title: String,
+    product: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Actions {
+    complete: Vec<ProcedureChoice>,
+    can_return: bool,
+    next_step: Option<String>,
+    next_assigns_ba: bool,
+    next_role: Option<&'static str>,
+    can_erase: bool,
+    any: bool,
+}
+
+/// One complaint's page.
+#[derive(Debug, Serialize)]
+pub(crate) struct ComplaintView {
+    user: UserView,
+    nomor: String,
+    versi: u64,
+    judul: String,
+    isi: String,
+    lokasi: String,
+    tanggal_kejadian: String,
+    layanan: String,
+    status: &'static str,
+    status_label: &'static str,
+    jenis: &'static str,
+    kanal: &'static str,
+    diterima: String,
+    tenggat: String,
+    tenggat_sementara: bool,
+    step: String,
+    ba_number: String,
+    anonim: bool,
+    rahasia: bool,
+    erased: bool,
+    identity: Option<IdentityView>,
+    identity_allowed: bool,
+    files: Vec<FileView>,
+    history: Vec<HistoryView>,
+    actions: Actions,
+    notice: Option<String>,
+    error: Option<ActionError>,
+}
+
+impl ComplaintView {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        console: &Console,
+        staff: &Staff,
+        record: &ComplaintRecord,
+        rules: &Rules,
+        files: Vec<AttachmentMeta>,
+        show_identity: bool,
+        notice: Option<String>,
+        error: Option<ActionError>,
+    ) -> Self {
+        let tz = &console.config.timezone;
+        let row = &record.row;
+        let state = &row.state;
+        let procedures = &rules.service.procedures;
+        let procedure = state.procedure_id.as_deref().and_then(|id| find_procedure(procedures, id).ok());
+        let role = staff.role();
+        let open = state.status != Status::Selesai;
+        let checking = matches!(state.status, Status::Diterima | Status::PerluDilengkapi);
+        let next = match (procedure, state.step_index) {
+            (Some(p), Some(i)) if open => p.steps.get(i + 1).map(|s| (p, i + 1, s)),
+            _ => None,
+        };
+        let next_step_role = next_role(record, procedures);
+        let may_take_next = next.is_some() && next_step_role == Some(role);
+        let actions = Actions {
+            complete: if checking && may_check_completeness(role) {
+                procedures
+                    .iter()
+                    .map(|p| ProcedureChoice { id: p.id.clone(), title: p.title.clone(), product: p.product.clone() })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            can_return: open
+                && state.ba_number.is_none()
+                && state.status != Status::PerluDilengkapi
+                && may_check_completeness(role),
+            next_step: next.filter(|_| may_take_next).map(|(p, i, _)| p.describe_step(i)),
+            next_assigns_ba: next.is_some_and(|(p, i, _)| p.ba_step() == Some(i)),
+            next_role: next_step_role.filter(|_| next.is_some()).map(|r| r.label()),
+            can_erase: row.erased_at.is_none() && may_erase(role),
+            any: false,
+        };
+        let any =
+            !actions.complete.is_empty() || actions.can_return || actions.next_step.is_some() || actions.can_erase;
+        let identity = match (&record.personal, show_identity) {
+            (Some(p), true) => Some(IdentityView {
+                nama: p.nama.clone().unwrap_or_default(),
+                email: p.email.clone().unwrap_or_default(),
+                telepon: p.telepon.clone().unwrap_or_default(),
+                nik: p.nik.clone().unwrap_or_default(),
+                alamat: p.alamat.clone().unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        Self {
+            user: UserView::new(staff),
+            nomor: row.nomor.to_string(),
+            versi: row.version,
+            judul: row.judul.clone(),
+            isi: if row.erased_at.is_some() { ERASED_TEXT.to_owned() } else { record.isi.clone() },
+            lokasi: record.lokasi.clone().unwrap_or_default(),
+            tanggal_kejadian: record.tanggal_kejadian.map(tanggal_indonesia).unwrap_or_default(),
+            layanan: record.layanan.clone().unwrap_or_default(),
+            status: state.status.code(),
+            status_label: state.status.label(),
+            jenis: row.jenis.label(),
+            kanal: row.channel.label(),
+            diterima: human_time(&row.received_at.to_zoned(tz.clone())),
+            tenggat: row.deadline.map(tanggal_indonesia).unwrap_or_default(),
+            tenggat_sementara: row.deadline_provisional,
+            step: match (procedure, state.step_index) {
+                (Some(p), Some(i)) => p.describe_step(i),
+                _ => String::new(),
+            },
+            ba_number: state.ba_number.clone().unwrap_or_default(),
+            anonim: record.anonim,
+            rahasia: record.rahasia,
+            erased: row.erased_at.is_some(),
+            identity,
+            identity_allowed: identity_allowed(staff, record, procedures),
+            files: files
+                .into_iter()
+                .map(|m| FileView {
+                    index: m.index,
+                    name: m.display_name,
+                    kind: m.kind.content_type(),
+                    size_kb: m.size.div_ceil(1024),
+                })
+                .collect(),
+            history: record
+                .history
+                .iter()
+                .map(|h| HistoryView {
+                    at: human_time(&h.at.to_zoned(tz.clone())),
+                    by: h.by.clone(),
+                    action: h.action.label(),
+                    status: match h.from {
+                        Some(from) if from != h.to => format!("{} → {}", from.label(), h.to.label()),
+                        _ => h.to.label().to_owned(),
+                    },
+                    note: h.note.clone(),
+                    ba_number: h.ba_number.clone().unwrap_or_default(),
+                })
+                .collect(),
+            actions: Actions { any, ..actions },
+            notice,
+            error,
+        }
+    }
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Serialize)]
+pub(crate) struct AuditLine {
+    pub at: String,
+    pub username: String,
+    pub role: String,
+    pub action: &'static str,
+    pub nomor: String,
+    pub detail: String,
+}
+
+/// The audit trail page.
+#[derive(Debug, Serialize)]
+pub(crate) struct AuditView {
+    pub user: UserView,
+    pub lines: Vec<AuditLine>,
+    pub days: i64,
+}
+
+impl AuditView {
+    pub fn new(staff: &Staff, lines: Vec<AuditLine>, days: i64) -> Self {
+        Self { user: UserView::new(staff), lines, days }
+    }
+}

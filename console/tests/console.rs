@@ -1,0 +1,412 @@
+//! The console through its HTTP interface, as a browser without JavaScript uses it: login,
+//! sessions, CSRF, roles, the SOP's steps, the audit trail and erasure, on a real SQLite store.
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::{SignedDuration, Timestamp};
+use pengaduan_console::{Console, CookiePolicy, Rules};
+use pengaduan_core::Status;
+use pengaduan_core::access::Role;
+use pengaduan_core::calendar::Calendar;
+use pengaduan_store::accounts::password::hash_password;
+use pengaduan_store::accounts::{Account, AccountStore, AuditAction};
+use pengaduan_store::sqlite::SqliteStore;
+use pengaduan_store::testing::{complaint, nomor};
+use pengaduan_store::{AnyStore, ComplaintStore, Config, WorkflowStore};
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "kuda-lumping-berlari-2026";
+
+struct Harness {
+    app: Router,
+    store: AnyStore,
+    clock: Arc<Mutex<Timestamp>>,
+}
+
+/// A logged-in browser: its session cookie and the CSRF token its pages carry.
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+impl Harness {
+    async fn new() -> Self {
+        let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
+        let service =
+            pengaduan_staf::content::parse_rules(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
+                .unwrap();
+        let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
+        let clock = Arc::new(Mutex::new("2026-11-30T02:00:00Z".parse::<Timestamp>().unwrap()));
+        let c = Arc::clone(&clock);
+        let console = Console::new(
+            store.clone(),
+            Config::default(),
+            Rules { service, calendar },
+            CookiePolicy::SecureExceptLoopback,
+        )
+        .unwrap()
+        .with_clock(move || *c.lock().unwrap());
+        for (username, role) in [
+            ("rina", Role::FrontOffice),
+            ("budi", Role::Jft),
+            ("sari", Role::KepalaBidang),
+            ("agus", Role::KepalaDinas),
+            ("admin", Role::Admin),
+        ] {
+            let at = *clock.lock().unwrap();
+            store
+                .create_account(Account {
+                    username: username.into(),
+                    name: format!("Petugas {username}"),
+                    role,
+                    active: true,
+                    password_hash: hash_password(PASSWORD).unwrap(),
+                    created_at: at,
+                    password_set_at: at,
+                })
+                .await
+                .unwrap();
+        }
+        Self { app: pengaduan_console::app(Arc::new(console)), store, clock }
+    }
+
+    fn advance(&self, d: SignedDuration) {
+        let mut t = self.clock.lock().unwrap();
+        *t += d;
+    }
+
+    async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.app.clone().oneshot(req).await.unwrap()
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut req = Request::get(path).header(header::HOST, "127.0.0.1:8080");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Response<Body> {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| {
+                format!("{k}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC))
+            })
+            .collect();
+        let mut req = Request::post(path)
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body.join("&"))).unwrap()).await
+    }
+
+    /// Opens the login form and posts it: the raw answer and the form's cookie.
+    async fn try_login(&self, user: &str, password: &str) -> Response<Body> {
+        let form = self.get("/staf/masuk", None).await;
+        let cookie = cookie_pair(&form, "staf_masuk");
+        let csrf = csrf_of(&text(form).await);
+        self.post("/staf/masuk", Some(&cookie), &[("csrf", &csrf), ("pengguna", user), ("sandi", password)]).await
+    }
+
+    async fn login(&self, user: &str) -> Browser {
+        let resp = self.try_login(user, PASSWORD).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login of {user}");
+        let cookie = cookie_pair(&resp, "staf_sesi");
+        let page = self.get("/staf/", Some(&cookie)).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let csrf = csrf_of(&text(page).await);
+        Browser { cookie, csrf }
+    }
+
+    async fn act(&self, b: &Browser, nomor: &str, action: &str, fields: &[(&str, &str)]) -> Response<Body> {
+        let version = self.version(nomor).await.to_string();
+        let mut all = vec![("csrf", b.csrf.as_str()), ("versi", version.as_str())];
+        all.extend_from_slice(fields);
+        self.post(&format!("/staf/pengaduan/{nomor}/{action}"), Some(&b.cookie), &all).await
+    }
+
+    async fn version(&self, nomor: &str) -> u64 {
+        let n = pengaduan_core::RegisterNumber::parse(nomor).unwrap();
+        self.store.load(&n).await.unwrap().unwrap().row.version
+    }
+
+    async fn status(&self, nomor: &str) -> Status {
+        let n = pengaduan_core::RegisterNumber::parse(nomor).unwrap();
+        self.store.load(&n).await.unwrap().unwrap().row.state.status
+    }
+
+    async fn new_complaint(&self, n: usize) -> String {
+        let at = *self.clock.lock().unwrap();
+        let submitted = self.store.submit(complaint(n, &format!("kunci-{n}"), at, 2026)).await.unwrap();
+        nomor(&submitted).to_string()
+    }
+}
+
+fn cookie_pair(resp: &Response<Body>, name: &str) -> String {
+    resp.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+        .to_owned()
+}
+
+fn set_cookie_line(resp: &Response<Body>, name: &str) -> String {
+    resp.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap()
+        .to_owned()
+}
+
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn text(resp: Response<Body>) -> String {
+    String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+fn location(resp: &Response<Body>) -> &str {
+    resp.headers().get(header::LOCATION).unwrap().to_str().unwrap()
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_http_only_session_and_failures_do_not_say_which_part_was_wrong() {
+    let h = Harness::new().await;
+    let form = h.get("/staf/masuk", None).await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let html = text(form).await;
+    for field in ["name=\"pengguna\"", "name=\"sandi\"", "type=\"hidden\" name=\"csrf\""] {
+        assert!(html.contains(field), "{field}");
+    }
+
+    let wrong_password = h.try_login("rina", "bukan-sandi-yang-benar").await;
+    assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
+    let unknown_user = h.try_login("tidak-ada", PASSWORD).await;
+    assert_eq!(unknown_user.status(), StatusCode::UNAUTHORIZED);
+    let (a, b) = (text(wrong_password).await, text(unknown_user).await);
+    assert!(a.contains("Nama pengguna atau kata sandi salah."));
+    assert!(b.contains("Nama pengguna atau kata sandi salah."));
+
+    let ok = h.try_login("rina", PASSWORD).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&ok), "/staf/");
+    let line = set_cookie_line(&ok, "staf_sesi");
+    assert!(line.contains("HttpOnly") && line.contains("SameSite=Strict"), "{line}");
+    assert!(!line.contains("Secure"), "plain http on loopback: {line}");
+    let id = line.split(';').next().unwrap().trim_start_matches("staf_sesi=");
+    assert_eq!(id.len(), 64, "256 random bits in hex");
+}
+
+#[tokio::test]
+async fn the_login_form_refuses_a_post_without_its_csrf_token() {
+    let h = Harness::new().await;
+    let resp = h.post("/staf/masuk", None, &[("pengguna", "rina"), ("sandi", PASSWORD)]).await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn pages_without_a_session_go_to_login_and_json_gets_401() {
+    let h = Harness::new().await;
+    for path in ["/staf/", "/staf/pengaduan/PGD-2026-00001", "/staf/audit"] {
+        let resp = h.get(path, None).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(location(&resp), "/staf/masuk");
+    }
+    let req = Request::get("/staf/").header(header::ACCEPT, "application/json").body(Body::empty()).unwrap();
+    assert_eq!(h.send(req).await.status(), StatusCode::UNAUTHORIZED);
+    let forged = h.get("/staf/", Some("staf_sesi=00ff")).await;
+    assert_eq!(forged.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_for_fifteen_minutes_even_with_the_right_password() {
+    let h = Harness::new().await;
+    for _ in 0..5 {
+        assert_eq!(h.try_login("budi", "salah-salah-salah").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = h.try_login("budi", PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.headers().contains_key(header::RETRY_AFTER));
+    assert!(text(locked).await.contains("Terlalu banyak percobaan"));
+    // Another account is not affected.
+    assert_eq!(h.try_login("rina", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    h.advance(SignedDuration::from_mins(14));
+    assert_eq!(h.try_login("budi", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    h.advance(SignedDuration::from_mins(2));
+    assert_eq!(h.try_login("budi", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sessions_end_after_thirty_idle_minutes_after_twelve_hours_and_at_logout() {
+    let h = Harness::new().await;
+    let b = h.login("rina").await;
+    h.advance(SignedDuration::from_mins(29));
+    assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::OK, "used within 30 minutes");
+    h.advance(SignedDuration::from_mins(31));
+    let idle = h.get("/staf/", Some(&b.cookie)).await;
+    assert_eq!(idle.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&idle), "/staf/masuk");
+
+    let b = h.login("rina").await;
+    for _ in 0..25 {
+        h.advance(SignedDuration::from_mins(29));
+        let _ = h.get("/staf/", Some(&b.cookie)).await;
+    }
+    assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::SEE_OTHER, "over 12 hours");
+
+    let b = h.login("rina").await;
+    assert_eq!(h.post("/staf/keluar", Some(&b.cookie), &[]).await.status(), StatusCode::FORBIDDEN, "no token");
+    let out = h.post("/staf/keluar", Some(&b.cookie), &[("csrf", &b.csrf)]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::SEE_OTHER, "ended on the server");
+}
+
+#[tokio::test]
+async fn the_sop_runs_role_by_role_to_selesai_with_the_berita_acara_numbered() {
+    let h = Harness::new().await;
+    let n = h.new_complaint(1).await;
+    let fo = h.login("rina").await;
+    let jft = h.login("budi").await;
+    let kabid = h.login("sari").await;
+    let kadis = h.login("agus").await;
+
+    let inbox = text(h.get("/staf/", Some(&fo.cookie)).await).await;
+    assert!(inbox.contains(&format!("/staf/pengaduan/{n}")), "the new complaint is in the inbox");
+
+    // JFT may not declare the files complete: 403, nothing changed.
+    let before = h.version(&n).await;
+    let refused = h.act(&jft, &n, "lengkap", &[("prosedur", "penyelesaian")]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(h.version(&n).await, before);
+
+    // A POST without the CSRF token: 403, nothing changed.
+    let no_token = h
+        .post(
+            &format!("/staf/pengaduan/{n}/lengkap"),
+            Some(&fo.cookie),
+            &[("versi", &before.to_string()), ("prosedur", "penyelesaian")],
+        )
+        .await;
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+    assert_eq!(h.version(&n).await, before);
+
+    let done = h.act(&fo, &n, "lengkap", &[("prosedur", "penyelesaian"), ("catatan", "Berkas lengkap")]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER, "{}", text(done).await);
+    assert_eq!(h.status(&n).await, Status::Diverifikasi);
+
+    // Walk the procedure: each step by its role; a wrong role is refused on the way.
+    let mut ba_seen = false;
+    for _ in 0..20 {
+        if h.status(&n).await == Status::Selesai {
+            break;
+        }
+        let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+        let who = ["Front Office", "JFT Analis Kebijakan", "Kepala Bidang", "Kepala Dinas"]
+            .into_iter()
+            .find(|r| page.contains(&format!("Langkah berikutnya dilakukan oleh {r}.")))
+            .expect("the page names who takes the next step");
+        let (actor, other) = match who {
+            "Front Office" => (&fo, &kadis),
+            "JFT Analis Kebijakan" => (&jft, &fo),
+            "Kepala Bidang" => (&kabid, &jft),
+            _ => (&kadis, &kabid),
+        };
+        let v = h.version(&n).await;
+        assert_eq!(
+            h.act(other, &n, "lanjut", &[("catatan", "bukan giliran saya")]).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(h.version(&n).await, v, "a refused step changes nothing");
+        let resp = h.act(actor, &n, "lanjut", &[("catatan", "Langkah dikerjakan")]).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        ba_seen |= location(&resp).contains("Berita%20Acara");
+    }
+    assert_eq!(h.status(&n).await, Status::Selesai);
+    assert!(ba_seen, "the numbering step reported the Berita Acara number");
+    let record = h.store.load(&pengaduan_core::RegisterNumber::parse(&n).unwrap()).await.unwrap().unwrap();
+    assert!(record.row.state.ba_number.is_some());
+    assert!(record.history.iter().any(|e| e.by == "budi (JFT Analis Kebijakan)"), "history names account and role");
+}
+
+#[tokio::test]
+async fn a_stale_version_is_refused_with_the_typed_note_kept() {
+    let h = Harness::new().await;
+    let n = h.new_complaint(2).await;
+    let fo = h.login("rina").await;
+    let v = h.version(&n).await;
+    let resp = h
+        .post(
+            &format!("/staf/pengaduan/{n}/kembalikan"),
+            Some(&fo.cookie),
+            &[("csrf", &fo.csrf), ("versi", &(v - 1).to_string()), ("alasan", "Lampirkan fotokopi KTP")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let html = text(resp).await;
+    assert!(html.contains("Pengaduan telah diubah oleh petugas lain"));
+    assert!(html.contains("Lampirkan fotokopi KTP"), "what was typed is not lost");
+    assert_eq!(h.version(&n).await, v);
+}
+
+#[tokio::test]
+async fn identity_is_shown_to_roles_that_need_it_and_every_view_is_audited() {
+    let h = Harness::new().await;
+    let n = h.new_complaint(3).await;
+    let fo = h.login("rina").await;
+    let kabid = h.login("sari").await;
+    let admin = h.login("admin").await;
+
+    let hidden = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+    assert!(!hidden.contains("id=\"identitas\""), "not shown until asked");
+    let shown = text(h.get(&format!("/staf/pengaduan/{n}?identitas=1"), Some(&fo.cookie)).await).await;
+    assert!(shown.contains("id=\"identitas\""));
+    let kabid_page = text(h.get(&format!("/staf/pengaduan/{n}?identitas=1"), Some(&kabid.cookie)).await).await;
+    assert!(!kabid_page.contains("id=\"identitas\""), "a Kepala Bidang does not need the identity");
+
+    let trail = h.store.audit_trail(Timestamp::UNIX_EPOCH, 100).await.unwrap();
+    let views: Vec<_> = trail.iter().filter(|e| e.action == AuditAction::ViewPersonalData).collect();
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].username, "rina");
+    assert_eq!(views[0].nomor.as_deref(), Some(n.as_str()));
+
+    assert_eq!(h.get("/staf/audit", Some(&fo.cookie)).await.status(), StatusCode::FORBIDDEN);
+    let audit = text(h.get("/staf/audit", Some(&admin.cookie)).await).await;
+    assert!(audit.contains("Melihat data pribadi") && audit.contains(&n));
+}
+
+#[tokio::test]
+async fn the_admin_erases_personal_data_after_confirming() {
+    let h = Harness::new().await;
+    let n = h.new_complaint(4).await;
+    let fo = h.login("rina").await;
+    let admin = h.login("admin").await;
+    assert_eq!(
+        h.act(&fo, &n, "hapus-data-pribadi", &[("alasan", "Permintaan pengadu"), ("konfirmasi", "1")]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let unconfirmed = h.act(&admin, &n, "hapus-data-pribadi", &[("alasan", "Permintaan pengadu")]).await;
+    assert_eq!(unconfirmed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let key = pengaduan_core::RegisterNumber::parse(&n).unwrap();
+    assert!(h.store.load(&key).await.unwrap().unwrap().personal.is_some(), "nothing erased unconfirmed");
+    let erased =
+        h.act(&admin, &n, "hapus-data-pribadi", &[("alasan", "Permintaan pengadu"), ("konfirmasi", "1")]).await;
+    assert_eq!(erased.status(), StatusCode::SEE_OTHER);
+    let record = h.store.load(&key).await.unwrap().unwrap();
+    assert!(record.personal.is_none());
+    let page = text(h.get(&format!("/staf/pengaduan/{n}?identitas=1"), Some(&fo.cookie)).await).await;
+    assert!(page.contains("Data pribadi pengadu telah dihapus."));
+}

@@ -1,0 +1,188 @@
+//! Staff identities: accounts with Argon2id password hashes, server-side sessions, failed
+//! logins for the lockout, and the audit trail of who saw or erased personal data.
+//!
+//! Kept in the same store as the complaints (a SQLite table locally, items in the DynamoDB
+//! table on AWS), so the console needs no second database. The rules (roles, password policy,
+//! lifetimes, lockout) are in `pengaduan_core::access`; this module only keeps the records.
+
+use crate::StoreError;
+use jiff::Timestamp;
+use pengaduan_core::access::Role;
+use std::future::Future;
+
+#[cfg(feature = "aws")]
+mod dynamodb;
+mod fields;
+pub mod password;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+/// One staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The login name: lower-case letters, digits, `.`, `-`, `_`.
+    pub username: String,
+    /// The full name shown in the console (never in anything the public sees).
+    pub name: String,
+    /// What the account may do.
+    pub role: Role,
+    /// A deactivated account cannot log in and its sessions are ended.
+    pub active: bool,
+    /// The PHC string of the Argon2id hash (`$argon2id$v=19$...`).
+    pub password_hash: String,
+    /// When the account was created.
+    pub created_at: Timestamp,
+    /// When the password was last set.
+    pub password_set_at: Timestamp,
+}
+
+/// One logged-in session, found by the digest of its identifier (the identifier itself is only
+/// ever in the user's cookie).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the session identifier, in hex.
+    pub id_digest: String,
+    /// The account.
+    pub username: String,
+    /// The account's role when the session began.
+    pub role: Role,
+    /// The token every POST of this session must carry.
+    pub csrf_token: String,
+    /// When the session began (the absolute lifetime counts from here).
+    pub created_at: Timestamp,
+    /// When the session was last used (the idle timeout counts from here).
+    pub last_seen: Timestamp,
+}
+
+/// What an audit entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    /// A user saw a complainant's identity (nama, kontak, NIK, alamat).
+    ViewPersonalData,
+    /// A user downloaded an attachment.
+    DownloadAttachment,
+    /// An admin erased a complaint's personal data.
+    ErasePersonalData,
+    /// A user logged in.
+    Login,
+    /// A login was refused.
+    LoginRefused,
+    /// An account was created, deactivated or had its password reset.
+    AccountChanged,
+}
+
+impl AuditAction {
+    /// The code kept in storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ViewPersonalData => "lihat-data-pribadi",
+            Self::DownloadAttachment => "unduh-lampiran",
+            Self::ErasePersonalData => "hapus-data-pribadi",
+            Self::Login => "masuk",
+            Self::LoginRefused => "masuk-ditolak",
+            Self::AccountChanged => "akun-diubah",
+        }
+    }
+
+    /// The label shown to the admin.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ViewPersonalData => "Melihat data pribadi",
+            Self::DownloadAttachment => "Mengunduh lampiran",
+            Self::ErasePersonalData => "Menghapus data pribadi",
+            Self::Login => "Masuk",
+            Self::LoginRefused => "Masuk ditolak",
+            Self::AccountChanged => "Akun diubah",
+        }
+    }
+
+    /// The action with this code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [
+            Self::ViewPersonalData,
+            Self::DownloadAttachment,
+            Self::ErasePersonalData,
+            Self::Login,
+            Self::LoginRefused,
+            Self::AccountChanged,
+        ]
+        .into_iter()
+        .find(|a| a.code() == code)
+    }
+}
+
+/// One line of the audit trail. Holds no personal data of complainants: who acted, on which
+/// complaint, and what kind of access it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When.
+    pub at: Timestamp,
+    /// The staff account (or the operating-system user for the CLI).
+    pub username: String,
+    /// Its role at the time, when it had one.
+    pub role: Option<Role>,
+    /// What was done.
+    pub action: AuditAction,
+    /// The complaint concerned, if any.
+    pub nomor: Option<String>,
+    /// A short free text (the channel, the file name, the reason of an erasure).
+    pub detail: String,
+}
+
+/// Where accounts, sessions, failed logins and the audit trail are kept.
+pub trait AccountStore: Send + Sync {
+    /// Creates an account; [`StoreError::Duplicate`] when the username is taken.
+    fn create_account(&self, account: Account) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The account with this username.
+    fn account(&self, username: &str) -> impl Future<Output = Result<Option<Account>, StoreError>> + Send;
+
+    /// Every account, by username.
+    fn accounts(&self) -> impl Future<Output = Result<Vec<Account>, StoreError>> + Send;
+
+    /// Replaces an existing account (role, name, active, password);
+    /// [`StoreError::NotFound`] when there is none.
+    fn update_account(&self, account: Account) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Stores a new session.
+    fn create_session(&self, session: Session) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The session with this identifier digest.
+    fn session(&self, id_digest: &str) -> impl Future<Output = Result<Option<Session>, StoreError>> + Send;
+
+    /// Records that the session was used at `at`.
+    fn touch_session(&self, id_digest: &str, at: Timestamp) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Ends one session (logout, expiry). Ending a session that does not exist is not an error.
+    fn end_session(&self, id_digest: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Ends every session of an account (deactivation, password reset).
+    fn end_sessions_of(&self, username: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Records one failed login for `username` at `at` (whether or not the account exists).
+    fn record_login_failure(
+        &self,
+        username: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The failed logins for `username` at or after `since`, oldest first.
+    fn login_failures(
+        &self,
+        username: &str,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Timestamp>, StoreError>> + Send;
+
+    /// Forgets the failed logins of `username` (after a successful login).
+    fn clear_login_failures(&self, username: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Appends one entry to the audit trail (it is never changed or deleted).
+    fn record_audit(&self, entry: AuditEntry) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The audit entries at or after `since`, newest first, at most `limit`.
+    fn audit_trail(
+        &self,
+        since: Timestamp,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+}
