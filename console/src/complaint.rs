@@ -2,10 +2,10 @@
 //! user's role now, each an HTML form carrying the CSRF token and the version it was made
 //! against.
 
+use crate::fields::Fields;
 use crate::session::{CSRF_FIELD, Staff, check_csrf, role_refused, staff};
 use crate::views::{ActionError, ComplaintView};
 use crate::{BASE, Console, message, see_other, store_failure};
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -123,7 +123,7 @@ pub(crate) async fn act(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
     Path((nomor, action)): Path<(String, String)>,
-    Form(form): Form<HashMap<String, String>>,
+    Fields(form): Fields,
 ) -> Response {
     let staff = match staff(&console, &headers).await {
         Ok(s) => s,

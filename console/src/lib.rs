@@ -14,8 +14,10 @@
 mod audit;
 mod complaint;
 mod export;
+mod fields;
 pub mod inbox;
 mod login;
+mod register;
 mod session;
 mod views;
 
@@ -119,6 +121,7 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/"), get(inbox::page))
         .route(&at("/masuk"), get(login::form).post(login::submit))
         .route(&at("/keluar"), post(login::logout))
+        .route(&at("/catat"), get(register::form).post(register::submit))
         .route(&at("/pengaduan/{nomor}"), get(complaint::page))
         .route(&at("/pengaduan/{nomor}/{action}"), post(complaint::act))
         .route(&at("/pengaduan/{nomor}/lampiran/{index}"), get(complaint::attachment))

@@ -1,12 +1,12 @@
 //! Logging in and out: the form, the password check with the lockout, the session.
 
+use crate::fields::Fields;
 use crate::session::{
     CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, check_csrf, cookie, csrf_refused, secure, set_cookie, staff,
     token_matches,
 };
 use crate::views::LoginView;
 use crate::{BASE, Console, see_other, store_failure};
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -14,7 +14,6 @@ use jiff::SignedDuration;
 use pengaduan_core::access::{ABSOLUTE_TIMEOUT, LOCKOUT_WINDOW, locked_until};
 use pengaduan_store::accounts::password::{new_csrf_token, new_session_id, verify_password};
 use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry, Session};
-use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 /// The one message of a failed login: it never says whether the name or the password was wrong.
@@ -50,11 +49,7 @@ fn login_page(
 /// `POST /staf/masuk`: `303` to `/staf/` with a session cookie, `401` with the form again, or
 /// `429` while the account is locked after 5 failures in 15 minutes (even with the right
 /// password: the lock must not become an oracle).
-pub(crate) async fn submit(
-    State(console): State<Arc<Console>>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
+pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderMap, Fields(form): Fields) -> Response {
     if !token_matches(cookie(&headers, LOGIN_COOKIE).unwrap_or_default(), form.get(CSRF_FIELD).map(String::as_str)) {
         return csrf_refused(&headers);
     }
@@ -135,11 +130,7 @@ pub(crate) async fn submit(
 }
 
 /// `POST /staf/keluar`: ends the session on the server and drops the cookie.
-pub(crate) async fn logout(
-    State(console): State<Arc<Console>>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
+pub(crate) async fn logout(State(console): State<Arc<Console>>, headers: HeaderMap, Fields(form): Fields) -> Response {
     let staff = match staff(&console, &headers).await {
         Ok(s) => s,
         Err(resp) => return resp,

@@ -22,7 +22,8 @@ use std::collections::HashMap;
 #[error("console templates")]
 pub struct ViewError(#[source] tera::Error);
 
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 7] = [
+    ("catat.html", include_str!("../templates/catat.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("masuk.html", include_str!("../templates/masuk.html")),
     ("kotak.html", include_str!("../templates/kotak.html")),
@@ -75,6 +76,10 @@ impl Views {
         self.render(status, "pengaduan.html", view)
     }
 
+    pub fn register(&self, status: StatusCode, view: &RegisterView) -> Response {
+        self.render(status, "catat.html", view)
+    }
+
     pub fn audit(&self, view: &AuditView) -> Response {
         self.render(StatusCode::OK, "audit.html", view)
     }
@@ -106,6 +111,7 @@ pub(crate) struct UserView {
     csrf: String,
     may_audit: bool,
     may_export: bool,
+    may_register: bool,
 }
 
 impl UserView {
@@ -117,6 +123,7 @@ impl UserView {
             csrf: staff.session.csrf_token.clone(),
             may_audit: may_read_audit(staff.role()),
             may_export: may_export(staff.role()),
+            may_register: pengaduan_core::access::may_register(staff.role()),
         }
     }
 }
@@ -457,5 +464,63 @@ pub(crate) struct AuditView {
 impl AuditView {
     pub fn new(staff: &Staff, lines: Vec<AuditLine>, days: i64) -> Self {
         Self { user: UserView::new(staff), lines, days }
+    }
+}
+
+/// A complaint just registered: what to hand to the complainant.
+#[derive(Debug, Serialize)]
+pub(crate) struct Registered {
+    pub nomor: String,
+    pub kode_lacak: String,
+    /// False when the same complaint was registered minutes ago: its number is shown again.
+    pub first: bool,
+    pub kanal: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct FieldMessage {
+    field: &'static str,
+    message: String,
+}
+
+/// The form for a complaint from another channel, with what was typed and what is wrong.
+#[derive(Debug, Serialize)]
+pub(crate) struct RegisterView {
+    user: UserView,
+    values: HashMap<String, String>,
+    errors: Vec<FieldMessage>,
+    error_of: HashMap<&'static str, String>,
+    kanal: Vec<Choice>,
+    jenis: Vec<Choice>,
+    done: Option<Registered>,
+}
+
+impl RegisterView {
+    pub fn new(
+        staff: &Staff,
+        mut values: HashMap<String, String>,
+        errors: Vec<(&'static str, String)>,
+        done: Option<Registered>,
+    ) -> Self {
+        values.remove("csrf");
+        let chosen = |k: &str| values.get(k).cloned().unwrap_or_default();
+        let kanal = Channel::ALL
+            .into_iter()
+            .filter(|c| *c != Channel::Web)
+            .map(|c| Choice { code: c.code(), label: c.label(), selected: chosen("kanal") == c.code() })
+            .collect();
+        let jenis = Jenis::ALL
+            .into_iter()
+            .map(|j| Choice { code: j.code(), label: j.label(), selected: chosen("jenis") == j.code() })
+            .collect();
+        Self {
+            user: UserView::new(staff),
+            error_of: errors.iter().map(|(f, m)| (*f, m.clone())).collect(),
+            errors: errors.into_iter().map(|(field, message)| FieldMessage { field, message }).collect(),
+            values,
+            kanal,
+            jenis,
+            done,
+        }
     }
 }

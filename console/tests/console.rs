@@ -410,3 +410,43 @@ async fn the_admin_erases_personal_data_after_confirming() {
     let page = text(h.get(&format!("/staf/pengaduan/{n}?identitas=1"), Some(&fo.cookie)).await).await;
     assert!(page.contains("Data pribadi pengadu telah dihapus."));
 }
+
+#[tokio::test]
+async fn the_front_office_registers_a_telephone_complaint_with_mistakes_shown_and_values_kept() {
+    let h = Harness::new().await;
+    let fo = h.login("rina").await;
+    let jft = h.login("budi").await;
+    assert_eq!(h.get("/staf/catat", Some(&jft.cookie)).await.status(), StatusCode::FORBIDDEN);
+    let form = h.get("/staf/catat", Some(&fo.cookie)).await;
+    assert_eq!(form.status(), StatusCode::OK);
+
+    let isi = "Petugas loket meminta biaya tambahan untuk izin usaha mikro kecil.";
+    let mut fields = vec![
+        ("csrf", fo.csrf.as_str()),
+        ("kanal", "telepon"),
+        ("jenis", "pengaduan"),
+        ("judul", "Uang"),
+        ("isi", isi),
+        ("nama", "Siti Aminah"),
+        ("telepon", "0812 3456 7890"),
+    ];
+    let wrong = h.post("/staf/catat", Some(&fo.cookie), &fields).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(wrong).await;
+    assert!(html.contains("Pengaduan belum dapat dicatat"));
+    assert!(html.contains("href=\"#judul\""), "the too-short title is named");
+    assert!(html.contains("href=\"#persetujuan\""), "the consent is asked for");
+    assert!(html.contains(isi), "what was typed is kept");
+
+    fields[3] = ("judul", "Biaya tambahan di loket izin");
+    fields.push(("persetujuan", "on"));
+    let ok = h.post("/staf/catat", Some(&fo.cookie), &fields).await;
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    let html = text(ok).await;
+    assert!(html.contains("Pengaduan dicatat di Buku Register"));
+    let nomor = html.split("Nomor register: <strong class=\"panel__code\">").nth(1).unwrap().split('<').next().unwrap();
+    let record = h.store.load(&pengaduan_core::RegisterNumber::parse(nomor).unwrap()).await.unwrap().unwrap();
+    assert_eq!(record.row.channel, pengaduan_core::workflow::Channel::Telepon);
+    assert_eq!(record.history[0].by, "rina (Front Office)");
+    assert_eq!(record.personal.unwrap().telepon.as_deref(), Some("+6281234567890"));
+}

@@ -3,9 +3,10 @@
 //! clap's own words (usage, headings, the help flag, its error messages) are English; every one
 //! a person sees is replaced here or in [`crate::translate_clap_error`]. Each command's options
 //! live with the command in [`crate::cmd`]; what they all share (the help template, the
-//! headings) is applied once, in [`command`], so a new command cannot forget it.
+//! headings) is applied once, in [`command`], so a new command cannot forget it (nor a command
+//! of a group such as `pengguna`).
 
-use crate::cmd::{catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, unduh};
+use crate::cmd::{catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, pengguna, unduh};
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -81,22 +82,22 @@ pub enum Command {
 
     /// Catat pengaduan yang masuk melalui kanal lain (telepon, surat, email, SMS, kotak pengaduan, LAPOR!, langsung).
     #[command(
-        override_usage = "pengaduan-staf catat --kanal KANAL --jenis JENIS --judul JUDUL --isi ISI --petugas NAMA --persetujuan [--nama ...] [--telepon ...] [--email ...]"
+        override_usage = "pengaduan-staf catat --kanal KANAL --jenis JENIS --judul JUDUL --isi ISI --persetujuan [--nama ...] [--telepon ...] [--email ...]"
     )]
     Catat(catat::Catat),
 
     /// Nyatakan berkas lengkap dan pilih prosedurnya; jangka waktu mulai dihitung dari nol.
     #[command(
-        override_usage = "pengaduan-staf lengkap NOMOR --prosedur PROSEDUR --petugas NAMA [--tanggal TTTT-BB-HH] [--catatan ...]"
+        override_usage = "pengaduan-staf lengkap NOMOR --prosedur PROSEDUR [--tanggal TTTT-BB-HH] [--catatan ...]"
     )]
     Lengkap(lengkap::Lengkap),
 
     /// Kembalikan berkas yang belum lengkap kepada pengadu; jangka waktu berhenti.
-    #[command(override_usage = "pengaduan-staf kembalikan NOMOR --alasan ALASAN --petugas NAMA [--tanggal TTTT-BB-HH]")]
+    #[command(override_usage = "pengaduan-staf kembalikan NOMOR --alasan ALASAN [--tanggal TTTT-BB-HH]")]
     Kembalikan(kembalikan::Kembalikan),
 
     /// Lanjutkan pengaduan ke langkah berikutnya dari prosedurnya (tidak dapat melompati langkah).
-    #[command(override_usage = "pengaduan-staf lanjut NOMOR --petugas NAMA --catatan CATATAN")]
+    #[command(override_usage = "pengaduan-staf lanjut NOMOR --catatan CATATAN")]
     Lanjut(lanjut::Lanjut),
 
     /// Ekspor Buku Register Pengaduan suatu periode ke CSV dan/atau Excel (.xlsx).
@@ -110,10 +111,7 @@ pub enum Command {
     Tenggat,
 
     /// Hapus data pribadi dan lampiran satu pengaduan atas permintaan; baris registernya tetap ada.
-    #[command(
-        name = "hapus-data-pribadi",
-        override_usage = "pengaduan-staf hapus-data-pribadi NOMOR --petugas NAMA --alasan ALASAN"
-    )]
+    #[command(name = "hapus-data-pribadi", override_usage = "pengaduan-staf hapus-data-pribadi NOMOR --alasan ALASAN")]
     HapusDataPribadi(hapus_data_pribadi::HapusDataPribadi),
 
     /// Tampilkan daftar lampiran (bukti pendukung) satu pengaduan.
@@ -123,13 +121,28 @@ pub enum Command {
     /// Simpan semua lampiran satu pengaduan ke sebuah folder.
     #[command(override_usage = "pengaduan-staf unduh NOMOR --ke FOLDER")]
     Unduh(unduh::Unduh),
+
+    /// Kelola akun petugas untuk konsol petugas: tambah, daftar, nonaktifkan, ganti kata sandi.
+    #[command(
+        override_usage = "pengaduan-staf pengguna PERINTAH ...",
+        subcommand_help_heading = "Perintah",
+        subcommand_value_name = "PERINTAH",
+        disable_help_subcommand = true,
+        after_help = "Bantuan setiap perintah: pengaduan-staf pengguna PERINTAH --help"
+    )]
+    Pengguna(pengguna::Pengguna),
 }
 
 /// The command line as clap parses it and shows its help: the derived definitions above, with
 /// the template and headings every subcommand shares.
 pub fn command() -> clap::Command {
-    Cli::command().mut_subcommands(|sub| {
-        sub.help_template(TEMPLATE).mut_args(|arg| {
+    Cli::command().mut_subcommands(styled)
+}
+
+/// A subcommand, and each of its own, with the shared template and headings.
+fn styled(sub: clap::Command) -> clap::Command {
+    sub.help_template(TEMPLATE)
+        .mut_args(|arg| {
             // A heading given on an argument itself still wins.
             if arg.get_help_heading().is_some() {
                 arg
@@ -139,7 +152,7 @@ pub fn command() -> clap::Command {
                 arg.help_heading(OPTIONS_HEADING)
             }
         })
-    })
+        .mut_subcommands(styled)
 }
 
 /// Parses `args` (the program's name first) with [`command`].
@@ -154,7 +167,34 @@ where
 
 /// The subcommands' names, in the order of the help: the one list the error messages use.
 pub fn subcommand_names() -> Vec<String> {
-    Cli::command().get_subcommands().map(|c| c.get_name().to_owned()).collect()
+    subcommand_names_of(&[])
+}
+
+/// The names of the subcommands of the command at `path` (`[]` for the program, `["pengguna"]`
+/// for the account commands), in the order of the help.
+pub fn subcommand_names_of(path: &[String]) -> Vec<String> {
+    let mut cmd = Cli::command();
+    for name in path {
+        match cmd.find_subcommand(name) {
+            Some(sub) => cmd = sub.clone(),
+            None => break,
+        }
+    }
+    cmd.get_subcommands().map(|c| c.get_name().to_owned()).collect()
+}
+
+/// The (sub)commands named in `args` (the program's name left out), outermost first: `["pengguna",
+/// "tambah"]` for `pengguna tambah rina --peran jft`. For the hint after a usage error.
+pub fn subcommand_path(args: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut cmd = Cli::command();
+    let mut path = Vec::new();
+    for arg in args {
+        if let Some(sub) = cmd.find_subcommand(&arg).cloned() {
+            path.push(arg);
+            cmd = sub;
+        }
+    }
+    path
 }
 
 /// A command whose only argument is a register number (`lihat`, `lampiran`).

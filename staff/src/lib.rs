@@ -3,7 +3,9 @@
 //! It works on the same store as the site (an SQLite file or a DynamoDB table) and follows the
 //! procedures of the service page: every change is checked by the workflow rules in
 //! `pengaduan_core::workflow`, stored against the version it was computed from, and appended to
-//! the complaint's history. See `staff/README.md` for the staff's guide.
+//! the complaint's history, signed by the operating-system user and the tool ([`signature`]),
+//! never by a typed name. It also keeps the staff console's accounts (`pengguna`). See
+//! `staff/README.md` for the staff's guide.
 //!
 //! This file holds what every command shares (the context, failures, the checks of numbers,
 //! dates and versions, storing a transition); each command is one module of [`cmd`].
@@ -20,7 +22,9 @@ use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::RegisterNumber;
 use pengaduan_core::calendar::{Calendar, Deadline};
+use pengaduan_core::text::escape_controls_line;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
+use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry};
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::open::MissingTable;
 use pengaduan_store::{
@@ -33,6 +37,24 @@ pub const CLOCK_VARIABLE: &str = "PENGADUAN_STAF_WAKTU";
 
 /// Exit code of a change refused because another staff member changed the complaint first.
 pub const EXIT_CONFLICT: u8 = 3;
+
+/// The channel the history and the audit trail name for changes made with this tool.
+pub const CHANNEL: &str = "pengaduan-staf";
+
+/// The operating-system user running the tool (`USER`, else `LOGNAME`, else `USERNAME`), shown escaped; `tidak-diketahui` when none is set.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .into_iter()
+        .find_map(|k| {
+            std::env::var(k).ok().map(|v| escape_controls_line(v.trim()).into_owned()).filter(|v| !v.is_empty())
+        })
+        .unwrap_or_else(|| "tidak-diketahui".to_owned())
+}
+
+/// How the history signs a change made with this tool: `"<os-user> (pengaduan-staf)"`, never a typed name.
+pub fn signature(user: &str) -> String {
+    format!("{user} ({CHANNEL})")
+}
 
 /// A command that did not succeed: the message for the staff member and the exit code.
 #[derive(Debug)]
@@ -65,7 +87,7 @@ impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict => Self { message: e.to_string(), code: EXIT_CONFLICT },
-            StoreError::NotFound(_) => Self::new(e.to_string()),
+            StoreError::NotFound(_) | StoreError::Duplicate(_) => Self::new(e.to_string()),
             other => Self::new(format!(
                 "Penyimpanan data gagal; coba lagi atau hubungi pengelola sistem. ({})",
                 error_chain(&other)
@@ -112,22 +134,20 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
             ExitCode::from(2)
         }
         _ => {
-            eprintln!("Galat: {}", translate_clap_error(e));
-            let names = cli::subcommand_names();
-            let sub = std::env::args().skip(1).find(|a| names.contains(a));
-            match sub {
-                Some(sub) => eprintln!("Bantuan: pengaduan-staf {sub} --help"),
-                None => eprintln!("Bantuan: pengaduan-staf --help"),
-            }
+            let path = cli::subcommand_path(std::env::args().skip(1));
+            eprintln!("Galat: {}", translate_clap_error(e, &path));
+            let at: String = path.iter().map(|p| format!(" {p}")).collect();
+            eprintln!("Bantuan: pengaduan-staf{at} --help");
             ExitCode::from(2)
         }
     }
 }
 
-/// clap's error, in Bahasa Indonesia.
-pub fn translate_clap_error(e: &clap::Error) -> String {
+/// clap's error, in Bahasa Indonesia; `path` is the (sub)command it arose in (`["pengguna"]`),
+/// whose subcommands an unknown or missing one is told to choose from.
+pub fn translate_clap_error(e: &clap::Error, path: &[String]) -> String {
     let ctx = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
-    let commands = || cli::subcommand_names().join(", ");
+    let commands = || cli::subcommand_names_of(path).join(", ");
     match e.kind() {
         ErrorKind::MissingRequiredArgument => format!("isian wajib belum diberikan: {}", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidValue if ctx(ContextKind::InvalidValue).is_empty() => {
@@ -164,6 +184,10 @@ struct Ctx {
     calendar: Calendar,
     config: Config,
     now: Zoned,
+    /// The operating-system user ([`os_user`]), for the audit trail.
+    user: String,
+    /// How the history signs this user's changes ([`signature`]).
+    by: String,
 }
 
 impl Ctx {
@@ -178,13 +202,29 @@ impl Ctx {
     fn local(&self, t: Timestamp) -> Zoned {
         t.to_zoned(self.config.timezone.clone())
     }
+
+    /// Records in the audit trail that the operating-system user did `action` on complaint
+    /// `nomor` with this tool; `more` is added to the detail after the channel.
+    async fn audit(&self, action: AuditAction, nomor: &RegisterNumber, more: Option<String>) -> Result<(), StoreError> {
+        let detail = match more {
+            Some(more) => format!("{CHANNEL}: {more}"),
+            None => CHANNEL.to_owned(),
+        };
+        let entry = AuditEntry {
+            at: self.now.timestamp(),
+            username: self.user.clone(),
+            role: None,
+            action,
+            nomor: Some(nomor.to_string()),
+            detail,
+        };
+        self.store.record_audit(entry).await
+    }
 }
 
 /// Runs one parsed command line; the text to print on success.
 pub async fn run(cli: Cli) -> Result<String, Failure> {
     let mut config = Config::from_env().map_err(|e| Failure::new(format!("pengaturan tidak sah: {e}")))?;
-    // The same key as `site-gen serve` on the same database, or its codes could not be checked.
-    pengaduan_store::open::with_local_code_key(&mut config, &cli.store, None).map_err(open_failure)?;
     let now = match std::env::var(CLOCK_VARIABLE) {
         Ok(v) if !v.is_empty() => v
             .parse::<Timestamp>()
@@ -192,6 +232,15 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         _ => Timestamp::now(),
     }
     .to_zoned(config.timezone.clone());
+    let user = os_user();
+    // Accounts need neither the procedures nor the calendar nor the tracking-code key: they can be
+    // made on a machine that has only the store's credentials.
+    let command = match cli.command {
+        Command::Pengguna(a) => return cmd::pengguna::run(&open_store(&cli.store).await?, &now, &user, a).await,
+        other => other,
+    };
+    // The same key as `site-gen serve` on the same database, or its codes could not be checked.
+    pengaduan_store::open::with_local_code_key(&mut config, &cli.store, None).map_err(open_failure)?;
     let calendar = content::load_calendar(&cli.root)?;
     // Loud on every command: a deadline counted without a year's holidays must be noticed, and the
     // year added, before complainants are told a date that may fall on a holiday.
@@ -199,19 +248,14 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         eprintln!("\n!!! {warning}\n");
     }
     let rules = content::load_rules(&cli.root)?;
-    if let Some(("sqlite", path)) = cli.store.split_once(':')
-        && !std::path::Path::new(path).exists()
-    {
-        eprintln!("Catatan: basis data {path} belum ada dan dibuat baru.");
-    }
-    // The staff tool never creates a DynamoDB table: the infrastructure template does.
-    let store = pengaduan_store::open(&cli.store, MissingTable::Leave, "pengaduan-staf").await.map_err(open_failure)?;
-    let ctx = Ctx { store, rules, calendar, config, now };
+    let store = open_store(&cli.store).await?;
+    let by = signature(&user);
+    let ctx = Ctx { store, rules, calendar, config, now, user, by };
     // `tenggat` does the same and reports every change itself.
-    if !matches!(cli.command, Command::Tenggat) {
+    if !matches!(command, Command::Tenggat) {
         refresh_deadlines(&ctx).await;
     }
-    match cli.command {
+    match command {
         Command::Daftar(a) => cmd::daftar::run(&ctx, a).await,
         Command::Lihat(a) => cmd::lihat::run(&ctx, &a.nomor).await,
         Command::Catat(a) => cmd::catat::run(&ctx, a).await,
@@ -230,9 +274,21 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         }
         Command::Unduh(a) => {
             let files = files_of(&ctx, &cli.store, cli.lampiran.as_deref(), &a.nomor).await?;
-            cmd::unduh::run(&files, &a).await
+            cmd::unduh::run(&ctx, &files, &a).await
         }
+        Command::Pengguna(_) => unreachable!("run above, without the procedures"),
     }
+}
+
+/// The store `--store` names; a SQLite file that does not exist yet is created, and said so.
+async fn open_store(spec: &str) -> Result<AnyStore, Failure> {
+    if let Some(("sqlite", path)) = spec.split_once(':')
+        && !std::path::Path::new(path).exists()
+    {
+        eprintln!("Catatan: basis data {path} belum ada dan dibuat baru.");
+    }
+    // The staff tool never creates a DynamoDB table: the infrastructure template does.
+    pengaduan_store::open(spec, MissingTable::Leave, "pengaduan-staf").await.map_err(open_failure)
 }
 
 /// Brings the stored deadlines in step with the calendar and time limit in content, when they
@@ -326,16 +382,15 @@ fn require(value: &str, what: &str) -> Result<String, Failure> {
     if v.is_empty() { Err(Failure::new(format!("{what} wajib diisi."))) } else { Ok(v.to_owned()) }
 }
 
-/// Stores a checked transition made now by `by`.
+/// Stores a checked transition made now, signed by the operating-system user ([`signature`]).
 async fn store_transition(
     ctx: &Ctx,
     record: &ComplaintRecord,
     t: &Transition,
-    by: &str,
     deadline: Option<Deadline>,
     next_step: Option<String>,
 ) -> Result<Applied, Failure> {
-    let change = WorkflowChange::from_transition(t, by, ctx.now.timestamp(), ctx.now.year(), deadline, next_step);
+    let change = WorkflowChange::from_transition(t, &ctx.by, ctx.now.timestamp(), ctx.now.year(), deadline, next_step);
     Ok(ctx.store.apply(&record.row.nomor, record.row.version, change).await?)
 }
 

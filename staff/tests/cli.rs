@@ -3,20 +3,24 @@
 //! site, a phone complaint registered, files returned then complete, every step, the Berita
 //! Acara number, the public status page, listing, the export as CSV and as a real .xlsx, and the
 //! erasure of personal data; attachments sent through the form, saved and erased; stored text
-//! that would act on a terminal or a spreadsheet.
+//! that would act on a terminal or a spreadsheet; the history signed by the operating-system
+//! user and the audit trail of personal data seen; staff accounts (`pengguna`).
 
 use bytes::Bytes;
 use form_fn::{App, Config, Pages, handle};
 use http::{Request, StatusCode};
 use jiff::Timestamp;
+use pengaduan_core::access::Role;
+use pengaduan_store::accounts::password::{new_csrf_token, new_session_id, verify_password};
+use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry, Session};
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::attachments::local::LocalAttachments;
 use pengaduan_store::sqlite::SqliteStore;
 use pengaduan_store::testing::Moto;
 use serde_json::{Value, json};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pengaduan-staf");
 
@@ -24,7 +28,10 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// Runs the tool at a fixed time (RFC 3339) with a store spec and extra environment.
+/// The operating-system user the tests run the tool as (`USER`).
+const OS_USER: &str = "rina";
+
+/// Runs the tool at a fixed time (RFC 3339) as [`OS_USER`] with a store spec and extra environment.
 struct Staf {
     store: String,
     env: Vec<(String, String)>,
@@ -44,13 +51,27 @@ impl Staf {
     }
 
     fn run(&self, at: &str, args: &[&str]) -> Run {
+        self.run_with_input(at, args, None)
+    }
+
+    /// Runs with `input` on standard input (none: standard input is empty).
+    fn run_with_input(&self, at: &str, args: &[&str], input: Option<&str>) -> Run {
         let mut cmd = Command::new(BIN);
         cmd.arg("--store").arg(&self.store).arg("--root").arg(&self.root).args(args);
         cmd.env("PENGADUAN_STAF_WAKTU", at).env_remove("PENGADUAN_PREFIX").env_remove("PENGADUAN_TIMEZONE");
+        cmd.env("USER", OS_USER).env_remove("LOGNAME").env_remove("USERNAME");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let Output { status, stdout, stderr } = cmd.output().expect("the binary runs");
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("the binary runs");
+        let mut stdin = child.stdin.take().unwrap();
+        if let Some(input) = input {
+            // The tool may refuse before it reads: a closed pipe is not the test's failure.
+            let _ = stdin.write_all(input.as_bytes());
+        }
+        drop(stdin);
+        let Output { status, stdout, stderr } = child.wait_with_output().expect("the binary runs");
         let run = Run {
             code: status.code().unwrap_or(-1),
             stdout: String::from_utf8(stdout).unwrap(),
@@ -95,8 +116,6 @@ fn catat_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         "Ahmad Yani",
         "--telepon",
         "0812 3456 7890",
-        "--petugas",
-        "Rina (Front Office)",
     ];
     args.extend_from_slice(extra);
     args
@@ -108,6 +127,23 @@ fn app(db: &Path, at: &'static str) -> App<SqliteStore> {
     // As `site-gen serve` does: the key file beside the database, shared with the staff tool.
     pengaduan_store::open::with_local_code_key(&mut config, &format!("sqlite:{}", db.display()), None).unwrap();
     App::new(SqliteStore::open(db).unwrap(), config, Pages::embedded().unwrap()).with_clock(move || now)
+}
+
+/// The audit trail of the SQLite store at `db`, oldest first.
+async fn audit_trail(db: &Path) -> Vec<AuditEntry> {
+    let store = SqliteStore::open(db).unwrap();
+    let mut trail = store.audit_trail("2026-01-01T00:00:00Z".parse().unwrap(), 1000).await.unwrap();
+    trail.reverse();
+    trail
+}
+
+/// The entries of `trail` with `action`, as (username, role, complaint, detail).
+fn entries(trail: &[AuditEntry], action: AuditAction) -> Vec<(&str, Option<Role>, Option<&str>, &str)> {
+    trail
+        .iter()
+        .filter(|e| e.action == action)
+        .map(|e| (e.username.as_str(), e.role, e.nomor.as_deref(), e.detail.as_str()))
+        .collect()
 }
 
 async fn get(app: &App<SqliteStore>, uri: &str, accept: &str) -> (StatusCode, String) {
@@ -158,24 +194,21 @@ async fn the_whole_path_on_sqlite() {
     assert_eq!(number_and_code(&again), (nomor.clone(), kode.clone()));
 
     // 3. Files returned, then complete on Tuesday 17 March with the resolution procedure.
-    let out =
-        staf.ok(MON_16_MARCH, &["kembalikan", &nomor, "--alasan", "Surat pernyataan belum ada", "--petugas", "Rina"]);
+    let out = staf.ok(MON_16_MARCH, &["kembalikan", &nomor, "--alasan", "Surat pernyataan belum ada"]);
     assert!(out.contains("Perlu dilengkapi"), "{out}");
-    let early = staf.run(MON_16_MARCH, &["lanjut", &nomor, "--petugas", "Budi", "--catatan", "mulai"]);
+    let early = staf.run(MON_16_MARCH, &["lanjut", &nomor, "--catatan", "mulai"]);
     assert_eq!(early.code, 1);
     assert!(early.stderr.contains("belum dinyatakan lengkap"), "{}", early.stderr);
-    let wrong = staf.run(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "kilat", "--petugas", "Rina"]);
+    let wrong = staf.run(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "kilat"]);
     assert!(wrong.stderr.contains("prosedur yang ada: penyelesaian, jawaban-tertulis"), "{}", wrong.stderr);
-    let out = staf.ok(
-        TUE_17_MARCH,
-        &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina", "--catatan", "berkas diterima lengkap"],
-    );
+    let out = staf
+        .ok(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--catatan", "berkas diterima lengkap"]);
     assert!(out.contains("dinyatakan lengkap pada Selasa, 17 Maret 2026"), "{out}");
     assert!(out.contains("Tenggat penyelesaian: Rabu, 8 April 2026 (10 hari kerja"), "{out}");
     assert!(out.contains("Sekarang: Langkah 3 dari 11"), "{out}");
 
     // A change based on an old look is refused (exit 3): no lost update.
-    let stale = staf.run(FRI_20_MARCH, &["lanjut", &nomor, "--petugas", "Wati", "--catatan", "x", "--versi", "2"]);
+    let stale = staf.run(FRI_20_MARCH, &["lanjut", &nomor, "--catatan", "x", "--versi", "2"]);
     assert_eq!(stale.code, 3, "{}", stale.stderr);
     assert!(stale.stderr.contains("Pengaduan telah diubah oleh petugas lain"), "{}", stale.stderr);
 
@@ -183,7 +216,7 @@ async fn the_whole_path_on_sqlite() {
     let mut ba_seen = Vec::new();
     for step in 4..=11 {
         let note = format!("langkah {step} selesai");
-        let out = staf.ok(FRI_20_MARCH, &["lanjut", &nomor, "--petugas", "Budi (JFT)", "--catatan", &note]);
+        let out = staf.ok(FRI_20_MARCH, &["lanjut", &nomor, "--catatan", &note]);
         assert!(out.contains(&format!("Langkah {step} dari 11")), "{out}");
         if let Some(ba) = out.lines().find_map(|l| l.strip_prefix("Nomor Berita Acara Penyelesaian Pengaduan: ")) {
             ba_seen.push((step, ba.to_owned()));
@@ -196,13 +229,13 @@ async fn the_whole_path_on_sqlite() {
         }
     }
     assert_eq!(ba_seen, [(9, "BA-2026-00001".to_owned())]);
-    let after = staf.run(FRI_20_MARCH, &["lanjut", &nomor, "--petugas", "Budi", "--catatan", "lagi"]);
+    let after = staf.run(FRI_20_MARCH, &["lanjut", &nomor, "--catatan", "lagi"]);
     assert_eq!(after.code, 1);
     assert!(after.stderr.contains("sudah selesai"), "{}", after.stderr);
 
     // The web complaint follows the written-answer procedure.
-    staf.ok(TUE_17_MARCH, &["lengkap", "PGD-2026-00001", "--prosedur", "jawaban-tertulis", "--petugas", "Rina"]);
-    staf.ok(FRI_20_MARCH, &["lanjut", "PGD-2026-00001", "--petugas", "Budi (JFT)", "--catatan", "kajian dimulai"]);
+    staf.ok(TUE_17_MARCH, &["lengkap", "PGD-2026-00001", "--prosedur", "jawaban-tertulis"]);
+    staf.ok(FRI_20_MARCH, &["lanjut", "PGD-2026-00001", "--catatan", "kajian dimulai"]);
 
     // 5. The public status page: stages with dates, the deadline, never notes or staff names.
     let public = app(&db, FRI_20_MARCH);
@@ -231,7 +264,9 @@ async fn the_whole_path_on_sqlite() {
     let (_, html) = get(&public, &uri, "text/html").await;
     assert!(html.contains("Rabu, 8 April 2026"), "deadline on the page");
     assert!(html.contains("Selasa, 17 Maret 2026"), "stage date on the page");
-    for secret in ["Rina", "Budi", "Surat pernyataan belum ada", "langkah 9 selesai", "Ahmad", "+6281234567890"] {
+    for secret in
+        ["rina", "pengaduan-staf", "Surat pernyataan belum ada", "langkah 9 selesai", "Ahmad", "+6281234567890"]
+    {
         assert!(!text.contains(secret) && !html.contains(secret), "{secret} must not be public");
     }
     let (_, web_json) = get(
@@ -261,14 +296,22 @@ async fn the_whole_path_on_sqlite() {
     let bad = staf.run(FRI_20_MARCH, &["daftar", "--status", "ditolak"]);
     assert!(bad.stderr.contains("Status \"ditolak\" tidak dikenal"), "{}", bad.stderr);
 
-    // 7. One complaint with its full history.
+    // 7. One complaint with its full history, every change signed by the operating-system user
+    // and the tool, never by a typed name; showing the complainant's identity is audited.
+    assert!(entries(&audit_trail(&db).await, AuditAction::ViewPersonalData).is_empty());
     let out = staf.ok(FRI_20_MARCH, &["lihat", &nomor]);
+    let signed: Vec<&str> = out.lines().filter(|l| l.starts_with("  #")).collect();
+    assert_eq!(signed.len(), 11, "{out}");
+    assert!(signed.iter().all(|l| l.ends_with("  rina (pengaduan-staf)")), "{signed:#?}");
+    assert_eq!(
+        entries(&audit_trail(&db).await, AuditAction::ViewPersonalData),
+        [("rina", None, Some(nomor.as_str()), "pengaduan-staf")]
+    );
     for needle in [
         "Kanal            : Telepon",
         "Nomor BA         : BA-2026-00001",
         "Ahmad Yani",
         "+6281234567890",
-        "Rina (Front Office)",
         "Catatan: Surat pernyataan belum ada",
         "diterima -> perlu_dilengkapi",
         "perlu_dilengkapi -> diverifikasi",
@@ -342,14 +385,20 @@ async fn the_whole_path_on_sqlite() {
     assert!(out.contains("0 pengaduan ditulis"), "{out}");
 
     // 9. Personal data erased on request; the register row stays.
-    let out =
-        staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--petugas", "Admin", "--alasan", "Permintaan pengadu"]);
+    let out = staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "Permintaan pengadu"]);
     assert!(out.contains("telah dihapus"), "{out}");
     let out = staf.ok(FRI_20_MARCH, &["lihat", &nomor]);
     assert!(!out.contains("Ahmad Yani") && !out.contains("+6281234567890"), "{out}");
     assert!(out.contains("(dihapus atas permintaan pada") && out.contains("data pribadi dihapus"), "{out}");
     assert!(out.contains("Nomor BA         : BA-2026-00001"), "{out}");
-    let twice = staf.run(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--petugas", "Admin", "--alasan", "lagi"]);
+    assert!(out.contains("  rina (pengaduan-staf)\n       data pribadi dihapus"), "{out}");
+    let trail = audit_trail(&db).await;
+    assert_eq!(
+        entries(&trail, AuditAction::ErasePersonalData),
+        [("rina", None, Some(nomor.as_str()), "pengaduan-staf: 0 lampiran dihapus")]
+    );
+    assert_eq!(entries(&trail, AuditAction::ViewPersonalData).len(), 1, "nothing personal was shown after erasure");
+    let twice = staf.run(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "lagi"]);
     assert!(twice.stderr.contains("sudah dihapus"), "{}", twice.stderr);
     staf.ok(
         FRI_20_MARCH,
@@ -378,11 +427,14 @@ fn every_command_has_indonesian_help() {
         "hapus-data-pribadi",
         "lampiran",
         "unduh",
+        "pengguna",
+        "pengguna tambah",
+        "pengguna daftar",
+        "pengguna nonaktifkan",
+        "pengguna sandi",
     ] {
         let mut cmd = Command::new(BIN);
-        if !sub.is_empty() {
-            cmd.arg(sub);
-        }
+        cmd.args(sub.split_whitespace());
         let out = cmd.arg("--help").output().unwrap();
         assert!(out.status.success(), "{sub} --help");
         let text = String::from_utf8(out.stdout).unwrap();
@@ -403,6 +455,27 @@ fn usage_errors_are_indonesian() {
     let out = Command::new(BIN).args(["hapus"]).output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("perintah \"hapus\" tidak dikenal"), "{err}");
+    // The history is signed by the operating-system user: there is no name to type.
+    let out =
+        Command::new(BIN).args(["lanjut", "PGD-2026-00001", "--petugas", "Budi", "--catatan", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("pilihan --petugas tidak dikenal"), "{err}");
+    // Within the account commands, their own commands are listed, and their help named.
+    let out = Command::new(BIN).args(["pengguna", "hapus", "rina"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("perintah \"hapus\" tidak dikenal; perintah yang ada: tambah, daftar, nonaktifkan, sandi"),
+        "{err}"
+    );
+    assert!(err.contains("Bantuan: pengaduan-staf pengguna --help"), "{err}");
+    let out = Command::new(BIN).args(["pengguna", "tambah", "rina"]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("isian wajib belum diberikan: --peran") && err.contains("pengaduan-staf pengguna tambah --help"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -426,7 +499,8 @@ fn an_unknown_command_lists_every_command() {
             "tenggat",
             "hapus-data-pribadi",
             "lampiran",
-            "unduh"
+            "unduh",
+            "pengguna"
         ],
         "{err}"
     );
@@ -470,7 +544,7 @@ async fn a_missing_holiday_year_gives_a_provisional_deadline_until_the_year_is_a
     // Complete on Monday 28 December 2026: the office works on, the deadline counted without
     // 2027's holidays (New Year's Day counts as a working day) and marked as such.
     let (nomor, kode) = number_and_code(&staf.ok(MON_28_DEC, &catat_args(&["--persetujuan"])));
-    let run = staf.run(MON_28_DEC, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);
+    let run = staf.run(MON_28_DEC, &["lengkap", &nomor, "--prosedur", "penyelesaian"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("Tenggat penyelesaian: Senin, 11 Januari 2027 (10 hari kerja setelah berkas lengkap; sementara: kalender hari libur 2027 belum ditetapkan)."),
@@ -536,20 +610,12 @@ fn dates_given_by_staff_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     let staf = Staf::sqlite(&dir.path().join("p.db"));
     let (nomor, _) = number_and_code(&staf.ok(TUE_17_MARCH, &catat_args(&["--persetujuan"])));
-    let future = staf.run(
-        TUE_17_MARCH,
-        &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "R", "--tanggal", "2026-03-18"],
-    );
+    let future = staf.run(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--tanggal", "2026-03-18"]);
     assert!(future.stderr.contains("tidak boleh setelah hari ini"), "{}", future.stderr);
-    let before = staf.run(
-        TUE_17_MARCH,
-        &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "R", "--tanggal", "2026-03-16"],
-    );
+    let before = staf.run(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--tanggal", "2026-03-16"]);
     assert!(before.stderr.contains("tidak boleh sebelum pengaduan diterima"), "{}", before.stderr);
-    let malformed = staf.run(
-        TUE_17_MARCH,
-        &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "R", "--tanggal", "17-03-2026"],
-    );
+    let malformed =
+        staf.run(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--tanggal", "17-03-2026"]);
     assert!(malformed.stderr.contains("tulis TTTT-BB-HH"), "{}", malformed.stderr);
     let unknown = staf.run(TUE_17_MARCH, &["lihat", "PGD-2026-00099"]);
     assert!(unknown.stderr.contains("Pengaduan PGD-2026-00099 tidak ditemukan"), "{}", unknown.stderr);
@@ -625,6 +691,11 @@ async fn unduh_saves_each_file_under_a_safe_name_with_its_detected_type() {
     assert_eq!(std::fs::read(ke.join("1-Bukti Transfer.pdf")).unwrap(), PDF);
     assert_eq!(std::fs::read(ke.join("2-foto.png")).unwrap(), PNG);
     assert!(out.contains("1-Bukti Transfer.pdf") && !out.contains(".cmd") && !out.contains(".svg"), "{out}");
+    assert_eq!(
+        entries(&audit_trail(&db).await, AuditAction::DownloadAttachment),
+        [("rina", None, Some(nomor.as_str()), "pengaduan-staf: lampiran 1, 2")],
+        "recorded before the files are written"
+    );
 
     // A second run writes nothing over the first.
     let again = staf.run(MON_16_MARCH, &["unduh", &nomor, "--ke", ke.to_str().unwrap()]);
@@ -655,9 +726,12 @@ async fn erasure_deletes_the_attachments_and_says_how_many() {
     assert!(folder.is_dir(), "the default folder beside the database");
     assert!(staf.ok(MON_16_MARCH, &["lampiran", &nomor]).contains("1. ktp.pdf"));
 
-    let out =
-        staf.ok(MON_16_MARCH, &["hapus-data-pribadi", &nomor, "--petugas", "Admin", "--alasan", "Permintaan pengadu"]);
+    let out = staf.ok(MON_16_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "Permintaan pengadu"]);
     assert!(out.contains("dan 1 lampirannya telah dihapus"), "{out}");
+    assert_eq!(
+        entries(&audit_trail(&db).await, AuditAction::ErasePersonalData),
+        [("rina", None, Some(nomor.as_str()), "pengaduan-staf: 1 lampiran dihapus")]
+    );
     let out = staf.ok(MON_16_MARCH, &["lampiran", &nomor]);
     assert_eq!(out, format!("{nomor} tidak mempunyai lampiran.\n"));
     assert!(!folder.exists(), "{} is gone", folder.display());
@@ -805,10 +879,10 @@ async fn the_whole_path_on_dynamodb() {
     let staf = Staf { store: format!("dynamodb:{}", store.table()), env, root: repo_root() };
     let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"])));
     assert_eq!(nomor, "PGD-2026-00001");
-    staf.ok(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian", "--petugas", "Rina"]);
+    staf.ok(TUE_17_MARCH, &["lengkap", &nomor, "--prosedur", "penyelesaian"]);
     let mut last = String::new();
     for _ in 4..=11 {
-        last = staf.ok(FRI_20_MARCH, &["lanjut", &nomor, "--petugas", "Budi", "--catatan", "selesai"]);
+        last = staf.ok(FRI_20_MARCH, &["lanjut", &nomor, "--catatan", "selesai"]);
     }
     assert!(last.contains("Pengaduan selesai"), "{last}");
     let out = staf.ok(FRI_20_MARCH, &["lihat", &nomor]);
@@ -823,6 +897,142 @@ async fn the_whole_path_on_dynamodb() {
         csv::Reader::from_path(&csv_path).unwrap().records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][8], "BA-2026-00001");
-    staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--petugas", "Admin", "--alasan", "Permintaan"]);
+    staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "Permintaan"]);
     assert!(staf.ok(FRI_20_MARCH, &["daftar", "--status", "selesai"]).contains(&nomor));
+
+    // The first admin account, on a machine with only the table's credentials.
+    let nowhere = Staf { root: dir.path().join("kosong"), ..staf };
+    let run = nowhere.run_with_input(
+        FRI_20_MARCH,
+        &["pengguna", "tambah", "admin", "--peran", "admin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = nowhere.ok(FRI_20_MARCH, &["pengguna", "daftar"]);
+    assert!(out.contains("admin") && out.contains("1 akun, 1 aktif."), "{out}");
+    let admin = store.account("admin").await.unwrap().unwrap();
+    assert!(verify_password(PASSWORD, &admin.password_hash));
+}
+
+// ---- Staff accounts (`pengguna`) ----
+
+/// A password long enough and not on the common list.
+const PASSWORD: &str = "kuda lumping hitam";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_are_made_listed_deactivated_and_reset_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    // No content at all under --root: accounts need only the store.
+    let staf = Staf { root: dir.path().join("kosong"), ..Staf::sqlite(&db) };
+    let tambah = |user: &str, peran: &str, input: &str| {
+        staf.run_with_input(MON_16_MARCH, &["pengguna", "tambah", user, "--peran", peran], Some(input))
+    };
+
+    // Created with the password from standard input (one line, its CRLF ending dropped).
+    let run = staf.run_with_input(
+        MON_16_MARCH,
+        &["pengguna", "tambah", "Rina", "--peran", "front-office", "--nama", "Rina Wati"],
+        Some(&format!("{PASSWORD}\r\nbaris kedua diabaikan\n")),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Akun rina dibuat: Rina Wati, peran Front Office"), "{}", run.stdout);
+    let store = SqliteStore::open(&db).unwrap();
+    let rina = store.account("rina").await.unwrap().expect("stored under the normalised name");
+    assert_eq!((rina.name.as_str(), rina.role, rina.active), ("Rina Wati", Role::FrontOffice, true));
+    assert!(rina.password_hash.starts_with("$argon2id$"), "{}", rina.password_hash);
+    assert!(verify_password(PASSWORD, &rina.password_hash), "the line without its ending");
+    assert_eq!(rina.created_at, MON_16_MARCH.parse::<Timestamp>().unwrap());
+    let run = tambah("budi", "jft", &format!("{PASSWORD}\n"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // Refused, with nothing stored: a taken name, a short, common or missing password, a bad name or role.
+    let refused = |run: Run, message: &str| {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stderr.contains(message), "expected {message:?} in {}", run.stderr);
+    };
+    refused(tambah("rina", "admin", &format!("{PASSWORD}\n")), "Pengguna rina sudah ada.");
+    refused(tambah("wati", "admin", "pendek-seka\n"), "Kata sandi minimal 12 karakter.");
+    refused(tambah("wati", "admin", "password1234\n"), "Kata sandi terlalu umum; pilih yang lain.");
+    refused(tambah("wati", "admin", ""), "Kata sandi kosong");
+    refused(tambah("wati", "admin", "\n"), "Kata sandi kosong");
+    refused(
+        tambah("wati", "ketua", &format!("{PASSWORD}\n")),
+        "Peran \"ketua\" tidak dikenal; pilih salah satu: front-office, jft, kepala-bidang, kepala-dinas, admin.",
+    );
+    refused(tambah("1wati", "admin", &format!("{PASSWORD}\n")), "Nama pengguna harus diawali huruf a-z.");
+    refused(tambah("wati", "admin", "wati-kuda-lumping\n"), "tidak boleh sama dengan atau memuat nama pengguna");
+    assert_eq!(store.accounts().await.unwrap().len(), 2);
+
+    // Listed without hashes.
+    let out = staf.ok(MON_16_MARCH, &["pengguna", "daftar"]);
+    assert!(out.contains("NAMA PENGGUNA") && out.contains("2 akun, 2 aktif."), "{out}");
+    let line = out.lines().find(|l| l.starts_with("rina ")).unwrap();
+    for cell in ["Rina Wati", "Front Office", "aktif", "2026-03-16"] {
+        assert!(line.contains(cell), "{line}");
+    }
+    assert!(out.lines().any(|l| l.starts_with("budi ") && l.contains("JFT Analis Kebijakan")), "{out}");
+    assert!(!out.contains("argon2") && !out.contains(&rina.password_hash), "{out}");
+
+    // Deactivation ends the account's sessions.
+    let session = |username: &str| {
+        let (_, id_digest) = new_session_id();
+        let at: Timestamp = MON_16_MARCH.parse().unwrap();
+        Session {
+            id_digest,
+            username: username.into(),
+            role: Role::Jft,
+            csrf_token: new_csrf_token(),
+            created_at: at,
+            last_seen: at,
+        }
+    };
+    let (budi_session, rina_session) = (session("budi"), session("rina"));
+    store.create_session(budi_session.clone()).await.unwrap();
+    store.create_session(rina_session.clone()).await.unwrap();
+    let out = staf.ok(MON_16_MARCH, &["pengguna", "nonaktifkan", "budi"]);
+    assert!(out.contains("Akun budi dinonaktifkan") && out.contains("sesinya telah diakhiri"), "{out}");
+    assert!(!store.account("budi").await.unwrap().unwrap().active);
+    assert_eq!(store.session(&budi_session.id_digest).await.unwrap(), None);
+    assert_eq!(store.session(&rina_session.id_digest).await.unwrap(), Some(rina_session.clone()), "others keep theirs");
+    assert!(staf.ok(MON_16_MARCH, &["pengguna", "daftar"]).contains("2 akun, 1 aktif."));
+    refused(staf.run(MON_16_MARCH, &["pengguna", "nonaktifkan", "wati"]), "Pengguna wati tidak ditemukan");
+
+    // A reset changes the hash, keeps the policy, and ends the sessions too.
+    let new = "kuda lumping putih";
+    refused(staf.run_with_input(MON_16_MARCH, &["pengguna", "sandi", "rina"], Some("password1234\n")), "terlalu umum");
+    let run = staf.run_with_input(FRI_20_MARCH, &["pengguna", "sandi", "rina"], Some(&format!("{new}\n")));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = store.account("rina").await.unwrap().unwrap();
+    assert_ne!(after.password_hash, rina.password_hash);
+    assert!(verify_password(new, &after.password_hash) && !verify_password(PASSWORD, &after.password_hash));
+    assert_eq!(after.password_set_at, FRI_20_MARCH.parse::<Timestamp>().unwrap());
+    assert_eq!((after.created_at, after.active), (rina.created_at, true));
+    assert_eq!(store.session(&rina_session.id_digest).await.unwrap(), None);
+
+    // Each change in the audit trail, under the operating-system user, never with the password.
+    let trail = audit_trail(&db).await;
+    assert_eq!(
+        entries(&trail, AuditAction::AccountChanged),
+        [
+            ("rina", None, None, "pengaduan-staf: tambah rina (front-office)"),
+            ("rina", None, None, "pengaduan-staf: tambah budi (jft)"),
+            ("rina", None, None, "pengaduan-staf: nonaktifkan budi"),
+            ("rina", None, None, "pengaduan-staf: sandi rina"),
+        ]
+    );
+    assert!(trail.iter().all(|e| !e.detail.contains("kuda")), "{trail:?}");
+}
+
+#[test]
+fn the_operating_system_user_signs_without_user_falls_back_to_logname() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut staf = Staf::sqlite(&db);
+    staf.env = vec![("LOGNAME".into(), "budi".into())];
+    // `run` sets USER; an empty one counts as unset.
+    staf.env.push(("USER".into(), String::new()));
+    let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"])));
+    let out = staf.ok(MON_16_MARCH, &["lihat", &nomor]);
+    assert!(out.contains("  budi (pengaduan-staf)\n       dicatat di Buku Register Pengaduan"), "{out}");
 }

@@ -1,6 +1,6 @@
 //! `catat`: a complaint received through another channel, registered by staff.
 
-use crate::{Ctx, Failure, require};
+use crate::{Ctx, Failure};
 use clap::Args;
 use pengaduan_core::workflow::Channel;
 use pengaduan_core::{RawForm, RawValue};
@@ -23,9 +23,6 @@ pub struct Catat {
     /// Isi laporan (20 sampai 5000 karakter).
     #[arg(long, value_name = "ISI")]
     pub isi: String,
-    /// Nama petugas yang mencatat (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
     /// Pengadu menyatakan isi laporannya benar dan menyetujui pemrosesan data pribadinya.
     #[arg(long)]
     pub persetujuan: bool,
@@ -74,7 +71,6 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
             "Kanal web dipakai formulir daring di situs; untuk pengaduan dari kanal lain pilih telepon, surat, email, sms, kotak_pengaduan, lapor, atau langsung.",
         ));
     }
-    let petugas = require(&a.petugas, "Nama petugas (--petugas)")?;
     let mut form = RawForm::new();
     let text = |v: &str| RawValue::Text(v.to_owned());
     let flag = |b: bool| RawValue::Text(if b { "on" } else { "" }.to_owned());
@@ -120,7 +116,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         channel,
         received_at: ctx.now.clone(),
         replay: Replay::Content,
-        recorded_by: petugas,
+        recorded_by: ctx.by.clone(),
         files: Vec::new(),
         uploads: Vec::new(),
     };

@@ -4,6 +4,7 @@ use crate::cli::Versi;
 use crate::{Ctx, Failure, check_versi, load, parse_nomor, require};
 use clap::Args;
 use pengaduan_core::datetime::human_time;
+use pengaduan_store::accounts::AuditAction;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::{erasure, error_chain};
 
@@ -13,9 +14,6 @@ pub struct HapusDataPribadi {
     /// Nomor register.
     #[arg(value_name = "NOMOR")]
     pub nomor: String,
-    /// Nama petugas (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
     /// Dasar penghapusan, mis. permintaan pengadu melalui email tanggal ... (masuk ke riwayat).
     #[arg(long, value_name = "ALASAN")]
     pub alasan: String,
@@ -27,7 +25,6 @@ pub struct HapusDataPribadi {
 /// Erases the attachments, then the personal data; the register row and the history stay.
 pub(crate) async fn run(ctx: &Ctx, a: HapusDataPribadi, attachments: &AnyAttachments) -> Result<String, Failure> {
     let nomor = parse_nomor(&a.nomor)?;
-    let petugas = require(&a.petugas, "Nama petugas (--petugas)")?;
     let alasan = require(&a.alasan, "Alasan (--alasan)")?;
     let record = load(ctx, &nomor).await?;
     check_versi(&record, a.versi.versi)?;
@@ -40,7 +37,7 @@ pub(crate) async fn run(ctx: &Ctx, a: HapusDataPribadi, attachments: &AnyAttachm
     let request = erasure::Request {
         nomor: &nomor,
         expected_version: record.row.version,
-        by: &petugas,
+        by: &ctx.by,
         reason: &alasan,
         at: ctx.now.timestamp(),
     };
@@ -48,6 +45,11 @@ pub(crate) async fn run(ctx: &Ctx, a: HapusDataPribadi, attachments: &AnyAttachm
         erasure::ErasureError::Store(e) => Failure::from(e),
         other => Failure::new(error_chain(&other)),
     })?;
+    let detail = format!("{} lampiran dihapus", erased.attachments);
+    if let Err(e) = ctx.audit(AuditAction::ErasePersonalData, &nomor, Some(detail)).await {
+        // Done already: the staff member must know it was not recorded, not that it failed.
+        eprintln!("Peringatan: penghapusan belum tercatat di jejak audit. ({})", error_chain(&e));
+    }
     Ok(format!(
         "Data pribadi pengaduan {nomor} (nama, kontak, NIK, alamat), isi laporannya, dan {} lampirannya telah dihapus.\nBaris Buku Register (nomor, tanggal, kanal, jenis, judul, status, tenggat, nomor BA) tetap ada; penghapusan dicatat di riwayat.\n",
         erased.attachments

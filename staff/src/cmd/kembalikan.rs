@@ -1,7 +1,7 @@
 //! `kembalikan`: files returned to the complainant to complete; the deadline stops.
 
 use crate::cli::Versi;
-use crate::{Ctx, Failure, check_versi, effective_date, load, parse_nomor, require, store_transition};
+use crate::{Ctx, Failure, check_versi, effective_date, load, parse_nomor, store_transition};
 use clap::Args;
 use pengaduan_core::Status;
 use pengaduan_core::datetime::tanggal_indonesia;
@@ -15,9 +15,6 @@ pub struct Kembalikan {
     /// Apa yang harus dilengkapi pengadu (masuk ke riwayat, tidak ditampilkan kepada publik).
     #[arg(long, value_name = "ALASAN")]
     pub alasan: String,
-    /// Nama petugas (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
     /// Tanggal berkas dikembalikan, TTTT-BB-HH (bawaan: hari ini).
     #[arg(long, value_name = "TANGGAL")]
     pub tanggal: Option<String>,
@@ -29,12 +26,11 @@ pub struct Kembalikan {
 /// Returns the files with the reason staff give.
 pub(crate) async fn run(ctx: &Ctx, a: Kembalikan) -> Result<String, Failure> {
     let nomor = parse_nomor(&a.nomor)?;
-    let petugas = require(&a.petugas, "Nama petugas (--petugas)")?;
     let record = load(ctx, &nomor).await?;
     check_versi(&record, a.versi.versi)?;
     let on = effective_date(ctx, &record, a.tanggal.as_deref())?;
     let t = record.row.state.mark_incomplete(&a.alasan, on)?;
-    store_transition(ctx, &record, &t, &petugas, None, None).await?;
+    store_transition(ctx, &record, &t, None, None).await?;
     Ok(format!(
         "Berkas {nomor} dikembalikan kepada pengadu untuk dilengkapi pada {}.\nStatus publik: {}. Jangka waktu berhenti dan dihitung ulang dari nol setelah berkas dinyatakan lengkap (perintah lengkap).\n",
         tanggal_indonesia(on),

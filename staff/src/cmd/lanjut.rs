@@ -13,9 +13,6 @@ pub struct Lanjut {
     /// Nomor register.
     #[arg(value_name = "NOMOR")]
     pub nomor: String,
-    /// Nama petugas yang menyelesaikan langkah ini (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
     /// Catatan tentang langkah ini (internal, tidak ditampilkan kepada publik).
     #[arg(long, value_name = "CATATAN")]
     pub catatan: String,
@@ -27,7 +24,6 @@ pub struct Lanjut {
 /// Moves the complaint one step on and prints where it stands.
 pub(crate) async fn run(ctx: &Ctx, a: Lanjut) -> Result<String, Failure> {
     let nomor = parse_nomor(&a.nomor)?;
-    let petugas = require(&a.petugas, "Nama petugas (--petugas)")?;
     let catatan = require(&a.catatan, "Catatan (--catatan)")?;
     let record = load(ctx, &nomor).await?;
     check_versi(&record, a.versi.versi)?;
@@ -42,8 +38,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Lanjut) -> Result<String, Failure> {
     let t = state.advance(p, ctx.today(), &catatan)?;
     let step = t.to.step_index.unwrap_or_default();
     // The deadline was fixed when the files were declared complete.
-    let applied =
-        store_transition(ctx, &record, &t, &petugas, record.row.stored_deadline(), p.public_next_step(step)).await?;
+    let applied = store_transition(ctx, &record, &t, record.row.stored_deadline(), p.public_next_step(step)).await?;
     let mut out = String::new();
     let _ = writeln!(out, "{nomor}: {}", p.describe_step(step));
     let _ = writeln!(out, "Status publik: {} ({}).", t.to.status.label(), t.to.status.code());

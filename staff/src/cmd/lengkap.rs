@@ -1,7 +1,7 @@
 //! `lengkap`: files declared complete, a procedure chosen; the deadline starts from zero.
 
 use crate::cli::Versi;
-use crate::{Ctx, Failure, check_versi, describe, effective_date, load, parse_nomor, require, store_transition};
+use crate::{Ctx, Failure, check_versi, describe, effective_date, load, parse_nomor, store_transition};
 use clap::Args;
 use pengaduan_core::calendar::CALENDAR_PATH;
 use pengaduan_core::datetime::tanggal_indonesia;
@@ -16,9 +16,6 @@ pub struct Lengkap {
     /// Prosedur yang diikuti, menurut id di halaman layanan: penyelesaian (berakhir dengan Berita Acara) atau jawaban-tertulis (berakhir dengan Surat Jawaban).
     #[arg(long, value_name = "PROSEDUR")]
     pub prosedur: String,
-    /// Nama petugas (masuk ke riwayat).
-    #[arg(long, value_name = "NAMA")]
-    pub petugas: String,
     /// Tanggal berkas dinyatakan lengkap, TTTT-BB-HH (bawaan: hari ini).
     #[arg(long, value_name = "TANGGAL")]
     pub tanggal: Option<String>,
@@ -33,7 +30,6 @@ pub struct Lengkap {
 /// Declares the files complete on the given day (or today) and prints the step and the deadline.
 pub(crate) async fn run(ctx: &Ctx, a: Lengkap) -> Result<String, Failure> {
     let nomor = parse_nomor(&a.nomor)?;
-    let petugas = require(&a.petugas, "Nama petugas (--petugas)")?;
     let record = load(ctx, &nomor).await?;
     check_versi(&record, a.versi.versi)?;
     let on = effective_date(ctx, &record, a.tanggal.as_deref())?;
@@ -42,7 +38,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Lengkap) -> Result<String, Failure> {
     // Computed here with the calendar and stored, so the public function needs no calendar.
     let deadline = t.to.deadline(&ctx.calendar, ctx.rules.max_working_days);
     let step = t.to.step_index.unwrap_or_default();
-    store_transition(ctx, &record, &t, &petugas, deadline, p.public_next_step(step)).await?;
+    store_transition(ctx, &record, &t, deadline, p.public_next_step(step)).await?;
     let mut out = String::new();
     let _ = writeln!(out, "Berkas {nomor} dinyatakan lengkap pada {}.", tanggal_indonesia(on));
     let _ = writeln!(out, "Prosedur: {} ({}), berakhir dengan {}.", p.title, p.id, p.product);

@@ -5,13 +5,18 @@ use pengaduan_core::Status;
 use pengaduan_core::datetime::{human_time, tanggal_indonesia};
 use pengaduan_core::text::{escape_controls, escape_controls_line};
 use pengaduan_core::workflow::{Action, find_procedure};
+use pengaduan_store::accounts::AuditAction;
 use std::fmt::Write as _;
 
-/// Prints complaint `nomor` with everything staff may see of it.
+/// Prints complaint `nomor` with everything staff may see of it. Showing the complainant's
+/// identity is recorded in the audit trail first: no view without its record.
 pub(crate) async fn run(ctx: &Ctx, nomor: &str) -> Result<String, Failure> {
     let nomor = parse_nomor(nomor)?;
     let r = load(ctx, &nomor).await?;
     let row = &r.row;
+    if r.personal.is_some() && row.erased_at.is_none() {
+        ctx.audit(AuditAction::ViewPersonalData, &nomor, None).await?;
+    }
     let s = &row.state;
     let mut out = String::new();
     // Each field on one line, escaped: most values are ours (dates, labels) and come back

@@ -15,5 +15,6 @@ pub mod lampiran;
 pub mod lanjut;
 pub mod lengkap;
 pub mod lihat;
+pub mod pengguna;
 pub mod tenggat;
 pub mod unduh;

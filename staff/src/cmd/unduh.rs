@@ -1,8 +1,9 @@
 //! `unduh`: saves every attachment of one complaint into a folder.
 
-use crate::{Failure, parse_nomor};
+use crate::{Ctx, Failure, parse_nomor};
 use clap::Args;
 use pengaduan_core::attachment::safe_file_name;
+use pengaduan_store::accounts::AuditAction;
 use pengaduan_store::attachments::{AnyAttachments, AttachmentStore};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -19,13 +20,17 @@ pub struct Unduh {
     pub ke: PathBuf,
 }
 
-/// Writes each attachment of `a.nomor` into `a.ke`, never over an existing file.
-pub(crate) async fn run(files: &AnyAttachments, a: &Unduh) -> Result<String, Failure> {
-    let nomor = parse_nomor(&a.nomor)?.to_string();
+/// Writes each attachment of `a.nomor` into `a.ke`, never over an existing file; recorded in the
+/// audit trail first, since attachments may hold personal data (a scanned KTP).
+pub(crate) async fn run(ctx: &Ctx, files: &AnyAttachments, a: &Unduh) -> Result<String, Failure> {
+    let register = parse_nomor(&a.nomor)?;
+    let nomor = register.to_string();
     let list = files.list(&nomor).await.map_err(|e| Failure::new(format!("lampiran tidak dapat dibaca: {e}")))?;
     if list.is_empty() {
         return Ok(format!("{nomor} tidak mempunyai lampiran; tidak ada yang disimpan.\n"));
     }
+    let indexes: Vec<String> = list.iter().map(|m| m.index.to_string()).collect();
+    ctx.audit(AuditAction::DownloadAttachment, &register, Some(format!("lampiran {}", indexes.join(", ")))).await?;
     std::fs::create_dir_all(&a.ke)
         .map_err(|e| Failure::new(format!("folder {} tidak dapat dibuat: {e}", a.ke.display())))?;
     let mut out = String::new();
