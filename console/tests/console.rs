@@ -450,3 +450,31 @@ async fn the_front_office_registers_a_telephone_complaint_with_mistakes_shown_an
     assert_eq!(record.history[0].by, "rina (Front Office)");
     assert_eq!(record.personal.unwrap().telepon.as_deref(), Some("+6281234567890"));
 }
+
+#[tokio::test]
+async fn the_register_of_a_period_downloads_as_csv_and_xlsx_for_the_roles_that_report() {
+    let h = Harness::new().await;
+    let n = h.new_complaint(5).await;
+    let fo = h.login("rina").await;
+    let jft = h.login("budi").await;
+    let path = "/staf/ekspor?dari=2026-11-01&sampai=2026-11-30&format=csv";
+    assert_eq!(h.get(path, Some(&jft.cookie)).await.status(), StatusCode::FORBIDDEN);
+    let csv = h.get(path, Some(&fo.cookie)).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        csv.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("buku-register-2026-11-01-2026-11-30.csv")
+    );
+    let body = text(csv).await;
+    assert!(body.starts_with("Nomor Register,"), "the same headings as the CLI");
+    assert!(body.contains(&n));
+    let xlsx = h.get("/staf/ekspor?dari=2026-11-01&sampai=2026-11-30&format=xlsx", Some(&fo.cookie)).await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX workbook is a zip file");
+    let bad = h.get("/staf/ekspor?dari=2026-12-01&sampai=2026-11-01", Some(&fo.cookie)).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
