@@ -33,6 +33,7 @@
 //! a register item carries `terbuka = "1"` while its complaint is not `selesai`, and every
 //! write of the register item sets or removes it with the status.
 
+use crate::erasure::Request;
 use crate::retry::until_deadline;
 use crate::{
     Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PendingUpload, PublicEvent,
@@ -635,6 +636,7 @@ impl ComplaintStore for DynamoStore {
             kode_hash: string(&item, "kode_hash")?,
             status: parse_status(&string(&item, "status")?)?,
             jenis: parse_jenis(&string(&item, "jenis")?)?,
+            judul: string(&item, "judul")?,
             received_at: parse_ts(&string(&item, "received_at")?)?,
             events,
             deadline: opt_date(&item, "deadline")?,
@@ -827,15 +829,8 @@ impl WorkflowStore for DynamoStore {
         Ok(rows)
     }
 
-    async fn erase_personal(
-        &self,
-        nomor: &RegisterNumber,
-        expected: u64,
-        by: &str,
-        reason: &str,
-        at: Timestamp,
-        attachments_erased: usize,
-    ) -> Result<Applied, StoreError> {
+    async fn erase_personal(&self, request: &Request<'_>, attachments_erased: usize) -> Result<Applied, StoreError> {
+        let Request { nomor, expected_version: expected, by, reason, at } = *request;
         let key = nomor.to_string();
         let Some(register) = self.get(&format!("COMPLAINT#{key}"), "REGISTER").await? else {
             return Err(StoreError::NotFound(key));

@@ -57,8 +57,6 @@ pub async fn erase_personal_data<S: WorkflowStore>(
         Some(a) => a.erase(&request.nomor.to_string()).await.map_err(ErasureError::Attachments)?,
         None => 0,
     };
-    let applied = store
-        .erase_personal(request.nomor, request.expected_version, request.by, request.reason, request.at, files)
-        .await?;
+    let applied = store.erase_personal(&request, files).await?;
     Ok(Erased { applied, attachments: files })
 }

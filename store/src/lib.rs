@@ -138,6 +138,9 @@ pub struct PublicRecord {
     pub status: Status,
     /// Kind of report.
     pub jenis: Jenis,
+    /// The title the complainant gave: a register field, kept when personal data is erased;
+    /// shown to whoever holds the tracking code (the receipt names it).
+    pub judul: String,
     /// When it was received.
     pub received_at: Timestamp,
     /// The public statuses reached, in the order they happened, with their dates. Never notes
@@ -422,13 +425,10 @@ pub trait WorkflowStore: ComplaintStore {
 
     /// Erases the complaint's personal data (and its free text, which often names people) on
     /// request, keeping its register row; appends "data pribadi dihapus" with the reason.
+    /// `attachments_erased` is how many files were erased with it, for the register.
     fn erase_personal(
         &self,
-        nomor: &RegisterNumber,
-        expected_version: u64,
-        by: &str,
-        reason: &str,
-        at: Timestamp,
+        request: &erasure::Request<'_>,
         attachments_erased: usize,
     ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
 
@@ -626,14 +626,10 @@ impl WorkflowStore for AnyStore {
 
     async fn erase_personal(
         &self,
-        nomor: &RegisterNumber,
-        expected: u64,
-        by: &str,
-        reason: &str,
-        at: Timestamp,
+        request: &erasure::Request<'_>,
         attachments_erased: usize,
     ) -> Result<Applied, StoreError> {
-        dispatch!(self, s => s.erase_personal(nomor, expected, by, reason, at, attachments_erased))
+        dispatch!(self, s => s.erase_personal(request, attachments_erased))
     }
 
     async fn refresh_deadline(

@@ -1,6 +1,7 @@
 //! The embedded store: one SQLite file, for `site-gen serve` and for trying everything without
 //! a cloud account. Same guarantees as DynamoDB, through SQLite's own transactions.
 
+use crate::erasure::Request;
 use crate::{
     Applied, ComplaintRecord, ComplaintStore, ERASED_TEXT, ListFilter, NewComplaint, PendingUpload, PublicEvent,
     PublicRecord, RateDecision, Receipt, RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange,
@@ -401,17 +402,18 @@ impl ComplaintStore for SqliteStore {
         let key = nomor.to_string();
         let nomor = nomor.clone();
         self.with_conn(move |conn| {
-            type Raw = (String, String, String, String, Option<String>, Option<String>, bool);
+            type Raw = (String, String, String, String, Option<String>, Option<String>, bool, String);
             let row: Option<Raw> = conn
                 .query_row(
-                    "SELECT kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional
+                    "SELECT kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional, judul
                      FROM complaints WHERE nomor = ?1",
                     [&key],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
                 )
                 .optional()
                 .map_err(backend)?;
-            let Some((kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional)) = row else {
+            let Some((kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional, judul)) = row
+            else {
                 return Ok(None);
             };
             // Only statuses and dates are read: notes and names never reach the public side.
@@ -434,6 +436,7 @@ impl ComplaintStore for SqliteStore {
                 kode_hash,
                 status: parse_status(&status)?,
                 jenis: parse_jenis(&jenis)?,
+                judul,
                 received_at: parse_ts(&received_at)?,
                 events,
                 deadline: parse_opt_date(deadline)?,
@@ -664,15 +667,8 @@ impl WorkflowStore for SqliteStore {
         .await
     }
 
-    async fn erase_personal(
-        &self,
-        nomor: &RegisterNumber,
-        expected: u64,
-        by: &str,
-        reason: &str,
-        at: Timestamp,
-        attachments_erased: usize,
-    ) -> Result<Applied, StoreError> {
+    async fn erase_personal(&self, request: &Request<'_>, attachments_erased: usize) -> Result<Applied, StoreError> {
+        let Request { nomor, expected_version: expected, by, reason, at } = *request;
         let key = nomor.to_string();
         let (by, reason) = (by.to_owned(), reason.to_owned());
         self.with_conn(move |conn| {

@@ -12,6 +12,7 @@ use pengaduan_core::workflow::Channel;
 use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_store::accounts::password::{hash_password, new_csrf_token, new_session_id};
 use pengaduan_store::accounts::{Account, AccountStore, AuditAction, AuditEntry, Session};
+use pengaduan_store::erasure::Request;
 use pengaduan_store::testing::{Moto, advance, complaint, complete, nomor, now, sqlite_store, state_of};
 use pengaduan_store::{AnyStore, ComplaintStore, ListFilter, StoreError, WorkflowStore};
 use std::time::Duration;
@@ -209,7 +210,13 @@ async fn the_inbox_holds_open_complaints<S: WorkflowStore>(store: &S) {
 
     // Erasing personal data does not close a complaint.
     let version = store.load(&first).await.unwrap().unwrap().row.version;
-    store.erase_personal(&first, version, "Admin", "Permintaan pengadu", now(), 0).await.unwrap();
+    store
+        .erase_personal(
+            &Request { nomor: &first, expected_version: version, by: "Admin", reason: "Permintaan pengadu", at: now() },
+            0,
+        )
+        .await
+        .unwrap();
     assert_eq!(numbers(&store.open_rows().await.unwrap()), [1, 2, 3]);
 
     // Through every step to selesai: it leaves the inbox, and stays in the register.

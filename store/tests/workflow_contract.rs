@@ -9,6 +9,7 @@ use pengaduan_core::calendar::{Calendar, Reckoned};
 use pengaduan_core::workflow::{Action, Channel, WorkflowState};
 use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_store::deadlines::{CALENDAR_META_KEY, DeadlineChange, Recomputed, recompute_if_changed};
+use pengaduan_store::erasure::Request;
 use pengaduan_store::retry::with_deadline;
 use pengaduan_store::testing::{
     CALENDAR, Moto, advance, complaint, complete, nomor, now, procedure, sqlite_store, state_of, store_transition,
@@ -206,13 +207,36 @@ async fn erasure_keeps_the_register_row<S: WorkflowStore>(store: &S) {
     let before = store.load(&n).await.unwrap().unwrap();
     assert!(before.personal.is_some());
     // A stale version is a conflict, and nothing is erased.
-    let err = store.erase_personal(&n, before.row.version - 1, "Admin", "permintaan", now(), 0).await.unwrap_err();
+    let err = store
+        .erase_personal(
+            &Request {
+                nomor: &n,
+                expected_version: before.row.version - 1,
+                by: "Admin",
+                reason: "permintaan",
+                at: now(),
+            },
+            0,
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict), "{err:?}");
     assert!(store.load(&n).await.unwrap().unwrap().personal.is_some());
 
     let at = now() + Duration::from_secs(3600);
-    let applied =
-        store.erase_personal(&n, before.row.version, "Admin", "Permintaan pengadu melalui email", at, 2).await.unwrap();
+    let applied = store
+        .erase_personal(
+            &Request {
+                nomor: &n,
+                expected_version: before.row.version,
+                by: "Admin",
+                reason: "Permintaan pengadu melalui email",
+                at,
+            },
+            2,
+        )
+        .await
+        .unwrap();
     assert_eq!(applied.version, before.row.version + 1);
     let after = store.load(&n).await.unwrap().unwrap();
     assert_eq!(after.personal, None, "personal data gone");
@@ -273,7 +297,10 @@ async fn unknown_numbers_and_filters<S: WorkflowStore>(store: &S) {
     let t = WorkflowState::received().mark_incomplete("x", date(2026, 3, 2)).unwrap();
     let err = store_transition(store, &missing, 1, &t, "Rina", now()).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound(ref n) if n == "PGD-2026-00042"), "{err:?}");
-    let err = store.erase_personal(&missing, 1, "Admin", "x", now(), 0).await.unwrap_err();
+    let err = store
+        .erase_personal(&Request { nomor: &missing, expected_version: 1, by: "Admin", reason: "x", at: now() }, 0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
 
     let early = complaint(1, "f-1", now(), 2026);
@@ -537,7 +564,13 @@ async fn sqlite_erasure_leaves_nothing_in_the_files() {
     };
     let contains = |hay: &[u8], needle: &str| hay.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(secrets.iter().all(|s| contains(&raw(), s)), "the values are there before erasure");
-    store.erase_personal(&n, version, "Admin", "Permintaan pengadu", now(), 0).await.unwrap();
+    store
+        .erase_personal(
+            &Request { nomor: &n, expected_version: version, by: "Admin", reason: "Permintaan pengadu", at: now() },
+            0,
+        )
+        .await
+        .unwrap();
     let after = raw();
     for secret in secrets {
         assert!(!contains(&after, secret), "{secret} is still in the database files after erasure");
