@@ -80,7 +80,9 @@ pub struct Arranged {
 pub fn arrange(rows: Vec<RegisterRow>, filter: &Filter, calendar: &Calendar, today: Date) -> Arranged {
     let words: Vec<String> = filter.query.to_lowercase().split_whitespace().map(str::to_owned).collect();
     let wanted_number = pengaduan_core::RegisterNumber::parse(filter.query.trim());
-    let mut items: Vec<Urgency> = rows
+    // Due within n working days: before the (n+1)-th working day from today.
+    let due_before = filter.due_within.map(|n| calendar.add_working_days(today, n.saturating_add(1)).value);
+    let mut rows: Vec<RegisterRow> = rows
         .into_iter()
         .filter(|r| r.state.status != Status::Selesai)
         .filter(|r| filter.status.is_none_or(|s| s == r.state.status))
@@ -93,28 +95,34 @@ pub fn arrange(rows: Vec<RegisterRow>, filter: &Filter, calendar: &Calendar, tod
                 words.iter().all(|w| title.contains(w.as_str()))
             }
         })
+        // Only dates are compared here: counting working days for every row would cost a walk
+        // over the calendar per complaint; the page's 25 get their count below.
+        .filter(|r| !filter.overdue || r.deadline.is_some_and(|d| d < today))
+        .filter(|r| due_before.is_none_or(|limit| r.deadline.is_some_and(|d| d < limit)))
+        .collect();
+    rows.sort_by(urgency_order);
+    let total = rows.len();
+    let start = (filter.page.saturating_sub(1)).saturating_mul(PAGE_SIZE).min(total);
+    let items = rows
+        .into_iter()
+        .skip(start)
+        .take(PAGE_SIZE)
         .map(|row| {
             let days_left = row.deadline.map(|d| signed_working_days(calendar, today, d));
             Urgency { row, days_left }
         })
-        .filter(|u| !filter.overdue || u.days_left.is_some_and(|d| d < 0))
-        .filter(|u| filter.due_within.is_none_or(|n| u.days_left.is_some_and(|d| d <= i64::from(n))))
         .collect();
-    items.sort_by(urgency_order);
-    let total = items.len();
-    let start = (filter.page.saturating_sub(1)).saturating_mul(PAGE_SIZE).min(total);
-    let items = items.into_iter().skip(start).take(PAGE_SIZE).collect();
     Arranged { items, total }
 }
 
-fn urgency_order(a: &Urgency, b: &Urgency) -> Ordering {
-    match (a.row.deadline, b.row.deadline) {
+fn urgency_order(a: &RegisterRow, b: &RegisterRow) -> Ordering {
+    match (a.deadline, b.deadline) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
-        (None, None) => a.row.received_at.cmp(&b.row.received_at),
+        (None, None) => a.received_at.cmp(&b.received_at),
     }
-    .then_with(|| (a.row.nomor.year, a.row.nomor.seq).cmp(&(b.row.nomor.year, b.row.nomor.seq)))
+    .then_with(|| (a.nomor.year, a.nomor.seq).cmp(&(b.nomor.year, b.nomor.seq)))
 }
 
 /// Working days from `today` to `deadline`: 0 on the day itself, negative after it.

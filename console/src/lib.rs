@@ -128,7 +128,25 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/ekspor"), get(export::download))
         .route(&at("/audit"), get(audit::page))
         .route(&at("/{*rest}"), axum::routing::any(not_found))
+        .route_layer(axum::middleware::from_fn_with_state(Arc::clone(&console), from_the_site))
         .with_state(console)
+}
+
+/// With an origin secret configured (on AWS: CloudFront adds it as `X-Origin-Verify`), only
+/// requests through the site reach the console: the same routes on the API's own address would
+/// skip CloudFront's headers. Others are answered as if nothing were there.
+async fn from_the_site(
+    axum::extract::State(console): axum::extract::State<Arc<Console>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if let Some(secret) = &console.config.origin_secret {
+        let given = request.headers().get("x-origin-verify").and_then(|v| v.to_str().ok());
+        if !session::token_matches(secret, given) {
+            return not_found(request.headers().clone()).await;
+        }
+    }
+    next.run(request).await
 }
 
 /// The console on its own (the Lambda function, tests): anything outside [`BASE`] is not found.

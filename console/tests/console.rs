@@ -478,3 +478,21 @@ async fn the_register_of_a_period_downloads_as_csv_and_xlsx_for_the_roles_that_r
     let bad = h.get("/staf/ekspor?dari=2026-12-01&sampai=2026-11-01", Some(&fo.cookie)).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn with_an_origin_secret_only_requests_through_the_site_reach_the_console() {
+    let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
+    let service =
+        pengaduan_staf::content::parse_rules(include_str!("../../content/layanan/informasi-dan-pengaduan.md")).unwrap();
+    let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
+    let config = Config { origin_secret: Some("rahasia-cloudfront".into()), ..Config::default() };
+    let console = Console::new(store, config, Rules { service, calendar }, CookiePolicy::Secure).unwrap();
+    let app = pengaduan_console::app(Arc::new(console));
+    let direct = app.clone().oneshot(Request::get("/staf/masuk").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(direct.status(), StatusCode::NOT_FOUND);
+    let through =
+        Request::get("/staf/masuk").header("x-origin-verify", "rahasia-cloudfront").body(Body::empty()).unwrap();
+    let through = app.oneshot(through).await.unwrap();
+    assert_eq!(through.status(), StatusCode::OK);
+    assert!(set_cookie_line(&through, "staf_masuk").contains("Secure"));
+}

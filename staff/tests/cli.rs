@@ -431,6 +431,7 @@ fn every_command_has_indonesian_help() {
         "pengguna tambah",
         "pengguna daftar",
         "pengguna nonaktifkan",
+        "pengguna aktifkan",
         "pengguna sandi",
     ] {
         let mut cmd = Command::new(BIN);
@@ -466,7 +467,9 @@ fn usage_errors_are_indonesian() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("perintah \"hapus\" tidak dikenal; perintah yang ada: tambah, daftar, nonaktifkan, sandi"),
+        err.contains(
+            "perintah \"hapus\" tidak dikenal; perintah yang ada: tambah, daftar, nonaktifkan, aktifkan, sandi"
+        ),
         "{err}"
     );
     assert!(err.contains("Bantuan: pengaduan-staf pengguna --help"), "{err}");
@@ -997,6 +1000,10 @@ async fn accounts_are_made_listed_deactivated_and_reset_from_the_command_line() 
     assert_eq!(store.session(&rina_session.id_digest).await.unwrap(), Some(rina_session.clone()), "others keep theirs");
     assert!(staf.ok(MON_16_MARCH, &["pengguna", "daftar"]).contains("2 akun, 1 aktif."));
     refused(staf.run(MON_16_MARCH, &["pengguna", "nonaktifkan", "wati"]), "Pengguna wati tidak ditemukan");
+    let out = staf.ok(MON_16_MARCH, &["pengguna", "aktifkan", "budi"]);
+    assert!(out.contains("Akun budi aktif kembali"), "{out}");
+    assert!(store.account("budi").await.unwrap().unwrap().active);
+    assert!(staf.ok(MON_16_MARCH, &["pengguna", "aktifkan", "budi"]).contains("sudah aktif"));
 
     // A reset changes the hash, keeps the policy, and ends the sessions too.
     let new = "kuda lumping putih";
@@ -1018,6 +1025,7 @@ async fn accounts_are_made_listed_deactivated_and_reset_from_the_command_line() 
             ("rina", None, None, "pengaduan-staf: tambah rina (front-office)"),
             ("rina", None, None, "pengaduan-staf: tambah budi (jft)"),
             ("rina", None, None, "pengaduan-staf: nonaktifkan budi"),
+            ("rina", None, None, "pengaduan-staf: aktifkan budi"),
             ("rina", None, None, "pengaduan-staf: sandi rina"),
         ]
     );

@@ -44,6 +44,10 @@ pub enum Perintah {
     #[command(override_usage = "pengaduan-staf pengguna nonaktifkan NAMA_PENGGUNA")]
     Nonaktifkan(NamaPengguna),
 
+    /// Aktifkan kembali akun yang dinonaktifkan (kata sandinya tetap).
+    #[command(override_usage = "pengaduan-staf pengguna aktifkan NAMA_PENGGUNA")]
+    Aktifkan(NamaPengguna),
+
     /// Ganti kata sandi akun (dibaca dari masukan standar, satu baris); semua sesinya diakhiri.
     #[command(override_usage = "pengaduan-staf pengguna sandi NAMA_PENGGUNA")]
     Sandi(NamaPengguna),
@@ -77,6 +81,7 @@ pub(crate) async fn run(store: &AnyStore, now: &Zoned, user: &str, a: Pengguna) 
         Perintah::Tambah(t) => tambah(store, now, user, t).await,
         Perintah::Daftar => daftar(store, now).await,
         Perintah::Nonaktifkan(n) => nonaktifkan(store, now, user, &n.username).await,
+        Perintah::Aktifkan(n) => aktifkan(store, now, user, &n.username).await,
         Perintah::Sandi(n) => sandi(store, now, user, &n.username).await,
     }
 }
@@ -148,6 +153,19 @@ async fn daftar(store: &AnyStore, now: &Zoned) -> Result<String, Failure> {
     let active = accounts.iter().filter(|a| a.active).count();
     let _ = writeln!(out, "\n{} akun, {active} aktif.", accounts.len());
     Ok(out)
+}
+
+/// Lets a deactivated account log in again, with the password it had.
+async fn aktifkan(store: &AnyStore, now: &Zoned, user: &str, raw: &str) -> Result<String, Failure> {
+    let mut account = existing(store, raw).await?;
+    let username = account.username.clone();
+    if account.active {
+        return Ok(format!("Akun {username} sudah aktif.\n"));
+    }
+    account.active = true;
+    store.update_account(account).await.map_err(|e| not_found_as_account(e, &username))?;
+    audit(store, now, user, format!("aktifkan {username}")).await;
+    Ok(format!("Akun {username} aktif kembali dan dapat masuk dengan kata sandinya.\n"))
 }
 
 /// Deactivates the account and ends its sessions.
