@@ -28,6 +28,25 @@ fn main() {
         root.join("config.toml").display().to_string()
     )
     .unwrap();
+    // The service page's time limit (the receipt states it), as a page with only that table in
+    // its front matter: the whole page would add its 25 KB of text to the Lambda binary. The path
+    // is core's `workflow::SERVICE_PAGE` (a test compares them); a site without it embeds nothing.
+    let service_page = root.join("content/layanan/informasi-dan-pengaduan.md");
+    println!("cargo:rerun-if-changed={}", service_page.display());
+    let text = std::fs::read_to_string(&service_page).unwrap_or_default();
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| l.trim() != "[service.time_limit]")
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || !(l.trim_start().starts_with('[') || l.trim() == "+++"))
+        .map(|(_, l)| l)
+        .collect();
+    let page = if table.is_empty() { String::new() } else { format!("+++\n{}\n+++\n", table.join("\n")) };
+    writeln!(
+        code,
+        "/// The service page's time limit table, as a page's front matter.\npub const SERVICE_PAGE: &str = {page:?};"
+    )
+    .unwrap();
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
     std::fs::write(out, code).unwrap();
 }

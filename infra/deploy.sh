@@ -137,6 +137,15 @@ if ! $skip_function_build && ! cargo lambda --version >/dev/null 2>&1; then
   # First on PATH: cargo finds `cargo-lambda`, and cargo-lambda finds the venv's python3 -m ziglang.
   export PATH="$deploy_venv/bin:$PATH"
 fi
+# The site is built for an https:// address in step 5, and site-gen refuses that while
+# config.toml still holds placeholders (values marked CONTOH, example domains), naming each.
+# Find out now, before the stack changes.
+echo "   config.toml: checking for placeholders (site-gen build for https://)"
+preflight_dir="$root/target/deploy-site-preflight"
+rm -rf "$preflight_dir"
+(cd "$root" && cargo run --release --quiet -p site-gen -- build --out "$preflight_dir" \
+  --base-url "https://${domain:-pengaduan.invalid}")
+rm -rf "$preflight_dir"
 if ! $skip_function_build; then
   echo "   $(cargo lambda --version)"
   if command -v rustup >/dev/null; then

@@ -119,6 +119,110 @@ async fn html_form_redirects_to_the_status_page_which_confirms() {
     assert!(!html.contains("Siti") && !html.contains("siti@contoh"), "no personal data on the status page");
 }
 
+/// Posts the valid form and follows the redirect: the confirmation's URL (with the code in it)
+/// and its page.
+async fn confirmed(app: &App<SqliteStore>) -> (String, String) {
+    let location = header(&post_form(app, VALID_FORM).await, "location").to_owned();
+    let page = send(app, "GET", &location, &[("accept", "text/html")], "").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    (location, text_of(&page))
+}
+
+#[tokio::test]
+async fn the_confirmation_is_a_receipt_that_says_when_to_expect_an_answer() {
+    let app = app();
+    let (location, html) = confirmed(&app).await;
+    let code = location.rsplit("kode=").next().unwrap();
+    for needle in [
+        "<title>Pengaduan Anda telah diterima",
+        "PGD-2026-00001",
+        code,
+        "Izin usaha belum terbit",
+        "<dd>Pengaduan</dd>",
+        "29 November 2026, 13.00 WIB",
+        "Jangka waktu penyelesaian: <strong>2 s&#x2F;d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap</strong>.",
+        "Tanggal batas waktunya ditampilkan di halaman status ini setelah petugas menyatakan berkas Anda lengkap.",
+        "<span class=\"url\">http:&#x2F;&#x2F;127.0.0.1:8080&#x2F;lacak&#x2F;</span>",
+        "class=\"print-only print-heading\">Bukti penerimaan pengaduan</p>",
+    ] {
+        assert!(html.contains(needle), "the confirmation lacks {needle:?}:\n{html}");
+    }
+    // "Cetak bukti": a link to the print view without JavaScript (site.js makes it a button).
+    let print_link = format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;cetak=1\" data-cetak>Cetak bukti</a>");
+    assert!(html.contains(&print_link), "{print_link} in\n{html}");
+    // No screenshots, and no claim that the code it shows cannot be shown again.
+    for gone in ["tangkapan layar", "tidak dapat ditampilkan ulang"] {
+        assert!(!html.contains(gone), "{gone:?} is still said");
+    }
+    assert!(html.contains("class=\"site-nav\"") && html.contains("class=\"site-footer\""), "the site around it");
+}
+
+#[tokio::test]
+async fn the_print_view_is_the_receipt_alone_and_json_ignores_it() {
+    let config =
+        Config { rate_limit_per_hour: 0, site_origin: Some("https://dpmptsp.example".into()), ..Config::default() };
+    let app = app_with(config, "2026-11-29T06:00:00Z");
+    let (location, _) = confirmed(&app).await;
+    let code = location.rsplit("kode=").next().unwrap().to_owned();
+    let print = send(&app, "GET", &format!("{location}&cetak=1"), &[], "").await;
+    assert_eq!(print.status(), StatusCode::OK);
+    assert_security_headers(&print);
+    assert!(header(&print, "content-security-policy").contains("default-src 'none'"));
+    let html = text_of(&print);
+    for needle in [
+        "<title>Bukti penerimaan pengaduan PGD-2026-00001 – DPMPTSP",
+        "<h1>Bukti penerimaan pengaduan</h1>",
+        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+        "<dd class=\"code\">PGD-2026-00001</dd>",
+        &format!("<dd class=\"code\">{code}</dd>"),
+        "<dd>Pengaduan</dd>",
+        "<dd>Izin usaha belum terbit</dd>",
+        "29 November 2026, 13.00 WIB",
+        "2 s&#x2F;d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap",
+        "<span class=\"url\">https:&#x2F;&#x2F;dpmptsp.example&#x2F;lacak&#x2F;</span>",
+        // Printing with JavaScript, and the way back.
+        "<button type=\"button\" class=\"button\" data-cetak hidden>Cetak bukti</button>",
+        &format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}\">Kembali ke status pengaduan</a>"),
+        "<meta name=\"robots\" content=\"noindex\">",
+    ] {
+        assert!(html.contains(needle), "the print view lacks {needle:?}:\n{html}");
+    }
+    for absent in ["class=\"site-nav\"", "class=\"site-footer\"", "class=\"stages", "Siti", "siti@contoh"] {
+        assert!(!html.contains(absent), "the print view has {absent:?}");
+    }
+    // Any other value is the ordinary page.
+    let page = text_of(&send(&app, "GET", &format!("{location}&cetak=0"), &[], "").await);
+    assert!(page.contains("Pengaduan Anda telah diterima") && page.contains("class=\"site-nav\""));
+
+    // The JSON answer is the contract's, with or without the flag.
+    let json = [("accept", "application/json")];
+    let plain = send(&app, "GET", &location, &json, "").await;
+    let flagged = send(&app, "GET", &format!("{location}&cetak=1"), &json, "").await;
+    assert_eq!((plain.status(), flagged.status()), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(plain.body(), flagged.body());
+    let keys: Vec<String> = json_of(&flagged).as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        keys,
+        [
+            "diterima_pada",
+            "jenis",
+            "langkah_berikutnya",
+            "nomor",
+            "status",
+            "status_label",
+            "tahapan",
+            "tenggat",
+            "tenggat_sementara"
+        ]
+    );
+
+    // A wrong code prints nothing: the tracking form again, as without the flag.
+    let wrong = send(&app, "GET", "/api/lacak?nomor=PGD-2026-00001&kode=2222-2222-2222&cetak=1", &[], "").await;
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    let wrong = text_of(&wrong);
+    assert!(wrong.contains("id=\"ringkasan-galat\"") && !wrong.contains("Bukti penerimaan"), "{wrong}");
+}
+
 #[tokio::test]
 async fn invalid_json_lists_each_failing_field() {
     let app = app();
@@ -145,7 +249,8 @@ async fn invalid_form_comes_back_with_summary_messages_and_values() {
     assert!(!header(&resp, "content-security-policy").is_empty());
     let html = text_of(&resp);
     assert!(html.contains("Ada masalah"));
-    assert!(html.contains("<title>Galat:"), "title is prefixed");
+    assert!(html.contains("<title>Kesalahan: Ajukan Pengaduan"), "title is prefixed with a word citizens know");
+    assert!(html.contains("<span class=\"visually-hidden\">Kesalahan:</span>") && !html.contains("Galat"), "{html}");
     for field in ["email", "judul", "isi", "pernyataan_kebenaran"] {
         assert!(html.contains(&format!("href=\"#{field}\"")), "summary links to {field}");
         assert!(html.contains(&format!("id=\"{field}-error\"")), "inline message for {field}");
@@ -955,6 +1060,21 @@ mod public_status {
         }
         assert_eq!(v["tenggat_sementara"], false, "counted with every holiday it needed");
         assert!(!html.contains("sementara"), "no mark on an exact deadline");
+        // Once the files are complete, the page and its receipt say by when.
+        let rule = "Jangka waktu penyelesaian: <strong>2 s&#x2F;d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap</strong>.";
+        let date = "Batas waktu penyelesaian: <strong>Selasa, 15 Desember 2026</strong>.";
+        assert!(html.contains(rule) && html.contains(date), "{html}");
+        let req = http::Request::builder()
+            .uri(format!("/api/lacak?nomor={n}&kode={code}&cetak=1"))
+            .body(Bytes::new())
+            .unwrap();
+        let receipt = String::from_utf8(handle(&app, req, None).await.body().to_vec()).unwrap();
+        assert!(receipt.contains("<h1>Bukti penerimaan pengaduan</h1>"), "{receipt}");
+        assert!(receipt.contains(rule) && receipt.contains(date), "{receipt}");
+        assert!(receipt.contains("<dd>Izin usaha belum terbit 1</dd>"), "the title: {receipt}");
+        for secret in ["Rahasia", "Fotokopi KTP kabur", "catatan internal", "Siti"] {
+            assert!(!receipt.contains(secret), "{secret} must not be on the receipt");
+        }
     }
 
     #[tokio::test]

@@ -55,6 +55,10 @@ pub struct BuildReport {
     pub written: usize,
     /// Stale files removed.
     pub removed: usize,
+    /// Placeholders left in `config.toml` (values marked `CONTOH`, example domains): a local
+    /// build warns about them, a build for an `https://` address refuses to run (see
+    /// [`crate::placeholders`]).
+    pub placeholders: Vec<Diagnostic>,
 }
 
 /// What the last build learnt about each content file.
@@ -143,13 +147,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 /// Builds, and also returns the loaded site (for `serve`, which hands its templates to the API).
 pub fn build_site(opts: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure> {
     let site = Site::load(&opts.root, opts.base_url.as_deref())?;
+    let placeholders = placeholders(&opts.root, opts.base_url.as_deref());
+    if crate::placeholders::is_production(&site.config.base_url) && !placeholders.is_empty() {
+        return Err(BuildFailure(placeholders));
+    }
     let mut writer = Writer::open(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
     let previous = BuildCache::load(&opts.out);
     let rendition = render_site(&site, opts, Some((&previous, &writer)))?;
     let outcome =
         writer.write_all(rendition.files, &rendition.kept).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
     rendition.cache.save(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
-    Ok((BuildReport { written: outcome.written, removed: outcome.removed, ..rendition.report }, site))
+    Ok((BuildReport { written: outcome.written, removed: outcome.removed, placeholders, ..rendition.report }, site))
+}
+
+/// The placeholders in the site's `config.toml` and in the `--base-url` given, by line.
+fn placeholders(root: &Path, base_url: Option<&str>) -> Vec<Diagnostic> {
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let mut found = crate::placeholders::in_config(&text);
+    if let Some(url) = base_url {
+        // The command line's address replaces the file's: only it is published.
+        found.retain(|d| !d.message.starts_with("base_url "));
+        found.splice(0..0, crate::placeholders::in_base_url(url));
+    }
+    found
 }
 
 /// One content file after loading: either unchanged since the cached build, or parsed anew.

@@ -37,7 +37,7 @@ pub struct BuildFailure(pub Vec<Diagnostic>);
 impl fmt::Display for BuildFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.0 {
-            writeln!(f, "galat: {d}")?;
+            writeln!(f, "kesalahan: {d}")?;
         }
         write!(f, "{} masalah ditemukan", self.0.len())
     }

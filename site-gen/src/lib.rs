@@ -3,6 +3,7 @@
 //!
 //! - [`build`]: loading, parallel rendering and link checks; [`output`] writes what changed;
 //! - [`content`], [`markdown`], [`templates`], [`config`]: the editor's inputs;
+//! - [`placeholders`]: the `CONTOH` values and example domains a production build refuses;
 //! - [`check`]: link and anchor checks on the built output;
 //! - [`serve`]: the local server with live reload and the API.
 
@@ -14,6 +15,7 @@ pub mod diagnostics;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod placeholders;
 pub mod serve;
 pub mod templates;
 

@@ -61,6 +61,7 @@ fn main() -> ExitCode {
             let opts = BuildOptions { root, out: out.clone(), base_url, live_reload: false };
             match build(&opts) {
                 Ok(r) => {
+                    site_gen::placeholders::warn(&r.placeholders);
                     eprintln!(
                         "Selesai: {} halaman ({} dirender) dan {} berkas statis ke {} ({} berkas ditulis, {} dihapus) dalam {:.2} detik.",
                         r.pages,
@@ -98,7 +99,7 @@ fn main() -> ExitCode {
             {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("galat: {}", pengaduan_store::error_chain(&e));
+                    eprintln!("kesalahan: {}", pengaduan_store::error_chain(&e));
                     ExitCode::FAILURE
                 }
             }

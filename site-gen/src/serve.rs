@@ -147,6 +147,9 @@ impl Builder {
         self.sources = snapshot(&self.opts.root);
         let (report, site) = build_site(&self.opts)?;
         self.generation += 1;
+        if self.generation == 1 {
+            crate::placeholders::warn(&report.placeholders);
+        }
         let summary = format!(
             "Dibangun: {} halaman ({} diurai, {} dirender), {} berkas ditulis, {} dihapus, {:.0} ms",
             report.pages,
@@ -193,7 +196,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         Ok((site, summary)) => {
             eprintln!("{summary}");
             tx.send_replace(Reload::Built(builder.generation));
-            Pages::new(site.templates.tera.clone(), site.config_value.clone())
+            api_pages(&site, &root)
         }
         Err(failure) => {
             let e = failure.to_string();
@@ -254,6 +257,13 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     }
     eprintln!("Server berhenti.");
     stopped
+}
+
+/// The API's pages from the site just built: its templates, its configuration, and the time
+/// limit of its service page (which the status page and the receipt state).
+fn api_pages(site: &Site, root: &Path) -> Pages {
+    let service_page = std::fs::read_to_string(root.join(pengaduan_core::workflow::SERVICE_PAGE)).unwrap_or_default();
+    Pages::new(site.templates.tera.clone(), site.config_value.clone()).with_service_page(&service_page)
 }
 
 /// The rules the staff console and the deadlines follow: the service page's procedures and
@@ -371,7 +381,7 @@ fn watch_sources(
             match builder.rebuild() {
                 Ok((site, summary)) => {
                     eprintln!("{summary}");
-                    app.set_pages(Pages::new(site.templates.tera.clone(), site.config_value.clone()));
+                    app.set_pages(api_pages(&site, &builder.opts.root));
                     // The build validated the procedures; the console follows what it published.
                     if let (Some(console), Ok(rules)) = (&console, staff_rules(&builder.opts.root)) {
                         console.set_rules(rules);
@@ -466,6 +476,13 @@ async fn livereload_js() -> impl IntoResponse {
 }
 
 /// Reloads on a new build; shows the build error over the page until the next good build.
+///
+/// The event stream holds one HTTP/1.1 connection open, and browsers allow six per host. A page
+/// kept in the back-forward cache keeps its scripts' connections, so after six pages in one tab
+/// the seventh would wait for a free connection forever: the stream is closed on `pagehide` and
+/// opened again on `pageshow` when the page comes back from that cache (a build number other
+/// than the one it saw then reloads it, as usual). `window.__liveReload` says whether the stream
+/// is open, for the browser tests.
 const LIVERELOAD_JS: &str = r#"(function () {
   var seen = null;
   var box = null;
@@ -477,14 +494,27 @@ const LIVERELOAD_JS: &str = r#"(function () {
         "background:#fff4f4;color:#6b0000;border-top:4px solid #b00;padding:1rem;font:14px/1.5 monospace;white-space:pre-wrap";
       document.body.appendChild(box);
     }
-    box.textContent = "Galat saat membangun situs (site-gen serve):\n\n" + text;
+    box.textContent = "Kesalahan saat membangun situs (site-gen serve):\n\n" + text;
   }
-  var source = new EventSource("/__livereload");
-  source.addEventListener("built", function (e) {
-    if (seen !== null && seen !== e.data) { location.reload(); return; }
-    seen = e.data;
-    if (box) { box.remove(); box = null; location.reload(); }
-  });
-  source.addEventListener("failed", function (e) { show(e.data); });
+  var state = window.__liveReload = { open: false };
+  var source = null;
+  function connect() {
+    if (source) { return; }
+    source = new EventSource("/__livereload");
+    source.addEventListener("open", function () { state.open = true; });
+    source.addEventListener("built", function (e) {
+      if (seen !== null && seen !== e.data) { location.reload(); return; }
+      seen = e.data;
+      if (box) { box.remove(); box = null; location.reload(); }
+    });
+    source.addEventListener("failed", function (e) { show(e.data); });
+  }
+  function disconnect() {
+    if (source) { source.close(); source = null; }
+    state.open = false;
+  }
+  window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", function (e) { if (e.persisted) { connect(); } });
+  connect();
 })();
 "#;

@@ -10,7 +10,7 @@ struct Fixture {
 }
 
 const CONFIG: &str = r#"title = "Situs Uji"
-base_url = "https://uji.example"
+base_url = "https://uji.test"
 api_url = "/api"
 [office]
 name = "DPMPTSP Uji"
@@ -87,8 +87,9 @@ fn builds_pretty_urls_sitemap_robots_and_404() {
     file_contains!(site, "index.html", "Selamat datang");
     file_contains!(site, "tentang/index.html", "<h2 id=\"visi\">Visi</h2>");
     file_contains!(site, "404.html", "Tidak ada");
-    file_contains!(site, "sitemap.xml", "<loc>https://uji.example/tentang/</loc>");
-    file_contains!(site, "robots.txt", "Sitemap: https://uji.example/sitemap.xml");
+    file_contains!(site, "sitemap.xml", "<loc>https://uji.test/tentang/</loc>");
+    file_contains!(site, "robots.txt", "Sitemap: https://uji.test/sitemap.xml");
+    assert!(!stderr(&out).contains("peringatan"), "no placeholders, no warning: {}", stderr(&out));
     assert!(stderr(&out).contains("2 halaman"), "{}", stderr(&out));
 }
 
@@ -351,24 +352,133 @@ fn template_syntax_error_is_reported_with_its_file() {
     assert!(stderr(&out).contains("templates/page.html"), "{}", stderr(&out));
 }
 
-/// The real site of this repository, as a newcomer builds it.
+/// A production build (`https://`) refuses the placeholders `config.toml` ships with, naming
+/// each; a local build warns and builds.
+mod placeholders {
+    use super::*;
+
+    fn repo() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+    }
+
+    fn build_repo(out: &Path, base_url: Option<&str>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_site-gen"));
+        cmd.args(["build", "--root"]).arg(repo()).arg("--out").arg(out);
+        if let Some(url) = base_url {
+            cmd.args(["--base-url", url]);
+        }
+        cmd.output().unwrap()
+    }
+
+    #[test]
+    fn a_production_build_of_the_shipped_config_is_refused_naming_each_placeholder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let o = build_repo(&out, Some("https://dpmptsp.sukamajukab.go.id"));
+        assert!(!o.status.success(), "{}", stderr(&o));
+        let err = stderr(&o);
+        for key in [
+            "office.region masih berisi CONTOH",
+            "office.address masih berisi CONTOH",
+            "office.channels[1].value masih berisi CONTOH",
+            "office.channels[2].value masih berisi CONTOH",
+            "office.channels[3].value masih berisi CONTOH",
+        ] {
+            assert!(err.contains(key), "{key} not named:\n{err}");
+        }
+        let address_line = std::fs::read_to_string(repo().join("config.toml"))
+            .unwrap()
+            .lines()
+            .position(|l| l.starts_with("address = "))
+            .unwrap()
+            + 1;
+        assert!(err.contains(&format!("config.toml:{address_line}: office.address masih berisi CONTOH")), "{err}");
+        assert!(!out.join("index.html").exists(), "nothing published");
+    }
+
+    #[test]
+    fn an_example_domain_in_the_production_address_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let o = build_repo(&tmp.path().join("public"), Some("https://dpmptsp.example"));
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains("--base-url: memakai domain contoh dpmptsp.example"), "{}", stderr(&o));
+        // A fixture whose own base_url is at an example domain, built as it is.
+        let site = Fixture::new().file("config.toml", &CONFIG.replace("https://uji.test", "https://uji.example"));
+        let o = site.build();
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("config.toml:2: base_url masih memakai domain contoh uji.example"),
+            "{}",
+            stderr(&o)
+        );
+        // Given a real address on the command line, the file's is not published: it builds.
+        let o = site.run(&["build", "--base-url", "https://uji.test"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+
+    #[test]
+    fn a_local_build_warns_and_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let o = build_repo(&out, None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("peringatan: config.toml:") && err.contains("office.address masih berisi CONTOH"),
+            "{err}"
+        );
+        assert!(err.contains("menolak membangun"), "says what a production build does: {err}");
+        assert!(out.join("index.html").exists());
+        let o = build_repo(&tmp.path().join("lokal"), Some("http://127.0.0.1:8080"));
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+/// The real site of this repository, with its placeholders filled in as an office would, built
+/// for its public address.
 mod office_site {
     use super::*;
 
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    /// `config.toml` as shipped, each placeholder replaced and its mark deleted.
+    fn filled_config(shipped: &str) -> String {
+        let lines: Vec<&str> = shipped.lines().map(|l| l.strip_suffix(" # CONTOH").unwrap_or(l)).collect();
+        lines.join("\n").replace("Contoh", "Sukamaju").replace("dpmptsp.example", "dpmptsp.sukamajukab.go.id")
+    }
+
     fn build_repo_site() -> (tempfile::TempDir, PathBuf) {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let out = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("situs");
+        for part in ["content", "templates", "static"] {
+            copy_dir(&repo.join(part), &root.join(part));
+        }
+        let shipped = std::fs::read_to_string(repo.join("config.toml")).unwrap();
+        std::fs::write(root.join("config.toml"), filled_config(&shipped)).unwrap();
+        let out = tmp.path().join("public");
         let o = Command::new(env!("CARGO_BIN_EXE_site-gen"))
             .args(["build", "--root"])
-            .arg(root)
+            .arg(&root)
             .arg("--out")
-            .arg(out.path())
-            .args(["--base-url", "https://dpmptsp.example"])
+            .arg(&out)
+            .args(["--base-url", "https://dpmptsp.test"])
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
-        let p = out.path().to_path_buf();
-        (out, p)
+        assert!(!stderr(&o).contains("peringatan"), "every placeholder filled: {}", stderr(&o));
+        (tmp, out)
     }
 
     fn read(out: &Path, path: &str) -> String {
@@ -410,7 +520,7 @@ mod office_site {
         let v: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
         assert_eq!(v["@type"], "GovernmentService");
         assert_eq!(v["@context"], "https://schema.org");
-        assert_eq!(v["url"], "https://dpmptsp.example/layanan/informasi-dan-pengaduan/");
+        assert_eq!(v["url"], "https://dpmptsp.test/layanan/informasi-dan-pengaduan/");
         assert_eq!(v["offers"]["price"], "0");
         assert!(v["availableChannel"].as_array().unwrap().len() >= 8);
     }
@@ -434,10 +544,10 @@ mod office_site {
     fn site_wide_files_and_tracking_page() {
         let (_tmp, out) = build_repo_site();
         assert!(read(&out, "lacak/index.html").contains("action=\"/api/lacak\""));
-        assert!(
-            read(&out, "sitemap.xml").contains("<loc>https://dpmptsp.example/layanan/informasi-dan-pengaduan/</loc>")
-        );
-        assert!(read(&out, "robots.txt").contains("Sitemap: https://dpmptsp.example/sitemap.xml"));
+        assert!(read(&out, "sitemap.xml").contains("<loc>https://dpmptsp.test/layanan/informasi-dan-pengaduan/</loc>"));
+        assert!(read(&out, "robots.txt").contains("Sitemap: https://dpmptsp.test/sitemap.xml"));
+        let home = read(&out, "index.html");
+        assert!(home.contains("Kabupaten Sukamaju") && !home.contains("Contoh"), "the office's own details");
         assert!(read(&out, "404.html").contains("<h1"));
         assert!(out.join("css/site.css").exists());
     }

@@ -149,7 +149,39 @@
     });
   }
 
+  /*
+   * "Cetak bukti": tanpa skrip, tautan ke tampilan cetak (?cetak=1); dengan skrip, tombol yang
+   * langsung membuka dialog cetak peramban (aturan cetak di site.css menjadikan halaman ini satu
+   * halaman bukti penerimaan). Di tampilan cetak, tombol yang tersembunyi ditampilkan.
+   */
+  function siapkanCetak(el) {
+    if (typeof window.print !== "function") {
+      return;
+    }
+    var tombol = el;
+    if (el.tagName === "A") {
+      tombol = document.createElement("button");
+      tombol.type = "button";
+      tombol.className = el.className;
+      tombol.textContent = el.textContent;
+      tombol.setAttribute("data-cetak", "");
+      el.parentNode.replaceChild(tombol, el);
+    }
+    tombol.hidden = false;
+    tombol.addEventListener("click", function () {
+      window.print();
+    });
+    var petunjuk = document.querySelector("[data-cetak-petunjuk]");
+    if (petunjuk) {
+      petunjuk.textContent = "Tekan tombol Cetak bukti di bawah ini.";
+    }
+  }
+
   function mulai() {
+    var cetak = document.querySelectorAll("[data-cetak]");
+    for (var i = 0; i < cetak.length; i += 1) {
+      siapkanCetak(cetak[i]);
+    }
     var form = document.getElementById("form-pengaduan");
     if (form) {
       siapkanFormulirPengaduan(form);

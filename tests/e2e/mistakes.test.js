@@ -61,7 +61,9 @@ async function mistakesJourney(name, js) {
       const summary = p.locator('#ringkasan-galat');
       await assert.doesNotReject(summary.waitFor({ state: 'visible' }));
       assert.match(await summary.innerText(), /Ada masalah/);
-      assert.match(await p.title(), /^Galat:/, 'the page title does not start with "Galat:"');
+      assert.match(await p.title(), /^Kesalahan:/, 'the page title does not start with "Kesalahan:"');
+      const hidden = await p.locator('.error-message .visually-hidden').allInnerTexts();
+      assert.ok(hidden.length > 0 && hidden.every((t) => t === 'Kesalahan:'), `inline messages start with: ${hidden.join(', ')}`);
     });
 
     if (js) {

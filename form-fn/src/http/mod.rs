@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use jiff::{Timestamp, Zoned};
-use pages::{Pages, StageView, StatusView, fallback_html};
+use pages::{Pages, StageView, StatusOptions, StatusView, fallback_html};
 use pengaduan_core::attachment::ValidFile;
 use pengaduan_core::calendar::Deadline;
 use pengaduan_core::datetime::{human_time, rfc3339, tanggal_indonesia};
@@ -426,7 +426,7 @@ fn invalid<S: ComplaintStore>(
     let html = app.pages().form_with_errors(form, errors).unwrap_or_else(|e| {
         tracing::error!(error = %error_chain(&e), "form template failed");
         let list: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-        fallback_html("Galat: Ada masalah", &list.join(". "))
+        fallback_html("Kesalahan: Ada masalah", &list.join(". "))
     });
     html_response(StatusCode::UNPROCESSABLE_ENTITY, html)
 }
@@ -448,6 +448,7 @@ async fn lookup_query<S: ComplaintStore>(
     }
     let mut nomor = String::new();
     let mut kode = String::new();
+    let mut print = false;
     for pair in query.split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let Ok(value) = body::decode_component(value.as_bytes()) else {
@@ -463,6 +464,8 @@ async fn lookup_query<S: ComplaintStore>(
         match name {
             "nomor" if nomor.is_empty() => nomor = value,
             "kode" if kode.is_empty() => kode = value,
+            // The receipt on its own, to print (HTML only: the JSON answer ignores it).
+            "cetak" => print = value == "1",
             _ => {}
         }
     }
@@ -553,6 +556,7 @@ async fn lookup_query<S: ComplaintStore>(
         status: record.status.code(),
         status_label: record.status.label(),
         jenis_label: record.jenis.label(),
+        judul: record.judul.clone(),
         diterima_pada: rfc3339(&received),
         diterima_pada_text: human_time(&received),
         next_step,
@@ -588,7 +592,8 @@ async fn lookup_query<S: ComplaintStore>(
             }),
         );
     }
-    match app.pages().status(&view) {
+    let options = StatusOptions { print, site_origin: app.config.site_origin.as_deref() };
+    match app.pages().status(&view, options) {
         Ok(html) => html_response(StatusCode::OK, html),
         Err(e) => {
             tracing::error!(error = %error_chain(&e), "status template failed");

@@ -4,7 +4,7 @@
 use pengaduan_core::FieldError;
 use pengaduan_core::RawForm;
 use pengaduan_core::submission::FIELD_ORDER;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -29,6 +29,77 @@ pub enum PageError {
 pub struct Pages {
     tera: tera::Tera,
     config: Value,
+    time_limit: Option<TimeLimit>,
+}
+
+/// The service's time limit, from the `[service.time_limit]` table of its page: what the
+/// status page and the receipt promise ("2 s/d 10 hari kerja setelah berkas persyaratan
+/// dinyatakan lengkap").
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TimeLimit {
+    /// The fewest working days.
+    pub min_working_days: u32,
+    /// The most working days: the deadline counts these.
+    pub max_working_days: u32,
+    /// From when the days count.
+    #[serde(default)]
+    pub starts: String,
+}
+
+impl TimeLimit {
+    /// Reads the time limit from a service page's text (TOML front matter between `+++`
+    /// lines); none when the page has no such table or does not parse (the site generator
+    /// reports that).
+    pub fn from_service_page(text: &str) -> Option<Self> {
+        #[derive(Deserialize)]
+        struct Page {
+            service: Option<Service>,
+        }
+        #[derive(Deserialize)]
+        struct Service {
+            time_limit: Option<TimeLimit>,
+        }
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let rest = text.strip_prefix("+++")?;
+        let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+        let mut end = 0;
+        let mut closed = false;
+        for line in rest.split_inclusive('\n') {
+            if line.trim_end() == "+++" {
+                closed = true;
+                break;
+            }
+            end += line.len();
+        }
+        if !closed {
+            return None;
+        }
+        let page: Page = toml::from_str(&rest[..end]).ok()?;
+        page.service?.time_limit
+    }
+
+    /// The rule as a phrase: "2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap".
+    pub fn text(&self) -> String {
+        let days = if self.min_working_days == self.max_working_days {
+            format!("{} hari kerja", self.max_working_days)
+        } else {
+            format!("{} s/d {} hari kerja", self.min_working_days, self.max_working_days)
+        };
+        match self.starts.trim() {
+            "" => days,
+            starts => format!("{days} {starts}"),
+        }
+    }
+}
+
+/// How a status page is shown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatusOptions<'a> {
+    /// The print-friendly receipt (`&cetak=1`) rather than the page with the site around it.
+    pub print: bool,
+    /// The site's public origin (`SITE_ORIGIN`), for the tracking address printed on the
+    /// receipt; without it, the configuration's `base_url`.
+    pub site_origin: Option<&'a str>,
 }
 
 /// The public view of one complaint, for the status page.
@@ -44,6 +115,8 @@ pub struct StatusView {
     pub status_label: &'static str,
     /// Kind of report, as a label.
     pub jenis_label: &'static str,
+    /// The title the complainant gave (a register field, kept when personal data is erased).
+    pub judul: String,
     /// RFC 3339 time received.
     pub diterima_pada: String,
     /// Time received for people.
@@ -76,7 +149,18 @@ pub struct StageView {
 impl Pages {
     /// Wraps loaded templates and the site configuration (`config.toml` as a table).
     pub fn new(tera: tera::Tera, config: Value) -> Self {
-        Self { tera, config }
+        Self { tera, config, time_limit: None }
+    }
+
+    /// The service's time limit from its page's text, for the status page and the receipt.
+    pub fn with_service_page(mut self, text: &str) -> Self {
+        self.time_limit = TimeLimit::from_service_page(text);
+        self
+    }
+
+    /// The time limit the status page states, if the service page gave one.
+    pub fn time_limit(&self) -> Option<&TimeLimit> {
+        self.time_limit.as_ref()
     }
 
     /// The templates and configuration compiled into the binary, for the Lambda function.
@@ -87,7 +171,7 @@ impl Pages {
         let config: toml::Table = toml::from_str(crate::embedded::CONFIG).map_err(PageError::Config)?;
         // A TOML table always converts to JSON.
         let config = serde_json::to_value(config).unwrap_or_default();
-        Ok(Self::new(tera, config))
+        Ok(Self::new(tera, config).with_service_page(crate::embedded::SERVICE_PAGE))
     }
 
     /// The form action, from `config.api_url`.
@@ -123,13 +207,27 @@ impl Pages {
         let extra = json!({
             "form": { "action": self.form_action(), "values": values, "errors": errors, "field_errors": field_errors }
         });
-        self.render("api/form.html", "Galat: Ajukan Pengaduan", "/pengaduan/", extra)
+        self.render("api/form.html", "Kesalahan: Ajukan Pengaduan", "/pengaduan/", extra)
     }
 
-    /// The status page of one complaint (also the confirmation after submitting).
-    pub fn status(&self, view: &StatusView) -> Result<String, PageError> {
+    /// The status page of one complaint (also the confirmation after submitting), or with
+    /// `options.print` its receipt on its own, to print.
+    pub fn status(&self, view: &StatusView, options: StatusOptions<'_>) -> Result<String, PageError> {
         let title = format!("Status {}", view.nomor);
-        self.render("api/status.html", &title, "/lacak/", json!({ "complaint": view }))
+        let base_url = self.config.get("base_url").and_then(Value::as_str).unwrap_or("");
+        let origin = options.site_origin.unwrap_or(base_url).trim_end_matches('/');
+        // Relative to the page itself (`…/lacak`), wherever the API is mounted. Numbers and
+        // codes are URL-safe as they are.
+        let status_url = format!("?nomor={}&kode={}", view.nomor, view.kode_lacak);
+        let extra = json!({
+            "complaint": view,
+            "cetak": options.print,
+            "status_url": status_url,
+            "cetak_url": format!("{status_url}&cetak=1"),
+            "lacak_url": format!("{origin}/lacak/"),
+            "deadline_rule": self.time_limit.as_ref().map(TimeLimit::text).unwrap_or_default(),
+        });
+        self.render("api/status.html", &title, "/lacak/", extra)
     }
 
     /// The tracking form again, with the typed number and code and what was wrong.
@@ -156,4 +254,27 @@ pub fn fallback_html(title: &str, message: &str) -> String {
         t = esc(title),
         m = esc(message)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_limit_comes_from_the_service_page() {
+        let limit = TimeLimit::from_service_page(crate::embedded::SERVICE_PAGE).expect("the shipped page has one");
+        assert_eq!(limit.text(), "2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap");
+        let page = "+++\ntitle = \"x\"\n[service.time_limit]\nmin_working_days = 5\nmax_working_days = 5\n+++\nTeks.\n";
+        assert_eq!(TimeLimit::from_service_page(page).unwrap().text(), "5 hari kerja");
+        assert_eq!(TimeLimit::from_service_page("+++\ntitle = \"x\"\n+++\n"), None);
+        assert_eq!(TimeLimit::from_service_page("tanpa front matter"), None);
+        assert!(Pages::embedded().unwrap().time_limit().is_some(), "the Lambda's pages state it");
+    }
+
+    #[test]
+    fn the_service_page_path_is_cores() {
+        // build.rs embeds this path; the staff tool and the console read core's.
+        assert!(pengaduan_core::workflow::SERVICE_PAGE.ends_with("content/layanan/informasi-dan-pengaduan.md"));
+        assert_eq!(pengaduan_core::workflow::SERVICE_PAGE, "content/layanan/informasi-dan-pengaduan.md");
+    }
 }

@@ -66,6 +66,25 @@ const PAGES = [
     },
   },
   {
+    name: 'bukti-cetak', current: null,
+    label: 'the receipt\'s print-friendly view (?cetak=1)',
+    open: async (p) => {
+      const t = h.uniq();
+      const r = await h.submitJson({
+        jenis: 'aspirasi',
+        nama: 'Dewi Lestari',
+        email: `dewi.${t}@contoh.id`,
+        judul: `Usul jam layanan sore untuk pelaku usaha ${t}`,
+        isi: `Mohon loket perizinan dibuka sampai sore pada hari Kamis (uji ${t}).`,
+        pernyataan_kebenaran: true,
+        persetujuan_data: true,
+      });
+      await goto(p, `/api/lacak?nomor=${r.nomor}&kode=${r.kode_lacak}&cetak=1`);
+      assert.equal(await p.locator('h1').innerText(), 'Bukti penerimaan pengaduan');
+      assert.equal((await h.readConfirmation(p)).nomor, r.nomor);
+    },
+  },
+  {
     name: 'formulir-galat', current: '/pengaduan/',
     label: 'complaint form with errors (422)',
     open: async (p) => {
