@@ -1,6 +1,6 @@
 //! The audit trail, for the admin: who saw personal data, downloaded files, erased, logged in.
 
-use crate::session::{role_refused, staff};
+use crate::session::{Staff, role_refused};
 use crate::views::{AuditLine, AuditView};
 use crate::{Console, store_failure};
 use axum::extract::{Query, State};
@@ -20,12 +20,9 @@ const LIMIT: usize = 500;
 pub(crate) async fn page(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
+    staff: Staff,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
     if !may_read_audit(staff.role()) {
         return role_refused(&headers, "Jejak audit hanya dapat dibaca admin.");
     }

@@ -3,7 +3,7 @@
 //! against.
 
 use crate::fields::Fields;
-use crate::session::{CSRF_FIELD, Staff, check_csrf, role_refused, staff};
+use crate::session::{CSRF_FIELD, Staff, check_csrf, role_refused};
 use crate::views::{ActionError, ComplaintView};
 use crate::{BASE, Console, message, see_other, store_failure};
 use axum::extract::{Path, Query, State};
@@ -66,13 +66,10 @@ async fn load(console: &Console, headers: &HeaderMap, nomor: &str) -> Result<Com
 pub(crate) async fn page(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
+    staff: Staff,
     Path(nomor): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
     let record = match load(&console, &headers, &nomor).await {
         Ok(r) => r,
         Err(resp) => return resp,
@@ -122,13 +119,10 @@ fn audit(
 pub(crate) async fn act(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
+    staff: Staff,
     Path((nomor, action)): Path<(String, String)>,
     Fields(form): Fields,
 ) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
     if let Err(resp) = check_csrf(&headers, &staff, form.get(CSRF_FIELD).map(String::as_str)) {
         return resp;
     }
@@ -281,12 +275,9 @@ fn done(record: &ComplaintRecord, text: &str) -> Response {
 pub(crate) async fn attachment(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
+    staff: Staff,
     Path((nomor, index)): Path<(String, usize)>,
 ) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
     let record = match load(&console, &headers, &nomor).await {
         Ok(r) => r,
         Err(resp) => return resp,

@@ -1,6 +1,6 @@
 //! The Buku Register of a period as CSV or XLSX: the same files `pengaduan-staf ekspor` writes.
 
-use crate::session::{role_refused, staff};
+use crate::session::{Staff, role_refused};
 use crate::{Console, message, store_failure};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -15,12 +15,9 @@ use std::sync::Arc;
 pub(crate) async fn download(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
+    staff: Staff,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
     if !may_export(staff.role()) {
         return role_refused(&headers, "Ekspor Buku Register bukan wewenang peran Anda.");
     }

@@ -3,7 +3,7 @@
 //! The ordering and filtering are plain functions over register rows ([`arrange`]), so they are
 //! unit-tested and benchmarked without a store; the handler only loads the open rows and renders.
 
-use crate::session::staff;
+use crate::session::Staff;
 use crate::views::{InboxItem, InboxView};
 use crate::{Console, store_failure};
 use axum::extract::{Query, State};
@@ -138,12 +138,9 @@ pub fn signed_working_days(calendar: &Calendar, today: Date, deadline: Date) -> 
 pub(crate) async fn page(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
+    staff: Staff,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
     let rows = match console.store().open_rows().await {
         Ok(rows) => rows,
         Err(e) => return store_failure(&headers, &e),

@@ -2,7 +2,7 @@
 
 use crate::fields::Fields;
 use crate::session::{
-    CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, check_csrf, cookie, csrf_refused, secure, set_cookie, staff,
+    CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, Staff, check_csrf, cookie, csrf_refused, secure, set_cookie,
     token_matches,
 };
 use crate::views::LoginView;
@@ -130,11 +130,12 @@ pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderM
 }
 
 /// `POST /staf/keluar`: ends the session on the server and drops the cookie.
-pub(crate) async fn logout(State(console): State<Arc<Console>>, headers: HeaderMap, Fields(form): Fields) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+pub(crate) async fn logout(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    staff: Staff,
+    Fields(form): Fields,
+) -> Response {
     if let Err(resp) = check_csrf(&headers, &staff, form.get(CSRF_FIELD).map(String::as_str)) {
         return resp;
     }

@@ -3,7 +3,7 @@
 //! the same validation as the public form.
 
 use crate::fields::Fields;
-use crate::session::{CSRF_FIELD, check_csrf, role_refused, staff};
+use crate::session::{CSRF_FIELD, Staff, check_csrf, role_refused};
 use crate::views::{RegisterView, Registered};
 use crate::{Console, store_failure};
 use axum::extract::State;
@@ -22,11 +22,7 @@ const TEXT_FIELDS: [&str; 11] =
     ["jenis", "judul", "isi", "nama", "telepon", "email", "nik", "alamat", "tanggal_kejadian", "lokasi", "layanan"];
 
 /// `GET /staf/catat`: the empty form (Front Office only).
-pub(crate) async fn form(State(console): State<Arc<Console>>, headers: HeaderMap) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+pub(crate) async fn form(State(console): State<Arc<Console>>, headers: HeaderMap, staff: Staff) -> Response {
     if !may_register(staff.role()) {
         return role_refused(&headers, "Pencatatan pengaduan dari kanal lain adalah wewenang Front Office.");
     }
@@ -39,12 +35,9 @@ pub(crate) async fn form(State(console): State<Arc<Console>>, headers: HeaderMap
 pub(crate) async fn submit(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
+    staff: Staff,
     Fields(fields): Fields,
 ) -> Response {
-    let staff = match staff(&console, &headers).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
     if let Err(resp) = check_csrf(&headers, &staff, fields.get(CSRF_FIELD).map(String::as_str)) {
         return resp;
     }

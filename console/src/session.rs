@@ -132,6 +132,19 @@ pub(crate) async fn staff(console: &Console, headers: &HeaderMap) -> Result<Staf
     Ok(Staff { account, session })
 }
 
+/// A handler that takes a [`Staff`] runs only with a live session; without one the request is
+/// answered by [`to_login`] (or a store failure) before the handler starts.
+impl axum::extract::FromRequestParts<std::sync::Arc<Console>> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        console: &std::sync::Arc<Console>,
+    ) -> Result<Self, Self::Rejection> {
+        staff(console, &parts.headers).await
+    }
+}
+
 /// Refuses a POST whose CSRF token is not the session's: `403`, nothing changed.
 pub(crate) fn check_csrf(headers: &HeaderMap, staff: &Staff, given: Option<&str>) -> Result<(), Response> {
     if token_matches(&staff.session.csrf_token, given) { Ok(()) } else { Err(csrf_refused(headers)) }
