@@ -14,9 +14,12 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    // One level for the whole function (`RUST_LOG=info`, `debug`...): per-target filters would
+    // bring in a regex engine, which the binary's size and cold start pay for.
+    let level = std::env::var("RUST_LOG").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(tracing::Level::INFO);
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_max_level(level)
         .with_current_span(false)
         .without_time() // CloudWatch stamps every line.
         .init();
