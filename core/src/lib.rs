@@ -9,6 +9,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod datetime;
 pub mod register;
+pub mod skm;
 pub mod status;
 pub mod submission;
 pub mod text;

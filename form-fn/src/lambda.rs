@@ -10,7 +10,10 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 /// Handles one Lambda HTTP event.
-pub async fn handle_event<S: ComplaintStore>(app: &App<S>, req: Request) -> Response<Body> {
+pub async fn handle_event<S: ComplaintStore + pengaduan_store::survey::SurveyStore>(
+    app: &App<S>,
+    req: Request,
+) -> Response<Body> {
     let source = source_ip(&req, app.config().origin_secret.as_deref());
     let deadline = req.lambda_context_ref().map(|ctx| answer_by(ctx.deadline));
     let (parts, body) = req.into_parts();

@@ -6,7 +6,7 @@
 //! headings) is applied once, in [`command`], so a new command cannot forget it (nor a command
 //! of a group such as `pengguna`).
 
-use crate::cmd::{catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, pengguna, unduh};
+use crate::cmd::{catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, pengguna, skm, unduh};
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -105,6 +105,10 @@ pub enum Command {
         override_usage = "pengaduan-staf ekspor --dari TTTT-BB-HH --sampai TTTT-BB-HH [--csv BERKAS] [--xlsx BERKAS]"
     )]
     Ekspor(ekspor::Ekspor),
+
+    /// Hitung Indeks Kepuasan Masyarakat (SKM, PermenPANRB 14/2017) suatu periode: per unsur dan keseluruhan, dengan mutu pelayanan.
+    #[command(override_usage = "pengaduan-staf skm --dari TTTT-BB-HH --sampai TTTT-BB-HH [--csv BERKAS]")]
+    Skm(skm::Skm),
 
     /// Hitung ulang tenggat setiap pengaduan yang belum selesai dengan kalender hari libur terbaru (setelah SKB diubah atau tahun baru ditambahkan).
     #[command(override_usage = "pengaduan-staf tenggat")]

@@ -499,6 +499,7 @@ fn an_unknown_command_lists_every_command() {
             "kembalikan",
             "lanjut",
             "ekspor",
+            "skm",
             "tenggat",
             "hapus-data-pribadi",
             "lampiran",
@@ -1043,4 +1044,63 @@ fn the_operating_system_user_signs_without_user_falls_back_to_logname() {
     let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"])));
     let out = staf.ok(MON_16_MARCH, &["lihat", &nomor]);
     assert!(out.contains("  budi (pengaduan-staf)\n       dicatat di Buku Register Pengaduan"), "{out}");
+}
+
+/// `skm`: the IKM of a period from the survey answers given in it, worked by hand in
+/// `pengaduan_core::skm` (four respondents: IKM 80,56, mutu B), printed and written as CSV.
+#[tokio::test]
+async fn skm_computes_the_ikm_of_a_period() {
+    use pengaduan_core::skm::Answers;
+    use pengaduan_store::survey::SurveyStore;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    {
+        let store = SqliteStore::open(&db).unwrap();
+        let answers = [
+            ("2026-03-02T01:00:00Z", [4, 3, 3, 4, 3, 3, 4, 2, 3]),
+            ("2026-03-10T05:00:00Z", [3, 3, 2, 4, 3, 4, 4, 3, 3]),
+            ("2026-03-20T09:00:00Z", [4, 4, 3, 4, 3, 3, 4, 2, 4]),
+            // 31 March, 23.30 WIB: still in March in the office's time zone.
+            ("2026-03-31T16:30:00Z", [3, 3, 2, 4, 3, 3, 3, 3, 3]),
+            // 1 April, 00.30 WIB: outside.
+            ("2026-03-31T17:30:00Z", [1, 1, 1, 1, 1, 1, 1, 1, 1]),
+        ];
+        for (i, (at, values)) in answers.into_iter().enumerate() {
+            let stored = store
+                .record_survey(&format!("PGD-2026-{:05}", i + 1), Answers::new(values).unwrap(), at.parse().unwrap())
+                .await
+                .unwrap();
+            assert!(stored);
+        }
+    }
+    let staf = Staf::sqlite(&db);
+    let csv_path = dir.path().join("ikm.csv");
+    let out = staf.ok(
+        FRI_20_MARCH,
+        &["skm", "--dari", "2026-03-01", "--sampai", "2026-03-31", "--csv", csv_path.to_str().unwrap()],
+    );
+    assert!(out.contains("Jumlah responden: 4"), "{out}");
+    assert!(out.contains("U3 Waktu penyelesaian"), "{out}");
+    let u3 = out.lines().find(|l| l.starts_with("U3 ")).unwrap();
+    assert!(u3.contains("2,50") && u3.contains("62,50") && u3.contains("D (Tidak Baik)"), "{u3}");
+    let u4 = out.lines().find(|l| l.starts_with("U4 ")).unwrap();
+    assert!(u4.contains("100,00") && u4.contains("A (Sangat Baik)"), "{u4}");
+    assert!(out.contains("IKM unit pelayanan (jumlah NRR tertimbang): 3,222"), "{out}");
+    assert!(out.contains("IKM (nilai konversi, × 25): 80,56, mutu pelayanan B (Baik)"), "{out}");
+
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 10, "nine unsur and the IKM");
+    assert_eq!(&rows[0][0], "U1");
+    assert_eq!(&rows[0][2], "3.50");
+    assert_eq!(&rows[9][0], "IKM");
+    assert_eq!(&rows[9][4], "80.56");
+    assert_eq!(&rows[9][5], "B");
+    assert_eq!(&rows[9][7], "4");
+
+    let empty = staf.ok(FRI_20_MARCH, &["skm", "--dari", "2026-05-01", "--sampai", "2026-05-31"]);
+    assert!(empty.contains("Jumlah responden: 0"), "{empty}");
+    let wrong = staf.run(FRI_20_MARCH, &["skm", "--dari", "2026-03-31", "--sampai", "2026-03-01"]);
+    assert_eq!(wrong.code, 1);
+    assert!(wrong.stderr.contains("jatuh setelah"), "{}", wrong.stderr);
 }

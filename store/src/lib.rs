@@ -28,6 +28,7 @@ pub mod open;
 pub mod retry;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+pub mod survey;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod uploads;
@@ -648,6 +649,25 @@ impl WorkflowStore for AnyStore {
 
     async fn write_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
         dispatch!(self, s => s.write_meta(key, value))
+    }
+}
+
+impl survey::SurveyStore for AnyStore {
+    async fn record_survey(
+        &self,
+        nomor: &str,
+        answers: pengaduan_core::skm::Answers,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.record_survey(nomor, answers, at))
+    }
+
+    async fn surveys(
+        &self,
+        from: Timestamp,
+        before: Timestamp,
+    ) -> Result<Vec<(Timestamp, pengaduan_core::skm::Answers)>, StoreError> {
+        dispatch!(self, s => s.surveys(from, before))
     }
 }
 

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 const SCHEMA: &str = "
 CREATE TABLE counters (
@@ -180,6 +180,17 @@ CREATE TABLE meta (
 );
 ";
 
+/// Version 6: the Survei Kepuasan Masyarakat's answers, one set per complaint (the primary
+/// key is the once-only guard). `at` is sortable UTC text, for the period queries.
+const MIGRATION_6: &str = "
+CREATE TABLE survey (
+    nomor   TEXT PRIMARY KEY,
+    answers TEXT NOT NULL,
+    at      TEXT NOT NULL
+);
+CREATE INDEX survey_at ON survey (at);
+";
+
 /// A complaint store in one SQLite file.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -225,6 +236,9 @@ impl SqliteStore {
         }
         if version <= 4 {
             conn.execute_batch(&format!("BEGIN; {MIGRATION_5} PRAGMA user_version = 5; COMMIT;")).map_err(backend)?;
+        }
+        if version <= 5 {
+            conn.execute_batch(&format!("BEGIN; {MIGRATION_6} PRAGMA user_version = 6; COMMIT;")).map_err(backend)?;
         }
         match version {
             0..=SCHEMA_VERSION => {}

@@ -1,9 +1,10 @@
-//! The HTTP adapter: one handler for `POST …/pengaduan` and `GET …/lacak`, a plain async
+//! The HTTP adapter: one handler for `POST …/pengaduan`, `GET …/lacak` and `…/survei`, a plain async
 //! function from request to response that the Lambda shell, the local server and the tests
 //! all call the same way.
 
 pub mod body;
 pub mod pages;
+mod survey;
 
 use body::{BodyKind, Malformed};
 use bytes::Bytes;
@@ -18,7 +19,10 @@ use pengaduan_core::submission::{IDEMPOTENCY_KEY_MESSAGE, is_valid_idempotency_k
 use pengaduan_core::{FieldError, RawForm, RegisterNumber, Status, TrackingCode};
 use pengaduan_store::attachments::{AnyAttachments, AttachmentError, AttachmentStore, PendingKey};
 use pengaduan_store::intake::{Intake, Replay, digest, intake};
-use pengaduan_store::{ComplaintStore, Config, RateDecision, Receipt, StoreError, Submitted, error_chain};
+use pengaduan_store::survey::SurveyStore;
+use pengaduan_store::{
+    ComplaintStore, Config, PublicRecord, RateDecision, Receipt, StoreError, Submitted, error_chain,
+};
 use serde_json::json;
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
@@ -85,20 +89,26 @@ impl<S: ComplaintStore> App<S> {
 }
 
 /// Handles one request. `source` is the client's address, for the rate limit.
-pub async fn handle<S: ComplaintStore>(app: &App<S>, req: Request<Bytes>, source: Option<IpAddr>) -> Response<Bytes> {
+pub async fn handle<S: ComplaintStore + SurveyStore>(
+    app: &App<S>,
+    req: Request<Bytes>,
+    source: Option<IpAddr>,
+) -> Response<Bytes> {
     let wants_json = wants_json(req.headers());
     let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
     let path = req.uri().path().trim_end_matches('/').to_owned();
     let route = path.rsplit('/').next().unwrap_or("");
     let method = req.method().clone();
     let mut response = match (route, &method) {
-        ("pengaduan" | "lacak", &Method::OPTIONS) => preflight(app, origin.as_deref()),
+        ("pengaduan" | "lacak" | "survei", &Method::OPTIONS) => preflight(app, origin.as_deref()),
+        ("survei", &Method::GET | &Method::HEAD | &Method::POST) => survey::handle(app, req, source, wants_json).await,
         ("pengaduan", &Method::POST) => submit(app, req, source, &path).await,
         ("lacak", &Method::GET | &Method::HEAD) => {
             lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json).await
         }
         ("pengaduan", _) => method_not_allowed(app, "POST, OPTIONS", wants_json),
         ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json),
+        ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json),
         _ => error_response(
             app,
             StatusCode::NOT_FOUND,
@@ -439,12 +449,8 @@ async fn lookup_query<S: ComplaintStore>(
 ) -> Response<Bytes> {
     let guesser = lookup_source_key(source);
     let now = app.now().timestamp();
-    // Checked before anything is looked up: over the limit, a right guess must get the same
-    // answer as a wrong one, or the limit would only slow the search down.
-    match app.store.peek_events(&guesser, now, LOOKUP_FAILURE_WINDOW, LOOKUP_FAILURES_PER_10_MIN).await {
-        Ok(RateDecision::Allowed) => {}
-        Ok(RateDecision::Limited { retry_after }) => return too_many_lookups(app, retry_after, wants_json),
-        Err(e) => return store_failure(app, &e, wants_json),
+    if let Some(refusal) = lookup_refused(app, &guesser, now, wants_json).await {
+        return refusal;
     }
     let mut nomor = String::new();
     let mut kode = String::new();
@@ -496,30 +502,9 @@ async fn lookup_query<S: ComplaintStore>(
             "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
         )
     };
-    let (Some(number), Some(code)) = (RegisterNumber::parse(&nomor), TrackingCode::parse(&kode)) else {
-        return failed_lookup(app, &guesser, now, not_found(), wants_json).await;
-    };
-    let stored = match app.store.find_public(&number).await {
-        Ok(stored) => stored,
-        Err(e) => return store_failure(app, &e, wants_json),
-    };
-    // An unknown number does the same work as a wrong code (hash the code given, compare it in
-    // constant time), so the answer's timing does not tell which numbers exist.
-    // The digest under the scheme the record was stored with (keyed, or plain for older ones);
-    // an unknown number is hashed as a new code would be.
-    let key = app.config.code_key.as_ref().map(pengaduan_store::config::CodeKey::bytes);
-    let stored_digest = stored.as_ref().map_or(UNKNOWN_NUMBER_DIGEST, |r| r.kode_hash.as_str());
-    let given = match stored.as_ref() {
-        Some(r) => code.digest_like(&r.kode_hash, key).unwrap_or_else(|| {
-            tracing::error!("a keyed tracking-code digest and no key: set PENGADUAN_CODE_KEY");
-            String::new()
-        }),
-        None => code.digest_with(key),
-    };
-    let matches = digests_match(&given, stored_digest);
-    let record = match stored {
-        Some(record) if matches => record,
-        _ => return failed_lookup(app, &guesser, now, not_found(), wants_json).await,
+    let (record, code) = match find_with_code(app, &guesser, now, &nomor, &kode, not_found, wants_json).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
     };
     use pengaduan_core::workflow;
     let tz = app.config.timezone.clone();
@@ -606,6 +591,61 @@ async fn lookup_query<S: ComplaintStore>(
             )
         }
     }
+}
+
+/// Refuses a source over [`LOOKUP_FAILURES_PER_10_MIN`]. Checked before anything is looked
+/// up: over the limit, a right guess must get the same answer as a wrong one, or the limit
+/// would only slow the search down.
+async fn lookup_refused<S: ComplaintStore>(
+    app: &App<S>,
+    guesser: &str,
+    now: Timestamp,
+    wants_json: bool,
+) -> Option<Response<Bytes>> {
+    match app.store.peek_events(guesser, now, LOOKUP_FAILURE_WINDOW, LOOKUP_FAILURES_PER_10_MIN).await {
+        Ok(RateDecision::Allowed) => None,
+        Ok(RateDecision::Limited { retry_after }) => Some(too_many_lookups(app, retry_after, wants_json)),
+        Err(e) => Some(store_failure(app, &e, wants_json)),
+    }
+}
+
+/// The complaint numbered `nomor` if `kode` is its tracking code, else `not_found()` (counted
+/// as a failed look-up of `guesser`): the one check behind the status page and the survey.
+async fn find_with_code<S: ComplaintStore>(
+    app: &App<S>,
+    guesser: &str,
+    now: Timestamp,
+    nomor: &str,
+    kode: &str,
+    not_found: impl FnOnce() -> Response<Bytes>,
+    wants_json: bool,
+) -> Result<(PublicRecord, TrackingCode), Response<Bytes>> {
+    let (Some(number), Some(code)) = (RegisterNumber::parse(nomor), TrackingCode::parse(kode)) else {
+        return Err(failed_lookup(app, guesser, now, not_found(), wants_json).await);
+    };
+    let stored = match app.store.find_public(&number).await {
+        Ok(stored) => stored,
+        Err(e) => return Err(store_failure(app, &e, wants_json)),
+    };
+    // An unknown number does the same work as a wrong code (hash the code given, compare it in
+    // constant time), so the answer's timing does not tell which numbers exist.
+    // The digest under the scheme the record was stored with (keyed, or plain for older ones);
+    // an unknown number is hashed as a new code would be.
+    let key = app.config.code_key.as_ref().map(pengaduan_store::config::CodeKey::bytes);
+    let stored_digest = stored.as_ref().map_or(UNKNOWN_NUMBER_DIGEST, |r| r.kode_hash.as_str());
+    let given = match stored.as_ref() {
+        Some(r) => code.digest_like(&r.kode_hash, key).unwrap_or_else(|| {
+            tracing::error!("a keyed tracking-code digest and no key: set PENGADUAN_CODE_KEY");
+            String::new()
+        }),
+        None => code.digest_with(key),
+    };
+    let matches = digests_match(&given, stored_digest);
+    let record = match stored {
+        Some(record) if matches => record,
+        _ => return Err(failed_lookup(app, guesser, now, not_found(), wants_json).await),
+    };
+    Ok((record, code))
 }
 
 /// Failed tracking look-ups (unknown number, wrong code, malformed either) one source may make

@@ -133,6 +133,21 @@ pub struct StatusView {
     pub deadline_note: String,
 }
 
+/// The survey page of one `selesai` complaint: its questions, or the thanks once answered.
+#[derive(Debug, Clone, Default)]
+pub struct SurveyView {
+    /// Register number.
+    pub nomor: String,
+    /// Tracking code as shown.
+    pub kode_lacak: String,
+    /// The answers were stored: the thank-you page.
+    pub thanks: bool,
+    /// The chosen answers by field (`u1` … `u9`), to keep them after an error.
+    pub values: BTreeMap<String, String>,
+    /// What is wrong, by field, in question order.
+    pub errors: Vec<(String, String)>,
+}
+
 /// One public stage on the status page.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageView {
@@ -224,10 +239,48 @@ impl Pages {
             "cetak": options.print,
             "status_url": status_url,
             "cetak_url": format!("{status_url}&cetak=1"),
+            // Relative to the status page (`…/lacak`): the survey is its sibling (`…/survei`).
+            "survei_url": format!("survei{status_url}"),
             "lacak_url": format!("{origin}/lacak/"),
             "deadline_rule": self.time_limit.as_ref().map(TimeLimit::text).unwrap_or_default(),
         });
         self.render("api/status.html", &title, "/lacak/", extra)
+    }
+
+    /// The survey's nine questions (or the thanks), with the errors of a rejected answer.
+    pub fn survey(&self, view: &SurveyView) -> Result<String, PageError> {
+        let base = self.config.get("api_url").and_then(Value::as_str).unwrap_or("/api").trim_end_matches('/');
+        let questions: Vec<Value> = pengaduan_core::skm::UNSUR
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let name = format!("u{}", i + 1);
+                json!({
+                    "name": name,
+                    "no": i + 1,
+                    "nama": u.nama,
+                    "pertanyaan": u.pertanyaan,
+                    "jawaban": u.jawaban.iter().enumerate().map(|(v, label)| json!({ "value": (v + 1).to_string(), "label": label })).collect::<Vec<_>>(),
+                    "value": view.values.get(&name).cloned().unwrap_or_default(),
+                    "error": view.errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone()),
+                })
+            })
+            .collect();
+        let errors: Vec<Value> = view.errors.iter().map(|(f, m)| json!({ "field": f, "message": m })).collect();
+        let extra = json!({
+            "survei": {
+                "action": format!("{base}/survei"),
+                "nomor": view.nomor,
+                "kode": view.kode_lacak,
+                "terima_kasih": view.thanks,
+                "questions": questions,
+                "errors": errors,
+                "status_url": format!("{base}/lacak?nomor={}&kode={}", view.nomor, view.kode_lacak),
+            }
+        });
+        let title =
+            if view.errors.is_empty() { "Survei Kepuasan Masyarakat" } else { "Kesalahan: Survei Kepuasan Masyarakat" };
+        self.render("api/survei.html", title, "/lacak/", extra)
     }
 
     /// The tracking form again, with the typed number and code and what was wrong.

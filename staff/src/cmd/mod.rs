@@ -16,5 +16,6 @@ pub mod lanjut;
 pub mod lengkap;
 pub mod lihat;
 pub mod pengguna;
+pub mod skm;
 pub mod tenggat;
 pub mod unduh;

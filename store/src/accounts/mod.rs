@@ -12,7 +12,7 @@ use std::future::Future;
 
 #[cfg(feature = "aws")]
 mod dynamodb;
-mod fields;
+pub(crate) mod fields;
 pub mod password;
 #[cfg(feature = "sqlite")]
 mod sqlite;
