@@ -53,7 +53,7 @@ pub struct Console {
     attachments: Option<AnyAttachments>,
     config: Config,
     rules: RwLock<Arc<Rules>>,
-    views: views::Views,
+    views: &'static views::Views,
     clock: Box<dyn Fn() -> Timestamp + Send + Sync>,
     cookies: CookiePolicy,
 }
@@ -76,7 +76,7 @@ impl Console {
             attachments: None,
             config,
             rules: RwLock::new(Arc::new(rules)),
-            views: views::Views::embedded()?,
+            views: views::Views::shared()?,
             clock: Box::new(Timestamp::now),
             cookies,
         })

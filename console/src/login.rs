@@ -12,19 +12,12 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use jiff::SignedDuration;
 use pengaduan_core::access::{ABSOLUTE_TIMEOUT, LOCKOUT_WINDOW, locked_until};
-use pengaduan_store::accounts::password::{new_csrf_token, new_session_id, verify_password};
+use pengaduan_store::accounts::password::{new_csrf_token, new_session_id, verify_password, verify_unknown_account};
 use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry, Session};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 /// The one message of a failed login: it never says whether the name or the password was wrong.
 const WRONG: &str = "Nama pengguna atau kata sandi salah.";
-
-/// A hash to verify against when the account does not exist, so that an unknown name costs
-/// the same time as a wrong password and does not reveal which names exist.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    pengaduan_store::accounts::password::hash_password("sandi-untuk-akun-yang-tidak-ada")
-        .expect("hashing a constant works")
-});
 
 /// `GET /staf/masuk`: the login form, with a fresh CSRF token in a cookie and a hidden field.
 pub(crate) async fn form(State(console): State<Arc<Console>>, headers: HeaderMap) -> Response {
@@ -77,8 +70,11 @@ pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderM
         Ok(a) => a,
         Err(e) => return store_failure(&headers, &e),
     };
-    let hash = account.as_ref().map_or(DUMMY_HASH.as_str(), |a| a.password_hash.as_str());
-    let password_ok = verify_password(password, hash);
+    // An unknown name costs one verification too, so timing does not tell which names exist.
+    let password_ok = match &account {
+        Some(a) => verify_password(password, &a.password_hash),
+        None => verify_unknown_account(password),
+    };
     let account = match account {
         Some(a) if password_ok && a.active && !username.is_empty() => a,
         _ => {

@@ -45,6 +45,16 @@ impl Views {
         Ok(Self { tera })
     }
 
+    /// The embedded templates, compiled once per process for every console and message page.
+    pub fn shared() -> Result<&'static Self, ViewError> {
+        static VIEWS: std::sync::OnceLock<Views> = std::sync::OnceLock::new();
+        if let Some(v) = VIEWS.get() {
+            return Ok(v);
+        }
+        let views = Self::embedded()?;
+        Ok(VIEWS.get_or_init(|| views))
+    }
+
     fn render(&self, status: StatusCode, name: &str, data: &impl Serialize) -> Response {
         let rendered = tera::Context::from_serialize(data).and_then(|mut ctx| {
             ctx.insert("base", BASE);
@@ -87,10 +97,9 @@ impl Views {
 
 /// A page with a title and one message (errors, refusals), from the embedded templates.
 pub(crate) fn message_page(status: StatusCode, title: &str, text: &str) -> Response {
-    static VIEWS: std::sync::LazyLock<Option<Views>> = std::sync::LazyLock::new(|| Views::embedded().ok());
-    match VIEWS.as_ref() {
-        Some(v) => v.render(status, "pesan.html", &serde_json::json!({ "title": title, "text": text })),
-        None => (status, text.to_owned()).into_response(),
+    match Views::shared() {
+        Ok(v) => v.render(status, "pesan.html", &serde_json::json!({ "title": title, "text": text })),
+        Err(_) => (status, text.to_owned()).into_response(),
     }
 }
 
