@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Deploys the whole service: builds the complaint function and the staff console's function
-# (arm64), creates/updates the CloudFormation stack (infra/template.yaml) with `sam deploy`,
-# builds the site against the stack's public URL, uploads it to the site bucket and
+# Deploys the whole service: builds the complaint function, the staff console's function and
+# the email function (arm64), creates/updates the CloudFormation stack (infra/template.yaml)
+# with `sam deploy`, builds the site against the stack's public URL, uploads it to the site bucket and
 # invalidates CloudFront.
 #
 # Usage: bash infra/deploy.sh [options]          (from anywhere; see infra/README.md)
@@ -11,14 +11,19 @@
 #   --office-name NAME      OfficeName parameter            env OFFICE_NAME
 #   --domain DOMAIN         custom domain ('' removes it)   env DOMAIN_NAME
 #   --certificate-arn ARN   ACM certificate in us-east-1    env CERTIFICATE_ARN
-#   --skip-function-build   reuse target/lambda/form-fn/bootstrap and
-#                           target/lambda/console-fn/bootstrap as they are
+#   --sender-email ADDR     SenderEmail parameter: sender of the messages to complainants
+#                           (its domain becomes an SES identity)  env SENDER_EMAIL
+#                           Required until the stack holds a real one: the template's default is
+#                           a placeholder, and so is any address at an example domain or
+#                           saying "contoh".
+#   --skip-function-build   reuse target/lambda/{form-fn,console-fn,mail-fn}/bootstrap as they are
 #   --wait                  wait until the CloudFront invalidation has completed
 #   -h, --help              this text
 # More parameters, passed only when set (otherwise the stack keeps its current value, or the
 # template's default on the first deploy): RATE_LIMIT_PER_HOUR, TIME_ZONE, LOG_RETENTION_DAYS,
-# RESERVED_CONCURRENCY, CONSOLE_RESERVED_CONCURRENCY, API_THROTTLE_RATE, API_THROTTLE_BURST,
-# ENABLE_TRACING (true/false).
+# RESERVED_CONCURRENCY, CONSOLE_RESERVED_CONCURRENCY, MAIL_RESERVED_CONCURRENCY,
+# API_THROTTLE_RATE, API_THROTTLE_BURST, ENABLE_TRACING (true/false), MAIL_FROM_DOMAIN (custom
+# MAIL FROM subdomain of the sender's domain; '' removes it).
 # Also: SAM_S3_BUCKET (artifact bucket; default: SAM's managed bucket via --resolve-s3),
 #       DEPLOY_VENV (where cargo-lambda is pip-installed when missing;
 #       default ~/.cache/pengaduan/deploy-venv).
@@ -67,6 +72,8 @@ wait_invalidation=false
 [[ -n "${OFFICE_NAME+x}" ]] && office_name="$OFFICE_NAME"
 [[ -n "${DOMAIN_NAME+x}" ]] && domain="$DOMAIN_NAME"
 [[ -n "${CERTIFICATE_ARN+x}" ]] && certificate_arn="$CERTIFICATE_ARN"
+[[ -n "${SENDER_EMAIL+x}" ]] && sender_email="$SENDER_EMAIL"
+[[ -n "${MAIL_FROM_DOMAIN+x}" ]] && mail_from_domain="$MAIL_FROM_DOMAIN"
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -75,6 +82,7 @@ while [[ $# -gt 0 ]]; do
     --office-name) [[ $# -ge 2 ]] || die "$1 needs a value"; office_name="$2"; shift 2 ;;
     --domain) [[ $# -ge 2 ]] || die "$1 needs a value"; domain="$2"; shift 2 ;;
     --certificate-arn) [[ $# -ge 2 ]] || die "$1 needs a value"; certificate_arn="$2"; shift 2 ;;
+    --sender-email) [[ $# -ge 2 ]] || die "$1 needs a value"; sender_email="$2"; shift 2 ;;
     --skip-function-build) skip_function_build=true; shift ;;
     --wait) wait_invalidation=true; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -97,6 +105,28 @@ if [[ -n "${certificate_arn+x}" && -n "$certificate_arn" ]]; then
   [[ "$certificate_arn" =~ ^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+$ ]] \
     || die "certificate ARN must be an ACM certificate in us-east-1 (CloudFront requires that region)"
 fi
+email_pattern='^[A-Za-z0-9._%+-]{1,64}@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$'
+if [[ -n "${sender_email+x}" ]]; then
+  [[ "$sender_email" =~ $email_pattern ]] \
+    || die "sender email '$sender_email': an address whose domain is a lower-case host name"
+fi
+if [[ -n "${mail_from_domain+x}" && -n "$mail_from_domain" ]]; then
+  [[ "$mail_from_domain" =~ ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$ ]] \
+    || die "MAIL_FROM_DOMAIN '$mail_from_domain' is not a lower-case host name"
+  if [[ -n "${sender_email:-}" && "$mail_from_domain" != *".${sender_email#*@}" ]]; then
+    die "MAIL_FROM_DOMAIN '$mail_from_domain' must be a subdomain of the sender's domain ${sender_email#*@}"
+  fi
+fi
+# The same placeholders site-gen refuses in config.toml: reserved example domains (RFC 2606:
+# *.example, example.com/.net/.org, and *.invalid, *.test, *.localhost), and "contoh".
+placeholder_email() {
+  local domain="${1#*@}"
+  domain="${domain,,}"
+  [[ "${1,,}" == *contoh* ]] \
+    || [[ "$domain" =~ (^|\.)(example|invalid|test|localhost)$ ]] \
+    || [[ "$domain" =~ (^|\.)example\.(com|net|org)$ ]]
+}
+
 # Both given but only one empty: refuse here. (Only one given: the template's Rules check it
 # against the value the stack keeps for the other.)
 if [[ -n "${domain+x}" && -n "${certificate_arn+x}" ]] \
@@ -124,6 +154,23 @@ echo "   sam:   $(sam --version 2>&1 | head -n1)"
 echo "   cargo: $(cargo --version)"
 account="$(aws sts get-caller-identity --query Account --output text)"
 echo "   AWS account $account, region $region, stack $stack"
+# The sender of the messages to complainants: given now, or the one the stack keeps. A new stack
+# would get the template's placeholder, so the first deploy must name one.
+if [[ -n "${sender_email+x}" ]]; then
+  effective_sender="$sender_email"
+else
+  effective_sender="$(aws cloudformation describe-stacks --stack-name "$stack" --region "$region" \
+    --query "Stacks[0].Parameters[?ParameterKey=='SenderEmail'].ParameterValue | [0]" \
+    --output text 2>/dev/null || true)"
+  [[ "$effective_sender" == "None" ]] && effective_sender=""
+fi
+if [[ -z "$effective_sender" ]] || placeholder_email "$effective_sender"; then
+  echo "   sender email: ${effective_sender:-none yet, only the template default (a placeholder)}" >&2
+  echo "   give the office's real sender address: --sender-email pengaduan@<the office's domain>" >&2
+  echo "   (see infra/README.md, Surel)" >&2
+  false
+fi
+echo "   sender email: $effective_sender"
 
 if ! $skip_function_build && ! cargo lambda --version >/dev/null 2>&1; then
   # cargo-lambda from PyPI ships its own Zig (used as the cross linker for arm64).
@@ -154,7 +201,7 @@ if ! $skip_function_build; then
 fi
 
 # ------------------------------------------------------------------ 2. functions
-step "Building the functions (form-fn, console-fn; arm64)"
+step "Building the functions (form-fn, console-fn, mail-fn; arm64)"
 cd "$root"
 if $skip_function_build; then
   echo "   skipped (--skip-function-build)"
@@ -162,8 +209,11 @@ else
   cargo lambda build --release --arm64 -p form-fn
   # The staff console (/staf/*); its Lambda shell is behind the crate's `lambda` feature.
   cargo lambda build --release --arm64 -p pengaduan-console --features lambda --bin console-fn
+  # Email to complainants (the outbox through SES); its Lambda shell is behind `lambda` too.
+  cargo lambda build --release --arm64 -p pengaduan-surel --features lambda --bin mail-fn
 fi
-for bootstrap in target/lambda/form-fn/bootstrap target/lambda/console-fn/bootstrap; do
+for bootstrap in target/lambda/form-fn/bootstrap target/lambda/console-fn/bootstrap \
+  target/lambda/mail-fn/bootstrap; do
   [[ -f "$bootstrap" ]] || { echo "   $bootstrap not found" >&2; false; }
   echo "   $bootstrap: $(du -h "$bootstrap" | cut -f1)"
 done
@@ -183,6 +233,9 @@ add_override OriginVerifySecret "${ORIGIN_VERIFY_SECRET:-$(od -An -N32 -tx1 /dev
 [[ -n "${LOG_RETENTION_DAYS:-}" ]] && add_override LogRetentionDays "$LOG_RETENTION_DAYS"
 [[ -n "${RESERVED_CONCURRENCY:-}" ]] && add_override ReservedConcurrency "$RESERVED_CONCURRENCY"
 [[ -n "${CONSOLE_RESERVED_CONCURRENCY:-}" ]] && add_override ConsoleReservedConcurrency "$CONSOLE_RESERVED_CONCURRENCY"
+[[ -n "${sender_email+x}" ]] && add_override SenderEmail "$sender_email"
+[[ -n "${mail_from_domain+x}" ]] && add_override MailFromDomain "$mail_from_domain"
+[[ -n "${MAIL_RESERVED_CONCURRENCY:-}" ]] && add_override MailReservedConcurrency "$MAIL_RESERVED_CONCURRENCY"
 [[ -n "${API_THROTTLE_RATE:-}" ]] && add_override ApiThrottleRate "$API_THROTTLE_RATE"
 [[ -n "${API_THROTTLE_BURST:-}" ]] && add_override ApiThrottleBurst "$API_THROTTLE_BURST"
 [[ -n "${ENABLE_TRACING:-}" ]] && add_override EnableTracing "$ENABLE_TRACING"
@@ -230,6 +283,26 @@ echo "   SiteBucketName $bucket"
 echo "   DistributionId $distribution_id"
 echo "   ApiUrl         $api_url"
 echo "   ConsoleFunctionName $console_function"
+# Email: the DKIM records the office publishes, and whether SES may send yet. Informational:
+# none of this stops the deploy (the site works without email).
+for n in 1 2 3; do
+  record="$(output "DkimRecord$n" 2>/dev/null || true)"
+  [[ -n "$record" ]] && echo "   DkimRecord$n   $record"
+done
+mail_failures="$(output MailFailureQueueUrl 2>/dev/null || true)"
+[[ -n "$mail_failures" ]] && echo "   MailFailureQueueUrl $mail_failures"
+sender_domain="${effective_sender#*@}"
+dkim_status="$(aws sesv2 get-email-identity --email-identity "$sender_domain" --region "$region" \
+  --query 'DkimAttributes.Status' --output text 2>/dev/null || true)"
+production="$(aws sesv2 get-account --region "$region" --query 'ProductionAccessEnabled' \
+  --output text 2>/dev/null || true)"
+echo "   SES identity $sender_domain: DKIM ${dkim_status:-unknown}; production access: ${production:-unknown}"
+if [[ "$dkim_status" != "SUCCESS" ]]; then
+  echo "   !! publish the three DkimRecord CNAMEs in $sender_domain's DNS: until SES sees them, no email is sent"
+fi
+if [[ "$production" != "True" ]]; then
+  echo "   !! SES sandbox: mail reaches only verified addresses; request production access (infra/README.md, Surel)"
+fi
 
 # ------------------------------------------------------------------ 5. site
 step "Building the site for $site_url"

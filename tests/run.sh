@@ -36,11 +36,12 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "moto (DynamoDB server) in $CACHE/moto-venv"
+step "moto (DynamoDB, S3, SES server) and aiosmtpd (SMTP test server) in $CACHE/moto-venv"
 MOTO_VENV=$CACHE/moto-venv
-if ! "$MOTO_VENV/bin/python" -c 'import moto.server, werkzeug' 2>/dev/null; then
-  python3 -m venv "$MOTO_VENV"
-  "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+if ! "$MOTO_VENV/bin/python" -c 'import moto.server, werkzeug, aiosmtpd' 2>/dev/null; then
+  [ -x "$MOTO_VENV/bin/pip" ] || python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' 'aiosmtpd==1.4.6'
+  "$MOTO_VENV/bin/python" -c 'import moto.server, werkzeug, aiosmtpd'
 fi
 export MOTO_PYTHON=$MOTO_VENV/bin/python
 

@@ -247,7 +247,8 @@ pub(crate) async fn act(
         (_, Some(step)) => p.public_next_step(step),
         _ => None,
     };
-    let change = WorkflowChange::from_transition(&t, &by, now.timestamp(), now.year(), deadline, next_step);
+    let change =
+        WorkflowChange::from_transition(&t, &by, now.timestamp(), now.year(), deadline, next_step).notify(&record, &t);
     match console.store().apply(&record.row.nomor, record.row.version, change).await {
         Ok(applied) => {
             let text = match (&applied.ba_number, action.as_str()) {

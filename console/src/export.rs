@@ -1,4 +1,6 @@
 //! The Buku Register of a period as CSV or XLSX: the same files `pengaduan-staf ekspor` writes.
+//! The workbook carries the period's IKM as its second sheet; a download is one file, so the CSV
+//! is the register alone and the IKM's CSV is downloaded from the SKM page (`skm.rs`).
 
 use crate::session::{Staff, role_refused};
 use crate::{Console, message, store_failure};
@@ -43,12 +45,12 @@ pub(crate) async fn download(
         _ => Format::Csv,
     };
     let rules = console.rules();
-    let rows =
+    let register =
         match export::register_rows(console.store(), &rules.calendar, &console.config.timezone, dari, sampai).await {
-            Ok(rows) => rows,
+            Ok(register) => register,
             Err(e) => return store_failure(&headers, &e),
         };
-    let bytes = match export::to_bytes(format, &rows, dari, sampai) {
+    let bytes = match export::to_bytes(format, &register, dari, sampai) {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "export failed");

@@ -19,6 +19,8 @@ pub mod inbox;
 mod login;
 mod register;
 mod session;
+mod skm;
+mod surel;
 mod views;
 
 use axum::Router;
@@ -126,7 +128,10 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/pengaduan/{nomor}/{action}"), post(complaint::act))
         .route(&at("/pengaduan/{nomor}/lampiran/{index}"), get(complaint::attachment))
         .route(&at("/ekspor"), get(export::download))
+        .route(&at("/skm"), get(skm::page))
         .route(&at("/audit"), get(audit::page))
+        .route(&at("/surel"), get(surel::page))
+        .route(&at("/surel/ulang"), post(surel::requeue))
         .route(&at("/{*rest}"), axum::routing::any(not_found))
         .route_layer(axum::middleware::from_fn_with_state(Arc::clone(&console), from_the_site))
         .with_state(console)

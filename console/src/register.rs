@@ -93,6 +93,7 @@ pub(crate) async fn submit(
         recorded_by: staff.signature(),
         files: Vec::new(),
         uploads: Vec::new(),
+        deadline_rule: Some(console.rules().service.time_limit.text()),
     };
     let (receipt, first) = match intake(console.store(), &console.config, complaint).await {
         Ok(Submitted::New(r)) => (r, true),

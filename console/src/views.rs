@@ -22,7 +22,7 @@ use std::collections::HashMap;
 #[error("console templates")]
 pub struct ViewError(#[source] tera::Error);
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 9] = [
     ("catat.html", include_str!("../templates/catat.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("masuk.html", include_str!("../templates/masuk.html")),
@@ -30,6 +30,8 @@ const TEMPLATES: [(&str, &str); 7] = [
     ("pengaduan.html", include_str!("../templates/pengaduan.html")),
     ("pesan.html", include_str!("../templates/pesan.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    ("surel.html", include_str!("../templates/surel.html")),
+    ("skm.html", include_str!("../templates/skm.html")),
 ];
 
 /// The loaded templates.
@@ -93,6 +95,14 @@ impl Views {
     pub fn audit(&self, view: &AuditView) -> Response {
         self.render(StatusCode::OK, "audit.html", view)
     }
+
+    pub fn mail(&self, view: &MailView) -> Response {
+        self.render(StatusCode::OK, "surel.html", view)
+    }
+
+    pub fn skm(&self, view: &crate::skm::SkmView) -> Response {
+        self.render(StatusCode::OK, "skm.html", view)
+    }
 }
 
 /// A page with a title and one message (errors, refusals), from the embedded templates.
@@ -120,17 +130,19 @@ pub(crate) struct UserView {
     csrf: String,
     may_audit: bool,
     may_export: bool,
+    may_mail: bool,
     may_register: bool,
 }
 
 impl UserView {
-    fn new(staff: &Staff) -> Self {
+    pub(crate) fn new(staff: &Staff) -> Self {
         Self {
             username: staff.account.username.clone(),
             name: staff.account.name.clone(),
             role: staff.role().label(),
             csrf: staff.session.csrf_token.clone(),
             may_audit: may_read_audit(staff.role()),
+            may_mail: pengaduan_core::access::may_handle_mail(staff.role()),
             may_export: may_export(staff.role()),
             may_register: pengaduan_core::access::may_register(staff.role()),
         }
@@ -473,6 +485,31 @@ pub(crate) struct AuditView {
 impl AuditView {
     pub fn new(staff: &Staff, lines: Vec<AuditLine>, days: i64) -> Self {
         Self { user: UserView::new(staff), lines, days }
+    }
+}
+
+/// One message that failed for good (no address or text: see `surel.rs`).
+#[derive(Debug, Serialize)]
+pub(crate) struct FailedMail {
+    pub id: String,
+    pub nomor: String,
+    pub dibuat: String,
+    pub percobaan: u32,
+    pub galat: String,
+    /// False when the message was dropped with the complaint's personal data.
+    pub dapat_diulang: bool,
+}
+
+/// The page of messages that failed.
+#[derive(Debug, Serialize)]
+pub(crate) struct MailView {
+    pub user: UserView,
+    pub lines: Vec<FailedMail>,
+}
+
+impl MailView {
+    pub fn new(staff: &Staff, lines: Vec<FailedMail>) -> Self {
+        Self { user: UserView::new(staff), lines }
     }
 }
 

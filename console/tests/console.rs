@@ -10,8 +10,10 @@ use pengaduan_console::{Console, CookiePolicy, Rules};
 use pengaduan_core::Status;
 use pengaduan_core::access::Role;
 use pengaduan_core::calendar::Calendar;
+use pengaduan_core::notice::Notice;
 use pengaduan_store::accounts::password::hash_password;
 use pengaduan_store::accounts::{Account, AccountStore, AuditAction};
+use pengaduan_store::outbox::{OutboxStore, Outcome};
 use pengaduan_store::sqlite::SqliteStore;
 use pengaduan_store::testing::{complaint, nomor};
 use pengaduan_store::{AnyStore, ComplaintStore, Config, WorkflowStore};
@@ -340,6 +342,56 @@ async fn the_sop_runs_role_by_role_to_selesai_with_the_berita_acara_numbered() {
     let record = h.store.load(&pengaduan_core::RegisterNumber::parse(&n).unwrap()).await.unwrap().unwrap();
     assert!(record.row.state.ba_number.is_some());
     assert!(record.history.iter().any(|e| e.by == "budi (JFT Analis Kebijakan)"), "history names account and role");
+
+    // The complainant was told each public status reached, in the change's own transaction,
+    // and never a staff name or note.
+    let now = "2030-01-01T00:00:00Z".parse().unwrap();
+    let mut told = Vec::new();
+    for id in h.store.due_outbox(now, 50).await.unwrap() {
+        let entry = h.store.claim_outbox(&id, now).await.unwrap().unwrap();
+        let json = serde_json::to_string(&entry.message).unwrap();
+        assert!(!json.contains("rina") && !json.contains("budi") && !json.contains("Langkah dikerjakan"), "{json}");
+        if let Some(Notice::Status { status, .. }) = entry.message.map(|m| m.notice) {
+            told.push(status);
+        }
+    }
+    assert_eq!(told, [Status::Diverifikasi, Status::Diproses, Status::Selesai]);
+}
+
+#[tokio::test]
+async fn failed_messages_are_listed_for_the_front_office_and_sent_again() {
+    let h = Harness::new().await;
+    let n = h.new_complaint(3).await;
+    let fo = h.login("rina").await;
+    let jft = h.login("budi").await;
+    let resp = h.act(&fo, &n, "kembalikan", &[("alasan", "Lampirkan fotokopi KTP")]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let id = format!("{n}#000002");
+    let now: Timestamp = "2026-11-30T02:00:00Z".parse().unwrap();
+    assert_eq!(h.store.due_outbox(now, 10).await.unwrap(), std::slice::from_ref(&id));
+    let entry = h.store.claim_outbox(&id, now).await.unwrap().unwrap();
+    let to = entry.message.as_ref().unwrap().to.clone();
+    h.store
+        .finish_outbox(&id, Outcome::Failed { error: "550 kotak surat tidak ada".into(), retry_at: None })
+        .await
+        .unwrap();
+
+    assert_eq!(h.get("/staf/surel", Some(&jft.cookie)).await.status(), StatusCode::FORBIDDEN);
+    let inbox = text(h.get("/staf/", Some(&jft.cookie)).await).await;
+    assert!(!inbox.contains("/staf/surel\""), "no menu link for the JFT");
+    let page = text(h.get("/staf/surel", Some(&fo.cookie)).await).await;
+    assert!(page.contains(&n) && page.contains("550 kotak surat tidak ada") && page.contains("Kirim ulang"), "{page}");
+    assert!(!page.contains(&to), "the address is not on the list");
+
+    let refused = h.post("/staf/surel/ulang", Some(&fo.cookie), &[("id", &id)]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "no CSRF token, nothing re-queued");
+    assert_eq!(h.store.failed_outbox().await.unwrap().len(), 1);
+    let resp = h.post("/staf/surel/ulang", Some(&fo.cookie), &[("csrf", &fo.csrf), ("id", &id)]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(h.store.failed_outbox().await.unwrap().is_empty());
+    assert_eq!(h.store.due_outbox("2026-11-30T03:00:00Z".parse().unwrap(), 10).await.unwrap(), [id]);
+    let page = text(h.get("/staf/surel", Some(&fo.cookie)).await).await;
+    assert!(page.contains("Tidak ada surel yang gagal terkirim."));
 }
 
 #[tokio::test]

@@ -81,6 +81,12 @@ pub fn may_manage_accounts(role: Role) -> bool {
     role == Role::Admin
 }
 
+/// Whether a role may see the messages to complainants that could not be delivered, and send
+/// them again: the Front Office answers the complainant, the admin runs the mail.
+pub fn may_handle_mail(role: Role) -> bool {
+    matches!(role, Role::FrontOffice | Role::Admin)
+}
+
 /// Whether a role may read the audit trail.
 pub fn may_read_audit(role: Role) -> bool {
     role == Role::Admin
@@ -316,6 +322,7 @@ mod tests {
         assert_eq!(allowed(may_erase), [Admin]);
         assert_eq!(allowed(may_manage_accounts), [Admin]);
         assert_eq!(allowed(may_read_audit), [Admin]);
+        assert_eq!(allowed(may_handle_mail), [FrontOffice, Admin]);
         assert_eq!(allowed(may_export), [FrontOffice, KepalaBidang, KepalaDinas, Admin]);
     }
 

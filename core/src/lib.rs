@@ -8,6 +8,7 @@ pub mod access;
 pub mod attachment;
 pub mod calendar;
 pub mod datetime;
+pub mod notice;
 pub mod register;
 pub mod skm;
 pub mod status;

@@ -47,22 +47,24 @@ impl Status {
         }
     }
 
-    /// What happens next, told to the complainant.
+    /// What happens next, told to the complainant on the tracking page and in emails. Plain
+    /// words only: a citizen does not know the office's job titles ("JFT Analis Kebijakan") or
+    /// its internal registers, and the service page's step wording names both.
     pub fn next_step(self) -> &'static str {
         match self {
             Self::Diterima => {
-                "Petugas Front Office mencatat laporan Anda di Buku Register Pengaduan dan memeriksa kelengkapan berkas. Bila ada yang kurang, kami menghubungi Anda."
+                "Laporan Anda sudah kami terima dan catat. Petugas kami sedang memeriksa apakah berkas Anda sudah lengkap. Bila ada yang kurang, kami akan menghubungi Anda."
             }
             Self::PerluDilengkapi => {
-                "Berkas Anda belum lengkap. Lengkapi berkas sesuai permintaan petugas; jangka waktu penyelesaian dihitung setelah berkas dinyatakan lengkap."
+                "Berkas Anda belum lengkap. Lengkapi berkas sesuai permintaan petugas kami. Jangka waktu penyelesaian mulai dihitung setelah berkas Anda lengkap."
             }
             Self::Diverifikasi => {
-                "Berkas Anda lengkap. Laporan Anda dikaji oleh JFT Analis Kebijakan dan diselesaikan dalam 2 s/d 10 hari kerja."
+                "Berkas Anda sudah lengkap. Petugas kami akan mengkaji laporan Anda dan menjawabnya paling lambat pada batas waktu penyelesaian."
             }
             Self::Diproses => {
-                "Laporan Anda sedang dikaji dan jawabannya disiapkan. Hasilnya diserahkan kepada Anda melalui Front Office."
+                "Petugas kami sedang mengkaji laporan Anda dan menyiapkan jawabannya. Setelah jawaban ditandatangani, hasilnya kami serahkan kepada Anda."
             }
-            Self::Selesai => "Laporan Anda telah selesai ditangani dan hasilnya diserahkan kepada Anda.",
+            Self::Selesai => "Laporan Anda sudah selesai ditangani dan hasilnya sudah kami serahkan kepada Anda.",
         }
     }
 }
@@ -97,5 +99,19 @@ mod tests {
             assert_eq!(serde_json::to_string(&st).unwrap(), format!("\"{}\"", st.code()));
         }
         assert!("ditolak".parse::<Status>().is_err());
+    }
+
+    #[test]
+    fn the_next_step_is_told_without_internal_titles() {
+        // The office's job titles and internal documents mean nothing to a citizen; the
+        // tracking page and the emails show these sentences as they are.
+        for st in Status::ALL {
+            let text = st.next_step();
+            for internal in ["JFT", "Analis", "Kepala Bidang", "Front Office", "Buku Register", "Berita Acara"] {
+                assert!(!text.contains(internal), "{st}: {text}");
+            }
+            assert!(text.ends_with('.'), "{st}: a full sentence");
+        }
+        assert!(Status::Diproses.next_step().starts_with("Petugas kami sedang mengkaji laporan Anda"));
     }
 }

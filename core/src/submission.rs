@@ -2,14 +2,14 @@
 //! Bahasa Indonesia, and values trimmed and normalised (telephone to `+62…`, NIK digits only).
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// The kind of report, as SP4N-LAPOR! classifies them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Jenis {
     /// A complaint about a service.

@@ -37,6 +37,40 @@ pub const BA_PREFIX: &str = "BA";
 /// root: every program that computes deadlines reads the limit from the same page.
 pub const SERVICE_PAGE: &str = "content/layanan/informasi-dan-pengaduan.md";
 
+/// A service's time limit in working days, the `[service.time_limit]` table of its page: what
+/// the deadline counts, and what the page, the receipt and the emails promise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeLimit {
+    /// The fewest working days.
+    pub min_working_days: u32,
+    /// The most working days: the deadline counts these.
+    pub max_working_days: u32,
+    /// The event that starts the clock ("setelah berkas persyaratan dinyatakan lengkap").
+    #[serde(default)]
+    pub starts: String,
+}
+
+impl TimeLimit {
+    /// The days as a phrase: "2 s/d 10 hari kerja", or "5 hari kerja" when both are equal.
+    pub fn days(&self) -> String {
+        if self.min_working_days == self.max_working_days {
+            format!("{} hari kerja", self.max_working_days)
+        } else {
+            format!("{} s/d {} hari kerja", self.min_working_days, self.max_working_days)
+        }
+    }
+
+    /// The rule as a sentence's phrase: "2 s/d 10 hari kerja setelah berkas persyaratan
+    /// dinyatakan lengkap".
+    pub fn text(&self) -> String {
+        match self.starts.trim() {
+            "" => self.days(),
+            starts => format!("{} {starts}", self.days()),
+        }
+    }
+}
+
 /// The Berita Acara number for `seq` in `year`, e.g. `BA-2026-00001`.
 pub fn ba_number(year: i16, seq: u64) -> String {
     RegisterNumber::new(BA_PREFIX, year, seq).to_string()

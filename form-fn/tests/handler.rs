@@ -1045,11 +1045,9 @@ mod public_status {
                 ("selesai", false, None),
             ]
         );
-        assert!(
-            v["langkah_berikutnya"].as_str().unwrap().contains("Tahap berikutnya (JFT Analis Kebijakan"),
-            "{}",
-            v["langkah_berikutnya"]
-        );
+        // The next step in plain words (core's sentence), never the staff's job titles.
+        assert_eq!(v["langkah_berikutnya"], pengaduan_core::Status::Diproses.next_step());
+        assert!(!v["langkah_berikutnya"].as_str().unwrap().contains("JFT"), "{}", v["langkah_berikutnya"]);
         let html_resp = get("text/html").await;
         let html = String::from_utf8(html_resp.body().to_vec()).unwrap();
         assert!(html.contains("Selasa, 15 Desember 2026"), "deadline shown");
@@ -1211,6 +1209,14 @@ mod survey {
         let thanks = send(&app, "GET", &format!("/api/{location}"), &[], Bytes::new()).await;
         assert_eq!(thanks.status(), 200);
         assert!(html(&thanks).contains("Terima kasih atas penilaian Anda"));
+
+        let reopened = send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}"), &[], Bytes::new()).await;
+        assert_eq!(reopened.status(), 200);
+        let page = html(&reopened);
+        assert!(page.contains("<h1 class=\"panel__title\">Survei sudah diisi</h1>"), "{page}");
+        assert!(page.contains("terima kasih atas penilaian Anda"));
+        assert!(!page.contains("id=\"form-survei\""), "no form to be refused");
+        assert_eq!(page.matches("type=\"radio\"").count(), 0);
 
         let again = post(&app, answers(&n, &code, "111111111"), "text/html").await;
         assert_eq!(again.status(), StatusCode::CONFLICT);

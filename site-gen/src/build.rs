@@ -208,10 +208,12 @@ pub fn render_site(site: &Site, opts: &BuildOptions, previous: Previous<'_>) -> 
     let mut services: Vec<&CachedPage> = pages.iter().map(Loaded::meta).filter(|m| m.service.is_some()).collect();
     services.sort_by(|a, b| (a.weight, &a.path).cmp(&(b.weight, &b.path)));
     let services_value: Vec<&Value> = services.iter().filter_map(|m| m.service.as_ref()).collect();
-    let global = global_digest(site, opts, &services_value);
+    let statuses = statuses_value();
+    let global = global_digest(site, opts, &services_value, &statuses);
     let mut base = tera::Context::new();
     base.insert("config", &site.config_value);
     base.insert("services", &services_value);
+    base.insert("statuses", &statuses);
     base.insert("live_reload", &opts.live_reload);
 
     let results: Vec<Result<PageResult, Diagnostic>> =
@@ -337,11 +339,25 @@ fn load_page(
 
 /// The digest of what every page depends on: this program, the configuration, the services
 /// list, live reload and the templates.
-fn global_digest(site: &Site, opts: &BuildOptions, services_value: &[&Value]) -> u64 {
+/// The public statuses as templates see them: `statuses.diproses.label` and, in procedure
+/// order, `statuses.all`. Core's words, so the service page, the tracking page, the status
+/// page and the emails name a status the same way and no template keeps its own copy.
+pub fn statuses_value() -> Value {
+    use pengaduan_core::Status;
+    let one = |st: Status| json!({ "code": st.code(), "label": st.label(), "next_step": st.next_step() });
+    let mut v: serde_json::Map<String, Value> =
+        Status::ALL.into_iter().map(|st| (st.code().to_owned(), one(st))).collect();
+    v.insert("all".to_owned(), Value::Array(Status::ALL.into_iter().map(one).collect()));
+    Value::Object(v)
+}
+
+fn global_digest(site: &Site, opts: &BuildOptions, services_value: &[&Value], statuses: &Value) -> u64 {
     let mut parts = serde_json::to_vec(&(
         env!("CARGO_PKG_VERSION"),
         &site.config_value,
         services_value,
+        // Core's wording changes without a change in the site's files.
+        statuses,
         opts.live_reload,
         site.templates.sources(),
     ))

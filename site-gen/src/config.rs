@@ -1,7 +1,6 @@
 //! The site configuration: `config.toml` at the site root.
 
 use crate::diagnostics::Diagnostic;
-use pengaduan_core::calendar::translate_toml_message;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -72,8 +71,12 @@ pub struct Channel {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MenuItem {
-    /// Link text.
+    /// Link text, and the link's name for screen readers at every width.
     pub title: String,
+    /// A shorter text shown on narrow screens, so the menu fits one row on a phone; it must be
+    /// a word of `title` (the name a screen reader or voice control uses still contains it).
+    #[serde(default)]
+    pub short_title: Option<String>,
     /// Target.
     pub url: String,
 }
@@ -102,8 +105,22 @@ impl SiteConfig {
     pub fn parse(text: &str) -> Result<Self, Diagnostic> {
         let mut config: Self = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| crate::diagnostics::LineIndex::new(text).line(s.start));
-            Diagnostic::new(CONFIG_FILE, line, translate_toml_message(e.message()))
+            Diagnostic::new(CONFIG_FILE, line, crate::diagnostics::toml_message(e.message()))
         })?;
+        // A short title that is not part of the full one would make the visible text and the
+        // name read out differ (WCAG 2.5.3, label in name): voice control could not find it.
+        for item in &config.menu {
+            if let Some(short) = item.short_title.as_deref()
+                && !item.title.to_lowercase().contains(&short.trim().to_lowercase())
+            {
+                let line = text.lines().position(|l| l.contains("short_title") && l.contains(short)).map(|i| i + 1);
+                return Err(Diagnostic::new(
+                    CONFIG_FILE,
+                    line,
+                    format!("menu: short_title \"{short}\" harus bagian dari title \"{}\"", item.title),
+                ));
+            }
+        }
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
         config.api_url = config.api_url.trim_end_matches('/').to_owned();
         Ok(config)
@@ -120,6 +137,16 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.line, Some(3));
         assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_short_menu_title_must_be_part_of_the_full_one() {
+        let base = "title = \"x\"\nbase_url = \"http://a\"\n[office]\nname = \"D\"\n[[menu]]\ntitle = \"Lacak Pengaduan\"\nurl = \"/lacak/\"\n";
+        let ok = SiteConfig::parse(&format!("{base}short_title = \"Lacak\"\n")).unwrap();
+        assert_eq!(ok.menu[0].short_title.as_deref(), Some("Lacak"));
+        let err = SiteConfig::parse(&format!("{base}short_title = \"Status\"\n")).unwrap_err();
+        assert_eq!(err.line, Some(8));
+        assert_eq!(err.message, "menu: short_title \"Status\" harus bagian dari title \"Lacak Pengaduan\"");
     }
 
     #[test]

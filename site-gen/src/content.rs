@@ -1,7 +1,6 @@
 //! Content pages: Markdown files with TOML front matter between `+++` lines.
 
-use crate::diagnostics::{Diagnostic, LineIndex};
-use pengaduan_core::calendar::translate_toml_message;
+use crate::diagnostics::{Diagnostic, LineIndex, toml_message};
 use pengaduan_core::workflow::Procedure;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -171,18 +170,6 @@ pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Di
         body: after.to_owned(),
         body_line: lines.line(body_offset),
     })
-}
-
-/// toml's message in Bahasa Indonesia; adds the enumerations (`public_status`, `assigns`) that
-/// the shared translation does not cover.
-fn toml_message(message: &str) -> String {
-    match message.trim().strip_prefix("unknown variant ").and_then(|r| r.split_once(", expected ")) {
-        Some((value, expected)) => {
-            let expected = expected.trim_start_matches("one of ").replace(" or ", ", ");
-            format!("nilai {value} tidak dikenal; nilai yang dikenal: {expected}")
-        }
-        None => translate_toml_message(message),
-    }
 }
 
 fn find_closing(rest: &str) -> Option<usize> {

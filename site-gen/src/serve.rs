@@ -226,6 +226,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         )),
         Err(_) => None,
     };
+    let mail = deliver_mail(&opts.store, &root, &store, url.trim_end_matches('/'));
     let app = Arc::new(App::new(store, config, pages).with_attachments(attachments));
     tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
     let builder = Arc::new(Mutex::new(builder));
@@ -247,6 +248,9 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         "Situs tersaji di {url} (API pengaduan di {url}api/, penyimpanan {}). Tekan Ctrl+C untuk berhenti.",
         opts.store
     );
+    if let Some(mail) = &mail {
+        eprintln!("{mail}");
+    }
     let graceful = GracefulShutdown::new();
     let stopped = accept_until_ctrl_c(listener, router, &graceful).await;
     // The watcher holds the live-reload channel's sender: dropping it ends every open event
@@ -257,6 +261,33 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     }
     eprintln!("Server berhenti.");
     stopped
+}
+
+/// How often the outbox is looked at: a receipt reaches the complainant within seconds.
+const MAIL_ROUND: Duration = Duration::from_secs(2);
+
+/// Starts delivering the outbox in the background when this installation delivers its own mail
+/// ([`pengaduan_surel::delivers_locally`]): `.eml` files beside the database, or `SMTP_URL`.
+/// The line to print about it.
+fn deliver_mail(spec: &str, root: &Path, store: &AnyStore, site_url: &str) -> Option<String> {
+    if !pengaduan_surel::delivers_locally(spec) {
+        return None;
+    }
+    let data_dir = pengaduan_store::open::local_dir(spec, Some(&root.join(".data")))?;
+    match pengaduan_surel::Mailer::local(root, &data_dir, site_url) {
+        Ok(mailer) => {
+            let line = match std::env::var("SMTP_URL").ok().filter(|v| !v.trim().is_empty()) {
+                Some(_) => "Surel kepada pengadu dikirim melalui server SMTP_URL.".to_owned(),
+                None => format!(
+                    "Surel kepada pengadu ditulis sebagai berkas .eml di {} (atur SMTP_URL untuk mengirimnya).",
+                    data_dir.join("surel").display()
+                ),
+            };
+            pengaduan_surel::spawn_background(Arc::new(store.clone()), Arc::new(mailer), MAIL_ROUND);
+            Some(line)
+        }
+        Err(e) => Some(format!("Peringatan: surel kepada pengadu tidak dikirim: {e}")),
+    }
 }
 
 /// The API's pages from the site just built: its templates, its configuration, and the time

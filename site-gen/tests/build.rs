@@ -269,6 +269,38 @@ fn an_unknown_public_status_or_assigns_names_file_and_line() {
 }
 
 #[test]
+fn a_misspelt_status_is_told_in_indonesian_with_a_suggestion() {
+    // The last step's public_status is line 42.
+    let steps = GOOD_STEPS.replace("public_status = \"selesai\"", "public_status = \"selasai\"");
+    let out = Fixture::new().file("content/layanan.md", &service_page(&steps)).build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/layanan.md:42: front matter: nilai `selasai` tidak dikenal; maksud Anda `selesai`?"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown variant") && !err.contains("expected"), "no English left: {err}");
+}
+
+#[test]
+fn a_toml_syntax_error_is_told_in_indonesian_with_file_and_line() {
+    // A closing quote forgotten on line 3 of the front matter.
+    let page = "+++\ntitle = \"Rusak\"\ndescription = \"Satu kalimat\n+++\nIsi.\n";
+    let out = Fixture::new().file("content/rusak.md", page).build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/rusak.md:3: front matter: teks dalam tanda kutip tidak sah"), "{err}");
+    assert!(!err.contains("invalid basic string"), "{err}");
+
+    // The same in config.toml, line 2.
+    let config = CONFIG.replace("base_url = \"https://uji.test\"", "base_url = \"https://uji.test");
+    let out = Fixture::new().file("config.toml", &config).build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("config.toml:2: teks dalam tanda kutip tidak sah"), "{err}");
+}
+
+#[test]
 fn an_unknown_or_missing_peran_names_file_and_line() {
     // The verification step's `peran` is line 30.
     let steps = GOOD_STEPS.replacen("peran = \"jft\"", "peran = \"sekretaris\"", 1);

@@ -6,7 +6,7 @@
 //! headings) is applied once, in [`command`], so a new command cannot forget it (nor a command
 //! of a group such as `pengguna`).
 
-use crate::cmd::{catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, pengguna, skm, unduh};
+use crate::cmd::{catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, pengguna, skm, surel, unduh};
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -109,6 +109,10 @@ pub enum Command {
     /// Hitung Indeks Kepuasan Masyarakat (SKM, PermenPANRB 14/2017) suatu periode: per unsur dan keseluruhan, dengan mutu pelayanan.
     #[command(override_usage = "pengaduan-staf skm --dari TTTT-BB-HH --sampai TTTT-BB-HH [--csv BERKAS]")]
     Skm(skm::Skm),
+
+    /// Surel kepada pengadu: kirim yang sudah waktunya, daftar yang gagal terkirim, kirim ulang.
+    #[command(override_usage = "pengaduan-staf surel kirim | gagal | ulang ID")]
+    Surel(surel::Surel),
 
     /// Hitung ulang tenggat setiap pengaduan yang belum selesai dengan kalender hari libur terbaru (setelah SKB diubah atau tahun baru ditambahkan).
     #[command(override_usage = "pengaduan-staf tenggat")]

@@ -3,7 +3,7 @@
 //! tool follows exactly the steps the public reads.
 
 use pengaduan_core::calendar::{CALENDAR_PATH, Calendar};
-use pengaduan_core::workflow::Procedure;
+use pengaduan_core::workflow::{Procedure, TimeLimit};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -16,6 +16,8 @@ pub struct ServiceRules {
     pub procedures: Vec<Procedure>,
     /// The time limit in working days ("2 s/d 10 hari kerja": 10).
     pub max_working_days: u32,
+    /// The whole time limit, as the receipt and the emails state it.
+    pub time_limit: TimeLimit,
 }
 
 /// Only the keys the workflow reads; the site generator checks the rest of the page.
@@ -29,11 +31,6 @@ struct Service {
     #[serde(default)]
     procedures: Vec<Procedure>,
     time_limit: Option<TimeLimit>,
-}
-
-#[derive(Deserialize)]
-struct TimeLimit {
-    max_working_days: u32,
 }
 
 /// Reads the procedures and the time limit from the service page under `root`.
@@ -58,11 +55,12 @@ pub fn parse_rules(text: &str) -> Result<ServiceRules, String> {
             return Err(format!("id prosedur \"{}\" dipakai lebih dari sekali", p.id));
         }
     }
-    let max_working_days = service.time_limit.ok_or("tidak ada [service.time_limit]")?.max_working_days;
+    let time_limit = service.time_limit.ok_or("tidak ada [service.time_limit]")?;
+    let max_working_days = time_limit.max_working_days;
     if max_working_days == 0 {
         return Err("service.time_limit.max_working_days harus lebih dari 0".into());
     }
-    Ok(ServiceRules { procedures: service.procedures, max_working_days })
+    Ok(ServiceRules { procedures: service.procedures, max_working_days, time_limit })
 }
 
 fn front_matter(text: &str) -> Option<&str> {

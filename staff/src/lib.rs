@@ -188,6 +188,10 @@ struct Ctx {
     user: String,
     /// How the history signs this user's changes ([`signature`]).
     by: String,
+    /// The site's folder (`--root`): the email templates are under it.
+    root: std::path::PathBuf,
+    /// `--store` as given: where the messages of a local installation are written.
+    store_spec: String,
 }
 
 impl Ctx {
@@ -250,18 +254,28 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
     let rules = content::load_rules(&cli.root)?;
     let store = open_store(&cli.store).await?;
     let by = signature(&user);
-    let ctx = Ctx { store, rules, calendar, config, now, user, by };
+    let ctx =
+        Ctx { store, rules, calendar, config, now, user, by, root: cli.root.clone(), store_spec: cli.store.clone() };
     // `tenggat` does the same and reports every change itself.
     if !matches!(command, Command::Tenggat) {
         refresh_deadlines(&ctx).await;
     }
+    // Changes that may tell the complainant deliver what they recorded, after they are stored.
+    let changed = |out: Result<String, Failure>| async {
+        let mut out = out?;
+        if let Some(summary) = deliver_mail(&ctx).await {
+            out.push_str(&summary);
+        }
+        Ok(out)
+    };
     match command {
         Command::Daftar(a) => cmd::daftar::run(&ctx, a).await,
         Command::Lihat(a) => cmd::lihat::run(&ctx, &a.nomor).await,
-        Command::Catat(a) => cmd::catat::run(&ctx, a).await,
-        Command::Lengkap(a) => cmd::lengkap::run(&ctx, a).await,
-        Command::Kembalikan(a) => cmd::kembalikan::run(&ctx, a).await,
-        Command::Lanjut(a) => cmd::lanjut::run(&ctx, a).await,
+        Command::Catat(a) => changed(cmd::catat::run(&ctx, a).await).await,
+        Command::Lengkap(a) => changed(cmd::lengkap::run(&ctx, a).await).await,
+        Command::Kembalikan(a) => changed(cmd::kembalikan::run(&ctx, a).await).await,
+        Command::Lanjut(a) => changed(cmd::lanjut::run(&ctx, a).await).await,
+        Command::Surel(a) => cmd::surel::run(&ctx, a).await,
         Command::Ekspor(a) => cmd::ekspor::run(&ctx, a).await,
         Command::Skm(a) => cmd::skm::run(&ctx, a).await,
         Command::Tenggat => cmd::tenggat::run(&ctx).await,
@@ -278,6 +292,42 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
             cmd::unduh::run(&ctx, &files, &a).await
         }
         Command::Pengguna(_) => unreachable!("run above, without the procedures"),
+    }
+}
+
+/// What `surel kirim` says where this tool does not deliver.
+pub(crate) const NOT_DELIVERED_HERE: &str =
+    "Surel pada penyimpanan ini dikirim oleh fungsi pengiriman di AWS (Amazon SES), bukan oleh alat ini.\n";
+
+/// Delivers the messages due now when this installation delivers its own mail (see
+/// [`pengaduan_surel::delivers_locally`]): a line saying what happened, or `None` when nothing
+/// was due or mail is delivered elsewhere. A failure never fails the command whose change is
+/// already stored: the message stays in the outbox and is tried again.
+pub(crate) async fn deliver_mail(ctx: &Ctx) -> Option<String> {
+    if !pengaduan_surel::delivers_locally(&ctx.store_spec) {
+        return None;
+    }
+    let data_dir = pengaduan_store::open::local_dir(&ctx.store_spec, None).unwrap_or_else(|| ".data".into());
+    let site = std::env::var("SITE_ORIGIN").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+    let mailer = match pengaduan_surel::Mailer::local(&ctx.root, &data_dir, &site) {
+        Ok(m) => m,
+        Err(e) => return Some(format!("Peringatan: surel kepada pengadu belum dapat dikirim: {e}\n")),
+    };
+    match pengaduan_surel::deliver_due(&ctx.store, &mailer, ctx.now.timestamp(), 100).await {
+        Ok(r) if r.sent + r.retried + r.failed == 0 => None,
+        Ok(r) => Some(format!(
+            "Surel kepada pengadu: {} terkirim{}{}.\n",
+            r.sent,
+            if r.retried > 0 { format!(", {} dicoba lagi nanti", r.retried) } else { String::new() },
+            if r.failed > 0 {
+                format!(", {} gagal (lihat: pengaduan-staf surel gagal)", r.failed)
+            } else {
+                String::new()
+            },
+        )),
+        Err(e) => {
+            Some(format!("Peringatan: surel kepada pengadu belum dikirim; dicoba lagi nanti. ({})\n", error_chain(&e)))
+        }
     }
 }
 
@@ -391,7 +441,8 @@ async fn store_transition(
     deadline: Option<Deadline>,
     next_step: Option<String>,
 ) -> Result<Applied, Failure> {
-    let change = WorkflowChange::from_transition(t, &ctx.by, ctx.now.timestamp(), ctx.now.year(), deadline, next_step);
+    let change = WorkflowChange::from_transition(t, &ctx.by, ctx.now.timestamp(), ctx.now.year(), deadline, next_step)
+        .notify(record, t);
     Ok(ctx.store.apply(&record.row.nomor, record.row.version, change).await?)
 }
 

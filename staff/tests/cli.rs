@@ -59,7 +59,7 @@ impl Staf {
         let mut cmd = Command::new(BIN);
         cmd.arg("--store").arg(&self.store).arg("--root").arg(&self.root).args(args);
         cmd.env("PENGADUAN_STAF_WAKTU", at).env_remove("PENGADUAN_PREFIX").env_remove("PENGADUAN_TIMEZONE");
-        cmd.env("USER", OS_USER).env_remove("LOGNAME").env_remove("USERNAME");
+        cmd.env("USER", OS_USER).env_remove("LOGNAME").env_remove("USERNAME").env_remove("SMTP_URL");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -277,7 +277,10 @@ async fn the_whole_path_on_sqlite() {
     .await;
     let w: Value = serde_json::from_str(&web_json).unwrap();
     assert_eq!(w["status"], "diproses");
-    assert!(w["langkah_berikutnya"].as_str().unwrap().contains("Tahap berikutnya (Kepala Bidang"), "{w}");
+    // The public is told the next step in plain words, never an internal job title.
+    let next = w["langkah_berikutnya"].as_str().unwrap();
+    assert_eq!(next, pengaduan_core::Status::Diproses.next_step(), "{w}");
+    assert!(!next.contains("Kepala Bidang") && !next.contains("JFT"), "{w}");
 
     // 6. Listing.
     let out = staf.ok(FRI_20_MARCH, &["daftar"]);
@@ -500,6 +503,7 @@ fn an_unknown_command_lists_every_command() {
             "lanjut",
             "ekspor",
             "skm",
+            "surel",
             "tenggat",
             "hapus-data-pribadi",
             "lampiran",
@@ -1103,4 +1107,48 @@ async fn skm_computes_the_ikm_of_a_period() {
     let wrong = staf.run(FRI_20_MARCH, &["skm", "--dari", "2026-03-31", "--sampai", "2026-03-01"]);
     assert_eq!(wrong.code, 1);
     assert!(wrong.stderr.contains("jatuh setelah"), "{}", wrong.stderr);
+}
+
+/// A message file as written, with quoted-printable soft line breaks joined.
+fn read_eml(path: &Path) -> String {
+    let raw = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    raw.replace("=\r\n", "").replace("=\n", "")
+}
+
+#[test]
+fn the_complainant_is_written_to_beside_the_database_after_each_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let staf = Staf::sqlite(&dir.path().join("data/pengaduan.db"));
+    let out = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan", "--email", "ahmad@contoh.co.id"]));
+    assert!(out.contains("Surel kepada pengadu: 1 terkirim."), "{out}");
+    let (nomor, kode) = number_and_code(&out);
+    let mail = dir.path().join("data/surel");
+    let receipt = read_eml(&mail.join(format!("{nomor}-000001.eml")));
+    assert!(receipt.contains("\nTo: \"Ahmad Yani\" <ahmad@contoh.co.id>"), "{receipt}");
+    assert!(receipt.contains(&nomor) && receipt.contains(&kode), "the receipt holds the number and the code");
+
+    let out = staf.ok(MON_16_MARCH, &["kembalikan", &nomor, "--alasan", "Lampirkan fotokopi KTP"]);
+    assert!(out.contains("Surel kepada pengadu: 1 terkirim."), "{out}");
+    let returned = read_eml(&mail.join(format!("{nomor}-000002.eml")));
+    assert!(returned.contains("Lampirkan fotokopi KTP"), "the reason is what to complete: {returned}");
+    assert!(!returned.contains(&kode), "only the receipt carries the code");
+    assert!(!returned.contains(OS_USER), "no staff name");
+
+    // A command that changes nothing sends nothing; nothing failed.
+    let out = staf.ok(MON_16_MARCH, &["surel", "kirim"]);
+    assert_eq!(out, "Tidak ada surel yang menunggu dikirim.\n");
+    assert!(staf.ok(MON_16_MARCH, &["surel", "gagal"]).contains("Tidak ada surel yang gagal terkirim."));
+    let refused = staf.run(MON_16_MARCH, &["surel", "ulang", &format!("{nomor}#000002")]);
+    assert_eq!(refused.code, 1, "a sent message is not failed");
+    assert!(refused.stderr.contains("tidak ada di daftar gagal"), "{}", refused.stderr);
+    assert_eq!(std::fs::read_dir(&mail).unwrap().count(), 2, "one file per message, no temporary files left");
+}
+
+#[test]
+fn an_anonymous_complaint_gets_no_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let staf = Staf::sqlite(&dir.path().join("data/pengaduan.db"));
+    let out = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan", "--email", "ahmad@contoh.co.id", "--anonim"]));
+    assert!(!out.contains("Surel"), "{out}");
+    assert!(!dir.path().join("data/surel").exists());
 }

@@ -177,7 +177,27 @@
     }
   }
 
+  /* Prosedur yang dilipat (<details>) tercetak lengkap, lalu kembali seperti semula. */
+  function siapkanCetakProsedur() {
+    var dibuka = [];
+    window.addEventListener("beforeprint", function () {
+      var lipatan = document.querySelectorAll("details.procedure:not([open])");
+      for (var i = 0; i < lipatan.length; i += 1) {
+        lipatan[i].open = true;
+        dibuka.push(lipatan[i]);
+      }
+    });
+    window.addEventListener("afterprint", function () {
+      while (dibuka.length) {
+        dibuka.pop().open = false;
+      }
+    });
+  }
+
   function mulai() {
+    if (document.querySelector("details.procedure")) {
+      siapkanCetakProsedur();
+    }
     var cetak = document.querySelectorAll("[data-cetak]");
     for (var i = 0; i < cetak.length; i += 1) {
       siapkanCetak(cetak[i]);

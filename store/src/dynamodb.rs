@@ -127,6 +127,8 @@ impl DynamoStore {
             .attribute_definitions(attr("sk")?)
             .attribute_definitions(attr(OPEN_INDEX)?)
             .attribute_definitions(attr("nomor")?)
+            .attribute_definitions(attr(crate::outbox::dynamodb::INDEX)?)
+            .attribute_definitions(attr(crate::outbox::dynamodb::DUE)?)
             .key_schema(key("pk", KeyType::Hash)?)
             .key_schema(key("sk", KeyType::Range)?)
             // As infra/template.yaml declares it: all attributes, so a row needs no second read.
@@ -136,6 +138,16 @@ impl DynamoStore {
                     .key_schema(key(OPEN_INDEX, KeyType::Hash)?)
                     .key_schema(key("nomor", KeyType::Range)?)
                     .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                    .build()
+                    .map_err(|e| StoreError::Backend(e.into()))?,
+            )
+            // Keys only: delivery reads each message with a consistent read as it claims it.
+            .global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(crate::outbox::dynamodb::INDEX)
+                    .key_schema(key(crate::outbox::dynamodb::INDEX, KeyType::Hash)?)
+                    .key_schema(key(crate::outbox::dynamodb::DUE, KeyType::Range)?)
+                    .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
                     .build()
                     .map_err(|e| StoreError::Backend(e.into()))?,
             )
@@ -286,6 +298,11 @@ impl DynamoStore {
             .transact_items(TransactWriteItem::builder().put(create(history)?).build());
         if let Some(pending) = pending {
             transaction = transaction.transact_items(TransactWriteItem::builder().put(create(pending)?).build());
+        }
+        if let Some(message) = &c.message {
+            let message = pengaduan_core::notice::Message { nomor: nomor.clone(), ..message.clone() };
+            let item = crate::outbox::dynamodb::item(&nomor, 1, &message, c.received_at)?;
+            transaction = transaction.transact_items(TransactWriteItem::builder().put(create(item)?).build());
         }
         let result = transaction.send().await;
         match result {
@@ -440,6 +457,10 @@ impl DynamoStore {
         items.push(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build());
         let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry.clone() };
         items.push(TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build());
+        if let Some(message) = &change.message {
+            let item = crate::outbox::dynamodb::item(nomor, version, message, change.entry.at)?;
+            items.push(TransactWriteItem::builder().put(self.create(item)?).build());
+        }
         match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(Some(Applied { version, ba_number: ba })),
             Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => Ok(None),
@@ -531,14 +552,13 @@ impl DynamoStore {
             .build()
             .map_err(build)?;
         let entry = HistoryEntry { seq: version, ..entry.clone() };
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build())
-            .transact_items(TransactWriteItem::builder().delete(delete).build())
-            .transact_items(TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build())
-            .send()
-            .await;
+        let mut items = vec![
+            TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build(),
+            TransactWriteItem::builder().delete(delete).build(),
+            TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build(),
+        ];
+        items.extend(crate::outbox::dynamodb::erase_updates(self, nomor).await?);
+        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
         match result {
             Ok(_) => Ok(Some(Applied { version, ba_number: None })),
             Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => Ok(None),

@@ -9,6 +9,7 @@ use crate::{ComplaintStore, Config, NewComplaint, ONLINE_FRONT_OFFICE, PendingUp
 use jiff::Zoned;
 use pengaduan_core::attachment::ValidFile;
 use pengaduan_core::datetime::rfc3339;
+use pengaduan_core::notice::Message;
 use pengaduan_core::workflow::Channel;
 use pengaduan_core::{Status, Submission, TrackingCode};
 use sha2::{Digest, Sha256};
@@ -48,6 +49,9 @@ pub struct Intake {
     pub files: Vec<ValidFile>,
     /// Where those files wait (pending keys), to commit to the number once it is assigned.
     pub uploads: Vec<PendingUpload>,
+    /// The deadline rule the receipt states, as the service page words it ("2 s/d 10 hari
+    /// kerja"), when the caller knows it.
+    pub deadline_rule: Option<String>,
 }
 
 impl Intake {
@@ -61,6 +65,7 @@ impl Intake {
             recorded_by: ONLINE_FRONT_OFFICE.to_owned(),
             files,
             uploads: Vec::new(),
+            deadline_rule: None,
         }
     }
 
@@ -106,6 +111,9 @@ pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intak
     let (window, body_digest) = (intake.replay_window(), intake.body_digest());
     let code = new_tracking_code();
     let received = intake.received_at.round(jiff::Unit::Second).unwrap_or_else(|_| intake.received_at.clone());
+    let sub = &intake.submission;
+    let message =
+        Message::receipt(&sub.personal, sub.anonim, sub.jenis, &sub.judul, &code.to_string(), intake.deadline_rule);
     let complaint = NewComplaint {
         submission: intake.submission,
         channel: intake.channel,
@@ -124,6 +132,7 @@ pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intak
         body_digest,
         uploads: intake.uploads,
         idempotency_expires_at: received.timestamp() + window,
+        message,
     };
     store.submit(complaint).await
 }

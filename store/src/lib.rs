@@ -25,6 +25,7 @@ pub mod erasure;
 pub mod error;
 pub mod intake;
 pub mod open;
+pub mod outbox;
 pub mod retry;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
@@ -90,6 +91,9 @@ pub struct NewComplaint {
     pub uploads: Vec<PendingUpload>,
     /// When the idempotency record stops counting.
     pub idempotency_expires_at: Timestamp,
+    /// The receipt to send, recorded in the outbox in the same transaction (the store fills in
+    /// its `nomor`).
+    pub message: Option<pengaduan_core::notice::Message>,
 }
 
 /// An upload waiting for its complaint, as the complaint's record names it.
@@ -344,6 +348,8 @@ pub struct WorkflowChange {
     pub next_step: Option<String>,
     /// The history entry; the store sets `seq` (the new version) and `ba_number`.
     pub entry: HistoryEntry,
+    /// The message telling the complainant, recorded in the outbox in the same transaction.
+    pub message: Option<pengaduan_core::notice::Message>,
 }
 
 impl WorkflowChange {
@@ -366,7 +372,24 @@ impl WorkflowChange {
             deadline_provisional: deadline.is_some_and(|d| d.provisional),
             next_step,
             entry: t.entry(at, by),
+            message: None,
         }
+    }
+
+    /// The same change, telling the complainant of `record` when it reaches another public
+    /// status (see [`Message::status_change`](pengaduan_core::notice::Message::status_change)).
+    pub fn notify(mut self, record: &ComplaintRecord, t: &Transition) -> Self {
+        self.message = pengaduan_core::notice::Message::status_change(
+            &record.row.nomor.to_string(),
+            record.personal.as_ref(),
+            record.anonim,
+            record.row.jenis,
+            &record.row.judul,
+            t,
+            self.deadline,
+            self.deadline_provisional,
+        );
+        self
     }
 }
 
@@ -652,6 +675,36 @@ impl WorkflowStore for AnyStore {
     }
 }
 
+impl outbox::OutboxStore for AnyStore {
+    async fn due_outbox(&self, now: Timestamp, limit: usize) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.due_outbox(now, limit))
+    }
+
+    async fn claim_outbox(&self, id: &str, now: Timestamp) -> Result<Option<outbox::OutboxEntry>, StoreError> {
+        dispatch!(self, s => s.claim_outbox(id, now))
+    }
+
+    async fn finish_outbox(&self, id: &str, outcome: outbox::Outcome) -> Result<(), StoreError> {
+        dispatch!(self, s => s.finish_outbox(id, outcome.clone()))
+    }
+
+    async fn failed_outbox(&self) -> Result<Vec<outbox::OutboxEntry>, StoreError> {
+        dispatch!(self, s => s.failed_outbox())
+    }
+
+    async fn requeue_outbox(&self, id: &str, now: Timestamp) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.requeue_outbox(id, now))
+    }
+
+    async fn mark_undeliverable(&self, address: &str, reason: &str, at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self, s => s.mark_undeliverable(address, reason, at))
+    }
+
+    async fn undeliverable(&self, address: &str) -> Result<Option<String>, StoreError> {
+        dispatch!(self, s => s.undeliverable(address))
+    }
+}
+
 impl survey::SurveyStore for AnyStore {
     async fn record_survey(
         &self,
@@ -668,6 +721,10 @@ impl survey::SurveyStore for AnyStore {
         before: Timestamp,
     ) -> Result<Vec<(Timestamp, pengaduan_core::skm::Answers)>, StoreError> {
         dispatch!(self, s => s.surveys(from, before))
+    }
+
+    async fn survey_answered(&self, nomor: &str) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.survey_answered(nomor))
     }
 }
 

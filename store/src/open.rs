@@ -105,7 +105,9 @@ pub async fn open_attachments(
 }
 
 /// Where a local installation keeps its files: beside the SQLite database, or `data_dir`.
-fn local_dir(store_spec: &str, data_dir: Option<&Path>) -> Option<PathBuf> {
+/// The folder a local installation keeps its files in (tracking-code key, attachments, mail):
+/// beside the SQLite file, or `data_dir` for another store.
+pub fn local_dir(store_spec: &str, data_dir: Option<&Path>) -> Option<PathBuf> {
     match (store_spec.split_once(':'), data_dir) {
         (Some(("sqlite", path)), _) => Some(Path::new(path).parent().unwrap_or(Path::new("")).to_owned()),
         (_, Some(dir)) => Some(dir.to_owned()),

@@ -9,13 +9,14 @@ use crate::{
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
+use pengaduan_core::notice::Message;
 use pengaduan_core::workflow::{self, Action, Channel, HistoryEntry, WorkflowState};
 use pengaduan_core::{Jenis, PersonalData, RegisterNumber, Status};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 
 const SCHEMA: &str = "
 CREATE TABLE counters (
@@ -191,6 +192,31 @@ CREATE TABLE survey (
 CREATE INDEX survey_at ON survey (at);
 ";
 
+/// Version 7: the outbox of messages to complainants (see `outbox.rs`), written in the same
+/// transaction as the change that causes each, and the addresses mail bounces from. Times to
+/// compare (`due_at`, `leased_until`) are seconds since the epoch.
+const MIGRATION_7: &str = "
+CREATE TABLE outbox (
+    id           TEXT PRIMARY KEY,
+    nomor        TEXT NOT NULL,
+    message      TEXT,
+    state        TEXT NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    created_at   TEXT NOT NULL,
+    due_at       INTEGER NOT NULL,
+    leased_until INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    sent_at      TEXT
+);
+CREATE INDEX outbox_due ON outbox (due_at) WHERE state = 'tertunda';
+CREATE INDEX outbox_nomor ON outbox (nomor);
+CREATE TABLE undeliverable (
+    address TEXT PRIMARY KEY,
+    reason  TEXT NOT NULL,
+    at      TEXT NOT NULL
+);
+";
+
 /// A complaint store in one SQLite file.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -239,6 +265,9 @@ impl SqliteStore {
         }
         if version <= 5 {
             conn.execute_batch(&format!("BEGIN; {MIGRATION_6} PRAGMA user_version = 6; COMMIT;")).map_err(backend)?;
+        }
+        if version <= 6 {
+            conn.execute_batch(&format!("BEGIN; {MIGRATION_7} PRAGMA user_version = 7; COMMIT;")).map_err(backend)?;
         }
         match version {
             0..=SCHEMA_VERSION => {}
@@ -327,6 +356,10 @@ impl SqliteStore {
                     params![nomor, crate::uploads::encode(&c.uploads)],
                 )
                 .map_err(backend)?;
+            }
+            if let Some(message) = c.message {
+                let message = Message { nomor: nomor.clone(), ..message };
+                insert_outbox(&tx, &nomor, 1, &message, c.received_at)?;
             }
             let receipt = Receipt { nomor, ..c.receipt };
             let json = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -633,6 +666,9 @@ impl WorkflowStore for SqliteStore {
             if updated != 1 {
                 return Err(StoreError::Conflict);
             }
+            if let Some(message) = &change.message {
+                insert_outbox(&tx, &key, version, message, change.entry.at)?;
+            }
             let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry };
             insert_history(&tx, &key, &entry)?;
             tx.commit().map_err(backend)?;
@@ -690,6 +726,13 @@ impl WorkflowStore for SqliteStore {
             let status = check_version(&tx, &key, expected)?;
             let version = expected + 1;
             tx.execute("DELETE FROM personal_data WHERE nomor = ?1", [&key]).map_err(backend)?;
+            // Undelivered messages hold the address and the name: they go with the rest.
+            tx.execute(
+                "UPDATE outbox SET message = NULL, state = 'gagal', last_error = ?2
+                 WHERE nomor = ?1 AND state <> 'terkirim'",
+                params![key, crate::outbox::ERASED_ERROR],
+            )
+            .map_err(backend)?;
             let updated = tx
                 .execute(
                     "UPDATE complaints SET isi = ?1, lokasi = NULL, tanggal_kejadian = NULL, erased_at = ?2,
@@ -788,6 +831,23 @@ fn next_counter(tx: &Transaction<'_>, name: &str) -> Result<u64, StoreError> {
     )
     .map_err(backend)?;
     Ok(next as u64)
+}
+
+/// Records `message`, caused by the change that took complaint `nomor` to `version`, due at once.
+fn insert_outbox(
+    conn: &Connection,
+    nomor: &str,
+    version: u64,
+    message: &Message,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO outbox (id, nomor, message, state, created_at, due_at) VALUES (?1, ?2, ?3, 'tertunda', ?4, ?5)",
+        params![crate::outbox::entry_id(nomor, version), nomor, json, at.to_string(), at.as_second()],
+    )
+    .map_err(backend)?;
+    Ok(())
 }
 
 fn insert_history(conn: &Connection, key: &str, e: &HistoryEntry) -> Result<(), StoreError> {

@@ -31,6 +31,10 @@ pub trait SurveyStore: Send + Sync {
         from: Timestamp,
         before: Timestamp,
     ) -> impl Future<Output = Result<Vec<(Timestamp, Answers)>, StoreError>> + Send;
+
+    /// Whether complaint `nomor`'s survey was answered, so the form is not offered again only
+    /// to be refused when sent. A read: [`record_survey`](Self::record_survey) stays the guard.
+    fn survey_answered(&self, nomor: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 fn parse_answers(code: &str) -> Result<Answers, StoreError> {
@@ -74,6 +78,15 @@ mod sqlite {
                     .collect::<Result<_, _>>()
                     .map_err(backend)?;
                 raw.iter().map(|(at, a)| Ok((parse_ts(at)?, parse_answers(a)?))).collect()
+            })
+            .await
+        }
+
+        async fn survey_answered(&self, nomor: &str) -> Result<bool, StoreError> {
+            let nomor = nomor.to_owned();
+            self.with_conn(move |conn| {
+                conn.query_row("SELECT EXISTS (SELECT 1 FROM survey WHERE nomor = ?1)", params![nomor], |r| r.get(0))
+                    .map_err(backend)
             })
             .await
         }
@@ -198,6 +211,11 @@ mod dynamodb {
             }
             out.sort_by_key(|(at, _)| *at);
             Ok(out)
+        }
+
+        async fn survey_answered(&self, nomor: &str) -> Result<bool, StoreError> {
+            // The guard alone: it is written in the same transaction as the answers.
+            Ok(self.get(&guard_pk(nomor), GUARD_SK).await?.is_some())
         }
     }
 

@@ -172,6 +172,7 @@ pub fn complaint(n: usize, key: &str, at: Timestamp, year: i16) -> NewComplaint 
         body_digest: Some(crate::intake::digest(&format!("body:{n}"))),
         uploads: Vec::new(),
         idempotency_expires_at: at + Duration::from_secs(24 * 3600),
+        message: None,
     }
 }
 

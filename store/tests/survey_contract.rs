@@ -1,6 +1,7 @@
 //! Survey answers, one contract on both stores (SQLite and DynamoDB on moto's server), reached
 //! through `AnyStore`: once per complaint (the second answer refused and the first kept), read
-//! back by period across months, oldest first, the period's end excluded.
+//! back by period across months, oldest first, the period's end excluded; and whether a
+//! complaint's survey was answered, for that complaint only.
 
 use jiff::Timestamp;
 use pengaduan_core::skm::Answers;
@@ -18,10 +19,15 @@ fn answers(v: u8) -> Answers {
 
 async fn a_survey_is_answered_once<S: SurveyStore>(store: &S) {
     let at = ts("2026-11-30T03:00:00.25Z");
+    assert!(!store.survey_answered("PGD-2026-00001").await.unwrap(), "nothing answered yet");
     assert!(store.record_survey("PGD-2026-00001", answers(4), at).await.unwrap());
+    assert!(store.survey_answered("PGD-2026-00001").await.unwrap());
+    assert!(!store.survey_answered("PGD-2026-00002").await.unwrap(), "another complaint is not answered");
+    assert!(!store.survey_answered("PGD-2026-0000").await.unwrap(), "a prefix of the number is not it");
     // The second answer is refused, even with other answers, and the first is kept.
     assert!(!store.record_survey("PGD-2026-00001", answers(1), ts("2026-11-30T04:00:00Z")).await.unwrap());
     assert!(store.record_survey("PGD-2026-00002", answers(2), ts("2026-11-30T05:00:00Z")).await.unwrap());
+    assert!(store.survey_answered("PGD-2026-00002").await.unwrap());
     let all = store.surveys(ts("2026-11-01T00:00:00Z"), ts("2026-12-01T00:00:00Z")).await.unwrap();
     assert_eq!(all, [(at, answers(4)), (ts("2026-11-30T05:00:00Z"), answers(2))]);
 }

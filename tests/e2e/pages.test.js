@@ -37,6 +37,12 @@ for (const def of PAGES) {
         assert.deepEqual(current, def.current ? [def.current] : [], 'menu items with aria-current="page"');
       });
 
+      await j.step('the header is compact at 360 px: at most 130 px tall', async (p) => {
+        // Issue 13: the header took 260 of a phone's 740 px with the menu in three rows.
+        const height = await p.locator('.site-header').evaluate((el) => el.getBoundingClientRect().height);
+        assert.ok(height <= 130, `the header is ${height} px tall at 360 px`);
+      });
+
       await j.step('screenshot at 360 px', (p) => h.screenshot(p, `${def.name}-360`));
 
       await j.step('axe-core at 360 px: no violation', (p) => h.checkAxe(p, `${def.label} at 360 px`));

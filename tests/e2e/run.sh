@@ -7,6 +7,8 @@
 # Env:   E2E_SCREENSHOTS  where screenshots go (default tests/e2e/out/screenshots)
 #        CARGO_TARGET_DIR respected (site-gen is taken from $CARGO_TARGET_DIR/debug)
 #        E2E_KEEP_LOG=1   keep the server's log and database after the run
+#        MOTO_PYTHON      the Python with aiosmtpd for the SMTP test server (default
+#                         ~/.cache/pengaduan/moto-venv/bin/python, which tests/run.sh sets up)
 # Installs what is missing: the chromium and fonts-noto-core Debian packages (when
 # /usr/bin/chromium is absent) and the npm packages (when node_modules is missing or
 # package-lock.json changed). Exits non-zero on any failure.
@@ -72,6 +74,16 @@ if [ ! -d "$E2E_DIR/node_modules" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" 
   printf '%s\n' "$lock_sum" >"$stamp"
 fi
 
+# 2b. The SMTP test server's Python (tests/support/smtp_server.py needs aiosmtpd): missing is
+# a failure, not a skip, since email.test.js reads the mail the server under test sends.
+SMTP_PYTHON="${MOTO_PYTHON:-$HOME/.cache/pengaduan/moto-venv/bin/python}"
+if ! "$SMTP_PYTHON" -c 'import aiosmtpd' >/dev/null 2>&1; then
+  log "the e2e tests need Python's aiosmtpd for the SMTP test server, not found with $SMTP_PYTHON:"
+  log "run 'bash tests/run.sh' (it sets up ~/.cache/pengaduan/moto-venv), or install it there"
+  log "('\$MOTO_PYTHON -m pip install aiosmtpd==1.4.6') and set MOTO_PYTHON"
+  exit 1
+fi
+
 # 3. site-gen (debug profile, like the rest of the test suite).
 # The binaries the test step built (its integration tests use them): the same feature set, so
 # nothing is compiled again; a plain `cargo build` would differ by the tests' features.
@@ -86,6 +98,7 @@ STAFF="$target_dir/debug/pengaduan-staf"
 # 4. Serve the site on a free port with a throwaway database.
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/e2e-site.XXXXXX")"
 SERVER_PID=""
+SMTP_PID=""
 stop_server() {
   local rc=$?
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -96,6 +109,13 @@ stop_server() {
       kill -KILL "$SERVER_PID" 2>/dev/null || true
     fi
     wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  # The SMTP test server after the site's (which may be delivering): SIGTERM stops it cleanly.
+  if [ -n "$SMTP_PID" ] && kill -0 "$SMTP_PID" 2>/dev/null; then
+    kill -TERM "$SMTP_PID" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$SMTP_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SMTP_PID" 2>/dev/null || true
+    wait "$SMTP_PID" 2>/dev/null || true
   fi
   if [ "$rc" -ne 0 ] && [ -f "$WORK/serve.log" ]; then
     log "last lines of the server's log ($WORK/serve.log):"
@@ -112,10 +132,32 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# 4a. An SMTP server (tests/support/smtp_server.py) that writes every message it accepts to
+# $MAIL_DIR, one .eml file each: the server under test and the staff tool send through it
+# (SMTP_URL), and email.test.js reads the folder (E2E_MAIL_DIR).
+MAIL_DIR="$WORK/smtp"
+SMTP_PORT="$(free_port)"
+SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+log "starting the SMTP test server on $SMTP_URL (messages in $MAIL_DIR)"
+"$SMTP_PYTHON" "$REPO/tests/support/smtp_server.py" --port "$SMTP_PORT" --out "$MAIL_DIR" \
+  >"$WORK/smtp.log" 2>&1 &
+SMTP_PID=$!
+smtp_ready=0
+for _ in $(seq 1 200); do
+  if ! kill -0 "$SMTP_PID" 2>/dev/null; then
+    log "the SMTP test server exited early"; cat "$WORK/smtp.log" >&2; exit 1
+  fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null; then smtp_ready=1; break; fi
+  sleep 0.1
+done
+[ "$smtp_ready" = 1 ] || { log "the SMTP test server not listening after 20 s"; cat "$WORK/smtp.log" >&2; exit 1; }
+
+PORT="$(free_port)"
 BASE_URL="http://127.0.0.1:$PORT"
 log "starting site-gen serve on $BASE_URL (store sqlite:$WORK/pengaduan.db)"
-PENGADUAN_RATE_LIMIT_PER_HOUR=0 "$SITE_GEN" serve --root "$REPO" --port "$PORT" \
+PENGADUAN_RATE_LIMIT_PER_HOUR=0 SMTP_URL="$SMTP_URL" "$SITE_GEN" serve --root "$REPO" --port "$PORT" \
   --store "sqlite:$WORK/pengaduan.db" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 SERVER_START=$SECONDS
@@ -149,6 +191,7 @@ fi
 set +e
 (cd "$E2E_DIR" && E2E_BASE_URL="$BASE_URL" E2E_SCREENSHOTS="$SCREENSHOTS" \
   E2E_STAFF="$STAFF" E2E_STORE="sqlite:$WORK/pengaduan.db" E2E_ROOT="$REPO" \
+  E2E_MAIL_DIR="$MAIL_DIR" SMTP_URL="$SMTP_URL" SITE_ORIGIN="$BASE_URL" \
   node --test --test-concurrency=1 --test-reporter=spec "${files[@]}")
 status=$?
 set -e

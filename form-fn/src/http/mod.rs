@@ -201,6 +201,7 @@ async fn submit<S: ComplaintStore>(
         }
     };
     let mut complaint = Intake::online(submission, files, now.clone(), replay);
+    complaint.deadline_rule = app.pages().time_limit().map(|t| t.text());
 
     match app.store.find_replay(&complaint.replay_key(), now.timestamp()).await {
         Ok(Some(stored)) => {
@@ -531,10 +532,9 @@ async fn lookup_query<S: ComplaintStore>(
         .deadline
         .filter(|_| matches!(record.status, Status::Diverifikasi | Status::Diproses | Status::Selesai))
         .map(|value| Deadline { value, provisional: record.deadline_provisional });
-    let next_step = match (&record.next_step, record.status) {
-        (Some(next), Status::Diverifikasi | Status::Diproses) => format!("{} {next}", record.status.next_step()),
-        _ => record.status.next_step().to_owned(),
-    };
+    // The status's own plain sentence, not the stored next procedure step: that is the service
+    // page's wording for staff ("JFT Analis Kebijakan ...: Memverifikasi dan memaraf ...").
+    let next_step = record.status.next_step().to_owned();
     let view = StatusView {
         nomor: record.nomor.to_string(),
         kode_lacak: code.to_string(),

@@ -32,64 +32,36 @@ pub struct Pages {
     time_limit: Option<TimeLimit>,
 }
 
-/// The service's time limit, from the `[service.time_limit]` table of its page: what the
-/// status page and the receipt promise ("2 s/d 10 hari kerja setelah berkas persyaratan
-/// dinyatakan lengkap").
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct TimeLimit {
-    /// The fewest working days.
-    pub min_working_days: u32,
-    /// The most working days: the deadline counts these.
-    pub max_working_days: u32,
-    /// From when the days count.
-    #[serde(default)]
-    pub starts: String,
-}
+pub use pengaduan_core::workflow::TimeLimit;
 
-impl TimeLimit {
-    /// Reads the time limit from a service page's text (TOML front matter between `+++`
-    /// lines); none when the page has no such table or does not parse (the site generator
-    /// reports that).
-    pub fn from_service_page(text: &str) -> Option<Self> {
-        #[derive(Deserialize)]
-        struct Page {
-            service: Option<Service>,
-        }
-        #[derive(Deserialize)]
-        struct Service {
-            time_limit: Option<TimeLimit>,
-        }
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let rest = text.strip_prefix("+++")?;
-        let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
-        let mut end = 0;
-        let mut closed = false;
-        for line in rest.split_inclusive('\n') {
-            if line.trim_end() == "+++" {
-                closed = true;
-                break;
-            }
-            end += line.len();
-        }
-        if !closed {
-            return None;
-        }
-        let page: Page = toml::from_str(&rest[..end]).ok()?;
-        page.service?.time_limit
+/// The time limit from a service page's text (TOML front matter between `+++` lines); none
+/// when the page has no such table or does not parse (the site generator reports that).
+pub fn time_limit_of(text: &str) -> Option<TimeLimit> {
+    #[derive(Deserialize)]
+    struct Page {
+        service: Option<Service>,
     }
-
-    /// The rule as a phrase: "2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap".
-    pub fn text(&self) -> String {
-        let days = if self.min_working_days == self.max_working_days {
-            format!("{} hari kerja", self.max_working_days)
-        } else {
-            format!("{} s/d {} hari kerja", self.min_working_days, self.max_working_days)
-        };
-        match self.starts.trim() {
-            "" => days,
-            starts => format!("{days} {starts}"),
-        }
+    #[derive(Deserialize)]
+    struct Service {
+        time_limit: Option<TimeLimit>,
     }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text.strip_prefix("+++")?;
+    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let mut end = 0;
+    let mut closed = false;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            closed = true;
+            break;
+        }
+        end += line.len();
+    }
+    if !closed {
+        return None;
+    }
+    let page: Page = toml::from_str(&rest[..end]).ok()?;
+    page.service?.time_limit
 }
 
 /// How a status page is shown.
@@ -142,6 +114,8 @@ pub struct SurveyView {
     pub kode_lacak: String,
     /// The answers were stored: the thank-you page.
     pub thanks: bool,
+    /// The survey was answered before: no form, only a note that it was, with thanks.
+    pub answered: bool,
     /// The chosen answers by field (`u1` … `u9`), to keep them after an error.
     pub values: BTreeMap<String, String>,
     /// What is wrong, by field, in question order.
@@ -169,7 +143,7 @@ impl Pages {
 
     /// The service's time limit from its page's text, for the status page and the receipt.
     pub fn with_service_page(mut self, text: &str) -> Self {
-        self.time_limit = TimeLimit::from_service_page(text);
+        self.time_limit = time_limit_of(text);
         self
     }
 
@@ -273,6 +247,7 @@ impl Pages {
                 "nomor": view.nomor,
                 "kode": view.kode_lacak,
                 "terima_kasih": view.thanks,
+                "sudah_diisi": view.answered,
                 "questions": questions,
                 "errors": errors,
                 "status_url": format!("{base}/lacak?nomor={}&kode={}", view.nomor, view.kode_lacak),
@@ -315,12 +290,12 @@ mod tests {
 
     #[test]
     fn the_time_limit_comes_from_the_service_page() {
-        let limit = TimeLimit::from_service_page(crate::embedded::SERVICE_PAGE).expect("the shipped page has one");
+        let limit = time_limit_of(crate::embedded::SERVICE_PAGE).expect("the shipped page has one");
         assert_eq!(limit.text(), "2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap");
         let page = "+++\ntitle = \"x\"\n[service.time_limit]\nmin_working_days = 5\nmax_working_days = 5\n+++\nTeks.\n";
-        assert_eq!(TimeLimit::from_service_page(page).unwrap().text(), "5 hari kerja");
-        assert_eq!(TimeLimit::from_service_page("+++\ntitle = \"x\"\n+++\n"), None);
-        assert_eq!(TimeLimit::from_service_page("tanpa front matter"), None);
+        assert_eq!(time_limit_of(page).unwrap().text(), "5 hari kerja");
+        assert_eq!(time_limit_of("+++\ntitle = \"x\"\n+++\n"), None);
+        assert_eq!(time_limit_of("tanpa front matter"), None);
         assert!(Pages::embedded().unwrap().time_limit().is_some(), "the Lambda's pages state it");
     }
 

@@ -86,11 +86,19 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
         nomor: record.nomor.to_string(),
         kode_lacak: code.to_string(),
         thanks,
+        answered: false,
         values: (1..=9).map(|i| (format!("u{i}"), field(&format!("u{i}")))).collect(),
         errors: Vec::new(),
     };
     if !post {
-        return page(app, StatusCode::OK, &view(field("terima_kasih") == "1"));
+        if field("terima_kasih") == "1" {
+            return page(app, StatusCode::OK, &view(true));
+        }
+        // Said at once: a form that the POST would refuse wastes the citizen's nine answers.
+        return match app.store.survey_answered(&record.nomor.to_string()).await {
+            Ok(answered) => page(app, StatusCode::OK, &SurveyView { answered, ..view(false) }),
+            Err(e) => store_failure(app, &e, wants_json),
+        };
     }
     let raw: Vec<String> = (1..=9).map(|i| field(&format!("u{i}"))).collect();
     let answers = match Answers::parse(std::array::from_fn(|i| Some(raw[i].as_str()))) {
@@ -139,7 +147,13 @@ fn page<S: ComplaintStore>(app: &App<S>, status: StatusCode, view: &SurveyView) 
         Ok(html) => html_response(status, html),
         Err(e) => {
             tracing::error!(error = %error_chain(&e), "survey template failed");
-            let message = if view.thanks { THANKS } else { "Formulir survei tidak dapat ditampilkan." };
+            let message = if view.thanks {
+                THANKS
+            } else if view.answered {
+                ALREADY_ANSWERED
+            } else {
+                "Formulir survei tidak dapat ditampilkan."
+            };
             html_response(status, fallback_html("Survei Kepuasan Masyarakat", message))
         }
     }

@@ -119,6 +119,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         recorded_by: ctx.by.clone(),
         files: Vec::new(),
         uploads: Vec::new(),
+        deadline_rule: Some(ctx.rules.time_limit.text()),
     };
     let (receipt, first) = match intake(&ctx.store, &ctx.config, complaint).await? {
         Submitted::New(r) => (r, true),

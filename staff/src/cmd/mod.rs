@@ -17,5 +17,6 @@ pub mod lengkap;
 pub mod lihat;
 pub mod pengguna;
 pub mod skm;
+pub mod surel;
 pub mod tenggat;
 pub mod unduh;

@@ -1,13 +1,12 @@
 //! `skm`: the Indeks Kepuasan Masyarakat of a period (PermenPANRB 14/2017) from the survey
 //! answers given in it: per unsur and overall, with the quality grades; optionally as CSV.
 
-use crate::{Ctx, Failure, parse_date};
+use crate::{Ctx, Failure, export, parse_date};
 use clap::Args;
 use pengaduan_core::datetime::tanggal_indonesia;
-use pengaduan_core::skm::{Ikm, Mutu, UNSUR, ikm};
-use pengaduan_store::survey::SurveyStore;
+use pengaduan_core::skm::{Mutu, UNSUR};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The options of `skm`.
 #[derive(Debug, Args)]
@@ -30,13 +29,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Skm) -> Result<String, Failure> {
     if dari > sampai {
         return Err(Failure::new(format!("--dari {dari} jatuh setelah --sampai {sampai}.")));
     }
-    let tz = ctx.config.timezone.clone();
-    let instant = |d: jiff::civil::Date| {
-        d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| Failure::new(format!("tanggal {d}: {e}")))
-    };
-    let end = sampai.tomorrow().map_err(|e| Failure::new(format!("tanggal {sampai}: {e}")))?;
-    let answers: Vec<_> = ctx.store.surveys(instant(dari)?, instant(end)?).await?.into_iter().map(|(_, a)| a).collect();
-    let result = ikm(&answers);
+    let result = export::ikm_of_period(&ctx.store, &ctx.config.timezone, dari, sampai).await?;
     let mut out = String::new();
     let _ = writeln!(out, "Indeks Kepuasan Masyarakat (PermenPANRB 14/2017)");
     let _ = writeln!(
@@ -91,46 +84,9 @@ fn grade(m: Mutu) -> String {
     format!("{} ({})", m.letter(), m.label())
 }
 
-/// One row per unsur, then the IKM; decimal points, so spreadsheets in any locale read numbers.
-fn write_csv(path: &Path, result: Option<&Ikm>) -> Result<(), Failure> {
+/// The same file as the IKM next to `ekspor --csv`'s register: one row per unsur, then the IKM.
+fn write_csv(path: &std::path::Path, result: Option<&pengaduan_core::skm::Ikm>) -> Result<(), Failure> {
     let fail = |e: &dyn std::fmt::Display| Failure::new(format!("{}: tidak dapat ditulis ({e})", path.display()));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let rows = csv_rows(result);
-    for row in &rows {
-        w.write_record(row).map_err(|e| fail(&e))?;
-    }
-    let bytes = w.into_inner().map_err(|e| fail(&e))?;
+    let bytes = export::ikm_csv_bytes(result).map_err(|e| fail(&e))?;
     std::fs::write(path, bytes).map_err(|e| fail(&e))
-}
-
-fn csv_rows(result: Option<&Ikm>) -> Vec<Vec<String>> {
-    let mut rows = vec![
-        ["Unsur", "Nama", "NRR", "NRR tertimbang", "Nilai konversi", "Mutu", "Kinerja", "Responden"]
-            .map(str::to_owned)
-            .to_vec(),
-    ];
-    let Some(r) = result else { return rows };
-    for u in &r.unsur {
-        rows.push(vec![
-            u.unsur.kode.to_owned(),
-            u.unsur.nama.to_owned(),
-            format!("{:.2}", u.nrr),
-            format!("{:.3}", u.nrr_tertimbang),
-            format!("{:.2}", u.konversi),
-            u.mutu.letter().to_owned(),
-            u.mutu.label().to_owned(),
-            r.responden.to_string(),
-        ]);
-    }
-    rows.push(vec![
-        "IKM".to_owned(),
-        "Indeks Kepuasan Masyarakat".to_owned(),
-        String::new(),
-        format!("{:.3}", r.unit),
-        format!("{:.2}", r.nilai),
-        r.mutu.letter().to_owned(),
-        r.mutu.label().to_owned(),
-        r.responden.to_string(),
-    ]);
-    rows
 }

@@ -296,6 +296,40 @@ async function lacakJson(nomor, kode) {
   return { status: res.status, json, text };
 }
 
+/** Runs the staff tool (`E2E_STAFF`, set by run.sh) at the current time; its output. */
+function staff(args) {
+  assert.ok(process.env.E2E_STAFF, 'E2E_STAFF (the staff tool) is not set: run tests/e2e/run.sh');
+  const { execFileSync } = require('node:child_process');
+  return execFileSync(process.env.E2E_STAFF, ['--store', process.env.E2E_STORE, '--root', process.env.E2E_ROOT, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PENGADUAN_STAF_WAKTU: new Date().toISOString() },
+  });
+}
+
+/** Takes a complaint to `selesai` with the staff tool: files complete, then every step. */
+async function finishComplaint(nomor, kode) {
+  staff(['lengkap', nomor, '--prosedur', 'penyelesaian', '--catatan', 'Berkas lengkap.']);
+  for (let i = 0; i < 20; i++) {
+    const { json } = await lacakJson(nomor, kode);
+    if (json && json.status === 'selesai') return;
+    staff(['lanjut', nomor, '--catatan', 'Langkah dikerjakan.']);
+  }
+  assert.fail(`${nomor} did not reach selesai`);
+}
+
+/** POST /api/survei as JSON, every answer `value` (1..4); the answer's status. */
+async function answerSurveyJson(nomor, kode, value) {
+  const body = { nomor, kode };
+  for (let i = 1; i <= 9; i++) body[`u${i}`] = String(value);
+  const res = await fetch(url('/api/survei'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await res.text();
+  return res.status;
+}
+
 /** PGD-2026-00042 -> next number in the same year. */
 function nextNomor(nomor) {
   const m = /^(.*-)(\d+)$/.exec(nomor);
@@ -326,4 +360,7 @@ module.exports = {
   submitJson,
   lacakJson,
   nextNomor,
+  staff,
+  finishComplaint,
+  answerSurveyJson,
 };

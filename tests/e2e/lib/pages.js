@@ -1,6 +1,7 @@
 'use strict';
 // Every page a person can see: the built pages, and the API's answers (the confirmation,
-// the status page, the form with errors, an unknown complaint). `open(page)` brings the
+// the status page, the form with errors, an unknown complaint, the survey of a finished
+// complaint and the survey already answered). `open(page)` brings the
 // page there and checks it arrived; `current` is the menu item marked aria-current="page"
 // (null: none).
 
@@ -118,6 +119,27 @@ const PAGES = [
       // The tracking form again, with the message and the typed number kept.
       assert.match(await p.locator('#ringkasan-galat').innerText(), /Tidak ada pengaduan/);
       assert.equal(await p.locator('#nomor').inputValue(), 'PGD-2000-99999');
+    },
+  },
+  {
+    name: 'survei', current: '/lacak/',
+    label: 'the satisfaction survey of a finished complaint',
+    open: async (p) => {
+      const r = await h.submitJson(h.validComplaint({ judul: `Survei halaman ${h.uniq()}` }));
+      await h.finishComplaint(r.nomor, r.kode_lacak);
+      await goto(p, `/api/survei?nomor=${r.nomor}&kode=${r.kode_lacak}`);
+      assert.equal(await p.locator('fieldset').count(), 9);
+    },
+  },
+  {
+    name: 'survei-sudah-diisi', current: '/lacak/',
+    label: 'the survey opened again after it was answered',
+    open: async (p) => {
+      const r = await h.submitJson(h.validComplaint({ judul: `Survei terjawab ${h.uniq()}` }));
+      await h.finishComplaint(r.nomor, r.kode_lacak);
+      assert.equal(await h.answerSurveyJson(r.nomor, r.kode_lacak, 4), 201);
+      await goto(p, `/api/survei?nomor=${r.nomor}&kode=${r.kode_lacak}`);
+      assert.equal(await p.locator('h1').innerText(), 'Survei sudah diisi');
     },
   },
 ];

@@ -1,0 +1,284 @@
+//! A message's wording: the outbox keeps what happened ([`Message`]), the templates in
+//! `templates/surel/` say it. Each kind of message has a text template (its first line is the
+//! subject: `Subjek: ...`) and an HTML one; both are sent, as `multipart/alternative`.
+//!
+//! Templates come from the repository's folder (site-gen serve, the staff tool: an editor's
+//! change applies to the next message) or from the binary (the Lambda function, see `build.rs`).
+
+use lettre::message::{Mailbox, MultiPart};
+use pengaduan_core::datetime::tanggal_indonesia;
+use pengaduan_core::notice::{Message, Notice};
+use std::path::{Path, PathBuf};
+use tera::{Context, Tera};
+
+/// Where the templates live, relative to the site's root.
+pub const TEMPLATE_DIR: &str = "templates/surel";
+
+/// The kinds of message, as [`Message::template`] names them.
+pub const KINDS: [&str; 2] = ["tanda-terima", "status"];
+
+/// The sender used locally when `PENGADUAN_EMAIL_FROM` is not set.
+pub const LOCAL_SENDER: &str = "Layanan Pengaduan <pengaduan@localhost>";
+
+/// The first line of a text template names the subject after this.
+const SUBJECT_PREFIX: &str = "Subjek:";
+
+/// Why a message could not be worded.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// A template is missing, does not parse, or fails to render.
+    #[error("templat surel {file}: {detail}")]
+    Template {
+        /// The template's file.
+        file: String,
+        /// What is wrong, in the template engine's words.
+        detail: String,
+    },
+    /// `PENGADUAN_EMAIL_FROM` is not an address.
+    #[error(
+        "PENGADUAN_EMAIL_FROM bukan alamat surel yang sah ({value:?}): tulis misalnya \
+         `Layanan Pengaduan <pengaduan@dinas.go.id>` atau `pengaduan@dinas.go.id`"
+    )]
+    Sender {
+        /// The value given.
+        value: String,
+    },
+    /// `PENGADUAN_EMAIL_FROM` is required here (the deployed function) and not set.
+    #[error("PENGADUAN_EMAIL_FROM belum diisi: alamat pengirim surel wajib diisi")]
+    SenderMissing,
+    /// The complainant's address cannot be written to (the address is not repeated here: it
+    /// is personal data, and this text reaches logs and the staff's list of failed messages).
+    #[error("alamat surel penerima tidak sah")]
+    Recipient,
+    /// The MIME message could not be built.
+    #[error("surel tidak dapat disusun: {0}")]
+    Build(String),
+}
+
+/// Parses the sender, `Nama <alamat>` or a bare address.
+pub fn parse_sender(value: &str) -> Result<Mailbox, ComposeError> {
+    value.trim().parse().map_err(|_| ComposeError::Sender { value: value.to_owned() })
+}
+
+/// Where the templates come from.
+enum Source {
+    /// Read from this folder at each message, so editors' changes apply at once.
+    Dir(PathBuf),
+    /// Compiled in.
+    Embedded(Box<Tera>),
+}
+
+/// Renders outbox messages as MIME messages from one sender.
+pub struct Composer {
+    source: Source,
+    sender: Mailbox,
+    site_url: String,
+}
+
+impl std::fmt::Debug for Composer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let source = match &self.source {
+            Source::Dir(dir) => dir.display().to_string(),
+            Source::Embedded(_) => "embedded".to_owned(),
+        };
+        f.debug_struct("Composer").field("source", &source).field("site_url", &self.site_url).finish()
+    }
+}
+
+impl Composer {
+    /// Templates from `<root>/templates/surel/`, read again for every message. They are checked
+    /// now, so a broken template stops start-up with a message naming the file.
+    pub fn from_dir(root: &Path, sender: Mailbox, site_url: &str) -> Result<Self, ComposeError> {
+        let dir = root.join(TEMPLATE_DIR);
+        load_dir(&dir)?;
+        Ok(Self { source: Source::Dir(dir), sender, site_url: trim_url(site_url) })
+    }
+
+    /// Templates compiled into the binary (the Lambda function).
+    pub fn embedded(sender: Mailbox, site_url: &str) -> Result<Self, ComposeError> {
+        let tera = load(crate::embedded::TEMPLATES.iter().map(|(name, src)| ((*name).to_owned(), (*src).to_owned())))?;
+        Ok(Self { source: Source::Embedded(Box::new(tera)), sender, site_url: trim_url(site_url) })
+    }
+
+    /// The sender.
+    pub fn sender(&self) -> &Mailbox {
+        &self.sender
+    }
+
+    /// The `Message-ID` of outbox entry `id`: the same for every try, so a message delivered
+    /// twice (after a crash) shows as one in the complainant's mail program.
+    pub fn message_id(&self, id: &str) -> String {
+        let local: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '.' }).collect();
+        format!("<{local}@{}>", self.sender.email.domain())
+    }
+
+    /// The subject, text and HTML of `message`.
+    pub fn render(&self, message: &Message) -> Result<Rendered, ComposeError> {
+        match &self.source {
+            Source::Dir(dir) => self.render_with(&load_dir(dir)?, message),
+            Source::Embedded(tera) => self.render_with(tera, message),
+        }
+    }
+
+    /// `message` as the MIME message of outbox entry `id`.
+    pub fn compose(&self, id: &str, message: &Message) -> Result<lettre::Message, ComposeError> {
+        let rendered = self.render(message)?;
+        let address = message.to.trim().parse().map_err(|_| ComposeError::Recipient)?;
+        let to = Mailbox::new(message.nama.clone().filter(|n| !n.trim().is_empty()), address);
+        lettre::Message::builder()
+            .from(self.sender.clone())
+            .to(to)
+            .subject(rendered.subject)
+            .message_id(Some(self.message_id(id)))
+            .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
+            .map_err(|e| ComposeError::Build(e.to_string()))
+    }
+
+    fn render_with(&self, tera: &Tera, message: &Message) -> Result<Rendered, ComposeError> {
+        let kind = message.template();
+        let mut context = context(message, &self.site_url);
+        let text_file = format!("{kind}.txt");
+        let text = tera.render(&text_file, &context).map_err(|e| template_error(&text_file, &e))?;
+        let (subject, text) = split_subject(&text).ok_or_else(|| ComposeError::Template {
+            file: text_file.clone(),
+            detail: format!("baris pertama harus berisi judul surel: `{SUBJECT_PREFIX} ...`"),
+        })?;
+        context.insert("subjek", &subject);
+        let html_file = format!("{kind}.html");
+        let html = tera.render(&html_file, &context).map_err(|e| template_error(&html_file, &e))?;
+        Ok(Rendered { subject, text, html })
+    }
+}
+
+/// One message, worded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The subject line.
+    pub subject: String,
+    /// The plain text body.
+    pub text: String,
+    /// The HTML body.
+    pub html: String,
+}
+
+/// The variables the templates see (`templates/surel/README.md` lists them for editors).
+fn context(message: &Message, site_url: &str) -> Context {
+    let mut c = Context::new();
+    c.insert("nama", message.nama.as_deref().map(str::trim).unwrap_or(""));
+    c.insert("nomor", &message.nomor);
+    c.insert("jenis", message.jenis.label());
+    c.insert("judul", &message.judul);
+    c.insert("site_url", site_url);
+    c.insert("lacak_url", &format!("{site_url}/lacak/"));
+    match &message.notice {
+        Notice::TandaTerima { kode_lacak, jangka_waktu } => {
+            c.insert("kode_lacak", kode_lacak);
+            c.insert("jangka_waktu", &jangka_waktu.as_deref().map(str::trim).filter(|j| !j.is_empty()));
+        }
+        Notice::Status { status, alasan, tenggat, tenggat_sementara } => {
+            c.insert("status", status.code());
+            c.insert("status_label", status.label());
+            c.insert("langkah", status.next_step());
+            c.insert("alasan", &alasan.as_deref().map(str::trim).filter(|a| !a.is_empty()));
+            c.insert("tenggat", &tenggat.map(tanggal_indonesia));
+            c.insert("tenggat_sementara", tenggat_sementara);
+        }
+    }
+    c
+}
+
+/// The subject from the first line (`Subjek: ...`), and the rest without leading blank lines.
+fn split_subject(text: &str) -> Option<(String, String)> {
+    let text = text.trim_start();
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let subject = first.trim().strip_prefix(SUBJECT_PREFIX)?.trim();
+    if subject.is_empty() {
+        return None;
+    }
+    let body = rest.trim_start_matches(['\r', '\n']).trim_end();
+    Some((subject.to_owned(), format!("{body}\n")))
+}
+
+fn trim_url(url: &str) -> String {
+    url.trim().trim_end_matches('/').to_owned()
+}
+
+fn template_error(file: &str, e: &tera::Error) -> ComposeError {
+    ComposeError::Template { file: format!("{TEMPLATE_DIR}/{file}"), detail: pengaduan_store::error_chain(e) }
+}
+
+/// Escapes text for HTML, without Tera's escaping of `/`: links stay readable in the source
+/// mail programs show and spam filters read.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every template of `dir`, parsed; a missing one is named.
+fn load_dir(dir: &Path) -> Result<Tera, ComposeError> {
+    let mut sources = Vec::new();
+    for kind in KINDS {
+        for ext in ["txt", "html"] {
+            let name = format!("{kind}.{ext}");
+            let path = dir.join(&name);
+            let src = std::fs::read_to_string(&path).map_err(|e| ComposeError::Template {
+                file: path.display().to_string(),
+                detail: format!("tidak dapat dibaca ({e})"),
+            })?;
+            sources.push((name, src));
+        }
+    }
+    load(sources.into_iter())
+}
+
+/// Parses templates given as (file name, source); every kind needs both files.
+fn load(sources: impl Iterator<Item = (String, String)>) -> Result<Tera, ComposeError> {
+    let mut tera = Tera::default();
+    tera.set_escape_fn(escape_html);
+    for (name, src) in sources {
+        tera.add_raw_template(&name, &src).map_err(|e| template_error(&name, &e))?;
+    }
+    for kind in KINDS {
+        for ext in ["txt", "html"] {
+            let name = format!("{kind}.{ext}");
+            if tera.get_template(&name).is_err() {
+                return Err(ComposeError::Template {
+                    file: format!("{TEMPLATE_DIR}/{name}"),
+                    detail: "tidak ada".into(),
+                });
+            }
+        }
+    }
+    Ok(tera)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_subject_is_the_first_line() {
+        let (s, body) = split_subject("\nSubjek: Tanda terima PGD-2026-00001\n\n\nYth. Bapak/Ibu\n").unwrap();
+        assert_eq!(s, "Tanda terima PGD-2026-00001");
+        assert_eq!(body, "Yth. Bapak/Ibu\n");
+        assert_eq!(split_subject("Yth. Bapak/Ibu\n"), None);
+        assert_eq!(split_subject("Subjek:   \nisi"), None);
+    }
+
+    #[test]
+    fn an_invalid_sender_is_refused_in_indonesian() {
+        let e = parse_sender("bukan alamat").unwrap_err().to_string();
+        assert!(e.contains("PENGADUAN_EMAIL_FROM") && e.contains("bukan alamat"), "{e}");
+        assert_eq!(parse_sender(LOCAL_SENDER).unwrap().email.domain(), "localhost");
+    }
+}

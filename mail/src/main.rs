@@ -1,0 +1,38 @@
+//! The delivery Lambda function `mail-fn`: builds the store and the mailer once at start-up,
+//! then hands every event (the table's stream, SES notifications through SNS, the schedule's
+//! tick) to [`pengaduan_surel::event::handle`].
+
+use jiff::Timestamp;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use pengaduan_store::dynamodb::DynamoStore;
+use pengaduan_surel::Mailer;
+use serde_json::Value;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    // One level for the whole function, as in form-fn: per-target filters would bring in a
+    // regex engine, which the binary's size and cold start pay for.
+    let level = std::env::var("RUST_LOG").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt()
+        .json()
+        .with_max_level(level)
+        .with_current_span(false)
+        .without_time() // CloudWatch stamps every line.
+        .init();
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let table = var("COMPLAINTS_TABLE").ok_or("COMPLAINTS_TABLE belum diisi")?;
+    // The links in every message point here: a message without them would strand the reader.
+    let site = var("SITE_ORIGIN").ok_or("SITE_ORIGIN belum diisi: tautan di surel mengarah ke situs ini")?;
+    let store = Arc::new(DynamoStore::from_env(table).await);
+    let mailer = Arc::new(Mailer::ses_from_env(&site).await?);
+    tracing::info!("mail-fn ready");
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        let (store, mailer) = (Arc::clone(&store), Arc::clone(&mailer));
+        async move {
+            let answer = pengaduan_surel::event::handle(&*store, &*mailer, &event.payload, Timestamp::now()).await;
+            answer.map_err(|e| Error::from(pengaduan_store::error_chain(&e)))
+        }
+    }))
+    .await
+}

@@ -1,0 +1,160 @@
+//! The messages' wording, from the repository's templates, as the complainant reads it.
+
+mod support;
+
+use jiff::civil::date;
+use pengaduan_core::Status;
+use pengaduan_surel::compose::TEMPLATE_DIR;
+use pengaduan_surel::{ComposeError, Composer};
+use support::{SENDER, SITE, composer, parse, receipt, root, status};
+
+const NOMOR: &str = "PGD-2026-00042";
+const KODE: &str = "7KQ2-M9XD-4TPA";
+const ID: &str = "PGD-2026-00042#000001";
+
+#[test]
+fn the_receipt_holds_the_number_the_code_and_what_happens_next() {
+    let raw = composer().compose(ID, &receipt(NOMOR, KODE)).unwrap().formatted();
+    let email = parse(&raw);
+    let subject = email.header("Subject").unwrap();
+    assert!(subject.contains(NOMOR), "{subject}");
+    let from = email.header("From").unwrap();
+    assert!(from.contains("Layanan Pengaduan") && from.ends_with("<pengaduan@dinas.contoh.go.id>"), "{from}");
+    assert!(email.header("To").unwrap().contains("siti@contoh.co.id"));
+    assert!(email.header("Content-Type").unwrap().starts_with("multipart/alternative"));
+    for body in [&email.text, &email.html] {
+        for needle in [
+            NOMOR,
+            KODE,
+            "Siti Rahayu",
+            "Pengaduan",
+            "Izin usaha belum terbit",
+            "2 s/d 10 hari kerja",
+            "setelah berkas dinyatakan lengkap",
+            "GRATIS",
+            "https://pengaduan.contoh.go.id/lacak/",
+        ] {
+            assert!(body.contains(needle), "{needle:?} missing from:\n{body}");
+        }
+    }
+    assert!(
+        email.text.starts_with("Yth. Bapak/Ibu Siti Rahayu,"),
+        "the subject line is not in the body:\n{}",
+        email.text
+    );
+    assert!(email.html.contains(r#"<html lang="id">"#));
+    assert!(email.html.contains(&format!("<title>{subject}</title>")));
+}
+
+#[test]
+fn one_outbox_entry_always_has_one_message_id() {
+    let c = composer();
+    let first = parse(&c.compose(ID, &receipt(NOMOR, KODE)).unwrap().formatted());
+    let again = parse(&c.compose(ID, &receipt(NOMOR, KODE)).unwrap().formatted());
+    let id = first.header("Message-ID").unwrap();
+    assert_eq!(id, "<PGD-2026-00042.000001@dinas.contoh.go.id>");
+    assert_eq!(again.header("Message-ID").unwrap(), id);
+    let other = parse(&c.compose("PGD-2026-00042#000002", &receipt(NOMOR, KODE)).unwrap().formatted());
+    assert_ne!(other.header("Message-ID").unwrap(), id);
+}
+
+#[test]
+fn a_return_says_what_to_complete() {
+    let alasan = "Lampirkan fotokopi KTP dan surat kuasa.";
+    let m = status(NOMOR, Status::PerluDilengkapi, Some(alasan), None, false);
+    let email = parse(&composer().compose("PGD-2026-00042#000002", &m).unwrap().formatted());
+    assert!(email.header("Subject").unwrap().contains("Perlu dilengkapi"));
+    for body in [&email.text, &email.html] {
+        assert!(body.contains(alasan), "{body}");
+        assert!(body.contains(Status::PerluDilengkapi.next_step()), "{body}");
+        assert!(body.contains(NOMOR));
+        assert!(!body.contains("paling lambat"), "no deadline while the clock is stopped");
+    }
+}
+
+#[test]
+fn verified_files_state_the_deadline_and_whether_it_is_provisional() {
+    let on = date(2026, 12, 14);
+    let firm = composer().render(&status(NOMOR, Status::Diverifikasi, None, Some(on), false)).unwrap();
+    for body in [&firm.text, &firm.html] {
+        assert!(body.contains("14 Desember 2026"), "{body}");
+        assert!(!body.contains("sementara"), "{body}");
+    }
+    let provisional = composer().render(&status(NOMOR, Status::Diverifikasi, None, Some(on), true)).unwrap();
+    for body in [&provisional.text, &provisional.html] {
+        assert!(body.contains("14 Desember 2026") && body.contains("sementara"), "{body}");
+    }
+}
+
+#[test]
+fn a_finished_complaint_invites_to_the_survey_on_the_tracking_page() {
+    let r = composer().render(&status(NOMOR, Status::Selesai, None, None, false)).unwrap();
+    for body in [&r.text, &r.html] {
+        assert!(body.contains("Survei Kepuasan Masyarakat"), "{body}");
+        assert!(body.contains("https://pengaduan.contoh.go.id/lacak/"), "{body}");
+        assert!(body.contains("kode lacak"), "{body}");
+    }
+    let other = composer().render(&status(NOMOR, Status::Diproses, None, None, false)).unwrap();
+    assert!(!other.text.contains("Survei Kepuasan Masyarakat"), "only when finished");
+    assert!(other.text.contains(Status::Diproses.label()));
+}
+
+#[test]
+fn what_the_complainant_wrote_is_escaped_in_html_and_kept_in_text() {
+    let mut m = receipt(NOMOR, KODE);
+    m.judul = "Pungli <b>di loket</b> & parkir".into();
+    let r = composer().render(&m).unwrap();
+    assert!(r.html.contains("Pungli &lt;b&gt;di loket&lt;/b&gt; &amp; parkir"), "{}", r.html);
+    assert!(r.text.contains("Pungli <b>di loket</b> & parkir"));
+}
+
+#[test]
+fn without_a_name_the_greeting_still_reads() {
+    let mut m = receipt(NOMOR, KODE);
+    m.nama = None;
+    let r = composer().render(&m).unwrap();
+    assert!(r.text.starts_with("Yth. Bapak/Ibu,"), "{}", r.text);
+}
+
+#[test]
+fn the_embedded_templates_are_the_repository_s() {
+    let embedded = Composer::embedded(SENDER.parse().unwrap(), SITE).unwrap();
+    for m in [receipt(NOMOR, KODE), status(NOMOR, Status::Diverifikasi, None, Some(date(2026, 12, 14)), true)] {
+        assert_eq!(embedded.render(&m).unwrap(), composer().render(&m).unwrap());
+    }
+}
+
+#[test]
+fn an_editor_s_change_applies_to_the_next_message_and_a_broken_template_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let surel = dir.path().join(TEMPLATE_DIR);
+    std::fs::create_dir_all(&surel).unwrap();
+    for f in ["tanda-terima.txt", "tanda-terima.html", "status.txt", "status.html"] {
+        std::fs::copy(root().join(TEMPLATE_DIR).join(f), surel.join(f)).unwrap();
+    }
+    let c = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap();
+    std::fs::write(surel.join("tanda-terima.txt"), "Subjek: Laporan {{ nomor }} diterima\n\nHalo.\n").unwrap();
+    assert_eq!(c.render(&receipt(NOMOR, KODE)).unwrap().subject, "Laporan PGD-2026-00042 diterima");
+
+    std::fs::write(surel.join("tanda-terima.txt"), "Halo tanpa subjek\n").unwrap();
+    let e = c.render(&receipt(NOMOR, KODE)).unwrap_err().to_string();
+    assert!(e.contains("tanda-terima.txt") && e.contains("Subjek:"), "{e}");
+
+    std::fs::write(surel.join("status.html"), "<p>{% if status %}</p>").unwrap();
+    let e = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap_err();
+    assert!(matches!(e, ComposeError::Template { ref file, .. } if file.ends_with("status.html")), "{e}");
+    assert!(e.to_string().starts_with("templat surel "), "{e}");
+
+    std::fs::remove_file(surel.join("status.html")).unwrap();
+    let e = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap_err().to_string();
+    assert!(e.contains("status.html") && e.contains("tidak dapat dibaca"), "{e}");
+}
+
+#[test]
+fn an_address_that_is_not_one_is_refused_without_repeating_it() {
+    let mut m = receipt(NOMOR, KODE);
+    m.to = "bukan-alamat".into();
+    let e = composer().compose(ID, &m).unwrap_err();
+    assert!(matches!(e, ComposeError::Recipient));
+    assert!(!e.to_string().contains("bukan-alamat"));
+}
