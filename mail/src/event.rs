@@ -11,7 +11,7 @@ use crate::channel::Channel;
 use crate::deliver::{deliver_due, deliver_one};
 use jiff::Timestamp;
 use pengaduan_store::StoreError;
-use pengaduan_store::outbox::{OutboxStore, address_digest};
+use pengaduan_store::outbox::{OutboxStore, address_digest, id_of};
 use serde_json::{Value, json};
 
 /// How many due entries one scheduled tick delivers at most.
@@ -41,14 +41,6 @@ pub async fn handle<S: OutboxStore, C: Channel>(
     }))
 }
 
-/// The outbox entry id of a stream record's keys: `COMPLAINT#<nomor>` / `SUREL#<version>` is
-/// `<nomor>#<version>` (the layout of the store's DynamoDB outbox). Other items: `None`.
-pub fn outbox_id(pk: &str, sk: &str) -> Option<String> {
-    let nomor = pk.strip_prefix("COMPLAINT#")?;
-    let version = sk.strip_prefix("SUREL#")?;
-    (!nomor.is_empty() && !version.is_empty()).then(|| format!("{nomor}#{version}"))
-}
-
 async fn stream<S: OutboxStore, C: Channel>(store: &S, channel: &C, records: &[Value], now: Timestamp) -> Value {
     let mut failures = Vec::new();
     for record in records {
@@ -56,7 +48,7 @@ async fn stream<S: OutboxStore, C: Channel>(store: &S, channel: &C, records: &[V
             continue;
         }
         let key = |name: &str| record.pointer(&format!("/dynamodb/Keys/{name}/S")).and_then(Value::as_str);
-        let Some(id) = key("pk").zip(key("sk")).and_then(|(pk, sk)| outbox_id(pk, sk)) else {
+        let Some(id) = key("pk").zip(key("sk")).and_then(|(pk, sk)| id_of(pk, sk)) else {
             continue;
         };
         if let Err(e) = deliver_one(store, channel, &id, now).await {
@@ -117,9 +109,9 @@ mod tests {
 
     #[test]
     fn stream_keys_name_outbox_entries_only() {
-        assert_eq!(outbox_id("COMPLAINT#PGD-2026-00001", "SUREL#000001").as_deref(), Some("PGD-2026-00001#000001"));
-        assert_eq!(outbox_id("COMPLAINT#PGD-2026-00001", "META"), None);
-        assert_eq!(outbox_id("SUREL-TOLAK#abc", "SUREL-TOLAK"), None);
+        assert_eq!(id_of("COMPLAINT#PGD-2026-00001", "SUREL#000001").as_deref(), Some("PGD-2026-00001#000001"));
+        assert_eq!(id_of("COMPLAINT#PGD-2026-00001", "META"), None);
+        assert_eq!(id_of("SUREL-TOLAK#abc", "SUREL-TOLAK"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub struct Kembalikan {
     /// Nomor register.
     #[arg(value_name = "NOMOR")]
     pub nomor: String,
-    /// Apa yang harus dilengkapi pengadu (masuk ke riwayat, tidak ditampilkan kepada publik).
+    /// Apa yang harus dilengkapi pengadu (masuk ke riwayat dan ke surel kepada pengadu, tidak ke halaman lacak).
     #[arg(long, value_name = "ALASAN")]
     pub alasan: String,
     /// Tanggal berkas dikembalikan, TTTT-BB-HH (bawaan: hari ini).

@@ -73,6 +73,15 @@ pub fn entry_id(nomor: &str, version: u64) -> String {
     format!("{nomor}#{version:06}")
 }
 
+/// The entry id of the DynamoDB item with keys `COMPLAINT#<nomor>` / `SUREL#<version>`
+/// (`<nomor>#<version>`); `None` for any other item. The delivery function reads the table's
+/// stream keys with it.
+pub fn id_of(pk: &str, sk: &str) -> Option<String> {
+    let nomor = pk.strip_prefix("COMPLAINT#").filter(|n| !n.is_empty())?;
+    let version = sk.strip_prefix("SUREL#").filter(|v| !v.is_empty())?;
+    Some(format!("{nomor}#{version}"))
+}
+
 /// How one try ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
