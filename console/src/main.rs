@@ -13,15 +13,7 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    // One level for the whole function (`RUST_LOG=info`, `debug`...): per-target filters would
-    // bring in a regex engine, which the binary's size and cold start pay for.
-    let level = std::env::var("RUST_LOG").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt()
-        .json()
-        .with_max_level(level)
-        .with_current_span(false)
-        .without_time() // CloudWatch stamps every line.
-        .init();
+    pengaduan_store::aws::init_lambda_logging();
     let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
     let config = Config::from_env()?;
     let service =

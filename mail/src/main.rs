@@ -11,15 +11,7 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    // One level for the whole function, as in form-fn: per-target filters would bring in a
-    // regex engine, which the binary's size and cold start pay for.
-    let level = std::env::var("RUST_LOG").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt()
-        .json()
-        .with_max_level(level)
-        .with_current_span(false)
-        .without_time() // CloudWatch stamps every line.
-        .init();
+    pengaduan_store::aws::init_lambda_logging();
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let table = var("COMPLAINTS_TABLE").ok_or("COMPLAINTS_TABLE belum diisi")?;
     // The links in every message point here: a message without them would strand the reader.

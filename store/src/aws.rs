@@ -67,3 +67,12 @@ pub async fn load_config() -> SdkConfig {
 pub fn service_endpoint(service: &str) -> Option<String> {
     std::env::var(format!("AWS_ENDPOINT_URL_{service}")).ok().filter(|v| !v.is_empty())
 }
+
+/// Logging of the Lambda functions: JSON lines at one level read from `RUST_LOG` (`info`,
+/// `debug`...), without timestamps, which CloudWatch adds. Per-target filters would bring in a
+/// regex engine, which the binaries' size and cold start pay for.
+#[cfg(feature = "lambda-log")]
+pub fn init_lambda_logging() {
+    let level = std::env::var("RUST_LOG").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt().json().with_max_level(level).with_current_span(false).without_time().init();
+}

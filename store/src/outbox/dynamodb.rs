@@ -10,7 +10,7 @@
 //! On AWS an insert of a message item reaches the delivery function through the table's
 //! stream (keys only), and a schedule delivers what is due again after a failed try.
 
-use super::{LEASE, id_of, OutboxEntry, OutboxState, OutboxStore, Outcome};
+use super::{LEASE, OutboxEntry, OutboxState, OutboxStore, Outcome, id_of};
 use crate::StoreError;
 use crate::dynamodb::{DynamoStore, Item, build, n, number, opt_string, s, sdk, string};
 use aws_sdk_dynamodb::error::SdkError;
@@ -39,7 +39,6 @@ fn keys(id: &str) -> Result<(String, String), StoreError> {
     let (nomor, version) = id.rsplit_once('#').ok_or_else(|| StoreError::NotFound(id.to_owned()))?;
     Ok((format!("COMPLAINT#{nomor}"), format!("{SK_PREFIX}{version}")))
 }
-
 
 /// The item recording `message`, caused by the change taking complaint `nomor` to `version`.
 pub(crate) fn item(nomor: &str, version: u64, message: &Message, at: Timestamp) -> Result<Item, StoreError> {
