@@ -47,6 +47,27 @@ impl Status {
         }
     }
 
+    /// The label shown on English pages: the same status as [`Status::label`], for readers of
+    /// the site's English translation.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Diterima => "Received",
+            Self::PerluDilengkapi => "Needs more documents",
+            Self::Diverifikasi => "Documents complete, verified",
+            Self::Diproses => "Being processed",
+            Self::Selesai => "Completed",
+        }
+    }
+
+    /// The label in the language `lang` (`en`); Indonesian for any other, as it is the
+    /// language every status has a name in.
+    pub fn label_in(self, lang: &str) -> &'static str {
+        match lang {
+            "en" => self.label_en(),
+            _ => self.label(),
+        }
+    }
+
     /// What happens next, told to the complainant on the tracking page and in emails. Plain
     /// words only: a citizen does not know the office's job titles ("JFT Analis Kebijakan") or
     /// its internal registers, and the service page's step wording names both.
@@ -91,6 +112,14 @@ pub struct UnknownStatus(pub String);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_status_has_an_english_label() {
+        let labels: std::collections::HashSet<&str> = Status::ALL.into_iter().map(Status::label_en).collect();
+        assert_eq!(labels.len(), Status::ALL.len(), "distinct");
+        assert_eq!(Status::Diproses.label_in("en"), "Being processed");
+        assert_eq!(Status::Diproses.label_in("id"), Status::Diproses.label());
+    }
 
     #[test]
     fn codes_round_trip() {

@@ -72,8 +72,8 @@ pub struct BuildCache {
 }
 
 // Version 2: procedures are validated against the workflow when a page is parsed; pages cached
-// before that must be parsed (and so checked) again.
-const CACHE_VERSION: u32 = 2;
+// before that must be parsed (and so checked) again. Version 3: pages have a language.
+const CACHE_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CachedPage {
@@ -85,6 +85,12 @@ struct CachedPage {
     service: Option<Value>,
     links: Vec<(String, usize)>,
     ids: Vec<String>,
+    /// The page's language (`id`, `en`).
+    lang: String,
+    /// What the page shares with its translations (`layanan/informasi-dan-pengaduan`).
+    key: String,
+    /// Its procedures' shape, which a translation must keep.
+    shape: Option<Vec<content::ProcedureShape>>,
 }
 
 impl BuildCache {
@@ -153,11 +159,26 @@ pub fn build_site(opts: &BuildOptions) -> Result<(BuildReport, Site), BuildFailu
     }
     let mut writer = Writer::open(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
     let previous = BuildCache::load(&opts.out);
-    let rendition = render_site(&site, opts, Some((&previous, &writer)))?;
+    let mut rendition = render_site(&site, opts, Some((&previous, &writer)))?;
+    add_search(&mut rendition, &opts.out, Some(&writer))?;
     let outcome =
         writer.write_all(rendition.files, &rendition.kept).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
     rendition.cache.save(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
     Ok((BuildReport { written: outcome.written, removed: outcome.removed, placeholders, ..rendition.report }, site))
+}
+
+/// Adds the search index and the search pages' lists of pages to a rendition (see
+/// [`crate::search`]); `writer` is `None` for a build in memory.
+pub fn add_search(rendition: &mut Rendition, out: &Path, writer: Option<&Writer>) -> Result<(), BuildFailure> {
+    let pages: Vec<crate::search::SearchPage> = (rendition.cache.pages.values())
+        .map(|m| crate::search::SearchPage {
+            file: output_path(&m.path),
+            url: m.path.clone(),
+            is_search_page: m.template == crate::search::SEARCH_TEMPLATE,
+        })
+        .collect();
+    crate::search::add_search(out, writer, &pages, &mut rendition.files, &mut rendition.kept)
+        .map_err(|e| BuildFailure(vec![Diagnostic::new(out, None, e)]))
 }
 
 /// The placeholders in the site's `config.toml` and in the `--base-url` given, by line.
@@ -186,10 +207,24 @@ impl Loaded {
     }
 }
 
-fn parse(rel: &Path, inner: &Path, text: &str, allow_html: bool) -> Result<(SourcePage, Rendered), Diagnostic> {
-    let page = content::parse_page(rel, content::url_path(inner), text)?;
-    let rendered = markdown::render(&page.body, allow_html);
-    Ok((page, rendered))
+/// Parses a content file and places it: its language from the file name (`a.en.md`), its URL
+/// under that language's prefix, with the front matter's `slug` when it has one.
+fn parse(
+    rel: &Path,
+    inner: &Path,
+    text: &str,
+    config: &SiteConfig,
+) -> Result<(SourcePage, Rendered, content::Placement), Diagnostic> {
+    let codes: Vec<&str> = config.languages.keys().map(String::as_str).collect();
+    let placement = content::placement(inner, &codes, &config.language).map_err(|e| Diagnostic::new(rel, None, e))?;
+    let mut page = content::parse_page(rel, String::new(), text)?;
+    page.path = content::localized_url(&placement.key, page.front.slug.as_deref(), &config.prefix(&placement.lang))
+        .map_err(|e| {
+            let line = text.lines().position(|l| l.trim_start().starts_with("slug")).map(|i| i + 1);
+            Diagnostic::new(rel, line, e)
+        })?;
+    let rendered = markdown::render(&page.body, config.allow_html);
+    Ok((page, rendered, placement))
 }
 
 /// A page after rendering: its output (none when kept as it was), its file and what to cache.
@@ -208,16 +243,32 @@ pub fn render_site(site: &Site, opts: &BuildOptions, previous: Previous<'_>) -> 
     let mut services: Vec<&CachedPage> = pages.iter().map(Loaded::meta).filter(|m| m.service.is_some()).collect();
     services.sort_by(|a, b| (a.weight, &a.path).cmp(&(b.weight, &b.path)));
     let services_value: Vec<&Value> = services.iter().filter_map(|m| m.service.as_ref()).collect();
-    let statuses = statuses_value();
-    let global = global_digest(site, opts, &services_value, &statuses);
-    let mut base = tera::Context::new();
-    base.insert("config", &site.config_value);
-    base.insert("services", &services_value);
-    base.insert("statuses", &statuses);
-    base.insert("live_reload", &opts.live_reload);
+    let translations = Translations::new(pages.iter().map(Loaded::meta));
+    // Each language's context: its services and its status names. Every page's alternates and
+    // language switch depend on which translations exist, so they are part of the global digest.
+    let mut bases: HashMap<&str, tera::Context> = HashMap::new();
+    let mut all_statuses = Vec::new();
+    for lang in site.config.languages.keys() {
+        let statuses = statuses_value_in(lang);
+        let mut base = tera::Context::new();
+        base.insert("config", &site.config_value);
+        let own: Vec<&Value> = services.iter().filter(|m| m.lang == *lang).filter_map(|m| m.service.as_ref()).collect();
+        base.insert("services", &own);
+        base.insert("statuses", &statuses);
+        base.insert("live_reload", &opts.live_reload);
+        bases.insert(lang, base);
+        all_statuses.push(statuses);
+    }
+    let global = global_digest(site, opts, &services_value, &json!([all_statuses, translations.by_key]));
+    let base = &bases[site.config.language.as_str()];
 
-    let results: Vec<Result<PageResult, Diagnostic>> =
-        pages.into_par_iter().map(|loaded| render_page(site, &base, global, previous, loaded)).collect();
+    let results: Vec<Result<PageResult, Diagnostic>> = pages
+        .into_par_iter()
+        .map(|loaded| {
+            let base = bases.get(loaded.meta().lang.as_str()).unwrap_or(base);
+            render_page(site, base, &translations, global, previous, loaded)
+        })
+        .collect();
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut kept = Vec::new();
@@ -242,7 +293,7 @@ pub fn render_site(site: &Site, opts: &BuildOptions, previous: Previous<'_>) -> 
     }
     let rendered_count = files.len();
 
-    let static_count = add_site_wide_files(site, &opts.root, &base, &cache, &mut files, &mut diagnostics)?;
+    let static_count = add_site_wide_files(site, &opts.root, base, &cache, &mut files, &mut diagnostics)?;
     diagnostics.extend(check_markdown_links(&site.config, &files, &kept, &cache));
     if !diagnostics.is_empty() {
         diagnostics.sort();
@@ -265,7 +316,7 @@ fn load_pages(site: &Site, root: &Path, previous: Previous<'_>) -> Result<Vec<Lo
     let content_dir = root.join(CONTENT_DIR);
     let sources = list_files(&content_dir, "md").map_err(|e| Diagnostic::new(CONTENT_DIR, None, e))?;
     let loaded: Vec<Result<Loaded, Diagnostic>> =
-        sources.par_iter().map(|abs| load_page(root, &content_dir, abs, site.config.allow_html, previous)).collect();
+        sources.par_iter().map(|abs| load_page(root, &content_dir, abs, &site.config, previous)).collect();
     let mut diagnostics = Vec::new();
     let mut pages = Vec::with_capacity(loaded.len());
     for item in loaded {
@@ -291,6 +342,7 @@ fn load_pages(site: &Site, root: &Path, previous: Previous<'_>) -> Result<Vec<Lo
             ));
         }
     }
+    diagnostics.extend(check_translations(&site.config, &pages));
     if !diagnostics.is_empty() {
         diagnostics.sort();
         return Err(BuildFailure(diagnostics));
@@ -298,12 +350,135 @@ fn load_pages(site: &Site, root: &Path, previous: Previous<'_>) -> Result<Vec<Lo
     Ok(pages)
 }
 
+/// A translated service page must have the original's procedures: as many, each with as many
+/// steps and the same public statuses in order, since the workflow and the tracking page follow
+/// the original and a reader of either language must see the same procedure.
+fn check_translations(config: &SiteConfig, pages: &[Loaded]) -> Vec<Diagnostic> {
+    let file_meta = |p: &'_ Loaded| match p {
+        Loaded::Cached { file, meta, .. } | Loaded::Parsed { file, meta, .. } => (file.clone(), meta.clone()),
+    };
+    let originals: HashMap<String, (String, CachedPage)> = pages
+        .iter()
+        .map(file_meta)
+        .filter(|(_, m)| m.lang == config.language)
+        .map(|(f, m)| (m.key.clone(), (f, m)))
+        .collect();
+    let mut diagnostics = Vec::new();
+    for (file, meta) in pages.iter().map(file_meta).filter(|(_, m)| m.lang != config.language) {
+        let Some((original, source)) = originals.get(&meta.key) else { continue };
+        if let Some(problem) = shape_difference(meta.shape.as_deref(), source.shape.as_deref(), original) {
+            diagnostics.push(Diagnostic::new(file, problem.0, problem.1));
+        }
+    }
+    diagnostics
+}
+
+/// How a translation's procedures differ from the original's (in file `original`): the line in
+/// the translation and the message, or `None` when they agree.
+fn shape_difference(
+    translation: Option<&[content::ProcedureShape]>,
+    source: Option<&[content::ProcedureShape]>,
+    original: &str,
+) -> Option<(Option<usize>, String)> {
+    let (ours, theirs) = match (translation, source) {
+        (None, None) => return None,
+        (Some(_), None) => return Some((None, format!("terjemahan memuat [service], aslinya ({original}) tidak"))),
+        (None, Some(_)) => {
+            return Some((
+                None,
+                format!("terjemahan harus memuat [service] dengan prosedur yang sama seperti aslinya ({original})"),
+            ));
+        }
+        (Some(a), Some(b)) => (a, b),
+    };
+    if ours.len() != theirs.len() {
+        let line = ours.first().map(|p| p.line);
+        return Some((
+            line,
+            format!(
+                "service.procedures: terjemahan memuat {} prosedur, aslinya ({original}) {} prosedur",
+                ours.len(),
+                theirs.len()
+            ),
+        ));
+    }
+    for (ours, theirs) in ours.iter().zip(theirs) {
+        let at = format!("{original}:{}", theirs.line);
+        let name = &ours.id;
+        if ours.id != theirs.id {
+            let msg =
+                format!("service.procedures: id prosedur \"{name}\" berbeda dari aslinya \"{}\" ({at})", theirs.id);
+            return Some((Some(ours.line), msg));
+        }
+        if ours.statuses.len() != theirs.statuses.len() {
+            let msg = format!(
+                "service.procedures: prosedur \"{name}\" memuat {} langkah, aslinya ({at}) {} langkah",
+                ours.statuses.len(),
+                theirs.statuses.len()
+            );
+            return Some((Some(ours.line), msg));
+        }
+        if let Some(i) = ours.statuses.iter().zip(&theirs.statuses).position(|(a, b)| a != b) {
+            let shown = |s: &str| if s.is_empty() { "(tanpa status)".to_owned() } else { s.to_owned() };
+            let msg = format!(
+                "service.procedures: prosedur \"{name}\" langkah {} berstatus {}, aslinya ({at}) {}",
+                i + 1,
+                shown(&ours.statuses[i]),
+                shown(&theirs.statuses[i])
+            );
+            return Some((Some(ours.line), msg));
+        }
+    }
+    None
+}
+
+/// Which pages translate which: by key, each language's URL path.
+struct Translations {
+    by_key: BTreeMap<String, BTreeMap<String, String>>,
+    paths: HashSet<String>,
+}
+
+impl Translations {
+    fn new<'a>(metas: impl Iterator<Item = &'a CachedPage>) -> Self {
+        let mut by_key: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut paths = HashSet::new();
+        for m in metas {
+            by_key.entry(m.key.clone()).or_default().insert(m.lang.clone(), m.path.clone());
+            paths.insert(m.path.clone());
+        }
+        Self { by_key, paths }
+    }
+
+    /// The page's versions by language (itself included), in language order.
+    fn versions(&self, key: &str) -> Option<&BTreeMap<String, String>> {
+        self.by_key.get(key)
+    }
+
+    /// What the language switch offers on a page: for every other language, the page's
+    /// translation, else that language's home page; a language with neither is left out.
+    fn switch(&self, config: &SiteConfig, lang: &str, key: &str) -> Vec<Value> {
+        let versions = self.versions(key);
+        config
+            .languages
+            .iter()
+            .filter(|(code, _)| code.as_str() != lang)
+            .filter_map(|(code, language)| {
+                let translated = versions.and_then(|v| v.get(code));
+                let home = format!("{}/", config.prefix(code));
+                let path = translated.cloned().or_else(|| self.paths.contains(&home).then_some(home))?;
+                let name = if language.name.is_empty() { code.clone() } else { language.name.clone() };
+                Some(json!({ "lang": code, "name": name, "path": path, "translated": translated.is_some() }))
+            })
+            .collect()
+    }
+}
+
 /// One content file: cached when its text is what the last build saw, else parsed.
 fn load_page(
     root: &Path,
     content_dir: &Path,
     abs: &Path,
-    allow_html: bool,
+    config: &SiteConfig,
     previous: Previous<'_>,
 ) -> Result<Loaded, Diagnostic> {
     let rel = relative(root, abs);
@@ -315,13 +490,12 @@ fn load_page(
         return Ok(Loaded::Cached { file: key, text, meta: meta.clone() });
     }
     let inner = abs.strip_prefix(content_dir).unwrap_or(abs);
-    let (page, rendered) = parse(&rel, inner, &text, allow_html)?;
+    let (page, rendered, placement) = parse(&rel, inner, &text, config)?;
     let body_lines = LineIndex::new(&page.body);
     let links =
         rendered.links.iter().map(|l| (l.dest.clone(), page.body_line + body_lines.line(l.offset) - 1)).collect();
     let service = page.front.service.as_ref().map(|s| {
-        let mut v = serde_json::to_value(s).expect("service serialises");
-        v["time_limit"]["text"] = Value::String(s.time_limit.text());
+        let v = service_value(s, config, &placement.lang);
         json!({ "title": page.front.title, "path": page.path, "description": page.front.description, "service": v })
     });
     let meta = CachedPage {
@@ -333,6 +507,9 @@ fn load_page(
         service,
         links,
         ids: Vec::new(),
+        shape: page.procedure_shapes(),
+        lang: placement.lang,
+        key: placement.key,
     };
     Ok(Loaded::Parsed { file: key, page: Box::new(page), rendered, meta })
 }
@@ -343,8 +520,14 @@ fn load_page(
 /// order, `statuses.all`. Core's words, so the service page, the tracking page, the status
 /// page and the emails name a status the same way and no template keeps its own copy.
 pub fn statuses_value() -> Value {
+    statuses_value_in("id")
+}
+
+/// [`statuses_value`] for pages in the language `lang`: the labels in that language (core's
+/// `Status::label_in`).
+pub fn statuses_value_in(lang: &str) -> Value {
     use pengaduan_core::Status;
-    let one = |st: Status| json!({ "code": st.code(), "label": st.label(), "next_step": st.next_step() });
+    let one = |st: Status| json!({ "code": st.code(), "label": st.label_in(lang), "next_step": st.next_step() });
     let mut v: serde_json::Map<String, Value> =
         Status::ALL.into_iter().map(|st| (st.code().to_owned(), one(st))).collect();
     v.insert("all".to_owned(), Value::Array(Status::ALL.into_iter().map(one).collect()));
@@ -371,6 +554,7 @@ fn global_digest(site: &Site, opts: &BuildOptions, services_value: &[&Value], st
 fn render_page(
     site: &Site,
     base: &tera::Context,
+    translations: &Translations,
     global: u64,
     previous: Previous<'_>,
     loaded: Loaded,
@@ -385,13 +569,15 @@ fn render_page(
             }
             let rel = PathBuf::from(&file);
             let inner = rel.strip_prefix(CONTENT_DIR).unwrap_or(&rel).to_path_buf();
-            let (page, rendered) = parse(&rel, &inner, &text, config.allow_html)?;
+            let (page, rendered, _) = parse(&rel, &inner, &text, config)?;
             (file, Box::new(page), rendered, meta)
         }
         Loaded::Parsed { file, page, rendered, meta } => (file, page, rendered, meta),
     };
     let mut ctx = base.clone();
-    ctx.insert("page", &page_value(&page, &rendered, config));
+    let mut value = page_value(&page, &rendered, config, &meta.lang);
+    add_languages(&mut value, config, translations, &meta.lang, &meta.key);
+    ctx.insert("page", &value);
     let html = site
         .templates
         .tera
@@ -419,7 +605,8 @@ fn add_site_wide_files(
         "page",
         &json!({ "title": "Halaman tidak ditemukan", "description": "", "path": "/404.html",
                   "permalink": format!("{}/404.html", config.base_url), "content": "", "toc": [],
-                  "extra": {}, "json_ld": "" }),
+                  "extra": {}, "json_ld": "", "lang": config.language, "alternates": [], "x_default": null,
+                  "switch": [] }),
     );
     match site.templates.tera.render("404.html", &ctx) {
         Ok(html) => files.push(OutputFile::new("404.html".into(), html.into_bytes())),
@@ -427,7 +614,16 @@ fn add_site_wide_files(
     }
     let mut urls: Vec<&str> = cache.pages.values().map(|m| m.path.as_str()).collect();
     urls.sort_unstable();
-    files.push(OutputFile::new("sitemap.xml".into(), sitemap(&config.base_url, &urls).into_bytes()));
+    let translations = Translations::new(cache.pages.values());
+    let alternates: HashMap<&str, &BTreeMap<String, String>> = cache
+        .pages
+        .values()
+        .filter_map(|m| translations.versions(&m.key).filter(|v| v.len() > 1).map(|v| (m.path.as_str(), v)))
+        .collect();
+    files.push(OutputFile::new(
+        "sitemap.xml".into(),
+        sitemap(&config.base_url, &urls, &alternates, &config.language).into_bytes(),
+    ));
     files.push(OutputFile::new(
         "robots.txt".into(),
         format!("User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n", config.base_url).into_bytes(),
@@ -473,14 +669,44 @@ pub fn output_path(url: &str) -> String {
     if inner.is_empty() { "index.html".into() } else { format!("{inner}/index.html") }
 }
 
-fn page_value(page: &SourcePage, rendered: &Rendered, config: &SiteConfig) -> Value {
+/// A service as templates see it, its time limit also as text in the page's language.
+fn service_value(s: &content::Service, config: &SiteConfig, lang: &str) -> Value {
+    let mut v = serde_json::to_value(s).expect("service serialises");
+    v["time_limit"]["text"] = Value::String(time_limit_text(&s.time_limit, config, lang));
+    v
+}
+
+/// "2 s/d 10 hari kerja" in the page's language, with the words of its `ui` table.
+fn time_limit_text(t: &content::TimeLimit, config: &SiteConfig, lang: &str) -> String {
+    let (to, days) = (config.ui(lang, "range_to", "s/d"), config.ui(lang, "working_days", "hari kerja"));
+    let range = if t.min_working_days == t.max_working_days {
+        format!("{} {days}", t.max_working_days)
+    } else {
+        format!("{} {to} {} {days}", t.min_working_days, t.max_working_days)
+    };
+    if t.starts.is_empty() { range } else { format!("{range} ({})", t.starts) }
+}
+
+/// Adds the page's language, its versions in every language (for `hreflang`), the Indonesian
+/// one as `x_default`, and the language switch's targets.
+fn add_languages(value: &mut Value, config: &SiteConfig, translations: &Translations, lang: &str, key: &str) {
+    let versions = translations.versions(key);
+    let alternates: Vec<Value> = versions
+        .into_iter()
+        .flatten()
+        .map(|(code, path)| json!({ "lang": code, "path": path, "permalink": format!("{}{path}", config.base_url) }))
+        .collect();
+    let x_default = versions.and_then(|v| v.get(&config.language)).map(|p| format!("{}{p}", config.base_url));
+    value["lang"] = Value::String(lang.to_owned());
+    value["alternates"] = Value::Array(alternates);
+    value["x_default"] = x_default.map(Value::String).unwrap_or(Value::Null);
+    value["switch"] = Value::Array(translations.switch(config, lang, key));
+}
+
+fn page_value(page: &SourcePage, rendered: &Rendered, config: &SiteConfig, lang: &str) -> Value {
     let permalink = format!("{}{}", config.base_url, page.path);
-    let json_ld = page.front.service.as_ref().map(|s| json_ld(s, &permalink, config)).unwrap_or_default();
-    let service = page.front.service.as_ref().map(|s| {
-        let mut v = serde_json::to_value(s).expect("service serialises");
-        v["time_limit"]["text"] = Value::String(s.time_limit.text());
-        v
-    });
+    let json_ld = page.front.service.as_ref().map(|s| json_ld_in(s, &permalink, config, lang)).unwrap_or_default();
+    let service = page.front.service.as_ref().map(|s| service_value(s, config, lang));
     json!({
         "title": page.front.title,
         "description": page.front.description,
@@ -497,6 +723,11 @@ fn page_value(page: &SourcePage, rendered: &Rendered, config: &SiteConfig) -> Va
 
 /// schema.org `GovernmentService`, escaped so it can sit inside a `<script>` element.
 pub fn json_ld(s: &content::Service, permalink: &str, config: &SiteConfig) -> String {
+    json_ld_in(s, permalink, config, &config.language)
+}
+
+/// [`json_ld`] for a page in the language `lang`: the terms in that language's words.
+pub fn json_ld_in(s: &content::Service, permalink: &str, config: &SiteConfig, lang: &str) -> String {
     let free = s.fee.to_lowercase().contains("tidak dipungut") || s.fee.to_lowercase().contains("gratis");
     let channels: Vec<Value> = s
         .channels
@@ -525,7 +756,13 @@ pub fn json_ld(s: &content::Service, permalink: &str, config: &SiteConfig) -> St
         },
         "areaServed": config.office.region,
         "availableChannel": channels,
-        "termsOfService": format!("Jangka waktu: {}. Biaya: {}.", s.time_limit.text(), s.fee),
+        "termsOfService": format!(
+            "{}: {}. {}: {}.",
+            config.ui(lang, "time_limit", "Jangka waktu"),
+            time_limit_text(&s.time_limit, config, lang),
+            config.ui(lang, "fee", "Biaya"),
+            s.fee
+        ),
     });
     if free {
         v["offers"] = json!({ "@type": "Offer", "price": "0", "priceCurrency": "IDR", "description": s.fee });
@@ -537,13 +774,32 @@ pub fn json_ld(s: &content::Service, permalink: &str, config: &SiteConfig) -> St
         .replace('&', "\\u0026")
 }
 
-fn sitemap(base_url: &str, urls: &[&str]) -> String {
+/// The sitemap; a page with translations lists every version (itself included) and the
+/// default language's as `x-default`, as search engines ask.
+fn sitemap(
+    base_url: &str,
+    urls: &[&str],
+    alternates: &HashMap<&str, &BTreeMap<String, String>>,
+    default_lang: &str,
+) -> String {
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
+    let escape = |url: &str| format!("{base_url}{url}").replace('&', "&amp;").replace('<', "&lt;");
     for url in urls {
-        let loc = format!("{base_url}{url}").replace('&', "&amp;").replace('<', "&lt;");
-        xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
+        let loc = escape(url);
+        let Some(versions) = alternates.get(url) else {
+            xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
+            continue;
+        };
+        xml.push_str(&format!("  <url><loc>{loc}</loc>"));
+        for (lang, path) in versions.iter() {
+            xml.push_str(&format!("<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>", escape(path)));
+        }
+        if let Some(path) = versions.get(default_lang) {
+            xml.push_str(&format!("<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>", escape(path)));
+        }
+        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml

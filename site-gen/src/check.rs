@@ -20,7 +20,8 @@ pub struct CheckReport {
 pub fn check(root: &Path) -> Result<CheckReport, BuildFailure> {
     let opts = BuildOptions { root: root.to_path_buf(), out: root.join("public"), base_url: None, live_reload: false };
     let site = Site::load(root, None)?;
-    let rendition = render_site(&site, &opts, None)?;
+    let mut rendition = render_site(&site, &opts, None)?;
+    crate::build::add_search(&mut rendition, &opts.out, None)?;
     let (files, report) = (rendition.files, rendition.report);
     let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let html: Vec<(&str, &str)> = files

@@ -2,20 +2,22 @@
 
 use crate::diagnostics::Diagnostic;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Settings of the whole site, as an editor writes them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
-    /// The site's title.
+    /// The site's title; the default language's, from `[languages.*]`, when absent.
+    #[serde(default)]
     pub title: String,
-    /// A sentence describing the site.
+    /// A sentence describing the site; the default language's when absent.
     #[serde(default)]
     pub description: String,
     /// Public address, without a trailing slash.
     pub base_url: String,
-    /// Language of the pages (`id`).
+    /// The default language (`id`): its pages keep the URLs without a language prefix.
     #[serde(default = "default_language")]
     pub language: String,
     /// Base URL of the complaint API (`/api`).
@@ -26,9 +28,37 @@ pub struct SiteConfig {
     pub allow_html: bool,
     /// The office.
     pub office: Office,
-    /// The main navigation.
+    /// The main navigation; the default language's when absent.
     #[serde(default)]
     pub menu: Vec<MenuItem>,
+    /// The languages, by code (`id`, `en`): each one's title, description, menu and the words
+    /// the templates show. A site without this table has one language, built from the keys above.
+    #[serde(default)]
+    pub languages: BTreeMap<String, Language>,
+}
+
+/// One language of the site: everything a template shows that is not content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// The language's own name, shown in the language switch (`English`, `Bahasa Indonesia`).
+    #[serde(default)]
+    pub name: String,
+    /// The site's title in this language.
+    pub title: String,
+    /// A sentence describing the site in this language.
+    #[serde(default)]
+    pub description: String,
+    /// The main navigation in this language.
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    /// The footer's links in this language.
+    #[serde(default)]
+    pub footer_links: Vec<MenuItem>,
+    /// Interface words by key (`skip_link`, `working_days`, ...): templates take them from here,
+    /// so no template carries text of its own language.
+    #[serde(default)]
+    pub ui: BTreeMap<String, String>,
 }
 
 /// The office running the site.
@@ -109,7 +139,7 @@ impl SiteConfig {
         })?;
         // A short title that is not part of the full one would make the visible text and the
         // name read out differ (WCAG 2.5.3, label in name): voice control could not find it.
-        for item in &config.menu {
+        for item in config.menu.iter().chain(config.languages.values().flat_map(|l| &l.menu)) {
             if let Some(short) = item.short_title.as_deref()
                 && !item.title.to_lowercase().contains(&short.trim().to_lowercase())
             {
@@ -121,9 +151,76 @@ impl SiteConfig {
                 ));
             }
         }
+        config.settle_languages(text)?;
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
         config.api_url = config.api_url.trim_end_matches('/').to_owned();
         Ok(config)
+    }
+
+    /// Makes `languages` hold the default language, and the top-level title, description and
+    /// menu the default language's: form-fn and older templates read those.
+    fn settle_languages(&mut self, text: &str) -> Result<(), Diagnostic> {
+        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
+        for code in self.languages.keys() {
+            // The code becomes a URL folder (`/en/`) and an `hreflang`: letters only.
+            let valid = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
+            if !valid {
+                return Err(Diagnostic::new(
+                    CONFIG_FILE,
+                    line_of(&format!("languages.{code}")),
+                    format!("languages.{code}: kode bahasa harus 2 atau 3 huruf kecil (id, en)"),
+                ));
+            }
+        }
+        match self.languages.get(&self.language) {
+            Some(default) => {
+                if self.title.is_empty() {
+                    self.title = default.title.clone();
+                }
+                if self.description.is_empty() {
+                    self.description = default.description.clone();
+                }
+                if self.menu.is_empty() {
+                    self.menu = default.menu.clone();
+                }
+            }
+            None if self.languages.is_empty() => {
+                if self.title.is_empty() {
+                    return Err(Diagnostic::new(
+                        CONFIG_FILE,
+                        None,
+                        "title wajib diisi (atau [languages.id] dengan title)",
+                    ));
+                }
+                let language = Language {
+                    name: self.language.clone(),
+                    title: self.title.clone(),
+                    description: self.description.clone(),
+                    menu: self.menu.clone(),
+                    footer_links: Vec::new(),
+                    ui: BTreeMap::new(),
+                };
+                self.languages.insert(self.language.clone(), language);
+            }
+            None => {
+                return Err(Diagnostic::new(
+                    CONFIG_FILE,
+                    line_of("language ="),
+                    format!("bahasa utama \"{}\" tidak ada di [languages]", self.language),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The URL prefix of a language's pages: none for the default language, `/en` for English.
+    pub fn prefix(&self, lang: &str) -> String {
+        if lang == self.language { String::new() } else { format!("/{lang}") }
+    }
+
+    /// An interface word of a language, or `fallback` when the configuration has none.
+    pub fn ui<'a>(&'a self, lang: &str, key: &str, fallback: &'a str) -> &'a str {
+        self.languages.get(lang).and_then(|l| l.ui.get(key)).map(String::as_str).unwrap_or(fallback)
     }
 }
 

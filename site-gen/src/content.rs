@@ -16,6 +16,10 @@ pub struct FrontMatter {
     /// A sentence for search engines and link previews.
     #[serde(default)]
     pub description: String,
+    /// The last part of the page's address, instead of the file's name: a translation's own
+    /// words (`slug = "information-and-complaints"` gives `/en/layanan/information-and-complaints/`).
+    #[serde(default)]
+    pub slug: Option<String>,
     /// The template, `page.html` when absent.
     #[serde(default)]
     pub template: Option<String>,
@@ -112,6 +116,94 @@ pub struct SourcePage {
     pub body: String,
     /// Line number of the body's first line in the file.
     pub body_line: usize,
+    /// Line of each procedure's `[[service.procedures]]`, in order.
+    pub procedure_lines: Vec<usize>,
+}
+
+/// What a translation of a service page must keep of the original: its procedures, each with
+/// its steps' public statuses in order (the workflow and the tracking page follow these).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureShape {
+    /// The procedure's id.
+    pub id: String,
+    /// Line of its `[[service.procedures]]` in the file.
+    pub line: usize,
+    /// Each step's public status code (empty when the step shows none).
+    pub statuses: Vec<String>,
+}
+
+impl SourcePage {
+    /// The shape of the page's procedures; `None` on a page without `[service]`.
+    pub fn procedure_shapes(&self) -> Option<Vec<ProcedureShape>> {
+        let service = self.front.service.as_ref()?;
+        Some(
+            service
+                .procedures
+                .iter()
+                .zip(&self.procedure_lines)
+                .map(|(p, line)| ProcedureShape {
+                    id: p.get_ref().id.clone(),
+                    line: *line,
+                    statuses: p
+                        .get_ref()
+                        .steps
+                        .iter()
+                        .map(|s| s.public_status.map(|st| st.code().to_owned()).unwrap_or_default())
+                        .collect(),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Where a content file belongs: its language, and the key it shares with its translations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// The language's code (`id`, `en`).
+    pub lang: String,
+    /// The file's path inside `content/` without the language and `.md` (`layanan/informasi`):
+    /// the original and its translations have the same key.
+    pub key: String,
+}
+
+/// The language of `relative` (a path inside `content/`): `a.en.md` is English when `en` is a
+/// declared language, `a.md` is in the default language. A suffix that looks like a language
+/// code but is not declared is an error, so a translation is never published as a page of its own.
+pub fn placement(relative: &Path, languages: &[&str], default: &str) -> Result<Placement, String> {
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let stem = text.strip_suffix(".md").unwrap_or(&text);
+    let file = stem.rsplit('/').next().unwrap_or(stem);
+    if let Some((_, suffix)) = file.rsplit_once('.')
+        && (2..=3).contains(&suffix.len())
+        && suffix.bytes().all(|b| b.is_ascii_lowercase())
+    {
+        if !languages.contains(&suffix) {
+            return Err(format!("bahasa \"{suffix}\" tidak dinyatakan di config.toml ([languages.{suffix}])"));
+        }
+        let key = &stem[..stem.len() - suffix.len() - 1];
+        return Ok(Placement { lang: suffix.to_owned(), key: key.to_owned() });
+    }
+    Ok(Placement { lang: default.to_owned(), key: stem.to_owned() })
+}
+
+/// The URL path of a page: [`url_path`] of its key, the last part replaced by `slug`, under
+/// `prefix` (`/en`; empty for the default language).
+pub fn localized_url(key: &str, slug: Option<&str>, prefix: &str) -> Result<String, String> {
+    let mut path = url_path(Path::new(&format!("{key}.md")));
+    if let Some(slug) = slug {
+        let valid = !slug.is_empty()
+            && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(format!("slug \"{slug}\" hanya boleh berisi huruf kecil, angka, - dan _"));
+        }
+        if path == "/" {
+            return Err("slug tidak berlaku untuk beranda (_index)".into());
+        }
+        let inner = path.trim_end_matches('/');
+        let parent = &inner[..inner.rfind('/').unwrap_or(0)];
+        path = format!("{parent}/{slug}/");
+    }
+    Ok(format!("{prefix}{path}"))
 }
 
 /// The URL path of a content file: `a/b.md` is `/a/b/`, `a/_index.md` is `/a/`.
@@ -147,6 +239,7 @@ pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Di
         let line = e.span().map(|s| lines.line(fm_start + s.start));
         err(line, format!("front matter: {}", toml_message(e.message())))
     })?;
+    let mut procedure_lines = Vec::new();
     if let Some(service) = &front.service {
         let t = &service.time_limit;
         if t.min_working_days > t.max_working_days {
@@ -156,6 +249,7 @@ pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Di
         let mut ids = HashSet::new();
         for procedure in &service.procedures {
             let line = Some(lines.line(fm_start + procedure.span().start));
+            procedure_lines.push(lines.line(fm_start + procedure.span().start));
             procedure.get_ref().validate().map_err(|e| err(line, format!("service.procedures: {e}")))?;
             if !ids.insert(procedure.get_ref().id.as_str()) {
                 let id = &procedure.get_ref().id;
@@ -169,6 +263,7 @@ pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Di
         front,
         body: after.to_owned(),
         body_line: lines.line(body_offset),
+        procedure_lines,
     })
 }
 
@@ -193,6 +288,21 @@ mod tests {
         assert_eq!(url_path(Path::new("pengaduan.md")), "/pengaduan/");
         assert_eq!(url_path(Path::new("layanan/_index.md")), "/layanan/");
         assert_eq!(url_path(Path::new("layanan/informasi-dan-pengaduan.md")), "/layanan/informasi-dan-pengaduan/");
+    }
+
+    #[test]
+    fn translations_share_a_key_and_live_under_their_language() {
+        let langs = ["en", "id"];
+        let p = placement(Path::new("layanan/informasi.en.md"), &langs, "id").unwrap();
+        assert_eq!((p.lang.as_str(), p.key.as_str()), ("en", "layanan/informasi"));
+        let p = placement(Path::new("layanan/informasi.md"), &langs, "id").unwrap();
+        assert_eq!((p.lang.as_str(), p.key.as_str()), ("id", "layanan/informasi"));
+        assert!(placement(Path::new("a.fr.md"), &langs, "id").unwrap_err().contains("[languages.fr]"));
+        assert_eq!(localized_url("_index", None, "/en").unwrap(), "/en/");
+        assert_eq!(localized_url("layanan/informasi", Some("info"), "/en").unwrap(), "/en/layanan/info/");
+        assert_eq!(localized_url("pengaduan", Some("complaint"), "/en").unwrap(), "/en/complaint/");
+        assert_eq!(localized_url("pengaduan", None, "").unwrap(), "/pengaduan/");
+        assert!(localized_url("a", Some("b/c"), "/en").is_err());
     }
 
     #[test]

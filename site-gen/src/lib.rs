@@ -4,6 +4,7 @@
 //! - [`build`]: loading, parallel rendering and link checks; [`output`] writes what changed;
 //! - [`content`], [`markdown`], [`templates`], [`config`]: the editor's inputs;
 //! - [`placeholders`]: the `CONTOH` values and example domains a production build refuses;
+//! - [`search`]: the Pagefind index and the search page's list of pages;
 //! - [`check`]: link and anchor checks on the built output;
 //! - [`serve`]: the local server with live reload and the API.
 
@@ -16,6 +17,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod placeholders;
+pub mod search;
 pub mod serve;
 pub mod templates;
 

@@ -36,9 +36,12 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The API's Content-Security-Policy (form-fn's `CSP`) plus `connect-src 'self'`, which the
-/// live-reload script's `EventSource` needs. A test compares the two, so they cannot drift.
-pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
-                            form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
+/// live-reload script's `EventSource` and the search's index need, and `'wasm-unsafe-eval'`,
+/// which the search's WebAssembly needs (Pagefind, see crate::search). A test compares the two,
+/// so they cannot drift.
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+                            img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+                            connect-src 'self'";
 
 /// How long a connection may take to send a complete request head (slowloris). Also how long
 /// an idle keep-alive connection stays open: browsers simply open a new one.

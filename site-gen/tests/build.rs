@@ -641,3 +641,244 @@ fn a_damaged_cache_means_a_full_build() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("2 halaman (2 dirender)"), "{}", stderr(&out));
 }
+
+/// Bilingual sites: translations beside their originals, under `/en/`, linked both ways.
+mod languages {
+    use super::*;
+
+    /// The fixture's configuration with an Indonesian default and English.
+    const LANGUAGES: &str = r#"
+[languages.id]
+name = "Bahasa Indonesia"
+title = "Situs Uji"
+[[languages.id.menu]]
+title = "Beranda"
+url = "/"
+
+[languages.en]
+name = "English"
+title = "Test Site"
+[[languages.en.menu]]
+title = "Home"
+url = "/en/"
+"#;
+
+    /// A base template showing what site-gen gives each page: its language, its versions and
+    /// the language switch.
+    const BASE: &str = r#"<!DOCTYPE html><html lang="{{ page.lang }}"><head><title>{{ page.title }}</title>
+{%- for alt in page.alternates %}{% if page.alternates | length > 1 %}
+<link rel="alternate" hreflang="{{ alt.lang }}" href="{{ alt.permalink | safe }}">{% endif %}{% endfor %}
+{%- if page.x_default and page.alternates | length > 1 %}
+<link rel="alternate" hreflang="x-default" href="{{ page.x_default | safe }}">{% endif %}
+</head><body><nav class="bahasa">{% for s in page.switch %}<a href="{{ s.path | safe }}" hreflang="{{ s.lang }}">{{ s.name }}</a>{% endfor %}</nav>
+<main>{% block content %}{% endblock %}</main></body></html>
+"#;
+
+    fn site() -> Fixture {
+        Fixture::new()
+            .file("config.toml", &format!("{CONFIG}{LANGUAGES}"))
+            .file("templates/base.html", BASE)
+            .file("content/_index.en.md", "+++\ntitle = \"Home\"\n+++\nWelcome. See [about](/en/about/#vision).\n")
+            .file("content/tentang.en.md", "+++\ntitle = \"About\"\nslug = \"about\"\n+++\n## Vision\n\nTo serve.\n")
+            .file("content/hanya-id.md", "+++\ntitle = \"Hanya Indonesia\"\n+++\nBelum diterjemahkan.\n")
+    }
+
+    #[test]
+    fn a_translation_lives_under_en_and_links_its_original_both_ways() {
+        let site = site();
+        let out = site.build();
+        assert!(out.status.success(), "{}", stderr(&out));
+        // `slug` gives the translation its own words; the home page is /en/.
+        file_contains!(site, "en/about/index.html", "<h2 id=\"vision\">Vision</h2>");
+        file_contains!(site, "en/index.html", "Welcome.");
+        assert!(!site.out().join("tentang.en").exists(), "a translation is not a page of its own");
+
+        for path in ["en/about/index.html", "tentang/index.html"] {
+            file_contains!(site, path, "<link rel=\"alternate\" hreflang=\"en\" href=\"https://uji.test/en/about/\">");
+            file_contains!(site, path, "<link rel=\"alternate\" hreflang=\"id\" href=\"https://uji.test/tentang/\">");
+            file_contains!(
+                site,
+                path,
+                "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://uji.test/tentang/\">"
+            );
+        }
+        file_contains!(site, "en/about/index.html", "<html lang=\"en\">");
+        file_contains!(site, "tentang/index.html", "<html lang=\"id\">");
+        file_contains!(site, "en/index.html", "<html lang=\"en\">");
+
+        // The switch goes to the same page in the other language...
+        file_contains!(site, "en/about/index.html", "<a href=\"/tentang/\" hreflang=\"id\">Bahasa Indonesia</a>");
+        file_contains!(site, "tentang/index.html", "<a href=\"/en/about/\" hreflang=\"en\">English</a>");
+        file_contains!(site, "index.html", "<a href=\"/en/\" hreflang=\"en\">English</a>");
+        // ...or to that language's home page when the page is not translated.
+        file_contains!(site, "hanya-id/index.html", "<a href=\"/en/\" hreflang=\"en\">English</a>");
+        let untranslated = site.read("hanya-id/index.html");
+        assert!(!untranslated.contains("hreflang=\"x-default\""), "no alternates without a translation");
+
+        file_contains!(site, "sitemap.xml", "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+        file_contains!(
+            site,
+            "sitemap.xml",
+            "<url><loc>https://uji.test/tentang/</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://uji.test/en/about/\"/><xhtml:link rel=\"alternate\" hreflang=\"id\" href=\"https://uji.test/tentang/\"/><xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://uji.test/tentang/\"/></url>"
+        );
+        file_contains!(site, "sitemap.xml", "<url><loc>https://uji.test/en/about/</loc><xhtml:link");
+        file_contains!(site, "sitemap.xml", "<url><loc>https://uji.test/hanya-id/</loc></url>");
+    }
+
+    #[test]
+    fn without_a_home_page_in_a_language_an_untranslated_page_offers_no_switch() {
+        let site = site();
+        std::fs::remove_file(site.root().join("content/_index.en.md")).unwrap();
+        let site = site.file("content/tentang.en.md", "+++\ntitle = \"About\"\nslug = \"about\"\n+++\nx\n");
+        let out = site.build();
+        assert!(out.status.success(), "{}", stderr(&out));
+        file_contains!(site, "hanya-id/index.html", "<nav class=\"bahasa\"></nav>");
+        file_contains!(site, "tentang/index.html", "<a href=\"/en/about/\" hreflang=\"en\">English</a>");
+    }
+
+    #[test]
+    fn builds_of_a_bilingual_site_are_byte_identical() {
+        let site = site();
+        assert!(site.build().status.success());
+        let first = walk(&site.out());
+        std::fs::remove_dir_all(site.out()).unwrap();
+        assert!(site.build().status.success());
+        assert_eq!(first, walk(&site.out()));
+        // Adding a translation changes the other version's links: it is rendered again.
+        let site = site.file("content/hanya-id.en.md", "+++\ntitle = \"Indonesian only\"\n+++\nNow translated.\n");
+        assert!(site.build().status.success());
+        file_contains!(site, "hanya-id/index.html", "<a href=\"/en/hanya-id/\" hreflang=\"en\">English</a>");
+    }
+
+    #[test]
+    fn check_finds_broken_links_in_every_language() {
+        let site =
+            site().file("content/tentang.en.md", "+++\ntitle = \"About\"\nslug = \"about\"\n+++\n[x](/en/none/)\n");
+        let out = site.build();
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("content/tentang.en.md:5: tautan rusak: /en/none/"), "{}", stderr(&out));
+        // A template link that only an English page has.
+        let site = site.file("content/tentang.en.md", "+++\ntitle = \"About\"\nslug = \"about\"\n+++\n## Vision\n").file(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}{% if page.lang == \"en\" %}<a href=\"/en/missing/\">m</a>{% endif %}{{ page.content | safe }}{% endblock %}",
+        );
+        let out = site.run(&["check"]);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("public/en/about/index.html:"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("tautan rusak: /en/missing/"), "{}", stderr(&out));
+    }
+
+    #[test]
+    fn an_undeclared_language_or_a_bad_slug_is_refused() {
+        let out = site().file("content/tentang.fr.md", "+++\ntitle = \"À propos\"\n+++\nx\n").build();
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("content/tentang.fr.md: bahasa \"fr\" tidak dinyatakan"), "{}", stderr(&out));
+        let out = site().file("content/tentang.en.md", "+++\ntitle = \"About\"\nslug = \"a/b\"\n+++\nx\n").build();
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("content/tentang.en.md:3: slug \"a/b\""), "{}", stderr(&out));
+    }
+
+    #[test]
+    fn service_statuses_and_working_days_come_out_in_the_pages_language() {
+        let template = "{% extends \"base.html\" %}{% block content %}{% if page.service %}<p>{{ page.service.time_limit.text | safe }}</p>{% for p in page.service.procedures %}{% for s in p.steps %}<i>{{ statuses[s.public_status].label }}</i>{% endfor %}{% endfor %}{% endif %}{{ page.content | safe }}{% endblock %}";
+        let config =
+            format!("{CONFIG}{LANGUAGES}[languages.en.ui]\nrange_to = \"to\"\nworking_days = \"working days\"\n");
+        let site = site()
+            .file("config.toml", &config)
+            .file("templates/page.html", template)
+            .file("content/layanan.md", &service_page(GOOD_STEPS))
+            .file("content/layanan.en.md", &service_page(GOOD_STEPS).replace("Layanan Uji", "Test Service"));
+        let out = site.build();
+        assert!(out.status.success(), "{}", stderr(&out));
+        file_contains!(site, "en/layanan/index.html", "<p>1 to 5 working days</p>");
+        file_contains!(site, "en/layanan/index.html", "<i>Received</i>");
+        file_contains!(site, "en/layanan/index.html", "<i>Completed</i>");
+        file_contains!(site, "layanan/index.html", "<p>1 s/d 5 hari kerja</p>");
+        file_contains!(site, "layanan/index.html", "<i>Diterima</i>");
+    }
+
+    #[test]
+    fn a_translation_with_other_steps_is_refused_at_its_line() {
+        // Line 15 of the page is the procedure's `[[service.procedures]]`.
+        let fewer = GOOD_STEPS.rsplit_once("[[service.procedures.steps]]").unwrap().0.to_owned();
+        let out = site()
+            .file("content/layanan.md", &service_page(GOOD_STEPS))
+            .file("content/layanan.en.md", &service_page(&fewer))
+            .build();
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(
+            err.contains(
+                "content/layanan.en.md:15: service.procedures: prosedur \"uji\" memuat 3 langkah, aslinya (content/layanan.md:15) 4 langkah"
+            ),
+            "{err}"
+        );
+
+        let other_status = GOOD_STEPS.replacen("public_status = \"diverifikasi\"", "public_status = \"diproses\"", 1);
+        let out = site()
+            .file("content/layanan.md", &service_page(GOOD_STEPS))
+            .file("content/layanan.en.md", &service_page(&other_status))
+            .build();
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("content/layanan.en.md:15: service.procedures: prosedur \"uji\" langkah 2 berstatus diproses, aslinya (content/layanan.md:15) diverifikasi"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
+    /// The repository's own templates and configuration, with an English home page and service
+    /// page: every visible word in English, and the links of both languages resolve.
+    #[test]
+    fn the_shipped_templates_render_english_pages() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let site = Fixture::new();
+        for part in ["content", "templates", "static"] {
+            office_site_copy(&repo.join(part), &site.root().join(part));
+        }
+        let service = std::fs::read_to_string(repo.join("content/layanan/informasi-dan-pengaduan.md")).unwrap();
+        let english = service.replacen("+++\n", "+++\nslug = \"information-and-complaints\"\n", 1);
+        let site = site
+            .file("config.toml", &std::fs::read_to_string(repo.join("config.toml")).unwrap())
+            .file("content/layanan/informasi-dan-pengaduan.md", &service)
+            .file("content/layanan/informasi-dan-pengaduan.en.md", &english)
+            .file("content/_index.en.md", "+++\ntitle = \"Home\"\ntemplate = \"index.html\"\n+++\nWelcome.\n");
+        let out = site.build();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let page = "en/layanan/information-and-complaints/index.html";
+        for needle in [
+            "<html lang=\"en\">",
+            "Skip to main content",
+            "2 to 10 working days",
+            "Being processed",
+            "hreflang=\"x-default\" href=\"http://127.0.0.1:8080/layanan/informasi-dan-pengaduan/\"",
+            "<a href=\"/layanan/informasi-dan-pengaduan/\" hreflang=\"id\" lang=\"id\">Bahasa Indonesia</a>",
+        ] {
+            file_contains!(site, page, needle);
+        }
+        let english_page = site.read(page);
+        for indonesian in [
+            "Langsung ke isi utama",
+            "s/d 10 hari kerja</p>",
+            "id=\"jangka-waktu\">Jangka waktu",
+            "Di halaman ini",
+            ">Sedang diproses</span>",
+        ] {
+            assert!(!english_page.contains(indonesian), "{indonesian:?} on the English page");
+        }
+        file_contains!(site, "index.html", "<a href=\"/en/\" hreflang=\"en\" lang=\"en\">English</a>");
+    }
+
+    fn office_site_copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                office_site_copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+}

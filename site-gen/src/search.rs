@@ -1,0 +1,235 @@
+//! The site's search (issue 14): a static index built with Pagefind after every build, and the
+//! list of pages the search page shows without JavaScript.
+//!
+//! - The index: every page's HTML goes to Pagefind (the `pagefind` crate, used as a library, so
+//!   `site-gen build`/`serve` need nothing else installed), which splits it by `<html lang>`
+//!   (Indonesian stemming for `id`, English for `en`) and writes one index per language with its
+//!   default UI (`pagefind-ui.js`, `pagefind-ui.css`) under [`BUNDLE_DIR`] in the output folder.
+//!   Only the element marked `data-pagefind-body` (the page's `<main>`) is indexed. The files go
+//!   through the build's [`Writer`](crate::output::Writer), so only changed ones are written and
+//!   stale ones removed; when no page changed, the index is not rebuilt. A site without a
+//!   search page gets no index.
+//! - The fallback: a search page (template [`SEARCH_TEMPLATE`]) holds the markers
+//!   [`LIST_START`] and [`LIST_END`]; between them every build puts the list of every page of
+//!   the search page's language (title, link, description), read from the pages' own HTML. The
+//!   list is in the page for readers without JavaScript; the search script hides it when the live
+//!   search takes over.
+
+use crate::output::{OutputFile, Writer, digest};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// Where the index and its UI go, under the output folder (Pagefind's own default).
+pub const BUNDLE_DIR: &str = "pagefind";
+/// The template of search pages: they are not indexed, and get the list of pages.
+pub const SEARCH_TEMPLATE: &str = "cari.html";
+/// Start of the list of pages in a search page.
+pub const LIST_START: &str = "<!-- site-gen:daftar-halaman -->";
+/// End of the list of pages in a search page.
+pub const LIST_END: &str = "<!-- /site-gen:daftar-halaman -->";
+/// What the last index was built from, kept in the output folder (like the build cache).
+pub const STATE_FILE: &str = ".site-gen-search";
+
+// Bumped when the way the index is built changes, so an index on disk is rebuilt.
+const STATE_VERSION: &str = "site-gen-search 1 pagefind 1.6";
+
+/// One page of the site, as the search sees it.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    /// Path of its file in the output folder (`a/b/index.html`).
+    pub file: String,
+    /// Its URL path (`/a/b/`).
+    pub url: String,
+    /// Whether it is a search page (not indexed; gets the list of pages).
+    pub is_search_page: bool,
+}
+
+/// What a page's HTML says about it: language, title, description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSummary {
+    /// Its URL path.
+    pub url: String,
+    /// `<html lang>`, `id` when absent.
+    pub lang: String,
+    /// The first `<h1>`'s text, else `<title>`'s.
+    pub title: String,
+    /// `<meta name="description">`.
+    pub description: String,
+}
+
+static LANG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?is)<html\b[^>]*?\blang="([^"]*)""#).unwrap());
+static H1: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<h1\b[^>]*>(.*?)</h1>").unwrap());
+static TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<title\b[^>]*>(.*?)</title>").unwrap());
+static DESCRIPTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?is)<meta\s+name="description"\s+content="([^"]*)""#).unwrap());
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
+static SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+").unwrap());
+
+/// Reads language, title and description from a page's HTML. Text stays as escaped in the HTML.
+pub fn summarise(url: &str, html: &str) -> PageSummary {
+    let text = |s: &str| SPACE.replace_all(TAG.replace_all(s, "").trim(), " ").into_owned();
+    let lang = LANG.captures(html).map_or_else(|| "id".to_owned(), |c| c[1].trim().to_lowercase());
+    let title = H1.captures(html).or_else(|| TITLE.captures(html)).map(|c| text(&c[1])).unwrap_or_default();
+    let description = DESCRIPTION.captures(html).map(|c| c[1].trim().to_owned()).unwrap_or_default();
+    PageSummary { url: url.to_owned(), lang, title, description }
+}
+
+/// The list of pages, as HTML: one item per page with its link and description.
+pub fn list_html(pages: &[&PageSummary]) -> String {
+    let mut html = String::from("<ul class=\"daftar-halaman\">\n");
+    for p in pages {
+        let url = p.url.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+        html.push_str(&format!("<li><a href=\"{url}\">{}</a>", p.title));
+        if !p.description.is_empty() {
+            html.push_str(&format!("<p>{}</p>", p.description));
+        }
+        html.push_str("</li>\n");
+    }
+    html.push_str("</ul>\n");
+    html
+}
+
+/// Puts `list` between the markers in `html` (replacing what an earlier build put there).
+fn insert_list(html: &str, list: &str) -> Option<String> {
+    let start = html.find(LIST_START)? + LIST_START.len();
+    let end = start + html[start..].find(LIST_END)?;
+    Some(format!("{}\n{list}{}", &html[..start], &html[end..]))
+}
+
+/// Adds the search to a build: fills the search pages' lists of pages and adds the index files
+/// (or keeps them, when the pages are those of the last index and its files are on disk).
+/// `files` are the files this build rendered, `kept` those it left as they were in `out`.
+/// A site without a search page gets no index. `writer` is `None` for a build in memory
+/// (`site-gen check`): the index is built, and nothing is read from or written to `out`.
+pub fn add_search(
+    out: &Path,
+    writer: Option<&Writer>,
+    pages: &[SearchPage],
+    files: &mut Vec<OutputFile>,
+    kept: &mut Vec<String>,
+) -> Result<(), String> {
+    if !pages.iter().any(|p| p.is_search_page) {
+        return Ok(());
+    }
+    // Every page's HTML: rendered now, or as the last build left it.
+    let mut html: BTreeMap<&str, String> = BTreeMap::new();
+    {
+        let rendered: BTreeMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+        for page in pages {
+            let text = match rendered.get(page.file.as_str()) {
+                Some(f) => String::from_utf8_lossy(&f.bytes).into_owned(),
+                None => std::fs::read_to_string(out.join(&page.file)).map_err(|e| format!("{}: {e}", page.file))?,
+            };
+            html.insert(&page.file, text);
+        }
+    }
+    let mut summaries: Vec<PageSummary> =
+        pages.iter().filter(|p| !p.is_search_page).map(|p| summarise(&p.url, &html[p.file.as_str()])).collect();
+    summaries.sort_by(|a, b| (&a.lang, &a.url).cmp(&(&b.lang, &b.url)));
+
+    // The search pages, with the list of their language's pages.
+    for page in pages.iter().filter(|p| p.is_search_page) {
+        let text = &html[page.file.as_str()];
+        let lang = summarise(&page.url, text).lang;
+        let same: Vec<&PageSummary> = summaries.iter().filter(|s| s.lang == lang).collect();
+        let Some(filled) = insert_list(text, &list_html(&same)) else { continue };
+        kept.retain(|k| *k != page.file);
+        files.retain(|f| f.path != page.file);
+        files.push(OutputFile::new(page.file.clone(), filled.into_bytes()));
+    }
+
+    // The index: rebuilt only when a page changed or its files are not on disk as written.
+    let indexed: Vec<(&str, &str)> =
+        pages.iter().filter(|p| !p.is_search_page).map(|p| (p.url.as_str(), html[p.file.as_str()].as_str())).collect();
+    let mut key = Vec::new();
+    for (url, text) in &indexed {
+        key.extend_from_slice(url.as_bytes());
+        key.push(0);
+        key.extend_from_slice(&digest(text.as_bytes()).to_le_bytes());
+    }
+    let key = format!("{STATE_VERSION} {:016x}", digest(&key));
+    let Some(writer) = writer else {
+        files.extend(build_index(&indexed)?);
+        return Ok(());
+    };
+    let state = std::fs::read_to_string(out.join(STATE_FILE)).unwrap_or_default();
+    let mut lines = state.lines();
+    if lines.next() == Some(key.as_str()) {
+        let previous: Vec<String> = lines.map(str::to_owned).collect();
+        if !previous.is_empty() && previous.iter().all(|p| writer.unchanged(p)) {
+            kept.extend(previous);
+            return Ok(());
+        }
+    }
+    let index = build_index(&indexed)?;
+    let mut state = key;
+    for file in &index {
+        state.push('\n');
+        state.push_str(&file.path);
+    }
+    files.extend(index);
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    std::fs::write(out.join(STATE_FILE), state).map_err(|e| format!("{STATE_FILE}: {e}"))
+}
+
+/// Builds Pagefind's index of `pages` (URL path, HTML): its files, paths under the output folder.
+pub fn build_index(pages: &[(&str, &str)]) -> Result<Vec<OutputFile>, String> {
+    let pages: Vec<(String, String)> = pages.iter().map(|(u, h)| ((*u).to_owned(), (*h).to_owned())).collect();
+    // Pagefind is async; it runs on a runtime of its own, on a thread of its own, so a build
+    // started from inside another runtime (`serve`) does not nest one runtime in another.
+    let worker = std::thread::spawn(move || -> Result<Vec<OutputFile>, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("runtime pencarian: {e}"))?;
+        runtime.block_on(async move {
+            let options = pagefind::options::PagefindServiceConfig::builder().build();
+            let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| format!("Pagefind: {e}"))?;
+            for (url, html) in pages {
+                index.add_html_file(None, Some(url.clone()), html).await.map_err(|e| format!("{url}: {e}"))?;
+            }
+            let files = index.get_files().await.map_err(|e| format!("Pagefind: {e}"))?;
+            let mut out: Vec<OutputFile> = files
+                .into_iter()
+                .map(|f| {
+                    let name = f.filename.to_string_lossy().replace('\\', "/");
+                    OutputFile::new(format!("{BUNDLE_DIR}/{name}"), f.contents)
+                })
+                .collect();
+            out.sort_by(|a, b| a.path.cmp(&b.path));
+            Ok(out)
+        })
+    });
+    worker.join().map_err(|_| "Pagefind berhenti dengan galat".to_owned())?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summarises_a_page() {
+        let html = "<html lang=\"en\"><head><title>T – X</title>\
+                    <meta name=\"description\" content=\"About &amp; more\"></head>\
+                    <body><h1 class=\"a\">Fees <em>and</em>\n times</h1></body></html>";
+        let s = summarise("/en/fees/", html);
+        assert_eq!(s.lang, "en");
+        assert_eq!(s.title, "Fees and times");
+        assert_eq!(s.description, "About &amp; more");
+        assert_eq!(summarise("/", "<html><title>Beranda</title></html>").lang, "id");
+        assert_eq!(summarise("/", "<html><title>Beranda</title></html>").title, "Beranda");
+    }
+
+    #[test]
+    fn the_list_replaces_the_last_one() {
+        let page = format!("<main>{LIST_START}{LIST_END}</main>");
+        let one = PageSummary { url: "/a/".into(), lang: "id".into(), title: "A".into(), description: "d".into() };
+        let first = insert_list(&page, &list_html(&[&one])).unwrap();
+        assert!(first.contains("<a href=\"/a/\">A</a><p>d</p>"), "{first}");
+        let again = insert_list(&first, &list_html(&[&one])).unwrap();
+        assert_eq!(first, again);
+        assert_eq!(insert_list("<main></main>", "x"), None);
+    }
+}

@@ -1,0 +1,104 @@
+'use strict';
+// Issue 14, search: the search box in the header leads to /cari/. With JavaScript, Pagefind's
+// default UI searches the index site-gen wrote to /pagefind/ (under the site's real
+// Content-Security-Policy, which must allow the index's WebAssembly); "biaya", "jangka waktu"
+// and "lapor" each find the service page. Without JavaScript, the same form leads to the list
+// of every page, with its title, link and description.
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./lib/harness');
+
+const SERVICE_PATH = '/layanan/informasi-dan-pengaduan/';
+const QUERIES = ['biaya', 'jangka waktu', 'lapor'];
+
+let browser;
+before(async () => {
+  browser = await h.launchBrowser();
+});
+after(async () => {
+  if (browser) await browser.close();
+});
+
+/** A page with the site's own CSP enforced (the harness bypasses it for axe-core). */
+async function pageWithCsp(js) {
+  const context = await browser.newContext({
+    javaScriptEnabled: js,
+    bypassCSP: false,
+    viewport: { width: 1280, height: 900 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+    reducedMotion: 'reduce',
+  });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  return { page, problems };
+}
+
+async function searchFromHeader(p, query) {
+  await p.goto(h.url('/'));
+  const box = p.locator('form.site-search input[name="q"]');
+  await box.fill(query);
+  await Promise.all([p.waitForURL(/\/cari\/\?q=/), box.press('Enter')]);
+  assert.equal(new URL(p.url()).searchParams.get('q'), query);
+}
+
+test('with JavaScript, the header search finds the service page for each word', async () => {
+  const { page, problems } = await pageWithCsp(true);
+  const j = new h.Journey('search: js on', page);
+  try {
+    for (const query of QUERIES) {
+      await j.step(`search "${query}" from the header`, (p) => searchFromHeader(p, query));
+      await j.step(`"${query}" lists the service page`, async (p) => {
+        const link = p.locator(`#pencarian a.pagefind-ui__result-link[href^="${SERVICE_PATH}"]`).first();
+        await link.waitFor({ state: 'visible', timeout: 15_000 });
+        assert.equal(await p.locator('#pencarian input').inputValue(), query, 'the box holds the word');
+        assert.equal(await p.locator('#semua-halaman').isVisible(), false, 'the list of all pages is hidden');
+      });
+    }
+    await j.step('screenshot', (p) => h.screenshot(p, 'cari-js-1280'));
+    await j.step('following a result opens the service page', async (p) => {
+      await p.locator(`#pencarian a.pagefind-ui__result-link[href^="${SERVICE_PATH}"]`).first().click();
+      await p.waitForURL((u) => u.pathname === SERVICE_PATH);
+    });
+    await j.step('no script or CSP errors', async () => {
+      assert.deepEqual(problems, []);
+    });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('without JavaScript, the header search leads to the list of every page', async () => {
+  const { page } = await pageWithCsp(false);
+  const j = new h.Journey('search: js off', page);
+  try {
+    await j.step('search "lapor" from the header', (p) => searchFromHeader(p, 'lapor'));
+    await j.step('the list holds every page with its link and description', async (p) => {
+      const list = p.locator('#semua-halaman');
+      assert.equal(await list.isVisible(), true);
+      const items = await list.locator('li').evaluateAll((lis) =>
+        lis.map((li) => ({ href: li.querySelector('a').getAttribute('href'), title: li.querySelector('a').textContent, text: li.textContent })));
+      const hrefs = items.map((i) => i.href);
+      for (const path of ['/', SERVICE_PATH, '/pengaduan/', '/lacak/', '/kebijakan-privasi/']) {
+        assert.ok(hrefs.includes(path), `${path} is not in the list: ${hrefs.join(', ')}`);
+      }
+      assert.ok(!hrefs.includes('/cari/'), 'the search page does not list itself');
+      const service = items.find((i) => i.href === SERVICE_PATH);
+      assert.match(service.title, /\S/);
+      assert.ok(service.text.length > service.title.length + 20, `the service page has its description: ${service.text}`);
+    });
+    await j.step('screenshot', (p) => h.screenshot(p, 'cari-nojs-1280'));
+    await j.step('its link opens the service page', async (p) => {
+      await p.locator(`#semua-halaman a[href="${SERVICE_PATH}"]`).click();
+      await p.waitForURL((u) => u.pathname === SERVICE_PATH);
+    });
+  } finally {
+    await page.context().close();
+  }
+});
