@@ -23,23 +23,10 @@ pub(crate) async fn download(
     if !may_export(staff.role()) {
         return role_refused(&headers, "Ekspor Buku Register bukan wewenang peran Anda.");
     }
-    let date = |k: &str| query.get(k).and_then(|v| v.trim().parse::<Date>().ok());
-    let (Some(dari), Some(sampai)) = (date("dari"), date("sampai")) else {
-        return message(
-            &headers,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Periode tidak sah",
-            "Isi tanggal awal dan akhir periode (TTTT-BB-HH).",
-        );
+    let (dari, sampai) = match period(&headers, &query, None) {
+        Ok(p) => p,
+        Err(refused) => return refused,
     };
-    if dari > sampai {
-        return message(
-            &headers,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Periode tidak sah",
-            "Tanggal awal jatuh setelah tanggal akhir.",
-        );
-    }
     let format = match query.get("format").map(String::as_str) {
         Some("xlsx") => Format::Xlsx,
         _ => Format::Csv,
@@ -66,4 +53,26 @@ pub(crate) async fn download(
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
+}
+
+/// The period `dari`..`sampai` (YYYY-MM-DD) of a report's query. A date left out or blank takes
+/// its value from `default`; without one, or with a date that does not parse or an end before
+/// the start, the answer is the `422` page to return.
+pub(crate) fn period(
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+    default: Option<(Date, Date)>,
+) -> Result<(Date, Date), Response> {
+    let refuse = |text: &str| message(headers, StatusCode::UNPROCESSABLE_ENTITY, "Periode tidak sah", text);
+    let date = |k: &str, default: Option<Date>| match query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => default,
+        Some(v) => v.parse::<Date>().ok(),
+    };
+    let (Some(dari), Some(sampai)) = (date("dari", default.map(|d| d.0)), date("sampai", default.map(|d| d.1))) else {
+        return Err(refuse("Isi tanggal awal dan akhir periode (TTTT-BB-HH)."));
+    };
+    if dari > sampai {
+        return Err(refuse("Tanggal awal jatuh setelah tanggal akhir."));
+    }
+    Ok((dari, sampai))
 }

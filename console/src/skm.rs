@@ -110,26 +110,10 @@ pub(crate) async fn page(
         );
     }
     let today = console.now().date();
-    let date = |k: &str, default: Date| match query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        None => Some(default),
-        Some(v) => v.parse::<Date>().ok(),
+    let (dari, sampai) = match crate::export::period(&headers, &query, Some((today.first_of_year(), today))) {
+        Ok(p) => p,
+        Err(refused) => return refused,
     };
-    let (Some(dari), Some(sampai)) = (date("dari", today.first_of_year()), date("sampai", today)) else {
-        return message(
-            &headers,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Periode tidak sah",
-            "Isi tanggal awal dan akhir periode (TTTT-BB-HH).",
-        );
-    };
-    if dari > sampai {
-        return message(
-            &headers,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Periode tidak sah",
-            "Tanggal awal jatuh setelah tanggal akhir.",
-        );
-    }
     let ikm = match export::ikm_of_period(console.store(), &console.config.timezone, dari, sampai).await {
         Ok(ikm) => ikm,
         Err(e) => return store_failure(&headers, &e),
