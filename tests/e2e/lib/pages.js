@@ -8,6 +8,13 @@
 const assert = require('node:assert/strict');
 const h = require('./harness');
 
+/** A search page once Pagefind has shown its results: checks run on the settled page, not on one
+ *  whose results arrive (and move the footer) in the middle of a Tab sweep. */
+async function openSearch(page, path) {
+  await goto(page, path);
+  await page.locator('#pencarian a.pagefind-ui__result-link').first().waitFor({ state: 'visible', timeout: 15_000 });
+}
+
 async function goto(page, path, status = 200) {
   const res = await page.goto(h.url(path));
   assert.equal(res.status(), status, `GET ${path} answered ${res.status()}`);
@@ -23,13 +30,13 @@ const PAGES = [
   { name: 'pengaduan', current: '/pengaduan/', label: 'complaint form /pengaduan/', open: (p) => goto(p, '/pengaduan/') },
   { name: 'lacak', current: '/lacak/', label: 'tracking page /lacak/', open: (p) => goto(p, '/lacak/') },
   { name: 'kebijakan-privasi', current: null, label: 'privacy policy /kebijakan-privasi/', open: (p) => goto(p, '/kebijakan-privasi/') },
-  { name: 'cari', current: null, label: 'search page /cari/?q=biaya', open: (p) => goto(p, '/cari/?q=biaya') },
+  { name: 'cari', current: null, label: 'search page /cari/?q=biaya', open: (p) => openSearch(p, '/cari/?q=biaya') },
   { name: 'en-beranda', current: '/en/', label: 'English home page /en/', open: (p) => goto(p, '/en/') },
   {
     name: 'en-layanan', current: '/en/layanan/information-and-complaints/', label: 'English service page /en/layanan/information-and-complaints/',
     open: (p) => goto(p, '/en/layanan/information-and-complaints/'),
   },
-  { name: 'en-search', current: null, label: 'English search page /en/search/?q=fee', open: (p) => goto(p, '/en/search/?q=fee') },
+  { name: 'en-search', current: null, label: 'English search page /en/search/?q=fee', open: (p) => openSearch(p, '/en/search/?q=fee') },
   { name: '404', current: null, label: '/404.html', open: (p) => goto(p, '/404.html') },
   {
     name: 'tidak-ditemukan', current: null,
