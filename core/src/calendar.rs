@@ -95,7 +95,18 @@ impl Reckoned<Date> {
     /// earlier missing year would be the office's current one, which every staff command warns
     /// about).
     pub fn provisional_note(&self) -> Option<String> {
-        self.provisional.then(|| format!("sementara: kalender hari libur {} belum ditetapkan", self.value.year()))
+        self.provisional_note_in(crate::Lang::Id)
+    }
+
+    /// [`Deadline::provisional_note`] in the language `lang`.
+    pub fn provisional_note_in(&self, lang: crate::Lang) -> Option<String> {
+        let year = self.value.year();
+        self.provisional.then(|| {
+            lang.pick(
+                format!("sementara: kalender hari libur {year} belum ditetapkan"),
+                format!("provisional: the {year} public holiday calendar is not set yet"),
+            )
+        })
     }
 }
 

@@ -8,6 +8,7 @@ pub mod access;
 pub mod attachment;
 pub mod calendar;
 pub mod datetime;
+pub mod lang;
 pub mod notice;
 pub mod register;
 pub mod skm;
@@ -17,6 +18,7 @@ pub mod text;
 pub mod tracking;
 pub mod workflow;
 
+pub use lang::Lang;
 pub use register::RegisterNumber;
 pub use status::Status;
 pub use submission::{FieldError, Jenis, PersonalData, RawForm, RawValue, Submission};

@@ -1,5 +1,6 @@
 //! The public statuses a complaint shows, in the order the procedure reaches them.
 
+use crate::Lang;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -59,13 +60,9 @@ impl Status {
         }
     }
 
-    /// The label in the language `lang` (`en`); Indonesian for any other, as it is the
-    /// language every status has a name in.
-    pub fn label_in(self, lang: &str) -> &'static str {
-        match lang {
-            "en" => self.label_en(),
-            _ => self.label(),
-        }
+    /// The label in the language `lang`.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        lang.pick(self.label(), self.label_en())
     }
 
     /// What happens next, told to the complainant on the tracking page and in emails. Plain
@@ -86,6 +83,28 @@ impl Status {
                 "Petugas kami sedang mengkaji laporan Anda dan menyiapkan jawabannya. Setelah jawaban ditandatangani, hasilnya kami serahkan kepada Anda."
             }
             Self::Selesai => "Laporan Anda sudah selesai ditangani dan hasilnya sudah kami serahkan kepada Anda.",
+        }
+    }
+
+    /// [`Status::next_step`] in the language `lang`, as plain.
+    pub fn next_step_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Id => self.next_step(),
+            Lang::En => match self {
+                Self::Diterima => {
+                    "We have received and registered your report. Our staff are checking whether your documents are complete. If anything is missing, we will contact you."
+                }
+                Self::PerluDilengkapi => {
+                    "Your documents are not complete yet. Please complete them as our staff asked. The time limit starts once your documents are complete."
+                }
+                Self::Diverifikasi => {
+                    "Your documents are complete. Our staff will study your report and answer it by the deadline at the latest."
+                }
+                Self::Diproses => {
+                    "Our staff are studying your report and preparing the answer. Once the answer is signed, we will hand the result to you."
+                }
+                Self::Selesai => "Your report has been dealt with and we have handed the result to you.",
+            },
         }
     }
 }
@@ -117,8 +136,12 @@ mod tests {
     fn every_status_has_an_english_label() {
         let labels: std::collections::HashSet<&str> = Status::ALL.into_iter().map(Status::label_en).collect();
         assert_eq!(labels.len(), Status::ALL.len(), "distinct");
-        assert_eq!(Status::Diproses.label_in("en"), "Being processed");
-        assert_eq!(Status::Diproses.label_in("id"), Status::Diproses.label());
+        assert_eq!(Status::Diproses.label_in(Lang::En), "Being processed");
+        assert_eq!(Status::Diproses.label_in(Lang::Id), Status::Diproses.label());
+        for st in Status::ALL {
+            assert_eq!(st.next_step_in(Lang::Id), st.next_step());
+            assert_ne!(st.next_step_in(Lang::En), st.next_step(), "{st} has English words");
+        }
     }
 
     #[test]

@@ -42,6 +42,16 @@ impl Jenis {
         }
     }
 
+    /// The label in the language `lang`.
+    pub fn label_in(self, lang: crate::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::Lang::Id, _) => self.label(),
+            (crate::Lang::En, Self::Pengaduan) => "Complaint",
+            (crate::Lang::En, Self::Informasi) => "Request for information",
+            (crate::Lang::En, Self::Aspirasi) => "Suggestion",
+        }
+    }
+
     /// Reads a code.
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|j| j.code() == code)

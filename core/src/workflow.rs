@@ -61,6 +61,29 @@ impl TimeLimit {
         }
     }
 
+    /// [`TimeLimit::days`] in the language `lang`: "2 to 10 working days" in English, as the
+    /// site's English pages say it (`config.toml`'s `range_to` and `working_days`).
+    pub fn days_in(&self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::Id => self.days(),
+            crate::Lang::En if self.min_working_days == self.max_working_days => {
+                format!("{} working days", self.max_working_days)
+            }
+            crate::Lang::En => {
+                format!("{} to {} working days", self.min_working_days, self.max_working_days)
+            }
+        }
+    }
+
+    /// The rule as a sentence's phrase in the language `lang`, `starts` being in that language
+    /// (from the service page's translation).
+    pub fn text_in(&self, lang: crate::Lang) -> String {
+        match self.starts.trim() {
+            "" => self.days_in(lang),
+            starts => format!("{} {starts}", self.days_in(lang)),
+        }
+    }
+
     /// The rule as a sentence's phrase: "2 s/d 10 hari kerja setelah berkas persyaratan
     /// dinyatakan lengkap".
     pub fn text(&self) -> String {
@@ -759,6 +782,18 @@ pub fn public_stages(current: Status, events: &[(Status, Date)]) -> Vec<PublicSt
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn the_time_limit_reads_in_both_languages() {
+        let t =
+            |min, max, starts: &str| TimeLimit { min_working_days: min, max_working_days: max, starts: starts.into() };
+        assert_eq!(t(2, 10, "").days_in(crate::Lang::Id), "2 s/d 10 hari kerja");
+        assert_eq!(t(2, 10, "").days_in(crate::Lang::En), "2 to 10 working days");
+        assert_eq!(t(5, 5, "").days_in(crate::Lang::En), "5 working days");
+        let en = t(2, 10, "after the documents are declared complete");
+        assert_eq!(en.text_in(crate::Lang::En), "2 to 10 working days after the documents are declared complete");
+        assert_eq!(t(2, 10, "x").text_in(crate::Lang::Id), t(2, 10, "x").text());
+    }
 
     /// The service page's procedures, as shipped: the tests follow the real content.
     fn shipped() -> Vec<Procedure> {

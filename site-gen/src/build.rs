@@ -249,7 +249,7 @@ pub fn render_site(site: &Site, opts: &BuildOptions, previous: Previous<'_>) -> 
     let mut bases: HashMap<&str, tera::Context> = HashMap::new();
     let mut all_statuses = Vec::new();
     for lang in site.config.languages.keys() {
-        let statuses = statuses_value_in(lang);
+        let statuses = statuses_value_in(pengaduan_core::Lang::parse(lang).unwrap_or_default());
         let mut base = tera::Context::new();
         base.insert("config", &site.config_value);
         let own: Vec<&Value> = services.iter().filter(|m| m.lang == *lang).filter_map(|m| m.service.as_ref()).collect();
@@ -520,14 +520,14 @@ fn load_page(
 /// order, `statuses.all`. Core's words, so the service page, the tracking page, the status
 /// page and the emails name a status the same way and no template keeps its own copy.
 pub fn statuses_value() -> Value {
-    statuses_value_in("id")
+    statuses_value_in(pengaduan_core::Lang::Id)
 }
 
 /// [`statuses_value`] for pages in the language `lang`: the labels in that language (core's
 /// `Status::label_in`).
-pub fn statuses_value_in(lang: &str) -> Value {
+pub fn statuses_value_in(lang: pengaduan_core::Lang) -> Value {
     use pengaduan_core::Status;
-    let one = |st: Status| json!({ "code": st.code(), "label": st.label_in(lang), "next_step": st.next_step() });
+    let one = |st: Status| json!({ "code": st.code(), "label": st.label_in(lang), "next_step": st.next_step_in(lang) });
     let mut v: serde_json::Map<String, Value> =
         Status::ALL.into_iter().map(|st| (st.code().to_owned(), one(st))).collect();
     v.insert("all".to_owned(), Value::Array(Status::ALL.into_iter().map(one).collect()));
