@@ -94,6 +94,7 @@ pub(crate) async fn submit(
         files: Vec::new(),
         uploads: Vec::new(),
         deadline_rule: Some(console.rules().service.time_limit.text()),
+        lang: pengaduan_core::Lang::Id,
     };
     let (receipt, first) = match intake(console.store(), &console.config, complaint).await {
         Ok(Submitted::New(r)) => (r, true),

@@ -52,6 +52,8 @@ pub struct Intake {
     /// The deadline rule the receipt states, as the service page words it ("2 s/d 10 hari
     /// kerja"), when the caller knows it.
     pub deadline_rule: Option<String>,
+    /// The language the complainant wrote in (the form's page): messages to them use it.
+    pub lang: pengaduan_core::Lang,
 }
 
 impl Intake {
@@ -66,6 +68,7 @@ impl Intake {
             files,
             uploads: Vec::new(),
             deadline_rule: None,
+            lang: pengaduan_core::Lang::Id,
         }
     }
 

@@ -120,6 +120,8 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         files: Vec::new(),
         uploads: Vec::new(),
         deadline_rule: Some(ctx.rules.time_limit.text()),
+        // Staff record in the office's language; a complainant met in English gets the web form.
+        lang: pengaduan_core::Lang::Id,
     };
     let (receipt, first) = match intake(&ctx.store, &ctx.config, complaint).await? {
         Submitted::New(r) => (r, true),
