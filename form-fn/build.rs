@@ -30,10 +30,26 @@ fn main() {
     .unwrap();
     // The service page's time limit (the receipt states it), as a page with only that table in
     // its front matter: the whole page would add its 25 KB of text to the Lambda binary. The path
-    // is core's `workflow::SERVICE_PAGE` (a test compares them); a site without it embeds nothing.
-    let service_page = root.join("content/layanan/informasi-dan-pengaduan.md");
-    println!("cargo:rerun-if-changed={}", service_page.display());
-    let text = std::fs::read_to_string(&service_page).unwrap_or_default();
+    // is core's `workflow::SERVICE_PAGE` (a test compares them); its English translation is the
+    // file beside it. A site without a page embeds nothing for it.
+    let pages = [
+        ("SERVICE_PAGE", "content/layanan/informasi-dan-pengaduan.md", "The service page's"),
+        ("SERVICE_PAGE_EN", "content/layanan/informasi-dan-pengaduan.en.md", "The English service page's"),
+    ];
+    for (name, path, whose) in pages {
+        let page = time_limit_page(&root.join(path));
+        writeln!(code, "/// {whose} time limit table, as a page's front matter.\npub const {name}: &str = {page:?};")
+            .unwrap();
+    }
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
+    std::fs::write(out, code).unwrap();
+}
+
+/// The `[service.time_limit]` table of the page at `path` as a page of its own; empty when the
+/// page or the table is absent.
+fn time_limit_page(path: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path).unwrap_or_default();
     let table: Vec<&str> = text
         .lines()
         .skip_while(|l| l.trim() != "[service.time_limit]")
@@ -41,14 +57,7 @@ fn main() {
         .take_while(|(i, l)| *i == 0 || !(l.trim_start().starts_with('[') || l.trim() == "+++"))
         .map(|(_, l)| l)
         .collect();
-    let page = if table.is_empty() { String::new() } else { format!("+++\n{}\n+++\n", table.join("\n")) };
-    writeln!(
-        code,
-        "/// The service page's time limit table, as a page's front matter.\npub const SERVICE_PAGE: &str = {page:?};"
-    )
-    .unwrap();
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
-    std::fs::write(out, code).unwrap();
+    if table.is_empty() { String::new() } else { format!("+++\n{}\n+++\n", table.join("\n")) }
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

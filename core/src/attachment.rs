@@ -5,6 +5,7 @@
 //! type the browser declared: both are whatever the sender says, while the first bytes are what
 //! a viewer will actually open.
 
+use crate::Lang;
 use crate::submission::FieldError;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -259,11 +260,19 @@ fn error(message: String) -> FieldError {
 /// failing file naming it (empty, else wrong type, else too large), then the total size (only
 /// when no single file was too large, which already explains it).
 pub fn validate_files(files: &[(String, &[u8])]) -> Result<Vec<ValidFile>, Vec<FieldError>> {
+    validate_files_in(files, Lang::Id)
+}
+
+/// [`validate_files`] with its messages in the language `lang`.
+pub fn validate_files_in(files: &[(String, &[u8])], lang: Lang) -> Result<Vec<ValidFile>, Vec<FieldError>> {
     let chosen: Vec<&(String, &[u8])> =
         files.iter().filter(|(name, bytes)| !(name.trim().is_empty() && bytes.is_empty())).collect();
     let mut errors = Vec::new();
     if chosen.len() > MAX_FILES {
-        errors.push(error(format!("Lampirkan paling banyak {MAX_FILES} berkas")));
+        errors.push(error(lang.pick(
+            format!("Lampirkan paling banyak {MAX_FILES} berkas"),
+            format!("Attach no more than {MAX_FILES} files"),
+        )));
     }
     let mut valid = Vec::with_capacity(chosen.len());
     let mut total = 0usize;
@@ -272,24 +281,52 @@ pub fn validate_files(files: &[(String, &[u8])]) -> Result<Vec<ValidFile>, Vec<F
         let display_name = sanitize_name(name);
         total = total.saturating_add(bytes.len());
         if bytes.is_empty() {
-            errors.push(error(format!("Berkas \"{display_name}\" kosong")));
+            errors.push(error(
+                lang.pick(format!("Berkas \"{display_name}\" kosong"), format!("The file \"{display_name}\" is empty")),
+            ));
             continue;
         }
         let Some(kind) = FileKind::detect(bytes) else {
-            errors.push(error(format!("Berkas \"{display_name}\" bukan PDF, JPEG, PNG, atau WebP")));
+            errors.push(error(lang.pick(
+                format!("Berkas \"{display_name}\" bukan PDF, JPEG, PNG, atau WebP"),
+                format!("The file \"{display_name}\" is not a PDF, JPEG, PNG or WebP file"),
+            )));
             continue;
         };
         if bytes.len() > MAX_FILE {
             oversize = true;
-            errors.push(error(format!("Berkas \"{display_name}\" lebih dari {} MB", MAX_FILE / MIB)));
+            errors.push(error(lang.pick(
+                format!("Berkas \"{display_name}\" lebih dari {} MB", MAX_FILE / MIB),
+                format!("The file \"{display_name}\" is larger than {} MB", MAX_FILE / MIB),
+            )));
             continue;
         }
         valid.push(ValidFile { display_name, kind, size: bytes.len() });
     }
     if !oversize && total > MAX_TOTAL {
-        errors.push(error(format!("Ukuran semua lampiran lebih dari {} MB", MAX_TOTAL / MIB)));
+        errors.push(error(lang.pick(
+            format!("Ukuran semua lampiran lebih dari {} MB", MAX_TOTAL / MIB),
+            format!("All attachments together are larger than {} MB", MAX_TOTAL / MIB),
+        )));
     }
     if errors.is_empty() { Ok(valid) } else { Err(errors) }
+}
+
+/// The message when files were sent but the service cannot take them online (no attachment
+/// store): they go to the Front Office instead.
+pub fn not_accepted_online_message(lang: Lang) -> &'static str {
+    lang.pick(
+        "Lampiran belum dapat diterima secara daring. Serahkan bukti pendukung ke Front Office.",
+        "Attachments cannot be accepted online yet. Please hand in your supporting documents at the Front Office.",
+    )
+}
+
+/// [`HINT`] in the language `lang`.
+pub fn hint_in(lang: Lang) -> &'static str {
+    lang.pick(
+        HINT,
+        "No more than 3 files, each no larger than 2 MB and 5 MB in total. Formats: PDF, JPEG, PNG or WebP.",
+    )
 }
 
 #[cfg(test)]
@@ -318,6 +355,29 @@ mod tests {
         let errors = validate_files(&files(list)).expect_err("should fail");
         assert!(errors.iter().all(|e| e.field == "lampiran"), "{errors:?}");
         errors.into_iter().map(|e| e.message).collect()
+    }
+
+    #[test]
+    fn english_messages_name_the_same_problems() {
+        let over = sized(PDF, MAX_FILE + 1);
+        let two = sized(JPEG, 2 * MIB);
+        let list = files(&[("ok.pdf", PDF), ("foto.gif", GIF), ("kosong.pdf", b""), ("besar.png", &over)]);
+        let en: Vec<String> = validate_files_in(&list, Lang::En).unwrap_err().into_iter().map(|e| e.message).collect();
+        assert_eq!(
+            en,
+            [
+                "Attach no more than 3 files",
+                "The file \"foto.gif\" is not a PDF, JPEG, PNG or WebP file",
+                "The file \"kosong.pdf\" is empty",
+                "The file \"besar.png\" is larger than 2 MB",
+            ]
+        );
+        let total = files(&[("a.jpg", &two), ("b.jpg", &two), ("c.jpg", &two)]);
+        let en = validate_files_in(&total, Lang::En).unwrap_err();
+        assert_eq!(en[0].message, "All attachments together are larger than 5 MB");
+        assert_eq!(validate_files_in(&total, Lang::Id).unwrap_err(), validate_files(&total).unwrap_err());
+        assert_ne!(not_accepted_online_message(Lang::En), not_accepted_online_message(Lang::Id));
+        assert_eq!(hint_in(Lang::Id), HINT);
     }
 
     #[test]

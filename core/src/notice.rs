@@ -4,7 +4,7 @@
 //! can change. The retry schedule of delivery is a rule too, and lives here.
 
 use crate::workflow::Transition;
-use crate::{Jenis, PersonalData, Status};
+use crate::{Jenis, Lang, PersonalData, Status};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,10 @@ pub struct Message {
     pub judul: String,
     /// What happened.
     pub notice: Notice,
+    /// The language the complainant wrote in, decided at intake: every message to them is
+    /// worded in it. Absent in messages recorded before languages were kept: Indonesian.
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 /// The address a complainant may be written to: the email they gave, unless they reported
@@ -61,7 +65,8 @@ pub fn recipient(personal: Option<&PersonalData>, anonim: bool) -> Option<&str> 
 }
 
 impl Message {
-    /// The receipt for a complaint just taken in, when the complainant can be written to.
+    /// The receipt for a complaint just taken in, when the complainant can be written to, in
+    /// the language `lang` they wrote in (`jangka_waktu` already worded in it).
     pub fn receipt(
         personal: &PersonalData,
         anonim: bool,
@@ -69,6 +74,7 @@ impl Message {
         judul: &str,
         kode_lacak: &str,
         jangka_waktu: Option<String>,
+        lang: Lang,
     ) -> Option<Self> {
         let to = recipient(Some(personal), anonim)?;
         Some(Self {
@@ -78,12 +84,13 @@ impl Message {
             jenis,
             judul: judul.to_owned(),
             notice: Notice::TandaTerima { kode_lacak: kode_lacak.to_owned(), jangka_waktu },
+            lang,
         })
     }
 
     /// The message for a change, when it reaches another public status and the complainant can
     /// be written to. Only the reason of a return reaches the complainant: every other staff
-    /// note is internal.
+    /// note is internal. `lang` is the complaint's language, as stored at intake.
     #[allow(clippy::too_many_arguments)]
     pub fn status_change(
         nomor: &str,
@@ -94,6 +101,7 @@ impl Message {
         transition: &Transition,
         deadline: Option<Date>,
         deadline_provisional: bool,
+        lang: Lang,
     ) -> Option<Self> {
         let status = transition.to.status;
         if status == transition.from {
@@ -114,6 +122,7 @@ impl Message {
                 tenggat: deadline.filter(|_| status != Status::PerluDilengkapi),
                 tenggat_sementara: deadline_provisional && deadline.is_some(),
             },
+            lang,
         })
     }
 
@@ -176,8 +185,8 @@ mod tests {
         assert_eq!(recipient(Some(&personal(None)), false), None);
         assert_eq!(recipient(Some(&personal(Some("  "))), false), None);
         assert_eq!(recipient(None, false), None, "erased personal data");
-        assert!(Message::receipt(&p, true, Jenis::Pengaduan, "Judul", "AAAA-BBBB-CCCC", None).is_none());
-        let r = Message::receipt(&p, false, Jenis::Pengaduan, "Judul", "AAAA-BBBB-CCCC", None).unwrap();
+        assert!(Message::receipt(&p, true, Jenis::Pengaduan, "Judul", "AAAA-BBBB-CCCC", None, Lang::Id).is_none());
+        let r = Message::receipt(&p, false, Jenis::Pengaduan, "Judul", "AAAA-BBBB-CCCC", None, Lang::Id).unwrap();
         assert_eq!(r.template(), "tanda-terima");
         assert!(matches!(r.notice, Notice::TandaTerima { ref kode_lacak, .. } if kode_lacak == "AAAA-BBBB-CCCC"));
     }
@@ -186,7 +195,17 @@ mod tests {
     fn only_a_public_status_change_is_told_and_only_the_return_reason_is_quoted() {
         let p = personal(Some("siti@contoh.id"));
         let msg = |t: &Transition, deadline| {
-            Message::status_change("PGD-2026-00001", Some(&p), false, Jenis::Pengaduan, "Judul", t, deadline, false)
+            Message::status_change(
+                "PGD-2026-00001",
+                Some(&p),
+                false,
+                Jenis::Pengaduan,
+                "Judul",
+                t,
+                deadline,
+                false,
+                Lang::Id,
+            )
         };
         let same = transition(Status::Diproses, Status::Diproses, "Catatan internal");
         assert!(msg(&same, None).is_none(), "a step within the same status is not told");
@@ -220,10 +239,55 @@ mod tests {
     #[test]
     fn messages_round_trip_through_json() {
         let p = personal(Some("siti@contoh.id"));
-        let m =
-            Message::receipt(&p, false, Jenis::Aspirasi, "Judul", "AAAA-BBBB-CCCC", Some("2 s/d 10 hari kerja".into()))
-                .unwrap();
+        let m = Message::receipt(
+            &p,
+            false,
+            Jenis::Aspirasi,
+            "Judul",
+            "AAAA-BBBB-CCCC",
+            Some("2 s/d 10 hari kerja".into()),
+            Lang::Id,
+        )
+        .unwrap();
         let back: Message = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
         assert_eq!(back, m);
+        let en = Message { lang: Lang::En, ..m };
+        let json = serde_json::to_string(&en).unwrap();
+        assert!(json.contains(r#""lang":"en""#), "{json}");
+        assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), en);
+    }
+
+    #[test]
+    fn messages_carry_the_complaints_language() {
+        let p = personal(Some("siti@contoh.id"));
+        for lang in Lang::ALL {
+            let r = Message::receipt(&p, false, Jenis::Pengaduan, "Judul", "AAAA-BBBB-CCCC", None, lang).unwrap();
+            assert_eq!(r.lang, lang);
+            let t = transition(Status::Diterima, Status::Diverifikasi, "");
+            let m = Message::status_change(
+                "PGD-2026-00001",
+                Some(&p),
+                false,
+                Jenis::Pengaduan,
+                "Judul",
+                &t,
+                None,
+                false,
+                lang,
+            )
+            .unwrap();
+            assert_eq!(m.lang, lang);
+        }
+    }
+
+    #[test]
+    fn a_message_recorded_before_languages_were_kept_is_indonesian() {
+        let p = personal(Some("siti@contoh.id"));
+        let m = Message::receipt(&p, false, Jenis::Pengaduan, "Judul", "AAAA-BBBB-CCCC", None, Lang::En).unwrap();
+        let mut json: serde_json::Value = serde_json::to_value(&m).unwrap();
+        json.as_object_mut().unwrap().remove("lang");
+        let old: Message = serde_json::from_value(json).unwrap();
+        assert_eq!(old.lang, Lang::Id);
+        assert_eq!(old, Message { lang: Lang::Id, ..m });
     }
 }

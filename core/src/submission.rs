@@ -1,6 +1,7 @@
 //! Validation and normalisation of a complaint submission: one message per failing field, in
-//! Bahasa Indonesia, and values trimmed and normalised (telephone to `+62…`, NIK digits only).
+//! Bahasa Indonesia or English, and values trimmed and normalised (telephone to `+62…`, NIK digits only).
 
+use crate::Lang;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -159,7 +160,8 @@ pub const EARLIEST_INCIDENT_DATE: Date = jiff::civil::date(1945, 1, 1);
 pub struct FieldError {
     /// The field's name, as in the contract.
     pub field: &'static str,
-    /// The message for the person, in Bahasa Indonesia.
+    /// The message for the person, in the language validation was asked for (Indonesian by
+    /// default).
     pub message: String,
 }
 
@@ -222,41 +224,83 @@ impl Submission {
     }
 }
 
-/// Validates a raw form against the contract's rules. `today` is the current date in the
-/// office's time zone (for `tanggal_kejadian`).
+/// Validates a raw form against the contract's rules, with messages in Bahasa Indonesia.
+/// `today` is the current date in the office's time zone (for `tanggal_kejadian`).
 pub fn validate(form: &RawForm, today: Date) -> Result<Submission, Vec<FieldError>> {
-    let mut v = Validator { form, errors: Vec::new() };
+    validate_in(form, today, Lang::Id)
+}
+
+/// [`validate`] with its messages in the language `lang`: the same fields fail, in the same
+/// order, whatever the language.
+pub fn validate_in(form: &RawForm, today: Date, lang: Lang) -> Result<Submission, Vec<FieldError>> {
+    let mut v = Validator { form, errors: Vec::new(), lang };
 
     let jenis = v.text("jenis").and_then(|s| match s {
-        None => v.fail("jenis", "Pilih jenis laporan: pengaduan, permintaan informasi, atau aspirasi"),
-        Some(s) => {
-            Jenis::parse(&s).or_else(|| v.fail("jenis", "Jenis laporan harus pengaduan, informasi, atau aspirasi"))
-        }
+        None => v.fail(
+            "jenis",
+            lang.pick(
+                "Pilih jenis laporan: pengaduan, permintaan informasi, atau aspirasi",
+                "Choose the type of report: complaint, request for information, or suggestion",
+            ),
+        ),
+        Some(s) => Jenis::parse(&s).or_else(|| {
+            v.fail(
+                "jenis",
+                lang.pick(
+                    "Jenis laporan harus pengaduan, informasi, atau aspirasi",
+                    "Choose a type of report from the list: complaint, request for information, or suggestion",
+                ),
+            )
+        }),
     });
-    let anonim = v.flag("anonim", "anonim").unwrap_or(false);
+    let anonim = v.flag("anonim", ("anonim", "send anonymously")).unwrap_or(false);
 
     let nama = v.text("nama").flatten();
     let nama = match nama {
-        None if !anonim => v.fail("nama", "Masukkan nama Anda, atau pilih kirim sebagai anonim"),
+        None if !anonim => v.fail(
+            "nama",
+            lang.pick(
+                "Masukkan nama Anda, atau pilih kirim sebagai anonim",
+                "Enter your name, or choose to send anonymously",
+            ),
+        ),
         None => None,
-        Some(n) => v.length("nama", n, 2, 100, "Nama"),
+        Some(n) => v.length("nama", n, 2, 100),
     };
 
     let email = v.text("email").flatten().and_then(|e| {
         if is_valid_email(&e) {
             Some(e)
         } else {
-            v.fail("email", "Masukkan alamat email dengan format yang benar, seperti nama@contoh.co.id")
+            v.fail(
+                "email",
+                lang.pick(
+                    "Masukkan alamat email dengan format yang benar, seperti nama@contoh.co.id",
+                    "Enter an email address in the correct format, like name@example.com",
+                ),
+            )
         }
     });
     let telepon = v.text("telepon").flatten().and_then(|t| {
         normalize_phone(&t).or_else(|| {
-            v.fail("telepon", "Masukkan nomor telepon Indonesia, seperti 081234567890 atau +62 812 3456 7890")
+            v.fail(
+                "telepon",
+                lang.pick(
+                    "Masukkan nomor telepon Indonesia, seperti 081234567890 atau +62 812 3456 7890",
+                    "Enter an Indonesian telephone number, like 081234567890 or +62 812 3456 7890",
+                ),
+            )
         })
     });
     let contact_given = v.text_present("email") || v.text_present("telepon");
     if !anonim && !contact_given {
-        v.fail::<()>("email", "Masukkan alamat email atau nomor telepon agar kami dapat menghubungi Anda");
+        v.fail::<()>(
+            "email",
+            lang.pick(
+                "Masukkan alamat email atau nomor telepon agar kami dapat menghubungi Anda",
+                "Enter an email address or a telephone number so that we can contact you",
+            ),
+        );
     }
 
     let nik = v.text("nik").flatten().and_then(|n| {
@@ -264,41 +308,71 @@ pub fn validate(form: &RawForm, today: Date) -> Result<Submission, Vec<FieldErro
         if digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_digit()) {
             Some(digits)
         } else {
-            v.fail("nik", "NIK harus terdiri dari tepat 16 angka")
+            v.fail("nik", lang.pick("NIK harus terdiri dari tepat 16 angka", "NIK must be exactly 16 digits"))
         }
     });
-    let alamat = v.optional_length("alamat", 300, "Alamat");
+    let alamat = v.optional_length("alamat", 300);
 
-    let judul = v.required_length("judul", 5, 150, "Judul laporan", "Masukkan judul laporan");
-    let isi = v.required_length("isi", 20, 5000, "Isi laporan", "Masukkan isi laporan");
+    let judul =
+        v.required_length("judul", 5, 150, lang.pick("Masukkan judul laporan", "Enter a title for your report"));
+    let isi = v.required_length("isi", 20, 5000, lang.pick("Masukkan isi laporan", "Enter the details of your report"));
 
     let tanggal_kejadian = v.text("tanggal_kejadian").flatten().and_then(|s| match parse_date(&s) {
         None => v.fail(
             "tanggal_kejadian",
-            "Tanggal kejadian harus berupa tanggal yang benar dengan format TTTT-BB-HH, seperti 2026-11-29",
+            lang.pick(
+                "Tanggal kejadian harus berupa tanggal yang benar dengan format TTTT-BB-HH, seperti 2026-11-29",
+                "The date of the incident must be a real date in the format YYYY-MM-DD, like 2026-11-29",
+            ),
         ),
-        Some(d) if d > today => v.fail("tanggal_kejadian", "Tanggal kejadian tidak boleh setelah hari ini"),
-        Some(d) if d < EARLIEST_INCIDENT_DATE => {
-            v.fail("tanggal_kejadian", "Tanggal kejadian tidak boleh sebelum 1 Januari 1945")
-        }
+        Some(d) if d > today => v.fail(
+            "tanggal_kejadian",
+            lang.pick(
+                "Tanggal kejadian tidak boleh setelah hari ini",
+                "The date of the incident must be today or in the past",
+            ),
+        ),
+        Some(d) if d < EARLIEST_INCIDENT_DATE => v.fail(
+            "tanggal_kejadian",
+            lang.pick(
+                "Tanggal kejadian tidak boleh sebelum 1 Januari 1945",
+                "The date of the incident must be 1 January 1945 or later",
+            ),
+        ),
         Some(d) => Some(d),
     });
-    let lokasi = v.optional_length("lokasi", 200, "Lokasi");
-    let layanan = v.optional_length("layanan", 150, "Nama layanan");
-    let rahasia = v.flag("rahasia", "rahasia").unwrap_or(false);
+    let lokasi = v.optional_length("lokasi", 200);
+    let layanan = v.optional_length("layanan", 150);
+    let rahasia = v.flag("rahasia", ("rahasia", "keep confidential")).unwrap_or(false);
 
-    if v.flag("pernyataan_kebenaran", "pernyataan kebenaran") != Some(true) && !v.has_error("pernyataan_kebenaran") {
-        v.fail::<()>("pernyataan_kebenaran", "Centang pernyataan bahwa isi laporan Anda benar");
+    if v.flag("pernyataan_kebenaran", ("pernyataan kebenaran", "statement of truth")) != Some(true)
+        && !v.has_error("pernyataan_kebenaran")
+    {
+        v.fail::<()>(
+            "pernyataan_kebenaran",
+            lang.pick(
+                "Centang pernyataan bahwa isi laporan Anda benar",
+                "Tick the statement that the details of your report are true",
+            ),
+        );
     }
-    if v.flag("persetujuan_data", "persetujuan data") != Some(true) && !v.has_error("persetujuan_data") {
-        v.fail::<()>("persetujuan_data", "Centang persetujuan pemrosesan data pribadi Anda");
+    if v.flag("persetujuan_data", ("persetujuan data", "consent to data processing")) != Some(true)
+        && !v.has_error("persetujuan_data")
+    {
+        v.fail::<()>(
+            "persetujuan_data",
+            lang.pick(
+                "Centang persetujuan pemrosesan data pribadi Anda",
+                "Tick your consent to the processing of your personal data",
+            ),
+        );
     }
     // Only the control check and plain trimming here, not the invisible-means-empty rule: the
     // handler takes any non-blank key as given, so an invisible-only key must be refused, not dropped.
     if let Some(key) = v.checked_text("idempotency_key").flatten()
         && !is_valid_idempotency_key(&key)
     {
-        v.fail::<()>("idempotency_key", IDEMPOTENCY_KEY_MESSAGE);
+        v.fail::<()>("idempotency_key", idempotency_key_message(lang));
     }
 
     let mut errors = v.errors;
@@ -323,6 +397,14 @@ pub fn validate(form: &RawForm, today: Date) -> Result<Submission, Vec<FieldErro
 pub const IDEMPOTENCY_KEY_MESSAGE: &str =
     "Kunci idempotensi harus 8 sampai 128 karakter berupa huruf A-Z atau a-z, angka, tanda - atau _";
 
+/// [`IDEMPOTENCY_KEY_MESSAGE`] in the language `lang`.
+pub fn idempotency_key_message(lang: Lang) -> &'static str {
+    lang.pick(
+        IDEMPOTENCY_KEY_MESSAGE,
+        "The idempotency key must be 8 to 128 characters long, using only letters A-Z or a-z, digits, - or _",
+    )
+}
+
 /// Whether an idempotency key has the contract's form: 8 to 128 of `A-Z a-z 0-9 - _`.
 pub fn is_valid_idempotency_key(key: &str) -> bool {
     (8..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -331,6 +413,7 @@ pub fn is_valid_idempotency_key(key: &str) -> bool {
 struct Validator<'a> {
     form: &'a RawForm,
     errors: Vec<FieldError>,
+    lang: Lang,
 }
 
 impl Validator<'_> {
@@ -364,12 +447,17 @@ impl Validator<'_> {
                 // line breaks as CRLF, yet counts each as one character against `maxlength`.
                 let s = if multi_line { normalize_line_breaks(s) } else { Cow::Borrowed(s.as_str()) };
                 if has_forbidden_control(&s, multi_line) {
-                    return self.fail(field, &control_message(field_label(field)));
+                    return self.fail(field, &control_message(field_label(field, self.lang), self.lang));
                 }
                 let t = s.trim();
                 Some((!t.is_empty()).then(|| t.to_owned()))
             }
-            Some(_) => self.fail(field, &format!("Isian {field} harus berupa teks")),
+            Some(_) => {
+                let message = self
+                    .lang
+                    .pick(format!("Isian {field} harus berupa teks"), format!("The field {field} must be text"));
+                self.fail(field, &message)
+            }
         }
     }
 
@@ -378,75 +466,96 @@ impl Validator<'_> {
     }
 
     /// A boolean field: `on`, `true`, `1` (or JSON true) is true; absent, empty, `off`,
-    /// `false`, `0` (or JSON false) is false.
-    fn flag(&mut self, field: &'static str, what: &str) -> Option<bool> {
+    /// `false`, `0` (or JSON false) is false. `what` names the choice in Indonesian and English.
+    fn flag(&mut self, field: &'static str, what: (&str, &str)) -> Option<bool> {
+        let lang = self.lang;
+        let choice = || lang.pick(format!("Pilihan {}", what.0), format!("The choice \u{201c}{}\u{201d}", what.1));
         match self.form.get(field) {
             None => Some(false),
             Some(RawValue::Bool(b)) => Some(*b),
             Some(RawValue::Text(s)) if has_forbidden_control(s, false) => {
-                self.fail(field, &control_message(&format!("Pilihan {what}")))
+                self.fail(field, &control_message(&choice(), lang))
             }
             Some(RawValue::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
                 "on" | "true" | "1" => Some(true),
                 "" | "off" | "false" | "0" => Some(false),
-                _ => self.fail(field, &format!("Pilihan {what} harus dicentang atau tidak dicentang")),
+                _ => {
+                    let message = lang.pick(
+                        format!("{} harus dicentang atau tidak dicentang", choice()),
+                        format!("{} must be either ticked or not ticked", choice()),
+                    );
+                    self.fail(field, &message)
+                }
             },
-            Some(RawValue::Other) => self.fail(field, &format!("Pilihan {what} harus bernilai true atau false")),
+            Some(RawValue::Other) => {
+                let message = lang.pick(
+                    format!("{} harus bernilai true atau false", choice()),
+                    format!("{} must be true or false", choice()),
+                );
+                self.fail(field, &message)
+            }
         }
     }
 
-    fn length(&mut self, field: &'static str, value: String, min: usize, max: usize, what: &str) -> Option<String> {
+    /// The value if its length in characters is within `min..=max`; the message names the field
+    /// by its [label](field_label).
+    fn length(&mut self, field: &'static str, value: String, min: usize, max: usize) -> Option<String> {
         let n = value.chars().count();
-        if n < min {
-            self.fail(field, &format!("{what} harus {min} karakter atau lebih"))
+        let what = field_label(field, self.lang);
+        let message = if n < min {
+            self.lang.pick(
+                format!("{what} harus {min} karakter atau lebih"),
+                format!("{what} must be at least {min} characters long"),
+            )
         } else if n > max {
-            self.fail(field, &format!("{what} harus {max} karakter atau kurang (sekarang {n})"))
+            self.lang.pick(
+                format!("{what} harus {max} karakter atau kurang (sekarang {n})"),
+                format!("{what} must be {max} characters or fewer (it is {n} now)"),
+            )
         } else {
-            Some(value)
-        }
+            return Some(value);
+        };
+        self.fail(field, &message)
     }
 
-    fn required_length(
-        &mut self,
-        field: &'static str,
-        min: usize,
-        max: usize,
-        what: &str,
-        missing: &str,
-    ) -> Option<String> {
+    fn required_length(&mut self, field: &'static str, min: usize, max: usize, missing: &str) -> Option<String> {
         match self.text(field)? {
             None => self.fail(field, missing),
-            Some(s) => self.length(field, s, min, max, what),
+            Some(s) => self.length(field, s, min, max),
         }
     }
 
-    fn optional_length(&mut self, field: &'static str, max: usize, what: &str) -> Option<String> {
+    fn optional_length(&mut self, field: &'static str, max: usize) -> Option<String> {
         let s = self.text(field)??;
-        self.length(field, s, 0, max, what)
+        self.length(field, s, 0, max)
     }
 }
 
-/// The field's name as the person knows it, at the start of a message.
-fn field_label(field: &str) -> &'static str {
-    match field {
-        "jenis" => "Jenis laporan",
-        "nama" => "Nama",
-        "email" => "Alamat email",
-        "telepon" => "Nomor telepon",
-        "nik" => "NIK",
-        "alamat" => "Alamat",
-        "judul" => "Judul laporan",
-        "isi" => "Isi laporan",
-        "tanggal_kejadian" => "Tanggal kejadian",
-        "lokasi" => "Lokasi",
-        "layanan" => "Nama layanan",
-        "idempotency_key" => "Kunci idempotensi",
-        _ => "Isian",
-    }
+/// The field's name as the person knows it, at the start of a message, in the language `lang`.
+fn field_label(field: &str, lang: Lang) -> &'static str {
+    let (id, en) = match field {
+        "jenis" => ("Jenis laporan", "The type of report"),
+        "nama" => ("Nama", "Your name"),
+        "email" => ("Alamat email", "The email address"),
+        "telepon" => ("Nomor telepon", "The telephone number"),
+        "nik" => ("NIK", "The NIK"),
+        "alamat" => ("Alamat", "The address"),
+        "judul" => ("Judul laporan", "The title of your report"),
+        "isi" => ("Isi laporan", "The details of your report"),
+        "tanggal_kejadian" => ("Tanggal kejadian", "The date of the incident"),
+        "lokasi" => ("Lokasi", "The location"),
+        "layanan" => ("Nama layanan", "The name of the service"),
+        "idempotency_key" => ("Kunci idempotensi", "The idempotency key"),
+        _ => ("Isian", "This field"),
+    };
+    lang.pick(id, en)
 }
 
-fn control_message(label: &str) -> String {
-    format!("{label} berisi karakter kendali yang tidak diizinkan. Hapus karakter tersebut, lalu kirim lagi")
+fn control_message(label: &str, lang: Lang) -> String {
+    lang.pick(
+        format!("{label} berisi karakter kendali yang tidak diizinkan. Hapus karakter tersebut, lalu kirim lagi"),
+        format!("{label} contains control characters, which are not allowed. Remove them, then send the form again"),
+    )
 }
 
 /// CRLF and a lone CR become LF, as in a browser's own value of a textarea.
@@ -935,6 +1044,85 @@ mod tests {
                 proptest::prop_assert!(!s.isi.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
             }
         }
+    }
+
+    /// Words of Indonesian messages that no English message should hold.
+    const INDONESIAN_WORDS: [&str; 14] = [
+        "harus", "masukkan", "pilih", "centang", "berisi", "karakter", "tidak", "isian", "atau", "pilihan", "nama",
+        "laporan", "kirim", "tanggal",
+    ];
+
+    /// Checks that the English errors fail the same fields in the same order as the Indonesian
+    /// ones, each with a message of its own that holds no Indonesian word.
+    fn assert_english(form: &RawForm) {
+        let id = validate_in(form, TODAY, Lang::Id).unwrap_err();
+        let en = validate_in(form, TODAY, Lang::En).unwrap_err();
+        assert_eq!(id, validate(form, TODAY).unwrap_err(), "validate is the Indonesian call");
+        let fields = |errors: &[FieldError]| errors.iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(fields(&en), fields(&id));
+        for (id, en) in id.iter().zip(&en) {
+            assert_ne!(en.message, id.message, "{}", en.field);
+            let words: Vec<String> = en.message.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect();
+            for word in INDONESIAN_WORDS {
+                assert!(!words.iter().any(|w| w == word), "{}: {:?} holds {word:?}", en.field, en.message);
+            }
+        }
+    }
+
+    #[test]
+    fn english_messages_for_a_wrong_value_in_every_field() {
+        let long = |n| text(&"x".repeat(n));
+        let form = with(vec![
+            ("jenis", text("keluhan")),
+            ("anonim", text("ya")),
+            ("nama", text("A")),
+            ("email", text("bukan-email")),
+            ("telepon", text("123")),
+            ("nik", text("123")),
+            ("alamat", long(301)),
+            ("judul", text("abc")),
+            ("isi", text("terlalu pendek")),
+            ("tanggal_kejadian", text("kemarin")),
+            ("lokasi", long(201)),
+            ("layanan", long(151)),
+            ("rahasia", text("ya")),
+            ("pernyataan_kebenaran", text("")),
+            ("persetujuan_data", RawValue::Other),
+            ("idempotency_key", text("bad key!")),
+        ]);
+        let en = validate_in(&form, TODAY, Lang::En).unwrap_err();
+        let fields: Vec<&str> = en.iter().map(|e| e.field).collect();
+        let expected: Vec<&str> = FIELD_ORDER.iter().copied().filter(|f| *f != "lampiran").collect();
+        assert_eq!(fields, expected, "one message per field, in the form's order");
+        assert_english(&form);
+        assert_eq!(en[2].message, "Your name must be at least 2 characters long");
+        assert_eq!(en[3].message, "Enter an email address in the correct format, like name@example.com");
+        assert_eq!(en[15].message, idempotency_key_message(Lang::En));
+    }
+
+    #[test]
+    fn english_messages_for_missing_values_and_other_mistakes() {
+        let empty = RawForm::new();
+        assert_english(&empty);
+        let en = validate_in(&empty, TODAY, Lang::En).unwrap_err();
+        assert_eq!(
+            en[1],
+            FieldError { field: "nama", message: "Enter your name, or choose to send anonymously".into() }
+        );
+        assert_english(&with(vec![("email", text("")), ("telepon", text(""))]));
+        assert_english(&with(vec![("tanggal_kejadian", text("2026-11-30"))]));
+        assert_english(&with(vec![("tanggal_kejadian", text("1944-12-31"))]));
+        assert_english(&with(vec![("isi", long_text(5001)), ("judul", RawValue::Other), ("anonim", RawValue::Other)]));
+        for (field, valid) in VALID_TEXTS {
+            let form = with(vec![(field, text(&format!("{valid}\u{1b}")))]);
+            assert_english(&form);
+            let message = &validate_in(&form, TODAY, Lang::En).unwrap_err()[0].message;
+            assert!(message.contains("control characters"), "{field}: {message}");
+        }
+    }
+
+    fn long_text(n: usize) -> RawValue {
+        text(&"x".repeat(n))
     }
 
     #[test]

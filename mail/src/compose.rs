@@ -2,11 +2,18 @@
 //! `templates/surel/` say it. Each kind of message has a text template (its first line is the
 //! subject: `Subjek: ...`) and an HTML one; both are sent, as `multipart/alternative`.
 //!
+//! Each language has its own pair: `status.txt` and `status.html` in Indonesian, the default;
+//! `status.en.txt` and `status.en.html` in English. The message's language (decided at intake)
+//! picks the pair, and the values the templates see (status, next step, dates, kind of report,
+//! the tracking page's address) are in that language too. Every language's templates must be
+//! there: a missing one stops start-up.
+//!
 //! Templates come from the repository's folder (site-gen serve, the staff tool: an editor's
 //! change applies to the next message) or from the binary (the Lambda function, see `build.rs`).
 
 use lettre::message::{Mailbox, MultiPart};
-use pengaduan_core::datetime::tanggal_indonesia;
+use pengaduan_core::Lang;
+use pengaduan_core::datetime::date_in;
 use pengaduan_core::notice::{Message, Notice};
 use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
@@ -20,8 +27,36 @@ pub const KINDS: [&str; 2] = ["tanda-terima", "status"];
 /// The sender used locally when `PENGADUAN_EMAIL_FROM` is not set.
 pub const LOCAL_SENDER: &str = "Layanan Pengaduan <pengaduan@localhost>";
 
-/// The first line of a text template names the subject after this.
+/// The first line of a text template names the subject after this, in every language: a marker
+/// for the program, never part of the email, so one rule serves every template.
 const SUBJECT_PREFIX: &str = "Subjek:";
+
+/// The file of the template of `kind` in `lang`, `ext` being `txt` or `html`:
+/// `status.txt` for Indonesian, `status.en.txt` for English.
+pub fn template_file(kind: &str, lang: Lang, ext: &str) -> String {
+    match lang {
+        Lang::Id => format!("{kind}.{ext}"),
+        other => format!("{kind}.{}.{ext}", other.code()),
+    }
+}
+
+/// Every template file the composer needs: both files of every kind in every language.
+pub fn template_files() -> Vec<String> {
+    let mut files = Vec::new();
+    for lang in Lang::ALL {
+        for kind in KINDS {
+            for ext in ["txt", "html"] {
+                files.push(template_file(kind, lang, ext));
+            }
+        }
+    }
+    files
+}
+
+/// The public tracking page's path in `lang`: `/lacak/`, or `/en/track/` for English.
+pub fn track_path(lang: Lang) -> &'static str {
+    lang.pick("/lacak/", "/en/track/")
+}
 
 /// Why a message could not be worded.
 #[derive(Debug, thiserror::Error)]
@@ -137,14 +172,14 @@ impl Composer {
     fn render_with(&self, tera: &Tera, message: &Message) -> Result<Rendered, ComposeError> {
         let kind = message.template();
         let mut context = context(message, &self.site_url);
-        let text_file = format!("{kind}.txt");
+        let text_file = template_file(kind, message.lang, "txt");
         let text = tera.render(&text_file, &context).map_err(|e| template_error(&text_file, &e))?;
         let (subject, text) = split_subject(&text).ok_or_else(|| ComposeError::Template {
             file: text_file.clone(),
             detail: format!("baris pertama harus berisi judul surel: `{SUBJECT_PREFIX} ...`"),
         })?;
         context.insert("subjek", &subject);
-        let html_file = format!("{kind}.html");
+        let html_file = template_file(kind, message.lang, "html");
         let html = tera.render(&html_file, &context).map_err(|e| template_error(&html_file, &e))?;
         Ok(Rendered { subject, text, html })
     }
@@ -161,15 +196,18 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// The variables the templates see (`templates/surel/README.md` lists them for editors).
+/// The variables the templates see (`templates/surel/README.md` lists them for editors), in
+/// the message's language.
 fn context(message: &Message, site_url: &str) -> Context {
+    let lang = message.lang;
     let mut c = Context::new();
     c.insert("nama", message.nama.as_deref().map(str::trim).unwrap_or(""));
     c.insert("nomor", &message.nomor);
-    c.insert("jenis", message.jenis.label());
+    c.insert("jenis", message.jenis.label_in(lang));
     c.insert("judul", &message.judul);
     c.insert("site_url", site_url);
-    c.insert("lacak_url", &format!("{site_url}/lacak/"));
+    c.insert("lacak_url", &format!("{site_url}{}", track_path(lang)));
+    c.insert("bahasa", lang.code());
     match &message.notice {
         Notice::TandaTerima { kode_lacak, jangka_waktu } => {
             c.insert("kode_lacak", kode_lacak);
@@ -177,10 +215,10 @@ fn context(message: &Message, site_url: &str) -> Context {
         }
         Notice::Status { status, alasan, tenggat, tenggat_sementara } => {
             c.insert("status", status.code());
-            c.insert("status_label", status.label());
-            c.insert("langkah", status.next_step());
+            c.insert("status_label", status.label_in(lang));
+            c.insert("langkah", status.next_step_in(lang));
             c.insert("alasan", &alasan.as_deref().map(str::trim).filter(|a| !a.is_empty()));
-            c.insert("tenggat", &tenggat.map(tanggal_indonesia));
+            c.insert("tenggat", &tenggat.map(|d| date_in(lang, d)));
             c.insert("tenggat_sementara", tenggat_sementara);
         }
     }
@@ -227,36 +265,28 @@ fn escape_html(input: &str) -> String {
 /// Every template of `dir`, parsed; a missing one is named.
 fn load_dir(dir: &Path) -> Result<Tera, ComposeError> {
     let mut sources = Vec::new();
-    for kind in KINDS {
-        for ext in ["txt", "html"] {
-            let name = format!("{kind}.{ext}");
-            let path = dir.join(&name);
-            let src = std::fs::read_to_string(&path).map_err(|e| ComposeError::Template {
-                file: path.display().to_string(),
-                detail: format!("tidak dapat dibaca ({e})"),
-            })?;
-            sources.push((name, src));
-        }
+    for name in template_files() {
+        let path = dir.join(&name);
+        let src = std::fs::read_to_string(&path).map_err(|e| ComposeError::Template {
+            file: path.display().to_string(),
+            detail: format!("tidak dapat dibaca ({e})"),
+        })?;
+        sources.push((name, src));
     }
     load(sources.into_iter())
 }
 
-/// Parses templates given as (file name, source); every kind needs both files.
+/// Parses templates given as (file name, source); every kind needs both files in every
+/// language.
 fn load(sources: impl Iterator<Item = (String, String)>) -> Result<Tera, ComposeError> {
     let mut tera = Tera::default();
     tera.set_escape_fn(escape_html);
     for (name, src) in sources {
         tera.add_raw_template(&name, &src).map_err(|e| template_error(&name, &e))?;
     }
-    for kind in KINDS {
-        for ext in ["txt", "html"] {
-            let name = format!("{kind}.{ext}");
-            if tera.get_template(&name).is_err() {
-                return Err(ComposeError::Template {
-                    file: format!("{TEMPLATE_DIR}/{name}"),
-                    detail: "tidak ada".into(),
-                });
-            }
+    for name in template_files() {
+        if tera.get_template(&name).is_err() {
+            return Err(ComposeError::Template { file: format!("{TEMPLATE_DIR}/{name}"), detail: "tidak ada".into() });
         }
     }
     Ok(tera)
@@ -273,6 +303,16 @@ mod tests {
         assert_eq!(body, "Yth. Bapak/Ibu\n");
         assert_eq!(split_subject("Yth. Bapak/Ibu\n"), None);
         assert_eq!(split_subject("Subjek:   \nisi"), None);
+    }
+
+    #[test]
+    fn each_language_has_its_own_template_files() {
+        assert_eq!(template_file("status", Lang::Id, "txt"), "status.txt");
+        assert_eq!(template_file("status", Lang::En, "html"), "status.en.html");
+        assert_eq!(template_files().len(), KINDS.len() * 2 * Lang::ALL.len());
+        assert!(template_files().contains(&"tanda-terima.en.txt".to_owned()));
+        assert_eq!(track_path(Lang::Id), "/lacak/");
+        assert_eq!(track_path(Lang::En), "/en/track/");
     }
 
     #[test]

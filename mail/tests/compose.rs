@@ -3,10 +3,11 @@
 mod support;
 
 use jiff::civil::date;
-use pengaduan_core::Status;
-use pengaduan_surel::compose::TEMPLATE_DIR;
+use pengaduan_core::notice::Message;
+use pengaduan_core::{Lang, Status};
+use pengaduan_surel::compose::{TEMPLATE_DIR, template_files};
 use pengaduan_surel::{ComposeError, Composer};
-use support::{SENDER, SITE, composer, parse, receipt, root, status};
+use support::{SENDER, SITE, composer, parse, receipt, receipt_en, root, status};
 
 const NOMOR: &str = "PGD-2026-00042";
 const KODE: &str = "7KQ2-M9XD-4TPA";
@@ -119,7 +120,8 @@ fn without_a_name_the_greeting_still_reads() {
 #[test]
 fn the_embedded_templates_are_the_repository_s() {
     let embedded = Composer::embedded(SENDER.parse().unwrap(), SITE).unwrap();
-    for m in [receipt(NOMOR, KODE), status(NOMOR, Status::Diverifikasi, None, Some(date(2026, 12, 14)), true)] {
+    let verified = status(NOMOR, Status::Diverifikasi, None, Some(date(2026, 12, 14)), true);
+    for m in [receipt(NOMOR, KODE), receipt_en(NOMOR, KODE), Message { lang: Lang::En, ..verified.clone() }, verified] {
         assert_eq!(embedded.render(&m).unwrap(), composer().render(&m).unwrap());
     }
 }
@@ -129,8 +131,8 @@ fn an_editor_s_change_applies_to_the_next_message_and_a_broken_template_is_named
     let dir = tempfile::tempdir().unwrap();
     let surel = dir.path().join(TEMPLATE_DIR);
     std::fs::create_dir_all(&surel).unwrap();
-    for f in ["tanda-terima.txt", "tanda-terima.html", "status.txt", "status.html"] {
-        std::fs::copy(root().join(TEMPLATE_DIR).join(f), surel.join(f)).unwrap();
+    for f in template_files() {
+        std::fs::copy(root().join(TEMPLATE_DIR).join(&f), surel.join(&f)).unwrap();
     }
     let c = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap();
     std::fs::write(surel.join("tanda-terima.txt"), "Subjek: Laporan {{ nomor }} diterima\n\nHalo.\n").unwrap();
@@ -148,6 +150,96 @@ fn an_editor_s_change_applies_to_the_next_message_and_a_broken_template_is_named
     std::fs::remove_file(surel.join("status.html")).unwrap();
     let e = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap_err().to_string();
     assert!(e.contains("status.html") && e.contains("tidak dapat dibaca"), "{e}");
+
+    // Every language's templates are checked at start-up too.
+    std::fs::copy(root().join(TEMPLATE_DIR).join("status.html"), surel.join("status.html")).unwrap();
+    Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap();
+    std::fs::remove_file(surel.join("status.en.txt")).unwrap();
+    let e = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap_err().to_string();
+    assert!(e.contains("status.en.txt") && e.contains("tidak dapat dibaca"), "{e}");
+}
+
+/// Words of the Indonesian templates that must not appear in an English email.
+const INDONESIAN: [&str; 14] = [
+    "Yth.",
+    "Bapak/Ibu",
+    "Nomor register",
+    "Kode lacak",
+    "Terima kasih",
+    "Hormat kami",
+    "Jangka waktu",
+    "hari kerja",
+    "Pengaduan",
+    "laporan",
+    "surel",
+    "GRATIS",
+    "/lacak/",
+    "Desember",
+];
+
+#[test]
+fn an_english_receipt_is_english_from_subject_to_link() {
+    let raw = composer().compose(ID, &receipt_en(NOMOR, KODE)).unwrap().formatted();
+    let email = parse(&raw);
+    let subject = email.header("Subject").unwrap();
+    assert_eq!(subject, format!("Receipt: Complaint {NOMOR}"));
+    for body in [&email.text, &email.html] {
+        for needle in [
+            NOMOR,
+            KODE,
+            "Siti Rahayu",
+            "Register number",
+            "Tracking code",
+            "Complaint",
+            "Izin usaha belum terbit",
+            "2 to 10 working days",
+            "FREE",
+            "https://pengaduan.contoh.go.id/en/track/",
+        ] {
+            assert!(body.contains(needle), "{needle:?} missing from:\n{body}");
+        }
+        for word in INDONESIAN {
+            assert!(!body.contains(word), "{word:?} in an English email:\n{body}");
+        }
+    }
+    assert!(email.text.starts_with("Dear Siti Rahayu,"), "{}", email.text);
+    assert!(email.html.contains(r#"<html lang="en">"#));
+    assert!(email.html.contains(&format!("<title>{subject}</title>")));
+}
+
+#[test]
+fn an_english_status_message_has_english_status_next_step_and_date() {
+    let on = date(2026, 12, 14);
+    let m = Message { lang: Lang::En, ..status(NOMOR, Status::Diverifikasi, None, Some(on), true) };
+    let r = composer().render(&m).unwrap();
+    assert_eq!(r.subject, format!("Status of report {NOMOR}: {}", Status::Diverifikasi.label_in(Lang::En)));
+    for body in [&r.text, &r.html] {
+        for needle in [
+            Status::Diverifikasi.label_in(Lang::En),
+            Status::Diverifikasi.next_step_in(Lang::En),
+            "Monday, 14 December 2026",
+            "provisional",
+            "https://pengaduan.contoh.go.id/en/track/",
+        ] {
+            assert!(body.contains(needle), "{needle:?} missing from:\n{body}");
+        }
+        for word in INDONESIAN.into_iter().chain([Status::Diverifikasi.label(), "sementara", "Senin"]) {
+            assert!(!body.contains(word), "{word:?} in an English email:\n{body}");
+        }
+    }
+
+    let alasan = "Attach a copy of your ID card.";
+    let back = Message { lang: Lang::En, ..status(NOMOR, Status::PerluDilengkapi, Some(alasan), None, false) };
+    let r = composer().render(&back).unwrap();
+    assert!(r.subject.contains(Status::PerluDilengkapi.label_in(Lang::En)), "{}", r.subject);
+    assert!(r.text.contains(alasan) && r.text.contains("What you need to complete"), "{}", r.text);
+
+    let done =
+        composer().render(&Message { lang: Lang::En, ..status(NOMOR, Status::Selesai, None, None, false) }).unwrap();
+    for body in [&done.text, &done.html] {
+        assert!(body.contains("Community Satisfaction Survey"), "{body}");
+        assert!(body.contains("https://pengaduan.contoh.go.id/en/track/"), "{body}");
+    }
 }
 
 #[test]

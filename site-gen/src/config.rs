@@ -59,6 +59,16 @@ pub struct Language {
     /// so no template carries text of its own language.
     #[serde(default)]
     pub ui: BTreeMap<String, String>,
+    /// The complaint form's words (`pengaduan.html`, `partials/form-pengaduan.html`, form-fn's
+    /// `api/form.html`), by key.
+    #[serde(default)]
+    pub form: BTreeMap<String, String>,
+    /// Tracking words: the tracking page and form, form-fn's status page and receipt.
+    #[serde(default)]
+    pub track: BTreeMap<String, String>,
+    /// The error pages' words (`404.html`, form-fn's `api/error.html`).
+    #[serde(default)]
+    pub errors: BTreeMap<String, String>,
 }
 
 /// The office running the site.
@@ -199,6 +209,9 @@ impl SiteConfig {
                     menu: self.menu.clone(),
                     footer_links: Vec::new(),
                     ui: BTreeMap::new(),
+                    form: BTreeMap::new(),
+                    track: BTreeMap::new(),
+                    errors: BTreeMap::new(),
                 };
                 self.languages.insert(self.language.clone(), language);
             }

@@ -70,6 +70,9 @@ fn walk_value(text: &str, lines: &LineIndex, path: &str, value: &Spanned<DeValue
                 DeValue::String(s) => Some(s.as_ref()),
                 _ => None,
             };
+            // Interface words ("Contoh: nama@contoh.id" under the email field) say "contoh"
+            // and show sample addresses on purpose; only a `# CONTOH` mark counts there.
+            let string = if interface_words(path) { None } else { string };
             if marked(text, span.end) || string.is_some_and(says_contoh) {
                 found.push(Diagnostic::new(CONFIG_FILE, line, format!("{path} masih berisi CONTOH")));
             } else if let Some(domain) = string.and_then(example_domain) {
@@ -77,6 +80,11 @@ fn walk_value(text: &str, lines: &LineIndex, path: &str, value: &Spanned<DeValue
             }
         }
     }
+}
+
+/// Whether `path` is a word of a language's interface tables (`languages.en.form.email_hint`).
+fn interface_words(path: &str) -> bool {
+    matches!(path.split('.').collect::<Vec<_>>().as_slice(), ["languages", _, "ui" | "form" | "track" | "errors", _])
 }
 
 /// Whether the rest of the line after a value is a comment marking it `CONTOH`.
@@ -127,6 +135,7 @@ mod tests {
         }
         assert!(found.iter().all(|m| m.starts_with("config.toml:")), "each with its line: {found:#?}");
         assert!(!found.iter().any(|m| m.contains("LAPOR") || m.contains("menu")), "{found:#?}");
+        assert!(!found.iter().any(|m| m.contains("languages.")), "interface words are no placeholders: {found:#?}");
     }
 
     #[test]

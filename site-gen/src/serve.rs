@@ -294,10 +294,16 @@ fn deliver_mail(spec: &str, root: &Path, store: &AnyStore, site_url: &str) -> Op
 }
 
 /// The API's pages from the site just built: its templates, its configuration, and the time
-/// limit of its service page (which the status page and the receipt state).
+/// limit of its service page and of that page's English translation (which the status page and
+/// the receipt state in each language).
 fn api_pages(site: &Site, root: &Path) -> Pages {
-    let service_page = std::fs::read_to_string(root.join(pengaduan_core::workflow::SERVICE_PAGE)).unwrap_or_default();
-    Pages::new(site.templates.tera.clone(), site.config_value.clone()).with_service_page(&service_page)
+    use pengaduan_core::{Lang, workflow::SERVICE_PAGE};
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
+    // A translation is the file beside its page, its language before `.md`.
+    let english = SERVICE_PAGE.strip_suffix(".md").map(|stem| format!("{stem}.en.md")).unwrap_or_default();
+    Pages::new(site.templates.tera.clone(), site.config_value.clone())
+        .with_service_page(&read(SERVICE_PAGE))
+        .with_service_page_in(Lang::En, &read(&english))
 }
 
 /// The rules the staff console and the deadlines follow: the service page's procedures and

@@ -867,6 +867,35 @@ url = "/en/"
             assert!(!english_page.contains(indonesian), "{indonesian:?} on the English page");
         }
         file_contains!(site, "index.html", "<a href=\"/en/\" hreflang=\"en\" lang=\"en\">English</a>");
+        // The complaint and tracking forms: English words from config.toml, links to English
+        // pages, and the page's language sent with the form.
+        for needle in [
+            "<input type=\"hidden\" name=\"lang\" value=\"en\">",
+            ">Submit Complaint</button>",
+            "(optional)",
+            "<a href=\"/en/privacy/\">Privacy Policy</a>",
+        ] {
+            file_contains!(site, "en/complaint/index.html", needle);
+        }
+        for needle in ["<input type=\"hidden\" name=\"lang\" value=\"en\">", ">Track</button>"] {
+            file_contains!(site, "en/track/index.html", needle);
+        }
+        for (page, indonesian) in [
+            ("en/complaint/index.html", "Kirim Pengaduan"),
+            ("en/complaint/index.html", "(tidak wajib)"),
+            ("en/complaint/index.html", "Jangan diisi"),
+            ("en/complaint/index.html", "/kebijakan-privasi/"),
+            ("en/track/index.html", ">Nomor register<"),
+            ("en/track/index.html", ">Lacak</button>"),
+        ] {
+            assert!(!site.read(page).contains(indonesian), "{indonesian:?} on {page}");
+        }
+        file_contains!(site, "pengaduan/index.html", "<input type=\"hidden\" name=\"lang\" value=\"id\">");
+        // One 404 page for every address: Indonesian, then English in its own language.
+        for needle in ["<h1>Halaman tidak ditemukan</h1>", "<section lang=\"en\">", "<a href=\"/en/\" hreflang=\"en\">"]
+        {
+            file_contains!(site, "404.html", needle);
+        }
     }
 
     fn office_site_copy(from: &Path, to: &Path) {

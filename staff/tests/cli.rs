@@ -1144,6 +1144,48 @@ fn the_complainant_is_written_to_beside_the_database_after_each_change() {
     assert_eq!(std::fs::read_dir(&mail).unwrap().count(), 2, "one file per message, no temporary files left");
 }
 
+/// A complaint sent through the English form gets its mail in English from the staff tool too:
+/// the language is the complaint's, stored at intake, not the tool's.
+#[tokio::test]
+async fn a_complaint_taken_in_english_is_told_of_a_staff_change_in_english() {
+    use pengaduan_store::intake::{Intake, Replay, intake};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data/pengaduan.db");
+    let received: jiff::Zoned = "2026-03-16T08:30:00+07:00[Asia/Jakarta]".parse().unwrap();
+    let english = Intake {
+        lang: pengaduan_core::Lang::En,
+        deadline_rule: Some("2 to 10 working days".into()),
+        ..Intake::online(
+            pengaduan_store::testing::submission(1),
+            Vec::new(),
+            received,
+            Replay::Key("kunci-inggris-1".into()),
+        )
+    };
+    let store = SqliteStore::open(&db).unwrap();
+    let nomor = match intake(&store, &pengaduan_store::Config::default(), english).await.unwrap() {
+        pengaduan_store::Submitted::New(r) => r.nomor,
+        other => panic!("a new complaint, got {other:?}"),
+    };
+    drop(store);
+
+    let staf = Staf::sqlite(&db);
+    let out = staf.ok(MON_16_MARCH, &["kembalikan", &nomor, "--alasan", "Attach a copy of your ID card"]);
+    assert!(out.contains("terkirim"), "{out}");
+    let mail = dir.path().join("data/surel");
+    let receipt = read_eml(&mail.join(format!("{nomor}-000001.eml")));
+    assert!(receipt.contains(&format!("\nSubject: Receipt: Complaint {nomor}")), "{receipt}");
+    assert!(receipt.contains("2 to 10 working days"), "{receipt}");
+    let returned = read_eml(&mail.join(format!("{nomor}-000002.eml")));
+    assert!(returned.contains(&format!("\nSubject: Status of report {nomor}: Needs more documents")), "{returned}");
+    for needle in ["Dear ", "What you need to complete", "Attach a copy of your ID card", "/en/track/"] {
+        assert!(returned.contains(needle), "{needle:?} missing: {returned}");
+    }
+    for word in ["Yth.", "Perlu dilengkapi", "Nomor register", "/lacak/", "Hormat kami"] {
+        assert!(!returned.contains(word), "{word:?} in an English email: {returned}");
+    }
+}
+
 #[test]
 fn an_anonymous_complaint_gets_no_mail() {
     let dir = tempfile::tempdir().unwrap();

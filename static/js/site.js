@@ -2,6 +2,9 @@
  * Peningkatan progresif untuk situs Layanan Informasi dan Pengaduan.
  * Semua fungsi situs tetap berjalan tanpa skrip ini. Tanpa kerangka kerja,
  * tanpa penangan inline (sesuai Content-Security-Policy).
+ *
+ * Teks yang ditampilkan skrip ini diambil dari halaman (atribut data-teks*, diisi template dari
+ * config.toml dalam bahasa halaman); teks bahasa Indonesia di bawah hanya cadangan.
  */
 (function () {
   "use strict";
@@ -21,6 +24,19 @@
       hasil += (bita[i] < 16 ? "0" : "") + bita[i].toString(16);
     }
     return hasil;
+  }
+
+  /* Teks dari atribut `nama` elemen, atau `cadangan` bila tidak ada. */
+  function teksDari(el, nama, cadangan) {
+    var teks = el ? el.getAttribute(nama) : null;
+    return teks || cadangan;
+  }
+
+  /* Ganti {n}, {max}, {over} dalam pola dengan nilainya. */
+  function isiPola(pola, nilai) {
+    return pola.replace(/\{(\w+)\}/g, function (semua, kunci) {
+      return Object.prototype.hasOwnProperty.call(nilai, kunci) ? String(nilai[kunci]) : semua;
+    });
   }
 
   /* Jumlah karakter seperti dihitung server: titik kode Unicode, bukan unit UTF-16. */
@@ -84,11 +100,13 @@
     if (isi && penghitung) {
       var batas = parseInt(isi.getAttribute("data-maxlength"), 10) || BATAS_ISI;
       var jeda = null;
+      var polaJumlah = teksDari(penghitung, "data-teks", "{n} dari {max} karakter");
+      var polaLebih = teksDari(penghitung, "data-teks-lebih", "(kelebihan {over} karakter)");
       var perbarui = function () {
         var n = jumlahKarakter(isi.value);
-        var teks = n + " dari " + batas + " karakter";
+        var teks = isiPola(polaJumlah, { n: n, max: batas });
         if (n > batas) {
-          teks += " (kelebihan " + (n - batas) + " karakter)";
+          teks += " " + isiPola(polaLebih, { over: n - batas });
           penghitung.classList.add("character-count--over");
         } else {
           penghitung.classList.remove("character-count--over");
@@ -115,7 +133,7 @@
             el.setAttribute("data-teks-asli", el.textContent);
           }
           el.textContent = anonim.checked
-            ? "Tidak wajib, karena Anda memilih anonim."
+            ? teksDari(el, "data-teks-anonim", "Tidak wajib, karena Anda memilih anonim.")
             : el.getAttribute("data-teks-asli");
         }
       };
@@ -173,7 +191,7 @@
     });
     var petunjuk = document.querySelector("[data-cetak-petunjuk]");
     if (petunjuk) {
-      petunjuk.textContent = "Tekan tombol Cetak bukti di bawah ini.";
+      petunjuk.textContent = teksDari(petunjuk, "data-teks", "Tekan tombol Cetak bukti di bawah ini.");
     }
   }
 

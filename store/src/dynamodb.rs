@@ -234,6 +234,8 @@ impl DynamoStore {
             ("rahasia".into(), AttributeValue::Bool(sub.rahasia)),
             ("isi".into(), s(&sub.isi)),
             ("version".into(), n(1)),
+            // The complainant's language; absent on complaints stored before: Indonesian.
+            ("lang".into(), s(c.lang.code())),
         ]);
         put_opt(&mut register, "layanan", sub.layanan.as_deref());
         put_opt(&mut register, "lokasi", sub.lokasi.as_deref());
@@ -762,6 +764,7 @@ impl WorkflowStore for DynamoStore {
             personal,
             next_step: opt_string(register, "next_step"),
             history,
+            lang: crate::lang_of(opt_string(register, "lang").as_deref()),
         }))
     }
 

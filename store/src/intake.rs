@@ -50,9 +50,10 @@ pub struct Intake {
     /// Where those files wait (pending keys), to commit to the number once it is assigned.
     pub uploads: Vec<PendingUpload>,
     /// The deadline rule the receipt states, as the service page words it ("2 s/d 10 hari
-    /// kerja"), when the caller knows it.
+    /// kerja"), when the caller knows it; in the language `lang` (`TimeLimit::text_in`).
     pub deadline_rule: Option<String>,
-    /// The language the complainant wrote in (the form's page): messages to them use it.
+    /// The language the complainant wrote in (the form's page): stored with the complaint, and
+    /// the receipt and every status message to them use it.
     pub lang: pengaduan_core::Lang,
 }
 
@@ -115,8 +116,15 @@ pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intak
     let code = new_tracking_code();
     let received = intake.received_at.round(jiff::Unit::Second).unwrap_or_else(|_| intake.received_at.clone());
     let sub = &intake.submission;
-    let message =
-        Message::receipt(&sub.personal, sub.anonim, sub.jenis, &sub.judul, &code.to_string(), intake.deadline_rule);
+    let message = Message::receipt(
+        &sub.personal,
+        sub.anonim,
+        sub.jenis,
+        &sub.judul,
+        &code.to_string(),
+        intake.deadline_rule,
+        intake.lang,
+    );
     let complaint = NewComplaint {
         submission: intake.submission,
         channel: intake.channel,
@@ -136,6 +144,7 @@ pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intak
         uploads: intake.uploads,
         idempotency_expires_at: received.timestamp() + window,
         message,
+        lang: intake.lang,
     };
     store.submit(complaint).await
 }

@@ -94,6 +94,9 @@ pub struct NewComplaint {
     /// The receipt to send, recorded in the outbox in the same transaction (the store fills in
     /// its `nomor`).
     pub message: Option<pengaduan_core::notice::Message>,
+    /// The language the complainant wrote in: kept with the complaint, so every later message
+    /// to them is worded in it.
+    pub lang: pengaduan_core::Lang,
 }
 
 /// An upload waiting for its complaint, as the complaint's record names it.
@@ -329,6 +332,9 @@ pub struct ComplaintRecord {
     pub next_step: Option<String>,
     /// Every change, oldest first.
     pub history: Vec<HistoryEntry>,
+    /// The language the complainant wrote in (Indonesian for complaints stored before it was
+    /// kept): messages to them are worded in it.
+    pub lang: pengaduan_core::Lang,
 }
 
 /// One change to a complaint, as staff made it, to be stored atomically.
@@ -388,9 +394,17 @@ impl WorkflowChange {
             t,
             self.deadline,
             self.deadline_provisional,
+            record.lang,
         );
         self
     }
+}
+
+/// The language stored as `code` (a complaint's, a message's); Indonesian when it is absent
+/// (stored before languages were kept) or unknown: a message in the default language beats a
+/// complaint staff cannot open.
+pub(crate) fn lang_of(code: Option<&str>) -> pengaduan_core::Lang {
+    code.and_then(pengaduan_core::Lang::parse).unwrap_or_default()
 }
 
 /// The outcome of a stored change.

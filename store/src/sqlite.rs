@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const SCHEMA_VERSION: i64 = 7;
+const SCHEMA_VERSION: i64 = 8;
 
 const SCHEMA: &str = "
 CREATE TABLE counters (
@@ -217,6 +217,14 @@ CREATE TABLE undeliverable (
 );
 ";
 
+/// Version 8: the language the complainant wrote in (`id`, `en`), kept with the complaint and
+/// with each message, so every message to them is worded in it. Rows stored before read as
+/// Indonesian, the only language there was.
+const MIGRATION_8: &str = "
+ALTER TABLE complaints ADD COLUMN lang TEXT NOT NULL DEFAULT 'id';
+ALTER TABLE outbox ADD COLUMN lang TEXT NOT NULL DEFAULT 'id';
+";
+
 /// A complaint store in one SQLite file.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -268,6 +276,9 @@ impl SqliteStore {
         }
         if version <= 6 {
             conn.execute_batch(&format!("BEGIN; {MIGRATION_7} PRAGMA user_version = 7; COMMIT;")).map_err(backend)?;
+        }
+        if version <= 7 {
+            conn.execute_batch(&format!("BEGIN; {MIGRATION_8} PRAGMA user_version = 8; COMMIT;")).map_err(backend)?;
         }
         match version {
             0..=SCHEMA_VERSION => {}
@@ -321,8 +332,8 @@ impl SqliteStore {
             let s = &c.submission;
             tx.execute(
                 "INSERT INTO complaints (nomor, prefix, year, seq, kode_hash, channel, jenis, judul, status,
-                     received_at, anonim, rahasia, layanan, isi, lokasi, tanggal_kejadian)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                     received_at, anonim, rahasia, layanan, isi, lokasi, tanggal_kejadian, lang)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 params![
                     nomor,
                     c.prefix,
@@ -340,6 +351,7 @@ impl SqliteStore {
                     s.isi,
                     s.lokasi,
                     s.tanggal_kejadian.map(|d| d.to_string()),
+                    c.lang.code(),
                 ],
             )
             .map_err(backend)?;
@@ -576,12 +588,13 @@ impl WorkflowStore for SqliteStore {
                 .map_err(backend)?;
             let Some(row) = row else { return Ok(None) };
             let row = read_row(row)?;
-            type Details = (bool, bool, String, Option<String>, Option<String>, Option<String>, Option<String>);
-            let (anonim, rahasia, isi, lokasi, tanggal_kejadian, layanan, next_step): Details = tx
+            type Details = (bool, bool, String, Option<String>, Option<String>, Option<String>, Option<String>, String);
+            let (anonim, rahasia, isi, lokasi, tanggal_kejadian, layanan, next_step, lang): Details = tx
                 .query_row(
-                    "SELECT anonim, rahasia, isi, lokasi, tanggal_kejadian, layanan, next_step FROM complaints WHERE nomor = ?1",
+                    "SELECT anonim, rahasia, isi, lokasi, tanggal_kejadian, layanan, next_step, lang
+                     FROM complaints WHERE nomor = ?1",
                     [&key],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
                 )
                 .map_err(backend)?;
             let personal = tx
@@ -612,6 +625,7 @@ impl WorkflowStore for SqliteStore {
                 personal,
                 next_step,
                 history,
+                lang: crate::lang_of(Some(&lang)),
             }))
         })
         .await
@@ -843,8 +857,16 @@ fn insert_outbox(
 ) -> Result<(), StoreError> {
     let json = serde_json::to_string(message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     conn.execute(
-        "INSERT INTO outbox (id, nomor, message, state, created_at, due_at) VALUES (?1, ?2, ?3, 'tertunda', ?4, ?5)",
-        params![crate::outbox::entry_id(nomor, version), nomor, json, at.to_string(), at.as_second()],
+        "INSERT INTO outbox (id, nomor, message, state, created_at, due_at, lang)
+         VALUES (?1, ?2, ?3, 'tertunda', ?4, ?5, ?6)",
+        params![
+            crate::outbox::entry_id(nomor, version),
+            nomor,
+            json,
+            at.to_string(),
+            at.as_second(),
+            message.lang.code()
+        ],
     )
     .map_err(backend)?;
     Ok(())
@@ -1018,4 +1040,63 @@ fn parse_ts(s: &str) -> Result<Timestamp, StoreError> {
 
 fn parse_opt_date(s: Option<String>) -> Result<Option<Date>, StoreError> {
     s.map(|d| d.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("date {d:?}: {e}")))).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbox::OutboxStore;
+    use pengaduan_core::Lang;
+
+    /// A database as version 7 left it, holding one complaint and its pending receipt, is
+    /// migrated: both read as Indonesian, the only language there was.
+    #[tokio::test]
+    async fn complaints_and_messages_stored_before_languages_read_as_indonesian() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lama.db");
+        let at: Timestamp = "2026-11-29T06:00:00Z".parse().unwrap();
+        {
+            let conn = Connection::open(&path).unwrap();
+            let steps = [SCHEMA, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6, MIGRATION_7];
+            for (i, step) in steps.iter().enumerate() {
+                conn.execute_batch(&format!("BEGIN; {step} PRAGMA user_version = {}; COMMIT;", i + 1)).unwrap();
+            }
+            let nomor = "PGD-2026-00001";
+            conn.execute(
+                "INSERT INTO complaints (nomor, prefix, year, seq, kode_hash, channel, jenis, judul, status,
+                     received_at, anonim, rahasia, isi)
+                 VALUES (?1, 'PGD', 2026, 1, 'x', 'web', 'pengaduan', 'Judul', 'diterima', ?2, 0, 0, 'Isi')",
+                params![nomor, at.to_string()],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO personal_data (nomor, nama, email) VALUES (?1, 'Siti', 'siti@contoh.co.id')",
+                [nomor],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO history (nomor, seq, at, by_name, action, to_status, note)
+                 VALUES (?1, 1, ?2, 'Front Office (daring)', 'diterima', 'diterima', '')",
+                params![nomor, at.to_string()],
+            )
+            .unwrap();
+            let personal = crate::testing::submission(1).personal;
+            let message =
+                Message::receipt(&personal, false, Jenis::Pengaduan, "Judul", "AAAA-BBBB-CCCC", None, Lang::Id)
+                    .unwrap();
+            let mut json = serde_json::to_value(Message { nomor: nomor.into(), ..message }).unwrap();
+            json.as_object_mut().unwrap().remove("lang");
+            conn.execute(
+                "INSERT INTO outbox (id, nomor, message, state, created_at, due_at)
+                 VALUES (?1, ?2, ?3, 'tertunda', ?4, ?5)",
+                params![crate::outbox::entry_id(nomor, 1), nomor, json.to_string(), at.to_string(), at.as_second()],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let nomor = RegisterNumber::parse("PGD-2026-00001").unwrap();
+        assert_eq!(store.load(&nomor).await.unwrap().unwrap().lang, Lang::Id);
+        let entry = store.claim_outbox(&crate::outbox::entry_id("PGD-2026-00001", 1), at).await.unwrap().unwrap();
+        assert_eq!(entry.message.unwrap().lang, Lang::Id);
+    }
 }

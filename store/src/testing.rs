@@ -173,6 +173,7 @@ pub fn complaint(n: usize, key: &str, at: Timestamp, year: i16) -> NewComplaint 
         uploads: Vec::new(),
         idempotency_expires_at: at + Duration::from_secs(24 * 3600),
         message: None,
+        lang: pengaduan_core::Lang::Id,
     }
 }
 
@@ -311,4 +312,59 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<
     }
     body.extend_from_slice(b"--B0und4ry--\r\n");
     body
+}
+
+/// Makes outbox entry `id` look as it was recorded before messages kept their language: the
+/// message's text without `lang`, and no language of the entry's own (SQLite: the row written
+/// again without naming column `lang`, as the code before migration 8 wrote it, so the
+/// migration's default applies; DynamoDB: attribute `bahasa` removed).
+pub async fn forget_outbox_lang(store: &crate::AnyStore, id: &str) {
+    fn without_lang(json: &str) -> String {
+        let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+        value.as_object_mut().unwrap().remove("lang");
+        value.to_string()
+    }
+    match store {
+        #[cfg(feature = "sqlite")]
+        crate::AnyStore::Sqlite(s) => {
+            let id = id.to_owned();
+            s.with_conn(move |conn| {
+                let tx = conn.transaction().unwrap();
+                let (nomor, message, created_at, due_at): (String, String, String, i64) = tx
+                    .query_row("SELECT nomor, message, created_at, due_at FROM outbox WHERE id = ?1", [&id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .unwrap();
+                tx.execute("DELETE FROM outbox WHERE id = ?1", [&id]).unwrap();
+                tx.execute(
+                    "INSERT INTO outbox (id, nomor, message, state, created_at, due_at)
+                     VALUES (?1, ?2, ?3, 'tertunda', ?4, ?5)",
+                    rusqlite::params![id, nomor, without_lang(&message), created_at, due_at],
+                )
+                .unwrap();
+                tx.commit().unwrap();
+                Ok(())
+            })
+            .await
+            .unwrap();
+        }
+        #[cfg(feature = "aws")]
+        crate::AnyStore::Dynamo(d) => {
+            let (nomor, version) = id.rsplit_once('#').unwrap();
+            let (pk, sk) = (format!("COMPLAINT#{nomor}"), format!("{}{version}", crate::outbox::dynamodb::SK_PREFIX));
+            let item = d.get(&pk, &sk).await.unwrap().expect("the outbox item");
+            let json = crate::dynamodb::opt_string(&item, "pesan").expect("a message");
+            d.client
+                .update_item()
+                .table_name(&d.table)
+                .key("pk", crate::dynamodb::s(&pk))
+                .key("sk", crate::dynamodb::s(&sk))
+                .update_expression("SET pesan = :json REMOVE #lang")
+                .expression_attribute_names("#lang", crate::outbox::dynamodb::LANG)
+                .expression_attribute_values(":json", crate::dynamodb::s(&without_lang(&json)))
+                .send()
+                .await
+                .unwrap();
+        }
+    }
 }

@@ -7,16 +7,16 @@
 use jiff::Timestamp;
 use jiff::civil::date;
 use pengaduan_core::notice::{Message, Notice};
-use pengaduan_core::{Jenis, Status};
+use pengaduan_core::{Jenis, Lang, Status};
 use pengaduan_store::erasure::Request;
 use pengaduan_store::outbox::{LEASE, OutboxState, OutboxStore, Outcome, address_digest, entry_id};
-use pengaduan_store::testing::{Moto, complaint, nomor, now, sqlite_store, state_of};
+use pengaduan_store::testing::{Moto, complaint, forget_outbox_lang, nomor, now, sqlite_store, state_of};
 use pengaduan_store::{AnyStore, ComplaintStore, StoreError, Submitted, WorkflowChange, WorkflowStore};
 use std::time::Duration;
 
 fn receipt() -> Message {
     let p = pengaduan_store::testing::submission(1).personal;
-    Message::receipt(&p, false, Jenis::Pengaduan, "Izin usaha belum terbit", "AAAA-BBBB-CCCC", None).unwrap()
+    Message::receipt(&p, false, Jenis::Pengaduan, "Izin usaha belum terbit", "AAAA-BBBB-CCCC", None, Lang::Id).unwrap()
 }
 
 fn nomor_of(s: &Submitted) -> String {
@@ -118,6 +118,49 @@ async fn a_change_records_its_message_in_its_transaction<S: WorkflowStore + Outb
     );
 }
 
+async fn the_complainants_language_goes_with_every_message(store: &AnyStore) {
+    // Taken in through the English form: the complaint and its receipt are English.
+    let mut c = complaint(1, "k-1", now(), 2026);
+    c.message = Some(Message { lang: Lang::En, ..receipt() });
+    c.lang = Lang::En;
+    let en = nomor(&store.submit(c).await.unwrap());
+    let receipt_id = entry_id(&en.to_string(), 1);
+    let claimed = store.claim_outbox(&receipt_id, now()).await.unwrap().unwrap();
+    assert_eq!(claimed.message.unwrap().lang, Lang::En, "an English receipt comes back English");
+    store.finish_outbox(&receipt_id, Outcome::Sent(now())).await.unwrap();
+
+    // The complaint keeps its language: a staff change tells the complainant in it.
+    let rec = store.load(&en).await.unwrap().unwrap();
+    assert_eq!(rec.lang, Lang::En);
+    let (state, version) = state_of(store, &en).await;
+    let t = state.mark_incomplete("Attach the power of attorney.", date(2026, 11, 30)).unwrap();
+    let change = WorkflowChange::from_transition(&t, "Rina (FO)", now(), 2026, None, None).notify(&rec, &t);
+    assert_eq!(change.message.as_ref().unwrap().lang, Lang::En);
+    store.apply(&en, version, change).await.unwrap();
+    let status_id = entry_id(&en.to_string(), 2);
+    let m = store.claim_outbox(&status_id, now()).await.unwrap().unwrap().message.unwrap();
+    assert_eq!(m.lang, Lang::En, "the status message too");
+    assert!(matches!(m.notice, Notice::Status { status: Status::PerluDilengkapi, .. }));
+
+    // The Indonesian form's complaint stays Indonesian.
+    let id = nomor(&submit_with_receipt(store, 2, "k-2").await);
+    assert_eq!(store.load(&id).await.unwrap().unwrap().lang, Lang::Id);
+    let id_receipt = entry_id(&id.to_string(), 1);
+    let m = store.claim_outbox(&id_receipt, now()).await.unwrap().unwrap().message.unwrap();
+    assert_eq!(m.lang, Lang::Id);
+
+    // An entry recorded before messages kept their language reads as Indonesian.
+    let mut c = complaint(3, "k-3", now(), 2026);
+    c.message = Some(Message { lang: Lang::En, ..receipt() });
+    c.lang = Lang::En;
+    let old = nomor(&store.submit(c).await.unwrap());
+    let old_id = entry_id(&old.to_string(), 1);
+    forget_outbox_lang(store, &old_id).await;
+    let m = store.claim_outbox(&old_id, now()).await.unwrap().expect("still pending").message.unwrap();
+    assert_eq!(m.lang, Lang::Id, "absent means Indonesian");
+    assert_eq!(m.nomor, old.to_string(), "the rest of the message is intact");
+}
+
 async fn erasure_takes_undelivered_messages<S: WorkflowStore + OutboxStore>(store: &S) {
     let n = nomor(&submit_with_receipt(store, 1, "k-1").await);
     let id = entry_id(&n.to_string(), 1);
@@ -165,6 +208,7 @@ macro_rules! contract {
         erasure_takes_undelivered_messages(&$store().await).await;
         one_of_two_deliverers_claims(&$store().await).await;
         bouncing_addresses_are_remembered_by_digest(&$store().await).await;
+        the_complainants_language_goes_with_every_message(&$store().await).await;
     }};
 }
 

@@ -51,10 +51,26 @@ impl BodyKind {
     }
 }
 
-/// A body that could not be read; the message is for the person, in Bahasa Indonesia.
+/// A body that could not be read; the message is for the person, in Bahasa Indonesia and English.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Malformed(pub &'static str);
+#[error("{id}")]
+pub struct Malformed {
+    /// The message in Bahasa Indonesia.
+    pub id: &'static str,
+    /// The message in English.
+    pub en: &'static str,
+}
+
+impl Malformed {
+    /// The message in the language `lang`.
+    pub fn message(&self, lang: pengaduan_core::Lang) -> &'static str {
+        lang.pick(self.id, self.en)
+    }
+}
+
+/// Form data that is not UTF-8.
+const NOT_UTF8: Malformed =
+    Malformed { id: "Data formulir bukan teks UTF-8 yang sah.", en: "The form data is not valid UTF-8 text." };
 
 /// A file from the form's `lampiran` field, as sent: name for display, bytes to judge.
 #[derive(Debug, Clone)]
@@ -92,14 +108,19 @@ pub fn parse_urlencoded(body: &[u8]) -> Result<RawForm, Malformed> {
 pub fn decode_component(raw: &[u8]) -> Result<String, Malformed> {
     let spaced: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
     let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
-    String::from_utf8(bytes).map_err(|_| Malformed("Data formulir bukan teks UTF-8 yang sah."))
+    String::from_utf8(bytes).map_err(|_| NOT_UTF8)
 }
 
 fn parse_json(body: &[u8]) -> Result<RawForm, Malformed> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| Malformed("Badan permintaan bukan JSON yang sah."))?;
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| Malformed {
+        id: "Badan permintaan bukan JSON yang sah.",
+        en: "The request body is not valid JSON.",
+    })?;
     let serde_json::Value::Object(map) = value else {
-        return Err(Malformed("Badan permintaan JSON harus berupa objek."));
+        return Err(Malformed {
+            id: "Badan permintaan JSON harus berupa objek.",
+            en: "The JSON request body must be an object.",
+        });
     };
     Ok(map
         .into_iter()
@@ -120,7 +141,8 @@ async fn parse_multipart(boundary: &str, body: Bytes) -> Result<(RawForm, Vec<Up
     let mut multipart = multer::Multipart::new(stream, boundary);
     let mut form = RawForm::new();
     let mut uploads = Vec::new();
-    let bad = || Malformed("Badan permintaan multipart tidak sah.");
+    let bad =
+        || Malformed { id: "Badan permintaan multipart tidak sah.", en: "The multipart request body is not valid." };
     while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
         let name = field.name().map(str::to_owned).ok_or_else(bad)?;
         // Not `field.file_name()`: multer gives `None` for a name that is not UTF-8 or is sent
@@ -134,8 +156,7 @@ async fn parse_multipart(boundary: &str, body: Bytes) -> Result<(RawForm, Vec<Up
             }
             Some(_) => {} // A file in any other field is not ours to keep.
             None => {
-                let text = String::from_utf8(data.to_vec())
-                    .map_err(|_| Malformed("Data formulir bukan teks UTF-8 yang sah."))?;
+                let text = String::from_utf8(data.to_vec()).map_err(|_| NOT_UTF8)?;
                 form.insert(name, RawValue::Text(text));
             }
         }

@@ -6,17 +6,17 @@ pub mod body;
 pub mod pages;
 mod survey;
 
-use body::{BodyKind, Malformed};
+use body::BodyKind;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use jiff::{Timestamp, Zoned};
-use pages::{Pages, StageView, StatusOptions, StatusView, fallback_html};
+use pages::{Pages, StageView, StatusOptions, StatusView, fallback_html, lang_param};
 use pengaduan_core::attachment::ValidFile;
 use pengaduan_core::calendar::Deadline;
-use pengaduan_core::datetime::{human_time, rfc3339, tanggal_indonesia};
-use pengaduan_core::submission::{IDEMPOTENCY_KEY_MESSAGE, is_valid_idempotency_key};
-use pengaduan_core::{FieldError, RawForm, RegisterNumber, Status, TrackingCode};
+use pengaduan_core::datetime::{date_in, human_time_in, rfc3339};
+use pengaduan_core::submission::{idempotency_key_message, is_valid_idempotency_key};
+use pengaduan_core::{FieldError, Lang, RawForm, RawValue, RegisterNumber, Status, TrackingCode};
 use pengaduan_store::attachments::{AnyAttachments, AttachmentError, AttachmentStore, PendingKey};
 use pengaduan_store::intake::{Intake, Replay, digest, intake};
 use pengaduan_store::survey::SurveyStore;
@@ -99,22 +99,29 @@ pub async fn handle<S: ComplaintStore + SurveyStore>(
     let path = req.uri().path().trim_end_matches('/').to_owned();
     let route = path.rsplit('/').next().unwrap_or("");
     let method = req.method().clone();
+    // The query's `lang` (the tracking form is a GET form); a POST's body may name another.
+    let lang =
+        request_lang(query_param(req.uri().query().unwrap_or(""), "lang").as_deref(), accept_language(req.headers()));
     let mut response = match (route, &method) {
         ("pengaduan" | "lacak" | "survei", &Method::OPTIONS) => preflight(app, origin.as_deref()),
         ("survei", &Method::GET | &Method::HEAD | &Method::POST) => survey::handle(app, req, source, wants_json).await,
         ("pengaduan", &Method::POST) => submit(app, req, source, &path).await,
         ("lacak", &Method::GET | &Method::HEAD) => {
-            lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json).await
+            lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json, lang).await
         }
-        ("pengaduan", _) => method_not_allowed(app, "POST, OPTIONS", wants_json),
-        ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json),
-        ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json),
+        ("pengaduan", _) => method_not_allowed(app, "POST, OPTIONS", wants_json, lang),
+        ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json, lang),
+        ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, Lang::Id),
         _ => error_response(
             app,
             StatusCode::NOT_FOUND,
             wants_json,
-            "Halaman tidak ditemukan",
-            "Alamat yang Anda buka tidak ada pada layanan pengaduan.",
+            lang,
+            lang.pick("Halaman tidak ditemukan", "Page not found"),
+            lang.pick(
+                "Alamat yang Anda buka tidak ada pada layanan pengaduan.",
+                "The address you opened does not exist on the complaint service.",
+            ),
         ),
     };
     finish(app, &mut response, origin.as_deref());
@@ -128,12 +135,14 @@ pub async fn handle<S: ComplaintStore + SurveyStore>(
 /// The `413` answer for a body the server stopped reading at its limit (the local server reads
 /// bodies as a stream and gives up early, rather than buffer an oversized one).
 pub fn payload_too_large<S: ComplaintStore>(app: &App<S>, headers: &HeaderMap) -> Response<Bytes> {
+    let lang = request_lang(None, accept_language(headers));
     let mut resp = error_response(
         app,
         StatusCode::PAYLOAD_TOO_LARGE,
         wants_json(headers),
-        "Data terlalu besar",
-        TOO_LARGE_MESSAGE,
+        lang,
+        too_large_title(lang),
+        too_large_message(lang),
     );
     let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
     finish(app, &mut resp, origin);
@@ -141,6 +150,38 @@ pub fn payload_too_large<S: ComplaintStore>(app: &App<S>, headers: &HeaderMap) -
 }
 
 const TOO_LARGE_MESSAGE: &str = "Data yang Anda kirim melebihi batas ukuran. Persingkat isian atau kurangi lampiran.";
+
+fn too_large_message(lang: Lang) -> &'static str {
+    lang.pick(
+        TOO_LARGE_MESSAGE,
+        "The data you sent is over the size limit. Shorten what you typed or attach fewer files.",
+    )
+}
+
+fn too_large_title(lang: Lang) -> &'static str {
+    lang.pick("Data terlalu besar", "Too much data")
+}
+
+/// The language to answer a request in: its `lang` field or query parameter when that names one
+/// of ours (the site's forms send it), else the one `Accept-Language` prefers (JSON clients),
+/// else Indonesian.
+pub fn request_lang(field: Option<&str>, accept_language: Option<&str>) -> Lang {
+    field.and_then(Lang::parse).unwrap_or_else(|| Lang::from_accept_language(accept_language))
+}
+
+/// The `Accept-Language` header, when it is readable text.
+fn accept_language(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())
+}
+
+/// The first value of the query parameter `name`, decoded; `None` when absent or unreadable.
+fn query_param(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, value)| body::decode_component(value.as_bytes()).ok())
+}
 
 fn wants_json(headers: &HeaderMap) -> bool {
     let accept_json = headers
@@ -161,47 +202,72 @@ async fn submit<S: ComplaintStore>(
     path: &str,
 ) -> Response<Bytes> {
     let wants_json = wants_json(req.headers());
+    // Until the body is read, only the header can tell the language.
+    let header_lang = request_lang(None, accept_language(req.headers()));
     let Some(kind) =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(BodyKind::from_content_type)
     else {
+        let lang = header_lang;
         return error_response(
             app,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             wants_json,
-            "Jenis data tidak didukung",
-            "Kirim formulir sebagai application/x-www-form-urlencoded, multipart/form-data, atau application/json.",
+            lang,
+            lang.pick("Jenis data tidak didukung", "Unsupported type of data"),
+            lang.pick(
+                "Kirim formulir sebagai application/x-www-form-urlencoded, multipart/form-data, atau application/json.",
+                "Send the form as application/x-www-form-urlencoded, multipart/form-data, or application/json.",
+            ),
         );
     };
     if req.body().len() > kind.limit() {
-        return error_response(app, StatusCode::PAYLOAD_TOO_LARGE, wants_json, "Data terlalu besar", TOO_LARGE_MESSAGE);
+        let lang = header_lang;
+        return error_response(
+            app,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            wants_json,
+            lang,
+            too_large_title(lang),
+            too_large_message(lang),
+        );
     }
+    let accept = accept_language(req.headers()).map(str::to_owned);
     let header_key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
     let (form, uploads) = match body::parse(&kind, req.into_body()).await {
         Ok(parsed) => parsed,
-        Err(Malformed(message)) => {
-            return error_response(app, StatusCode::BAD_REQUEST, wants_json, "Data tidak dapat dibaca", message);
+        Err(malformed) => {
+            let lang = header_lang;
+            let title = lang.pick("Data tidak dapat dibaca", "The data cannot be read");
+            return error_response(app, StatusCode::BAD_REQUEST, wants_json, lang, title, malformed.message(lang));
         }
     };
+    // The form's hidden `lang` field; never validated nor stored as a field.
+    let field_lang = match form.get("lang") {
+        Some(RawValue::Text(code)) => Some(code.as_str()),
+        _ => None,
+    };
+    let lang = request_lang(field_lang, accept.as_deref());
     let lacak_path = format!("{}lacak", path.strip_suffix("pengaduan").unwrap_or("/api/"));
 
     if form.honeypot_filled() {
         // Answer exactly as a success would, with a number and code that reach nothing, so that
         // bots learn nothing; store nothing, consume no number.
         tracing::info!(outcome = "honeypot", "submission discarded");
-        return accepted(&decoy_receipt(&app.config.prefix, &app.now()), wants_json, &lacak_path);
+        return accepted(&decoy_receipt(&app.config.prefix, &app.now()), wants_json, &lacak_path, lang);
     }
 
     let now = app.now();
-    let (submission, files, replay) = match check(app, &form, &uploads, header_key, now.date()) {
+    let (submission, files, replay) = match check(app, &form, &uploads, header_key, now.date(), lang) {
         Ok(valid) => valid,
         Err(errors) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-            tracing::info!(outcome = "invalid", ?fields, "submission rejected");
-            return invalid(app, &form, &errors, wants_json);
+            tracing::info!(outcome = "invalid", ?fields, %lang, "submission rejected");
+            return invalid(app, &form, &errors, wants_json, lang);
         }
     };
     let mut complaint = Intake::online(submission, files, now.clone(), replay);
-    complaint.deadline_rule = app.pages().time_limit().map(|t| t.text());
+    complaint.deadline_rule = app.pages().deadline_rule_in(lang);
+    complaint.lang = lang;
 
     match app.store.find_replay(&complaint.replay_key(), now.timestamp()).await {
         Ok(Some(stored)) => {
@@ -210,15 +276,15 @@ async fn submit<S: ComplaintStore>(
                 Submitted::Replay(receipt) | Submitted::New(receipt) => {
                     // The first request may have died between storing and committing its files.
                     finish_uploads(app, &receipt.nomor).await;
-                    accepted(&receipt, wants_json, &lacak_path)
+                    accepted(&receipt, wants_json, &lacak_path, lang)
                 }
-                Submitted::KeyReused => key_reused(app, &form, wants_json),
+                Submitted::KeyReused => key_reused(app, &form, wants_json, lang),
             };
         }
         Ok(None) => {}
-        Err(e) => return store_failure(app, &e, wants_json),
+        Err(e) => return store_failure(app, &e, wants_json, lang),
     }
-    if let Some(refusal) = rate_limited(app, source, now.timestamp(), wants_json).await {
+    if let Some(refusal) = rate_limited(app, source, now.timestamp(), wants_json, lang).await {
         return refusal;
     }
 
@@ -232,8 +298,12 @@ async fn submit<S: ComplaintStore>(
                 app,
                 StatusCode::SERVICE_UNAVAILABLE,
                 wants_json,
-                "Layanan sedang terganggu",
-                "Lampiran Anda belum dapat disimpan karena gangguan pada sistem kami. Laporan Anda belum tersimpan; silakan coba lagi beberapa saat lagi.",
+                lang,
+                unavailable_title(lang),
+                lang.pick(
+                    "Lampiran Anda belum dapat disimpan karena gangguan pada sistem kami. Laporan Anda belum tersimpan; silakan coba lagi beberapa saat lagi.",
+                    "Your attachments could not be saved because of a problem in our system. Your report has not been saved; please try again in a few moments.",
+                ),
             );
         }
     };
@@ -244,34 +314,39 @@ async fn submit<S: ComplaintStore>(
             if !pending.is_empty() {
                 finish_uploads(app, &receipt.nomor).await;
             }
-            accepted(&receipt, wants_json, &lacak_path)
+            accepted(&receipt, wants_json, &lacak_path, lang)
         }
         Ok(Submitted::Replay(receipt)) => {
             tracing::info!(outcome = "replay", "concurrent duplicate answered from idempotency record");
             discard_attachments(app, &pending).await;
             finish_uploads(app, &receipt.nomor).await;
-            accepted(&receipt, wants_json, &lacak_path)
+            accepted(&receipt, wants_json, &lacak_path, lang)
         }
         Ok(Submitted::KeyReused) => {
             discard_attachments(app, &pending).await;
-            key_reused(app, &form, wants_json)
+            key_reused(app, &form, wants_json, lang)
         }
         Err(e) => {
             discard_attachments(app, &pending).await;
-            store_failure(app, &e, wants_json)
+            store_failure(app, &e, wants_json, lang)
         }
     }
 }
 
 /// The `422` for an idempotency key already used for another body: as the IETF
 /// `Idempotency-Key` draft prescribes, and nothing of the first submission is shown.
-fn key_reused<S: ComplaintStore>(app: &App<S>, form: &RawForm, wants_json: bool) -> Response<Bytes> {
+fn key_reused<S: ComplaintStore>(app: &App<S>, form: &RawForm, wants_json: bool, lang: Lang) -> Response<Bytes> {
     tracing::info!(outcome = "key_reused", "submission refused");
     let error = FieldError {
         field: "idempotency_key",
-        message: "Kunci idempotensi ini sudah dipakai untuk laporan lain. Muat ulang formulir, lalu kirim lagi.".into(),
+        message: lang
+            .pick(
+                "Kunci idempotensi ini sudah dipakai untuk laporan lain. Muat ulang formulir, lalu kirim lagi.",
+                "This idempotency key has already been used for another report. Reload the form, then send it again.",
+            )
+            .into(),
     };
-    invalid(app, form, &[error], wants_json)
+    invalid(app, form, &[error], wants_json, lang)
 }
 
 /// A receipt shaped like a real one, for the honeypot: a plausible number and a fresh random
@@ -296,15 +371,16 @@ fn check<S>(
     uploads: &[body::Upload],
     header_key: Option<Result<String, http::header::ToStrError>>,
     today: jiff::civil::Date,
+    lang: Lang,
 ) -> Result<(pengaduan_core::Submission, Vec<ValidFile>, Replay), Vec<FieldError>> {
-    let validated = pengaduan_core::submission::validate(form, today);
+    let validated = pengaduan_core::submission::validate_in(form, today, lang);
     let mut errors = validated.as_ref().err().cloned().unwrap_or_default();
-    let files = check_uploads(app, uploads, &mut errors);
+    let files = check_uploads(app, uploads, &mut errors, lang);
     let replay = match header_key {
         Some(Ok(key)) if is_valid_idempotency_key(&key) => Replay::Key(key),
         Some(_) => {
             if !errors.iter().any(|e| e.field == "idempotency_key") {
-                errors.push(FieldError { field: "idempotency_key", message: IDEMPOTENCY_KEY_MESSAGE.into() });
+                errors.push(FieldError { field: "idempotency_key", message: idempotency_key_message(lang).into() });
             }
             Replay::Content
         }
@@ -325,6 +401,7 @@ async fn rate_limited<S: ComplaintStore>(
     source: Option<IpAddr>,
     now: Timestamp,
     wants_json: bool,
+    lang: Lang,
 ) -> Option<Response<Bytes>> {
     if app.config.rate_limit_per_hour == 0 {
         return None;
@@ -334,32 +411,42 @@ async fn rate_limited<S: ComplaintStore>(
         Ok(RateDecision::Allowed) => None,
         Ok(RateDecision::Limited { retry_after }) => {
             tracing::info!(outcome = "rate_limited", "submission refused");
+            let minutes = retry_after.div_ceil(60);
             let mut resp = error_response(
                 app,
                 StatusCode::TOO_MANY_REQUESTS,
                 wants_json,
-                "Terlalu banyak pengiriman",
-                &format!(
-                    "Anda telah mengirim terlalu banyak laporan dalam satu jam. Coba lagi dalam {} menit, atau hubungi kami melalui saluran lain.",
-                    retry_after.div_ceil(60)
+                lang,
+                lang.pick("Terlalu banyak pengiriman", "Too many reports sent"),
+                &lang.pick(
+                    format!(
+                        "Anda telah mengirim terlalu banyak laporan dalam satu jam. Coba lagi dalam {minutes} menit, atau hubungi kami melalui saluran lain."
+                    ),
+                    format!(
+                        "You have sent too many reports in one hour. Try again in {minutes} {}, or contact us through another channel.",
+                        minutes_word(minutes)
+                    ),
                 ),
             );
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             Some(resp)
         }
-        Err(e) => Some(store_failure(app, &e, wants_json)),
+        Err(e) => Some(store_failure(app, &e, wants_json, lang)),
     }
 }
 
 /// Judges the uploaded files by their content; adds one message for `lampiran` when any fails.
-fn check_uploads<S>(app: &App<S>, uploads: &[body::Upload], errors: &mut Vec<FieldError>) -> Option<Vec<ValidFile>> {
+fn check_uploads<S>(
+    app: &App<S>,
+    uploads: &[body::Upload],
+    errors: &mut Vec<FieldError>,
+    lang: Lang,
+) -> Option<Vec<ValidFile>> {
+    use pengaduan_core::attachment::{FIELD, not_accepted_online_message, validate_files_in};
     let named: Vec<(String, &[u8])> = uploads.iter().map(|u| (u.name.clone(), &u.bytes[..])).collect();
-    let problems = match pengaduan_core::attachment::validate_files(&named) {
+    let problems = match validate_files_in(&named, lang) {
         Ok(files) if files.is_empty() || app.attachments.is_some() => return Some(files),
-        Ok(_) => vec![FieldError {
-            field: pengaduan_core::attachment::FIELD,
-            message: "Lampiran belum dapat diterima secara daring. Serahkan bukti pendukung ke Front Office.".into(),
-        }],
+        Ok(_) => vec![FieldError { field: FIELD, message: not_accepted_online_message(lang).into() }],
         Err(problems) => problems,
     };
     // The contract promises one entry per failing field: the file messages become one.
@@ -410,12 +497,12 @@ async fn discard_attachments<S>(app: &App<S>, pending: &[(PendingKey, ValidFile)
     }
 }
 
-fn accepted(receipt: &Receipt, wants_json: bool, lacak_path: &str) -> Response<Bytes> {
+fn accepted(receipt: &Receipt, wants_json: bool, lacak_path: &str, lang: Lang) -> Response<Bytes> {
     if wants_json {
         json_response(StatusCode::CREATED, &json!(receipt))
     } else {
         let code = receipt.kode_lacak.replace('-', "");
-        redirect(&format!("{lacak_path}?nomor={}&kode={}", receipt.nomor, code_for_url(&code)))
+        redirect(&format!("{lacak_path}?nomor={}&kode={}{}", receipt.nomor, code_for_url(&code), lang_param(lang)))
     }
 }
 
@@ -430,14 +517,15 @@ fn invalid<S: ComplaintStore>(
     form: &RawForm,
     errors: &[FieldError],
     wants_json: bool,
+    lang: Lang,
 ) -> Response<Bytes> {
     if wants_json {
         return json_response(StatusCode::UNPROCESSABLE_ENTITY, &json!({ "errors": errors }));
     }
-    let html = app.pages().form_with_errors(form, errors).unwrap_or_else(|e| {
+    let html = app.pages().form_with_errors(form, errors, lang).unwrap_or_else(|e| {
         tracing::error!(error = %error_chain(&e), "form template failed");
         let list: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-        fallback_html("Kesalahan: Ada masalah", &list.join(". "))
+        fallback_html(lang.pick("Kesalahan: Ada masalah", "Error: There is a problem"), &list.join(". "), lang)
     });
     html_response(StatusCode::UNPROCESSABLE_ENTITY, html)
 }
@@ -447,10 +535,11 @@ async fn lookup_query<S: ComplaintStore>(
     query: &str,
     source: Option<IpAddr>,
     wants_json: bool,
+    lang: Lang,
 ) -> Response<Bytes> {
     let guesser = lookup_source_key(source);
     let now = app.now().timestamp();
-    if let Some(refusal) = lookup_refused(app, &guesser, now, wants_json).await {
+    if let Some(refusal) = lookup_refused(app, &guesser, now, wants_json, lang).await {
         return refusal;
     }
     let mut nomor = String::new();
@@ -463,10 +552,11 @@ async fn lookup_query<S: ComplaintStore>(
                 app,
                 StatusCode::BAD_REQUEST,
                 wants_json,
-                "Data tidak dapat dibaca",
-                "Alamat pelacakan tidak sah.",
+                lang,
+                lang.pick("Data tidak dapat dibaca", "The data cannot be read"),
+                lang.pick("Alamat pelacakan tidak sah.", "The tracking address is not valid."),
             );
-            return failed_lookup(app, &guesser, now, unreadable, wants_json).await;
+            return failed_lookup(app, &guesser, now, unreadable, wants_json, lang).await;
         };
         match name {
             "nomor" if nomor.is_empty() => nomor = value,
@@ -479,31 +569,37 @@ async fn lookup_query<S: ComplaintStore>(
     // People reach this from the tracking form: a mistake shows that form again, values kept.
     let form_again = |status: StatusCode, title: &str, message: &str| {
         if wants_json {
-            return error_response(app, status, true, title, message);
+            return error_response(app, status, true, lang, title, message);
         }
-        match app.pages().lacak_with_error(nomor.trim(), kode.trim(), message) {
+        match app.pages().lacak_with_error(nomor.trim(), kode.trim(), message, lang) {
             Ok(html) => html_response(status, html),
             Err(e) => {
                 tracing::error!(error = %error_chain(&e), "tracking template failed");
-                html_response(status, fallback_html(title, message))
+                html_response(status, fallback_html(title, message, lang))
             }
         }
     };
     if nomor.trim().is_empty() || kode.trim().is_empty() {
         return form_again(
             StatusCode::BAD_REQUEST,
-            "Nomor dan kode diperlukan",
-            "Masukkan nomor register dan kode lacak yang Anda terima saat mengirim laporan.",
+            lang.pick("Nomor dan kode diperlukan", "Number and code required"),
+            lang.pick(
+                "Masukkan nomor register dan kode lacak yang Anda terima saat mengirim laporan.",
+                "Enter the register number and the tracking code you were given when you sent your report.",
+            ),
         );
     }
     let not_found = || {
         form_again(
             StatusCode::NOT_FOUND,
-            "Pengaduan tidak ditemukan",
-            "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
+            lang.pick("Pengaduan tidak ditemukan", "Complaint not found"),
+            lang.pick(
+                "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
+                "There is no complaint with that register number and tracking code. Check your register number and tracking code and try again.",
+            ),
         )
     };
-    let (record, code) = match find_with_code(app, &guesser, now, &nomor, &kode, not_found, wants_json).await {
+    let (record, code) = match find_with_code(app, &guesser, now, (&nomor, &kode), not_found, wants_json, lang).await {
         Ok(found) => found,
         Err(refusal) => return refusal,
     };
@@ -522,9 +618,9 @@ async fn lookup_query<S: ComplaintStore>(
         .iter()
         .map(|st| StageView {
             status: st.status.code(),
-            label: st.status.label(),
+            label: st.status.label_in(lang),
             reached: st.reached,
-            date_text: st.date.map(tanggal_indonesia).unwrap_or_default(),
+            date_text: st.date.map(|d| date_in(lang, d)).unwrap_or_default(),
         })
         .collect();
     // The deadline counts only while the clock runs (files complete, not returned since).
@@ -534,21 +630,21 @@ async fn lookup_query<S: ComplaintStore>(
         .map(|value| Deadline { value, provisional: record.deadline_provisional });
     // The status's own plain sentence, not the stored next procedure step: that is the service
     // page's wording for staff ("JFT Analis Kebijakan ...: Memverifikasi dan memaraf ...").
-    let next_step = record.status.next_step().to_owned();
+    let next_step = record.status.next_step_in(lang).to_owned();
     let view = StatusView {
         nomor: record.nomor.to_string(),
         kode_lacak: code.to_string(),
         status: record.status.code(),
-        status_label: record.status.label(),
-        jenis_label: record.jenis.label(),
+        status_label: record.status.label_in(lang),
+        jenis_label: record.jenis.label_in(lang),
         judul: record.judul.clone(),
         diterima_pada: rfc3339(&received),
-        diterima_pada_text: human_time(&received),
+        diterima_pada_text: human_time_in(lang, &received),
         next_step,
         stages,
-        deadline_text: deadline.map(|d| tanggal_indonesia(d.value)).unwrap_or_default(),
+        deadline_text: deadline.map(|d| date_in(lang, d.value)).unwrap_or_default(),
         deadline_provisional: deadline.is_some_and(|d| d.provisional),
-        deadline_note: deadline.and_then(|d| d.provisional_note()).unwrap_or_default(),
+        deadline_note: deadline.and_then(|d| d.provisional_note_in(lang)).unwrap_or_default(),
     };
     if wants_json {
         let tahapan: Vec<_> = public_stages
@@ -556,7 +652,7 @@ async fn lookup_query<S: ComplaintStore>(
             .map(|st| {
                 json!({
                     "status": st.status.code(),
-                    "label": st.status.label(),
+                    "label": st.status.label_in(lang),
                     "tercapai": st.reached,
                     "tanggal": st.date.map(|d| d.to_string()),
                 })
@@ -578,7 +674,7 @@ async fn lookup_query<S: ComplaintStore>(
         );
     }
     let options = StatusOptions { print, site_origin: app.config.site_origin.as_deref() };
-    match app.pages().status(&view, options) {
+    match app.pages().status(&view, options, lang) {
         Ok(html) => html_response(StatusCode::OK, html),
         Err(e) => {
             tracing::error!(error = %error_chain(&e), "status template failed");
@@ -587,6 +683,7 @@ async fn lookup_query<S: ComplaintStore>(
                 fallback_html(
                     &format!("Status {}", view.nomor),
                     &format!("Status: {}. {}", view.status_label, view.next_step),
+                    lang,
                 ),
             )
         }
@@ -601,31 +698,33 @@ async fn lookup_refused<S: ComplaintStore>(
     guesser: &str,
     now: Timestamp,
     wants_json: bool,
+    lang: Lang,
 ) -> Option<Response<Bytes>> {
     match app.store.peek_events(guesser, now, LOOKUP_FAILURE_WINDOW, LOOKUP_FAILURES_PER_10_MIN).await {
         Ok(RateDecision::Allowed) => None,
-        Ok(RateDecision::Limited { retry_after }) => Some(too_many_lookups(app, retry_after, wants_json)),
-        Err(e) => Some(store_failure(app, &e, wants_json)),
+        Ok(RateDecision::Limited { retry_after }) => Some(too_many_lookups(app, retry_after, wants_json, lang)),
+        Err(e) => Some(store_failure(app, &e, wants_json, lang)),
     }
 }
 
-/// The complaint numbered `nomor` if `kode` is its tracking code, else `not_found()` (counted
-/// as a failed look-up of `guesser`): the one check behind the status page and the survey.
+/// The complaint numbered `nomor` if `kode` is its tracking code (`given` is both), else
+/// `not_found()` (counted as a failed look-up of `guesser`): the one check behind the status
+/// page and the survey.
 async fn find_with_code<S: ComplaintStore>(
     app: &App<S>,
     guesser: &str,
     now: Timestamp,
-    nomor: &str,
-    kode: &str,
+    (nomor, kode): (&str, &str),
     not_found: impl FnOnce() -> Response<Bytes>,
     wants_json: bool,
+    lang: Lang,
 ) -> Result<(PublicRecord, TrackingCode), Response<Bytes>> {
     let (Some(number), Some(code)) = (RegisterNumber::parse(nomor), TrackingCode::parse(kode)) else {
-        return Err(failed_lookup(app, guesser, now, not_found(), wants_json).await);
+        return Err(failed_lookup(app, guesser, now, not_found(), wants_json, lang).await);
     };
     let stored = match app.store.find_public(&number).await {
         Ok(stored) => stored,
-        Err(e) => return Err(store_failure(app, &e, wants_json)),
+        Err(e) => return Err(store_failure(app, &e, wants_json, lang)),
     };
     // An unknown number does the same work as a wrong code (hash the code given, compare it in
     // constant time), so the answer's timing does not tell which numbers exist.
@@ -643,7 +742,7 @@ async fn find_with_code<S: ComplaintStore>(
     let matches = digests_match(&given, stored_digest);
     let record = match stored {
         Some(record) if matches => record,
-        _ => return Err(failed_lookup(app, guesser, now, not_found(), wants_json).await),
+        _ => return Err(failed_lookup(app, guesser, now, not_found(), wants_json, lang).await),
     };
     Ok((record, code))
 }
@@ -692,25 +791,38 @@ async fn failed_lookup<S: ComplaintStore>(
     now: Timestamp,
     failure: Response<Bytes>,
     wants_json: bool,
+    lang: Lang,
 ) -> Response<Bytes> {
     match app.store.count_event(guesser, now, LOOKUP_FAILURE_WINDOW, LOOKUP_FAILURES_PER_10_MIN).await {
         Ok(RateDecision::Allowed) => failure,
-        Ok(RateDecision::Limited { retry_after }) => too_many_lookups(app, retry_after, wants_json),
-        Err(e) => store_failure(app, &e, wants_json),
+        Ok(RateDecision::Limited { retry_after }) => too_many_lookups(app, retry_after, wants_json, lang),
+        Err(e) => store_failure(app, &e, wants_json, lang),
     }
 }
 
 /// The `429` for a source over [`LOOKUP_FAILURES_PER_10_MIN`], shaped like the submission limit's.
-fn too_many_lookups<S: ComplaintStore>(app: &App<S>, retry_after: u64, wants_json: bool) -> Response<Bytes> {
+fn too_many_lookups<S: ComplaintStore>(
+    app: &App<S>,
+    retry_after: u64,
+    wants_json: bool,
+    lang: Lang,
+) -> Response<Bytes> {
     tracing::info!(outcome = "lookup_limited", "tracking look-up refused");
+    let minutes = retry_after.div_ceil(60);
     let mut resp = error_response(
         app,
         StatusCode::TOO_MANY_REQUESTS,
         wants_json,
-        "Terlalu banyak percobaan pelacakan",
-        &format!(
-            "Terlalu banyak percobaan pelacakan. Coba lagi dalam {} menit. Periksa nomor register dan kode lacak pada tanda terima Anda, atau hubungi kami melalui saluran lain.",
-            retry_after.div_ceil(60)
+        lang,
+        lang.pick("Terlalu banyak percobaan pelacakan", "Too many tracking attempts"),
+        &lang.pick(
+            format!(
+                "Terlalu banyak percobaan pelacakan. Coba lagi dalam {minutes} menit. Periksa nomor register dan kode lacak pada tanda terima Anda, atau hubungi kami melalui saluran lain."
+            ),
+            format!(
+                "Too many tracking attempts. Try again in {minutes} {}. Check the register number and tracking code on your receipt, or contact us through another channel.",
+                minutes_word(minutes)
+            ),
         ),
     );
     resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
@@ -732,26 +844,48 @@ fn preflight<S>(app: &App<S>, origin: Option<&str>) -> Response<Bytes> {
     resp
 }
 
-fn method_not_allowed<S: ComplaintStore>(app: &App<S>, allow: &'static str, wants_json: bool) -> Response<Bytes> {
+/// "minute" or "minutes", for an English count.
+fn minutes_word(n: u64) -> &'static str {
+    if n == 1 { "minute" } else { "minutes" }
+}
+
+fn method_not_allowed<S: ComplaintStore>(
+    app: &App<S>,
+    allow: &'static str,
+    wants_json: bool,
+    lang: Lang,
+) -> Response<Bytes> {
     let mut resp = error_response(
         app,
         StatusCode::METHOD_NOT_ALLOWED,
         wants_json,
-        "Metode tidak diizinkan",
-        "Alamat ini tidak menerima permintaan seperti itu.",
+        lang,
+        lang.pick("Metode tidak diizinkan", "Method not allowed"),
+        lang.pick(
+            "Alamat ini tidak menerima permintaan seperti itu.",
+            "This address does not accept that kind of request.",
+        ),
     );
     resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     resp
 }
 
-fn store_failure<S: ComplaintStore>(app: &App<S>, e: &StoreError, wants_json: bool) -> Response<Bytes> {
+fn unavailable_title(lang: Lang) -> &'static str {
+    lang.pick("Layanan sedang terganggu", "Service temporarily unavailable")
+}
+
+fn store_failure<S: ComplaintStore>(app: &App<S>, e: &StoreError, wants_json: bool, lang: Lang) -> Response<Bytes> {
     tracing::error!(error = %error_chain(e), "store failed");
     error_response(
         app,
         StatusCode::SERVICE_UNAVAILABLE,
         wants_json,
-        "Layanan sedang terganggu",
-        "Laporan Anda belum tersimpan karena gangguan pada sistem kami. Silakan coba lagi beberapa saat lagi; data yang Anda isi tidak kami simpan sebagian.",
+        lang,
+        unavailable_title(lang),
+        lang.pick(
+            "Laporan Anda belum tersimpan karena gangguan pada sistem kami. Silakan coba lagi beberapa saat lagi; data yang Anda isi tidak kami simpan sebagian.",
+            "Your report has not been saved because of a problem in our system. Please try again in a few moments; nothing you entered has been partly saved.",
+        ),
     )
 }
 
@@ -759,15 +893,16 @@ fn error_response<S: ComplaintStore>(
     app: &App<S>,
     status: StatusCode,
     wants_json: bool,
+    lang: Lang,
     title: &str,
     message: &str,
 ) -> Response<Bytes> {
     if wants_json {
         return json_response(status, &json!({ "error": message }));
     }
-    let html = app.pages().error(status.as_u16(), title, message).unwrap_or_else(|e| {
+    let html = app.pages().error(status.as_u16(), title, message, lang).unwrap_or_else(|e| {
         tracing::error!(error = %error_chain(&e), "error template failed");
-        fallback_html(title, message)
+        fallback_html(title, message, lang)
     });
     html_response(status, html)
 }
@@ -818,6 +953,38 @@ fn empty(status: StatusCode) -> Response<Bytes> {
     let mut resp = Response::new(Bytes::new());
     *resp.status_mut() = status;
     resp
+}
+
+#[cfg(test)]
+mod lang_tests {
+    use super::*;
+
+    #[test]
+    fn the_lang_field_beats_the_header_which_beats_the_default() {
+        assert_eq!(request_lang(None, None), Lang::Id);
+        assert_eq!(request_lang(None, Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(request_lang(Some("en"), None), Lang::En);
+        assert_eq!(request_lang(Some("id"), Some("en")), Lang::Id, "the form's field wins");
+        assert_eq!(request_lang(Some("EN"), Some("id")), Lang::En);
+        assert_eq!(request_lang(Some("fr"), Some("en")), Lang::En, "an unknown field falls back to the header");
+        assert_eq!(request_lang(Some(""), Some("fr")), Lang::Id);
+    }
+
+    #[test]
+    fn the_query_lang_is_read_decoded_and_first_wins() {
+        assert_eq!(query_param("nomor=PGD-2026-00001&kode=X&lang=en", "lang").as_deref(), Some("en"));
+        assert_eq!(query_param("lang=en&lang=id", "lang").as_deref(), Some("en"));
+        assert_eq!(query_param("lang=%65n", "lang").as_deref(), Some("en"));
+        assert_eq!(query_param("nomor=1&kode=2", "lang"), None);
+        assert_eq!(query_param("", "lang"), None);
+        assert_eq!(query_param("lang=%FF", "lang"), None);
+    }
+
+    #[test]
+    fn english_counts_minutes_in_the_singular_and_plural() {
+        assert_eq!(minutes_word(1), "minute");
+        assert_eq!(minutes_word(5), "minutes");
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! and the form partial), so the form after an error is the same form the site shows.
 
 use pengaduan_core::FieldError;
+use pengaduan_core::Lang;
 use pengaduan_core::RawForm;
 use pengaduan_core::submission::FIELD_ORDER;
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,8 @@ pub struct Pages {
     tera: tera::Tera,
     config: Value,
     time_limit: Option<TimeLimit>,
+    /// From the service page's English translation, whose `starts` is in English.
+    time_limit_en: Option<TimeLimit>,
 }
 
 pub use pengaduan_core::workflow::TimeLimit;
@@ -138,18 +141,58 @@ pub struct StageView {
 impl Pages {
     /// Wraps loaded templates and the site configuration (`config.toml` as a table).
     pub fn new(tera: tera::Tera, config: Value) -> Self {
-        Self { tera, config, time_limit: None }
+        Self { tera, config, time_limit: None, time_limit_en: None }
     }
 
     /// The service's time limit from its page's text, for the status page and the receipt.
-    pub fn with_service_page(mut self, text: &str) -> Self {
-        self.time_limit = time_limit_of(text);
+    pub fn with_service_page(self, text: &str) -> Self {
+        self.with_service_page_in(Lang::Id, text)
+    }
+
+    /// The service's time limit from the text of its page in the language `lang` (the
+    /// Indonesian page, or its translation), for the status page and the receipt in that language.
+    pub fn with_service_page_in(mut self, lang: Lang, text: &str) -> Self {
+        *lang.pick(&mut self.time_limit, &mut self.time_limit_en) = time_limit_of(text);
         self
     }
 
     /// The time limit the status page states, if the service page gave one.
     pub fn time_limit(&self) -> Option<&TimeLimit> {
         self.time_limit.as_ref()
+    }
+
+    /// The time limit stated in the language `lang`, if that language's service page gave one.
+    pub fn time_limit_in(&self, lang: Lang) -> Option<&TimeLimit> {
+        lang.pick(&self.time_limit, &self.time_limit_en).as_ref()
+    }
+
+    /// The time limit as the status page and the receipt state it in the language `lang`
+    /// ("2 to 10 working days after …"). Without a translated page, English states the
+    /// Indonesian page's days only: its `starts` is Indonesian.
+    pub fn deadline_rule_in(&self, lang: Lang) -> Option<String> {
+        match (self.time_limit_in(lang), lang) {
+            (Some(limit), _) => Some(limit.text_in(lang)),
+            (None, Lang::En) => self.time_limit.as_ref().map(|l| l.days_in(lang)),
+            (None, Lang::Id) => None,
+        }
+    }
+
+    /// A word of the interface in the language `lang`, from `config.toml`'s
+    /// `[languages.<lang>.ui]`.
+    fn ui(&self, lang: Lang, key: &str) -> Option<&str> {
+        self.config.get("languages")?.get(lang.code())?.get("ui")?.get(key)?.as_str()
+    }
+
+    /// The address of the language's page named by `key` in its `ui` table (`apply_url`,
+    /// `track_url`), or `fallback` when the configuration has none.
+    fn ui_url<'a>(&'a self, lang: Lang, key: &str, fallback: (&'a str, &'a str)) -> &'a str {
+        self.ui(lang, key).unwrap_or(lang.pick(fallback.0, fallback.1))
+    }
+
+    /// The title of the language's menu entry for `url` ("Ajukan Pengaduan"), if the menu has one.
+    fn menu_title(&self, lang: Lang, url: &str) -> Option<&str> {
+        let menu = self.config.get("languages")?.get(lang.code())?.get("menu")?.as_array()?;
+        menu.iter().find(|m| m.get("url").and_then(Value::as_str) == Some(url))?.get("title")?.as_str()
     }
 
     /// The templates and configuration compiled into the binary, for the Lambda function.
@@ -160,7 +203,9 @@ impl Pages {
         let config: toml::Table = toml::from_str(crate::embedded::CONFIG).map_err(PageError::Config)?;
         // A TOML table always converts to JSON.
         let config = serde_json::to_value(config).unwrap_or_default();
-        Ok(Self::new(tera, config).with_service_page(crate::embedded::SERVICE_PAGE))
+        Ok(Self::new(tera, config)
+            .with_service_page(crate::embedded::SERVICE_PAGE)
+            .with_service_page_in(Lang::En, crate::embedded::SERVICE_PAGE_EN))
     }
 
     /// The form action, from `config.api_url`.
@@ -169,12 +214,34 @@ impl Pages {
         format!("{}/pengaduan", base.trim_end_matches('/'))
     }
 
-    fn render(&self, template: &str, title: &str, path: &str, extra: Value) -> Result<String, PageError> {
+    /// Renders `template` as the page `path` in `lang`; `other(l)` is the same page in the
+    /// language `l`, for the language switch (`None`: the page has no other language).
+    fn render(
+        &self,
+        template: &str,
+        (lang, other): (Lang, Option<&dyn Fn(Lang) -> String>),
+        title: &str,
+        path: &str,
+        extra: Value,
+    ) -> Result<String, PageError> {
         let base_url = self.config.get("base_url").and_then(Value::as_str).unwrap_or("").trim_end_matches('/');
+        // The switch lists the site's other languages, as site-gen's pages do.
+        let switch: Vec<Value> = other
+            .map(|other| {
+                Lang::ALL
+                    .into_iter()
+                    .filter(|l| *l != lang)
+                    .filter_map(|l| {
+                        let name = self.config.get("languages")?.get(l.code())?.get("name")?.as_str()?;
+                        Some(json!({ "lang": l.code(), "name": name, "path": other(l) }))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut ctx = json!({
             "config": self.config,
             "page": {
-                "title": title, "description": "", "path": path,
+                "title": title, "description": "", "path": path, "lang": lang.code(), "switch": switch,
                 "permalink": format!("{base_url}{path}"),
                 "content": "", "toc": [], "extra": {}, "json_ld": "",
             },
@@ -188,37 +255,53 @@ impl Pages {
         self.tera.render(template, &ctx).map_err(|e| PageError::Render(template.to_owned(), e))
     }
 
-    /// The complaint form again, with an error summary, inline messages and the typed values.
-    pub fn form_with_errors(&self, form: &RawForm, errors: &[FieldError]) -> Result<String, PageError> {
+    /// The complaint form again, with an error summary, inline messages and the typed values, in
+    /// the language `lang`.
+    pub fn form_with_errors(&self, form: &RawForm, errors: &[FieldError], lang: Lang) -> Result<String, PageError> {
         let values: BTreeMap<&str, String> =
             FIELD_ORDER.iter().filter(|f| **f != "idempotency_key").map(|f| (*f, form.display_value(f))).collect();
         let field_errors: BTreeMap<&str, &str> = errors.iter().map(|e| (e.field, e.message.as_str())).collect();
         let extra = json!({
             "form": { "action": self.form_action(), "values": values, "errors": errors, "field_errors": field_errors }
         });
-        self.render("api/form.html", "Kesalahan: Ajukan Pengaduan", "/pengaduan/", extra)
+        let path = self.ui_url(lang, "apply_url", ("/pengaduan/", "/en/complaint/"));
+        let prefix = self.ui(lang, "error_prefix").unwrap_or(lang.pick("Kesalahan", "Error"));
+        let name = self
+            .ui(lang, "apply_page")
+            .or_else(|| self.menu_title(lang, path))
+            .unwrap_or(lang.pick("Ajukan Pengaduan", "Submit a Complaint"));
+        // The other language's empty form: what was typed is not carried over.
+        let other = |l: Lang| self.ui_url(l, "apply_url", ("/pengaduan/", "/en/complaint/")).to_owned();
+        self.render("api/form.html", (lang, Some(&other)), &format!("{prefix}: {name}"), path, extra)
     }
 
     /// The status page of one complaint (also the confirmation after submitting), or with
-    /// `options.print` its receipt on its own, to print.
-    pub fn status(&self, view: &StatusView, options: StatusOptions<'_>) -> Result<String, PageError> {
-        let title = format!("Status {}", view.nomor);
+    /// `options.print` its receipt on its own, to print; in the language `lang` (`view` is in it).
+    pub fn status(&self, view: &StatusView, options: StatusOptions<'_>, lang: Lang) -> Result<String, PageError> {
+        let title = format!("{} {}", self.ui(lang, "status").unwrap_or("Status"), view.nomor);
         let base_url = self.config.get("base_url").and_then(Value::as_str).unwrap_or("");
         let origin = options.site_origin.unwrap_or(base_url).trim_end_matches('/');
+        let track_url = self.ui_url(lang, "track_url", ("/lacak/", "/en/track/"));
         // Relative to the page itself (`…/lacak`), wherever the API is mounted. Numbers and
         // codes are URL-safe as they are.
         let status_url = format!("?nomor={}&kode={}", view.nomor, view.kode_lacak);
+        let lang_param = lang_param(lang);
         let extra = json!({
             "complaint": view,
             "cetak": options.print,
-            "status_url": status_url,
-            "cetak_url": format!("{status_url}&cetak=1"),
+            "status_url": format!("{status_url}{lang_param}"),
+            "cetak_url": format!("{status_url}{lang_param}&cetak=1"),
             // Relative to the status page (`…/lacak`): the survey is its sibling (`…/survei`).
+            // The survey is in Indonesian only (its questions are the regulation's wording).
             "survei_url": format!("survei{status_url}"),
-            "lacak_url": format!("{origin}/lacak/"),
-            "deadline_rule": self.time_limit.as_ref().map(TimeLimit::text).unwrap_or_default(),
+            "lacak_url": format!("{origin}{track_url}"),
+            "deadline_rule": self.deadline_rule_in(lang).unwrap_or_default(),
         });
-        self.render("api/status.html", &title, "/lacak/", extra)
+        // The same status page in the other language; Indonesian is asked for by name, or an
+        // English browser's Accept-Language would answer in English again.
+        let print = if options.print { "&cetak=1" } else { "" };
+        let other = |l: Lang| format!("{status_url}&lang={}{print}", l.code());
+        self.render("api/status.html", (lang, Some(&other)), &title, track_url, extra)
     }
 
     /// The survey's nine questions (or the thanks), with the errors of a rejected answer.
@@ -255,32 +338,53 @@ impl Pages {
         });
         let title =
             if view.errors.is_empty() { "Survei Kepuasan Masyarakat" } else { "Kesalahan: Survei Kepuasan Masyarakat" };
-        self.render("api/survei.html", title, "/lacak/", extra)
+        // Indonesian only for now: the questions are the regulation's (SKM) wording.
+        let path = self.ui_url(Lang::Id, "track_url", ("/lacak/", "/en/track/"));
+        self.render("api/survei.html", (Lang::Id, None), title, path, extra)
     }
 
-    /// The tracking form again, with the typed number and code and what was wrong.
-    pub fn lacak_with_error(&self, nomor: &str, kode: &str, message: &str) -> Result<String, PageError> {
+    /// The tracking form again, with the typed number and code and what was wrong, in the
+    /// language `lang`.
+    pub fn lacak_with_error(&self, nomor: &str, kode: &str, message: &str, lang: Lang) -> Result<String, PageError> {
         let base = self.config.get("api_url").and_then(Value::as_str).unwrap_or("/api").trim_end_matches('/');
         let extra = json!({
             "lacak": { "action": format!("{base}/lacak"), "values": { "nomor": nomor, "kode": kode }, "error": message }
         });
-        self.render("lacak.html", "Lacak Pengaduan", "/lacak/", extra)
+        let title = self.ui(lang, "track_page").unwrap_or(lang.pick("Lacak Pengaduan", "Track a Complaint"));
+        let path = self.ui_url(lang, "track_url", ("/lacak/", "/en/track/"));
+        let other = |l: Lang| self.ui_url(l, "track_url", ("/lacak/", "/en/track/")).to_owned();
+        self.render("lacak.html", (lang, Some(&other)), title, path, extra)
     }
 
-    /// An error page with a title and a message.
-    pub fn error(&self, status: u16, title: &str, message: &str) -> Result<String, PageError> {
+    /// An error page with a title and a message, in the language `lang`.
+    pub fn error(&self, status: u16, title: &str, message: &str, lang: Lang) -> Result<String, PageError> {
         let extra = json!({ "status": status, "error": { "title": title, "message": message } });
-        self.render("api/error.html", title, "/", extra)
+        let other = |l: Lang| home(l).to_owned();
+        self.render("api/error.html", (lang, Some(&other)), title, home(lang), extra)
     }
 }
 
-/// A last-resort page when the templates themselves fail: plain, valid, Indonesian.
-pub fn fallback_html(title: &str, message: &str) -> String {
+/// The home page of the language `lang`.
+fn home(lang: Lang) -> &'static str {
+    lang.pick("/", "/en/")
+}
+
+/// What a link back to the API adds to keep the language: nothing for Indonesian, the
+/// default, so its addresses stay as they always were.
+pub fn lang_param(lang: Lang) -> &'static str {
+    lang.pick("", "&lang=en")
+}
+
+/// A last-resort page when the templates themselves fail: plain, valid, in the language `lang`.
+pub fn fallback_html(title: &str, message: &str, lang: Lang) -> String {
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     format!(
-        "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title></head><body><main><h1>{t}</h1><p>{m}</p><p><a href=\"/\">Kembali ke beranda</a></p></main></body></html>",
+        "<!doctype html><html lang=\"{l}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title></head><body><main><h1>{t}</h1><p>{m}</p><p><a href=\"{h}\">{b}</a></p></main></body></html>",
+        l = lang.code(),
         t = esc(title),
-        m = esc(message)
+        m = esc(message),
+        h = home(lang),
+        b = lang.pick("Kembali ke beranda", "Back to the home page"),
     )
 }
 
@@ -297,6 +401,31 @@ mod tests {
         assert_eq!(time_limit_of("+++\ntitle = \"x\"\n+++\n"), None);
         assert_eq!(time_limit_of("tanpa front matter"), None);
         assert!(Pages::embedded().unwrap().time_limit().is_some(), "the Lambda's pages state it");
+    }
+
+    #[test]
+    fn the_english_time_limit_comes_from_the_translated_page() {
+        let pages = Pages::embedded().unwrap();
+        assert_eq!(
+            pages.deadline_rule_in(Lang::En).as_deref(),
+            Some("2 to 10 working days after the required documents are declared complete")
+        );
+        assert_eq!(
+            pages.deadline_rule_in(Lang::Id).as_deref(),
+            Some("2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap")
+        );
+        let page = "+++\n[service.time_limit]\nmin_working_days = 5\nmax_working_days = 5\nstarts = \"setelah lengkap\"\n+++\n";
+        let untranslated = Pages::new(tera::Tera::default(), Value::Null).with_service_page(page);
+        assert_eq!(untranslated.deadline_rule_in(Lang::En).as_deref(), Some("5 working days"), "no Indonesian words");
+    }
+
+    #[test]
+    fn links_keep_english_and_leave_indonesian_as_it_was() {
+        assert_eq!(lang_param(Lang::Id), "");
+        assert_eq!(lang_param(Lang::En), "&lang=en");
+        assert!(fallback_html("T", "M", Lang::Id).contains("<html lang=\"id\">"));
+        let en = fallback_html("T", "M", Lang::En);
+        assert!(en.contains("<html lang=\"en\">") && en.contains("href=\"/en/\"") && !en.contains("Kembali"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `GET`/`POST …/survei`: the Survei Kepuasan Masyarakat of a `selesai` complaint, answered
 //! once, with the tracking code as proof. The same look-up (constant-time code check, failed
 //! look-ups counted) as the status page; the answers are stored without the complainant's data.
+//! Indonesian only for now: the questions are the regulated SKM wording, so every answer is too.
 
 use super::pages::SurveyView;
 use super::{
@@ -10,7 +11,7 @@ use super::{
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
 use pengaduan_core::skm::{AnswerError, Answers};
-use pengaduan_core::{RawValue, Status};
+use pengaduan_core::{Lang, RawValue, Status};
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::{ComplaintStore, error_chain};
 use serde_json::json;
@@ -29,7 +30,7 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
 ) -> Response<Bytes> {
     let guesser = lookup_source_key(source);
     let now = app.now().timestamp();
-    if let Some(refusal) = lookup_refused(app, &guesser, now, wants_json).await {
+    if let Some(refusal) = lookup_refused(app, &guesser, now, wants_json, Lang::Id).await {
         return refusal;
     }
     let post = req.method() == Method::POST;
@@ -37,7 +38,14 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
         match read_body(req).await {
             Ok(fields) => fields,
             Err(message) => {
-                return error_response(app, StatusCode::BAD_REQUEST, wants_json, "Data tidak dapat dibaca", message);
+                return error_response(
+                    app,
+                    StatusCode::BAD_REQUEST,
+                    wants_json,
+                    Lang::Id,
+                    "Data tidak dapat dibaca",
+                    message,
+                );
             }
         }
     } else {
@@ -45,7 +53,14 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
             Some(fields) => fields,
             None => {
                 let message = "Alamat survei tidak sah.";
-                return error_response(app, StatusCode::BAD_REQUEST, wants_json, "Data tidak dapat dibaca", message);
+                return error_response(
+                    app,
+                    StatusCode::BAD_REQUEST,
+                    wants_json,
+                    Lang::Id,
+                    "Data tidak dapat dibaca",
+                    message,
+                );
             }
         }
     };
@@ -56,6 +71,7 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
             app,
             StatusCode::BAD_REQUEST,
             wants_json,
+            Lang::Id,
             "Nomor dan kode diperlukan",
             "Survei diisi dengan nomor register dan kode lacak pengaduan Anda. Buka survei dari halaman status pengaduan.",
         );
@@ -65,19 +81,22 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
             app,
             StatusCode::NOT_FOUND,
             wants_json,
+            Lang::Id,
             "Pengaduan tidak ditemukan",
             "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
         )
     };
-    let (record, code) = match find_with_code(app, &guesser, now, &nomor, &kode, not_found, wants_json).await {
-        Ok(found) => found,
-        Err(refusal) => return refusal,
-    };
+    let (record, code) =
+        match find_with_code(app, &guesser, now, (&nomor, &kode), not_found, wants_json, Lang::Id).await {
+            Ok(found) => found,
+            Err(refusal) => return refusal,
+        };
     if record.status != Status::Selesai {
         return error_response(
             app,
             StatusCode::CONFLICT,
             wants_json,
+            Lang::Id,
             "Survei belum dapat diisi",
             "Survei kepuasan dapat diisi setelah pengaduan Anda selesai ditangani.",
         );
@@ -97,7 +116,7 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
         // Said at once: a form that the POST would refuse wastes the citizen's nine answers.
         return match app.store.survey_answered(&record.nomor.to_string()).await {
             Ok(answered) => page(app, StatusCode::OK, &SurveyView { answered, ..view(false) }),
-            Err(e) => store_failure(app, &e, wants_json),
+            Err(e) => store_failure(app, &e, wants_json, Lang::Id),
         };
     }
     let raw: Vec<String> = (1..=9).map(|i| field(&format!("u{i}"))).collect();
@@ -130,9 +149,9 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
         }
         Ok(false) => {
             tracing::info!(outcome = "already_answered", "survey refused");
-            error_response(app, StatusCode::CONFLICT, wants_json, "Survei sudah diisi", ALREADY_ANSWERED)
+            error_response(app, StatusCode::CONFLICT, wants_json, Lang::Id, "Survei sudah diisi", ALREADY_ANSWERED)
         }
-        Err(e) => store_failure(app, &e, wants_json),
+        Err(e) => store_failure(app, &e, wants_json, Lang::Id),
     }
 }
 
@@ -154,7 +173,7 @@ fn page<S: ComplaintStore>(app: &App<S>, status: StatusCode, view: &SurveyView) 
             } else {
                 "Formulir survei tidak dapat ditampilkan."
             };
-            html_response(status, fallback_html("Survei Kepuasan Masyarakat", message))
+            html_response(status, fallback_html("Survei Kepuasan Masyarakat", message, Lang::Id))
         }
     }
 }
@@ -180,7 +199,7 @@ async fn read_body(req: Request<Bytes>) -> Result<Fields, &'static str> {
     if req.body().len() > kind.limit() {
         return Err(super::TOO_LARGE_MESSAGE);
     }
-    let (form, _) = body::parse(&kind, req.into_body()).await.map_err(|body::Malformed(m)| m)?;
+    let (form, _) = body::parse(&kind, req.into_body()).await.map_err(|m| m.id)?;
     let names = ["nomor", "kode", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
     Ok(names
         .iter()

@@ -7,7 +7,7 @@ use base64::Engine;
 use jiff::Timestamp;
 use jiff::tz::{TimeZone, offset};
 use pengaduan_core::notice::{Message, Notice};
-use pengaduan_core::{Jenis, Status};
+use pengaduan_core::{Jenis, Lang, Status};
 use pengaduan_store::intake::{Intake, Replay, intake};
 use pengaduan_store::outbox::entry_id;
 use pengaduan_store::{ComplaintStore, Config, Submitted};
@@ -67,6 +67,16 @@ pub fn receipt(nomor: &str, kode: &str) -> Message {
         jenis: Jenis::Pengaduan,
         judul: "Izin usaha belum terbit".into(),
         notice: Notice::TandaTerima { kode_lacak: kode.into(), jangka_waktu: Some("2 s/d 10 hari kerja".into()) },
+        lang: Lang::Id,
+    }
+}
+
+/// The receipt of a complaint sent through the English form.
+pub fn receipt_en(nomor: &str, kode: &str) -> Message {
+    Message {
+        notice: Notice::TandaTerima { kode_lacak: kode.into(), jangka_waktu: Some("2 to 10 working days".into()) },
+        lang: Lang::En,
+        ..receipt(nomor, kode)
     }
 }
 

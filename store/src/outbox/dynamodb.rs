@@ -4,7 +4,8 @@
 //!   erasure of personal data finds it with a query), created in the change's transaction.
 //!   While pending or failed it carries `surel` (`tertunda` or `gagal`) and `surel_jatuh` (the
 //!   due time, zero-padded seconds): the sparse index [`INDEX`] lists what is due and what failed.
-//!   Delivered, it loses both and its message.
+//!   Delivered, it loses both and its message. `bahasa` is the message's language (`id`, `en`;
+//!   absent on items recorded before it was kept: Indonesian).
 //! - `SUREL-TOLAK#<digest>` / `SUREL-TOLAK`: an address mail bounces from, by digest.
 //!
 //! On AWS an insert of a message item reaches the delivery function through the table's
@@ -25,6 +26,9 @@ pub const INDEX: &str = "surel";
 
 /// The index's sort key attribute: when the message is due.
 pub const DUE: &str = "surel_jatuh";
+
+/// The attribute of a message item keeping its language.
+pub const LANG: &str = "bahasa";
 
 /// The sort key prefix of message items.
 pub const SK_PREFIX: &str = "SUREL#";
@@ -47,6 +51,7 @@ pub(crate) fn item(nomor: &str, version: u64, message: &Message, at: Timestamp) 
         ("pk".into(), s(&format!("COMPLAINT#{nomor}"))),
         ("sk".into(), s(&format!("{SK_PREFIX}{version:06}"))),
         ("pesan".into(), s(&json)),
+        (LANG.into(), s(message.lang.code())),
         ("status_surel".into(), s(OutboxState::Tertunda.code())),
         ("percobaan".into(), n(0)),
         ("dibuat".into(), s(&at.to_string())),
@@ -100,11 +105,12 @@ fn entry(item: &Item) -> Result<OutboxEntry, StoreError> {
         Some(v) => v.parse::<i64>().ok().and_then(|v| Timestamp::from_second(v).ok()).ok_or_else(|| corrupt(DUE))?,
         None => Timestamp::UNIX_EPOCH,
     };
+    let lang = crate::lang_of(opt_string(item, LANG).as_deref());
+    let message: Option<Message> =
+        opt_string(item, "pesan").map(|j| serde_json::from_str(&j)).transpose().map_err(|e| corrupt(&e.to_string()))?;
     Ok(OutboxEntry {
-        message: opt_string(item, "pesan")
-            .map(|j| serde_json::from_str(&j))
-            .transpose()
-            .map_err(|e| corrupt(&e.to_string()))?,
+        // The attribute is the message's language: the one rule for items of every age.
+        message: message.map(|m| Message { lang, ..m }),
         state: OutboxState::parse(&string(item, "status_surel")?).ok_or_else(|| corrupt("status_surel"))?,
         attempts: u32::try_from(number(item, "percobaan")?).map_err(|_| corrupt("percobaan"))?,
         created_at: ts("dibuat")?.ok_or_else(|| corrupt("dibuat"))?,

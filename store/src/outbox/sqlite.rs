@@ -1,13 +1,15 @@
-//! The outbox on SQLite: table `outbox`, a claim being one conditional `UPDATE`.
+//! The outbox on SQLite: table `outbox`, a claim being one conditional `UPDATE`. Column `lang`
+//! keeps the message's language (`id` for entries recorded before it was kept).
 
 use super::{LEASE, OutboxEntry, OutboxState, OutboxStore, Outcome};
 use crate::StoreError;
 use crate::accounts::fields::parse_ts;
 use crate::sqlite::{SqliteStore, backend};
 use jiff::Timestamp;
+use pengaduan_core::notice::Message;
 use rusqlite::{OptionalExtension, Row, params};
 
-const COLUMNS: &str = "id, message, state, attempts, created_at, due_at, last_error, sent_at";
+const COLUMNS: &str = "id, message, state, attempts, created_at, due_at, last_error, sent_at, lang";
 
 struct Raw {
     id: String,
@@ -18,6 +20,7 @@ struct Raw {
     due_at: i64,
     last_error: Option<String>,
     sent_at: Option<String>,
+    lang: Option<String>,
 }
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
@@ -30,13 +33,18 @@ fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
         due_at: r.get("due_at")?,
         last_error: r.get("last_error")?,
         sent_at: r.get("sent_at")?,
+        lang: r.get("lang")?,
     })
 }
 
 fn entry(r: Raw) -> Result<OutboxEntry, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("outbox {}: {what}", r.id));
+    let lang = crate::lang_of(r.lang.as_deref());
+    let message: Option<Message> =
+        r.message.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(&e.to_string()))?;
     Ok(OutboxEntry {
-        message: r.message.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(&e.to_string()))?,
+        // The column is the message's language: the one rule for entries of every age.
+        message: message.map(|m| Message { lang, ..m }),
         state: OutboxState::parse(&r.state).ok_or_else(|| corrupt("state"))?,
         attempts: u32::try_from(r.attempts).map_err(|_| corrupt("attempts"))?,
         created_at: parse_ts(&r.created_at)?,

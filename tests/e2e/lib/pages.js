@@ -37,6 +37,59 @@ const PAGES = [
     open: (p) => goto(p, '/en/layanan/information-and-complaints/'),
   },
   { name: 'en-search', current: null, label: 'English search page /en/search/?q=fee', open: (p) => openSearch(p, '/en/search/?q=fee') },
+  { name: 'en-pengaduan', current: '/en/complaint/', label: 'English complaint form /en/complaint/', open: (p) => goto(p, '/en/complaint/') },
+  { name: 'en-lacak', current: '/en/track/', label: 'English tracking page /en/track/', open: (p) => goto(p, '/en/track/') },
+  { name: 'en-privacy', current: null, label: 'English privacy policy /en/privacy/', open: (p) => goto(p, '/en/privacy/') },
+  {
+    name: 'en-formulir-galat', current: '/en/complaint/',
+    label: 'English complaint form with errors (422)',
+    open: async (p) => {
+      await goto(p, '/en/complaint/');
+      await h.fillComplaint(p, { jenis: 'pengaduan', nama: 'John Smith', email: 'john-at-example', judul: '', isi: 'Too short.', persetujuan_data: true });
+      const post = p.waitForResponse((r) => r.url().endsWith('/api/pengaduan') && r.request().method() === 'POST');
+      await p.locator('#form-pengaduan button[type="submit"]').click();
+      assert.equal((await post).status(), 422);
+      await p.waitForLoadState('load');
+      await p.locator('#ringkasan-galat').waitFor({ state: 'visible' });
+      assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+    },
+  },
+  {
+    name: 'en-konfirmasi', current: '/en/track/',
+    label: 'English confirmation after submitting the form',
+    open: async (p) => {
+      await goto(p, '/en/complaint/');
+      await h.fillComplaint(p, h.validComplaint({ nama: 'John Smith', judul: `Licence counter queue too long ${h.uniq()}` }));
+      await p.locator('#form-pengaduan button[type="submit"]').click();
+      await h.waitForPath(p, /^\/api\/lacak\?/);
+      assert.equal(await h.readStatus(p), 'Received');
+    },
+  },
+  {
+    name: 'en-bukti-cetak', current: null,
+    label: 'the English receipt\'s print-friendly view',
+    open: async (p) => {
+      const r = await h.submitJson(h.validComplaint({ judul: `Printed receipt in English ${h.uniq()}` }));
+      await goto(p, `/api/lacak?nomor=${r.nomor}&kode=${r.kode_lacak}&cetak=1&lang=en`);
+      assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+      assert.equal((await h.readConfirmation(p)).nomor, r.nomor);
+    },
+  },
+  {
+    name: 'en-lacak-tidak-ditemukan', current: '/en/track/',
+    label: 'tracking an unknown complaint in English (404)',
+    open: async (p) => {
+      await goto(p, '/en/track/');
+      await p.locator('#nomor').fill('PGD-2000-99999');
+      await p.locator('#kode').fill('AAAA-BBBB-CCCC');
+      const get = p.waitForResponse((r) => r.url().includes('/api/lacak?'));
+      await p.locator('form button[type="submit"]').last().click();
+      assert.equal((await get).status(), 404);
+      await p.waitForLoadState('load');
+      assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+      assert.equal(await p.locator('#nomor').inputValue(), 'PGD-2000-99999');
+    },
+  },
   { name: '404', current: null, label: '/404.html', open: (p) => goto(p, '/404.html') },
   {
     name: 'tidak-ditemukan', current: null,
