@@ -30,13 +30,13 @@ fn the_receipt_holds_the_number_the_code_and_what_happens_next() {
             "Siti Rahayu",
             "Pengaduan",
             "Izin usaha belum terbit",
-            "2 s/d 10 hari kerja",
-            "setelah berkas dinyatakan lengkap",
+            "2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap",
             "GRATIS",
             "https://pengaduan.contoh.go.id/lacak/",
         ] {
             assert!(body.contains(needle), "{needle:?} missing from:\n{body}");
         }
+        assert_eq!(body.matches("dinyatakan lengkap").count(), 1, "the rule's start is said once:\n{body}");
     }
     assert!(
         email.text.starts_with("Yth. Bapak/Ibu Siti Rahayu,"),
@@ -201,6 +201,9 @@ fn an_english_receipt_is_english_from_subject_to_link() {
         for word in INDONESIAN {
             assert!(!body.contains(word), "{word:?} in an English email:\n{body}");
         }
+    }
+    for body in [&email.text, &email.html] {
+        assert_eq!(body.matches("declared complete").count(), 1, "the rule's start is said once:\n{body}");
     }
     assert!(email.text.starts_with("Dear Siti Rahayu,"), "{}", email.text);
     assert!(email.html.contains(r#"<html lang="en">"#));

@@ -66,7 +66,10 @@ pub fn receipt(nomor: &str, kode: &str) -> Message {
         nama: Some("Siti Rahayu".into()),
         jenis: Jenis::Pengaduan,
         judul: "Izin usaha belum terbit".into(),
-        notice: Notice::TandaTerima { kode_lacak: kode.into(), jangka_waktu: Some("2 s/d 10 hari kerja".into()) },
+        notice: Notice::TandaTerima {
+            kode_lacak: kode.into(), // The rule as intake states it: the days and when they start counting.
+            jangka_waktu: Some("2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap".into()),
+        },
         lang: Lang::Id,
     }
 }
@@ -74,7 +77,10 @@ pub fn receipt(nomor: &str, kode: &str) -> Message {
 /// The receipt of a complaint sent through the English form.
 pub fn receipt_en(nomor: &str, kode: &str) -> Message {
     Message {
-        notice: Notice::TandaTerima { kode_lacak: kode.into(), jangka_waktu: Some("2 to 10 working days".into()) },
+        notice: Notice::TandaTerima {
+            kode_lacak: kode.into(),
+            jangka_waktu: Some("2 to 10 working days after the required documents are declared complete".into()),
+        },
         lang: Lang::En,
         ..receipt(nomor, kode)
     }
