@@ -1,131 +1,26 @@
 //! The console through its HTTP interface, as a browser without JavaScript uses it: login,
 //! sessions, CSRF, roles, the SOP's steps, the audit trail and erasure, on a real SQLite store.
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
+use common::{Browser, Harness, PASSWORD, location, set_cookie_line, text};
 use http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use jiff::{SignedDuration, Timestamp};
 use pengaduan_console::{Console, CookiePolicy, Rules};
 use pengaduan_core::Status;
-use pengaduan_core::access::Role;
 use pengaduan_core::calendar::Calendar;
 use pengaduan_core::notice::Notice;
-use pengaduan_store::accounts::password::hash_password;
-use pengaduan_store::accounts::{Account, AccountStore, AuditAction};
+use pengaduan_store::accounts::{AccountStore, AuditAction};
 use pengaduan_store::outbox::{OutboxStore, Outcome};
 use pengaduan_store::sqlite::SqliteStore;
 use pengaduan_store::testing::{complaint, nomor};
 use pengaduan_store::{AnyStore, ComplaintStore, Config, WorkflowStore};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tower::ServiceExt;
 
-const PASSWORD: &str = "kuda-lumping-berlari-2026";
-
-struct Harness {
-    app: Router,
-    store: AnyStore,
-    clock: Arc<Mutex<Timestamp>>,
-}
-
-/// A logged-in browser: its session cookie and the CSRF token its pages carry.
-struct Browser {
-    cookie: String,
-    csrf: String,
-}
-
 impl Harness {
-    async fn new() -> Self {
-        let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
-        let service =
-            pengaduan_staf::content::parse_rules(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
-                .unwrap();
-        let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
-        let clock = Arc::new(Mutex::new("2026-11-30T02:00:00Z".parse::<Timestamp>().unwrap()));
-        let c = Arc::clone(&clock);
-        let console = Console::new(
-            store.clone(),
-            Config::default(),
-            Rules { service, calendar },
-            CookiePolicy::SecureExceptLoopback,
-        )
-        .unwrap()
-        .with_clock(move || *c.lock().unwrap());
-        for (username, role) in [
-            ("rina", Role::FrontOffice),
-            ("budi", Role::Jft),
-            ("sari", Role::KepalaBidang),
-            ("agus", Role::KepalaDinas),
-            ("admin", Role::Admin),
-        ] {
-            let at = *clock.lock().unwrap();
-            store
-                .create_account(Account {
-                    username: username.into(),
-                    name: format!("Petugas {username}"),
-                    role,
-                    active: true,
-                    password_hash: hash_password(PASSWORD).unwrap(),
-                    created_at: at,
-                    password_set_at: at,
-                })
-                .await
-                .unwrap();
-        }
-        Self { app: pengaduan_console::app(Arc::new(console)), store, clock }
-    }
-
-    fn advance(&self, d: SignedDuration) {
-        let mut t = self.clock.lock().unwrap();
-        *t += d;
-    }
-
-    async fn send(&self, req: Request<Body>) -> Response<Body> {
-        self.app.clone().oneshot(req).await.unwrap()
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
-        let mut req = Request::get(path).header(header::HOST, "127.0.0.1:8080");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Response<Body> {
-        let body: Vec<String> = fields
-            .iter()
-            .map(|(k, v)| {
-                format!("{k}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC))
-            })
-            .collect();
-        let mut req = Request::post(path)
-            .header(header::HOST, "127.0.0.1:8080")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(body.join("&"))).unwrap()).await
-    }
-
-    /// Opens the login form and posts it: the raw answer and the form's cookie.
-    async fn try_login(&self, user: &str, password: &str) -> Response<Body> {
-        let form = self.get("/staf/masuk", None).await;
-        let cookie = cookie_pair(&form, "staf_masuk");
-        let csrf = csrf_of(&text(form).await);
-        self.post("/staf/masuk", Some(&cookie), &[("csrf", &csrf), ("pengguna", user), ("sandi", password)]).await
-    }
-
-    async fn login(&self, user: &str) -> Browser {
-        let resp = self.try_login(user, PASSWORD).await;
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login of {user}");
-        let cookie = cookie_pair(&resp, "staf_sesi");
-        let page = self.get("/staf/", Some(&cookie)).await;
-        assert_eq!(page.status(), StatusCode::OK);
-        let csrf = csrf_of(&text(page).await);
-        Browser { cookie, csrf }
-    }
-
     async fn act(&self, b: &Browser, nomor: &str, action: &str, fields: &[(&str, &str)]) -> Response<Body> {
         let version = self.version(nomor).await.to_string();
         let mut all = vec![("csrf", b.csrf.as_str()), ("versi", version.as_str())];
@@ -148,41 +43,6 @@ impl Harness {
         let submitted = self.store.submit(complaint(n, &format!("kunci-{n}"), at, 2026)).await.unwrap();
         nomor(&submitted).to_string()
     }
-}
-
-fn cookie_pair(resp: &Response<Body>, name: &str) -> String {
-    resp.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_else(|| panic!("no {name} cookie"))
-        .to_owned()
-}
-
-fn set_cookie_line(resp: &Response<Body>, name: &str) -> String {
-    resp.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .unwrap()
-        .to_owned()
-}
-
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-async fn text(resp: Response<Body>) -> String {
-    String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
-}
-
-fn location(resp: &Response<Body>) -> &str {
-    resp.headers().get(header::LOCATION).unwrap().to_str().unwrap()
 }
 
 #[tokio::test]

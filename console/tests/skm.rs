@@ -2,27 +2,12 @@
 //! of `pengaduan_core::skm`: four respondents, IKM 80,56, mutu B), the default period (this year
 //! so far), the CSV download, and who may see it.
 
-use axum::Router;
-use axum::body::Body;
-use http::{Request, Response, StatusCode, header};
-use http_body_util::BodyExt;
-use jiff::Timestamp;
-use pengaduan_console::{Console, CookiePolicy, Rules};
-use pengaduan_core::access::Role;
-use pengaduan_core::calendar::Calendar;
+mod common;
+
+use common::{Harness, text};
+use http::{StatusCode, header};
 use pengaduan_core::skm::Answers;
-use pengaduan_store::accounts::password::hash_password;
-use pengaduan_store::accounts::{Account, AccountStore};
-use pengaduan_store::sqlite::SqliteStore;
 use pengaduan_store::survey::SurveyStore;
-use pengaduan_store::{AnyStore, Config};
-use std::sync::Arc;
-use tower::ServiceExt;
-
-const PASSWORD: &str = "kuda-lumping-berlari-2026";
-
-/// Monday 30 November 2026, 09.00 WIB.
-const NOW: &str = "2026-11-30T02:00:00Z";
 
 /// The worked example's four respondents, within 2026, and answers outside the default period.
 const SEEDED: [(&str, [u8; 9]); 6] = [
@@ -37,89 +22,14 @@ const SEEDED: [(&str, [u8; 9]); 6] = [
     ("2026-11-30T17:30:00Z", [1, 1, 1, 1, 1, 1, 1, 1, 1]),
 ];
 
-struct Harness {
-    app: Router,
-}
-
-impl Harness {
-    async fn new() -> Self {
-        let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
-        let service =
-            pengaduan_staf::content::parse_rules(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
-                .unwrap();
-        let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
-        let now: Timestamp = NOW.parse().unwrap();
-        let console = Console::new(
-            store.clone(),
-            Config::default(),
-            Rules { service, calendar },
-            CookiePolicy::SecureExceptLoopback,
-        )
-        .unwrap()
-        .with_clock(move || now);
-        for (username, role) in [("rina", Role::FrontOffice), ("budi", Role::Jft), ("agus", Role::KepalaDinas)] {
-            store
-                .create_account(Account {
-                    username: username.into(),
-                    name: format!("Petugas {username}"),
-                    role,
-                    active: true,
-                    password_hash: hash_password(PASSWORD).unwrap(),
-                    created_at: now,
-                    password_set_at: now,
-                })
-                .await
-                .unwrap();
-        }
-        for (i, (at, values)) in SEEDED.into_iter().enumerate() {
-            let nomor = format!("PGD-2026-{:05}", i + 1);
-            assert!(store.record_survey(&nomor, Answers::new(values).unwrap(), at.parse().unwrap()).await.unwrap());
-        }
-        Self { app: pengaduan_console::app(Arc::new(console)) }
+/// The console, its clock at `common::NOW` (a Monday, 30 November 2026), with [`SEEDED`]'s answers.
+async fn harness() -> Harness {
+    let h = Harness::new().await;
+    for (i, (at, values)) in SEEDED.into_iter().enumerate() {
+        let nomor = format!("PGD-2026-{:05}", i + 1);
+        assert!(h.store.record_survey(&nomor, Answers::new(values).unwrap(), at.parse().unwrap()).await.unwrap());
     }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
-        let mut req = Request::get(path).header(header::HOST, "127.0.0.1:8080");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap()
-    }
-
-    /// Logs `user` in; the session cookie.
-    async fn login(&self, user: &str) -> String {
-        let form = self.get("/staf/masuk", None).await;
-        let cookie = cookie_pair(&form, "staf_masuk");
-        let html = text(form).await;
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).unwrap() + marker.len();
-        let csrf = html[start..].split('"').next().unwrap().to_owned();
-        let body = format!("csrf={csrf}&pengguna={user}&sandi={PASSWORD}");
-        let req = Request::post("/staf/masuk")
-            .header(header::HOST, "127.0.0.1:8080")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, cookie)
-            .body(Body::from(body))
-            .unwrap();
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login of {user}");
-        cookie_pair(&resp, "staf_sesi")
-    }
-}
-
-fn cookie_pair(resp: &Response<Body>, name: &str) -> String {
-    resp.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_else(|| panic!("no {name} cookie"))
-        .to_owned()
-}
-
-async fn text(resp: Response<Body>) -> String {
-    String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    h
 }
 
 /// The cells of the table row with `id`, their text without tags.
@@ -153,8 +63,8 @@ fn inner_text_of(html: &str, id: &str) -> String {
 
 #[tokio::test]
 async fn the_ikm_of_this_year_so_far_is_shown_per_unsur_and_overall() {
-    let h = Harness::new().await;
-    let rina = h.login("rina").await;
+    let h = harness().await;
+    let rina = h.login("rina").await.cookie;
     let resp = h.get("/staf/skm", Some(&rina)).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let html = text(resp).await;
@@ -180,8 +90,8 @@ async fn the_ikm_of_this_year_so_far_is_shown_per_unsur_and_overall() {
 
 #[tokio::test]
 async fn a_chosen_period_and_its_csv() {
-    let h = Harness::new().await;
-    let agus = h.login("agus").await;
+    let h = harness().await;
+    let agus = h.login("agus").await.cookie;
     // Only 31 December 2025 (WIB): the one respondent who answered 1 everywhere.
     let html = text(h.get("/staf/skm?dari=2025-12-01&sampai=2025-12-31", Some(&agus)).await).await;
     assert_eq!(inner_text_of(&html, "responden"), "1");
@@ -207,8 +117,8 @@ async fn a_chosen_period_and_its_csv() {
 
 #[tokio::test]
 async fn only_the_roles_that_export_see_it() {
-    let h = Harness::new().await;
-    let budi = h.login("budi").await;
+    let h = harness().await;
+    let budi = h.login("budi").await.cookie;
     let resp = h.get("/staf/skm", Some(&budi)).await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     assert!(!text(resp).await.contains("80,56"));

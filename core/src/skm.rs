@@ -1,7 +1,10 @@
 //! The Survei Kepuasan Masyarakat (SKM) of PermenPANRB 14/2017: its nine unsur, each with a
 //! question and four answers, validated answer sets, and the Indeks Kepuasan Masyarakat (IKM)
-//! computed from them with the regulation's weighted average and quality grades.
+//! computed from them with the regulation's weighted average and quality grades. The wording
+//! is the regulation's Indonesian, with an English rendering for the English pages; answers are
+//! the numbers 1..=4 in either language, so what is stored does not depend on it.
 
+use crate::Lang;
 use std::fmt;
 
 /// One unsur (element) of the survey, with the question asked about it.
@@ -15,6 +18,34 @@ pub struct Unsur {
     pub pertanyaan: &'static str,
     /// The labels of answers 1 (worst) to 4 (best).
     pub jawaban: [&'static str; 4],
+    /// Its name in English (the regulation's Indonesian name follows it on English pages).
+    pub nama_en: &'static str,
+    /// The question in English.
+    pub pertanyaan_en: &'static str,
+    /// The labels of answers 1 to 4 in English.
+    pub jawaban_en: [&'static str; 4],
+}
+
+impl Unsur {
+    /// Its name as shown in the language `lang`: the regulation's name in Indonesian; in
+    /// English, the English name with the official Indonesian one in brackets
+    /// ("Requirements (Persyaratan)").
+    pub fn nama_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Id => self.nama.to_owned(),
+            Lang::En => format!("{} ({})", self.nama_en, self.nama),
+        }
+    }
+
+    /// The question in the language `lang`.
+    pub fn pertanyaan_in(&self, lang: Lang) -> &'static str {
+        lang.pick(self.pertanyaan, self.pertanyaan_en)
+    }
+
+    /// The labels of answers 1 to 4 in the language `lang`.
+    pub fn jawaban_in(&self, lang: Lang) -> [&'static str; 4] {
+        lang.pick(self.jawaban, self.jawaban_en)
+    }
 }
 
 /// The nine unsur of PermenPANRB 14/2017, in the regulation's order.
@@ -24,54 +55,86 @@ pub const UNSUR: [Unsur; 9] = [
         nama: "Persyaratan",
         pertanyaan: "Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
         jawaban: ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"],
+        nama_en: "Requirements",
+        pertanyaan_en: "How well do the service's requirements suit the kind of service?",
+        jawaban_en: ["Not suitable", "Not very suitable", "Suitable", "Very suitable"],
     },
     Unsur {
         kode: "U2",
         nama: "Sistem, mekanisme, dan prosedur",
         pertanyaan: "Bagaimana pemahaman Anda tentang kemudahan prosedur pelayanan di unit ini?",
         jawaban: ["Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"],
+        nama_en: "System, mechanism, and procedure",
+        pertanyaan_en: "How easy do you find the service procedure at this unit?",
+        jawaban_en: ["Not easy", "Not very easy", "Easy", "Very easy"],
     },
     Unsur {
         kode: "U3",
         nama: "Waktu penyelesaian",
         pertanyaan: "Bagaimana pendapat Anda tentang kecepatan waktu dalam memberikan pelayanan?",
         jawaban: ["Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"],
+        nama_en: "Completion time",
+        pertanyaan_en: "How do you rate the speed with which the service was provided?",
+        jawaban_en: ["Not fast", "Not very fast", "Fast", "Very fast"],
     },
     Unsur {
         kode: "U4",
         nama: "Biaya/tarif",
         pertanyaan: "Bagaimana pendapat Anda tentang kewajaran biaya/tarif dalam pelayanan?",
         jawaban: ["Sangat mahal", "Cukup mahal", "Murah", "Gratis"],
+        nama_en: "Cost/fee",
+        pertanyaan_en: "How do you rate the fairness of the cost or fee of the service?",
+        jawaban_en: ["Very expensive", "Fairly expensive", "Cheap", "Free"],
     },
     Unsur {
         kode: "U5",
         nama: "Produk spesifikasi jenis pelayanan",
         pertanyaan: "Bagaimana pendapat Anda tentang kesesuaian hasil pelayanan yang tercantum dalam standar pelayanan dengan hasil yang diberikan?",
         jawaban: ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"],
+        nama_en: "Product specification by type of service",
+        pertanyaan_en: "How well does the result you received match the result stated in the service standard?",
+        jawaban_en: ["Not suitable", "Not very suitable", "Suitable", "Very suitable"],
     },
     Unsur {
         kode: "U6",
         nama: "Kompetensi pelaksana",
         pertanyaan: "Bagaimana pendapat Anda tentang kemampuan petugas dalam memberikan pelayanan?",
         jawaban: ["Tidak mampu", "Kurang mampu", "Mampu", "Sangat mampu"],
+        nama_en: "Competence of the staff",
+        pertanyaan_en: "How do you rate the staff's ability to provide the service?",
+        jawaban_en: ["Not capable", "Not very capable", "Capable", "Very capable"],
     },
     Unsur {
         kode: "U7",
         nama: "Perilaku pelaksana",
         pertanyaan: "Bagaimana pendapat Anda tentang kesopanan dan keramahan petugas dalam memberikan pelayanan?",
         jawaban: ["Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah"],
+        nama_en: "Conduct of the staff",
+        pertanyaan_en: "How do you rate the politeness and friendliness of the staff in providing the service?",
+        jawaban_en: [
+            "Not polite and friendly",
+            "Not very polite and friendly",
+            "Polite and friendly",
+            "Very polite and friendly",
+        ],
     },
     Unsur {
         kode: "U8",
         nama: "Penanganan pengaduan, saran, dan masukan",
         pertanyaan: "Bagaimana pendapat Anda tentang penanganan pengaduan, saran, dan masukan pengguna layanan?",
         jawaban: ["Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik"],
+        nama_en: "Handling of complaints, suggestions, and feedback",
+        pertanyaan_en: "How do you rate the handling of service users' complaints, suggestions, and feedback?",
+        jawaban_en: ["None", "Exists but does not work", "Works, but not fully", "Well managed"],
     },
     Unsur {
         kode: "U9",
         nama: "Sarana dan prasarana",
         pertanyaan: "Bagaimana pendapat Anda tentang kualitas sarana dan prasarana pelayanan?",
         jawaban: ["Buruk", "Cukup", "Baik", "Sangat baik"],
+        nama_en: "Facilities and infrastructure",
+        pertanyaan_en: "How do you rate the quality of the service's facilities and infrastructure?",
+        jawaban_en: ["Poor", "Fair", "Good", "Very good"],
     },
 ];
 
@@ -105,6 +168,20 @@ impl AnswerError {
     pub fn question(&self) -> usize {
         match self {
             Self::Missing { no, .. } | Self::OutOfRange { no, .. } => *no,
+        }
+    }
+
+    /// The message in the language `lang`; Indonesian is the same as its `Display`.
+    pub fn message_in(&self, lang: Lang) -> String {
+        let no = self.question();
+        match (self, lang) {
+            (_, Lang::Id) => self.to_string(),
+            (Self::Missing { .. }, Lang::En) => {
+                format!("Choose one answer for question {no} ({}).", UNSUR[no - 1].nama_en)
+            }
+            (Self::OutOfRange { .. }, Lang::En) => {
+                format!("The answer to question {no} ({}) must be 1, 2, 3, or 4.", UNSUR[no - 1].nama_en)
+            }
         }
     }
 }
@@ -392,5 +469,50 @@ mod tests {
             assert!(u.pertanyaan.ends_with('?'));
             assert!(u.jawaban.iter().all(|j| !j.is_empty()));
         }
+    }
+
+    #[test]
+    fn every_unsur_has_english_text_distinct_from_indonesian() {
+        for u in UNSUR {
+            assert!(!u.nama_en.is_empty() && u.nama_en != u.nama, "{}", u.kode);
+            assert!(u.pertanyaan_en.ends_with('?') && u.pertanyaan_en != u.pertanyaan, "{}", u.kode);
+            for (en, id) in u.jawaban_en.iter().zip(u.jawaban) {
+                assert!(!en.is_empty() && *en != id, "{}: {en}", u.kode);
+            }
+            assert_eq!(u.nama_in(Lang::Id), u.nama);
+            assert_eq!(u.nama_in(Lang::En), format!("{} ({})", u.nama_en, u.nama), "the official name in brackets");
+            assert_eq!(u.pertanyaan_in(Lang::En), u.pertanyaan_en);
+            assert_eq!(u.jawaban_in(Lang::Id), u.jawaban);
+        }
+        assert_eq!(UNSUR[0].nama_in(Lang::En), "Requirements (Persyaratan)");
+    }
+
+    #[test]
+    fn answer_errors_in_both_languages() {
+        let errors = Answers::parse([
+            Some("4"),
+            None,
+            Some("4"),
+            Some("4"),
+            Some("4"),
+            Some("4"),
+            Some("4"),
+            Some("4"),
+            Some("7"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            errors[0].message_in(Lang::Id),
+            "Pilih satu jawaban untuk pertanyaan 2 (Sistem, mekanisme, dan prosedur)."
+        );
+        assert_eq!(
+            errors[0].message_in(Lang::En),
+            "Choose one answer for question 2 (System, mechanism, and procedure)."
+        );
+        assert_eq!(errors[1].message_in(Lang::Id), errors[1].to_string());
+        assert_eq!(
+            errors[1].message_in(Lang::En),
+            "The answer to question 9 (Facilities and infrastructure) must be 1, 2, 3, or 4."
+        );
     }
 }

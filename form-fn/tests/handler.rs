@@ -834,12 +834,22 @@ mod english {
     }
 
     #[tokio::test]
-    async fn the_survey_stays_indonesian() {
+    async fn the_surveys_errors_follow_the_request_language() {
         let app = app();
-        let resp = send(&app, "GET", "/api/survei?lang=en", &[("accept-language", "en")], "").await;
+        let resp = send(&app, "GET", "/api/survei?lang=en", &[], "").await;
         assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
         let html = text_of(&resp);
+        assert!(html.contains("<html lang=\"en\">") && html.contains("Number and code required"), "{html}");
+        let resp = send(&app, "GET", "/api/survei", &[("accept-language", "en")], "").await;
+        assert!(text_of(&resp).contains("Number and code required"), "Accept-Language without lang");
+        let resp = send(&app, "GET", "/api/survei?lang=id", &[("accept-language", "en")], "").await;
+        let html = text_of(&resp);
         assert!(html.contains("<html lang=\"id\">") && html.contains("Nomor dan kode diperlukan"), "{html}");
+        let resp = send(&app, "GET", "/api/survei", &[], "").await;
+        assert!(text_of(&resp).contains("Nomor dan kode diperlukan"), "Indonesian stays the default");
+        let resp = send(&app, "DELETE", "/api/survei?lang=en", &[], "").await;
+        assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert!(text_of(&resp).contains("<html lang=\"en\">"));
     }
 }
 
@@ -1459,6 +1469,135 @@ mod survey {
         assert_eq!(resp.status(), StatusCode::CONFLICT);
         let status = send(&open, "GET", &format!("/api/lacak?nomor={n}&kode={code}"), &[], Bytes::new()).await;
         assert!(!html(&status).contains("survei?"), "no invitation before selesai");
+    }
+
+    #[tokio::test]
+    async fn the_english_status_page_invites_to_the_english_survey() {
+        let (app, n, code) = app_with_complaint(true).await;
+        let status = send(&app, "GET", &format!("/api/lacak?nomor={n}&kode={code}&lang=en"), &[], Bytes::new()).await;
+        let page = html(&status);
+        assert!(page.contains("<html lang=\"en\">"));
+        assert!(page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=en\"")), "invitation: {page}");
+        assert!(page.contains("Telephone: (0000) 123456"), "the channel's English name on the receipt");
+        assert!(!page.contains("Telepon:"), "{page}");
+        let status = send(&app, "GET", &format!("/api/lacak?nomor={n}&kode={code}"), &[], Bytes::new()).await;
+        let page = html(&status);
+        assert!(page.contains("Telepon: (0000) 123456") && !page.contains("Telephone"), "Indonesian keeps its name");
+    }
+
+    #[tokio::test]
+    async fn the_survey_in_english_asks_the_nine_questions_in_english() {
+        let (app, n, code) = app_with_complaint(true).await;
+        let resp = send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}&lang=en"), &[], Bytes::new()).await;
+        assert_eq!(resp.status(), 200);
+        let page = html(&resp);
+        assert!(page.contains("<html lang=\"en\">"), "{page}");
+        assert!(page.contains("<h1>Public Satisfaction Survey</h1>"), "{page}");
+        assert_eq!(page.matches("<fieldset").count(), 9, "one fieldset per question");
+        assert_eq!(page.matches("type=\"radio\"").count(), 36, "four answers each");
+        for u in pengaduan_core::skm::UNSUR {
+            assert!(page.contains(&u.pertanyaan_en.replace('\'', "&#x27;")), "{}", u.kode);
+            assert!(!page.contains(u.pertanyaan), "{}: no Indonesian question", u.kode);
+            assert!(page.contains(&u.nama_in(pengaduan_core::Lang::En).replace('/', "&#x2F;")), "{}", u.kode);
+            for label in u.jawaban_en {
+                assert!(page.contains(&format!(">{label}</label>")), "{label}");
+            }
+        }
+        assert!(page.contains("Requirements (Persyaratan)"), "the official name in brackets");
+        assert!(page.contains("<input type=\"hidden\" name=\"lang\" value=\"en\">"));
+        assert!(page.contains("Send Survey") && !page.contains("Kirim Survei"));
+        assert!(
+            page.contains(&format!("href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}&amp;lang=en\"")),
+            "back, in English"
+        );
+        assert!(
+            page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=id\" hreflang=\"id\"")),
+            "the language switch: {page}"
+        );
+        assert!(page.contains("Telephone:") && !page.contains("Telepon:"), "the footer's channel in English");
+        for indonesian in ["Pengaduan ", "Survei Kepuasan", "Kembali", "pertanyaan"] {
+            assert!(!page.contains(indonesian), "{indonesian:?} on the English page");
+        }
+        // Accept-Language alone picks English too.
+        let resp =
+            send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}"), &[("accept-language", "en")], "").await;
+        assert!(html(&resp).contains("<h1>Public Satisfaction Survey</h1>"));
+    }
+
+    #[tokio::test]
+    async fn missing_answers_in_english_come_back_in_english_with_the_values_kept() {
+        let (app, n, code) = app_with_complaint(true).await;
+        let resp = post(&app, answers(&n, &code, "4_44_4445") + "&lang=en", "text/html").await;
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = html(&resp);
+        assert!(page.contains("<html lang=\"en\">"));
+        assert!(page.contains("<title>Error: Public Satisfaction Survey"), "{page}");
+        assert!(
+            page.contains("There is a problem") && page.contains("Answer every question, then send the survey again.")
+        );
+        assert!(page.contains("Choose one answer for question 2 (System, mechanism, and procedure)."), "{page}");
+        assert!(page.contains("Choose one answer for question 5 (Product specification by type of service)."));
+        assert!(page.contains("The answer to question 9 (Facilities and infrastructure) must be 1, 2, 3, or 4."));
+        assert!(!page.contains("Pilih satu jawaban"), "no Indonesian message");
+        assert!(page.contains("id=\"u1-4\" name=\"u1\" value=\"4\" checked"), "answers kept");
+        assert!(page.contains("<span class=\"visually-hidden\">Error:</span>"));
+        let json_en = [
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("accept", "application/json"),
+            ("accept-language", "en"),
+        ];
+        let resp = send(&app, "POST", "/api/survei", &json_en, answers(&n, &code, "4_4444444")).await;
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            json_of(&resp)["errors"][0]["message"],
+            "Choose one answer for question 2 (System, mechanism, and procedure)."
+        );
+        // The form's field beats the header.
+        let resp = send(&app, "POST", "/api/survei", &json_en, answers(&n, &code, "4_4444444") + "&lang=id").await;
+        assert!(json_of(&resp)["errors"][0]["message"].as_str().unwrap().starts_with("Pilih satu jawaban"));
+    }
+
+    #[tokio::test]
+    async fn an_english_answer_thanks_in_english_and_stores_the_same_numbers() {
+        let (app, n, code) = app_with_complaint(true).await;
+        let resp = post(&app, answers(&n, &code, "434433423") + "&lang=en", "text/html").await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let location = resp.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(location, format!("survei?nomor={n}&kode={code}&terima_kasih=1&lang=en"));
+        let thanks = html(&send(&app, "GET", &format!("/api/{location}"), &[], Bytes::new()).await);
+        assert!(thanks.contains("<html lang=\"en\">") && thanks.contains("Thank you for your rating"), "{thanks}");
+        assert!(thanks.contains(&format!("href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}&amp;lang=en\"")));
+        let reopened = html(&send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}&lang=en"), &[], "").await);
+        assert!(reopened.contains("<h1 class=\"panel__title\">Survey already answered</h1>"), "{reopened}");
+        let again = post(&app, answers(&n, &code, "111111111") + "&lang=en", "application/json").await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        assert!(json_of(&again)["error"].as_str().unwrap().contains("can be rated only once"));
+        let stored = app
+            .store()
+            .surveys(now() - std::time::Duration::from_secs(60), now() + std::time::Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].1.code(), "434433423", "the numbers, whatever the language");
+    }
+
+    #[tokio::test]
+    async fn the_indonesian_survey_keeps_its_words() {
+        let (app, n, code) = app_with_complaint(true).await;
+        let page = html(&send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}"), &[], Bytes::new()).await);
+        assert!(page.contains("<html lang=\"id\">"));
+        assert!(page.contains("<h1>Survei Kepuasan Masyarakat</h1>"));
+        assert!(page.contains(&format!(
+            "<p class=\"lead\">Pengaduan {n} telah selesai. Bantu kami memperbaiki pelayanan dengan menjawab sembilan pertanyaan berikut.</p>"
+        )));
+        assert!(page.contains("<p>Survei ini hanya dapat diisi satu kali untuk setiap pengaduan. Jawaban Anda disimpan tanpa nama atau data pribadi lain.</p>"));
+        assert!(page.contains("data-cegah-kirim-ganda>Kirim Survei</button>"));
+        assert!(page.contains(&format!(
+            "<a href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}\">Kembali ke status pengaduan</a>"
+        )));
+        assert!(page.contains("<p class=\"hint\">Persyaratan</p>"), "the regulation's name alone");
+        assert!(!page.contains("Requirements") && !page.contains("Telephone"));
+        assert!(page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=en\" hreflang=\"en\"")));
     }
 
     #[tokio::test]

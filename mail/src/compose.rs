@@ -8,6 +8,10 @@
 //! the tracking page's address) are in that language too. Every language's templates must be
 //! there: a missing one stops start-up.
 //!
+//! The HTML templates extend one layout, [`LAYOUT`]: the document around the message (head,
+//! body, the article), so its markup and styles are written once for every kind and language.
+//! Its `lang` attributes come from `bahasa`, the message's language.
+//!
 //! Templates come from the repository's folder (site-gen serve, the staff tool: an editor's
 //! change applies to the next message) or from the binary (the Lambda function, see `build.rs`).
 
@@ -20,6 +24,14 @@ use tera::{Context, Tera};
 
 /// Where the templates live, relative to the site's root.
 pub const TEMPLATE_DIR: &str = "templates/surel";
+
+/// The file of the HTML layout every kind's HTML template extends.
+pub const LAYOUT: &str = "_dasar.html";
+
+/// The name the HTML templates extend the layout by (`{% extends "surel/_dasar.html" %}`): its
+/// path under `templates/`, so that site-gen, which checks every template there under such
+/// names, finds it too.
+const LAYOUT_NAME: &str = "surel/_dasar.html";
 
 /// The kinds of message, as [`Message::template`] names them.
 pub const KINDS: [&str; 2] = ["tanda-terima", "status"];
@@ -40,9 +52,10 @@ pub fn template_file(kind: &str, lang: Lang, ext: &str) -> String {
     }
 }
 
-/// Every template file the composer needs: both files of every kind in every language.
+/// Every template file the composer needs: the layout, and both files of every kind in every
+/// language.
 pub fn template_files() -> Vec<String> {
-    let mut files = Vec::new();
+    let mut files = vec![LAYOUT.to_owned()];
     for lang in Lang::ALL {
         for kind in KINDS {
             for ext in ["txt", "html"] {
@@ -262,6 +275,11 @@ fn escape_html(input: &str) -> String {
     out
 }
 
+/// The name Tera knows the template of file `file` by.
+fn tera_name(file: &str) -> &str {
+    if file == LAYOUT { LAYOUT_NAME } else { file }
+}
+
 /// Every template of `dir`, parsed; a missing one is named.
 fn load_dir(dir: &Path) -> Result<Tera, ComposeError> {
     let mut sources = Vec::new();
@@ -281,11 +299,15 @@ fn load_dir(dir: &Path) -> Result<Tera, ComposeError> {
 fn load(sources: impl Iterator<Item = (String, String)>) -> Result<Tera, ComposeError> {
     let mut tera = Tera::default();
     tera.set_escape_fn(escape_html);
+    // Tera resolves `extends` as each template is added, so the layout goes in first; one at a
+    // time, an error names its own file.
+    let mut sources: Vec<_> = sources.collect();
+    sources.sort_by_key(|(name, _)| name != LAYOUT);
     for (name, src) in sources {
-        tera.add_raw_template(&name, &src).map_err(|e| template_error(&name, &e))?;
+        tera.add_raw_template(tera_name(&name), &src).map_err(|e| template_error(&name, &e))?;
     }
     for name in template_files() {
-        if tera.get_template(&name).is_err() {
+        if tera.get_template(tera_name(&name)).is_err() {
             return Err(ComposeError::Template { file: format!("{TEMPLATE_DIR}/{name}"), detail: "tidak ada".into() });
         }
     }
@@ -309,7 +331,7 @@ mod tests {
     fn each_language_has_its_own_template_files() {
         assert_eq!(template_file("status", Lang::Id, "txt"), "status.txt");
         assert_eq!(template_file("status", Lang::En, "html"), "status.en.html");
-        assert_eq!(template_files().len(), KINDS.len() * 2 * Lang::ALL.len());
+        assert_eq!(template_files().len(), 1 + KINDS.len() * 2 * Lang::ALL.len());
         assert!(template_files().contains(&"tanda-terima.en.txt".to_owned()));
         assert_eq!(track_path(Lang::Id), "/lacak/");
         assert_eq!(track_path(Lang::En), "/en/track/");

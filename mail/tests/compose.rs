@@ -5,7 +5,7 @@ mod support;
 use jiff::civil::date;
 use pengaduan_core::notice::Message;
 use pengaduan_core::{Lang, Status};
-use pengaduan_surel::compose::{TEMPLATE_DIR, template_files};
+use pengaduan_surel::compose::{LAYOUT, TEMPLATE_DIR, template_files};
 use pengaduan_surel::{ComposeError, Composer};
 use support::{SENDER, SITE, composer, parse, receipt, receipt_en, root, status};
 
@@ -157,6 +157,15 @@ fn an_editor_s_change_applies_to_the_next_message_and_a_broken_template_is_named
     std::fs::remove_file(surel.join("status.en.txt")).unwrap();
     let e = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap_err().to_string();
     assert!(e.contains("status.en.txt") && e.contains("tidak dapat dibaca"), "{e}");
+
+    // The layout is one of them: every HTML template needs it.
+    std::fs::copy(root().join(TEMPLATE_DIR).join("status.en.txt"), surel.join("status.en.txt")).unwrap();
+    std::fs::write(surel.join(LAYOUT), "<html>{% block isi %}").unwrap();
+    let e = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap_err().to_string();
+    assert!(e.contains(LAYOUT), "{e}");
+    std::fs::remove_file(surel.join(LAYOUT)).unwrap();
+    let e = Composer::from_dir(dir.path(), SENDER.parse().unwrap(), SITE).unwrap_err().to_string();
+    assert!(e.contains(LAYOUT) && e.contains("tidak dapat dibaca"), "{e}");
 }
 
 /// Words of the Indonesian templates that must not appear in an English email.

@@ -69,6 +69,9 @@ pub struct Language {
     /// The error pages' words (`404.html`, form-fn's `api/error.html`).
     #[serde(default)]
     pub errors: BTreeMap<String, String>,
+    /// The satisfaction survey's words (form-fn's `api/survei.html`); its questions are core's.
+    #[serde(default)]
+    pub survey: BTreeMap<String, String>,
 }
 
 /// The office running the site.
@@ -98,8 +101,11 @@ pub struct Office {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Channel {
-    /// Name (`Telepon`).
+    /// Name (`Telepon`), as the default language's pages show it.
     pub name: String,
+    /// Name on English pages (`Telephone`); `name` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     /// What to dial or write to.
     pub value: String,
     /// A link (`tel:`, `mailto:`, `https:`).
@@ -212,6 +218,7 @@ impl SiteConfig {
                     form: BTreeMap::new(),
                     track: BTreeMap::new(),
                     errors: BTreeMap::new(),
+                    survey: BTreeMap::new(),
                 };
                 self.languages.insert(self.language.clone(), language);
             }

@@ -1,8 +1,8 @@
 //! Content pages: Markdown files with TOML front matter between `+++` lines.
 
 use crate::diagnostics::{Diagnostic, LineIndex, toml_message};
-use pengaduan_core::workflow::Procedure;
-use serde::{Deserialize, Serialize};
+use pengaduan_core::workflow::{Procedure, TimeLimit};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -54,7 +54,8 @@ pub struct Service {
     /// Sistem, mekanisme dan prosedur: the same procedures the staff workflow follows, each
     /// with where it starts in the file, so a procedure the workflow refuses is reported there.
     pub procedures: Vec<Spanned<Procedure>>,
-    /// Jangka waktu.
+    /// Jangka waktu: core's type, the one the deadlines count, with `starts` required here.
+    #[serde(deserialize_with = "time_limit_with_starts")]
     pub time_limit: TimeLimit,
     /// Biaya/tarif.
     pub fee: String,
@@ -79,28 +80,20 @@ pub struct ServiceChannel {
     pub url: Option<String>,
 }
 
-/// The time limit of a service, in working days.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimeLimit {
-    /// Fewest working days.
-    pub min_working_days: u32,
-    /// Most working days.
-    pub max_working_days: u32,
-    /// The event that starts the clock.
-    pub starts: String,
-}
-
-impl TimeLimit {
-    /// "2 s/d 10 hari kerja (setelah berkas persyaratan dinyatakan lengkap)".
-    pub fn text(&self) -> String {
-        let days = if self.min_working_days == self.max_working_days {
-            format!("{} hari kerja", self.max_working_days)
-        } else {
-            format!("{} s/d {} hari kerja", self.min_working_days, self.max_working_days)
-        };
-        if self.starts.is_empty() { days } else { format!("{days} ({})", self.starts) }
+/// Reads `[service.time_limit]` with `starts` required: a published page says when the clock
+/// starts (`starts = ""` says nothing), while core's type leaves it optional for the programs that
+/// only count days. Read through a struct of the same name and keys, so the deserialiser's
+/// errors (unknown, missing or mistyped keys, with their lines) read as for any table.
+fn time_limit_with_starts<'de, D: Deserializer<'de>>(d: D) -> Result<TimeLimit, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct TimeLimit {
+        min_working_days: u32,
+        max_working_days: u32,
+        starts: String,
     }
+    let TimeLimit { min_working_days, max_working_days, starts } = TimeLimit::deserialize(d)?;
+    Ok(pengaduan_core::workflow::TimeLimit { min_working_days, max_working_days, starts })
 }
 
 /// A Markdown file, read and split, not yet rendered.
@@ -329,12 +322,19 @@ mod tests {
     }
 
     #[test]
-    fn time_limit_text() {
-        let t = TimeLimit {
-            min_working_days: 2,
-            max_working_days: 10,
-            starts: "setelah berkas persyaratan dinyatakan lengkap".into(),
-        };
-        assert_eq!(t.text(), "2 s/d 10 hari kerja (setelah berkas persyaratan dinyatakan lengkap)");
+    fn a_page_s_time_limit_must_say_when_it_starts() {
+        #[derive(Debug, Deserialize)]
+        struct Page {
+            #[serde(deserialize_with = "time_limit_with_starts")]
+            time_limit: TimeLimit,
+        }
+        let page = |keys: &str| toml::from_str::<Page>(&format!("[time_limit]\n{keys}"));
+        let t = page("min_working_days = 2\nmax_working_days = 10\nstarts = \"setelah lengkap\"").unwrap().time_limit;
+        assert_eq!(t, TimeLimit { min_working_days: 2, max_working_days: 10, starts: "setelah lengkap".into() });
+        let missing = page("min_working_days = 2\nmax_working_days = 10").unwrap_err().to_string();
+        assert!(missing.contains("missing field `starts`"), "{missing}");
+        let unknown =
+            page("min_working_days = 2\nmax_working_days = 10\nstarts = \"\"\nhari = 3").unwrap_err().to_string();
+        assert!(unknown.contains("unknown field `hari`"), "{unknown}");
     }
 }

@@ -1,76 +1,11 @@
 //! Fixture sites built into temp folders through the `site-gen` command, with assertions on the
 //! output and on the errors an editor would see.
 
+mod common;
+
+use common::{CONFIG, Fixture, stderr, walk};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-/// A site written into a temp folder, file by file.
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-const CONFIG: &str = r#"title = "Situs Uji"
-base_url = "https://uji.test"
-api_url = "/api"
-[office]
-name = "DPMPTSP Uji"
-[[menu]]
-title = "Beranda"
-url = "/"
-"#;
-
-const BASE: &str = r#"<!DOCTYPE html><html lang="id"><head><title>{{ page.title }}</title></head>
-<body><nav>{% for m in config.menu %}<a href="{{ m.url }}">{{ m.title }}</a>{% endfor %}</nav>
-<main id="isi">{% block content %}{% endblock %}</main></body></html>
-"#;
-
-impl Fixture {
-    /// A minimal valid site: config, base/page/index/404 templates and a home page.
-    fn new() -> Self {
-        let f = Self { dir: tempfile::tempdir().unwrap() };
-        f.file("config.toml", CONFIG)
-            .file("templates/base.html", BASE)
-            .file(
-                "templates/page.html",
-                "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock %}",
-            )
-            .file("templates/index.html", "{% extends \"page.html\" %}")
-            .file("templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>Tidak ada</h1>{% endblock %}")
-            .file("content/_index.md", "+++\ntitle = \"Beranda\"\n+++\nSelamat datang. Lihat [tentang](/tentang/#visi).\n")
-            .file("content/tentang.md", "+++\ntitle = \"Tentang\"\n+++\n## Visi\n\nMelayani.\n")
-    }
-
-    fn file(self, path: &str, text: &str) -> Self {
-        let p = self.dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-        self
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn out(&self) -> PathBuf {
-        self.root().join("public")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_site-gen")).args(args).arg("--root").arg(self.root()).output().unwrap()
-    }
-
-    fn build(&self) -> Output {
-        self.run(&["build"])
-    }
-
-    fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.out().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 macro_rules! file_contains {
     ($fixture:expr, $path:expr, $needle:expr) => {{
@@ -103,17 +38,6 @@ fn two_builds_are_byte_identical_and_the_second_writes_nothing() {
     assert_eq!(first, walk(&site.out()), "clean builds are identical");
     let again = site.build();
     assert!(stderr(&again).contains("(0 berkas ditulis, 0 dihapus)"), "{}", stderr(&again));
-}
-
-fn walk(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

@@ -2,19 +2,12 @@
 //! index for each language under `pagefind/`, and its search page lists every page of its
 //! language for readers without JavaScript.
 
+mod common;
+
+use common::{Fixture, walk};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const CONFIG: &str = r#"title = "Situs Uji"
-base_url = "https://uji.test"
-api_url = "/api"
-[office]
-name = "DPMPTSP Uji"
-[[menu]]
-title = "Beranda"
-url = "/"
-"#;
-
+/// A base template that marks what Pagefind indexes and gives each page its language.
 const BASE: &str = r#"<!DOCTYPE html><html lang="{{ page.extra.lang | default(value="id") }}"><head><title>{{ page.title }}</title>
 <meta name="description" content="{{ page.description }}"></head>
 <body><nav><a href="/">Beranda</a></nav>
@@ -25,78 +18,29 @@ const SEARCH: &str = r#"{% extends "base.html" %}{% block content %}<h1>{{ page.
 <div id="pencarian"></div><section id="semua-halaman"><!-- site-gen:daftar-halaman --><!-- /site-gen:daftar-halaman --></section>
 {% endblock %}"#;
 
-fn write(root: &Path, path: &str, text: &str) {
-    let p = root.join(path);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write(root, "config.toml", CONFIG);
-    write(root, "templates/base.html", BASE);
-    write(
-        root,
-        "templates/page.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock %}",
-    );
-    write(root, "templates/index.html", "{% extends \"page.html\" %}");
-    write(root, "templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>Tidak ada</h1>{% endblock %}");
-    write(root, "templates/cari.html", SEARCH);
-    write(
-        root,
-        "content/_index.md",
-        "+++\ntitle = \"Beranda\"\ndescription = \"Halaman depan.\"\n+++\nSelamat datang.\n",
-    );
-    write(
-        root,
-        "content/layanan.md",
-        "+++\ntitle = \"Layanan Pengaduan\"\ndescription = \"Biaya & jangka waktu.\"\n+++\n\
-         Biaya pengaduan tidak dipungut. Jangka waktu penyelesaian sepuluh hari kerja.\n",
-    );
-    write(root, "content/lapor.md", "+++\ntitle = \"Lapor\"\n+++\nPengaduan melalui LAPOR! juga diterima.\n");
-    write(
-        root,
-        "content/english.md",
-        "+++\ntitle = \"Complaints\"\ndescription = \"In English.\"\n[extra]\nlang = \"en\"\n+++\n\
-         Complaints are free of charge and answered within ten working days.\n",
-    );
-    write(root, "content/cari.md", "+++\ntitle = \"Cari\"\ntemplate = \"cari.html\"\n+++\n");
-    dir
-}
-
-fn build(root: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-fn walk(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<_> = walkdir(dir).into_iter().map(|p| (p.strip_prefix(dir).unwrap().to_path_buf(), p)).collect();
-    files.sort();
-    files.into_iter().map(|(rel, abs)| (rel, std::fs::read(abs).unwrap())).collect()
-}
-
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() { out.extend(walkdir(&p)) } else { out.push(p) }
-    }
-    out
+fn site() -> Fixture {
+    Fixture::with_base(BASE)
+        .file("templates/cari.html", SEARCH)
+        .file("content/_index.md", "+++\ntitle = \"Beranda\"\ndescription = \"Halaman depan.\"\n+++\nSelamat datang.\n")
+        .file(
+            "content/layanan.md",
+            "+++\ntitle = \"Layanan Pengaduan\"\ndescription = \"Biaya & jangka waktu.\"\n+++\n\
+             Biaya pengaduan tidak dipungut. Jangka waktu penyelesaian sepuluh hari kerja.\n",
+        )
+        .file("content/lapor.md", "+++\ntitle = \"Lapor\"\n+++\nPengaduan melalui LAPOR! juga diterima.\n")
+        .file(
+            "content/english.md",
+            "+++\ntitle = \"Complaints\"\ndescription = \"In English.\"\n[extra]\nlang = \"en\"\n+++\n\
+             Complaints are free of charge and answered within ten working days.\n",
+        )
+        .file("content/cari.md", "+++\ntitle = \"Cari\"\ntemplate = \"cari.html\"\n+++\n")
 }
 
 #[test]
 fn the_index_has_one_language_each_and_the_search_page_lists_every_page() {
     let site = site();
-    let out = site.path().join("public");
-    build(site.path(), &out);
+    let out = site.out();
+    site.build_into(&out);
 
     let bundle = out.join("pagefind");
     for f in [
@@ -132,9 +76,9 @@ fn the_index_has_one_language_each_and_the_search_page_lists_every_page() {
 #[test]
 fn two_builds_of_the_same_site_are_byte_identical_index_included() {
     let site = site();
-    let (a, b) = (site.path().join("a"), site.path().join("b"));
-    build(site.path(), &a);
-    build(site.path(), &b);
+    let (a, b) = (site.root().join("a"), site.root().join("b"));
+    site.build_into(&a);
+    site.build_into(&b);
     let (fa, fb) = (walk(&a), walk(&b));
     let names = |f: &[(PathBuf, Vec<u8>)]| f.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     assert_eq!(names(&fa), names(&fb));
@@ -146,18 +90,18 @@ fn two_builds_of_the_same_site_are_byte_identical_index_included() {
 #[test]
 fn a_changed_page_updates_the_index_and_the_list_and_stale_index_files_go() {
     let site = site();
-    let out = site.path().join("public");
-    build(site.path(), &out);
+    let out = site.out();
+    site.build_into(&out);
     let before: Vec<PathBuf> = walk(&out.join("pagefind")).into_iter().map(|(p, _)| p).collect();
-    write(site.path(), "content/lapor.md", "+++\ntitle = \"Lapor Baru\"\n+++\nSaluran LAPOR! nasional.\n");
-    build(site.path(), &out);
+    site.write("content/lapor.md", "+++\ntitle = \"Lapor Baru\"\n+++\nSaluran LAPOR! nasional.\n");
+    site.build_into(&out);
     let cari = std::fs::read_to_string(out.join("cari/index.html")).unwrap();
     assert!(cari.contains("<a href=\"/lapor/\">Lapor Baru</a>"), "{cari}");
     let after: Vec<PathBuf> = walk(&out.join("pagefind")).into_iter().map(|(p, _)| p).collect();
     assert_ne!(before, after, "a changed page gives new index files");
     // A fresh build of the same input has exactly the files the incremental one kept.
-    let fresh = site.path().join("fresh");
-    build(site.path(), &fresh);
+    let fresh = site.root().join("fresh");
+    site.build_into(&fresh);
     let names = |d: &Path| walk(d).into_iter().map(|(p, b)| (p, b.len())).collect::<Vec<_>>();
     assert_eq!(names(&out.join("pagefind")), names(&fresh.join("pagefind")), "stale index files are removed");
 }

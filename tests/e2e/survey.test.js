@@ -2,7 +2,8 @@
 // The Survei Kepuasan Masyarakat: a complaint taken to `selesai` with the staff tool invites its
 // citizen, on the status page, to the nine questions (JavaScript off); the answers are taken
 // once; opened again, the survey says at once that it was answered (no form); a second answer
-// is refused; `pengaduan-staf skm` counts the respondent.
+// is refused; `pengaduan-staf skm` counts the respondent. In English: the English status page
+// leads to the English survey, answered in Chromium, thanked in English.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -84,6 +85,49 @@ test('survey: a finished complaint is rated once, without JavaScript', async () 
       const out = staff(['skm', '--dari', dari, '--sampai', sampai]);
       const after = Number((/Jumlah responden: (\d+)/.exec(out) || [])[1]);
       assert.equal(after, before + 1, out);
+    });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('survey in English: from the English status page to the English thanks', async () => {
+  const receipt = await h.submitJson(h.validComplaint({ judul: `Survey ${h.uniq()}` }));
+  const { nomor, kode_lacak: kode } = receipt;
+  await finish(nomor, kode);
+  const page = await h.newPage(browser);
+  const j = new h.Journey('survey-en', page);
+  try {
+    await j.step('the English status page invites to the English survey', async (p) => {
+      await p.goto(h.url(`/api/lacak?nomor=${nomor}&kode=${kode}&lang=en`));
+      assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+      await p.getByRole('link', { name: 'Take the satisfaction survey' }).click();
+      await h.waitForPath(p, /^\/api\/survei\?.*lang=en/);
+      assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+      assert.equal(await p.locator('h1').innerText(), 'Public Satisfaction Survey');
+      assert.equal(await p.locator('fieldset').count(), 9);
+      assert.match(await p.locator('#form-survei').innerText(), /Requirements \(Persyaratan\)/);
+      assert.match(await p.locator('footer').innerText(), /Telephone:/);
+      await h.screenshot(p, 'survey-en-1280');
+    });
+    await j.step('a missing answer is named in English, the answers kept', async (p) => {
+      for (let i = 1; i <= 8; i++) await p.locator(`label[for="u${i}-3"]`).click();
+      await p.getByRole('button', { name: 'Send Survey' }).click();
+      await p.waitForLoadState('load');
+      const summary = await p.locator('#ringkasan-galat').innerText();
+      assert.match(summary, /Choose one answer for question 9 \(Facilities and infrastructure\)/);
+      assert.ok(await p.locator('#u1-3').isChecked(), 'answers kept');
+      assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+    });
+    await j.step('answered: thanks in English, and back to the English status page', async (p) => {
+      await p.locator('label[for="u9-4"]').click();
+      await p.getByRole('button', { name: 'Send Survey' }).click();
+      await p.waitForLoadState('load');
+      assert.equal(await p.locator('h1').innerText(), 'Thank you for your rating');
+      assert.match(await p.locator('main').innerText(), new RegExp(`Your survey answers for complaint ${nomor} have been received`));
+      await p.getByRole('link', { name: "Back to the complaint's status" }).click();
+      await h.waitForPath(p, /^\/api\/lacak\?.*lang=en/);
+      assert.equal(await p.locator('html').getAttribute('lang'), 'en');
     });
   } finally {
     await page.context().close();

@@ -104,14 +104,16 @@ pub async fn handle<S: ComplaintStore + SurveyStore>(
         request_lang(query_param(req.uri().query().unwrap_or(""), "lang").as_deref(), accept_language(req.headers()));
     let mut response = match (route, &method) {
         ("pengaduan" | "lacak" | "survei", &Method::OPTIONS) => preflight(app, origin.as_deref()),
-        ("survei", &Method::GET | &Method::HEAD | &Method::POST) => survey::handle(app, req, source, wants_json).await,
+        ("survei", &Method::GET | &Method::HEAD | &Method::POST) => {
+            survey::handle(app, req, source, wants_json, lang).await
+        }
         ("pengaduan", &Method::POST) => submit(app, req, source, &path).await,
         ("lacak", &Method::GET | &Method::HEAD) => {
             lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json, lang).await
         }
         ("pengaduan", _) => method_not_allowed(app, "POST, OPTIONS", wants_json, lang),
         ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json, lang),
-        ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, Lang::Id),
+        ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
         _ => error_response(
             app,
             StatusCode::NOT_FOUND,

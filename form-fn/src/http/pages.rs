@@ -121,8 +121,10 @@ pub struct SurveyView {
     pub answered: bool,
     /// The chosen answers by field (`u1` … `u9`), to keep them after an error.
     pub values: BTreeMap<String, String>,
-    /// What is wrong, by field, in question order.
+    /// What is wrong, by field, in question order (messages in `lang`).
     pub errors: Vec<(String, String)>,
+    /// The page's language: its words, the questions' wording and its links.
+    pub lang: Lang,
 }
 
 /// One public stage on the status page.
@@ -291,9 +293,9 @@ impl Pages {
             "cetak": options.print,
             "status_url": format!("{status_url}{lang_param}"),
             "cetak_url": format!("{status_url}{lang_param}&cetak=1"),
-            // Relative to the status page (`…/lacak`): the survey is its sibling (`…/survei`).
-            // The survey is in Indonesian only (its questions are the regulation's wording).
-            "survei_url": format!("survei{status_url}"),
+            // Relative to the status page (`…/lacak`): the survey is its sibling (`…/survei`),
+            // in the same language.
+            "survei_url": format!("survei{status_url}{lang_param}"),
             "lacak_url": format!("{origin}{track_url}"),
             "deadline_rule": self.deadline_rule_in(lang).unwrap_or_default(),
         });
@@ -304,8 +306,10 @@ impl Pages {
         self.render("api/status.html", (lang, Some(&other)), &title, track_url, extra)
     }
 
-    /// The survey's nine questions (or the thanks), with the errors of a rejected answer.
+    /// The survey's nine questions (or the thanks), with the errors of a rejected answer, in
+    /// the language `view.lang`.
     pub fn survey(&self, view: &SurveyView) -> Result<String, PageError> {
+        let lang = view.lang;
         let base = self.config.get("api_url").and_then(Value::as_str).unwrap_or("/api").trim_end_matches('/');
         let questions: Vec<Value> = pengaduan_core::skm::UNSUR
             .iter()
@@ -315,9 +319,9 @@ impl Pages {
                 json!({
                     "name": name,
                     "no": i + 1,
-                    "nama": u.nama,
-                    "pertanyaan": u.pertanyaan,
-                    "jawaban": u.jawaban.iter().enumerate().map(|(v, label)| json!({ "value": (v + 1).to_string(), "label": label })).collect::<Vec<_>>(),
+                    "nama": u.nama_in(lang),
+                    "pertanyaan": u.pertanyaan_in(lang),
+                    "jawaban": u.jawaban_in(lang).iter().enumerate().map(|(v, label)| json!({ "value": (v + 1).to_string(), "label": label })).collect::<Vec<_>>(),
                     "value": view.values.get(&name).cloned().unwrap_or_default(),
                     "error": view.errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone()),
                 })
@@ -333,14 +337,30 @@ impl Pages {
                 "sudah_diisi": view.answered,
                 "questions": questions,
                 "errors": errors,
-                "status_url": format!("{base}/lacak?nomor={}&kode={}", view.nomor, view.kode_lacak),
+                "status_url": format!("{base}/lacak?nomor={}&kode={}{}", view.nomor, view.kode_lacak, lang_param(lang)),
             }
         });
-        let title =
-            if view.errors.is_empty() { "Survei Kepuasan Masyarakat" } else { "Kesalahan: Survei Kepuasan Masyarakat" };
-        // Indonesian only for now: the questions are the regulation's (SKM) wording.
-        let path = self.ui_url(Lang::Id, "track_url", ("/lacak/", "/en/track/"));
-        self.render("api/survei.html", (Lang::Id, None), title, path, extra)
+        let name = self
+            .survey_word(lang, "title")
+            .unwrap_or(lang.pick("Survei Kepuasan Masyarakat", "Public Satisfaction Survey"));
+        let title = if view.errors.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}: {name}", self.ui(lang, "error_prefix").unwrap_or(lang.pick("Kesalahan", "Error")))
+        };
+        let path = self.ui_url(lang, "track_url", ("/lacak/", "/en/track/"));
+        // The same survey in the other language (relative to `…/survei`); Indonesian is asked
+        // for by name, or an English browser's Accept-Language would answer in English again.
+        // Answers chosen before an error are not carried over, as on the complaint form.
+        let thanks = if view.thanks { "&terima_kasih=1" } else { "" };
+        let other = |l: Lang| format!("survei?nomor={}&kode={}&lang={}{thanks}", view.nomor, view.kode_lacak, l.code());
+        self.render("api/survei.html", (lang, Some(&other)), &title, path, extra)
+    }
+
+    /// A word of the survey in the language `lang`, from `config.toml`'s
+    /// `[languages.<lang>.survey]`.
+    fn survey_word(&self, lang: Lang, key: &str) -> Option<&str> {
+        self.config.get("languages")?.get(lang.code())?.get("survey")?.get(key)?.as_str()
     }
 
     /// The tracking form again, with the typed number and code and what was wrong, in the

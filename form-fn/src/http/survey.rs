@@ -1,9 +1,10 @@
 //! `GET`/`POST …/survei`: the Survei Kepuasan Masyarakat of a `selesai` complaint, answered
 //! once, with the tracking code as proof. The same look-up (constant-time code check, failed
 //! look-ups counted) as the status page; the answers are stored without the complainant's data.
-//! Indonesian only for now: the questions are the regulated SKM wording, so every answer is too.
+//! In the request's language (`lang` in the query or the form, else `Accept-Language`): the
+//! questions in the regulation's Indonesian or in English; the stored answers are 1..=4 either way.
 
-use super::pages::SurveyView;
+use super::pages::{SurveyView, lang_param};
 use super::{
     App, body, error_response, fallback_html, find_with_code, html_response, json_response, lookup_refused,
     lookup_source_key, redirect, store_failure,
@@ -21,59 +22,53 @@ use std::net::IpAddr;
 /// The fields the survey reads: the number, the code, and `u1` … `u9`.
 type Fields = BTreeMap<String, String>;
 
-/// Handles the survey's form (`GET`) and its answers (`POST`).
+/// Handles the survey's form (`GET`) and its answers (`POST`); `lang` is the query's or
+/// `Accept-Language`'s, which a POST's `lang` field overrides.
 pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
     app: &App<S>,
     req: Request<Bytes>,
     source: Option<IpAddr>,
     wants_json: bool,
+    lang: Lang,
 ) -> Response<Bytes> {
     let guesser = lookup_source_key(source);
     let now = app.now().timestamp();
-    if let Some(refusal) = lookup_refused(app, &guesser, now, wants_json, Lang::Id).await {
+    if let Some(refusal) = lookup_refused(app, &guesser, now, wants_json, lang).await {
         return refusal;
     }
+    let unreadable = lang.pick("Data tidak dapat dibaca", "The data cannot be read");
     let post = req.method() == Method::POST;
     let fields = if post {
-        match read_body(req).await {
+        match read_body(req, lang).await {
             Ok(fields) => fields,
             Err(message) => {
-                return error_response(
-                    app,
-                    StatusCode::BAD_REQUEST,
-                    wants_json,
-                    Lang::Id,
-                    "Data tidak dapat dibaca",
-                    message,
-                );
+                return error_response(app, StatusCode::BAD_REQUEST, wants_json, lang, unreadable, message);
             }
         }
     } else {
         match read_query(req.uri().query().unwrap_or("")) {
             Some(fields) => fields,
             None => {
-                let message = "Alamat survei tidak sah.";
-                return error_response(
-                    app,
-                    StatusCode::BAD_REQUEST,
-                    wants_json,
-                    Lang::Id,
-                    "Data tidak dapat dibaca",
-                    message,
-                );
+                let message = lang.pick("Alamat survei tidak sah.", "The survey's address is not valid.");
+                return error_response(app, StatusCode::BAD_REQUEST, wants_json, lang, unreadable, message);
             }
         }
     };
     let field = |name: &str| fields.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+    // The form's own `lang` field (or the query's), as on the complaint form; else the header's.
+    let lang = fields.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(lang);
     let (nomor, kode) = (field("nomor"), field("kode"));
     if nomor.is_empty() || kode.is_empty() {
         return error_response(
             app,
             StatusCode::BAD_REQUEST,
             wants_json,
-            Lang::Id,
-            "Nomor dan kode diperlukan",
-            "Survei diisi dengan nomor register dan kode lacak pengaduan Anda. Buka survei dari halaman status pengaduan.",
+            lang,
+            lang.pick("Nomor dan kode diperlukan", "Number and code required"),
+            lang.pick(
+                "Survei diisi dengan nomor register dan kode lacak pengaduan Anda. Buka survei dari halaman status pengaduan.",
+                "The survey is answered with your complaint's register number and tracking code. Open the survey from the complaint's status page.",
+            ),
         );
     }
     let not_found = || {
@@ -81,24 +76,29 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
             app,
             StatusCode::NOT_FOUND,
             wants_json,
-            Lang::Id,
-            "Pengaduan tidak ditemukan",
-            "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
+            lang,
+            lang.pick("Pengaduan tidak ditemukan", "Complaint not found"),
+            lang.pick(
+                "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
+                "There is no complaint with that number and tracking code. Check your register number and tracking code again.",
+            ),
         )
     };
-    let (record, code) =
-        match find_with_code(app, &guesser, now, (&nomor, &kode), not_found, wants_json, Lang::Id).await {
-            Ok(found) => found,
-            Err(refusal) => return refusal,
-        };
+    let (record, code) = match find_with_code(app, &guesser, now, (&nomor, &kode), not_found, wants_json, lang).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
+    };
     if record.status != Status::Selesai {
         return error_response(
             app,
             StatusCode::CONFLICT,
             wants_json,
-            Lang::Id,
-            "Survei belum dapat diisi",
-            "Survei kepuasan dapat diisi setelah pengaduan Anda selesai ditangani.",
+            lang,
+            lang.pick("Survei belum dapat diisi", "The survey cannot be answered yet"),
+            lang.pick(
+                "Survei kepuasan dapat diisi setelah pengaduan Anda selesai ditangani.",
+                "The satisfaction survey can be answered once your complaint has been completed.",
+            ),
         );
     }
     let view = |thanks: bool| SurveyView {
@@ -108,6 +108,7 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
         answered: false,
         values: (1..=9).map(|i| (format!("u{i}"), field(&format!("u{i}")))).collect(),
         errors: Vec::new(),
+        lang,
     };
     if !post {
         if field("terima_kasih") == "1" {
@@ -116,7 +117,7 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
         // Said at once: a form that the POST would refuse wastes the citizen's nine answers.
         return match app.store.survey_answered(&record.nomor.to_string()).await {
             Ok(answered) => page(app, StatusCode::OK, &SurveyView { answered, ..view(false) }),
-            Err(e) => store_failure(app, &e, wants_json, Lang::Id),
+            Err(e) => store_failure(app, &e, wants_json, lang),
         };
     }
     let raw: Vec<String> = (1..=9).map(|i| field(&format!("u{i}"))).collect();
@@ -127,12 +128,13 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
             if wants_json {
                 let list: Vec<_> = errors
                     .iter()
-                    .map(|e| json!({ "field": format!("u{}", e.question()), "message": e.to_string() }))
+                    .map(|e| json!({ "field": format!("u{}", e.question()), "message": e.message_in(lang) }))
                     .collect();
                 return json_response(StatusCode::UNPROCESSABLE_ENTITY, &json!({ "errors": list }));
             }
             let mut v = view(false);
-            v.errors = errors.iter().map(|e: &AnswerError| (format!("u{}", e.question()), e.to_string())).collect();
+            v.errors =
+                errors.iter().map(|e: &AnswerError| (format!("u{}", e.question()), e.message_in(lang))).collect();
             return page(app, StatusCode::UNPROCESSABLE_ENTITY, &v);
         }
     };
@@ -142,38 +144,51 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
             if wants_json {
                 return json_response(
                     StatusCode::CREATED,
-                    &json!({ "nomor": record.nomor.to_string(), "pesan": THANKS }),
+                    &json!({ "nomor": record.nomor.to_string(), "pesan": thanks(lang) }),
                 );
             }
-            redirect(&format!("survei?nomor={}&kode={}&terima_kasih=1", record.nomor, code))
+            redirect(&format!("survei?nomor={}&kode={}&terima_kasih=1{}", record.nomor, code, lang_param(lang)))
         }
         Ok(false) => {
             tracing::info!(outcome = "already_answered", "survey refused");
-            error_response(app, StatusCode::CONFLICT, wants_json, Lang::Id, "Survei sudah diisi", ALREADY_ANSWERED)
+            let title = lang.pick("Survei sudah diisi", "Survey already answered");
+            error_response(app, StatusCode::CONFLICT, wants_json, lang, title, already_answered(lang))
         }
-        Err(e) => store_failure(app, &e, wants_json, Lang::Id),
+        Err(e) => store_failure(app, &e, wants_json, lang),
     }
 }
 
 /// What the citizen is told once the answers are stored.
-const THANKS: &str = "Terima kasih. Jawaban survei Anda telah kami terima dan disimpan tanpa data pribadi Anda.";
+fn thanks(lang: Lang) -> &'static str {
+    lang.pick(
+        "Terima kasih. Jawaban survei Anda telah kami terima dan disimpan tanpa data pribadi Anda.",
+        "Thank you. We have received your survey answers and stored them without your personal data.",
+    )
+}
 
 /// Why a second answer is refused.
-const ALREADY_ANSWERED: &str = "Survei untuk pengaduan ini sudah diisi. Setiap pengaduan hanya dapat dinilai satu kali; terima kasih atas penilaian Anda.";
+fn already_answered(lang: Lang) -> &'static str {
+    lang.pick(
+        "Survei untuk pengaduan ini sudah diisi. Setiap pengaduan hanya dapat dinilai satu kali; terima kasih atas penilaian Anda.",
+        "The survey for this complaint has already been answered. Each complaint can be rated only once; thank you for your rating.",
+    )
+}
 
 fn page<S: ComplaintStore>(app: &App<S>, status: StatusCode, view: &SurveyView) -> Response<Bytes> {
     match app.pages().survey(view) {
         Ok(html) => html_response(status, html),
         Err(e) => {
             tracing::error!(error = %error_chain(&e), "survey template failed");
+            let lang = view.lang;
             let message = if view.thanks {
-                THANKS
+                thanks(lang)
             } else if view.answered {
-                ALREADY_ANSWERED
+                already_answered(lang)
             } else {
-                "Formulir survei tidak dapat ditampilkan."
+                lang.pick("Formulir survei tidak dapat ditampilkan.", "The survey form cannot be shown.")
             };
-            html_response(status, fallback_html("Survei Kepuasan Masyarakat", message, Lang::Id))
+            let title = lang.pick("Survei Kepuasan Masyarakat", "Public Satisfaction Survey");
+            html_response(status, fallback_html(title, message, lang))
         }
     }
 }
@@ -189,18 +204,21 @@ fn read_query(query: &str) -> Option<Fields> {
     Some(fields)
 }
 
-async fn read_body(req: Request<Bytes>) -> Result<Fields, &'static str> {
+async fn read_body(req: Request<Bytes>, lang: Lang) -> Result<Fields, &'static str> {
     let kind = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(body::BodyKind::from_content_type)
-        .ok_or("Kirim survei sebagai application/x-www-form-urlencoded atau application/json.")?;
+        .ok_or(lang.pick(
+            "Kirim survei sebagai application/x-www-form-urlencoded atau application/json.",
+            "Send the survey as application/x-www-form-urlencoded or application/json.",
+        ))?;
     if req.body().len() > kind.limit() {
-        return Err(super::TOO_LARGE_MESSAGE);
+        return Err(super::too_large_message(lang));
     }
-    let (form, _) = body::parse(&kind, req.into_body()).await.map_err(|m| m.id)?;
-    let names = ["nomor", "kode", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
+    let (form, _) = body::parse(&kind, req.into_body()).await.map_err(|m| lang.pick(m.id, m.en))?;
+    let names = ["nomor", "kode", "lang", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
     Ok(names
         .iter()
         .filter_map(|n| match form.get(n) {

@@ -209,6 +209,32 @@ const PAGES = [
       assert.equal(await p.locator('h1').innerText(), 'Survei sudah diisi');
     },
   },
+  {
+    name: 'en-survei', current: '/en/track/',
+    label: 'the satisfaction survey in English',
+    open: async (p) => {
+      const r = await h.submitJson(h.validComplaint({ judul: `Survey page ${h.uniq()}` }));
+      await h.finishComplaint(r.nomor, r.kode_lacak);
+      await goto(p, `/api/survei?nomor=${r.nomor}&kode=${r.kode_lacak}&lang=en`);
+      assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+      assert.equal(await p.locator('fieldset').count(), 9);
+    },
+  },
+  {
+    name: 'en-survei-galat', current: '/en/track/',
+    label: 'the English survey with a missing answer (422)',
+    open: async (p) => {
+      const r = await h.submitJson(h.validComplaint({ judul: `Survey errors ${h.uniq()}` }));
+      await h.finishComplaint(r.nomor, r.kode_lacak);
+      await goto(p, `/api/survei?nomor=${r.nomor}&kode=${r.kode_lacak}&lang=en`);
+      for (let i = 1; i <= 8; i++) await p.locator(`label[for="u${i}-3"]`).click();
+      const post = p.waitForResponse((r) => r.url().endsWith('/api/survei') && r.request().method() === 'POST');
+      await p.locator('#form-survei button[type="submit"]').click();
+      assert.equal((await post).status(), 422);
+      await p.waitForLoadState('load');
+      assert.match(await p.locator('#ringkasan-galat').innerText(), /question 9 \(Facilities and infrastructure\)/);
+    },
+  },
 ];
 
 module.exports = { PAGES };

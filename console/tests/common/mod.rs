@@ -1,0 +1,161 @@
+//! The console behind its router, as the tests drive it: a real SQLite store in memory, the
+//! service's rules from the repository's content, one account per role, a clock the test moves,
+//! and requests as a browser without JavaScript sends them.
+
+// Each test file uses only part of this.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::{SignedDuration, Timestamp};
+use pengaduan_console::{Console, CookiePolicy, Rules};
+use pengaduan_core::access::Role;
+use pengaduan_core::calendar::Calendar;
+use pengaduan_store::accounts::password::hash_password;
+use pengaduan_store::accounts::{Account, AccountStore};
+use pengaduan_store::sqlite::SqliteStore;
+use pengaduan_store::{AnyStore, Config};
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "kuda-lumping-berlari-2026";
+
+/// Monday 30 November 2026, 09.00 WIB: the console's clock when a test starts.
+pub const NOW: &str = "2026-11-30T02:00:00Z";
+
+pub struct Harness {
+    pub app: Router,
+    pub store: AnyStore,
+    pub clock: Arc<Mutex<Timestamp>>,
+}
+
+/// A logged-in browser: its session cookie and the CSRF token its pages carry.
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Harness {
+    pub async fn new() -> Self {
+        let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
+        let service =
+            pengaduan_staf::content::parse_rules(include_str!("../../../content/layanan/informasi-dan-pengaduan.md"))
+                .unwrap();
+        let calendar = Calendar::from_toml(include_str!("../../../content/data/hari-libur.toml")).unwrap();
+        let clock = Arc::new(Mutex::new(NOW.parse::<Timestamp>().unwrap()));
+        let c = Arc::clone(&clock);
+        let console = Console::new(
+            store.clone(),
+            Config::default(),
+            Rules { service, calendar },
+            CookiePolicy::SecureExceptLoopback,
+        )
+        .unwrap()
+        .with_clock(move || *c.lock().unwrap());
+        for (username, role) in [
+            ("rina", Role::FrontOffice),
+            ("budi", Role::Jft),
+            ("sari", Role::KepalaBidang),
+            ("agus", Role::KepalaDinas),
+            ("admin", Role::Admin),
+        ] {
+            let at = *clock.lock().unwrap();
+            store
+                .create_account(Account {
+                    username: username.into(),
+                    name: format!("Petugas {username}"),
+                    role,
+                    active: true,
+                    password_hash: hash_password(PASSWORD).unwrap(),
+                    created_at: at,
+                    password_set_at: at,
+                })
+                .await
+                .unwrap();
+        }
+        Self { app: pengaduan_console::app(Arc::new(console)), store, clock }
+    }
+
+    pub fn advance(&self, d: SignedDuration) {
+        let mut t = self.clock.lock().unwrap();
+        *t += d;
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.app.clone().oneshot(req).await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut req = Request::get(path).header(header::HOST, "127.0.0.1:8080");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Response<Body> {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| {
+                format!("{k}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC))
+            })
+            .collect();
+        let mut req = Request::post(path)
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body.join("&"))).unwrap()).await
+    }
+
+    /// Opens the login form and posts it: the raw answer and the form's cookie.
+    pub async fn try_login(&self, user: &str, password: &str) -> Response<Body> {
+        let form = self.get("/staf/masuk", None).await;
+        let cookie = cookie_pair(&form, "staf_masuk");
+        let csrf = csrf_of(&text(form).await);
+        self.post("/staf/masuk", Some(&cookie), &[("csrf", &csrf), ("pengguna", user), ("sandi", password)]).await
+    }
+
+    pub async fn login(&self, user: &str) -> Browser {
+        let resp = self.try_login(user, PASSWORD).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login of {user}");
+        let cookie = cookie_pair(&resp, "staf_sesi");
+        let page = self.get("/staf/", Some(&cookie)).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let csrf = csrf_of(&text(page).await);
+        Browser { cookie, csrf }
+    }
+}
+
+/// The `name=value` pair of the cookie `resp` sets, as the browser sends it back.
+pub fn cookie_pair(resp: &Response<Body>, name: &str) -> String {
+    set_cookie_line(resp, name).split(';').next().unwrap().to_owned()
+}
+
+/// The whole `Set-Cookie` line of the cookie `name`, attributes included.
+pub fn set_cookie_line(resp: &Response<Body>, name: &str) -> String {
+    resp.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+        .to_owned()
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+pub async fn text(resp: Response<Body>) -> String {
+    String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+pub fn location(resp: &Response<Body>) -> &str {
+    resp.headers().get(header::LOCATION).unwrap().to_str().unwrap()
+}
