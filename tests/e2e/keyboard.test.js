@@ -45,6 +45,11 @@ function markFocusables() {
     }
     tabbable.push({ k: String(i) });
   }
+  // A group with a checked radio is reached at that radio (a browser's Tab stop), else at its first.
+  for (const t of tabbable.filter((e) => e.radio)) {
+    const checked = [...document.querySelectorAll('input[type="radio"]')].find((r) => r.name === t.radio && r.checked);
+    if (checked) t.k = checked.getAttribute('data-e2e-k');
+  }
   window.__e2eUnfocused = unfocused;
   return tabbable;
 }
