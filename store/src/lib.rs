@@ -407,6 +407,21 @@ pub(crate) fn lang_of(code: Option<&str>) -> pengaduan_core::Lang {
     code.and_then(pengaduan_core::Lang::parse).unwrap_or_default()
 }
 
+#[cfg(test)]
+mod lang_tests {
+    use pengaduan_core::Lang;
+
+    #[test]
+    fn a_stored_language_missing_or_unknown_reads_as_indonesian() {
+        // Items and rows written before languages were kept have none; staff must still open them.
+        assert_eq!(super::lang_of(None), Lang::Id);
+        assert_eq!(super::lang_of(Some("")), Lang::Id);
+        assert_eq!(super::lang_of(Some("fr")), Lang::Id);
+        assert_eq!(super::lang_of(Some("en")), Lang::En);
+        assert_eq!(super::lang_of(Some("id")), Lang::Id);
+    }
+}
+
 /// The outcome of a stored change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
