@@ -85,6 +85,8 @@ pub(crate) async fn submit(
         }
     };
     let Some(channel) = channel else { return invalid(&console, &staff, fields, errors) };
+    // Only two choices, so anything else is the default rather than an error to correct.
+    let lang = fields.get("bahasa").and_then(|b| pengaduan_core::Lang::parse(b)).unwrap_or_default();
     let complaint = Intake {
         submission,
         channel,
@@ -93,8 +95,8 @@ pub(crate) async fn submit(
         recorded_by: staff.signature(),
         files: Vec::new(),
         uploads: Vec::new(),
-        deadline_rule: Some(console.rules().service.time_limit.text()),
-        lang: pengaduan_core::Lang::Id,
+        deadline_rule: console.rules().service.deadline_rule(lang),
+        lang,
     };
     let (receipt, first) = match intake(console.store(), &console.config, complaint).await {
         Ok(Submitted::New(r)) => (r, true),

@@ -361,6 +361,45 @@ async fn the_front_office_registers_a_telephone_complaint_with_mistakes_shown_an
     assert_eq!(record.row.channel, pengaduan_core::workflow::Channel::Telepon);
     assert_eq!(record.history[0].by, "rina (Front Office)");
     assert_eq!(record.personal.unwrap().telepon.as_deref(), Some("+6281234567890"));
+    assert_eq!(record.lang, pengaduan_core::Lang::Id, "Indonesian unless the officer chose otherwise");
+}
+
+#[tokio::test]
+async fn a_complaint_registered_for_an_english_speaker_is_answered_in_english() {
+    let h = Harness::new().await;
+    let fo = h.login("rina").await;
+    let form = text(h.get("/staf/catat", Some(&fo.cookie)).await).await;
+    assert!(form.contains(r#"<option value="en" lang="en">English</option>"#), "the officer can choose English");
+    let fields = [
+        ("csrf", fo.csrf.as_str()),
+        ("kanal", "langsung"),
+        ("jenis", "informasi"),
+        ("judul", "Investment licence requirements"),
+        ("isi", "Which documents does a foreign investment company need for a business licence?"),
+        ("nama", "John Smith"),
+        ("email", "john@example.com"),
+        ("bahasa", "en"),
+        ("persetujuan", "on"),
+    ];
+    let ok = h.post("/staf/catat", Some(&fo.cookie), &fields).await;
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    let html = text(ok).await;
+    let nomor = html.split("Nomor register: <strong class=\"panel__code\">").nth(1).unwrap().split('<').next().unwrap();
+    let record = h.store.load(&pengaduan_core::RegisterNumber::parse(nomor).unwrap()).await.unwrap().unwrap();
+    assert_eq!(record.lang, pengaduan_core::Lang::En);
+    let now = "2030-01-01T00:00:00Z".parse().unwrap();
+    let ids = h.store.due_outbox(now, 10).await.unwrap();
+    let entry = h.store.claim_outbox(&ids[0], now).await.unwrap().unwrap();
+    let receipt = entry.message.expect("a receipt to the address given");
+    assert_eq!(receipt.lang, pengaduan_core::Lang::En);
+    match receipt.notice {
+        Notice::TandaTerima { jangka_waktu, .. } => assert_eq!(
+            jangka_waktu.as_deref(),
+            Some("2 to 10 working days after the required documents are declared complete"),
+            "the English service page's wording"
+        ),
+        other => panic!("a receipt, got {other:?}"),
+    }
 }
 
 #[tokio::test]

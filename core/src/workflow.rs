@@ -37,6 +37,52 @@ pub const BA_PREFIX: &str = "BA";
 /// root: every program that computes deadlines reads the limit from the same page.
 pub const SERVICE_PAGE: &str = "content/layanan/informasi-dan-pengaduan.md";
 
+/// The service page's English translation, beside [`SERVICE_PAGE`]: its time limit states when
+/// the clock starts in English, for English receipts and status pages.
+pub const SERVICE_PAGE_EN: &str = "content/layanan/informasi-dan-pengaduan.en.md";
+
+/// The TOML front matter of a page's text: the lines between the opening `+++` line and the
+/// next `+++` line (a byte-order mark and CRLF line ends allowed); none when it is not closed.
+pub fn front_matter(text: &str) -> Option<&str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text.strip_prefix("+++")?;
+    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Some(&rest[..offset]);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The time limit from a service page's text (`[service.time_limit]` in its front matter);
+/// none when the page has no such table or does not parse (the site generator reports that).
+pub fn time_limit_of(text: &str) -> Option<TimeLimit> {
+    #[derive(Deserialize)]
+    struct Page {
+        service: Option<Service>,
+    }
+    #[derive(Deserialize)]
+    struct Service {
+        time_limit: Option<TimeLimit>,
+    }
+    let page: Page = toml::from_str(front_matter(text)?).ok()?;
+    page.service?.time_limit
+}
+
+/// The time limit as a receipt or a status page states it in `lang`, from the Indonesian page's
+/// limit `id` and the translation's `en`: the page of that language, else (English without a
+/// translation) the days alone, since the Indonesian page's `starts` is Indonesian.
+pub fn deadline_rule(lang: crate::Lang, id: Option<&TimeLimit>, en: Option<&TimeLimit>) -> Option<String> {
+    match (lang.pick(id, en), lang) {
+        (Some(limit), _) => Some(limit.text_in(lang)),
+        (None, crate::Lang::En) => id.map(|l| l.days_in(lang)),
+        (None, crate::Lang::Id) => None,
+    }
+}
+
 /// A service's time limit in working days, the `[service.time_limit]` table of its page: what
 /// the deadline counts, and what the page, the receipt and the emails promise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -782,6 +828,24 @@ pub fn public_stages(current: Status, events: &[(Status, Date)]) -> Vec<PublicSt
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn the_time_limit_is_read_from_a_page_and_stated_per_language() {
+        let page = |body: &str| format!("\u{feff}+++\r\ntitle = \"x\"\r\n{body}+++\r\nTeks.\n");
+        let id = time_limit_of(&page(
+            "[service.time_limit]\nmin_working_days = 2\nmax_working_days = 10\nstarts = \"setelah lengkap\"\n",
+        ));
+        assert_eq!(id.as_ref().map(TimeLimit::text).as_deref(), Some("2 s/d 10 hari kerja setelah lengkap"));
+        assert_eq!(time_limit_of(&page("")), None, "no table");
+        assert_eq!(time_limit_of("+++\n[service.time_limit]\nmin_working_days = 1\n"), None, "not closed");
+        assert_eq!(time_limit_of("tanpa front matter"), None);
+        let en = TimeLimit { min_working_days: 2, max_working_days: 10, starts: "after it is complete".into() };
+        let rule = |lang, en| deadline_rule(lang, id.as_ref(), en);
+        assert_eq!(rule(crate::Lang::Id, Some(&en)).as_deref(), Some("2 s/d 10 hari kerja setelah lengkap"));
+        assert_eq!(rule(crate::Lang::En, Some(&en)).as_deref(), Some("2 to 10 working days after it is complete"));
+        assert_eq!(rule(crate::Lang::En, None).as_deref(), Some("2 to 10 working days"), "no Indonesian words");
+        assert_eq!(deadline_rule(crate::Lang::Id, None, Some(&en)), None);
+    }
 
     #[test]
     fn the_time_limit_reads_in_both_languages() {

@@ -82,9 +82,9 @@ pub enum Command {
 
     /// Catat pengaduan yang masuk melalui kanal lain (telepon, surat, email, SMS, kotak pengaduan, LAPOR!, langsung).
     #[command(
-        override_usage = "pengaduan-staf catat --kanal KANAL --jenis JENIS --judul JUDUL --isi ISI --persetujuan [--nama ...] [--telepon ...] [--email ...]"
+        override_usage = "pengaduan-staf catat --kanal KANAL --jenis JENIS --judul JUDUL --isi ISI --persetujuan [--nama ...] [--telepon ...] [--email ...] [--bahasa id|en]"
     )]
-    Catat(catat::Catat),
+    Catat(Box<catat::Catat>),
 
     /// Nyatakan berkas lengkap dan pilih prosedurnya; jangka waktu mulai dihitung dari nol.
     #[command(

@@ -7,7 +7,8 @@ use pengaduan_core::workflow::{Procedure, TimeLimit};
 use serde::Deserialize;
 use std::path::Path;
 
-pub use pengaduan_core::workflow::SERVICE_PAGE;
+use pengaduan_core::workflow::front_matter;
+pub use pengaduan_core::workflow::{SERVICE_PAGE, SERVICE_PAGE_EN};
 
 /// What the workflow needs from the service page.
 #[derive(Debug, Clone)]
@@ -18,6 +19,22 @@ pub struct ServiceRules {
     pub max_working_days: u32,
     /// The whole time limit, as the receipt and the emails state it.
     pub time_limit: TimeLimit,
+    /// The time limit of the page's English translation, when there is one: its `starts` is in
+    /// English, for complainants written to in English.
+    pub time_limit_en: Option<TimeLimit>,
+}
+
+impl ServiceRules {
+    /// Adds the time limit of the page's English translation (its text), for English receipts.
+    pub fn with_translation(mut self, text: &str) -> Self {
+        self.time_limit_en = pengaduan_core::workflow::time_limit_of(text);
+        self
+    }
+
+    /// The time limit as the receipt states it in `lang` (core's rule, shared with the web form).
+    pub fn deadline_rule(&self, lang: pengaduan_core::Lang) -> Option<String> {
+        pengaduan_core::workflow::deadline_rule(lang, Some(&self.time_limit), self.time_limit_en.as_ref())
+    }
 }
 
 /// Only the keys the workflow reads; the site generator checks the rest of the page.
@@ -38,7 +55,12 @@ pub fn load_rules(root: &Path) -> Result<ServiceRules, String> {
     let path = root.join(SERVICE_PAGE);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("{}: tidak dapat dibaca ({e}); periksa --root", path.display()))?;
-    parse_rules(&text).map_err(|e| format!("{}: {e}", path.display()))
+    let rules = parse_rules(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    // The translation is optional: without it English receipts state the days alone.
+    Ok(match std::fs::read_to_string(root.join(SERVICE_PAGE_EN)) {
+        Ok(text) => rules.with_translation(&text),
+        Err(_) => rules,
+    })
 }
 
 /// Parses a service page's text (front matter between `+++` lines).
@@ -60,21 +82,7 @@ pub fn parse_rules(text: &str) -> Result<ServiceRules, String> {
     if max_working_days == 0 {
         return Err("service.time_limit.max_working_days harus lebih dari 0".into());
     }
-    Ok(ServiceRules { procedures: service.procedures, max_working_days, time_limit })
-}
-
-fn front_matter(text: &str) -> Option<&str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text.strip_prefix("+++")?;
-    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            return Some(&rest[..offset]);
-        }
-        offset += line.len();
-    }
-    None
+    Ok(ServiceRules { procedures: service.procedures, max_working_days, time_limit, time_limit_en: None })
 }
 
 /// Reads the working-day calendar under `root`.

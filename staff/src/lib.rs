@@ -271,7 +271,7 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
     match command {
         Command::Daftar(a) => cmd::daftar::run(&ctx, a).await,
         Command::Lihat(a) => cmd::lihat::run(&ctx, &a.nomor).await,
-        Command::Catat(a) => changed(cmd::catat::run(&ctx, a).await).await,
+        Command::Catat(a) => changed(cmd::catat::run(&ctx, *a).await).await,
         Command::Lengkap(a) => changed(cmd::lengkap::run(&ctx, a).await).await,
         Command::Kembalikan(a) => changed(cmd::kembalikan::run(&ctx, a).await).await,
         Command::Lanjut(a) => changed(cmd::lanjut::run(&ctx, a).await).await,

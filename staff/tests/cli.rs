@@ -1186,6 +1186,28 @@ async fn a_complaint_taken_in_english_is_told_of_a_staff_change_in_english() {
     }
 }
 
+/// A foreign investor who telephoned: `catat --bahasa en` writes the receipt in English, with the
+/// time limit as the English service page states it; an unknown language is refused.
+#[test]
+fn a_complaint_recorded_with_bahasa_en_gets_an_english_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let staf = Staf::sqlite(&dir.path().join("data/pengaduan.db"));
+    let refused = staf.run(MON_16_MARCH, &catat_args(&["--persetujuan", "--bahasa", "fr"]));
+    assert_ne!(refused.code, 0);
+    assert!(refused.stderr.contains("Bahasa \"fr\" tidak dikenal; pilih id atau en."), "{}", refused.stderr);
+    assert!(!dir.path().join("data/surel").exists(), "nothing recorded");
+
+    let out = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan", "--email", "john@example.com", "--bahasa", "en"]));
+    let (nomor, _) = number_and_code(&out);
+    let receipt = read_eml(&dir.path().join(format!("data/surel/{nomor}-000001.eml")));
+    assert!(receipt.contains(&format!("\nSubject: Receipt: Complaint {nomor}")), "{receipt}");
+    assert!(
+        receipt.contains("Time limit: 2 to 10 working days after the required documents are declared complete."),
+        "the English page's wording: {receipt}"
+    );
+    assert!(!receipt.contains("hari kerja") && !receipt.contains("Yth."), "{receipt}");
+}
+
 #[test]
 fn an_anonymous_complaint_gets_no_mail() {
     let dir = tempfile::tempdir().unwrap();

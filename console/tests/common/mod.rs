@@ -42,7 +42,8 @@ impl Harness {
         let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
         let service =
             pengaduan_staf::content::parse_rules(include_str!("../../../content/layanan/informasi-dan-pengaduan.md"))
-                .unwrap();
+                .unwrap()
+                .with_translation(include_str!("../../../content/layanan/informasi-dan-pengaduan.en.md"));
         let calendar = Calendar::from_toml(include_str!("../../../content/data/hari-libur.toml")).unwrap();
         let clock = Arc::new(Mutex::new(NOW.parse::<Timestamp>().unwrap()));
         let c = Arc::clone(&clock);

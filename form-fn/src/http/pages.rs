@@ -5,7 +5,7 @@ use pengaduan_core::FieldError;
 use pengaduan_core::Lang;
 use pengaduan_core::RawForm;
 use pengaduan_core::submission::FIELD_ORDER;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -37,35 +37,8 @@ pub struct Pages {
 
 pub use pengaduan_core::workflow::TimeLimit;
 
-/// The time limit from a service page's text (TOML front matter between `+++` lines); none
-/// when the page has no such table or does not parse (the site generator reports that).
-pub fn time_limit_of(text: &str) -> Option<TimeLimit> {
-    #[derive(Deserialize)]
-    struct Page {
-        service: Option<Service>,
-    }
-    #[derive(Deserialize)]
-    struct Service {
-        time_limit: Option<TimeLimit>,
-    }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text.strip_prefix("+++")?;
-    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
-    let mut end = 0;
-    let mut closed = false;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            closed = true;
-            break;
-        }
-        end += line.len();
-    }
-    if !closed {
-        return None;
-    }
-    let page: Page = toml::from_str(&rest[..end]).ok()?;
-    page.service?.time_limit
-}
+/// The time limit from a service page's text: core's reading, which the staff tool shares.
+pub use pengaduan_core::workflow::time_limit_of;
 
 /// How a status page is shown.
 #[derive(Debug, Clone, Copy, Default)]
@@ -172,11 +145,7 @@ impl Pages {
     /// ("2 to 10 working days after …"). Without a translated page, English states the
     /// Indonesian page's days only: its `starts` is Indonesian.
     pub fn deadline_rule_in(&self, lang: Lang) -> Option<String> {
-        match (self.time_limit_in(lang), lang) {
-            (Some(limit), _) => Some(limit.text_in(lang)),
-            (None, Lang::En) => self.time_limit.as_ref().map(|l| l.days_in(lang)),
-            (None, Lang::Id) => None,
-        }
+        pengaduan_core::workflow::deadline_rule(lang, self.time_limit.as_ref(), self.time_limit_en.as_ref())
     }
 
     /// A word of the interface in the language `lang`, from `config.toml`'s

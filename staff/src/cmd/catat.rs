@@ -56,6 +56,9 @@ pub struct Catat {
     /// Laporan tidak untuk dipublikasikan.
     #[arg(long)]
     pub rahasia: bool,
+    /// Bahasa surel kepada pengadu: id (Bahasa Indonesia, bawaan) atau en (English), untuk penanam modal asing.
+    #[arg(long, value_name = "BAHASA", default_value = "id", hide_default_value = true)]
+    pub bahasa: String,
 }
 
 /// Checks the complaint as the online form would, registers it and prints its number and tracking code.
@@ -71,6 +74,8 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
             "Kanal web dipakai formulir daring di situs; untuk pengaduan dari kanal lain pilih telepon, surat, email, sms, kotak_pengaduan, lapor, atau langsung.",
         ));
     }
+    let lang = pengaduan_core::Lang::parse(&a.bahasa)
+        .ok_or_else(|| Failure::new(format!("Bahasa {:?} tidak dikenal; pilih id atau en.", a.bahasa)))?;
     let mut form = RawForm::new();
     let text = |v: &str| RawValue::Text(v.to_owned());
     let flag = |b: bool| RawValue::Text(if b { "on" } else { "" }.to_owned());
@@ -119,9 +124,8 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         recorded_by: ctx.by.clone(),
         files: Vec::new(),
         uploads: Vec::new(),
-        deadline_rule: Some(ctx.rules.time_limit.text()),
-        // Staff record in the office's language; a complainant met in English gets the web form.
-        lang: pengaduan_core::Lang::Id,
+        deadline_rule: ctx.rules.deadline_rule(lang),
+        lang,
     };
     let (receipt, first) = match intake(&ctx.store, &ctx.config, complaint).await? {
         Submitted::New(r) => (r, true),
