@@ -29,9 +29,9 @@ fn main() {
     )
     .unwrap();
     // The service page's time limit (the receipt states it), as a page with only that table in
-    // its front matter: the whole page would add its 25 KB of text to the Lambda binary. The path
-    // is core's `workflow::SERVICE_PAGE` (a test compares them); its English translation is the
-    // file beside it. A site without a page embeds nothing for it.
+    // its front matter: the whole page would add its 25 KB of text to the Lambda binary. The
+    // paths are pengaduan-site's `rules::SERVICE_PAGE` and `SERVICE_PAGE_EN` (a test compares
+    // them). A site without a page embeds nothing for it.
     let pages = [
         ("SERVICE_PAGE", "content/layanan/informasi-dan-pengaduan.md", "The service page's"),
         ("SERVICE_PAGE_EN", "content/layanan/informasi-dan-pengaduan.en.md", "The English service page's"),
@@ -45,19 +45,17 @@ fn main() {
     std::fs::write(out, code).unwrap();
 }
 
-/// The `[service.time_limit]` table of the page at `path` as a page of its own; empty when the
-/// page or the table is absent.
+/// The `[service.time_limit]` table of the page at `path` as a page of its own, read by core's
+/// reader of service pages; empty when the page or the table is absent.
 fn time_limit_page(path: &Path) -> String {
     println!("cargo:rerun-if-changed={}", path.display());
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let table: Vec<&str> = text
-        .lines()
-        .skip_while(|l| l.trim() != "[service.time_limit]")
-        .enumerate()
-        .take_while(|(i, l)| *i == 0 || !(l.trim_start().starts_with('[') || l.trim() == "+++"))
-        .map(|(_, l)| l)
-        .collect();
-    if table.is_empty() { String::new() } else { format!("+++\n{}\n+++\n", table.join("\n")) }
+    let Some(time_limit) = pengaduan_core::service::time_limit_of(&text) else { return String::new() };
+    let mut service = toml::Table::new();
+    service.insert("time_limit".into(), toml::Value::try_from(time_limit).expect("a time limit is TOML"));
+    let mut page = toml::Table::new();
+    page.insert("service".into(), toml::Value::Table(service));
+    format!("+++\n{page}+++\n")
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

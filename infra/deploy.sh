@@ -190,7 +190,8 @@ fi
 echo "   config.toml: checking for placeholders (site-gen build for https://)"
 preflight_dir="$root/target/deploy-site-preflight"
 rm -rf "$preflight_dir"
-(cd "$root" && cargo run --release --quiet -p site-gen -- build --out "$preflight_dir" \
+# Without `serve` (--no-default-features), site-gen is the site alone: no API, console or stores.
+(cd "$root" && cargo run --release --quiet -p site-gen --no-default-features -- build --out "$preflight_dir" \
   --base-url "https://${domain:-pengaduan.invalid}")
 rm -rf "$preflight_dir"
 if ! $skip_function_build; then
@@ -309,8 +310,8 @@ step "Building the site for $site_url"
 # api_url stays "/api" (config.toml): CloudFront sends /api/* to the HTTP API.
 out_dir="$root/target/deploy-site"
 rm -rf "$out_dir"
-cargo run --release -p site-gen -- check
-cargo run --release -p site-gen -- build --out "$out_dir" --base-url "$site_url"
+cargo run --release -p site-gen --no-default-features -- check
+cargo run --release -p site-gen --no-default-features -- build --out "$out_dir" --base-url "$site_url"
 for required in index.html 404.html; do
   [[ -f "$out_dir/$required" ]] || { echo "   $out_dir/$required is missing" >&2; false; }
 done

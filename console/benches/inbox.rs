@@ -52,7 +52,8 @@ async fn main() {
         .await
         .unwrap();
     let service =
-        pengaduan_staf::content::parse_rules(include_str!("../../content/layanan/informasi-dan-pengaduan.md")).unwrap();
+        pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
+            .unwrap();
     let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
     let console =
         Console::new(store, Config::default(), Rules { service, calendar }, CookiePolicy::SecureExceptLoopback)

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use jiff::civil::Date;
 use pengaduan_core::access::may_export;
-use pengaduan_staf::export::{self, Format};
+use pengaduan_report::{self as export, Format};
 use std::collections::HashMap;
 use std::sync::Arc;
 

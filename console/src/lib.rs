@@ -29,7 +29,7 @@ use axum::routing::{get, post};
 use http::{HeaderMap, StatusCode, header};
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::calendar::Calendar;
-use pengaduan_staf::content::ServiceRules;
+use pengaduan_core::service::ServiceRules;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::{AnyStore, Config, StoreError, error_chain};
 use std::sync::{Arc, RwLock};

@@ -17,7 +17,7 @@ async fn main() -> Result<(), Error> {
     let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
     let config = Config::from_env()?;
     let service =
-        pengaduan_staf::content::parse_rules(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))?
+        pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))?
             .with_translation(include_str!("../../content/layanan/informasi-dan-pengaduan.en.md"));
     let calendar = pengaduan_core::calendar::Calendar::from_toml(include_str!("../../content/data/hari-libur.toml"))?;
     let store = AnyStore::Dynamo(DynamoStore::from_env(table).await);

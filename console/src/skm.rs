@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use pengaduan_core::access::may_export;
 use pengaduan_core::datetime::tanggal_indonesia;
 use pengaduan_core::skm::{Ikm, Mutu};
-use pengaduan_staf::export;
+use pengaduan_report as export;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -434,7 +434,8 @@ async fn the_register_of_a_period_downloads_as_csv_and_xlsx_for_the_roles_that_r
 async fn with_an_origin_secret_only_requests_through_the_site_reach_the_console() {
     let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
     let service =
-        pengaduan_staf::content::parse_rules(include_str!("../../content/layanan/informasi-dan-pengaduan.md")).unwrap();
+        pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
+            .unwrap();
     let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
     let config = Config { origin_secret: Some("rahasia-cloudfront".into()), ..Config::default() };
     let console = Console::new(store, config, Rules { service, calendar }, CookiePolicy::Secure).unwrap();

@@ -106,7 +106,7 @@ async fn a_chosen_period_and_its_csv() {
     assert!(csv.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains("ikm-2026-01-01-2026-11-30.csv"));
     let body = text(csv).await;
     let lines: Vec<&str> = body.lines().collect();
-    assert_eq!(lines[0], pengaduan_staf::export::IKM_CSV_HEADINGS.join(","));
+    assert_eq!(lines[0], pengaduan_report::IKM_CSV_HEADINGS.join(","));
     assert_eq!(lines[1], "U1,Persyaratan,3.50,0.389,87.50,B,Baik,4");
     assert_eq!(lines[10], "IKM,Indeks Kepuasan Masyarakat,,3.222,80.56,B,Baik,4");
 

@@ -21,9 +21,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
 
-/// Where the calendar lives in the repository; named in messages so that people know what to edit.
-pub const CALENDAR_PATH: &str = "content/data/hari-libur.toml";
-
 /// How many days before the end of a year next year's holidays must already be in the calendar:
 /// from then on, a 10-working-day deadline can cross into the new year.
 pub const NEXT_YEAR_WARNING_DAYS: i16 = 60;
@@ -424,8 +421,9 @@ impl Calendar {
     /// A loud warning for the people running the service when the calendar lacks the current
     /// year, or next year once fewer than [`NEXT_YEAR_WARNING_DAYS`] days are left: deadlines
     /// that fall in a missing year are counted without its holidays and marked sementara.
-    /// `None` when all is well.
-    pub fn warn_missing(&self, today: Date) -> Option<String> {
+    /// `file` names where the calendar is kept, for the people who add the year. `None` when all
+    /// is well.
+    pub fn warn_missing(&self, today: Date, file: &str) -> Option<String> {
         let year = today.year();
         let days_left = today.days_in_year() - today.day_of_year();
         let mut missing = Vec::new();
@@ -441,7 +439,7 @@ impl Calendar {
             [a, b, ..] => format!("{a} dan {b}"),
         };
         Some(format!(
-            "PERINGATAN: kalender hari libur tahun {years} belum ada di {CALENDAR_PATH}. Tenggat yang jatuh di tahun itu dihitung tanpa hari libur (hanya Sabtu dan Minggu yang dilewati) dan ditandai sementara. Tambahkan libur nasional dan cuti bersama tahun {years} sesuai SKB, lalu terbitkan ulang; tenggat yang tersimpan dihitung ulang dengan sendirinya."
+            "PERINGATAN: kalender hari libur tahun {years} belum ada di {file}. Tenggat yang jatuh di tahun itu dihitung tanpa hari libur (hanya Sabtu dan Minggu yang dilewati) dan ditandai sementara. Tambahkan libur nasional dan cuti bersama tahun {years} sesuai SKB, lalu terbitkan ulang; tenggat yang tersimpan dihitung ulang dengan sendirinya."
         ))
     }
 }
@@ -935,20 +933,20 @@ mod tests {
     #[test]
     fn warns_when_the_current_or_next_year_is_missing() {
         let cal = shipped();
-        assert_eq!(cal.warn_missing(date(2026, 6, 1)), None);
-        assert_eq!(cal.warn_missing(date(2025, 12, 31)), None);
+        assert_eq!(cal.warn_missing(date(2026, 6, 1), "data/kalender.toml"), None);
+        assert_eq!(cal.warn_missing(date(2025, 12, 31), "data/kalender.toml"), None);
         // 31 Oct 2026 is 61 days before the end of the year: not yet.
-        assert_eq!(cal.warn_missing(date(2026, 10, 31)), None);
+        assert_eq!(cal.warn_missing(date(2026, 10, 31), "data/kalender.toml"), None);
         // 1 Nov 2026 is 60 days before: 2027 is needed now.
-        let warning = cal.warn_missing(date(2026, 11, 1)).unwrap();
+        let warning = cal.warn_missing(date(2026, 11, 1), "data/kalender.toml").unwrap();
         assert!(warning.starts_with("PERINGATAN"), "{warning}");
         assert!(warning.contains("tahun 2027"), "{warning}");
-        assert!(warning.contains(CALENDAR_PATH), "{warning}");
-        let warning = cal.warn_missing(date(2027, 1, 5)).unwrap();
+        assert!(warning.contains("data/kalender.toml"), "the file is named: {warning}");
+        let warning = cal.warn_missing(date(2027, 1, 5), "data/kalender.toml").unwrap();
         assert!(warning.contains("tahun 2027"), "{warning}");
-        let warning = cal.warn_missing(date(2027, 12, 20)).unwrap();
+        let warning = cal.warn_missing(date(2027, 12, 20), "data/kalender.toml").unwrap();
         assert!(warning.contains("tahun 2027 dan 2028"), "{warning}");
-        let warning = cal.warn_missing(date(2024, 3, 1)).unwrap();
+        let warning = cal.warn_missing(date(2024, 3, 1), "data/kalender.toml").unwrap();
         assert!(warning.contains("tahun 2024"), "{warning}");
     }
 

@@ -11,6 +11,7 @@ pub mod datetime;
 pub mod lang;
 pub mod notice;
 pub mod register;
+pub mod service;
 pub mod skm;
 pub mod status;
 pub mod submission;

@@ -1,4 +1,5 @@
-//! Making text from the public safe to print on a staff member's terminal.
+//! Text for people: an error with its causes on one line, and text from the public made safe to
+//! print on a staff member's terminal.
 //!
 //! `daftar` and `lihat` print what citizens typed (names, complaint text, file names). A terminal
 //! obeys control sequences inside that text: `ESC ] 0 ; … BEL` retitles the window, `ESC [ 2 J`
@@ -11,6 +12,23 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+
+/// The error and each of its causes, joined with `: ` (SDK and Tera errors hide the useful part
+/// of the message in their sources).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        // Some errors repeat their source in their own message: print each part once.
+        if !msg.ends_with(&text) {
+            msg.push_str(": ");
+            msg.push_str(&text);
+        }
+        source = s.source();
+    }
+    msg
+}
 
 /// `s` ready to print on a terminal: C0 controls except `\n` and `\t`, DEL, C1 controls and the
 /// bidirectional overrides and isolates are written as `\x1b` or `\u{202e}`.

@@ -1,11 +1,16 @@
-//! The `site-gen` command: build, check and serve the office's website.
+//! The `site-gen` command: build, check and serve the office's website. The site itself is
+//! `pengaduan-site`'s; this binary wires it to the complaint API, the staff console and the
+//! outbox for `serve` (feature `serve`, on by default).
 
 use clap::{Parser, Subcommand};
-use site_gen::{BuildOptions, build};
+use pengaduan_site::{BuildOptions, build};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+
+#[cfg(feature = "serve")]
+mod serve;
 
 /// Membangun situs Layanan Informasi dan Pengaduan dari Markdown.
 #[derive(Parser)]
@@ -61,7 +66,7 @@ fn main() -> ExitCode {
             let opts = BuildOptions { root, out: out.clone(), base_url, live_reload: false };
             match build(&opts) {
                 Ok(r) => {
-                    site_gen::placeholders::warn(&r.placeholders);
+                    pengaduan_site::placeholders::warn(&r.placeholders);
                     eprintln!(
                         "Selesai: {} halaman ({} dirender) dan {} berkas statis ke {} ({} berkas ditulis, {} dihapus) dalam {:.2} detik.",
                         r.pages,
@@ -81,7 +86,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { root } => match site_gen::check::check(&root) {
+        Command::Check { root } => match pengaduan_site::check::check(&root) {
             Ok(r) => {
                 eprintln!("Semua tautan baik: {} tautan internal di {} halaman diperiksa.", r.links, r.pages);
                 ExitCode::SUCCESS
@@ -91,11 +96,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        #[cfg(not(feature = "serve"))]
+        Command::Serve { .. } => {
+            eprintln!(
+                "kesalahan: site-gen ini dibangun tanpa fitur `serve`; bangun ulang dengan `cargo run -p site-gen -- serve`."
+            );
+            ExitCode::FAILURE
+        }
+        #[cfg(feature = "serve")]
         Command::Serve { root, bind, port, store } => {
-            let opts = site_gen::serve::ServeOptions { root, bind, port, store };
+            let opts = serve::ServeOptions { root, bind, port, store };
             match tokio::runtime::Runtime::new()
-                .map_err(site_gen::serve::ServeError::Runtime)
-                .and_then(|rt| rt.block_on(site_gen::serve::serve(opts)))
+                .map_err(serve::ServeError::Runtime)
+                .and_then(|rt| rt.block_on(serve::serve(opts)))
             {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -2,8 +2,6 @@
 //! handler as the Lambda function), rebuilds what changed and reloads the open browser.
 //! A content or template error is shown in the terminal and in the browser, and serving goes on.
 
-use crate::build::{BuildOptions, Site, build_site};
-use crate::diagnostics::BuildFailure;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -18,6 +16,8 @@ use hyper_util::service::TowerToHyperService;
 use notify_debouncer_mini::notify;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
 use pengaduan_console::{Console, CookiePolicy, Rules};
+use pengaduan_site::build::{BuildOptions, Site, build_site};
+use pengaduan_site::diagnostics::BuildFailure;
 use pengaduan_store::attachments::{AttachmentStore, PENDING_TTL};
 use pengaduan_store::config::ConfigError;
 use pengaduan_store::open::MissingTable;
@@ -37,7 +37,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The API's Content-Security-Policy (form-fn's `CSP`) plus `connect-src 'self'`, which the
 /// live-reload script's `EventSource` and the search's index need, and `'wasm-unsafe-eval'`,
-/// which the search's WebAssembly needs (Pagefind, see crate::search). A test compares the two,
+/// which the search's WebAssembly needs (Pagefind, see pengaduan_site::search). A test compares the two,
 /// so they cannot drift.
 pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
                             img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
@@ -143,7 +143,7 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
 }
 
 impl Builder {
-    /// Rebuilds (only what changed: see [`crate::build`]); returns the loaded site, for the
+    /// Rebuilds (only what changed: see [`pengaduan_site::build`]); returns the loaded site, for the
     /// API's templates, and a summary line.
     fn rebuild(&mut self) -> Result<(Site, String), BuildFailure> {
         let started = Instant::now();
@@ -151,7 +151,7 @@ impl Builder {
         let (report, site) = build_site(&self.opts)?;
         self.generation += 1;
         if self.generation == 1 {
-            crate::placeholders::warn(&report.placeholders);
+            pengaduan_site::placeholders::warn(&report.placeholders);
         }
         let summary = format!(
             "Dibangun: {} halaman ({} diurai, {} dirender), {} berkas ditulis, {} dihapus, {:.0} ms",
@@ -297,21 +297,20 @@ fn deliver_mail(spec: &str, root: &Path, store: &AnyStore, site_url: &str) -> Op
 /// limit of its service page and of that page's English translation (which the status page and
 /// the receipt state in each language).
 fn api_pages(site: &Site, root: &Path) -> Pages {
-    use pengaduan_core::{Lang, workflow::SERVICE_PAGE};
+    use pengaduan_core::Lang;
+    use pengaduan_site::rules::{SERVICE_PAGE, SERVICE_PAGE_EN};
     let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
-    // A translation is the file beside its page, its language before `.md`.
-    let english = SERVICE_PAGE.strip_suffix(".md").map(|stem| format!("{stem}.en.md")).unwrap_or_default();
     Pages::new(site.templates.tera.clone(), site.config_value.clone())
         .with_service_page(&read(SERVICE_PAGE))
-        .with_service_page_in(Lang::En, &read(&english))
+        .with_service_page_in(Lang::En, &read(SERVICE_PAGE_EN))
 }
 
 /// The rules the staff console and the deadlines follow: the service page's procedures and
 /// time limit, and the holiday calendar, as the staff tool reads them.
 fn staff_rules(root: &Path) -> Result<Rules, String> {
     Ok(Rules {
-        service: pengaduan_staf::content::load_rules(root)?,
-        calendar: pengaduan_staf::content::load_calendar(root)?,
+        service: pengaduan_site::rules::load_rules(root)?,
+        calendar: pengaduan_site::rules::load_calendar(root)?,
     })
 }
 
@@ -321,7 +320,7 @@ fn staff_rules(root: &Path) -> Result<Rules, String> {
 /// error is the build's to report, and the staff tool tries again on its next command.
 async fn refresh_deadlines(rules: &Rules, store: &AnyStore, config: &Config) {
     let today = jiff::Timestamp::now().to_zoned(config.timezone.clone()).date();
-    if let Some(warning) = rules.calendar.warn_missing(today) {
+    if let Some(warning) = rules.calendar.warn_missing(today, pengaduan_site::rules::CALENDAR) {
         eprintln!("{warning}");
     }
     let max = rules.service.max_working_days;

@@ -12,18 +12,17 @@
 
 pub mod cli;
 pub mod cmd;
-pub mod content;
-pub mod export;
 
 use clap::error::{ContextKind, ErrorKind};
 use cli::{Cli, Command};
-use content::ServiceRules;
 use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::RegisterNumber;
 use pengaduan_core::calendar::{Calendar, Deadline};
+use pengaduan_core::service::ServiceRules;
 use pengaduan_core::text::escape_controls_line;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
+use pengaduan_site::rules as content;
 use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry};
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::open::MissingTable;
@@ -248,7 +247,7 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
     let calendar = content::load_calendar(&cli.root)?;
     // Loud on every command: a deadline counted without a year's holidays must be noticed, and the
     // year added, before complainants are told a date that may fall on a holiday.
-    if let Some(warning) = calendar.warn_missing(now.date()) {
+    if let Some(warning) = calendar.warn_missing(now.date(), content::CALENDAR) {
         eprintln!("\n!!! {warning}\n");
     }
     let rules = content::load_rules(&cli.root)?;

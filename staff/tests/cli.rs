@@ -344,7 +344,7 @@ async fn the_whole_path_on_sqlite() {
     assert!(out.contains("2 pengaduan ditulis"), "{out}");
     let mut reader = csv::Reader::from_path(&csv_path).unwrap();
     let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(headers, pengaduan_staf::export::HEADINGS);
+    assert_eq!(headers, pengaduan_report::HEADINGS);
     let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(
@@ -521,7 +521,7 @@ fn an_unknown_command_lists_every_command() {
 /// A copy of the content the tool reads (the service page and the holiday calendar) under a
 /// temporary root, for tests that change the calendar.
 fn site_copy(root: &Path) {
-    for file in [pengaduan_staf::content::SERVICE_PAGE, pengaduan_core::calendar::CALENDAR_PATH] {
+    for file in [pengaduan_site::rules::SERVICE_PAGE, pengaduan_site::rules::CALENDAR] {
         let target = root.join(file);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(repo_root().join(file), target).unwrap();
@@ -530,7 +530,7 @@ fn site_copy(root: &Path) {
 
 /// Adds a year block to the calendar under `root`.
 fn add_to_calendar(root: &Path, block: &str) {
-    let path = root.join(pengaduan_core::calendar::CALENDAR_PATH);
+    let path = root.join(pengaduan_site::rules::CALENDAR);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("{text}\n{block}")).unwrap();
 }
@@ -599,7 +599,7 @@ async fn a_missing_holiday_year_gives_a_provisional_deadline_until_the_year_is_a
     assert_eq!(staf.ok(MON_28_DEC, &["tenggat"]), "1 tenggat diperiksa, 0 diperbarui.\n");
 
     // An amended SKB (a cuti bersama added on 4 January): any command brings the deadline along.
-    let path = root.join(pengaduan_core::calendar::CALENDAR_PATH);
+    let path = root.join(pengaduan_site::rules::CALENDAR);
     let text = std::fs::read_to_string(&path).unwrap();
     let amended = text.replace(
         "]\ncuti_bersama = []\n",

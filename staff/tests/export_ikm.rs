@@ -76,7 +76,7 @@ async fn the_workbook_has_an_ikm_sheet_of_the_period() {
     let workbook = zip_entry(&xlsx, "xl/workbook.xml");
     assert!(workbook.contains("name=\"Buku Register Pengaduan\"") && workbook.contains("name=\"IKM\""), "{workbook}");
     let strings = zip_entry(&xlsx, "xl/sharedStrings.xml");
-    for needle in pengaduan_staf::export::IKM_SHEET_HEADINGS.iter().map(|h| h.to_string()).chain([
+    for needle in pengaduan_report::IKM_SHEET_HEADINGS.iter().map(|h| h.to_string()).chain([
         "Waktu penyelesaian".into(),
         "Tidak Baik".into(),
         "Sangat Baik".into(),
@@ -110,10 +110,10 @@ async fn the_csv_has_its_ikm_in_a_second_file_next_to_it() {
     ekspor(&db, &["--dari", "2026-03-01", "--sampai", "2026-03-31", "--csv", csv_path.to_str().unwrap()]);
 
     let register = std::fs::read_to_string(&csv_path).unwrap();
-    assert_eq!(register.lines().next().unwrap(), pengaduan_staf::export::HEADINGS.join(","), "the register alone");
+    assert_eq!(register.lines().next().unwrap(), pengaduan_report::HEADINGS.join(","), "the register alone");
     assert!(!register.contains("IKM"));
     let ikm_path = dir.path().join("register-tw1-ikm.csv");
-    assert_eq!(pengaduan_staf::export::ikm_csv_path(&csv_path), ikm_path);
+    assert_eq!(pengaduan_report::ikm_csv_path(&csv_path), ikm_path);
     let rows: Vec<csv::StringRecord> =
         csv::Reader::from_path(&ikm_path).unwrap().records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 10, "nine unsur and the IKM");
@@ -143,7 +143,7 @@ async fn the_csv_has_its_ikm_in_a_second_file_next_to_it() {
 
 #[test]
 fn the_ikm_file_is_named_after_the_register() {
-    use pengaduan_staf::export::ikm_csv_path;
+    use pengaduan_report::ikm_csv_path;
     assert_eq!(ikm_csv_path(Path::new("/tmp/a/register.csv")), Path::new("/tmp/a/register-ikm.csv"));
     assert_eq!(ikm_csv_path(Path::new("register")), Path::new("register-ikm.csv"));
     assert_eq!(ikm_csv_path(Path::new("buku.2026.CSV")), Path::new("buku.2026-ikm.CSV"));

@@ -4,22 +4,7 @@
 /// Any error from a backend (SQLite, the AWS SDK, the file system), kept with its own causes.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// The error and each of its causes, joined with `: ` (SDK and Tera errors hide the useful part
-/// of the message in their sources).
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        // Some errors repeat their source in their own message: print each part once.
-        if !msg.ends_with(&text) {
-            msg.push_str(": ");
-            msg.push_str(&text);
-        }
-        source = s.source();
-    }
-    msg
-}
+pub use pengaduan_core::text::error_chain;
 
 #[cfg(test)]
 mod tests {

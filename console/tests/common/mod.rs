@@ -40,10 +40,11 @@ pub struct Browser {
 impl Harness {
     pub async fn new() -> Self {
         let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
-        let service =
-            pengaduan_staf::content::parse_rules(include_str!("../../../content/layanan/informasi-dan-pengaduan.md"))
-                .unwrap()
-                .with_translation(include_str!("../../../content/layanan/informasi-dan-pengaduan.en.md"));
+        let service = pengaduan_core::service::ServiceRules::parse(include_str!(
+            "../../../content/layanan/informasi-dan-pengaduan.md"
+        ))
+        .unwrap()
+        .with_translation(include_str!("../../../content/layanan/informasi-dan-pengaduan.en.md"));
         let calendar = Calendar::from_toml(include_str!("../../../content/data/hari-libur.toml")).unwrap();
         let clock = Arc::new(Mutex::new(NOW.parse::<Timestamp>().unwrap()));
         let c = Arc::clone(&clock);

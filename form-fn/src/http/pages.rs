@@ -30,15 +30,14 @@ pub enum PageError {
 pub struct Pages {
     tera: tera::Tera,
     config: Value,
-    time_limit: Option<TimeLimit>,
-    /// From the service page's English translation, whose `starts` is in English.
-    time_limit_en: Option<TimeLimit>,
+    /// From the service page and its English translation, whose `starts` is in English.
+    time_limits: TimeLimits,
 }
 
-pub use pengaduan_core::workflow::TimeLimit;
+pub use pengaduan_core::service::{TimeLimit, TimeLimits};
 
 /// The time limit from a service page's text: core's reading, which the staff tool shares.
-pub use pengaduan_core::workflow::time_limit_of;
+pub use pengaduan_core::service::time_limit_of;
 
 /// How a status page is shown.
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,7 +115,7 @@ pub struct StageView {
 impl Pages {
     /// Wraps loaded templates and the site configuration (`config.toml` as a table).
     pub fn new(tera: tera::Tera, config: Value) -> Self {
-        Self { tera, config, time_limit: None, time_limit_en: None }
+        Self { tera, config, time_limits: TimeLimits::default() }
     }
 
     /// The service's time limit from its page's text, for the status page and the receipt.
@@ -127,25 +126,25 @@ impl Pages {
     /// The service's time limit from the text of its page in the language `lang` (the
     /// Indonesian page, or its translation), for the status page and the receipt in that language.
     pub fn with_service_page_in(mut self, lang: Lang, text: &str) -> Self {
-        *lang.pick(&mut self.time_limit, &mut self.time_limit_en) = time_limit_of(text);
+        self.time_limits.read(lang, text);
         self
     }
 
     /// The time limit the status page states, if the service page gave one.
     pub fn time_limit(&self) -> Option<&TimeLimit> {
-        self.time_limit.as_ref()
+        self.time_limits.id.as_ref()
     }
 
     /// The time limit stated in the language `lang`, if that language's service page gave one.
     pub fn time_limit_in(&self, lang: Lang) -> Option<&TimeLimit> {
-        lang.pick(&self.time_limit, &self.time_limit_en).as_ref()
+        self.time_limits.get(lang)
     }
 
     /// The time limit as the status page and the receipt state it in the language `lang`
     /// ("2 to 10 working days after …"). Without a translated page, English states the
     /// Indonesian page's days only: its `starts` is Indonesian.
     pub fn deadline_rule_in(&self, lang: Lang) -> Option<String> {
-        pengaduan_core::workflow::deadline_rule(lang, self.time_limit.as_ref(), self.time_limit_en.as_ref())
+        self.time_limits.rule(lang)
     }
 
     /// A word of the interface in the language `lang`, from `config.toml`'s
@@ -418,9 +417,16 @@ mod tests {
     }
 
     #[test]
-    fn the_service_page_path_is_cores() {
-        // build.rs embeds this path; the staff tool and the console read core's.
-        assert!(pengaduan_core::workflow::SERVICE_PAGE.ends_with("content/layanan/informasi-dan-pengaduan.md"));
-        assert_eq!(pengaduan_core::workflow::SERVICE_PAGE, "content/layanan/informasi-dan-pengaduan.md");
+    fn the_embedded_time_limits_are_the_shipped_pages() {
+        // build.rs embeds these pages' limits; pengaduan-site's `rules` names the same paths
+        // (its own test reads them there), and the staff tool and the console read them there.
+        let shipped = [
+            (crate::embedded::SERVICE_PAGE, include_str!("../../../content/layanan/informasi-dan-pengaduan.md")),
+            (crate::embedded::SERVICE_PAGE_EN, include_str!("../../../content/layanan/informasi-dan-pengaduan.en.md")),
+        ];
+        for (embedded, page) in shipped {
+            assert_eq!(time_limit_of(embedded), time_limit_of(page));
+            assert!(time_limit_of(embedded).is_some());
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! `ekspor`: the Buku Register Pengaduan of a period, as CSV and/or an Excel workbook.
 
-use crate::{Ctx, Failure, export, parse_date};
+use crate::{Ctx, Failure, parse_date};
 use clap::Args;
 use pengaduan_core::datetime::tanggal_indonesia;
+use pengaduan_report as export;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 

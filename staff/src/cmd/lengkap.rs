@@ -3,8 +3,8 @@
 use crate::cli::Versi;
 use crate::{Ctx, Failure, check_versi, describe, effective_date, load, parse_nomor, store_transition};
 use clap::Args;
-use pengaduan_core::calendar::CALENDAR_PATH;
 use pengaduan_core::datetime::tanggal_indonesia;
+use pengaduan_site::rules::CALENDAR as CALENDAR_PATH;
 use std::fmt::Write as _;
 
 /// The options of `lengkap`.

@@ -1,10 +1,11 @@
 //! `skm`: the Indeks Kepuasan Masyarakat of a period (PermenPANRB 14/2017) from the survey
 //! answers given in it: per unsur and overall, with the quality grades; optionally as CSV.
 
-use crate::{Ctx, Failure, export, parse_date};
+use crate::{Ctx, Failure, parse_date};
 use clap::Args;
 use pengaduan_core::datetime::tanggal_indonesia;
 use pengaduan_core::skm::{Mutu, UNSUR};
+use pengaduan_report as export;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 

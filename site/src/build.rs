@@ -13,7 +13,7 @@ use crate::links;
 use crate::markdown::{self, Rendered};
 use crate::output::{OutputFile, Writer, digest};
 use crate::templates::Templates;
-use pengaduan_core::workflow::TimeLimit;
+use pengaduan_core::service::TimeLimit;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -680,11 +680,7 @@ fn service_value(s: &content::Service, config: &SiteConfig, lang: &str) -> Value
 /// "2 s/d 10 hari kerja" in the page's language, with the words of its `ui` table.
 fn time_limit_text(t: &TimeLimit, config: &SiteConfig, lang: &str) -> String {
     let (to, days) = (config.ui(lang, "range_to", "s/d"), config.ui(lang, "working_days", "hari kerja"));
-    let range = if t.min_working_days == t.max_working_days {
-        format!("{} {days}", t.max_working_days)
-    } else {
-        format!("{} {to} {} {days}", t.min_working_days, t.max_working_days)
-    };
+    let range = t.range(to, days);
     if t.starts.is_empty() { range } else { format!("{range} ({})", t.starts) }
 }
 

@@ -1,9 +1,9 @@
 //! Content pages: Markdown files with TOML front matter between `+++` lines.
 
 use crate::diagnostics::{Diagnostic, LineIndex, toml_message};
-use pengaduan_core::workflow::{Procedure, TimeLimit};
+use pengaduan_core::service::{TimeLimit, check_procedures};
+use pengaduan_core::workflow::Procedure;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -93,7 +93,7 @@ fn time_limit_with_starts<'de, D: Deserializer<'de>>(d: D) -> Result<TimeLimit, 
         starts: String,
     }
     let TimeLimit { min_working_days, max_working_days, starts } = TimeLimit::deserialize(d)?;
-    Ok(pengaduan_core::workflow::TimeLimit { min_working_days, max_working_days, starts })
+    Ok(pengaduan_core::service::TimeLimit { min_working_days, max_working_days, starts })
 }
 
 /// A Markdown file, read and split, not yet rendered.
@@ -234,21 +234,12 @@ pub fn parse_page(file: &Path, url: String, text: &str) -> Result<SourcePage, Di
     })?;
     let mut procedure_lines = Vec::new();
     if let Some(service) = &front.service {
-        let t = &service.time_limit;
-        if t.min_working_days > t.max_working_days {
-            return Err(err(None, "service.time_limit: min_working_days lebih besar dari max_working_days".into()));
-        }
+        service.time_limit.check().map_err(|e| err(None, e))?;
+        procedure_lines = service.procedures.iter().map(|p| lines.line(fm_start + p.span().start)).collect();
         // The staff tool follows these procedures: one it would refuse must not be published.
-        let mut ids = HashSet::new();
-        for procedure in &service.procedures {
-            let line = Some(lines.line(fm_start + procedure.span().start));
-            procedure_lines.push(lines.line(fm_start + procedure.span().start));
-            procedure.get_ref().validate().map_err(|e| err(line, format!("service.procedures: {e}")))?;
-            if !ids.insert(procedure.get_ref().id.as_str()) {
-                let id = &procedure.get_ref().id;
-                return Err(err(line, format!("service.procedures: id prosedur \"{id}\" dipakai lebih dari sekali")));
-            }
-        }
+        let procedures: Vec<Procedure> = service.procedures.iter().map(|p| p.get_ref().clone()).collect();
+        check_procedures(&procedures)
+            .map_err(|(i, e)| err(Some(procedure_lines[i]), format!("service.procedures: {e}")))?;
     }
     Ok(SourcePage {
         file: file.to_path_buf(),

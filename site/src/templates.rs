@@ -1,7 +1,7 @@
 //! Loading the Tera templates and turning their errors into file-and-line diagnostics.
 
 use crate::diagnostics::Diagnostic;
-use pengaduan_store::error_chain as chain;
+use pengaduan_core::text::error_chain as chain;
 use std::collections::BTreeMap;
 use std::path::Path;
 use walkdir::WalkDir;
