@@ -1,11 +1,10 @@
 //! The audit trail, for the admin: who saw personal data, downloaded files, erased, logged in.
 
-use crate::session::{Staff, role_refused};
+use crate::session::Staff;
 use crate::views::{AuditLine, AuditView};
-use crate::{Console, store_failure};
+use crate::{AppError, Console};
 use axum::extract::{Query, State};
 use axum::response::Response;
-use http::HeaderMap;
 use jiff::SignedDuration;
 use pengaduan_core::access::may_read_audit;
 use pengaduan_core::datetime::human_time;
@@ -19,20 +18,14 @@ const LIMIT: usize = 500;
 /// `GET /staf/audit?hari=N`: the last N days (default 30), newest first.
 pub(crate) async fn page(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if !may_read_audit(staff.role()) {
-        return role_refused(&headers, "Jejak audit hanya dapat dibaca admin.");
-    }
+) -> Result<Response, AppError> {
+    staff.may(may_read_audit, "Jejak audit hanya dapat dibaca admin.")?;
     let days = query.get("hari").and_then(|v| v.parse::<i64>().ok()).filter(|d| (1..=3660).contains(d)).unwrap_or(30);
     let now = console.now();
     let since = now.timestamp() - SignedDuration::from_hours(24 * days);
-    let entries = match console.store().audit_trail(since, LIMIT).await {
-        Ok(e) => e,
-        Err(e) => return store_failure(&headers, &e),
-    };
+    let entries = console.store().audit_trail(since, LIMIT).await?;
     let tz = &console.config.timezone;
     let lines = entries
         .into_iter()
@@ -45,5 +38,5 @@ pub(crate) async fn page(
             detail: e.detail,
         })
         .collect();
-    console.views.audit(&AuditView::new(&staff, lines, days))
+    Ok(console.views.audit(&AuditView::new(&staff, lines, days)))
 }

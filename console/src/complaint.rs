@@ -3,12 +3,12 @@
 //! against.
 
 use crate::fields::Fields;
-use crate::session::{CSRF_FIELD, Staff, check_csrf, role_refused};
+use crate::session::{CSRF_FIELD, Staff, check_csrf};
 use crate::views::{ActionError, ComplaintView};
-use crate::{BASE, Console, message, see_other, store_failure};
+use crate::{AppError, BASE, Console, see_other};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 use pengaduan_core::access::{Role, may_check_completeness, may_erase, may_see_identity};
 use pengaduan_core::attachment::safe_file_name;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
@@ -40,49 +40,33 @@ pub(crate) fn identity_allowed(staff: &Staff, record: &ComplaintRecord, procedur
         && may_see_identity(staff.role(), record.rahasia, next_role(record, procedures))
 }
 
-async fn load(console: &Console, headers: &HeaderMap, nomor: &str) -> Result<ComplaintRecord, Response> {
-    let Some(nomor) = RegisterNumber::parse(nomor) else {
-        return Err(message(
-            headers,
-            StatusCode::NOT_FOUND,
-            "Pengaduan tidak ditemukan",
-            "Nomor register ini tidak sah.",
-        ));
-    };
-    match console.store().load(&nomor).await {
-        Ok(Some(r)) => Ok(r),
-        Ok(None) => Err(message(
-            headers,
-            StatusCode::NOT_FOUND,
-            "Pengaduan tidak ditemukan",
-            &format!("Pengaduan {nomor} tidak ada di Buku Register."),
-        )),
-        Err(e) => Err(store_failure(headers, &e)),
-    }
+async fn load(console: &Console, nomor: &str) -> Result<ComplaintRecord, AppError> {
+    const TITLE: &str = "Pengaduan tidak ditemukan";
+    let nomor =
+        RegisterNumber::parse(nomor).ok_or_else(|| AppError::not_found(TITLE, "Nomor register ini tidak sah."))?;
+    console
+        .store()
+        .load(&nomor)
+        .await?
+        .ok_or_else(|| AppError::not_found(TITLE, format!("Pengaduan {nomor} tidak ada di Buku Register.")))
 }
 
 /// `GET /staf/pengaduan/{nomor}`; `?identitas=1` shows the complainant's identity to a role
 /// allowed to see it, and records that view in the audit trail.
 pub(crate) async fn page(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Path(nomor): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let record = match load(&console, &headers, &nomor).await {
-        Ok(r) => r,
-        Err(resp) => return resp,
-    };
+) -> Result<Response, AppError> {
+    let record = load(&console, &nomor).await?;
     let rules = console.rules();
     let mut show_identity = false;
     if query.get("identitas").is_some_and(|v| v == "1") && identity_allowed(&staff, &record, &rules.service.procedures)
     {
         let entry = audit(&console, &staff, AuditAction::ViewPersonalData, &record, String::new());
-        if let Err(e) = console.store().record_audit(entry).await {
-            // No view without its record.
-            return store_failure(&headers, &e);
-        }
+        // No view without its record.
+        console.store().record_audit(entry).await?;
         show_identity = true;
     }
     let files = match &console.attachments {
@@ -91,7 +75,7 @@ pub(crate) async fn page(
     };
     let notice = query.get("pesan").cloned();
     let view = ComplaintView::new(&console, &staff, &record, &rules, files, show_identity, notice, None);
-    console.views.complaint(StatusCode::OK, &view)
+    Ok(console.views.complaint(StatusCode::OK, &view))
 }
 
 fn audit(
@@ -118,18 +102,12 @@ fn audit(
 /// comes back with what the user typed.
 pub(crate) async fn act(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Path((nomor, action)): Path<(String, String)>,
     Fields(form): Fields,
-) -> Response {
-    if let Err(resp) = check_csrf(&headers, &staff, form.get(CSRF_FIELD).map(String::as_str)) {
-        return resp;
-    }
-    let record = match load(&console, &headers, &nomor).await {
-        Ok(r) => r,
-        Err(resp) => return resp,
-    };
+) -> Result<Response, AppError> {
+    check_csrf(&staff, form.get(CSRF_FIELD).map(String::as_str))?;
+    let record = load(&console, &nomor).await?;
     let rules = console.rules();
     let role = staff.role();
     let field = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
@@ -139,25 +117,18 @@ pub(crate) async fn act(
             next_role(&record, &rules.service.procedures) == Some(role) && record.row.state.procedure_id.is_some()
         }
         "hapus-data-pribadi" => may_erase(role),
-        _ => {
-            return message(
-                &headers,
-                StatusCode::NOT_FOUND,
-                "Tindakan tidak dikenal",
-                "Tindakan ini tidak ada di konsol.",
-            );
-        }
+        _ => return Err(AppError::not_found("Tindakan tidak dikenal", "Tindakan ini tidak ada di konsol.")),
     };
     if !allowed {
-        return role_refused(
-            &headers,
-            &format!("Tindakan ini bukan wewenang peran {} menurut prosedur layanan.", role.label()),
-        );
+        return Err(AppError::forbidden(format!(
+            "Tindakan ini bukan wewenang peran {} menurut prosedur layanan.",
+            role.label()
+        )));
     }
     let fail = |status: StatusCode, text: String| {
         let error = ActionError { action: action.clone(), message: text, form: form.clone() };
         let view = ComplaintView::new(&console, &staff, &record, &rules, Vec::new(), false, None, Some(error));
-        console.views.complaint(status, &view)
+        Ok(console.views.complaint(status, &view))
     };
     let seen: Option<u64> = form.get("versi").and_then(|v| v.parse().ok());
     if seen != Some(record.row.version) {
@@ -194,12 +165,12 @@ pub(crate) async fn act(
                     .store()
                     .record_audit(audit(&console, &staff, AuditAction::ErasePersonalData, &record, detail))
                     .await;
-                done(&record, "Data pribadi telah dihapus.")
+                Ok(done(&record, "Data pribadi telah dihapus."))
             }
             Err(ErasureError::Store(StoreError::Conflict)) => {
                 fail(StatusCode::CONFLICT, StoreError::Conflict.to_string())
             }
-            Err(ErasureError::Store(e)) => store_failure(&headers, &e),
+            Err(ErasureError::Store(e)) => Err(e.into()),
             Err(e @ ErasureError::Attachments(_)) => {
                 tracing::error!(error = %pengaduan_store::error_chain(&e), "erasure of attachments failed");
                 fail(StatusCode::SERVICE_UNAVAILABLE, format!("{e}. Coba lagi."))
@@ -258,10 +229,10 @@ pub(crate) async fn act(
                 _ if t.to.status == Status::Selesai => "Pengaduan selesai.".into(),
                 _ => "Langkah dicatat.".into(),
             };
-            done(&record, &text)
+            Ok(done(&record, &text))
         }
         Err(StoreError::Conflict) => fail(StatusCode::CONFLICT, StoreError::Conflict.to_string()),
-        Err(e) => store_failure(&headers, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -275,36 +246,32 @@ fn done(record: &ComplaintRecord, text: &str) -> Response {
 /// name with its detected type, never rendered inline; every download is in the audit trail.
 pub(crate) async fn attachment(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Path((nomor, index)): Path<(String, usize)>,
-) -> Response {
-    let record = match load(&console, &headers, &nomor).await {
-        Ok(r) => r,
-        Err(resp) => return resp,
-    };
+) -> Result<Response, AppError> {
+    const MISSING: &str = "Lampiran tidak ditemukan";
+    let record = load(&console, &nomor).await?;
     if record.rahasia && !matches!(staff.role(), Role::FrontOffice | Role::Admin) {
-        return role_refused(&headers, "Lampiran pengaduan rahasia hanya dapat dibuka Front Office dan admin.");
+        return Err(AppError::forbidden("Lampiran pengaduan rahasia hanya dapat dibuka Front Office dan admin."));
     }
-    let Some(files) = &console.attachments else {
-        return message(&headers, StatusCode::NOT_FOUND, "Lampiran tidak ditemukan", "Tidak ada penyimpanan lampiran.");
-    };
+    let files =
+        console.attachments.as_ref().ok_or_else(|| AppError::not_found(MISSING, "Tidak ada penyimpanan lampiran."))?;
     let key = record.row.nomor.to_string();
     let (meta, bytes) = match files.get(&key, index).await {
         Ok(Some(x)) => x,
-        Ok(None) => {
-            return message(&headers, StatusCode::NOT_FOUND, "Lampiran tidak ditemukan", "Lampiran ini tidak ada.");
-        }
+        Ok(None) => return Err(AppError::not_found(MISSING, "Lampiran ini tidak ada.")),
         Err(e) => {
             tracing::error!(error = %pengaduan_store::error_chain(&e), "attachment read failed");
-            return message(&headers, StatusCode::SERVICE_UNAVAILABLE, "Lampiran tidak dapat dibaca", "Coba lagi.");
+            return Err(AppError::Failed {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                title: "Lampiran tidak dapat dibaca",
+                text: "Coba lagi.",
+            });
         }
     };
     let name = safe_file_name(meta.index, &meta.display_name, meta.kind);
     let entry = audit(&console, &staff, AuditAction::DownloadAttachment, &record, format!("lampiran {}", meta.index));
-    if let Err(e) = console.store().record_audit(entry).await {
-        return store_failure(&headers, &e);
-    }
+    console.store().record_audit(entry).await?;
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
@@ -318,5 +285,5 @@ pub(crate) async fn attachment(
     );
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+    Ok(resp)
 }

@@ -2,11 +2,11 @@
 //! The workbook carries the period's IKM as its second sheet; a download is one file, so the CSV
 //! is the register alone and the IKM's CSV is downloaded from the SKM page (`skm.rs`).
 
-use crate::session::{Staff, role_refused};
-use crate::{Console, message, store_failure};
+use crate::session::Staff;
+use crate::{AppError, Console};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 use jiff::civil::Date;
 use pengaduan_core::access::may_export;
 use pengaduan_report::{self as export, Format};
@@ -16,34 +16,19 @@ use std::sync::Arc;
 /// `GET /staf/ekspor?dari=YYYY-MM-DD&sampai=YYYY-MM-DD&format=csv|xlsx`.
 pub(crate) async fn download(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if !may_export(staff.role()) {
-        return role_refused(&headers, "Ekspor Buku Register bukan wewenang peran Anda.");
-    }
-    let (dari, sampai) = match period(&headers, &query, None) {
-        Ok(p) => p,
-        Err(refused) => return refused,
-    };
+) -> Result<Response, AppError> {
+    staff.may(may_export, "Ekspor Buku Register bukan wewenang peran Anda.")?;
+    let (dari, sampai) = period(&query, None)?;
     let format = match query.get("format").map(String::as_str) {
         Some("xlsx") => Format::Xlsx,
         _ => Format::Csv,
     };
     let rules = console.rules();
     let register =
-        match export::register_rows(console.store(), &rules.calendar, &console.config.timezone, dari, sampai).await {
-            Ok(register) => register,
-            Err(e) => return store_failure(&headers, &e),
-        };
-    let bytes = match export::to_bytes(format, &register, dari, sampai) {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, "export failed");
-            return message(&headers, StatusCode::INTERNAL_SERVER_ERROR, "Ekspor gagal", "Berkas tidak dapat dibuat.");
-        }
-    };
+        export::register_rows(console.store(), &rules.calendar, &console.config.timezone, dari, sampai).await?;
+    let bytes = export::to_bytes(format, &register, dari, sampai).map_err(|e| export_failed("export failed", &e))?;
     let name = format!("buku-register-{dari}-{sampai}.{}", format.extension());
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
@@ -52,18 +37,25 @@ pub(crate) async fn download(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+    Ok(resp)
+}
+
+/// The `500` of a file that could not be written, its cause logged (a writer's error, which
+/// names no complainant).
+pub(crate) fn export_failed(what: &'static str, e: &str) -> AppError {
+    tracing::error!(error = %e, "{what}");
+    AppError::Failed {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        title: "Ekspor gagal",
+        text: "Berkas tidak dapat dibuat.",
+    }
 }
 
 /// The period `dari`..`sampai` (YYYY-MM-DD) of a report's query. A date left out or blank takes
 /// its value from `default`; without one, or with a date that does not parse or an end before
-/// the start, the answer is the `422` page to return.
-pub(crate) fn period(
-    headers: &HeaderMap,
-    query: &HashMap<String, String>,
-    default: Option<(Date, Date)>,
-) -> Result<(Date, Date), Response> {
-    let refuse = |text: &str| message(headers, StatusCode::UNPROCESSABLE_ENTITY, "Periode tidak sah", text);
+/// the start, it is refused with `422`.
+pub(crate) fn period(query: &HashMap<String, String>, default: Option<(Date, Date)>) -> Result<(Date, Date), AppError> {
+    let refuse = |text| AppError::unprocessable("Periode tidak sah", text);
     let date = |k: &str, default: Option<Date>| match query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {
         None => default,
         Some(v) => v.parse::<Date>().ok(),

@@ -1,6 +1,6 @@
 //! The fields of a posted form, with refusals in Bahasa Indonesia (axum's own are English).
 
-use crate::message;
+use crate::AppError;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequest, Request};
@@ -15,22 +15,21 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
+        let unreadable = |status, text| AppError::BadRequest { status, title: "Formulir tidak dapat dibaca", text };
         match Form::<HashMap<String, String>>::from_request(req, state).await {
             Ok(Form(fields)) => Ok(Self(fields)),
-            Err(FormRejection::InvalidFormContentType(_)) => Err(message(
-                &headers,
+            Err(FormRejection::InvalidFormContentType(_)) => Err(unreadable(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Formulir tidak dapat dibaca",
                 "Kirim formulir ini dari halaman konsol (application/x-www-form-urlencoded).",
-            )),
+            )
+            .into_response()),
+            // The body could not be read (too large, cut off): axum's own answer says which.
             Err(e @ FormRejection::BytesRejection(_)) => Err(e.into_response()),
-            Err(_) => Err(message(
-                &headers,
+            Err(_) => Err(unreadable(
                 StatusCode::BAD_REQUEST,
-                "Formulir tidak dapat dibaca",
                 "Isi formulir rusak atau bukan UTF-8. Muat ulang halaman, lalu kirim lagi.",
-            )),
+            )
+            .into_response()),
         }
     }
 }

@@ -5,10 +5,9 @@
 
 use crate::session::Staff;
 use crate::views::{InboxItem, InboxView};
-use crate::{Console, store_failure};
+use crate::{AppError, Console};
 use axum::extract::{Query, State};
 use axum::response::Response;
-use http::HeaderMap;
 use jiff::civil::Date;
 use pengaduan_core::calendar::Calendar;
 use pengaduan_core::workflow::Channel;
@@ -137,14 +136,10 @@ pub fn signed_working_days(calendar: &Calendar, today: Date, deadline: Date) -> 
 /// `GET /staf/`: the inbox.
 pub(crate) async fn page(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let rows = match console.store().open_rows().await {
-        Ok(rows) => rows,
-        Err(e) => return store_failure(&headers, &e),
-    };
+) -> Result<Response, AppError> {
+    let rows = console.store().open_rows().await?;
     let filter = Filter::from_query(&query);
     let rules = console.rules();
     let now = console.now();
@@ -152,7 +147,7 @@ pub(crate) async fn page(
     let items = arranged.items.iter().map(|u| InboxItem::new(u, &console.config.timezone)).collect();
     let pages = arranged.total.div_ceil(PAGE_SIZE).max(1);
     let view = InboxView::new(&staff, items, arranged.total, filter, pages, &query);
-    console.views.inbox(&view)
+    Ok(console.views.inbox(&view))
 }
 
 #[cfg(test)]

@@ -7,12 +7,9 @@
 //! no permission to read complaints. Pages are server-rendered and work without JavaScript;
 //! every POST carries the session's CSRF token and every change the version it was made against.
 
-// Handlers return the finished answer as their error (a redirect to login, a 403): boxing it
-// would only add an allocation to the refusal path.
-#![allow(clippy::result_large_err)]
-
 mod audit;
 mod complaint;
+mod error;
 mod export;
 mod fields;
 pub mod inbox;
@@ -31,8 +28,10 @@ use jiff::{Timestamp, Zoned};
 use pengaduan_core::calendar::Calendar;
 use pengaduan_core::service::ServiceRules;
 use pengaduan_store::attachments::AnyAttachments;
-use pengaduan_store::{AnyStore, Config, StoreError, error_chain};
+use pengaduan_store::{AnyStore, Config};
 use std::sync::{Arc, RwLock};
+
+use error::AppError;
 
 pub use views::ViewError;
 
@@ -134,6 +133,7 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/surel/ulang"), post(surel::requeue))
         .route(&at("/{*rest}"), axum::routing::any(not_found))
         .route_layer(axum::middleware::from_fn_with_state(Arc::clone(&console), from_the_site))
+        .route_layer(axum::middleware::from_fn(error::answer_in_kind))
         .with_state(console)
 }
 
@@ -148,7 +148,7 @@ async fn from_the_site(
     if let Some(secret) = &console.config.origin_secret {
         let given = request.headers().get("x-origin-verify").and_then(|v| v.to_str().ok());
         if !session::token_matches(secret, given) {
-            return not_found(request.headers().clone()).await;
+            return not_found().await.into_response();
         }
     }
     next.run(request).await
@@ -156,11 +156,12 @@ async fn from_the_site(
 
 /// The console on its own (the Lambda function, tests): anything outside [`BASE`] is not found.
 pub fn app(console: Arc<Console>) -> Router {
-    router(console).fallback(not_found)
+    // The fallback is outside the router's route layers, so it gets the JSON answer of its own.
+    router(console).fallback(not_found).layer(axum::middleware::from_fn(error::answer_in_kind))
 }
 
-async fn not_found(headers: HeaderMap) -> Response {
-    message(&headers, StatusCode::NOT_FOUND, "Halaman tidak ditemukan", "Alamat ini tidak ada di konsol petugas.")
+async fn not_found() -> AppError {
+    AppError::not_found("Halaman tidak ditemukan", "Alamat ini tidak ada di konsol petugas.")
 }
 
 /// Whether the client asked for JSON rather than a page.
@@ -169,29 +170,6 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"))
-}
-
-/// A short page (or JSON) saying what happened: errors, refusals.
-fn message(headers: &HeaderMap, status: StatusCode, title: &str, text: &str) -> Response {
-    if wants_json(headers) {
-        let body = serde_json::json!({ "error": text });
-        return (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
-    }
-    views::message_page(status, title, text)
-}
-
-/// A storage failure, logged with its cause chain (never personal data), shown as a 503.
-fn store_failure(headers: &HeaderMap, e: &StoreError) -> Response {
-    if matches!(e, StoreError::Conflict) {
-        return message(headers, StatusCode::CONFLICT, "Diubah petugas lain", &e.to_string());
-    }
-    tracing::error!(error = %error_chain(e), "console store failure");
-    message(
-        headers,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Penyimpanan tidak dapat dihubungi",
-        "Data tidak dapat dibaca atau disimpan saat ini. Tidak ada yang berubah; coba lagi sebentar lagi.",
-    )
 }
 
 /// `303 See Other` to `location`.

@@ -2,13 +2,12 @@
 
 use crate::fields::Fields;
 use crate::session::{
-    CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, Staff, check_csrf, cookie, csrf_refused, secure, set_cookie,
-    token_matches,
+    CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, Staff, check_csrf, cookie, secure, set_cookie, token_matches,
 };
 use crate::views::LoginView;
-use crate::{BASE, Console, see_other, store_failure};
+use crate::{AppError, BASE, Console, see_other};
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use jiff::SignedDuration;
 use pengaduan_core::access::{ABSOLUTE_TIMEOUT, LOCKOUT_WINDOW, locked_until};
@@ -42,9 +41,13 @@ fn login_page(
 /// `POST /staf/masuk`: `303` to `/staf/` with a session cookie, `401` with the form again, or
 /// `429` while the account is locked after 5 failures in 15 minutes (even with the right
 /// password: the lock must not become an oracle).
-pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderMap, Fields(form): Fields) -> Response {
+pub(crate) async fn submit(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Fields(form): Fields,
+) -> Result<Response, AppError> {
     if !token_matches(cookie(&headers, LOGIN_COOKIE).unwrap_or_default(), form.get(CSRF_FIELD).map(String::as_str)) {
-        return csrf_refused(&headers);
+        return Err(AppError::Csrf);
     }
     let username = form.get("pengguna").map(|u| u.trim().to_lowercase()).unwrap_or_default();
     let password = form.get("sandi").map(String::as_str).unwrap_or_default();
@@ -52,10 +55,7 @@ pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderM
     let now = console.now().timestamp();
     // Twice the window: a lock that began within the last window may rest on failures before it.
     let since = now - SignedDuration::from_secs(2 * LOCKOUT_WINDOW.as_secs());
-    let failures = match store.login_failures(&username, since).await {
-        Ok(f) => f,
-        Err(e) => return store_failure(&headers, &e),
-    };
+    let failures = store.login_failures(&username, since).await?;
     if let Some(until) = locked_until(&failures, now) {
         let wait = until.duration_since(now).as_secs().max(1);
         let minutes = (wait + 59) / 60;
@@ -64,12 +64,9 @@ pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderM
         );
         let mut resp = login_page(&console, &headers, StatusCode::TOO_MANY_REQUESTS, &username, Some(&text));
         resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return resp;
+        return Ok(resp);
     }
-    let account = match store.account(&username).await {
-        Ok(a) => a,
-        Err(e) => return store_failure(&headers, &e),
-    };
+    let account = store.account(&username).await?;
     // An unknown name costs one verification too, so timing does not tell which names exist.
     let password_ok = match &account {
         Some(a) => verify_password(password, &a.password_hash),
@@ -78,9 +75,7 @@ pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderM
     let account = match account {
         Some(a) if password_ok && a.active && !username.is_empty() => a,
         _ => {
-            if let Err(e) = store.record_login_failure(&username, now).await {
-                return store_failure(&headers, &e);
-            }
+            store.record_login_failure(&username, now).await?;
             let _ = store
                 .record_audit(AuditEntry {
                     at: now,
@@ -91,7 +86,7 @@ pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderM
                     detail: String::new(),
                 })
                 .await;
-            return login_page(&console, &headers, StatusCode::UNAUTHORIZED, &username, Some(WRONG));
+            return Ok(login_page(&console, &headers, StatusCode::UNAUTHORIZED, &username, Some(WRONG)));
         }
     };
     let (id, digest) = new_session_id();
@@ -103,9 +98,7 @@ pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderM
         created_at: now,
         last_seen: now,
     };
-    if let Err(e) = store.create_session(session).await {
-        return store_failure(&headers, &e);
-    }
+    store.create_session(session).await?;
     let _ = store.clear_login_failures(&username).await;
     let _ = store
         .record_audit(AuditEntry {
@@ -122,7 +115,7 @@ pub(crate) async fn submit(State(console): State<Arc<Console>>, headers: HeaderM
     let h = resp.headers_mut();
     h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &id, Some(ABSOLUTE_TIMEOUT.as_secs()), secure));
     h.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", Some(0), secure));
-    resp
+    Ok(resp)
 }
 
 /// `POST /staf/keluar`: ends the session on the server and drops the cookie.
@@ -131,14 +124,10 @@ pub(crate) async fn logout(
     headers: HeaderMap,
     staff: Staff,
     Fields(form): Fields,
-) -> Response {
-    if let Err(resp) = check_csrf(&headers, &staff, form.get(CSRF_FIELD).map(String::as_str)) {
-        return resp;
-    }
-    if let Err(e) = console.store().end_session(&staff.session.id_digest).await {
-        return store_failure(&headers, &e);
-    }
+) -> Result<Response, AppError> {
+    check_csrf(&staff, form.get(CSRF_FIELD).map(String::as_str))?;
+    console.store().end_session(&staff.session.id_digest).await?;
     let mut resp = see_other(&format!("{BASE}/masuk"));
     resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), secure(&console, &headers)));
-    resp.into_response()
+    Ok(resp)
 }

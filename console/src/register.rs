@@ -3,12 +3,12 @@
 //! the same validation as the public form.
 
 use crate::fields::Fields;
-use crate::session::{CSRF_FIELD, Staff, check_csrf, role_refused};
+use crate::session::{CSRF_FIELD, Staff, check_csrf};
 use crate::views::{RegisterView, Registered};
-use crate::{Console, store_failure};
+use crate::{AppError, Console};
 use axum::extract::State;
 use axum::response::Response;
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 use pengaduan_core::access::may_register;
 use pengaduan_core::workflow::Channel;
 use pengaduan_core::{RawForm, RawValue};
@@ -21,12 +21,12 @@ use std::sync::Arc;
 const TEXT_FIELDS: [&str; 11] =
     ["jenis", "judul", "isi", "nama", "telepon", "email", "nik", "alamat", "tanggal_kejadian", "lokasi", "layanan"];
 
+const REFUSED: &str = "Pencatatan pengaduan dari kanal lain adalah wewenang Front Office.";
+
 /// `GET /staf/catat`: the empty form (Front Office only).
-pub(crate) async fn form(State(console): State<Arc<Console>>, headers: HeaderMap, staff: Staff) -> Response {
-    if !may_register(staff.role()) {
-        return role_refused(&headers, "Pencatatan pengaduan dari kanal lain adalah wewenang Front Office.");
-    }
-    console.views.register(StatusCode::OK, &RegisterView::new(&staff, HashMap::new(), Vec::new(), None))
+pub(crate) async fn form(State(console): State<Arc<Console>>, staff: Staff) -> Result<Response, AppError> {
+    staff.may(may_register, REFUSED)?;
+    Ok(console.views.register(StatusCode::OK, &RegisterView::new(&staff, HashMap::new(), Vec::new(), None)))
 }
 
 /// `POST /staf/catat`: validates as the public form does, stores through the one intake path,
@@ -34,16 +34,11 @@ pub(crate) async fn form(State(console): State<Arc<Console>>, headers: HeaderMap
 /// value kept when a field is wrong.
 pub(crate) async fn submit(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Fields(fields): Fields,
-) -> Response {
-    if let Err(resp) = check_csrf(&headers, &staff, fields.get(CSRF_FIELD).map(String::as_str)) {
-        return resp;
-    }
-    if !may_register(staff.role()) {
-        return role_refused(&headers, "Pencatatan pengaduan dari kanal lain adalah wewenang Front Office.");
-    }
+) -> Result<Response, AppError> {
+    check_csrf(&staff, fields.get(CSRF_FIELD).map(String::as_str))?;
+    staff.may(may_register, REFUSED)?;
     let mut errors = Vec::new();
     let channel = fields.get("kanal").and_then(|k| Channel::parse(k)).filter(|c| *c != Channel::Web);
     if channel.is_none() {
@@ -65,7 +60,7 @@ pub(crate) async fn submit(
     let now = console.now();
     let submission = match pengaduan_core::submission::validate(&form, now.date()) {
         Ok(s) if errors.is_empty() => s,
-        Ok(_) => return invalid(&console, &staff, fields, errors),
+        Ok(_) => return Ok(invalid(&console, &staff, fields, errors)),
         Err(field_errors) => {
             let mut consent_told = false;
             for e in field_errors {
@@ -81,10 +76,10 @@ pub(crate) async fn submit(
                 }
                 errors.push((e.field, e.message));
             }
-            return invalid(&console, &staff, fields, errors);
+            return Ok(invalid(&console, &staff, fields, errors));
         }
     };
-    let Some(channel) = channel else { return invalid(&console, &staff, fields, errors) };
+    let Some(channel) = channel else { return Ok(invalid(&console, &staff, fields, errors)) };
     // Only two choices, so anything else is the default rather than an error to correct.
     let lang = fields.get("bahasa").and_then(|b| pengaduan_core::Lang::parse(b)).unwrap_or_default();
     let complaint = Intake {
@@ -98,15 +93,14 @@ pub(crate) async fn submit(
         deadline_rule: console.rules().service.deadline_rule(lang),
         lang,
     };
-    let (receipt, first) = match intake(console.store(), &console.config, complaint).await {
-        Ok(Submitted::New(r)) => (r, true),
-        Ok(Submitted::Replay(r)) => (r, false),
+    let (receipt, first) = match intake(console.store(), &console.config, complaint).await? {
+        Submitted::New(r) => (r, true),
+        Submitted::Replay(r) => (r, false),
         // Content replays carry no body digest, so a key can never be "reused" here.
-        Ok(Submitted::KeyReused) => return store_failure(&headers, &pengaduan_store::StoreError::Conflict),
-        Err(e) => return store_failure(&headers, &e),
+        Submitted::KeyReused => return Err(AppError::Conflict),
     };
     let done = Registered { nomor: receipt.nomor, kode_lacak: receipt.kode_lacak, first, kanal: channel.label() };
-    console.views.register(StatusCode::CREATED, &RegisterView::new(&staff, HashMap::new(), Vec::new(), Some(done)))
+    Ok(console.views.register(StatusCode::CREATED, &RegisterView::new(&staff, HashMap::new(), Vec::new(), Some(done))))
 }
 
 fn invalid(

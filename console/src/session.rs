@@ -1,9 +1,8 @@
 //! Sessions: the cookie, the lookup of its digest in the store, the idle and absolute timeouts,
 //! and the CSRF token every POST must carry.
 
-use crate::{BASE, Console, CookiePolicy, message, see_other, store_failure, wants_json};
-use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use crate::{AppError, BASE, Console, CookiePolicy};
+use http::{HeaderMap, HeaderValue, header};
 use pengaduan_core::access::{Role, session_alive};
 use pengaduan_store::accounts::password::session_digest;
 use pengaduan_store::accounts::{Account, AccountStore, Session};
@@ -32,6 +31,12 @@ impl Staff {
     /// The role the user acts with.
     pub fn role(&self) -> Role {
         self.account.role
+    }
+
+    /// `Ok` when the user's role passes `rule`, else the `403` whose text `refused` says whose
+    /// the action is.
+    pub fn may(&self, rule: fn(Role) -> bool, refused: &str) -> Result<(), AppError> {
+        if rule(self.role()) { Ok(()) } else { Err(AppError::forbidden(refused)) }
     }
 
     /// How the history names the user: the account and its role, never a typed name.
@@ -89,53 +94,34 @@ pub(crate) fn token_matches(expected: &str, given: Option<&str>) -> bool {
     }
 }
 
-/// The answer to a request without a valid session: back to the login page, or `401` for JSON.
-pub(crate) fn to_login(headers: &HeaderMap) -> Response {
-    if wants_json(headers) {
-        let body = serde_json::json!({ "error": "Sesi tidak ada atau telah berakhir; silakan masuk." });
-        return (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body.to_string())
-            .into_response();
-    }
-    see_other(&format!("{BASE}/masuk"))
-}
-
-/// The logged-in staff member, or the response that sends the user to log in: no cookie, an
-/// unknown or ended session, one idle for over 30 minutes or older than 12 hours, or an account
-/// deactivated since. An expired session is ended on the server too.
-pub(crate) async fn staff(console: &Console, headers: &HeaderMap) -> Result<Staff, Response> {
-    let Some(id) = cookie(headers, SESSION_COOKIE).filter(|v| !v.is_empty()) else {
-        return Err(to_login(headers));
-    };
+/// The logged-in staff member, or [`AppError::LoggedOut`]: no cookie, an unknown or ended
+/// session, one idle for over 30 minutes or older than 12 hours, or an account deactivated
+/// since. An expired session is ended on the server too.
+pub(crate) async fn staff(console: &Console, headers: &HeaderMap) -> Result<Staff, AppError> {
+    let id = cookie(headers, SESSION_COOKIE).filter(|v| !v.is_empty()).ok_or(AppError::LoggedOut)?;
     let digest = session_digest(id);
     let store = &console.store;
     let now = console.now().timestamp();
-    let session = match store.session(&digest).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(to_login(headers)),
-        Err(e) => return Err(store_failure(headers, &e)),
-    };
+    let session = store.session(&digest).await?.ok_or(AppError::LoggedOut)?;
     if !session_alive(session.created_at, session.last_seen, now) {
         let _ = store.end_session(&digest).await;
-        return Err(to_login(headers));
+        return Err(AppError::LoggedOut);
     }
-    let account = match store.account(&session.username).await {
-        Ok(Some(a)) if a.active => a,
-        Ok(_) => {
+    let account = match store.account(&session.username).await? {
+        Some(a) if a.active => a,
+        _ => {
             let _ = store.end_session(&digest).await;
-            return Err(to_login(headers));
+            return Err(AppError::LoggedOut);
         }
-        Err(e) => return Err(store_failure(headers, &e)),
     };
-    if let Err(e) = store.touch_session(&digest, now).await {
-        return Err(store_failure(headers, &e));
-    }
+    store.touch_session(&digest, now).await?;
     Ok(Staff { account, session })
 }
 
 /// A handler that takes a [`Staff`] runs only with a live session; without one the request is
-/// answered by [`to_login`] (or a store failure) before the handler starts.
+/// answered with [`AppError::LoggedOut`] (or a store failure) before the handler starts.
 impl axum::extract::FromRequestParts<std::sync::Arc<Console>> for Staff {
-    type Rejection = Response;
+    type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut http::request::Parts,
@@ -146,21 +132,6 @@ impl axum::extract::FromRequestParts<std::sync::Arc<Console>> for Staff {
 }
 
 /// Refuses a POST whose CSRF token is not the session's: `403`, nothing changed.
-pub(crate) fn check_csrf(headers: &HeaderMap, staff: &Staff, given: Option<&str>) -> Result<(), Response> {
-    if token_matches(&staff.session.csrf_token, given) { Ok(()) } else { Err(csrf_refused(headers)) }
-}
-
-/// The `403` of a POST without a valid CSRF token.
-pub(crate) fn csrf_refused(headers: &HeaderMap) -> Response {
-    message(
-        headers,
-        StatusCode::FORBIDDEN,
-        "Permintaan ditolak",
-        "Formulir ini tidak membawa token keamanan yang sah, sehingga tidak diproses dan tidak ada yang berubah. Muat ulang halaman, lalu kirim lagi.",
-    )
-}
-
-/// The `403` of an action the user's role may not take.
-pub(crate) fn role_refused(headers: &HeaderMap, what: &str) -> Response {
-    message(headers, StatusCode::FORBIDDEN, "Tidak berwenang", &format!("{what} Tidak ada yang berubah."))
+pub(crate) fn check_csrf(staff: &Staff, given: Option<&str>) -> Result<(), AppError> {
+    if token_matches(&staff.session.csrf_token, given) { Ok(()) } else { Err(AppError::Csrf) }
 }

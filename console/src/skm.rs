@@ -2,12 +2,12 @@
 //! on the register: per unsur and overall, with the grades and the respondents, computed by
 //! core's one formula from the survey answers given in the period.
 
-use crate::session::{Staff, role_refused};
+use crate::session::Staff;
 use crate::views::UserView;
-use crate::{Console, message, store_failure};
+use crate::{AppError, Console};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 use jiff::civil::Date;
 use pengaduan_core::access::may_export;
 use pengaduan_core::datetime::tanggal_indonesia;
@@ -99,27 +99,15 @@ fn result_view(r: &Ikm) -> IkmView {
 /// `format=csv` the same CSV file `pengaduan-staf skm --csv` writes.
 pub(crate) async fn page(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if !may_export(staff.role()) {
-        return role_refused(
-            &headers,
-            "Indeks Kepuasan Masyarakat dilaporkan oleh peran yang mengekspor Buku Register.",
-        );
-    }
+) -> Result<Response, AppError> {
+    staff.may(may_export, "Indeks Kepuasan Masyarakat dilaporkan oleh peran yang mengekspor Buku Register.")?;
     let today = console.now().date();
-    let (dari, sampai) = match crate::export::period(&headers, &query, Some((today.first_of_year(), today))) {
-        Ok(p) => p,
-        Err(refused) => return refused,
-    };
-    let ikm = match export::ikm_of_period(console.store(), &console.config.timezone, dari, sampai).await {
-        Ok(ikm) => ikm,
-        Err(e) => return store_failure(&headers, &e),
-    };
+    let (dari, sampai) = crate::export::period(&query, Some((today.first_of_year(), today)))?;
+    let ikm = export::ikm_of_period(console.store(), &console.config.timezone, dari, sampai).await?;
     if query.get("format").map(String::as_str) == Some("csv") {
-        return csv(ikm.as_ref(), dari, sampai, &headers);
+        return csv(ikm.as_ref(), dari, sampai);
     }
     let view = SkmView {
         user: UserView::new(&staff),
@@ -128,17 +116,11 @@ pub(crate) async fn page(
         periode: format!("{} s/d {}", tanggal_indonesia(dari), tanggal_indonesia(sampai)),
         hasil: ikm.as_ref().map(result_view),
     };
-    console.views.skm(&view)
+    Ok(console.views.skm(&view))
 }
 
-fn csv(ikm: Option<&Ikm>, dari: Date, sampai: Date, headers: &HeaderMap) -> Response {
-    let bytes = match export::ikm_csv_bytes(ikm) {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, "IKM export failed");
-            return message(headers, StatusCode::INTERNAL_SERVER_ERROR, "Ekspor gagal", "Berkas tidak dapat dibuat.");
-        }
-    };
+fn csv(ikm: Option<&Ikm>, dari: Date, sampai: Date) -> Result<Response, AppError> {
+    let bytes = export::ikm_csv_bytes(ikm).map_err(|e| crate::export::export_failed("IKM export failed", &e))?;
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -146,5 +128,5 @@ fn csv(ikm: Option<&Ikm>, dari: Date, sampai: Date, headers: &HeaderMap) -> Resp
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+    Ok(resp)
 }

@@ -4,12 +4,11 @@
 //! the contact, and records that it was seen.
 
 use crate::fields::Fields;
-use crate::session::{CSRF_FIELD, Staff, check_csrf, role_refused};
+use crate::session::{CSRF_FIELD, Staff, check_csrf};
 use crate::views::{FailedMail, MailView};
-use crate::{BASE, Console, see_other, store_failure};
+use crate::{AppError, BASE, Console, see_other};
 use axum::extract::State;
 use axum::response::Response;
-use http::HeaderMap;
 use pengaduan_core::access::may_handle_mail;
 use pengaduan_core::datetime::human_time;
 use pengaduan_store::outbox::OutboxStore;
@@ -18,14 +17,9 @@ use std::sync::Arc;
 const REFUSED: &str = "Surel yang gagal terkirim hanya dapat dilihat Front Office dan admin.";
 
 /// `GET /staf/surel`: every message that failed for good, oldest first.
-pub(crate) async fn page(State(console): State<Arc<Console>>, headers: HeaderMap, staff: Staff) -> Response {
-    if !may_handle_mail(staff.role()) {
-        return role_refused(&headers, REFUSED);
-    }
-    let failed = match console.store().failed_outbox().await {
-        Ok(f) => f,
-        Err(e) => return store_failure(&headers, &e),
-    };
+pub(crate) async fn page(State(console): State<Arc<Console>>, staff: Staff) -> Result<Response, AppError> {
+    staff.may(may_handle_mail, REFUSED)?;
+    let failed = console.store().failed_outbox().await?;
     let tz = &console.config.timezone;
     let lines = failed
         .into_iter()
@@ -38,25 +32,18 @@ pub(crate) async fn page(State(console): State<Arc<Console>>, headers: HeaderMap
             id: e.id,
         })
         .collect();
-    console.views.mail(&MailView::new(&staff, lines))
+    Ok(console.views.mail(&MailView::new(&staff, lines)))
 }
 
 /// `POST /staf/surel/ulang` with `id`: puts a failed message back in the queue.
 pub(crate) async fn requeue(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
     staff: Staff,
     Fields(form): Fields,
-) -> Response {
-    if let Err(resp) = check_csrf(&headers, &staff, form.get(CSRF_FIELD).map(String::as_str)) {
-        return resp;
-    }
-    if !may_handle_mail(staff.role()) {
-        return role_refused(&headers, REFUSED);
-    }
+) -> Result<Response, AppError> {
+    check_csrf(&staff, form.get(CSRF_FIELD).map(String::as_str))?;
+    staff.may(may_handle_mail, REFUSED)?;
     let id = form.get("id").map(String::as_str).unwrap_or_default();
-    match console.store().requeue_outbox(id, console.now().timestamp()).await {
-        Ok(_) => see_other(&format!("{BASE}/surel")),
-        Err(e) => store_failure(&headers, &e),
-    }
+    console.store().requeue_outbox(id, console.now().timestamp()).await?;
+    Ok(see_other(&format!("{BASE}/surel")))
 }

@@ -4,8 +4,8 @@
 mod common;
 
 use axum::body::Body;
-use common::{Browser, Harness, PASSWORD, location, set_cookie_line, text};
-use http::{Request, Response, StatusCode, header};
+use common::{Harness, PASSWORD, location, set_cookie_line, text};
+use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use jiff::{SignedDuration, Timestamp};
 use pengaduan_console::{Console, CookiePolicy, Rules};
@@ -15,35 +15,9 @@ use pengaduan_core::notice::Notice;
 use pengaduan_store::accounts::{AccountStore, AuditAction};
 use pengaduan_store::outbox::{OutboxStore, Outcome};
 use pengaduan_store::sqlite::SqliteStore;
-use pengaduan_store::testing::{complaint, nomor};
-use pengaduan_store::{AnyStore, ComplaintStore, Config, WorkflowStore};
+use pengaduan_store::{AnyStore, Config, WorkflowStore};
 use std::sync::Arc;
 use tower::ServiceExt;
-
-impl Harness {
-    async fn act(&self, b: &Browser, nomor: &str, action: &str, fields: &[(&str, &str)]) -> Response<Body> {
-        let version = self.version(nomor).await.to_string();
-        let mut all = vec![("csrf", b.csrf.as_str()), ("versi", version.as_str())];
-        all.extend_from_slice(fields);
-        self.post(&format!("/staf/pengaduan/{nomor}/{action}"), Some(&b.cookie), &all).await
-    }
-
-    async fn version(&self, nomor: &str) -> u64 {
-        let n = pengaduan_core::RegisterNumber::parse(nomor).unwrap();
-        self.store.load(&n).await.unwrap().unwrap().row.version
-    }
-
-    async fn status(&self, nomor: &str) -> Status {
-        let n = pengaduan_core::RegisterNumber::parse(nomor).unwrap();
-        self.store.load(&n).await.unwrap().unwrap().row.state.status
-    }
-
-    async fn new_complaint(&self, n: usize) -> String {
-        let at = *self.clock.lock().unwrap();
-        let submitted = self.store.submit(complaint(n, &format!("kunci-{n}"), at, 2026)).await.unwrap();
-        nomor(&submitted).to_string()
-    }
-}
 
 #[tokio::test]
 async fn login_sets_a_strict_http_only_session_and_failures_do_not_say_which_part_was_wrong() {
@@ -124,9 +98,12 @@ async fn sessions_end_after_thirty_idle_minutes_after_twelve_hours_and_at_logout
     assert_eq!(location(&idle), "/staf/masuk");
 
     let b = h.login("rina").await;
-    for _ in 0..25 {
+    for i in 1..=25 {
         h.advance(SignedDuration::from_mins(29));
-        let _ = h.get("/staf/", Some(&b.cookie)).await;
+        let resp = h.get("/staf/", Some(&b.cookie)).await;
+        // Each use keeps the session alive for 30 more minutes, until 12 hours (720 minutes).
+        let expected = if 29 * i < 720 { StatusCode::OK } else { StatusCode::SEE_OTHER };
+        assert_eq!(resp.status(), expected, "after {} minutes in use", 29 * i);
     }
     assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::SEE_OTHER, "over 12 hours");
 
@@ -447,4 +424,48 @@ async fn with_an_origin_secret_only_requests_through_the_site_reach_the_console(
     let through = app.oneshot(through).await.unwrap();
     assert_eq!(through.status(), StatusCode::OK);
     assert!(set_cookie_line(&through, "staf_masuk").contains("Secure"));
+}
+
+#[tokio::test]
+async fn refusals_answer_a_json_client_in_json_with_the_same_status_and_text() {
+    let h = Harness::new().await;
+    let fo = h.login("rina").await;
+    let json = |req: http::request::Builder| {
+        req.header(header::HOST, "127.0.0.1:8080")
+            .header(header::COOKIE, &fo.cookie)
+            .header(header::ACCEPT, "application/json")
+    };
+    let cases = [
+        (
+            json(Request::post("/staf/keluar"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("csrf=salah"))
+                .unwrap(),
+            StatusCode::FORBIDDEN,
+            "Formulir ini tidak membawa token keamanan yang sah, sehingga tidak diproses dan tidak ada yang berubah. Muat ulang halaman, lalu kirim lagi.",
+        ),
+        (
+            json(Request::get("/staf/audit")).body(Body::empty()).unwrap(),
+            StatusCode::FORBIDDEN,
+            "Jejak audit hanya dapat dibaca admin. Tidak ada yang berubah.",
+        ),
+        (
+            json(Request::get("/staf/pengaduan/PGD-2026-09999")).body(Body::empty()).unwrap(),
+            StatusCode::NOT_FOUND,
+            "Pengaduan PGD-2026-09999 tidak ada di Buku Register.",
+        ),
+        (
+            json(Request::get("/bukan-konsol")).body(Body::empty()).unwrap(),
+            StatusCode::NOT_FOUND,
+            "Alamat ini tidak ada di konsol petugas.",
+        ),
+    ];
+    for (req, status, message) in cases {
+        let path = req.uri().to_string();
+        let resp = h.send(req).await;
+        assert_eq!(resp.status(), status, "{path}");
+        assert_eq!(resp.headers()[header::CONTENT_TYPE], "application/json", "{path}");
+        let body: serde_json::Value = serde_json::from_str(&text(resp).await).unwrap();
+        assert_eq!(body, serde_json::json!({ "error": message }), "{path}");
+    }
 }

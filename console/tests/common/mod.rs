@@ -1,6 +1,7 @@
 //! The console behind its router, as the tests drive it: a real SQLite store in memory, the
-//! service's rules from the repository's content, one account per role, a clock the test moves,
-//! and requests as a browser without JavaScript sends them.
+//! service's rules from the repository's content (or a fixture calendar), one account per role,
+//! a clock the test moves, optionally an attachment store in a temporary folder, and requests as
+//! a browser without JavaScript sends them.
 
 // Each test file uses only part of this.
 #![allow(dead_code)]
@@ -13,10 +14,14 @@ use jiff::{SignedDuration, Timestamp};
 use pengaduan_console::{Console, CookiePolicy, Rules};
 use pengaduan_core::access::Role;
 use pengaduan_core::calendar::Calendar;
+use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_store::accounts::password::hash_password;
 use pengaduan_store::accounts::{Account, AccountStore};
+use pengaduan_store::attachments::AnyAttachments;
+use pengaduan_store::attachments::local::LocalAttachments;
 use pengaduan_store::sqlite::SqliteStore;
-use pengaduan_store::{AnyStore, Config};
+use pengaduan_store::testing::{complaint, nomor};
+use pengaduan_store::{AnyStore, ComplaintRecord, ComplaintStore, Config, WorkflowStore};
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
@@ -29,6 +34,20 @@ pub struct Harness {
     pub app: Router,
     pub store: AnyStore,
     pub clock: Arc<Mutex<Timestamp>>,
+    /// The console's attachment store, when [`Setup::attachments`] asked for one.
+    pub attachments: Option<AnyAttachments>,
+    /// Keeps the attachments' folder until the harness goes.
+    _folder: Option<tempfile::TempDir>,
+}
+
+/// What a test needs beyond the defaults.
+#[derive(Default)]
+pub struct Setup {
+    /// A fixture calendar instead of the shipped `content/data/hari-libur.toml`, for years the
+    /// shipped file does not cover or holidays a test chooses.
+    pub calendar: Option<Calendar>,
+    /// An attachment store in a temporary folder, so the download route runs.
+    pub attachments: bool,
 }
 
 /// A logged-in browser: its session cookie and the CSRF token its pages carry.
@@ -39,16 +58,22 @@ pub struct Browser {
 
 impl Harness {
     pub async fn new() -> Self {
+        Self::with(Setup::default()).await
+    }
+
+    pub async fn with(setup: Setup) -> Self {
         let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
         let service = pengaduan_core::service::ServiceRules::parse(include_str!(
             "../../../content/layanan/informasi-dan-pengaduan.md"
         ))
         .unwrap()
         .with_translation(include_str!("../../../content/layanan/informasi-dan-pengaduan.en.md"));
-        let calendar = Calendar::from_toml(include_str!("../../../content/data/hari-libur.toml")).unwrap();
+        let calendar = setup
+            .calendar
+            .unwrap_or_else(|| Calendar::from_toml(include_str!("../../../content/data/hari-libur.toml")).unwrap());
         let clock = Arc::new(Mutex::new(NOW.parse::<Timestamp>().unwrap()));
         let c = Arc::clone(&clock);
-        let console = Console::new(
+        let mut console = Console::new(
             store.clone(),
             Config::default(),
             Rules { service, calendar },
@@ -56,6 +81,14 @@ impl Harness {
         )
         .unwrap()
         .with_clock(move || *c.lock().unwrap());
+        let (attachments, folder) = if setup.attachments {
+            let folder = tempfile::tempdir().unwrap();
+            let files = AnyAttachments::Local(LocalAttachments::open(folder.path()).unwrap());
+            console = console.with_attachments(files.clone());
+            (Some(files), Some(folder))
+        } else {
+            (None, None)
+        };
         for (username, role) in [
             ("rina", Role::FrontOffice),
             ("budi", Role::Jft),
@@ -77,7 +110,12 @@ impl Harness {
                 .await
                 .unwrap();
         }
-        Self { app: pengaduan_console::app(Arc::new(console)), store, clock }
+        Self { app: pengaduan_console::app(Arc::new(console)), store, clock, attachments, _folder: folder }
+    }
+
+    /// The console's clock now.
+    pub fn now(&self) -> Timestamp {
+        *self.clock.lock().unwrap()
     }
 
     pub fn advance(&self, d: SignedDuration) {
@@ -119,6 +157,34 @@ impl Harness {
         let cookie = cookie_pair(&form, "staf_masuk");
         let csrf = csrf_of(&text(form).await);
         self.post("/staf/masuk", Some(&cookie), &[("csrf", &csrf), ("pengguna", user), ("sandi", password)]).await
+    }
+
+    /// Posts action `action` on complaint `nomor` as browser `b`, with its CSRF token and the
+    /// complaint's current version.
+    pub async fn act(&self, b: &Browser, nomor: &str, action: &str, fields: &[(&str, &str)]) -> Response<Body> {
+        let version = self.version(nomor).await.to_string();
+        let mut all = vec![("csrf", b.csrf.as_str()), ("versi", version.as_str())];
+        all.extend_from_slice(fields);
+        self.post(&format!("/staf/pengaduan/{nomor}/{action}"), Some(&b.cookie), &all).await
+    }
+
+    /// The stored complaint `nomor`.
+    pub async fn load(&self, nomor: &str) -> ComplaintRecord {
+        self.store.load(&RegisterNumber::parse(nomor).unwrap()).await.unwrap().unwrap()
+    }
+
+    pub async fn version(&self, nomor: &str) -> u64 {
+        self.load(nomor).await.row.version
+    }
+
+    pub async fn status(&self, nomor: &str) -> Status {
+        self.load(nomor).await.row.state.status
+    }
+
+    /// Stores fixture complaint `n`, received now, and returns its number.
+    pub async fn new_complaint(&self, n: usize) -> String {
+        let submitted = self.store.submit(complaint(n, &format!("kunci-{n}"), self.now(), 2026)).await.unwrap();
+        nomor(&submitted).to_string()
     }
 
     pub async fn login(&self, user: &str) -> Browser {

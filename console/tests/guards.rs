@@ -1,0 +1,456 @@
+//! The console's guards, each tested so that breaking it fails a test: the CSRF token on every
+//! state-changing route, who takes which step of the SOP (the expected actors are written here,
+//! not read from the pages under test), the login lockout's window and its reset, the idle
+//! timeout, the deadline stored when the files are declared complete, and who may download the
+//! attachments of a complaint kept secret (`rahasia`).
+
+mod common;
+
+use common::{Browser, Harness, PASSWORD, Setup, cookie_pair, csrf_of, location, text};
+use http::{StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::civil::date;
+use jiff::{SignedDuration, Timestamp};
+use pengaduan_core::Status;
+use pengaduan_core::access::Role;
+use pengaduan_core::attachment::validate_files;
+use pengaduan_core::calendar::Calendar;
+use pengaduan_store::accounts::{AccountStore, AuditAction};
+use pengaduan_store::attachments::AttachmentStore;
+use pengaduan_store::outbox::{OutboxStore, Outcome};
+use pengaduan_store::testing::{complaint, nomor};
+use pengaduan_store::{ComplaintStore, WorkflowStore};
+use std::collections::BTreeSet;
+
+/// The fixture accounts, one per role (see `common`).
+const ACCOUNTS: [(Role, &str); 5] = [
+    (Role::FrontOffice, "rina"),
+    (Role::Jft, "budi"),
+    (Role::KepalaBidang, "sari"),
+    (Role::KepalaDinas, "agus"),
+    (Role::Admin, "admin"),
+];
+
+/// A browser logged in for every role.
+async fn everyone(h: &Harness) -> Vec<(Role, Browser)> {
+    let mut all = Vec::new();
+    for (role, user) in ACCOUNTS {
+        all.push((role, h.login(user).await));
+    }
+    all
+}
+
+/// What a route changes when it succeeds, read from the store (or the session) so that a
+/// refused request can be shown to have changed nothing.
+enum Effect {
+    /// The complaint's version.
+    Complaint(String),
+    /// The complaints in the register.
+    Register,
+    /// The messages that failed for good.
+    FailedMail,
+    /// Whether the session with this cookie still opens the inbox.
+    Session(String),
+}
+
+impl Effect {
+    async fn observe(&self, h: &Harness) -> String {
+        match self {
+            Self::Complaint(n) => {
+                let r = h.load(n).await;
+                format!("versi {} pribadi {}", r.row.version, r.personal.is_some())
+            }
+            Self::Register => format!("{} pengaduan", h.store.open_rows().await.unwrap().len()),
+            Self::FailedMail => format!("{} gagal", h.store.failed_outbox().await.unwrap().len()),
+            Self::Session(cookie) => format!("{}", h.get("/staf/", Some(cookie)).await.status()),
+        }
+    }
+}
+
+/// One state-changing request, as the role it belongs to would send it.
+struct Route<'a> {
+    /// The route as the router names it, under `/staf`.
+    pattern: &'static str,
+    /// The address posted to.
+    path: String,
+    /// Who posts it.
+    by: &'a Browser,
+    /// The form's fields but the CSRF token and the version.
+    fields: Vec<(&'a str, &'a str)>,
+    /// What it changes.
+    effect: Effect,
+}
+
+/// A token of the same form as the session's but not it: its last digit changed.
+fn altered(token: &str) -> String {
+    let (head, last) = token.split_at(token.len() - 1);
+    format!("{head}{}", if last == "0" { "1" } else { "0" })
+}
+
+#[tokio::test]
+async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_token_and_changes_nothing() {
+    let h = Harness::new().await;
+    let fo = h.login("rina").await;
+    let fo_elsewhere = h.login("rina").await;
+    let fo_leaving = h.login("rina").await;
+    let jft = h.login("budi").await;
+    let admin = h.login("admin").await;
+
+    let [to_complete, to_return, to_advance, to_erase, returned] = [
+        h.new_complaint(1).await,
+        h.new_complaint(2).await,
+        h.new_complaint(3).await,
+        h.new_complaint(4).await,
+        h.new_complaint(5).await,
+    ];
+    let ready = h.act(&fo, &to_advance, "lengkap", &[("prosedur", "penyelesaian"), ("catatan", "Lengkap")]).await;
+    assert_eq!(ready.status(), StatusCode::SEE_OTHER);
+    // A message to the complainant that failed for good, to be sent again.
+    let back = h.act(&fo, &returned, "kembalikan", &[("alasan", "Lampirkan KTP")]).await;
+    assert_eq!(back.status(), StatusCode::SEE_OTHER);
+    let now = h.now();
+    let mail = format!("{returned}#000002");
+    h.store.claim_outbox(&mail, now).await.unwrap().expect("the return was to be told");
+    h.store.finish_outbox(&mail, Outcome::Failed { error: "550".into(), retry_at: None }).await.unwrap();
+
+    let register = vec![
+        ("kanal", "telepon"),
+        ("jenis", "pengaduan"),
+        ("judul", "Biaya tambahan di loket izin"),
+        ("isi", "Petugas loket meminta biaya tambahan untuk izin usaha mikro kecil."),
+        ("nama", "Siti Aminah"),
+        ("telepon", "0812 3456 7890"),
+        ("persetujuan", "on"),
+    ];
+    let action = |n: &str, action: &str, by, fields| Route {
+        pattern: ACTIONS,
+        path: format!("/staf/pengaduan/{n}/{action}"),
+        by,
+        fields,
+        effect: Effect::Complaint(n.to_owned()),
+    };
+    // Each route as the role it belongs to would post it: only the token is wrong.
+    let routes = [
+        action(&to_complete, "lengkap", &fo, vec![("prosedur", "penyelesaian"), ("catatan", "Berkas lengkap")]),
+        action(&to_return, "kembalikan", &fo, vec![("alasan", "Lampirkan fotokopi KTP")]),
+        action(&to_advance, "lanjut", &jft, vec![("catatan", "Diverifikasi")]),
+        action(&to_erase, "hapus-data-pribadi", &admin, vec![("alasan", "Permintaan pengadu"), ("konfirmasi", "1")]),
+        Route { pattern: "/catat", path: "/staf/catat".into(), by: &fo, fields: register, effect: Effect::Register },
+        Route {
+            pattern: "/surel/ulang",
+            path: "/staf/surel/ulang".into(),
+            by: &fo,
+            fields: vec![("id", mail.as_str())],
+            effect: Effect::FailedMail,
+        },
+        Route {
+            pattern: "/keluar",
+            path: "/staf/keluar".into(),
+            by: &fo_leaving,
+            fields: Vec::new(),
+            effect: Effect::Session(fo_leaving.cookie.clone()),
+        },
+    ];
+    let mut covered: BTreeSet<&str> = routes.iter().map(|r| r.pattern).collect();
+    covered.insert(LOGIN);
+    assert_eq!(posted_routes(), covered, "every POST route of the router is in this test");
+    for Route { path, by: b, fields, effect, .. } in &routes {
+        let version = match effect {
+            Effect::Complaint(n) => Some(h.version(n).await.to_string()),
+            _ => None,
+        };
+        let mut base: Vec<(&str, &str)> = version.iter().map(|v| ("versi", v.as_str())).collect();
+        base.extend(fields.iter().copied());
+        let before = effect.observe(&h).await;
+        let other_session = if b.cookie == fo_elsewhere.cookie { &fo } else { &fo_elsewhere };
+        let wrong = altered(&b.csrf);
+        for (case, token) in [
+            ("no token", None),
+            ("another session's token", Some(other_session.csrf.as_str())),
+            ("a wrong token", Some(wrong.as_str())),
+        ] {
+            let mut all = base.clone();
+            all.extend(token.map(|t| ("csrf", t)));
+            let resp = h.post(path, Some(&b.cookie), &all).await;
+            assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{path} with {case}");
+            assert!(text(resp).await.contains("token keamanan yang sah"), "{path} with {case}: the CSRF refusal");
+            assert_eq!(effect.observe(&h).await, before, "{path} with {case} changed something");
+        }
+        // With the session's own token the same request goes through: the refusals were the token's.
+        let mut all = base.clone();
+        all.push(("csrf", b.csrf.as_str()));
+        let resp = h.post(path, Some(&b.cookie), &all).await;
+        assert!(resp.status().is_redirection() || resp.status() == StatusCode::CREATED, "{path}: {}", resp.status());
+        assert_ne!(effect.observe(&h).await, before, "{path} with the right token");
+    }
+
+    // The login form's token is a double submit: the cookie and the field must be one token.
+    let form = || async {
+        let resp = h.get("/staf/masuk", None).await;
+        let cookie = cookie_pair(&resp, "staf_masuk");
+        (cookie, csrf_of(&text(resp).await))
+    };
+    let (cookie, token) = form().await;
+    let (_, other_token) = form().await;
+    let wrong = altered(&token);
+    for (case, given) in [
+        ("no token", None),
+        ("another form's token", Some(other_token.as_str())),
+        ("a wrong token", Some(wrong.as_str())),
+    ] {
+        let mut fields = vec![("pengguna", "rina"), ("sandi", PASSWORD)];
+        fields.extend(given.map(|t| ("csrf", t)));
+        let resp = h.post("/staf/masuk", Some(&cookie), &fields).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "login with {case}");
+        assert!(
+            !resp.headers().get_all(header::SET_COOKIE).iter().any(|v| v.to_str().unwrap().starts_with("staf_sesi="))
+        );
+    }
+    let resp =
+        h.post("/staf/masuk", Some(&cookie), &[("csrf", &token), ("pengguna", "rina"), ("sandi", PASSWORD)]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "the same login with its own token");
+}
+
+/// The route of the complaint's actions, as the router names it.
+const ACTIONS: &str = "/pengaduan/{nomor}/{action}";
+
+/// The route of the login form.
+const LOGIN: &str = "/masuk";
+
+/// The paths the router in `src/lib.rs` answers POSTs on (under `/staf`), read from its source
+/// so that a route added later without a place in the table above fails the test.
+fn posted_routes() -> BTreeSet<&'static str> {
+    include_str!("../src/lib.rs")
+        .lines()
+        .filter(|l| l.contains(".route(&at(\"") && l.contains("post("))
+        .map(|l| l.split("at(\"").nth(1).unwrap().split('"').next().unwrap())
+        .collect()
+}
+
+/// The roles that take the steps after the files are declared complete, in order, as the
+/// shipped service page assigns them (`peran`).
+const SOP: [(&str, &[Role]); 2] = {
+    use Role::*;
+    [
+        ("penyelesaian", &[Jft, Jft, KepalaBidang, KepalaBidang, KepalaDinas, FrontOffice, FrontOffice, FrontOffice]),
+        ("jawaban-tertulis", &[Jft, KepalaBidang, Jft, KepalaBidang, KepalaDinas, FrontOffice]),
+    ]
+};
+
+#[tokio::test]
+async fn every_role_admin_included_is_refused_every_sop_step_but_its_own() {
+    let h = Harness::new().await;
+    let everyone = everyone(&h).await;
+    for (i, (procedure, actors)) in SOP.into_iter().enumerate() {
+        let n = h.new_complaint(10 + i).await;
+        for (role, b) in &everyone {
+            let v = h.version(&n).await;
+            let resp = h.act(b, &n, "lengkap", &[("prosedur", procedure), ("catatan", "Berkas lengkap")]).await;
+            if *role == Role::FrontOffice {
+                assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{procedure}: the Front Office checks the files");
+            } else {
+                assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{procedure}: {role:?} declaring the files complete");
+                assert_eq!(h.version(&n).await, v);
+                let back = h.act(b, &n, "kembalikan", &[("alasan", "Lampirkan KTP")]).await;
+                assert_eq!(back.status(), StatusCode::FORBIDDEN, "{procedure}: {role:?} returning the files");
+                assert_eq!(h.version(&n).await, v);
+            }
+        }
+        for (step, expected) in actors.iter().enumerate() {
+            for (role, b) in everyone.iter().filter(|(r, _)| r != expected) {
+                let v = h.version(&n).await;
+                let resp = h.act(b, &n, "lanjut", &[("catatan", "bukan giliran saya")]).await;
+                assert_eq!(
+                    resp.status(),
+                    StatusCode::FORBIDDEN,
+                    "{procedure} step {step}: {role:?} instead of {expected:?}"
+                );
+                assert_eq!(h.version(&n).await, v, "a refused step changes nothing");
+            }
+            let (_, b) = everyone.iter().find(|(r, _)| r == expected).unwrap();
+            let v = h.version(&n).await;
+            let resp = h.act(b, &n, "lanjut", &[("catatan", "Langkah dikerjakan")]).await;
+            assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{procedure} step {step}: {expected:?}");
+            assert_eq!(h.version(&n).await, v + 1);
+        }
+        assert_eq!(h.status(&n).await, Status::Selesai, "{procedure} has {} steps after the check", actors.len());
+        for (role, b) in &everyone {
+            let resp = h.act(b, &n, "lanjut", &[("catatan", "lagi")]).await;
+            assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{procedure} finished: {role:?}");
+        }
+        // Erasure is the admin's alone.
+        for (role, b) in &everyone {
+            let v = h.version(&n).await;
+            let resp =
+                h.act(b, &n, "hapus-data-pribadi", &[("alasan", "Permintaan pengadu"), ("konfirmasi", "1")]).await;
+            if *role == Role::Admin {
+                assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+                assert!(h.load(&n).await.personal.is_none());
+            } else {
+                assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{role:?} erasing");
+                assert_eq!(h.version(&n).await, v);
+            }
+        }
+    }
+}
+
+/// Sets the console's clock to `minutes` after the harness's start.
+fn at(h: &Harness, start: Timestamp, minutes: f64) {
+    *h.clock.lock().unwrap() = start + SignedDuration::from_secs_f64(minutes * 60.0);
+}
+
+#[tokio::test]
+async fn a_lock_that_began_within_fifteen_minutes_holds_even_when_its_first_failures_are_older() {
+    let h = Harness::new().await;
+    let start = h.now();
+    // Five failures within exactly 15 minutes: the fifth at minute 15 locks until minute 30.
+    for minute in [0.0, 1.0, 2.0, 3.0, 15.0] {
+        at(&h, start, minute);
+        assert_eq!(h.try_login("budi", "salah-salah-salah").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    // At minute 29 the first failures are 29 minutes old: the lock still rests on them.
+    for minute in [15.0, 20.0, 29.0, 29.99] {
+        at(&h, start, minute);
+        assert_eq!(h.try_login("budi", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS, "minute {minute}");
+    }
+    at(&h, start, 30.0);
+    assert_eq!(h.try_login("budi", PASSWORD).await.status(), StatusCode::SEE_OTHER, "the lock ends at minute 30");
+}
+
+#[tokio::test]
+async fn five_failures_spread_over_more_than_fifteen_minutes_do_not_lock() {
+    let h = Harness::new().await;
+    let start = h.now();
+    for minute in [0.0, 1.0, 2.0, 3.0, 15.02] {
+        at(&h, start, minute);
+        assert_eq!(h.try_login("budi", "salah-salah-salah").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(h.try_login("budi", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_successful_login_clears_the_failures_before_it() {
+    let h = Harness::new().await;
+    for _ in 0..4 {
+        assert_eq!(h.try_login("budi", "salah-salah-salah").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    h.advance(SignedDuration::from_mins(1));
+    assert_eq!(h.try_login("budi", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    h.advance(SignedDuration::from_mins(1));
+    assert_eq!(h.try_login("budi", "salah-salah-salah").await.status(), StatusCode::UNAUTHORIZED);
+    h.advance(SignedDuration::from_mins(1));
+    // Four failures, a success, one failure: one failure counts, not five.
+    assert_eq!(h.try_login("budi", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn activity_keeps_a_session_alive_and_thirty_idle_minutes_end_it() {
+    let h = Harness::new().await;
+    let b = h.login("rina").await;
+    for minutes in [20, 20, 29] {
+        h.advance(SignedDuration::from_mins(minutes));
+        let resp = h.get("/staf/", Some(&b.cookie)).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{minutes} minutes after the last request");
+    }
+    h.advance(SignedDuration::from_secs(29 * 60 + 59));
+    assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::OK, "29:59 idle");
+    h.advance(SignedDuration::from_mins(30));
+    let idle = h.get("/staf/", Some(&b.cookie)).await;
+    assert_eq!(idle.status(), StatusCode::SEE_OTHER, "30 minutes idle");
+    assert_eq!(location(&idle), "/staf/masuk");
+}
+
+/// A calendar of 2026 and 2027 with days off around the new year: 2027 is not in the shipped
+/// file, and Christmas Eve is off only here.
+const FIXTURE_CALENDAR: &str = r#"
+[[tahun]]
+tahun = 2026
+libur_nasional = [{ tanggal = 2026-12-25, nama = "Hari Raya Natal" }]
+cuti_bersama = [{ tanggal = 2026-12-24, nama = "Cuti bersama Hari Raya Natal" }]
+
+[[tahun]]
+tahun = 2027
+libur_nasional = [{ tanggal = 2027-01-01, nama = "Tahun Baru 2027 Masehi" }]
+cuti_bersama = []
+"#;
+
+#[tokio::test]
+async fn the_deadline_stored_when_the_files_are_complete_is_the_tenth_working_day_after() {
+    let calendar = Calendar::from_toml(FIXTURE_CALENDAR).unwrap();
+    let h = Harness::with(Setup { calendar: Some(calendar.clone()), ..Setup::default() }).await;
+    let n = h.new_complaint(1).await;
+    // Wednesday 23 December 2026, 10.00 WIB.
+    *h.clock.lock().unwrap() = "2026-12-23T03:00:00Z".parse().unwrap();
+    let fo = h.login("rina").await;
+    let resp = h.act(&fo, &n, "lengkap", &[("prosedur", "penyelesaian"), ("catatan", "Berkas lengkap")]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let row = h.load(&n).await.row;
+    // The service page's time limit: 2 s/d 10 hari kerja.
+    let expected = calendar.add_working_days(date(2026, 12, 23), 10);
+    assert!(!expected.provisional);
+    assert_eq!(row.deadline, Some(expected.value));
+    assert_eq!(row.deadline, Some(date(2027, 1, 11)), "24 and 25 December and 1 January are off");
+    assert!(!row.deadline_provisional, "both years are in the calendar");
+}
+
+/// The bytes of a small PDF, as uploaded.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+#[tokio::test]
+async fn attachments_of_a_secret_complaint_go_only_to_the_front_office_and_admin_as_audited_downloads() {
+    let h = Harness::with(Setup { attachments: true, ..Setup::default() }).await;
+    let files = h.attachments.as_ref().unwrap();
+    let mut numbers = Vec::new();
+    for (i, rahasia) in [(1, true), (2, false)] {
+        let mut c = complaint(i, &format!("lampiran-{i}"), h.now(), 2026);
+        c.submission.rahasia = rahasia;
+        let n = nomor(&h.store.submit(c).await.unwrap()).to_string();
+        let valid = validate_files(&[("../KTP Siti.exe.pdf".to_owned(), PDF)]).unwrap().remove(0);
+        let key = files.put_pending(&valid, bytes::Bytes::from_static(PDF), h.now()).await.unwrap();
+        files.commit(&n, &[(key, valid)]).await.unwrap();
+        numbers.push(n);
+    }
+    let (secret, open) = (&numbers[0], &numbers[1]);
+    let everyone = everyone(&h).await;
+    let downloads = || async {
+        let trail = h.store.audit_trail(Timestamp::UNIX_EPOCH, 100).await.unwrap();
+        trail
+            .into_iter()
+            .filter(|e| e.action == AuditAction::DownloadAttachment)
+            .map(|e| (e.username, e.role, e.nomor.unwrap_or_default(), e.detail))
+            .collect::<Vec<_>>()
+    };
+    for (role, b) in &everyone {
+        let user = ACCOUNTS.iter().find(|(r, _)| r == role).unwrap().1;
+        for n in [secret, open] {
+            let before = downloads().await.len();
+            let resp = h.get(&format!("/staf/pengaduan/{n}/lampiran/1"), Some(&b.cookie)).await;
+            let allowed = n == open || matches!(role, Role::FrontOffice | Role::Admin);
+            if !allowed {
+                assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{role:?} opening a secret complaint's file");
+                assert!(text(resp).await.contains("hanya dapat dibuka Front Office dan admin"));
+                assert_eq!(downloads().await.len(), before, "no download, nothing to audit");
+                continue;
+            }
+            assert_eq!(resp.status(), StatusCode::OK, "{role:?} downloading from {n}");
+            let headers = resp.headers().clone();
+            assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+            assert_eq!(
+                headers[header::CONTENT_DISPOSITION],
+                "attachment; filename=\"1-KTP_Siti.pdf\"; filename*=UTF-8''1%2DKTP%20Siti%2Epdf",
+                "a safe name: no folder, no second extension"
+            );
+            assert_eq!(headers["x-content-type-options"], "nosniff");
+            assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+            assert_eq!(resp.into_body().collect().await.unwrap().to_bytes(), PDF);
+            let trail = downloads().await;
+            assert_eq!(trail.len(), before + 1);
+            assert!(
+                trail.contains(&(user.to_owned(), Some(*role), n.clone(), "lampiran 1".to_owned())),
+                "{role:?}'s download of {n} is in the audit trail: {trail:?}"
+            );
+        }
+    }
+    let missing = h.get(&format!("/staf/pengaduan/{open}/lampiran/2"), Some(&everyone[0].1.cookie)).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
