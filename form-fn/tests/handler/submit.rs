@@ -168,7 +168,12 @@ async fn invalid_form_comes_back_with_summary_messages_and_values() {
     let resp = post_form(&app, body).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(header(&resp, "content-type"), "text/html; charset=utf-8");
-    assert!(!header(&resp, "content-security-policy").is_empty());
+    assert_eq!(
+        header(&resp, "content-security-policy"),
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+        "nothing but the site's own styles and scripts, framed by no one"
+    );
     let html = text_of(&resp);
     assert!(html.contains("Ada masalah"));
     assert!(html.contains("<title>Kesalahan: Ajukan Pengaduan"), "title is prefixed with a word citizens know");
