@@ -6,6 +6,7 @@ use super::body::{self, BodyKind};
 use super::pages::Pages;
 use super::respond::{self, empty, error_response, method_not_allowed};
 use super::{lookup, submit, survey};
+use crate::HttpConfig;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
@@ -23,6 +24,7 @@ type Clock = dyn Fn() -> Timestamp + Send + Sync;
 pub struct App<S> {
     pub(super) store: S,
     pub(super) config: Config,
+    pub(super) http: HttpConfig,
     pages: RwLock<Arc<Pages>>,
     clock: Box<Clock>,
     pub(super) attachments: Option<AnyAttachments>,
@@ -30,8 +32,9 @@ pub struct App<S> {
 
 impl<S: ComplaintStore> App<S> {
     /// Builds the handler's state, once per process.
-    pub fn new(store: S, config: Config, pages: Pages) -> Self {
-        Self { store, config, pages: RwLock::new(Arc::new(pages)), clock: Box::new(Timestamp::now), attachments: None }
+    pub fn new(store: S, config: Config, http: HttpConfig, pages: Pages) -> Self {
+        let pages = RwLock::new(Arc::new(pages));
+        Self { store, config, http, pages, clock: Box::new(Timestamp::now), attachments: None }
     }
 
     /// Accepts attachments (`lampiran`) into this store; without one, files are refused.
@@ -56,9 +59,14 @@ impl<S: ComplaintStore> App<S> {
         *self.pages.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(pages);
     }
 
-    /// The settings.
+    /// The store's settings.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The HTTP settings.
+    pub fn http(&self) -> &HttpConfig {
+        &self.http
     }
 
     /// The store, for tests and tools.
@@ -173,7 +181,7 @@ pub(super) fn wants_json(headers: &HeaderMap) -> bool {
 }
 
 fn preflight<S>(app: &App<S>, origin: Option<&str>) -> Response<Bytes> {
-    let allowed = origin.is_some() && origin == app.config.site_origin.as_deref();
+    let allowed = origin.is_some() && origin == app.http.site_origin.as_deref();
     let mut resp = empty(if allowed { StatusCode::NO_CONTENT } else { StatusCode::FORBIDDEN });
     if allowed {
         let h = resp.headers_mut();
@@ -193,14 +201,14 @@ fn finish<S>(app: &App<S>, resp: &mut Response<Bytes>, origin: Option<&str>) {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if let (Some(origin), Some(allowed)) = (origin, app.config.site_origin.as_deref())
+    if let (Some(origin), Some(allowed)) = (origin, app.http.site_origin.as_deref())
         && origin == allowed
         && let Ok(value) = HeaderValue::from_str(origin)
     {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
         h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After"));
     }
-    if app.config.site_origin.is_some() {
+    if app.http.site_origin.is_some() {
         h.append(header::VARY, HeaderValue::from_static("Origin"));
     }
 }

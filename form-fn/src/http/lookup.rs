@@ -147,7 +147,7 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
             }),
         );
     }
-    let options = StatusOptions { print, site_origin: app.config.site_origin.as_deref() };
+    let options = StatusOptions { print, site_origin: app.http.site_origin.as_deref() };
     match app.pages().status(&view, options, lang) {
         Ok(html) => html_response(StatusCode::OK, html),
         Err(e) => {

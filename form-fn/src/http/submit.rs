@@ -229,11 +229,11 @@ async fn rate_limited<S: ComplaintStore>(
     wants_json: bool,
     lang: Lang,
 ) -> Option<Response<Bytes>> {
-    if app.config.rate_limit_per_hour == 0 {
+    if app.http.rate_limit_per_hour == 0 {
         return None;
     }
     let source = digest(&format!("source:{}", source.map(|ip| ip.to_string()).unwrap_or_default()));
-    match app.store.count_submission(&source, now, app.config.rate_limit_per_hour).await {
+    match app.store.count_submission(&source, now, app.http.rate_limit_per_hour).await {
         Ok(RateDecision::Allowed) => None,
         Ok(RateDecision::Limited { retry_after }) => {
             Some(too_many(app, Limit::Submissions, retry_after, wants_json, lang))

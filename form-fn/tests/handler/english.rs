@@ -59,8 +59,11 @@ async fn the_lang_field_beats_an_english_accept_language() {
 
 #[tokio::test]
 async fn an_english_submission_redirects_with_lang_to_an_english_status_page() {
-    let config =
-        Config { rate_limit_per_hour: 0, site_origin: Some("https://dpmptsp.example".into()), ..Config::default() };
+    let config = HttpConfig {
+        rate_limit_per_hour: 0,
+        site_origin: Some("https://dpmptsp.example".into()),
+        ..HttpConfig::default()
+    };
     let app = app_with(config, "2026-11-29T06:00:00Z");
     let resp = send(&app, "POST", "/api/pengaduan", &EN_FORM, format!("{VALID_FORM}&lang=en")).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);

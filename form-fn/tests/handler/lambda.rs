@@ -18,7 +18,7 @@ fn body_text(resp: &lambda_http::Response<lambda_http::Body>) -> String {
 
 #[tokio::test]
 async fn http_api_v2_events_submit_and_look_up() {
-    let app = app_with(Config { rate_limit_per_hour: 1, ..Config::default() }, "2026-11-29T06:00:00Z");
+    let app = app_with(HttpConfig { rate_limit_per_hour: 1, ..HttpConfig::default() }, "2026-11-29T06:00:00Z");
     let resp = invoke(&app, &event("http-api-v2-post-form.json")).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let location = resp.headers()["location"].to_str().unwrap().to_owned();
@@ -44,7 +44,7 @@ async fn http_api_v2_events_submit_and_look_up() {
 
 #[tokio::test]
 async fn function_url_event_with_base64_json_body() {
-    let app = app_with(Config { rate_limit_per_hour: 1, ..Config::default() }, "2026-11-29T06:00:00Z");
+    let app = app_with(HttpConfig { rate_limit_per_hour: 1, ..HttpConfig::default() }, "2026-11-29T06:00:00Z");
     let resp = invoke(&app, &event("function-url-post-json.json")).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let body: Value = serde_json::from_str(&body_text(&resp)).unwrap();

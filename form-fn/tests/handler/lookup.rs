@@ -6,8 +6,9 @@ use super::*;
 async fn codes_are_stored_keyed_and_older_plain_digests_still_open_their_status() {
     use pengaduan_store::ComplaintStore;
     let key = pengaduan_store::config::CodeKey::new(&"r".repeat(48)).unwrap();
-    let app = app_with(
-        Config { rate_limit_per_hour: 0, code_key: Some(key.clone()), ..Config::default() },
+    let app = app_with_config(
+        Config { code_key: Some(key.clone()), ..Config::default() },
+        HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
         "2026-11-29T06:00:00Z",
     );
     let first = json_of(&post_json(&app, &valid_json()).await);
@@ -27,14 +28,15 @@ async fn codes_are_stored_keyed_and_older_plain_digests_still_open_their_status(
     assert_eq!(look(nomor.to_string(), "2222-2222-2222".into()).await, StatusCode::NOT_FOUND);
 
     // A complaint stored before the key existed (plain digest) opens with its code as before.
-    let plain = app_with(Config { rate_limit_per_hour: 0, ..Config::default() }, "2026-11-29T06:00:00Z");
+    let plain = app_with(HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() }, "2026-11-29T06:00:00Z");
     let old = json_of(&post_json(&plain, &valid_json()).await);
     let old_nomor = pengaduan_core::RegisterNumber::parse(old["nomor"].as_str().unwrap()).unwrap();
     let old_hash = plain.store().find_public(&old_nomor).await.unwrap().unwrap().kode_hash;
     assert!(!old_hash.starts_with(pengaduan_core::tracking::KEYED_PREFIX));
     let keyed_again = App::new(
         plain.store().clone(),
-        Config { rate_limit_per_hour: 0, code_key: Some(key), ..Config::default() },
+        Config { code_key: Some(key), ..Config::default() },
+        HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
         Pages::embedded().unwrap(),
     );
     let uri =
@@ -143,11 +145,16 @@ async fn the_lookup_limit_ends_with_its_window() {
     // Two and a half minutes before the window that began at 06:00 ends.
     let clock = std::sync::Arc::new(std::sync::Mutex::new("2026-11-29T06:07:30Z".parse::<Timestamp>().unwrap()));
     let store = SqliteStore::in_memory().unwrap();
-    let app = App::new(store, Config { rate_limit_per_hour: 0, ..Config::default() }, Pages::embedded().unwrap())
-        .with_clock({
-            let clock = std::sync::Arc::clone(&clock);
-            move || *clock.lock().unwrap()
-        });
+    let app = App::new(
+        store,
+        Config::default(),
+        HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
+        Pages::embedded().unwrap(),
+    )
+    .with_clock({
+        let clock = std::sync::Arc::clone(&clock);
+        move || *clock.lock().unwrap()
+    });
     let wrong = "/api/lacak?nomor=PGD-2026-00001&kode=2222-2222-2222";
     let json = [("accept", "application/json")];
     for _ in 0..30 {

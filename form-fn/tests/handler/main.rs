@@ -3,7 +3,7 @@
 //! (HTTP API v2 and Function URL) through the Lambda adapter.
 
 use bytes::Bytes;
-use form_fn::{App, Config, Pages, handle};
+use form_fn::{App, Config, HttpConfig, Pages, handle};
 use http::{Request, Response, StatusCode};
 use jiff::Timestamp;
 use pengaduan_store::sqlite::SqliteStore;
@@ -21,14 +21,18 @@ mod survey;
 
 const SOURCE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7)));
 
-fn app_with(config: Config, at: &'static str) -> App<SqliteStore> {
+fn app_with(http: HttpConfig, at: &'static str) -> App<SqliteStore> {
+    app_with_config(Config::default(), http, at)
+}
+
+fn app_with_config(config: Config, http: HttpConfig, at: &'static str) -> App<SqliteStore> {
     let store = SqliteStore::in_memory().unwrap();
     let now: Timestamp = at.parse().unwrap();
-    App::new(store, config, Pages::embedded().unwrap()).with_clock(move || now)
+    App::new(store, config, http, Pages::embedded().unwrap()).with_clock(move || now)
 }
 
 fn app() -> App<SqliteStore> {
-    app_with(Config { rate_limit_per_hour: 0, ..Config::default() }, "2026-11-29T06:00:00Z")
+    app_with(HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() }, "2026-11-29T06:00:00Z")
 }
 
 fn valid_json() -> Value {

@@ -16,8 +16,11 @@ async fn wrong_methods_and_paths() {
 
 #[tokio::test]
 async fn cors_allows_only_the_site_origin() {
-    let config =
-        Config { rate_limit_per_hour: 0, site_origin: Some("https://dpmptsp.example".into()), ..Config::default() };
+    let config = HttpConfig {
+        rate_limit_per_hour: 0,
+        site_origin: Some("https://dpmptsp.example".into()),
+        ..HttpConfig::default()
+    };
     let app = app_with(config, "2026-11-29T06:00:00Z");
     let pre = send(&app, "OPTIONS", "/api/pengaduan", &[("origin", "https://dpmptsp.example")], "").await;
     assert_eq!(pre.status(), StatusCode::NO_CONTENT);

@@ -81,8 +81,11 @@ async fn the_confirmation_is_a_receipt_that_says_when_to_expect_an_answer() {
 
 #[tokio::test]
 async fn the_print_view_is_the_receipt_alone_and_json_ignores_it() {
-    let config =
-        Config { rate_limit_per_hour: 0, site_origin: Some("https://dpmptsp.example".into()), ..Config::default() };
+    let config = HttpConfig {
+        rate_limit_per_hour: 0,
+        site_origin: Some("https://dpmptsp.example".into()),
+        ..HttpConfig::default()
+    };
     let app = app_with(config, "2026-11-29T06:00:00Z");
     let (location, _) = confirmed(&app).await;
     let code = location.rsplit("kode=").next().unwrap().to_owned();
@@ -236,7 +239,7 @@ async fn bodies_over_the_limit_are_413() {
 
 #[tokio::test]
 async fn rate_limit_answers_429_with_retry_after() {
-    let app = app_with(Config { rate_limit_per_hour: 2, ..Config::default() }, "2026-11-29T06:15:00Z");
+    let app = app_with(HttpConfig { rate_limit_per_hour: 2, ..HttpConfig::default() }, "2026-11-29T06:15:00Z");
     for i in 0..2 {
         let resp = post_json(&app, &with(valid_json(), json!({"judul": format!("Judul nomor {i}")}))).await;
         assert_eq!(resp.status(), StatusCode::CREATED);
@@ -322,7 +325,8 @@ async fn the_content_fingerprint_counts_for_ten_minutes_only() {
     let clock = Arc::clone(&seconds);
     let app = App::new(
         SqliteStore::in_memory().unwrap(),
-        Config { rate_limit_per_hour: 0, ..Config::default() },
+        Config::default(),
+        HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
         Pages::embedded().unwrap(),
     )
     .with_clock(move || Timestamp::from_second(clock.load(Ordering::SeqCst)).unwrap());
@@ -397,7 +401,7 @@ async fn multipart_form_is_accepted() {
 #[tokio::test]
 async fn year_follows_the_office_time_zone() {
     // 17:30 UTC on 31 December is already 1 January in Jakarta.
-    let app = app_with(Config { rate_limit_per_hour: 0, ..Config::default() }, "2026-12-31T17:30:00Z");
+    let app = app_with(HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() }, "2026-12-31T17:30:00Z");
     let body = json_of(&post_json(&app, &valid_json()).await);
     assert_eq!(body["nomor"], "PGD-2027-00001");
     assert_eq!(body["diterima_pada"], "2027-01-01T00:30:00+07:00");
