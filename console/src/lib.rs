@@ -53,6 +53,7 @@ pub struct Console {
     store: AnyStore,
     attachments: Option<AnyAttachments>,
     config: Config,
+    origin_secret: Option<String>,
     rules: RwLock<Arc<Rules>>,
     views: &'static views::Views,
     clock: Box<dyn Fn() -> Timestamp + Send + Sync>,
@@ -76,6 +77,7 @@ impl Console {
             store,
             attachments: None,
             config,
+            origin_secret: None,
             rules: RwLock::new(Arc::new(rules)),
             views: views::Views::shared()?,
             clock: Box::new(Timestamp::now),
@@ -86,6 +88,13 @@ impl Console {
     /// Where the complaints' attachments are kept.
     pub fn with_attachments(mut self, attachments: AnyAttachments) -> Self {
         self.attachments = Some(attachments);
+        self
+    }
+
+    /// Answers only requests carrying `secret` in `X-Origin-Verify` (`PENGADUAN_ORIGIN_SECRET`,
+    /// the header CloudFront adds); with none, every request.
+    pub fn with_origin_secret(mut self, secret: Option<String>) -> Self {
+        self.origin_secret = secret;
         self
     }
 
@@ -145,7 +154,7 @@ async fn from_the_site(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if let Some(secret) = &console.config.origin_secret {
+    if let Some(secret) = &console.origin_secret {
         let given = request.headers().get("x-origin-verify").and_then(|v| v.to_str().ok());
         if !session::token_matches(secret, given) {
             return not_found().await.into_response();

@@ -21,7 +21,9 @@ async fn main() -> Result<(), Error> {
             .with_translation(include_str!("../../content/layanan/informasi-dan-pengaduan.en.md"));
     let calendar = pengaduan_core::calendar::Calendar::from_toml(include_str!("../../content/data/hari-libur.toml"))?;
     let store = AnyStore::Dynamo(DynamoStore::from_env(table).await);
-    let mut console = Console::new(store, config, Rules { service, calendar }, CookiePolicy::Secure)?;
+    let origin_secret = std::env::var("PENGADUAN_ORIGIN_SECRET").ok().filter(|s| !s.is_empty());
+    let mut console = Console::new(store, config, Rules { service, calendar }, CookiePolicy::Secure)?
+        .with_origin_secret(origin_secret);
     if let Some(bucket) = std::env::var("ATTACHMENTS_BUCKET").ok().filter(|b| !b.is_empty()) {
         console = console.with_attachments(AnyAttachments::S3(S3Attachments::from_env(bucket, "").await));
     }

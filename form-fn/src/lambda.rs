@@ -14,7 +14,7 @@ pub async fn handle_event<S: ComplaintStore + pengaduan_store::survey::SurveySto
     app: &App<S>,
     req: Request,
 ) -> Response<Body> {
-    let source = source_ip(&req, app.config().origin_secret.as_deref());
+    let source = source_ip(&req, app.http().origin_secret.as_deref());
     let deadline = req.lambda_context_ref().map(|ctx| answer_by(ctx.deadline));
     let (parts, body) = req.into_parts();
     // API Gateway base64-encodes binary bodies; lambda_http has already decoded them.

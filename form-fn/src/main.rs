@@ -2,7 +2,7 @@
 //! every API Gateway (HTTP API) or Function URL event to the shared handler, and the scheduled
 //! `{"pengaduan": "sweep"}` event to the sweep that finishes unfinished attachment commits.
 
-use form_fn::{App, Config, Pages};
+use form_fn::{App, Config, HttpConfig, Pages};
 use lambda_http::request::LambdaRequest;
 use lambda_http::{Adapter, Error, LambdaEvent, Request, Service, service_fn};
 use pengaduan_store::attachments::AnyAttachments;
@@ -17,6 +17,7 @@ async fn main() -> Result<(), Error> {
     pengaduan_store::aws::init_lambda_logging();
     let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
     let mut config = Config::from_env()?;
+    let http = HttpConfig::from_env()?;
     if config.code_key.is_none()
         && let Some(arn) = std::env::var("PENGADUAN_CODE_KEY_SECRET_ARN").ok().filter(|a| !a.is_empty())
     {
@@ -27,7 +28,7 @@ async fn main() -> Result<(), Error> {
     }
     let pages = Pages::embedded()?;
     let store = DynamoStore::from_env(table).await;
-    let mut app = App::new(store, config, pages);
+    let mut app = App::new(store, config, http, pages);
     // Without a bucket the function still takes complaints, and refuses files with a message.
     if let Some(bucket) = std::env::var("ATTACHMENTS_BUCKET").ok().filter(|b| !b.is_empty()) {
         app = app.with_attachments(AnyAttachments::S3(S3Attachments::from_env(bucket, "").await));

@@ -4,7 +4,7 @@
 //! whether anyone listens, which tests running alongside without one would spoil).
 
 use bytes::Bytes;
-use form_fn::{App, Config, Pages, handle};
+use form_fn::{App, Config, HttpConfig, Pages, handle};
 use http::Request;
 use jiff::Timestamp;
 use pengaduan_store::sqlite::SqliteStore;
@@ -49,7 +49,8 @@ async fn tracking_codes_never_reach_the_logs() {
     let now: Timestamp = "2026-11-29T06:00:00Z".parse().unwrap();
     let app = App::new(
         SqliteStore::in_memory().unwrap(),
-        Config { rate_limit_per_hour: 0, ..Config::default() },
+        Config::default(),
+        HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
         Pages::embedded().unwrap(),
     )
     .with_clock(move || now);

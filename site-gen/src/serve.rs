@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use form_fn::{App, Config, PageError, Pages};
+use form_fn::{App, Config, HttpConfig, PageError, Pages};
 use http::header::{self, HeaderName, HeaderValue};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -211,6 +211,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
 
     let store = pengaduan_store::open(&opts.store, MissingTable::Create, "site-gen").await?;
     let mut config = Config::from_env().map_err(ServeError::Config)?;
+    let http = HttpConfig::from_env().map_err(ServeError::Config)?;
     let rules = staff_rules(&root);
     match &rules {
         Ok(rules) => refresh_deadlines(rules, &store, &config).await,
@@ -225,12 +226,13 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         Ok(rules) => Some(Arc::new(
             Console::new(store.clone(), config.clone(), rules, CookiePolicy::SecureExceptLoopback)
                 .map_err(ServeError::Console)?
+                .with_origin_secret(http.origin_secret.clone())
                 .with_attachments(attachments.clone()),
         )),
         Err(_) => None,
     };
     let mail = deliver_mail(&opts.store, &root, &store, url.trim_end_matches('/'));
-    let app = Arc::new(App::new(store, config, pages).with_attachments(attachments));
+    let app = Arc::new(App::new(store, config, http, pages).with_attachments(attachments));
     tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
     let builder = Arc::new(Mutex::new(builder));
     let watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), console.clone(), tx)?;

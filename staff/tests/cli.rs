@@ -7,7 +7,7 @@
 //! user and the audit trail of personal data seen; staff accounts (`pengguna`).
 
 use bytes::Bytes;
-use form_fn::{App, Config, Pages, handle};
+use form_fn::{App, Config, HttpConfig, Pages, handle};
 use http::{Request, StatusCode};
 use jiff::Timestamp;
 use pengaduan_core::access::Role;
@@ -123,10 +123,11 @@ fn catat_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 
 fn app(db: &Path, at: &'static str) -> App<SqliteStore> {
     let now: Timestamp = at.parse().unwrap();
-    let mut config = Config { rate_limit_per_hour: 0, ..Config::default() };
+    let mut config = Config::default();
     // As `site-gen serve` does: the key file beside the database, shared with the staff tool.
     pengaduan_store::open::with_local_code_key(&mut config, &format!("sqlite:{}", db.display()), None).unwrap();
-    App::new(SqliteStore::open(db).unwrap(), config, Pages::embedded().unwrap()).with_clock(move || now)
+    let http = HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() };
+    App::new(SqliteStore::open(db).unwrap(), config, http, Pages::embedded().unwrap()).with_clock(move || now)
 }
 
 /// The audit trail of the SQLite store at `db`, oldest first.

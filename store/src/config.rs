@@ -1,12 +1,11 @@
-//! The handler's settings, read from the environment with safe defaults.
+//! The store's settings (register prefix, office time zone, tracking-code key), read from the
+//! environment with safe defaults. The HTTP handler's own (CORS origin, origin secret, rate limit)
+//! are `form_fn::HttpConfig`.
 
 use jiff::tz::TimeZone;
 use pengaduan_core::register::{DEFAULT_PREFIX, is_valid_prefix};
 
-/// Submissions per source and hour when `PENGADUAN_RATE_LIMIT_PER_HOUR` is unset.
-pub const DEFAULT_RATE_LIMIT_PER_HOUR: u32 = 10;
-
-/// Settings of the complaint handler.
+/// Settings of the complaint store and its intake rules.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Prefix of register numbers (`PENGADUAN_PREFIX`, default `PGD`).
@@ -14,13 +13,6 @@ pub struct Config {
     /// The office's time zone (`PENGADUAN_TIMEZONE`, default `Asia/Jakarta`): it decides the
     /// year of a register number and the dates shown.
     pub timezone: TimeZone,
-    /// Submissions allowed per source and hour (`PENGADUAN_RATE_LIMIT_PER_HOUR`); 0 turns it off.
-    pub rate_limit_per_hour: u32,
-    /// The only origin allowed by CORS (`SITE_ORIGIN`); none when unset.
-    pub site_origin: Option<String>,
-    /// The secret CloudFront sends in `X-Origin-Verify` (`PENGADUAN_ORIGIN_SECRET`): only a
-    /// request carrying it may name the visitor's address in `CloudFront-Viewer-Address`.
-    pub origin_secret: Option<String>,
     /// The key tracking codes are stored under (`PENGADUAN_CODE_KEY`; on AWS read from Secrets
     /// Manager at cold start; locally a key file, see [`local_code_key`]). Without one, codes
     /// are stored as plain SHA-256 digests.
@@ -86,16 +78,16 @@ pub struct ConfigError {
     problem: String,
 }
 
+impl ConfigError {
+    /// The setting `name` and what is wrong with its value.
+    pub fn new(name: &'static str, problem: impl Into<String>) -> Self {
+        Self { name, problem: problem.into() }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
-        Self {
-            prefix: DEFAULT_PREFIX.to_owned(),
-            timezone: jakarta(),
-            rate_limit_per_hour: DEFAULT_RATE_LIMIT_PER_HOUR,
-            site_origin: None,
-            origin_secret: None,
-            code_key: None,
-        }
+        Self { prefix: DEFAULT_PREFIX.to_owned(), timezone: jakarta(), code_key: None }
     }
 }
 
@@ -137,21 +129,12 @@ impl Config {
             config.timezone = office_time_zone(&tz)
                 .map_err(|e| ConfigError { name: "PENGADUAN_TIMEZONE", problem: e.to_string() })?;
         }
-        if let Some(limit) = get("PENGADUAN_RATE_LIMIT_PER_HOUR").filter(|l| !l.is_empty()) {
-            config.rate_limit_per_hour = limit.trim().parse().map_err(|_| ConfigError {
-                name: "PENGADUAN_RATE_LIMIT_PER_HOUR",
-                problem: format!("not a whole number: {limit:?}"),
-            })?;
-        }
-        config.origin_secret = get("PENGADUAN_ORIGIN_SECRET").filter(|s| !s.is_empty());
         if let Some(key) = get("PENGADUAN_CODE_KEY").filter(|k| !k.trim().is_empty()) {
             config.code_key = Some(CodeKey::new(&key).ok_or(ConfigError {
                 name: "PENGADUAN_CODE_KEY",
                 problem: format!("must be at least {} characters", CodeKey::MIN_LEN),
             })?);
         }
-        config.site_origin =
-            get("SITE_ORIGIN").map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty());
         Ok(config)
     }
 }
@@ -169,8 +152,7 @@ mod tests {
     fn defaults_are_safe() {
         let c = Config::from_lookup(env(&[])).unwrap();
         assert_eq!(c.prefix, "PGD");
-        assert_eq!(c.rate_limit_per_hour, DEFAULT_RATE_LIMIT_PER_HOUR);
-        assert_eq!(c.site_origin, None);
+        assert_eq!(c.code_key, None);
         assert_eq!(hours(&c.timezone), 7);
     }
 
@@ -190,26 +172,15 @@ mod tests {
 
     #[test]
     fn reads_every_setting() {
-        let c = Config::from_lookup(env(&[
-            ("PENGADUAN_PREFIX", "ADU"),
-            ("PENGADUAN_TIMEZONE", "Asia/Makassar"),
-            ("PENGADUAN_RATE_LIMIT_PER_HOUR", "0"),
-            ("SITE_ORIGIN", "https://dpmptsp.example/"),
-            ("PENGADUAN_ORIGIN_SECRET", "abc123"),
-        ]))
-        .unwrap();
-        assert_eq!(c.origin_secret.as_deref(), Some("abc123"));
+        let c =
+            Config::from_lookup(env(&[("PENGADUAN_PREFIX", "ADU"), ("PENGADUAN_TIMEZONE", "Asia/Makassar")])).unwrap();
         assert_eq!(c.prefix, "ADU");
         assert_eq!(hours(&c.timezone), 8);
-        assert_eq!(c.rate_limit_per_hour, 0);
-        assert_eq!(c.site_origin.as_deref(), Some("https://dpmptsp.example"));
     }
 
     #[test]
     fn rejects_bad_values_by_name() {
-        for (k, v) in
-            [("PENGADUAN_PREFIX", "pgd"), ("PENGADUAN_TIMEZONE", "Mars/Base"), ("PENGADUAN_RATE_LIMIT_PER_HOUR", "-1")]
-        {
+        for (k, v) in [("PENGADUAN_PREFIX", "pgd"), ("PENGADUAN_TIMEZONE", "Mars/Base")] {
             let err = Config::from_lookup(env(&[(k, v)])).unwrap_err();
             assert!(err.to_string().starts_with(k), "{err}");
         }

@@ -4,11 +4,13 @@
 //! In the request's language (`lang` in the query or the form, else `Accept-Language`): the
 //! questions in the regulation's Indonesian or in English; the stored answers are 1..=4 either way.
 
+use super::lookup::{find_with_code, lookup_refused, lookup_source_key};
 use super::pages::{SurveyView, lang_param};
-use super::{
-    App, body, error_response, fallback_html, find_with_code, html_response, json_response, lookup_refused,
-    lookup_source_key, redirect, store_failure,
+use super::respond::{
+    Lookup, complaint_not_found, error_response, html_response, json_response, number_and_code_required, redirect,
+    store_failure, too_large_message,
 };
+use super::{App, body, pages::fallback_html};
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
 use pengaduan_core::skm::{AnswerError, Answers};
@@ -58,32 +60,11 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
     // The form's own `lang` field (or the query's), as on the complaint form; else the header's.
     let lang = fields.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(lang);
     let (nomor, kode) = (field("nomor"), field("kode"));
+    let show = |status, title: &str, message: &str| error_response(app, status, wants_json, lang, title, message);
     if nomor.is_empty() || kode.is_empty() {
-        return error_response(
-            app,
-            StatusCode::BAD_REQUEST,
-            wants_json,
-            lang,
-            lang.pick("Nomor dan kode diperlukan", "Number and code required"),
-            lang.pick(
-                "Survei diisi dengan nomor register dan kode lacak pengaduan Anda. Buka survei dari halaman status pengaduan.",
-                "The survey is answered with your complaint's register number and tracking code. Open the survey from the complaint's status page.",
-            ),
-        );
+        return number_and_code_required(Lookup::Survey, lang, show);
     }
-    let not_found = || {
-        error_response(
-            app,
-            StatusCode::NOT_FOUND,
-            wants_json,
-            lang,
-            lang.pick("Pengaduan tidak ditemukan", "Complaint not found"),
-            lang.pick(
-                "Tidak ada pengaduan dengan nomor dan kode lacak tersebut. Periksa kembali nomor register dan kode lacak Anda.",
-                "There is no complaint with that number and tracking code. Check your register number and tracking code again.",
-            ),
-        )
-    };
+    let not_found = || complaint_not_found(Lookup::Survey, lang, show);
     let (record, code) = match find_with_code(app, &guesser, now, (&nomor, &kode), not_found, wants_json, lang).await {
         Ok(found) => found,
         Err(refusal) => return refusal,
@@ -215,7 +196,7 @@ async fn read_body(req: Request<Bytes>, lang: Lang) -> Result<Fields, &'static s
             "Send the survey as application/x-www-form-urlencoded or application/json.",
         ))?;
     if req.body().len() > kind.limit() {
-        return Err(super::too_large_message(lang));
+        return Err(too_large_message(lang));
     }
     let (form, _) = body::parse(&kind, req.into_body()).await.map_err(|m| lang.pick(m.id, m.en))?;
     let names = ["nomor", "kode", "lang", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];

@@ -1,0 +1,338 @@
+//! `POST …/pengaduan`: a complaint is validated, checked against its idempotency record and the
+//! hourly limit, its files put aside under pending keys, then stored with a number and code.
+
+use super::body::{self, BodyKind};
+use super::pages::{fallback_html, lang_param};
+use super::respond::{
+    Limit, error_response, html_response, json_response, redirect, store_failure, too_large_message, too_large_title,
+    too_many, unavailable,
+};
+use super::{App, accept_language, request_lang, wants_json};
+use bytes::Bytes;
+use http::header;
+use http::{Request, Response, StatusCode};
+use jiff::{Timestamp, Zoned};
+use pengaduan_core::attachment::ValidFile;
+use pengaduan_core::datetime::rfc3339;
+use pengaduan_core::submission::{idempotency_key_message, is_valid_idempotency_key};
+use pengaduan_core::{FieldError, Lang, RawForm, RawValue, RegisterNumber, Status};
+use pengaduan_store::attachments::{AttachmentError, AttachmentStore, PendingKey};
+use pengaduan_store::intake::{Intake, Replay, digest, intake};
+use pengaduan_store::{ComplaintStore, RateDecision, Receipt, Submitted, error_chain};
+use serde_json::json;
+use std::net::IpAddr;
+
+/// Answers a submission: the receipt (`201` or a redirect to its status page), or why not.
+pub(super) async fn submit<S: ComplaintStore>(
+    app: &App<S>,
+    req: Request<Bytes>,
+    source: Option<IpAddr>,
+    path: &str,
+) -> Response<Bytes> {
+    let wants_json = wants_json(req.headers());
+    // Until the body is read, only the header can tell the language.
+    let header_lang = request_lang(None, accept_language(req.headers()));
+    let Some(kind) =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(BodyKind::from_content_type)
+    else {
+        let lang = header_lang;
+        return error_response(
+            app,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            wants_json,
+            lang,
+            lang.pick("Jenis data tidak didukung", "Unsupported type of data"),
+            lang.pick(
+                "Kirim formulir sebagai application/x-www-form-urlencoded, multipart/form-data, atau application/json.",
+                "Send the form as application/x-www-form-urlencoded, multipart/form-data, or application/json.",
+            ),
+        );
+    };
+    if req.body().len() > kind.limit() {
+        let lang = header_lang;
+        return error_response(
+            app,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            wants_json,
+            lang,
+            too_large_title(lang),
+            too_large_message(lang),
+        );
+    }
+    let accept = accept_language(req.headers()).map(str::to_owned);
+    let header_key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
+    let (form, uploads) = match body::parse(&kind, req.into_body()).await {
+        Ok(parsed) => parsed,
+        Err(malformed) => {
+            let lang = header_lang;
+            let title = lang.pick("Data tidak dapat dibaca", "The data cannot be read");
+            return error_response(app, StatusCode::BAD_REQUEST, wants_json, lang, title, malformed.message(lang));
+        }
+    };
+    // The form's hidden `lang` field; never validated nor stored as a field.
+    let field_lang = match form.get("lang") {
+        Some(RawValue::Text(code)) => Some(code.as_str()),
+        _ => None,
+    };
+    let lang = request_lang(field_lang, accept.as_deref());
+    let lacak_path = format!("{}lacak", path.strip_suffix("pengaduan").unwrap_or("/api/"));
+
+    if form.honeypot_filled() {
+        // Answer exactly as a success would, with a number and code that reach nothing, so that
+        // bots learn nothing; store nothing, consume no number.
+        tracing::info!(outcome = "honeypot", "submission discarded");
+        return accepted(&decoy_receipt(&app.config.prefix, &app.now()), wants_json, &lacak_path, lang);
+    }
+
+    let now = app.now();
+    let (submission, files, replay) = match check(app, &form, &uploads, header_key, now.date(), lang) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+            tracing::info!(outcome = "invalid", ?fields, %lang, "submission rejected");
+            return invalid(app, &form, &errors, wants_json, lang);
+        }
+    };
+    let mut complaint = Intake::online(submission, files, now.clone(), replay);
+    complaint.deadline_rule = app.pages().deadline_rule_in(lang);
+    complaint.lang = lang;
+
+    match app.store.find_replay(&complaint.replay_key(), now.timestamp()).await {
+        Ok(Some(stored)) => {
+            tracing::info!(outcome = "replay", "submission answered from idempotency record");
+            return match stored.judge(complaint.body_digest().as_deref()) {
+                Submitted::Replay(receipt) | Submitted::New(receipt) => {
+                    // The first request may have died between storing and committing its files.
+                    finish_uploads(app, &receipt.nomor).await;
+                    accepted(&receipt, wants_json, &lacak_path, lang)
+                }
+                Submitted::KeyReused => key_reused(app, &form, wants_json, lang),
+            };
+        }
+        Ok(None) => {}
+        Err(e) => return store_failure(app, &e, wants_json, lang),
+    }
+    if let Some(refusal) = rate_limited(app, source, now.timestamp(), wants_json, lang).await {
+        return refusal;
+    }
+
+    // Files first, under a pending key that expires: a failure before the complaint is stored
+    // leaves nothing that is not cleaned up.
+    let pending = match put_pending(app, complaint.files.clone(), uploads, now.timestamp()).await {
+        Ok(pending) => pending,
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "attachment store failed");
+            return unavailable(
+                app,
+                wants_json,
+                lang,
+                lang.pick(
+                    "Lampiran Anda belum dapat disimpan karena gangguan pada sistem kami. Laporan Anda belum tersimpan; silakan coba lagi beberapa saat lagi.",
+                    "Your attachments could not be saved because of a problem in our system. Your report has not been saved; please try again in a few moments.",
+                ),
+            );
+        }
+    };
+    complaint.uploads.clone_from(&pending);
+    match intake(&app.store, &app.config, complaint).await {
+        Ok(Submitted::New(receipt)) => {
+            tracing::info!(outcome = "stored", nomor = %receipt.nomor, files = pending.len(), "complaint registered");
+            if !pending.is_empty() {
+                finish_uploads(app, &receipt.nomor).await;
+            }
+            accepted(&receipt, wants_json, &lacak_path, lang)
+        }
+        Ok(Submitted::Replay(receipt)) => {
+            tracing::info!(outcome = "replay", "concurrent duplicate answered from idempotency record");
+            discard_attachments(app, &pending).await;
+            finish_uploads(app, &receipt.nomor).await;
+            accepted(&receipt, wants_json, &lacak_path, lang)
+        }
+        Ok(Submitted::KeyReused) => {
+            discard_attachments(app, &pending).await;
+            key_reused(app, &form, wants_json, lang)
+        }
+        Err(e) => {
+            discard_attachments(app, &pending).await;
+            store_failure(app, &e, wants_json, lang)
+        }
+    }
+}
+
+/// The `422` for an idempotency key already used for another body: as the IETF
+/// `Idempotency-Key` draft prescribes, and nothing of the first submission is shown.
+fn key_reused<S: ComplaintStore>(app: &App<S>, form: &RawForm, wants_json: bool, lang: Lang) -> Response<Bytes> {
+    tracing::info!(outcome = "key_reused", "submission refused");
+    let error = FieldError {
+        field: "idempotency_key",
+        message: lang
+            .pick(
+                "Kunci idempotensi ini sudah dipakai untuk laporan lain. Muat ulang formulir, lalu kirim lagi.",
+                "This idempotency key has already been used for another report. Reload the form, then send it again.",
+            )
+            .into(),
+    };
+    invalid(app, form, &[error], wants_json, lang)
+}
+
+/// A receipt shaped like a real one, for the honeypot: a plausible number and a fresh random
+/// code, which no stored complaint matches, so tracking it finds nothing.
+fn decoy_receipt(prefix: &str, now: &Zoned) -> Receipt {
+    let code = pengaduan_store::intake::new_tracking_code();
+    let digits = code.to_string().bytes().fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let received = now.round(jiff::Unit::Second).unwrap_or_else(|_| now.clone());
+    Receipt {
+        nomor: RegisterNumber::new(prefix, now.year(), 1 + digits % 400).to_string(),
+        kode_lacak: code.to_string(),
+        status: Status::Diterima,
+        diterima_pada: rfc3339(&received),
+    }
+}
+
+/// The submission's validated parts, or every field that is wrong (the form's fields, the
+/// files, the idempotency key), one entry per field.
+fn check<S>(
+    app: &App<S>,
+    form: &RawForm,
+    uploads: &[body::Upload],
+    header_key: Option<Result<String, http::header::ToStrError>>,
+    today: jiff::civil::Date,
+    lang: Lang,
+) -> Result<(pengaduan_core::Submission, Vec<ValidFile>, Replay), Vec<FieldError>> {
+    let validated = pengaduan_core::submission::validate_in(form, today, lang);
+    let mut errors = validated.as_ref().err().cloned().unwrap_or_default();
+    let files = check_uploads(app, uploads, &mut errors, lang);
+    let replay = match header_key {
+        Some(Ok(key)) if is_valid_idempotency_key(&key) => Replay::Key(key),
+        Some(_) => {
+            if !errors.iter().any(|e| e.field == "idempotency_key") {
+                errors.push(FieldError { field: "idempotency_key", message: idempotency_key_message(lang).into() });
+            }
+            Replay::Content
+        }
+        None => match form.get("idempotency_key") {
+            Some(pengaduan_core::RawValue::Text(k)) if !k.trim().is_empty() => Replay::Key(k.trim().to_owned()),
+            _ => Replay::Content,
+        },
+    };
+    match (validated, files) {
+        (Ok(submission), Some(files)) if errors.is_empty() => Ok((submission, files, replay)),
+        _ => Err(errors),
+    }
+}
+
+/// Counts the submission against its source's hourly limit; the `429` answer when over it.
+async fn rate_limited<S: ComplaintStore>(
+    app: &App<S>,
+    source: Option<IpAddr>,
+    now: Timestamp,
+    wants_json: bool,
+    lang: Lang,
+) -> Option<Response<Bytes>> {
+    if app.http.rate_limit_per_hour == 0 {
+        return None;
+    }
+    let source = digest(&format!("source:{}", source.map(|ip| ip.to_string()).unwrap_or_default()));
+    match app.store.count_submission(&source, now, app.http.rate_limit_per_hour).await {
+        Ok(RateDecision::Allowed) => None,
+        Ok(RateDecision::Limited { retry_after }) => {
+            Some(too_many(app, Limit::Submissions, retry_after, wants_json, lang))
+        }
+        Err(e) => Some(store_failure(app, &e, wants_json, lang)),
+    }
+}
+
+/// Judges the uploaded files by their content; adds one message for `lampiran` when any fails.
+fn check_uploads<S>(
+    app: &App<S>,
+    uploads: &[body::Upload],
+    errors: &mut Vec<FieldError>,
+    lang: Lang,
+) -> Option<Vec<ValidFile>> {
+    use pengaduan_core::attachment::{FIELD, not_accepted_online_message, validate_files_in};
+    let named: Vec<(String, &[u8])> = uploads.iter().map(|u| (u.name.clone(), &u.bytes[..])).collect();
+    let problems = match validate_files_in(&named, lang) {
+        Ok(files) if files.is_empty() || app.attachments.is_some() => return Some(files),
+        Ok(_) => vec![FieldError { field: FIELD, message: not_accepted_online_message(lang).into() }],
+        Err(problems) => problems,
+    };
+    // The contract promises one entry per failing field: the file messages become one.
+    let message = problems.iter().map(|p| p.message.trim_end_matches('.')).collect::<Vec<_>>().join("; ");
+    errors.push(FieldError { field: pengaduan_core::attachment::FIELD, message: format!("{message}.") });
+    errors.sort_by_key(|e| pengaduan_core::submission::FIELD_ORDER.iter().position(|f| *f == e.field));
+    None
+}
+
+async fn put_pending<S>(
+    app: &App<S>,
+    files: Vec<ValidFile>,
+    uploads: Vec<body::Upload>,
+    now: Timestamp,
+) -> Result<Vec<(PendingKey, ValidFile)>, AttachmentError> {
+    let mut pending = Vec::with_capacity(files.len());
+    // `check_uploads` refused files when there is no attachment store.
+    let Some(store) = app.attachments.as_ref() else { return Ok(pending) };
+    // Empty file inputs (a form sent with no file chosen) were dropped by validation, in order.
+    let uploads = uploads.into_iter().filter(|u| !(u.bytes.is_empty() && u.name.trim().is_empty()));
+    for (file, upload) in files.into_iter().zip(uploads) {
+        match store.put_pending(&file, upload.bytes, now).await {
+            Ok(key) => pending.push((key, file)),
+            Err(e) => {
+                let keys: Vec<PendingKey> = pending.into_iter().map(|(k, _)| k).collect();
+                store.discard(&keys).await;
+                return Err(e);
+            }
+        }
+    }
+    Ok(pending)
+}
+
+/// Commits the complaint's uploads if its record still names any. The complaint is stored
+/// already; a failure here leaves the record naming them, and the next replay, staff opening the
+/// complaint's files, or the sweep finishes the commit.
+async fn finish_uploads<S: ComplaintStore>(app: &App<S>, nomor: &str) {
+    let Some(files) = app.attachments.as_ref() else { return };
+    if let Err(e) = pengaduan_store::uploads::finish(&app.store, files, nomor).await {
+        tracing::error!(error = %error_chain(&e), nomor, "attachment commit left for the sweep");
+    }
+}
+
+async fn discard_attachments<S>(app: &App<S>, pending: &[(PendingKey, ValidFile)]) {
+    if let Some(store) = app.attachments.as_ref().filter(|_| !pending.is_empty()) {
+        let keys: Vec<PendingKey> = pending.iter().map(|(k, _)| k.clone()).collect();
+        store.discard(&keys).await;
+    }
+}
+
+fn accepted(receipt: &Receipt, wants_json: bool, lacak_path: &str, lang: Lang) -> Response<Bytes> {
+    if wants_json {
+        json_response(StatusCode::CREATED, &json!(receipt))
+    } else {
+        let code = receipt.kode_lacak.replace('-', "");
+        redirect(&format!("{lacak_path}?nomor={}&kode={}{}", receipt.nomor, code_for_url(&code), lang_param(lang)))
+    }
+}
+
+/// Codes are Crockford base 32, URL-safe as they are; hyphens come back in the page.
+fn code_for_url(code: &str) -> String {
+    let c = code.as_bytes();
+    if c.len() == 12 { format!("{}-{}-{}", &code[0..4], &code[4..8], &code[8..12]) } else { code.to_owned() }
+}
+
+fn invalid<S: ComplaintStore>(
+    app: &App<S>,
+    form: &RawForm,
+    errors: &[FieldError],
+    wants_json: bool,
+    lang: Lang,
+) -> Response<Bytes> {
+    if wants_json {
+        return json_response(StatusCode::UNPROCESSABLE_ENTITY, &json!({ "errors": errors }));
+    }
+    let html = app.pages().form_with_errors(form, errors, lang).unwrap_or_else(|e| {
+        tracing::error!(error = %error_chain(&e), "form template failed");
+        let list: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+        fallback_html(lang.pick("Kesalahan: Ada masalah", "Error: There is a problem"), &list.join(". "), lang)
+    });
+    html_response(StatusCode::UNPROCESSABLE_ENTITY, html)
+}
