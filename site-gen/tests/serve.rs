@@ -27,7 +27,7 @@ impl Server {
 
     /// [`Server::start`], with `prepare` run on the site's copy and the database's path first.
     fn start_with(prepare: impl FnOnce(&Path, &Path)) -> Self {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let repo = repo();
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("situs");
         for part in ["content", "templates", "static"] {
@@ -119,6 +119,11 @@ impl Head {
     }
 }
 
+/// The repository's root.
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
@@ -167,24 +172,32 @@ fn pages_carry_the_api_security_headers_and_a_csp_that_allows_live_reload() {
 
 #[test]
 fn stored_deadlines_follow_the_calendar_at_start() {
+    use pengaduan_core::calendar::{CALENDAR_PATH, Calendar};
     use pengaduan_store::sqlite::SqliteStore;
-    use pengaduan_store::testing::{complaint, complete, nomor, now};
+    use pengaduan_store::testing::{complaint, complete, nomor, now, state_of};
     use pengaduan_store::{ComplaintStore, WorkflowStore};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut db_path = None;
     let server = Server::start_with(|root, db| {
-        // Complete on 28 December 2026 while the calendar lacks 2027: a provisional deadline.
+        // The site's calendar is core's fixture of 2026 alone, never the shipped file (which
+        // gains 2027 one day): complete on 28 December 2026 while 2027 is missing, and the
+        // deadline stored is provisional.
+        let fixture = std::fs::read_to_string(repo().join("core/tests/fixtures/hari-libur-2026.toml")).unwrap();
+        let calendar = Calendar::from_toml(&fixture).unwrap();
         runtime.block_on(async {
             let store = SqliteStore::open(db).unwrap();
             let n = nomor(&store.submit(complaint(1, "serve", now(), 2026)).await.unwrap());
             complete(&store, &n, "penyelesaian", jiff::civil::date(2026, 12, 28)).await;
+            // Stored as the staff tool running on this site's calendar stores it.
+            let (state, version) = state_of(&store, &n).await;
+            let deadline = state.deadline(&calendar, 10).unwrap();
+            store.refresh_deadline(&n, version, Some(deadline.value), deadline.provisional).await.unwrap();
             let row = store.load(&n).await.unwrap().unwrap().row;
             assert_eq!((row.deadline.unwrap().to_string(), row.deadline_provisional), ("2027-01-11".into(), true));
         });
-        let calendar = root.join("content/data/hari-libur.toml");
-        let text = std::fs::read_to_string(&calendar).unwrap();
+        // Then 2027 is added before the server starts.
         let year = "\n[[tahun]]\ntahun = 2027\nlibur_nasional = [\n  { tanggal = 2027-01-01, nama = \"Tahun Baru 2027 Masehi\" },\n]\ncuti_bersama = []\n";
-        std::fs::write(&calendar, format!("{text}{year}")).unwrap();
+        std::fs::write(root.join(CALENDAR_PATH), format!("{fixture}{year}")).unwrap();
         db_path = Some(db.to_path_buf());
     });
     assert!(server.stderr().contains("1 tenggat diperiksa, 1 diperbarui."), "{}", server.stderr());
