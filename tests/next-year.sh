@@ -48,8 +48,8 @@ EOF
 cd "$COPY"
 echo "next-year: 2027 appended to $calendar; running the calendar-dependent tests" >&2
 status=0
-cargo test --locked -p pengaduan-core -p pengaduan-store -p form-fn -p pengaduan-staf -p pengaduan-console "$@" ||
+cargo test --locked --no-fail-fast -p pengaduan-core -p pengaduan-store -p form-fn -p pengaduan-staf -p pengaduan-console "$@" ||
   status=$?
-cargo test --locked -p site-gen --test serve "$@" || status=$?
+cargo test --locked --no-fail-fast -p site-gen --test serve "$@" || status=$?
 echo "next-year: $([ "$status" = 0 ] && echo passed || echo FAILED) in $((SECONDS - START)) s" >&2
 exit "$status"
