@@ -20,7 +20,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pengaduan/target}"
 export MOTO_PYTHON="${MOTO_PYTHON:-$HOME/.cache/pengaduan/moto-venv/bin/python}"
 START=$SECONDS
 
-COPY="$(mktemp -d "${TMPDIR:-/tmp}/next-year.XXXXXX")"
+# Always the same folder, and tar keeps the files' times: cargo then compiles again only what
+# the changed calendar (or a change since the last run) touches.
+COPY="${TMPDIR:-/tmp}/pengaduan-next-year"
+rm -rf "$COPY"
+mkdir -p "$COPY"
 trap 'rm -rf "$COPY"' EXIT
 tar -C "$REPO" --exclude=./target --exclude=./.git --exclude=node_modules --exclude=./.data -cf - . |
   tar -C "$COPY" -xf -

@@ -27,6 +27,11 @@ impl Server {
 
     /// [`Server::start`], with `prepare` run on the site's copy and the database's path first.
     fn start_with(prepare: impl FnOnce(&Path, &Path)) -> Self {
+        Self::start_with_env(prepare, &[])
+    }
+
+    /// [`Server::start_with`], with extra environment variables.
+    fn start_with_env(prepare: impl FnOnce(&Path, &Path), env: &[(&str, &str)]) -> Self {
         let repo = repo();
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("situs");
@@ -42,6 +47,8 @@ impl Server {
             .args(["--port", "0", "--store"])
             .arg(format!("sqlite:{}", dir.path().join("p.db").display()))
             .env("PENGADUAN_RATE_LIMIT_PER_HOUR", "0")
+            .env_remove(pengaduan_staf::CLOCK_VARIABLE)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -204,6 +211,26 @@ fn stored_deadlines_follow_the_calendar_at_start() {
     let store = SqliteStore::open(&db_path.unwrap()).unwrap();
     let rows = runtime.block_on(store.list(&Default::default())).unwrap();
     assert_eq!((rows[0].deadline.unwrap().to_string(), rows[0].deadline_provisional), ("2027-01-12".into(), false));
+}
+
+#[test]
+fn the_staff_tools_test_clock_is_the_servers_too() {
+    let server = Server::start_with_env(|_, _| {}, &[(pengaduan_staf::CLOCK_VARIABLE, "2026-03-17T03:00:00Z")]);
+    let body = r#"{"jenis":"pengaduan","nama":"Siti Rahayu","email":"siti@contoh.co.id","judul":"Izin usaha belum terbit","isi":"Permohonan izin saya belum terbit setelah tiga minggu.","pernyataan_kebenaran":true,"persetujuan_data":true}"#;
+    let mut stream = server.connect();
+    write!(
+        stream,
+        "POST /api/pengaduan HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nAccept: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        server.addr,
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    assert!(answer.contains(r#""diterima_pada":"2026-03-17T10:00:00+07:00""#), "{answer}");
+    assert!(answer.contains(r#""nomor":"PGD-2026-00001""#), "{answer}");
 }
 
 #[test]
