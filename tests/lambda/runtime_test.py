@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,30 +43,32 @@ def wib_year() -> int:
     return (datetime.now(timezone.utc) + timedelta(hours=7)).year
 
 
+def answers_as_moto(port: int) -> bool:
+    """Whether moto's server answers on `port` (its own API), not just anything that listens."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/data.json", timeout=2) as r:
+            return r.status == 200 and isinstance(json.load(r), dict)
+    except (OSError, ValueError):
+        return False
+
+
 def start_moto() -> tuple[subprocess.Popen, int]:
     """moto's server on a free port. The port is free when picked but may be taken before moto
-    binds it: a server that exits without listening is started again on another port."""
+    binds it: a server that exits without answering is started again on another port."""
     for _ in range(5):
         port = free_port()
         moto = subprocess.Popen([sys.executable, str(ROOT / "tests/support/moto_serial.py"), "-p", str(port)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while moto.poll() is None:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            except OSError:
-                if time.monotonic() > deadline:
-                    moto.kill()
-                    moto.wait()
-                    raise AssertionError("moto's server did not start")
-                time.sleep(0.1)
-                continue
-            # Listening, and still running: the port is moto's, not another process's.
-            time.sleep(0.2)
-            if moto.poll() is None:
+            if answers_as_moto(port):
                 return moto, port
-        moto.wait()
-    raise AssertionError("moto's server exited five times before listening (port taken?)")
+            if time.monotonic() > deadline:
+                moto.kill()
+                moto.wait()
+                raise AssertionError("moto's server did not start")
+            time.sleep(0.1)
+    raise AssertionError("moto's server exited five times before answering (port taken?)")
 
 
 class RuntimeApi:
