@@ -764,8 +764,28 @@ mod tests {
         }
 
         #[test]
-        fn detection_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..32)) {
-            let _ = FileKind::detect(&bytes);
+        fn detection_reads_the_signature_and_nothing_else(
+            kind in prop::sample::select(FileKind::ALL.to_vec()),
+            size in any::<[u8; 4]>(),
+            cut in 0usize..12,
+            tail in proptest::collection::vec(any::<u8>(), 0..32),
+        ) {
+            // The signature as the format defines it; a WebP's RIFF size may be anything.
+            let signature: Vec<u8> = match kind {
+                FileKind::Pdf => b"%PDF-".to_vec(),
+                FileKind::Jpeg => vec![0xFF, 0xD8, 0xFF],
+                FileKind::Png => PNG[..8].to_vec(),
+                FileKind::Webp => [&b"RIFF"[..], &size, b"WEBP"].concat(),
+            };
+            // Whatever follows the signature, the kind is the signature's.
+            prop_assert_eq!(FileKind::detect(&[&signature[..], &tail].concat()), Some(kind));
+            // Cut short, it is no accepted kind (no signature is the start of another).
+            let cut = cut % signature.len();
+            prop_assert_eq!(FileKind::detect(&signature[..cut]), None, "{:?}", &signature[..cut]);
+            // Anything else in front of it hides it: the bytes must lead.
+            if tail.first().is_some_and(|b| !matches!(b, b'%' | 0xFF | 0x89 | b'R')) {
+                prop_assert_eq!(FileKind::detect(&[&tail[..1], &signature[..], &tail].concat()), None);
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[cfg(feature = "serve")]
-mod serve;
+use site_gen::serve;
 
 /// Membangun situs Layanan Informasi dan Pengaduan dari Markdown.
 #[derive(Parser)]

@@ -95,6 +95,15 @@ pub enum ServeError {
         #[source]
         source: notify::Error,
     },
+    /// The staff tool's test clock is set to something that is not a moment.
+    #[error("{}={value:?} bukan waktu RFC 3339", pengaduan_store::config::CLOCK_VARIABLE)]
+    Clock {
+        /// The value set.
+        value: String,
+        /// Why.
+        #[source]
+        source: jiff::Error,
+    },
     /// Ctrl+C cannot be caught, so the server could not be stopped cleanly.
     #[error("sinyal Ctrl+C tidak dapat ditangkap")]
     Signal(#[source] std::io::Error),
@@ -212,9 +221,10 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let store = pengaduan_store::open(&opts.store, MissingTable::Create, "site-gen").await?;
     let mut config = Config::from_env().map_err(ServeError::Config)?;
     let http = HttpConfig::from_env().map_err(ServeError::Config)?;
+    let now = clock()?;
     let rules = staff_rules(&root);
     match &rules {
-        Ok(rules) => refresh_deadlines(rules, &store, &config).await,
+        Ok(rules) => refresh_deadlines(rules, &store, &config, now()).await,
         Err(e) => eprintln!("Peringatan: konsol petugas dan tenggat tidak tersedia: {e}"),
     }
     pengaduan_store::open::with_local_code_key(&mut config, &opts.store, Some(&root.join(".data")))?;
@@ -227,12 +237,13 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
             Console::new(store.clone(), config.clone(), rules, CookiePolicy::SecureExceptLoopback)
                 .map_err(ServeError::Console)?
                 .with_origin_secret(http.origin_secret.clone())
-                .with_attachments(attachments.clone()),
+                .with_attachments(attachments.clone())
+                .with_clock(now),
         )),
         Err(_) => None,
     };
     let mail = deliver_mail(&opts.store, &root, &store, url.trim_end_matches('/'));
-    let app = Arc::new(App::new(store, config, http, pages).with_attachments(attachments));
+    let app = Arc::new(App::new(store, config, http, pages).with_attachments(attachments).with_clock(now));
     tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
     let builder = Arc::new(Mutex::new(builder));
     let watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), console.clone(), tx)?;
@@ -266,6 +277,19 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     }
     eprintln!("Server berhenti.");
     stopped
+}
+
+/// The clock of the API, the console and the deadline warning: the staff tool's fixed moment
+/// ([`pengaduan_store::config::CLOCK_VARIABLE`]) when it is set, so that a test runs the site and the
+/// tool at the same moment; the system's clock otherwise.
+fn clock() -> Result<impl Fn() -> jiff::Timestamp + Copy + Send + Sync + 'static, ServeError> {
+    let fixed = match std::env::var(pengaduan_store::config::CLOCK_VARIABLE) {
+        Ok(value) if !value.is_empty() => {
+            Some(value.parse::<jiff::Timestamp>().map_err(|source| ServeError::Clock { value, source })?)
+        }
+        _ => None,
+    };
+    Ok(move || fixed.unwrap_or_else(jiff::Timestamp::now))
 }
 
 /// How often the outbox is looked at: a receipt reaches the complainant within seconds.
@@ -320,8 +344,8 @@ fn staff_rules(root: &Path) -> Result<Rules, String> {
 /// (see `pengaduan_store::deadlines`): a year added or an SKB amended since they were stored
 /// changes the dates the tracking page shows. Serving goes on whatever happens here: a content
 /// error is the build's to report, and the staff tool tries again on its next command.
-async fn refresh_deadlines(rules: &Rules, store: &AnyStore, config: &Config) {
-    let today = jiff::Timestamp::now().to_zoned(config.timezone.clone()).date();
+async fn refresh_deadlines(rules: &Rules, store: &AnyStore, config: &Config, now: jiff::Timestamp) {
+    let today = now.to_zoned(config.timezone.clone()).date();
     if let Some(warning) = rules.calendar.warn_missing(today, pengaduan_site::rules::CALENDAR) {
         eprintln!("{warning}");
     }

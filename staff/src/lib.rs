@@ -31,8 +31,7 @@ use pengaduan_store::{
 };
 use std::process::ExitCode;
 
-/// The environment variable that fixes "now" (RFC 3339), for tests and training sessions.
-pub const CLOCK_VARIABLE: &str = "PENGADUAN_STAF_WAKTU";
+pub use pengaduan_store::config::CLOCK_VARIABLE;
 
 /// Exit code of a change refused because another staff member changed the complaint first.
 pub const EXIT_CONFLICT: u8 = 3;

@@ -519,13 +519,18 @@ fn an_unknown_command_lists_every_command() {
     assert!(err.contains("isian wajib belum diberikan: --ke") && err.contains("pengaduan-staf unduh --help"), "{err}");
 }
 
-/// A copy of the content the tool reads (the service page and the holiday calendar) under a
-/// temporary root, for tests that change the calendar.
+/// The content the tool reads under a temporary root, for tests that change the calendar: the
+/// shipped service page, and core's fixture calendar of 2026 alone (never the shipped calendar,
+/// which gains 2027 one day while these tests need it missing).
 fn site_copy(root: &Path) {
-    for file in [pengaduan_site::rules::SERVICE_PAGE, pengaduan_site::rules::CALENDAR] {
+    let fixture = repo_root().join("core/tests/fixtures/hari-libur-2026.toml");
+    for (file, from) in [
+        (pengaduan_site::rules::SERVICE_PAGE, repo_root().join(pengaduan_site::rules::SERVICE_PAGE)),
+        (pengaduan_site::rules::CALENDAR, fixture),
+    ] {
         let target = root.join(file);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(repo_root().join(file), target).unwrap();
+        std::fs::copy(from, target).unwrap();
     }
 }
 

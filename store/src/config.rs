@@ -5,6 +5,11 @@
 use jiff::tz::TimeZone;
 use pengaduan_core::register::{DEFAULT_PREFIX, is_valid_prefix};
 
+/// The environment variable that fixes "now" (RFC 3339) for the programs of a local
+/// installation (the staff tool, `site-gen serve`), for tests and training sessions: both read it,
+/// so a test runs them at one moment.
+pub const CLOCK_VARIABLE: &str = "PENGADUAN_STAF_WAKTU";
+
 /// Settings of the complaint store and its intake rules.
 #[derive(Debug, Clone)]
 pub struct Config {

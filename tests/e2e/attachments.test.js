@@ -2,19 +2,13 @@
 // Issue 7: a citizen attaches a photo and a PDF, submits with JavaScript off and on, and the
 // staff tool then shows both files for that register number.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const zlib = require('node:zlib');
 const h = require('./lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 /** A real 2x2 PNG (a photo stand-in), built here so the test needs no binary fixture. */
 function png() {
@@ -51,14 +45,14 @@ function staffAttachments(nomor) {
   return execFileSync(
     process.env.E2E_STAFF,
     ['--store', process.env.E2E_STORE, '--root', process.env.E2E_ROOT, 'lampiran', nomor],
-    // The staff tool's clock is fixed, as in its own tests: listing files does not depend on
-    // the date, and the run must not depend on (or warn about) the calendar around today.
-    { encoding: 'utf8', env: { ...process.env, PENGADUAN_STAF_WAKTU: '2026-03-17T03:00:00Z' } },
+    // The server's fixed clock: the run must not depend on (or warn about) the calendar
+    // around today.
+    { encoding: 'utf8', env: h.staffEnv() },
   );
 }
 
 async function attachJourney(name, js) {
-  const page = await h.newPage(browser, { js });
+  const page = await h.newPage(browser(), { js });
   const j = new h.Journey(name, page);
   const values = h.validComplaint();
   let nomor;
@@ -99,7 +93,7 @@ test('attachments: a photo and a PDF with JavaScript off', () => attachJourney('
 test('attachments: a photo and a PDF with JavaScript on', () => attachJourney('lampiran-dengan-js', true));
 
 test('attachments: a GIF is refused with a message naming it, values kept', async () => {
-  const page = await h.newPage(browser, { js: false });
+  const page = await h.newPage(browser(), { js: false });
   const j = new h.Journey('lampiran-gif', page);
   try {
     await j.step('submit with a GIF renamed to .png', async (p) => {

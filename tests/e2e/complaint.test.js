@@ -2,20 +2,14 @@
 // Journeys 2 and 3 (issue 5): a citizen fills the complaint form, gets a register number and
 // a tracking code, then tracks the complaint and sees "Diterima". With JavaScript on and off.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 async function citizenJourney(name, js) {
-  const page = await h.newPage(browser, { js });
+  const page = await h.newPage(browser(), { js });
   const j = new h.Journey(name, page);
   const values = h.validComplaint({ telepon: '0812 3456 7890', layanan: 'Perizinan Berusaha' });
   let nomor;

@@ -17,7 +17,7 @@
 // Accounts are made with the staff tool (`pengaduan-staf pengguna tambah`, password on stdin),
 // on the server's store, with names unique to the run.
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const h = require('./lib/harness');
@@ -55,8 +55,8 @@ function staffTool(args, input) {
       {
         encoding: 'utf8',
         input: input === undefined ? '' : input,
-        // The same fixed clock as attachments.test.js: nothing here depends on the date.
-        env: { ...process.env, PENGADUAN_STAF_WAKTU: '2026-03-17T03:00:00Z' },
+        // The server's fixed clock: nothing here depends on today's date.
+        env: h.staffEnv(),
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     );
@@ -65,15 +65,11 @@ function staffTool(args, input) {
   }
 }
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
+const browser = h.useBrowser();
+before(() => {
   for (const a of Object.values(ACCOUNTS)) {
     staffTool(['pengguna', 'tambah', a.username, '--peran', a.peran, '--nama', a.name], `${PASSWORD}\n`);
   }
-});
-after(async () => {
-  if (browser) await browser.close();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -165,9 +161,9 @@ async function apiComplaint(over = {}) {
 test('console: from the public form to selesai through every role, JavaScript off, 360 px', async () => {
   const js = false;
   const width = h.WIDTHS.mobile;
-  const citizen = await h.newPage(browser, { js, width });
+  const citizen = await h.newPage(browser(), { js, width });
   const pages = {};
-  for (const who of ['fo', 'jft', 'kabid', 'kadis']) pages[who] = await h.newPage(browser, { js, width });
+  for (const who of ['fo', 'jft', 'kabid', 'kadis']) pages[who] = await h.newPage(browser(), { js, width });
   const values = h.validComplaint({ nama: 'Siti Rahmawati' });
   let nomor;
   let kode;
@@ -325,7 +321,7 @@ test('console: from the public form to selesai through every role, JavaScript of
 // Refusals
 
 test('console: a POST without the CSRF token is refused with 403 and changes nothing', async () => {
-  const page = await h.newPage(browser, { js: true });
+  const page = await h.newPage(browser(), { js: true });
   const j = new h.Journey('konsol: tanpa token CSRF', page);
   const { nomor, kode } = await apiComplaint();
   try {
@@ -380,7 +376,7 @@ test('console: a POST without the CSRF token is refused with 403 and changes not
 });
 
 test('console: five wrong passwords lock the account, then even the right one gets 429', async () => {
-  const page = await h.newPage(browser, { js: true });
+  const page = await h.newPage(browser(), { js: true });
   const j = new h.Journey('konsol: penguncian akun', page);
   const submit = async (p, password) => {
     await p.goto(h.url('/staf/masuk'));
@@ -425,7 +421,7 @@ test('console: a session the server no longer knows returns to the login page', 
   // The server's clock is real and the idle limit is 30 minutes, so the test cannot wait for a
   // session to expire; it shows what an expired one leads to instead: a session ended on the
   // server (by logging out) and a cookie the server never issued both send to the login page.
-  const page = await h.newPage(browser, { js: false });
+  const page = await h.newPage(browser(), { js: false });
   const j = new h.Journey('konsol: sesi tidak dikenal', page);
   const { nomor } = await apiComplaint();
   const sessionCookie = async (p) => (await p.context().cookies(h.url('/staf/'))).find((c) => c.name === 'staf_sesi');
@@ -465,8 +461,8 @@ test('console: a session the server no longer knows returns to the login page', 
 // Erasure
 
 test('console: the admin erases the personal data; the console and the store no longer have it', async () => {
-  const admin = await h.newPage(browser, { js: false });
-  const fo = await h.newPage(browser, { js: false });
+  const admin = await h.newPage(browser(), { js: false });
+  const fo = await h.newPage(browser(), { js: false });
   const j = new h.Journey('konsol: hapus data pribadi', admin);
   const t = h.uniq();
   const { values, nomor } = await apiComplaint({ nama: 'Rina Kartikasari', email: `rina.${t}@contoh.id`, telepon: '081299887766' });
@@ -540,7 +536,7 @@ test('console: the admin erases the personal data; the console and the store no 
 // Accessibility, small screens, keyboard
 
 test('console pages: axe-core finds nothing, screenshots at 360 and 1280 px, no horizontal scrolling', async () => {
-  const page = await h.newPage(browser, { js: true, width: h.WIDTHS.mobile });
+  const page = await h.newPage(browser(), { js: true, width: h.WIDTHS.mobile });
   const j = new h.Journey('konsol: halaman', page);
   const { nomor } = await apiComplaint({
     judul: 'Antrean loket izin usaha lambat',
@@ -593,7 +589,7 @@ test('console pages: axe-core finds nothing, screenshots at 360 and 1280 px, no 
 });
 
 test('console: logging in with the keyboard only (Tab to the fields, Enter submits)', async () => {
-  const page = await h.newPage(browser, { js: true });
+  const page = await h.newPage(browser(), { js: true });
   const j = new h.Journey('konsol: masuk dengan papan ketik', page);
   const focused = (p) => p.evaluate(() => {
     const el = document.activeElement;

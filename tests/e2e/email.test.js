@@ -13,7 +13,7 @@
 //   holds a staff member's user name, full name or a note typed in the console.
 // - An anonymous complaint with an email address gets no email at all.
 
-const { test, before, after } = require('node:test');
+const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -140,6 +140,31 @@ async function waitForEmail(address, pred, what, ms = 15_000) {
   }
 }
 
+/**
+ * How many messages about `nomor` the server's outbox still has to send (due, retrying or being
+ * sent). Read from the SQLite store run.sh gives the server (E2E_STORE), with Python's sqlite3:
+ * node 20 has no SQLite of its own.
+ */
+function outboxPending(nomor) {
+  const store = process.env.E2E_STORE || '';
+  assert.ok(store.startsWith('sqlite:'), `E2E_STORE (${store}) is not a SQLite store: run tests/e2e/run.sh`);
+  const query = [
+    'import sqlite3, sys',
+    'db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True, timeout=10)',
+    'print(db.execute("SELECT count(*) FROM outbox WHERE nomor = ? AND state = \'tertunda\'", (sys.argv[2],)).fetchone()[0])',
+  ].join('\n');
+  return Number(execFileSync('python3', ['-c', query, store.slice('sqlite:'.length), nomor], { encoding: 'utf8' }).trim());
+}
+
+/** Waits (up to `ms`) until the outbox has sent everything about `nomor`. */
+async function waitForOutboxDrained(nomor, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (let pending = outboxPending(nomor); pending > 0; pending = outboxPending(nomor)) {
+    if (Date.now() > deadline) assert.fail(`the outbox still has ${pending} message(s) about ${nomor} after ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Staff
 
@@ -149,7 +174,7 @@ function staffTool(args, input) {
     return execFileSync(
       process.env.E2E_STAFF,
       ['--store', process.env.E2E_STORE, '--root', process.env.E2E_ROOT, ...args],
-      { encoding: 'utf8', input: input === undefined ? '' : input, stdio: ['pipe', 'pipe', 'pipe'] },
+      { encoding: 'utf8', input: input === undefined ? '' : input, stdio: ['pipe', 'pipe', 'pipe'], env: h.staffEnv() },
     );
   } catch (e) {
     throw new Error(`pengaduan-staf ${args.join(' ')} failed (${e.status}):\n${e.stdout || ''}${e.stderr || ''}`);
@@ -184,22 +209,18 @@ async function publicStatus(nomor, kode) {
 
 const DATE_RE = /\d{1,2} [A-Z][a-z]+ \d{4}/;
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
+const browser = h.useBrowser();
+before(() => {
   for (const a of Object.values(ACCOUNTS)) {
     staffTool(['pengguna', 'tambah', a.username, '--peran', a.peran, '--nama', a.name], `${PASSWORD}\n`);
   }
 });
-after(async () => {
-  if (browser) await browser.close();
-});
 
 test('email: the receipt and each status change reach the complainant; an anonymous complaint gets none', async () => {
   assert.ok(MAIL_DIR && fs.existsSync(MAIL_DIR), `E2E_MAIL_DIR (${MAIL_DIR}) is not a folder: run tests/e2e/run.sh`);
-  const citizen = await h.newPage(browser, { js: true });
+  const citizen = await h.newPage(browser(), { js: true });
   const staffPages = {};
-  for (const who of Object.keys(ACCOUNTS)) staffPages[who] = await h.newPage(browser, { js: false });
+  for (const who of Object.keys(ACCOUNTS)) staffPages[who] = await h.newPage(browser(), { js: false });
   const j = new h.Journey('surel: tanda terima dan perubahan status', citizen);
   const as = (who) => {
     j.page = who === 'citizen' ? citizen : staffPages[who];
@@ -337,8 +358,9 @@ test('email: the receipt and each status change reach the complainant; an anonym
     });
 
     await j.step('one email per public status change, none with a staff name, user name or note', async () => {
-      // One delivery round (2 s) more, so that a message sent twice would be here too.
-      await new Promise((r) => setTimeout(r, 3_000));
+      // Until nothing about it is left to send, so that a message sent twice would be here too
+      // (the server accepts a message before it is marked sent).
+      await waitForOutboxDrained(nomor);
       const got = to(address);
       assert.equal(got.length, 5, `expected 5 emails to ${address}, got:\n${got.map((e) => `  "${e.subject}"`).join('\n')}`);
       const forbidden = [NOTE_TAG, ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name])];

@@ -5,7 +5,7 @@
 // language; the English search finds the service page for "fee", "working days" and "complaint",
 // and without JavaScript the English search box leads to the list of English pages.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 
@@ -24,13 +24,7 @@ const PAIRS = [
 // Words that give an Indonesian interface away on an English page.
 const INDONESIAN = /\b(Kesalahan|Ada masalah|Masukkan|harus|Kirim Pengaduan|wajib diisi|Lacak|Diterima)\b/;
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 /** Clicks the complaint form's submit button and returns the POST's response. */
 async function submit(p) {
@@ -43,7 +37,7 @@ async function submit(p) {
 
 for (const js of [true, false]) {
   test(`in English (JavaScript ${js ? 'on' : 'off'}): read the service page, submit with a mistake, fix it, track it`, async () => {
-    const page = await h.newPage(browser, { js, width: h.WIDTHS.mobile });
+    const page = await h.newPage(browser(), { js, width: h.WIDTHS.mobile });
     const j = new h.Journey(`english journey, js ${js ? 'on' : 'off'}`, page);
     const t = h.uniq();
     let nomor;
@@ -144,7 +138,7 @@ for (const js of [true, false]) {
 }
 
 test('the language switch on every page lands on the same page in the other language', async () => {
-  const page = await h.newPage(browser, { js: false });
+  const page = await h.newPage(browser(), { js: false });
   const j = new h.Journey('language switch', page);
   try {
     for (const [id, en] of PAIRS) {
@@ -164,7 +158,7 @@ test('the language switch on every page lands on the same page in the other lang
 });
 
 test('English search finds the service page for fee, working days and complaint', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: true, bypassCSP: false, locale: 'en-GB' });
+  const context = await browser().newContext({ javaScriptEnabled: true, bypassCSP: false, locale: 'en-GB' });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));
@@ -189,7 +183,7 @@ test('English search finds the service page for fee, working days and complaint'
 });
 
 test('without JavaScript, the English search box lists every English page', async () => {
-  const page = await h.newPage(browser, { js: false });
+  const page = await h.newPage(browser(), { js: false });
   const j = new h.Journey('english search, js off', page);
   try {
     await j.step('search "fee" from the header of the English service page', async (p) => {

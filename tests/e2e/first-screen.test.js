@@ -4,23 +4,17 @@
 // channels), then the requirements, then the two procedures folded in <details>, which open
 // and close without JavaScript; the header is one short block with the whole menu in one row.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 
 const VIEWPORT = { width: 360, height: 740 };
 const SERVICE_PATH = '/layanan/informasi-dan-pengaduan/';
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 async function phone(js) {
-  const page = await h.newPage(browser, { js, width: VIEWPORT.width });
+  const page = await h.newPage(browser(), { js, width: VIEWPORT.width });
   await page.setViewportSize(VIEWPORT);
   return page;
 }

@@ -5,18 +5,12 @@
 // - The whole complaint form is filled and sent with Tab, Shift+Tab, arrows, Space, Enter
 //   and typing only, up to the confirmation.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 const { PAGES } = require('./lib/pages');
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 // Runs in the page: marks every element that could take focus and records its unfocused
 // look, so that the focused look can be compared with it.
@@ -169,7 +163,7 @@ async function tabTo(page, selector, { max = 1, shift = false } = {}) {
 
 for (const def of PAGES) {
   test(`journey 5: keyboard on ${def.label}: every Tab stop shows focus; skip link first`, async (t) => {
-    const page = await h.newPage(browser, { js: true });
+    const page = await h.newPage(browser(), { js: true });
     const j = new h.Journey(`5 keyboard: ${def.label}`, page);
     try {
       await j.step('open the page', (p) => def.open(p));
@@ -223,7 +217,7 @@ for (const def of PAGES) {
 }
 
 test('journey 5: the error page without JavaScript: the skip link is the first Tab stop', async () => {
-  const page = await h.newPage(browser, { js: false });
+  const page = await h.newPage(browser(), { js: false });
   const j = new h.Journey('5 keyboard: form with errors, JavaScript off', page);
   try {
     const def = PAGES.find((d) => d.name === 'formulir-galat');
@@ -241,7 +235,7 @@ test('journey 5: the error page without JavaScript: the skip link is the first T
 });
 
 test('journey 5: the complaint form filled and sent with the keyboard only', async () => {
-  const page = await h.newPage(browser, { js: true });
+  const page = await h.newPage(browser(), { js: true });
   const j = new h.Journey('5 keyboard: complaint form', page);
   const v = h.validComplaint({ alamat: 'Jl. Melati No. 7', layanan: 'Perizinan Berusaha' });
   const kb = page.keyboard;

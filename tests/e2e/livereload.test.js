@@ -5,29 +5,14 @@
 // theirs, so the seventh page visited hung. The script closes its stream on `pagehide` and
 // opens it again on `pageshow` when the page comes back from the cache.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
 const h = require('./lib/harness');
-
-const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 
 // Links every built page has (menu and footer), visited in turn: never the page itself.
 const ROUND = ['/layanan/informasi-dan-pengaduan/', '/pengaduan/', '/lacak/', '/kebijakan-privasi/', '/'];
 
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    ignoreDefaultArgs: ['--disable-back-forward-cache'],
-    timeout: 60_000,
-  });
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser({ backForwardCache: true });
 
 /** Waits until this page's live-reload stream is open (`window.__liveReload`, set by the script). */
 async function streamOpen(page, label) {
@@ -39,7 +24,7 @@ async function streamOpen(page, label) {
 }
 
 test('live reload: 12 pages in one tab with the back-forward cache, then back and forward', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const context = await browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(10_000);
   const page = await context.newPage();

@@ -2,22 +2,16 @@
 // Every page (issue 5): axe-core (WCAG 2.0/2.1 A and AA, WCAG 2.2 AA) finds no violation,
 // full-page screenshots at 360 px and 1280 px wide, and no horizontal scrolling at 360 px.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 const { PAGES } = require('./lib/pages');
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 for (const def of PAGES) {
   test(`page ${def.label}: accessible, screenshots at 360 and 1280 px, no overflow`, async () => {
-    const page = await h.newPage(browser, { js: true, width: h.WIDTHS.mobile });
+    const page = await h.newPage(browser(), { js: true, width: h.WIDTHS.mobile });
     const j = new h.Journey(`pages: ${def.label}`, page);
     try {
       await j.step('open at 360 px', (p) => def.open(p));

@@ -3,22 +3,16 @@
 // and finds the Standar Pelayanan facts: time limit, fee, both procedures, LAPOR!.
 // (The page's order, the folded procedures and the phone's first screen: first-screen.test.js.)
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 const SERVICE_PATH = '/layanan/informasi-dan-pengaduan/';
 
 test('journey 1: reader finds the service standard from the home page', async () => {
-  const page = await h.newPage(browser, { js: true });
+  const page = await h.newPage(browser(), { js: true });
   const j = new h.Journey('1 reader: home to service page', page);
   try {
     await j.step('open the home page', async (p) => {

@@ -4,17 +4,11 @@
 // the browser's print dialog with JavaScript and the print-friendly view (?cetak=1) without.
 // Printed to PDF with Chromium; the text is read from the page in print media emulation.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 /** The number of pages in a PDF Chromium made: its page objects (not the /Pages tree). */
 function pdfPages(pdf) {
@@ -65,7 +59,7 @@ function assertReceipt(text, { nomor, kode, values }, label) {
 }
 
 test('the confirmation prints as a one-page receipt; "Cetak bukti" prints with JavaScript', async () => {
-  const page = await h.newPage(browser, { js: true, width: h.WIDTHS.mobile });
+  const page = await h.newPage(browser(), { js: true, width: h.WIDTHS.mobile });
   const j = new h.Journey('receipt, JavaScript on', page);
   const values = h.validComplaint();
   let receipt;
@@ -119,7 +113,7 @@ test('the confirmation prints as a one-page receipt; "Cetak bukti" prints with J
 });
 
 test('without JavaScript, "Cetak bukti" leads to the print-friendly view, one page too', async () => {
-  const page = await h.newPage(browser, { js: false, width: h.WIDTHS.mobile });
+  const page = await h.newPage(browser(), { js: false, width: h.WIDTHS.mobile });
   const j = new h.Journey('receipt, JavaScript off', page);
   const values = h.validComplaint({ jenis: 'pengaduan' });
   let receipt;

@@ -7,6 +7,8 @@
 # Env:   E2E_SCREENSHOTS  where screenshots go (default tests/e2e/out/screenshots)
 #        CARGO_TARGET_DIR respected (site-gen is taken from $CARGO_TARGET_DIR/debug)
 #        E2E_KEEP_LOG=1   keep the server's log and database after the run
+#        E2E_CLOCK        the moment the server and the staff tool take for now (RFC 3339,
+#                         default 2026-03-17T03:00:00Z)
 #        MOTO_PYTHON      the Python with aiosmtpd for the SMTP test server (default
 #                         ~/.cache/pengaduan/moto-venv/bin/python, which tests/run.sh sets up)
 # Installs what is missing: the chromium and fonts-noto-core Debian packages (when
@@ -95,7 +97,7 @@ SITE_GEN="$target_dir/debug/site-gen"
 STAFF="$target_dir/debug/pengaduan-staf"
 [ -x "$SITE_GEN" ] || { log "no site-gen binary at $SITE_GEN"; exit 1; }
 
-# 4. Serve the site on a free port with a throwaway database.
+# 4. Serve the site on a port the system picks, with a throwaway database.
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/e2e-site.XXXXXX")"
 SERVER_PID=""
 SMTP_PID=""
@@ -132,35 +134,48 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# Waits (up to 20 s, while process $1 runs) for a line of file $2 that matches the sed
+# expression $3, and prints what it captures: the servers choose their own ports and say which.
+wait_for_line() {
+  local pid=$1 file=$2 expr=$3 found=""
+  for _ in $(seq 1 200); do
+    found="$(sed -n "$expr" "$file" 2>/dev/null | head -n 1)"
+    [ -n "$found" ] && { printf '%s\n' "$found"; return 0; }
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# The clock of the server and of the staff tool (PENGADUAN_STAF_WAKTU, which both read): one
+# fixed moment, so that the tests never depend on today's date or the calendar around it.
+E2E_CLOCK="${E2E_CLOCK:-2026-03-17T03:00:00Z}"
 
 # 4a. An SMTP server (tests/support/smtp_server.py) that writes every message it accepts to
 # $MAIL_DIR, one .eml file each: the server under test and the staff tool send through it
 # (SMTP_URL), and email.test.js reads the folder (E2E_MAIL_DIR).
 MAIL_DIR="$WORK/smtp"
-SMTP_PORT="$(free_port)"
-SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
-log "starting the SMTP test server on $SMTP_URL (messages in $MAIL_DIR)"
-"$SMTP_PYTHON" "$REPO/tests/support/smtp_server.py" --port "$SMTP_PORT" --out "$MAIL_DIR" \
-  >"$WORK/smtp.log" 2>&1 &
+log "starting the SMTP test server (messages in $MAIL_DIR)"
+"$SMTP_PYTHON" "$REPO/tests/support/smtp_server.py" --out "$MAIL_DIR" >"$WORK/smtp.log" 2>&1 &
 SMTP_PID=$!
-smtp_ready=0
-for _ in $(seq 1 200); do
-  if ! kill -0 "$SMTP_PID" 2>/dev/null; then
-    log "the SMTP test server exited early"; cat "$WORK/smtp.log" >&2; exit 1
-  fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null; then smtp_ready=1; break; fi
-  sleep 0.1
-done
-[ "$smtp_ready" = 1 ] || { log "the SMTP test server not listening after 20 s"; cat "$WORK/smtp.log" >&2; exit 1; }
+SMTP_PORT="$(wait_for_line "$SMTP_PID" "$WORK/smtp.log" 's/^ready \([0-9][0-9]*\)$/\1/p')" || {
+  log "the SMTP test server did not start listening"; cat "$WORK/smtp.log" >&2; exit 1
+}
+SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+log "the SMTP test server listens on $SMTP_URL"
 
-PORT="$(free_port)"
-BASE_URL="http://127.0.0.1:$PORT"
-log "starting site-gen serve on $BASE_URL (store sqlite:$WORK/pengaduan.db)"
-PENGADUAN_RATE_LIMIT_PER_HOUR=0 SMTP_URL="$SMTP_URL" "$SITE_GEN" serve --root "$REPO" --port "$PORT" \
-  --store "sqlite:$WORK/pengaduan.db" >"$WORK/serve.log" 2>&1 &
+log "starting site-gen serve at $E2E_CLOCK (store sqlite:$WORK/pengaduan.db)"
+PENGADUAN_RATE_LIMIT_PER_HOUR=0 SMTP_URL="$SMTP_URL" PENGADUAN_STAF_WAKTU="$E2E_CLOCK" \
+  "$SITE_GEN" serve --root "$REPO" --port 0 --store "sqlite:$WORK/pengaduan.db" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 SERVER_START=$SECONDS
+# Serve builds the site before it says where it listens: up to 120 s on a slow machine.
+BASE_URL=""
+for _ in 1 2 3 4 5 6; do
+  BASE_URL="$(wait_for_line "$SERVER_PID" "$WORK/serve.log" 's|^Situs tersaji di \(http://[^/ ]*\)/.*|\1|p')" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+done
+[ -n "$BASE_URL" ] || { log "site-gen serve did not say where it listens"; cat "$WORK/serve.log" >&2; exit 1; }
 
 ready=0
 for _ in $(seq 1 600); do
@@ -191,7 +206,7 @@ fi
 set +e
 (cd "$E2E_DIR" && E2E_BASE_URL="$BASE_URL" E2E_SCREENSHOTS="$SCREENSHOTS" \
   E2E_STAFF="$STAFF" E2E_STORE="sqlite:$WORK/pengaduan.db" E2E_ROOT="$REPO" \
-  E2E_MAIL_DIR="$MAIL_DIR" SMTP_URL="$SMTP_URL" SITE_ORIGIN="$BASE_URL" \
+  E2E_MAIL_DIR="$MAIL_DIR" SMTP_URL="$SMTP_URL" SITE_ORIGIN="$BASE_URL" E2E_CLOCK="$E2E_CLOCK" \
   node --test --test-concurrency=1 --test-reporter=spec "${files[@]}")
 status=$?
 set -e

@@ -5,24 +5,18 @@
 // and "lapor" each find the service page. Without JavaScript, the same form leads to the list
 // of every page, with its title, link and description.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 
 const SERVICE_PATH = '/layanan/informasi-dan-pengaduan/';
 const QUERIES = ['biaya', 'jangka waktu', 'lapor'];
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 /** A page with the site's own CSP enforced (the harness bypasses it for axe-core). */
 async function pageWithCsp(js) {
-  const context = await browser.newContext({
+  const context = await browser().newContext({
     javaScriptEnabled: js,
     bypassCSP: false,
     viewport: { width: 1280, height: 900 },

@@ -5,17 +5,11 @@
 // is refused; `pengaduan-staf skm` counts the respondent. In English: the English status page
 // leads to the English survey, answered in Chromium, thanked in English.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = h.useBrowser();
 
 const staff = h.staff;
 const finish = h.finishComplaint;
@@ -31,11 +25,12 @@ test('survey: a finished complaint is rated once, without JavaScript', async () 
   const receipt = await h.submitJson(h.validComplaint({ judul: `Survei ${h.uniq()}` }));
   const { nomor, kode_lacak: kode } = receipt;
   await finish(nomor, kode);
-  const dari = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  const sampai = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  // Around the server's clock's day, when the survey is answered.
+  const dari = h.clockDay(-1);
+  const sampai = h.clockDay(1);
   const before = Number((/Jumlah responden: (\d+)/.exec(staff(['skm', '--dari', dari, '--sampai', sampai])) || [])[1]);
 
-  const page = await h.newPage(browser, { js: false });
+  const page = await h.newPage(browser(), { js: false });
   const j = new h.Journey('survei', page);
   try {
     await j.step('the status page invites to the survey', async (p) => {
@@ -95,7 +90,7 @@ test('survey in English: from the English status page to the English thanks', as
   const receipt = await h.submitJson(h.validComplaint({ judul: `Survey ${h.uniq()}` }));
   const { nomor, kode_lacak: kode } = receipt;
   await finish(nomor, kode);
-  const page = await h.newPage(browser);
+  const page = await h.newPage(browser());
   const j = new h.Journey('survey-en', page);
   try {
     await j.step('the English status page invites to the English survey', async (p) => {

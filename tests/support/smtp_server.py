@@ -2,27 +2,31 @@
 one `.eml` file each (written to a temporary name, then renamed, so a reader never sees half a
 message).
 
-Usage: python smtp_server.py --port PORT --out DIR [--delay SECONDS]
+Usage: python smtp_server.py --out DIR [--port PORT] [--hold-after N]
 
-`--delay` makes the server slow (it waits before accepting each message), so a test can stop a
-delivery half-way. Recipients whose address starts with `tolak` are refused with a permanent
-error (550), as a server refuses an unknown mailbox.
+The server listens on PORT, by default on one the system picks, and prints `ready PORT` on
+standard output once it listens, so that no other process can take the port in between.
+
+`--hold-after N` accepts N messages, then holds each later one before answering it until a
+file named `release` appears in DIR (it writes `.holding` there meanwhile), so a test can stop
+a delivery half-way at a known point. Recipients whose address starts with `tolak` are refused
+with a permanent error (550), as a server refuses an unknown mailbox.
 """
 
 import argparse
 import asyncio
 import os
 import signal
-import threading
 import uuid
 
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 class Handler:
-    def __init__(self, out: str, delay: float) -> None:
+    def __init__(self, out: str, hold_after: int | None) -> None:
         self.out = out
-        self.delay = delay
+        self.hold_after = hold_after
+        self.seen = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower().startswith("tolak"):
@@ -31,8 +35,11 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        self.seen += 1
+        if self.hold_after is not None and self.seen > self.hold_after:
+            open(os.path.join(self.out, ".holding"), "w").close()
+            while not os.path.exists(os.path.join(self.out, "release")):
+                await asyncio.sleep(0.05)
         name = uuid.uuid4().hex
         temp = os.path.join(self.out, f".{name}.tmp")
         with open(temp, "wb") as f:
@@ -44,19 +51,22 @@ class Handler:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--hold-after", type=int, default=None)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    controller = Controller(Handler(args.out, args.delay), hostname=args.host, port=args.port)
-    controller.start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    print("ready", flush=True)
-    stop.wait()
-    controller.stop()
+    handler = Handler(args.out, args.hold_after)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    server = loop.run_until_complete(loop.create_server(lambda: SMTP(handler), host=args.host, port=args.port))
+    port = server.sockets[0].getsockname()[1]
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, loop.stop)
+    print(f"ready {port}", flush=True)
+    loop.run_forever()
+    # Not waiting for open connections (a client's pool may keep one): the process ends here.
+    server.close()
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@ use pengaduan_store::intake::{Intake, Replay, intake};
 use pengaduan_store::outbox::entry_id;
 use pengaduan_store::{ComplaintStore, Config, Submitted};
 use pengaduan_surel::{Composer, Mailer, Transport};
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The site the links point to.
@@ -177,8 +178,18 @@ pub struct SmtpServer {
 }
 
 impl SmtpServer {
-    /// Starts the server; it waits `delay` before accepting each message.
-    pub fn start(delay: Duration) -> Self {
+    /// Starts the server.
+    pub fn start() -> Self {
+        Self::spawn(None)
+    }
+
+    /// Starts a server that accepts `n` messages, then holds each later one unanswered until
+    /// [`SmtpServer::release`].
+    pub fn start_holding_after(n: usize) -> Self {
+        Self::spawn(Some(n))
+    }
+
+    fn spawn(hold_after: Option<usize>) -> Self {
         let program = python();
         let problem = match Command::new(&program).args(["-c", "import aiosmtpd"]).output() {
             Ok(out) if out.status.success() => None,
@@ -192,26 +203,49 @@ impl SmtpServer {
             );
         }
         let dir = tempfile::tempdir().unwrap();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let script = root().join("tests/support/smtp_server.py");
-        let mut child = Command::new(&program)
-            .arg(&script)
-            .args(["--port", &port.to_string(), "--delay", &delay.as_secs_f64().to_string()])
-            .arg("--out")
-            .arg(dir.path())
-            .stdout(Stdio::null())
+        let mut cmd = Command::new(&program);
+        cmd.arg(&script).arg("--out").arg(dir.path());
+        if let Some(n) = hold_after {
+            cmd.args(["--hold-after", &n.to_string()]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = child.try_wait().unwrap() {
-                panic!("the SMTP test server exited ({status}) before listening on port {port}");
-            }
-            assert!(Instant::now() < deadline, "the SMTP test server did not listen on port {port} within 20 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // The server binds a port the system picks and says which once it listens.
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let port = match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) => line.trim().strip_prefix("ready ").and_then(|p| p.parse().ok()),
+            Err(_) => None,
+        };
+        let Some(port) = port else {
+            let _ = child.kill();
+            let status = child.wait().unwrap();
+            panic!("the SMTP test server did not say where it listens within 20 s ({status})");
+        };
         Self { port, dir, child }
+    }
+
+    /// Waits (at most 20 s) until the server holds a message, the delivery of it in flight.
+    pub fn wait_until_holding(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.dir.path().join(".holding").exists() {
+            assert!(Instant::now() < deadline, "the SMTP test server held no message within 20 s");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Lets held messages through, and every later one.
+    pub fn release(&self) {
+        std::fs::write(self.dir.path().join("release"), "").unwrap();
     }
 
     /// `SMTP_URL` for this server.

@@ -6,8 +6,11 @@
 //   E2E_BASE_URL     the running `site-gen serve` (default http://127.0.0.1:8080)
 //   E2E_SCREENSHOTS  folder for screenshots (default tests/e2e/out/screenshots)
 //   E2E_CHROMIUM     the browser binary (default /usr/bin/chromium, Debian's package)
+//   E2E_CLOCK        the moment the server under test takes for now, which the staff tool is
+//                    given too (RFC 3339; run.sh sets it, default 2026-03-17T03:00:00Z)
 
 const assert = require('node:assert/strict');
+const { before, after } = require('node:test');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,6 +21,7 @@ const SCREENSHOTS = path.resolve(
   process.env.E2E_SCREENSHOTS || path.join(__dirname, '..', 'out', 'screenshots'),
 );
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+const CLOCK = process.env.E2E_CLOCK || '2026-03-17T03:00:00Z';
 
 // Every flag the issue asks for. Playwright adds --user-data-dir itself, pointing at a fresh
 // temporary profile that it deletes when the browser closes.
@@ -59,7 +63,11 @@ function uniq() {
   return crypto.randomBytes(4).toString('hex');
 }
 
-async function launchBrowser() {
+/**
+ * Chromium. `backForwardCache: true` keeps the back-forward cache on, as an editor's browser
+ * has it (Playwright turns it off by default).
+ */
+async function launchBrowser({ backForwardCache = false } = {}) {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM} (install Debian's "chromium" package or set E2E_CHROMIUM)`);
   }
@@ -67,8 +75,27 @@ async function launchBrowser() {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : undefined,
     timeout: 60_000,
   });
+}
+
+/**
+ * One browser for the test file: launched before its tests, closed after them. Returns a
+ * function that gives the browser (call it inside a test). `options` as for launchBrowser.
+ */
+function useBrowser(options) {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser(options);
+  });
+  after(async () => {
+    if (browser) await browser.close();
+  });
+  return () => {
+    assert.ok(browser, 'the browser is not running: useBrowser() launches it before the tests');
+    return browser;
+  };
 }
 
 /**
@@ -296,13 +323,26 @@ async function lacakJson(nomor, kode) {
   return { status: res.status, json, text };
 }
 
-/** Runs the staff tool (`E2E_STAFF`, set by run.sh) at the current time; its output. */
+/**
+ * The environment of the staff tool: the server's clock (CLOCK), so that the tool and the
+ * site agree on now, and nothing depends on today's date or the holiday calendar around it.
+ */
+function staffEnv() {
+  return { ...process.env, PENGADUAN_STAF_WAKTU: CLOCK };
+}
+
+/** The day `days` after the server's clock's (negative: before), as YYYY-MM-DD in UTC. */
+function clockDay(days = 0) {
+  return new Date(Date.parse(CLOCK) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Runs the staff tool (`E2E_STAFF`, set by run.sh) at the server's clock; its output. */
 function staff(args) {
   assert.ok(process.env.E2E_STAFF, 'E2E_STAFF (the staff tool) is not set: run tests/e2e/run.sh');
   const { execFileSync } = require('node:child_process');
   return execFileSync(process.env.E2E_STAFF, ['--store', process.env.E2E_STORE, '--root', process.env.E2E_ROOT, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, PENGADUAN_STAF_WAKTU: new Date().toISOString() },
+    env: staffEnv(),
   });
 }
 
@@ -337,6 +377,16 @@ function nextNomor(nomor) {
   return m[1] + n;
 }
 
+/**
+ * Whether `next` is the number given right after `prev`: the next in the same year, or the
+ * first of a later year (the register starts again when a new year begins between the two).
+ */
+function followsNomor(prev, next) {
+  const year = (n) => Number(/^PGD-(\d{4})-/.exec(n || '')?.[1]);
+  if (next === nextNomor(prev)) return true;
+  return year(next) > year(prev) && /-00001$/.test(next);
+}
+
 module.exports = {
   BASE_URL,
   SCREENSHOTS,
@@ -347,7 +397,9 @@ module.exports = {
   url,
   slug,
   uniq,
+  CLOCK,
   launchBrowser,
+  useBrowser,
   newPage,
   screenshot,
   checkAxe,
@@ -360,7 +412,10 @@ module.exports = {
   submitJson,
   lacakJson,
   nextNomor,
+  followsNomor,
   staff,
+  staffEnv,
+  clockDay,
   finishComplaint,
   answerSurveyJson,
 };
