@@ -478,6 +478,28 @@ fn version_1_database(path: &std::path::Path) {
     .unwrap();
 }
 
+/// The database at `path` has the latest schema, and its migration's rows were written once.
+fn assert_migrated_once(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = fresh_dir.path().join("baru.db");
+    pengaduan_store::sqlite::SqliteStore::open(&fresh).unwrap();
+    let fresh_version: i64 =
+        rusqlite::Connection::open(&fresh).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(version, fresh_version, "the latest schema");
+    let columns = |conn: &rusqlite::Connection, table: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY name")).unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let fresh_conn = rusqlite::Connection::open(&fresh).unwrap();
+    for table in ["complaints", "history", "outbox", "accounts", "survey", "meta", "pending_uploads"] {
+        assert_eq!(columns(&conn, table), columns(&fresh_conn, table), "table {table}");
+    }
+    let intake: i64 = conn.query_row("SELECT COUNT(*) FROM history", [], |r| r.get(0)).unwrap();
+    assert_eq!(intake, 1, "the migration's intake entry is written once");
+}
+
 /// `site-gen serve` and the staff tool opening an old database at the same moment: each takes
 /// the write lock before it reads the version, so one migrates and the others find it done
 /// (reading the version first, two would apply the same step: "duplicate column name").
@@ -499,24 +521,47 @@ fn sqlite_migrates_once_when_opened_from_many_connections_at_once() {
     for opener in openers {
         opener.join().unwrap().expect("every connection opens the database");
     }
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    let fresh_dir = tempfile::tempdir().unwrap();
-    let fresh = fresh_dir.path().join("baru.db");
-    pengaduan_store::sqlite::SqliteStore::open(&fresh).unwrap();
-    let fresh_version: i64 =
-        rusqlite::Connection::open(&fresh).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    assert_eq!(version, fresh_version, "the latest schema");
-    let columns = |conn: &rusqlite::Connection, table: &str| -> Vec<String> {
-        let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY name")).unwrap();
-        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
-    };
-    let fresh_conn = rusqlite::Connection::open(&fresh).unwrap();
-    for table in ["complaints", "history", "outbox", "accounts", "survey", "meta", "pending_uploads"] {
-        assert_eq!(columns(&conn, table), columns(&fresh_conn, table), "table {table}");
+    assert_migrated_once(&path);
+}
+
+/// The same across programs: this test runs itself again as several processes (the database's
+/// path in `PENGADUAN_UJI_MIGRASI`), which wait for one start instant and then open the database.
+#[test]
+fn sqlite_migrates_once_when_opened_from_several_processes_at_once() {
+    const PATH: &str = "PENGADUAN_UJI_MIGRASI";
+    const START: &str = "PENGADUAN_UJI_MIGRASI_MULAI";
+    let since_epoch = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    if let Some(path) = std::env::var_os(PATH) {
+        let start = Duration::from_millis(std::env::var(START).unwrap().parse().unwrap());
+        std::thread::sleep(start.saturating_sub(since_epoch()));
+        pengaduan_store::sqlite::SqliteStore::open(std::path::Path::new(&path)).expect("this process opens it");
+        return;
     }
-    let intake: i64 = conn.query_row("SELECT COUNT(*) FROM history", [], |r| r.get(0)).unwrap();
-    assert_eq!(intake, 1, "the migration's intake entry is written once");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lama.db");
+    version_1_database(&path);
+    // Every process is running (and has its test harness up) well before this.
+    let start = (since_epoch() + Duration::from_secs(2)).as_millis().to_string();
+    let name = "workflow::sqlite_migrates_once_when_opened_from_several_processes_at_once";
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", name, "--test-threads=1", "--quiet"])
+                .env(PATH, &path)
+                .env(START, &start)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "a process failed to open it: {said}");
+        assert!(said.contains("1 passed"), "the process ran this test: {said}");
+    }
+    assert_migrated_once(&path);
 }
 
 #[tokio::test]
