@@ -146,16 +146,14 @@ impl DynamoStore {
             }
             None => q.key_condition_expression("pk = :pk"),
         };
-        let mut items = Vec::new();
-        if p.limit == Some(0) {
-            return Ok(items);
-        }
         if let Some(l) = p.limit {
-            // Pages no longer than what is wanted; the stream is dropped once it is read.
-            q = q.limit(i32::try_from(l).unwrap_or(i32::MAX));
+            // Pages no longer than what is wanted; no page is asked for once `l` items are read.
+            q = q.limit(i32::try_from(l.max(1)).unwrap_or(i32::MAX));
         }
+        let limit = p.limit.unwrap_or(usize::MAX);
+        let mut items = Vec::new();
         let mut stream = q.into_paginator().items().send();
-        while p.limit.is_none_or(|l| items.len() < l) {
+        while items.len() < limit {
             match stream.try_next().await.map_err(sdk)? {
                 Some(item) => items.push(item),
                 None => break,

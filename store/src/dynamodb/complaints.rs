@@ -88,7 +88,6 @@ impl DynamoStore {
         let mut idempotency = idempotency;
         put_opt(&mut idempotency, "body", c.body_digest.as_deref());
 
-        let create = |item: Item| self.create(item);
         let idem_put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(idempotency))
@@ -113,17 +112,17 @@ impl DynamoStore {
             .client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().update(counter).build())
-            .transact_items(TransactWriteItem::builder().put(create(register)?).build())
-            .transact_items(TransactWriteItem::builder().put(create(personal)?).build())
+            .transact_items(TransactWriteItem::builder().put(self.create(register)?).build())
+            .transact_items(TransactWriteItem::builder().put(self.create(personal)?).build())
             .transact_items(TransactWriteItem::builder().put(idem_put).build())
-            .transact_items(TransactWriteItem::builder().put(create(history)?).build());
+            .transact_items(TransactWriteItem::builder().put(self.create(history)?).build());
         if let Some(pending) = pending {
-            transaction = transaction.transact_items(TransactWriteItem::builder().put(create(pending)?).build());
+            transaction = transaction.transact_items(TransactWriteItem::builder().put(self.create(pending)?).build());
         }
         if let Some(message) = &c.message {
             let message = pengaduan_core::notice::Message { nomor: nomor.clone(), ..message.clone() };
             let item = crate::outbox::dynamodb::item(&nomor, 1, &message, c.received_at)?;
-            transaction = transaction.transact_items(TransactWriteItem::builder().put(create(item)?).build());
+            transaction = transaction.transact_items(TransactWriteItem::builder().put(self.create(item)?).build());
         }
         let result = transaction.send().await;
         match result {

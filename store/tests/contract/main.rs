@@ -1,8 +1,8 @@
 //! The store's contract, one test binary: every case runs as its own test against each store
 //! (SQLite and DynamoDB on moto's server; a folder and S3 for attachments), so one failure
 //! hides no other and a case runs by name (`cargo test --test contract -- the_whole_path`).
-//! The test binary starts one moto server ([`Moto::shared`](pengaduan_store::testing::Moto::shared)); each test keeps to its own
-//! table or bucket.
+//! The test binary starts one moto server (`Moto::shared`); each test keeps to its own table or
+//! bucket.
 
 /// One test per case and store. Each store is an expression giving `(store, guard)`, the guard
 /// kept alive for the test (a temporary folder); each case is an `async fn` of this module
