@@ -6,6 +6,29 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 pub use pengaduan_core::text::error_chain;
 
+/// A storage failure. Messages carry no personal data.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend failed or was unreachable.
+    #[error("storage backend error")]
+    Backend(#[source] BoxError),
+    /// Too many concurrent writers kept winning; the caller may retry.
+    #[error("storage contention: gave up after {0} attempts")]
+    Contention(u32),
+    /// Stored data could not be read back.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The complaint changed since it was read: another staff member acted first.
+    #[error("Pengaduan telah diubah oleh petugas lain; muat ulang dan coba lagi.")]
+    Conflict,
+    /// No complaint has this number.
+    #[error("Pengaduan {0} tidak ditemukan.")]
+    NotFound(String),
+    /// A record with this key exists already (a username that is taken).
+    #[error("Pengguna {0} sudah ada.")]
+    Duplicate(String),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,18 +17,17 @@ use jiff::Timestamp;
 use pengaduan_core::workflow::Channel;
 use pengaduan_core::{RawForm, RawValue, Status, Submission, TrackingCode};
 #[cfg(feature = "aws")]
-use std::net::TcpListener;
-#[cfg(feature = "aws")]
 use std::process::{Child, Command, Stdio};
+#[cfg(feature = "aws")]
+use std::sync::OnceLock;
 #[cfg(feature = "aws")]
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-#[cfg(feature = "aws")]
-use std::time::Instant;
 
-/// A moto server on a free port, stopped when dropped. `DYNAMODB_ENDPOINT` points the tests at
-/// a server started elsewhere; otherwise moto's server is started here with the Python in
-/// `MOTO_PYTHON` (the test script's venv) or `python3`. No moto is a test failure, never a skip.
+/// A moto server on a port it chose itself, stopped when dropped (or, for [`Moto::shared`], when
+/// the test process ends). `DYNAMODB_ENDPOINT` points the tests at a server started elsewhere;
+/// otherwise moto's server is started here with the Python in `MOTO_PYTHON` (the test script's
+/// venv) or `python3`. No moto is a test failure, never a skip.
 #[cfg(feature = "aws")]
 pub struct Moto {
     /// The server's URL.
@@ -46,28 +45,42 @@ impl Moto {
         // moto's Python, running tests/support/moto_serial.py (why: see that file).
         let program = std::env::var("MOTO_PYTHON").unwrap_or_else(|_| "python3".into());
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/support/moto_serial.py");
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(&program)
-            .args([script, "-H", "127.0.0.1", "-p", &port.to_string()])
+        // Port 0: the server binds a free port itself and names it, so no other process can
+        // take the port between choosing it and binding it. The shell keeps the server only as
+        // long as its standard input is open: it closes when this process ends, however it
+        // ends, so a server held in a static (never dropped) does not outlive the tests.
+        let mut child = Command::new("sh")
+            .args([
+                "-c",
+                r#"exec 3<&0; "$0" "$@" </dev/null 3<&- & server=$!; (read -r _ <&3; kill "$server") 2>/dev/null & exec 3<&-; wait "$server""#,
+                &program,
+                script,
+                "-H",
+                "127.0.0.1",
+                "-p",
+                "0",
+            ])
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start {program} ({e}): the DynamoDB contract tests need moto's server. \
-                     Run `bash tests/run.sh`, or `pip install 'moto[server]'` and set MOTO_PYTHON"
-                )
-            });
-        let endpoint = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "moto's server did not start on port {port} within 30 s: is moto[server] installed for {program}?"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Self { endpoint, child: Some(child) }
+            .unwrap_or_else(|e| panic!("cannot start sh to run moto's server ({e})"));
+        let port = announced_port(child.stderr.take().expect("piped stderr")).unwrap_or_else(|| {
+            let _ = child.kill();
+            let status = child.wait().ok();
+            panic!(
+                "moto's server did not start within 30 s (exit: {status:?}): the DynamoDB contract tests need it. \
+                 Run `bash tests/run.sh`, or `pip install 'moto[server]'` and set MOTO_PYTHON (now {program})"
+            )
+        });
+        Self { endpoint: format!("http://127.0.0.1:{port}"), child: Some(child) }
+    }
+
+    /// One server for the whole test binary, started by the first test that asks; each test
+    /// keeps to its own tables and buckets ([`store`](Self::store), [`new_bucket`]).
+    pub fn shared() -> &'static Self {
+        static SHARED: OnceLock<Moto> = OnceLock::new();
+        SHARED.get_or_init(Self::start)
     }
 
     /// Settings for a client of this server: static test keys, the region the office uses.
@@ -113,10 +126,35 @@ impl Moto {
 impl Drop for Moto {
     fn drop(&mut self) {
         if let Some(child) = &mut self.child {
+            // Closing the shell's input stops the server; killing the shell ends the wait.
+            drop(child.stdin.take());
             let _ = child.kill();
             let _ = child.wait();
         }
     }
+}
+
+/// The port moto's server names once it is listening (werkzeug's ` * Running on
+/// http://127.0.0.1:PORT`), read from its standard error; `None` when it exits or says nothing
+/// within 30 s. The rest of its output (a line per request) is read and dropped, so the server
+/// never blocks on a full pipe.
+#[cfg(feature = "aws")]
+fn announced_port(stderr: std::process::ChildStderr) -> Option<u16> {
+    use std::io::{BufRead, BufReader};
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if let Some(port) = line.split("Running on http://127.0.0.1:").nth(1) {
+                let digits: String = port.chars().take_while(char::is_ascii_digit).collect();
+                if let (Some(tx), Ok(port)) = (tx.take(), digits.parse::<u16>()) {
+                    let _ = tx.send(port);
+                }
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(30)).ok()
 }
 
 #[cfg(feature = "sqlite")]
@@ -236,9 +274,46 @@ pub static PROCEDURES: LazyLock<Vec<Procedure>> = LazyLock::new(|| {
     toml::from_str::<Page>(front).expect("front matter parses").service.procedures
 });
 
-/// The shipped holiday calendar.
-pub static CALENDAR: LazyLock<Calendar> =
-    LazyLock::new(|| Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap());
+/// The holiday calendar the fixtures' deadlines are counted with: 2026 only, with the holidays
+/// the shipped calendar lists for it. A year after it is missing on purpose, so the tests of
+/// provisional deadlines do not depend on when `content/data/hari-libur.toml` gains 2027.
+pub static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| Calendar::from_toml(CALENDAR_2026).unwrap());
+
+/// [`CALENDAR`]'s source.
+pub const CALENDAR_2026: &str = r#"
+[[tahun]]
+tahun = 2026
+# SKB 1497/2/5 Tahun 2025.
+libur_nasional = [
+  { tanggal = 2026-01-01, nama = "Tahun Baru 2026 Masehi" },
+  { tanggal = 2026-01-16, nama = "Isra Mikraj Nabi Muhammad SAW" },
+  { tanggal = 2026-02-17, nama = "Tahun Baru Imlek 2577 Kongzili" },
+  { tanggal = 2026-03-19, nama = "Hari Suci Nyepi Tahun Baru Saka 1948" },
+  { tanggal = 2026-03-21, nama = "Idul Fitri 1447 Hijriah" },
+  { tanggal = 2026-03-22, nama = "Idul Fitri 1447 Hijriah" },
+  { tanggal = 2026-04-03, nama = "Wafat Yesus Kristus" },
+  { tanggal = 2026-04-05, nama = "Kebangkitan Yesus Kristus (Paskah)" },
+  { tanggal = 2026-05-01, nama = "Hari Buruh Internasional" },
+  { tanggal = 2026-05-14, nama = "Kenaikan Yesus Kristus" },
+  { tanggal = 2026-05-27, nama = "Idul Adha 1447 Hijriah" },
+  { tanggal = 2026-05-31, nama = "Hari Raya Waisak 2570 BE" },
+  { tanggal = 2026-06-01, nama = "Hari Lahir Pancasila" },
+  { tanggal = 2026-06-16, nama = "Tahun Baru Islam 1448 Hijriah" },
+  { tanggal = 2026-08-17, nama = "Proklamasi Kemerdekaan Republik Indonesia" },
+  { tanggal = 2026-08-25, nama = "Maulid Nabi Muhammad SAW" },
+  { tanggal = 2026-12-25, nama = "Kelahiran Yesus Kristus (Natal)" },
+]
+cuti_bersama = [
+  { tanggal = 2026-02-16, nama = "Cuti bersama Tahun Baru Imlek 2577 Kongzili" },
+  { tanggal = 2026-03-18, nama = "Cuti bersama Hari Suci Nyepi Tahun Baru Saka 1948" },
+  { tanggal = 2026-03-20, nama = "Cuti bersama Idul Fitri 1447 Hijriah" },
+  { tanggal = 2026-03-23, nama = "Cuti bersama Idul Fitri 1447 Hijriah" },
+  { tanggal = 2026-03-24, nama = "Cuti bersama Idul Fitri 1447 Hijriah" },
+  { tanggal = 2026-05-15, nama = "Cuti bersama Kenaikan Yesus Kristus" },
+  { tanggal = 2026-05-28, nama = "Cuti bersama Idul Adha 1447 Hijriah" },
+  { tanggal = 2026-12-24, nama = "Cuti bersama Kelahiran Yesus Kristus (Natal)" },
+]
+"#;
 
 /// One shipped procedure by id.
 pub fn procedure(id: &str) -> &'static Procedure {

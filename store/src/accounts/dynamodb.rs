@@ -17,10 +17,11 @@
 //!
 //! `<at>` is an instant in UTC with nine fractional digits, so the sort key's order is time order.
 
-use super::fields::{FAILURE_KEPT, SESSION_KEPT, parse_action, parse_role, parse_ts, random_suffix, sortable};
+use super::fields::{FAILURE_KEPT, SESSION_KEPT, parse_action, parse_role};
 use super::{Account, AccountStore, AuditEntry, Session};
 use crate::StoreError;
 use crate::dynamodb::{DynamoStore, Item, TTL_ATTRIBUTE, build, n, opt_string, put_opt, s, sdk, string};
+use crate::fields::{parse_ts, random_suffix, sortable};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
@@ -132,35 +133,30 @@ struct Partition<'a> {
 impl DynamoStore {
     /// The items of one partition in sort-key order, every page of them (up to `limit`).
     async fn query_partition(&self, p: Partition<'_>) -> Result<Vec<Item>, StoreError> {
+        let mut q = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .scan_index_forward(!p.newest_first)
+            .expression_attribute_values(":pk", s(p.pk));
+        q = match p.sk_from {
+            Some(from) => {
+                q.key_condition_expression("pk = :pk AND sk >= :from").expression_attribute_values(":from", s(from))
+            }
+            None => q.key_condition_expression("pk = :pk"),
+        };
+        if let Some(l) = p.limit {
+            // Pages no longer than what is wanted; no page is asked for once `l` items are read.
+            q = q.limit(i32::try_from(l.max(1)).unwrap_or(i32::MAX));
+        }
+        let limit = p.limit.unwrap_or(usize::MAX);
         let mut items = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let remaining = p.limit.map(|l| l - items.len());
-            if remaining == Some(0) {
-                break;
-            }
-            let mut q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .consistent_read(true)
-                .scan_index_forward(!p.newest_first)
-                .expression_attribute_values(":pk", s(p.pk))
-                .set_exclusive_start_key(start.take());
-            q = match p.sk_from {
-                Some(from) => {
-                    q.key_condition_expression("pk = :pk AND sk >= :from").expression_attribute_values(":from", s(from))
-                }
-                None => q.key_condition_expression("pk = :pk"),
-            };
-            if let Some(r) = remaining {
-                q = q.limit(i32::try_from(r).unwrap_or(i32::MAX));
-            }
-            let out = q.send().await.map_err(sdk)?;
-            items.extend(out.items.unwrap_or_default());
-            match out.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => break,
+        let mut stream = q.into_paginator().items().send();
+        while items.len() < limit {
+            match stream.try_next().await.map_err(sdk)? {
+                Some(item) => items.push(item),
+                None => break,
             }
         }
         Ok(items)

@@ -1,9 +1,10 @@
 //! Accounts, sessions, failed logins and the audit trail in the SQLite file (tables of
-//! migration 4 in `sqlite.rs`).
+//! migration 4, `sqlite/migrations/0004_accounts.sql`).
 
-use super::fields::{FAILURE_KEPT, SESSION_KEPT, parse_action, parse_role, parse_ts, sortable};
+use super::fields::{FAILURE_KEPT, SESSION_KEPT, parse_action, parse_role};
 use super::{Account, AccountStore, AuditEntry, Session};
 use crate::StoreError;
+use crate::fields::{parse_ts, sortable};
 use crate::sqlite::{SqliteStore, backend};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};

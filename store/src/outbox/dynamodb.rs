@@ -124,33 +124,25 @@ fn entry(item: &Item) -> Result<OutboxEntry, StoreError> {
 impl DynamoStore {
     /// The keys of index [`INDEX`]'s partition `state`, due at or before `before` when given.
     async fn indexed(&self, state: OutboxState, before: Option<Timestamp>) -> Result<Vec<String>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(INDEX)
+            .expression_attribute_names("#index", INDEX)
+            .expression_attribute_values(":state", s(state.code()));
+        let query = match before {
+            Some(at) => query
+                .key_condition_expression("#index = :state AND #due <= :due")
+                .expression_attribute_names("#due", DUE)
+                .expression_attribute_values(":due", s(&due(at))),
+            None => query.key_condition_expression("#index = :state"),
+        };
         let mut ids = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let mut query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(INDEX)
-                .expression_attribute_names("#index", INDEX)
-                .expression_attribute_values(":state", s(state.code()))
-                .set_exclusive_start_key(start.take());
-            query = match before {
-                Some(at) => query
-                    .key_condition_expression("#index = :state AND #due <= :due")
-                    .expression_attribute_names("#due", DUE)
-                    .expression_attribute_values(":due", s(&due(at))),
-                None => query.key_condition_expression("#index = :state"),
-            };
-            let out = query.send().await.map_err(sdk)?;
-            for item in out.items.unwrap_or_default() {
-                if let Some(id) = id_of(&string(&item, "pk")?, &string(&item, "sk")?) {
-                    ids.push(id);
-                }
-            }
-            match out.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => break,
+        let mut items = query.into_paginator().items().send();
+        while let Some(item) = items.try_next().await.map_err(sdk)? {
+            if let Some(id) = id_of(&string(&item, "pk")?, &string(&item, "sk")?) {
+                ids.push(id);
             }
         }
         Ok(ids)

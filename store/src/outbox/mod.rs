@@ -144,4 +144,4 @@ pub const ERASED_ERROR: &str = "data pribadi dihapus sebelum pesan terkirim";
 #[cfg(feature = "aws")]
 pub mod dynamodb;
 #[cfg(feature = "sqlite")]
-mod sqlite;
+pub(crate) mod sqlite;

@@ -3,11 +3,11 @@
 
 use super::{LEASE, OutboxEntry, OutboxState, OutboxStore, Outcome};
 use crate::StoreError;
-use crate::accounts::fields::parse_ts;
+use crate::fields::parse_ts;
 use crate::sqlite::{SqliteStore, backend};
 use jiff::Timestamp;
 use pengaduan_core::notice::Message;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLUMNS: &str = "id, message, state, attempts, created_at, due_at, last_error, sent_at, lang";
 
@@ -171,4 +171,29 @@ impl OutboxStore for SqliteStore {
         })
         .await
     }
+}
+
+/// Records `message`, caused by the change that took complaint `nomor` to `version`, due at once.
+pub(crate) fn insert_outbox(
+    conn: &Connection,
+    nomor: &str,
+    version: u64,
+    message: &Message,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO outbox (id, nomor, message, state, created_at, due_at, lang)
+         VALUES (?1, ?2, ?3, 'tertunda', ?4, ?5, ?6)",
+        params![
+            crate::outbox::entry_id(nomor, version),
+            nomor,
+            json,
+            at.to_string(),
+            at.as_second(),
+            message.lang.code()
+        ],
+    )
+    .map_err(backend)?;
+    Ok(())
 }

@@ -12,7 +12,8 @@ use pengaduan_store::deadlines::{CALENDAR_META_KEY, DeadlineChange, Recomputed, 
 use pengaduan_store::erasure::Request;
 use pengaduan_store::retry::with_deadline;
 use pengaduan_store::testing::{
-    CALENDAR, Moto, advance, complaint, complete, nomor, now, procedure, sqlite_store, state_of, store_transition,
+    CALENDAR, CALENDAR_2026, Moto, advance, complaint, complete, nomor, now, procedure, sqlite_store, state_of,
+    store_transition,
 };
 use pengaduan_store::{
     Applied, ComplaintStore, ERASED_TEXT, ListFilter, ONLINE_FRONT_OFFICE, StoreError, WorkflowChange, WorkflowStore,
@@ -319,10 +320,10 @@ async fn unknown_numbers_and_filters<S: WorkflowStore>(store: &S) {
     assert!(store.list(&none).await.unwrap().is_empty());
 }
 
-/// The shipped calendar with 2027 added (New Year's Day is all these tests need).
+/// The fixture calendar (2026 only) with 2027 added (New Year's Day is all these tests need).
 fn calendar_with_2027() -> Calendar {
     let year = "\n[[tahun]]\ntahun = 2027\nlibur_nasional = [\n  { tanggal = 2027-01-01, nama = \"Tahun Baru 2027 Masehi\" },\n]\ncuti_bersama = []\n";
-    Calendar::from_toml(&format!("{}{year}", include_str!("../../content/data/hari-libur.toml"))).unwrap()
+    Calendar::from_toml(&format!("{CALENDAR_2026}{year}")).unwrap()
 }
 
 async fn a_deadline_is_refreshed_without_a_new_version<S: WorkflowStore>(store: &S) {
@@ -395,6 +396,7 @@ async fn deadlines_follow_the_calendar<S: WorkflowStore>(store: &S) {
     // Not complete yet: no deadline to check.
     store.submit(complaint(4, "new", now(), 2026)).await.unwrap();
 
+    // The calendar the deadlines were counted with, 2027 missing.
     let shipped = &*CALENDAR;
     let first = recompute_if_changed(store, shipped, 10).await.unwrap();
     assert_eq!(first, Some(Recomputed { checked: 2, changed: Vec::new() }), "never recorded: checked, all current");
@@ -425,35 +427,19 @@ async fn deadlines_follow_the_calendar<S: WorkflowStore>(store: &S) {
     );
 }
 
-macro_rules! contract {
-    ($store:expr) => {{
-        the_whole_path(&$store().await).await;
-        two_staff_at_once_one_wins(Arc::new($store().await)).await;
-        ba_numbers_are_gapless_per_year_under_concurrency(Arc::new($store().await)).await;
-        erasure_keeps_the_register_row(&$store().await).await;
-        history_is_only_appended(&$store().await).await;
-        unknown_numbers_and_filters(&$store().await).await;
-        a_deadline_is_refreshed_without_a_new_version(&$store().await).await;
-        deadlines_follow_the_calendar(&$store().await).await;
-    }};
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_store_meets_the_workflow_contract() {
-    let mut dirs = Vec::new();
-    let mut store = || {
-        let (s, dir) = sqlite_store();
-        dirs.push(dir);
-        async move { s }
-    };
-    contract!(store);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn dynamodb_store_meets_the_workflow_contract() {
-    let moto = Moto::start();
-    let store = || moto.store();
-    contract!(store);
+contract! {
+    sqlite => sqlite_store(),
+    dynamodb => (Moto::shared().store().await, ());
+    [
+        the_whole_path,
+        (arc) two_staff_at_once_one_wins,
+        (arc) ba_numbers_are_gapless_per_year_under_concurrency,
+        erasure_keeps_the_register_row,
+        history_is_only_appended,
+        unknown_numbers_and_filters,
+        a_deadline_is_refreshed_without_a_new_version,
+        deadlines_follow_the_calendar,
+    ]
 }
 
 #[tokio::test]
@@ -468,34 +454,123 @@ async fn sqlite_refuses_to_rewrite_history() {
     assert_eq!(store.load(&n).await.unwrap().unwrap().history.len(), 1);
 }
 
+/// A database as version 1 wrote it, before the workflow existed, holding one complaint.
+fn version_1_database(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+         CREATE TABLE complaints (nomor TEXT PRIMARY KEY, prefix TEXT NOT NULL, year INTEGER NOT NULL,
+             seq INTEGER NOT NULL, kode_hash TEXT NOT NULL, channel TEXT NOT NULL, jenis TEXT NOT NULL,
+             judul TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, anonim INTEGER NOT NULL,
+             rahasia INTEGER NOT NULL, layanan TEXT, isi TEXT NOT NULL, lokasi TEXT, tanggal_kejadian TEXT,
+             UNIQUE (prefix, year, seq));
+         CREATE TABLE personal_data (nomor TEXT PRIMARY KEY REFERENCES complaints (nomor), nama TEXT,
+             email TEXT, telepon TEXT, nik TEXT, alamat TEXT);
+         CREATE TABLE idempotency (key TEXT PRIMARY KEY, receipt TEXT NOT NULL, expires_at INTEGER NOT NULL);
+         CREATE TABLE rate_limits (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+         INSERT INTO counters VALUES ('PGD#2026', 1);
+         INSERT INTO complaints VALUES ('PGD-2026-00001', 'PGD', 2026, 1, 'h', 'web', 'pengaduan',
+             'Izin usaha belum terbit', 'diterima', '2026-11-29T06:00:00Z', 0, 0, NULL,
+             'Permohonan izin saya belum terbit setelah tiga minggu.', NULL, NULL);
+         INSERT INTO personal_data VALUES ('PGD-2026-00001', 'Siti', NULL, '+6281234567890', NULL, NULL);
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+}
+
+/// The database at `path` has the latest schema, and its migration's rows were written once.
+fn assert_migrated_once(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = fresh_dir.path().join("baru.db");
+    pengaduan_store::sqlite::SqliteStore::open(&fresh).unwrap();
+    let fresh_version: i64 =
+        rusqlite::Connection::open(&fresh).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(version, fresh_version, "the latest schema");
+    let columns = |conn: &rusqlite::Connection, table: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY name")).unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let fresh_conn = rusqlite::Connection::open(&fresh).unwrap();
+    for table in ["complaints", "history", "outbox", "accounts", "survey", "meta", "pending_uploads"] {
+        assert_eq!(columns(&conn, table), columns(&fresh_conn, table), "table {table}");
+    }
+    let intake: i64 = conn.query_row("SELECT COUNT(*) FROM history", [], |r| r.get(0)).unwrap();
+    assert_eq!(intake, 1, "the migration's intake entry is written once");
+}
+
+/// `site-gen serve` and the staff tool opening an old database at the same moment: each takes
+/// the write lock before it reads the version, so one migrates and the others find it done
+/// (reading the version first, two would apply the same step: "duplicate column name").
+#[test]
+fn sqlite_migrates_once_when_opened_from_many_connections_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lama.db");
+    version_1_database(&path);
+    let start = Arc::new(std::sync::Barrier::new(8));
+    let openers: Vec<_> = (0..8)
+        .map(|_| {
+            let (path, start) = (path.clone(), Arc::clone(&start));
+            std::thread::spawn(move || {
+                start.wait();
+                pengaduan_store::sqlite::SqliteStore::open(&path).map(|_| ())
+            })
+        })
+        .collect();
+    for opener in openers {
+        opener.join().unwrap().expect("every connection opens the database");
+    }
+    assert_migrated_once(&path);
+}
+
+/// The same across programs: this test runs itself again as several processes (the database's
+/// path in `PENGADUAN_UJI_MIGRASI`), which wait for one start instant and then open the database.
+#[test]
+fn sqlite_migrates_once_when_opened_from_several_processes_at_once() {
+    const PATH: &str = "PENGADUAN_UJI_MIGRASI";
+    const START: &str = "PENGADUAN_UJI_MIGRASI_MULAI";
+    let since_epoch = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    if let Some(path) = std::env::var_os(PATH) {
+        let start = Duration::from_millis(std::env::var(START).unwrap().parse().unwrap());
+        std::thread::sleep(start.saturating_sub(since_epoch()));
+        pengaduan_store::sqlite::SqliteStore::open(std::path::Path::new(&path)).expect("this process opens it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lama.db");
+    version_1_database(&path);
+    // Every process is running (and has its test harness up) well before this.
+    let start = (since_epoch() + Duration::from_secs(2)).as_millis().to_string();
+    let name = "workflow::sqlite_migrates_once_when_opened_from_several_processes_at_once";
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", name, "--test-threads=1", "--quiet"])
+                .env(PATH, &path)
+                .env(START, &start)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "a process failed to open it: {said}");
+        assert!(said.contains("1 passed"), "the process ran this test: {said}");
+    }
+    assert_migrated_once(&path);
+}
+
 #[tokio::test]
 async fn sqlite_migrates_a_version_1_database() {
     // A database written before the workflow existed: its complaints gain version 1 and their
     // intake entry, and carry on through the procedure.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lama.db");
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-             CREATE TABLE complaints (nomor TEXT PRIMARY KEY, prefix TEXT NOT NULL, year INTEGER NOT NULL,
-                 seq INTEGER NOT NULL, kode_hash TEXT NOT NULL, channel TEXT NOT NULL, jenis TEXT NOT NULL,
-                 judul TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, anonim INTEGER NOT NULL,
-                 rahasia INTEGER NOT NULL, layanan TEXT, isi TEXT NOT NULL, lokasi TEXT, tanggal_kejadian TEXT,
-                 UNIQUE (prefix, year, seq));
-             CREATE TABLE personal_data (nomor TEXT PRIMARY KEY REFERENCES complaints (nomor), nama TEXT,
-                 email TEXT, telepon TEXT, nik TEXT, alamat TEXT);
-             CREATE TABLE idempotency (key TEXT PRIMARY KEY, receipt TEXT NOT NULL, expires_at INTEGER NOT NULL);
-             CREATE TABLE rate_limits (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-             INSERT INTO counters VALUES ('PGD#2026', 1);
-             INSERT INTO complaints VALUES ('PGD-2026-00001', 'PGD', 2026, 1, 'h', 'web', 'pengaduan',
-                 'Izin usaha belum terbit', 'diterima', '2026-11-29T06:00:00Z', 0, 0, NULL,
-                 'Permohonan izin saya belum terbit setelah tiga minggu.', NULL, NULL);
-             INSERT INTO personal_data VALUES ('PGD-2026-00001', 'Siti', NULL, '+6281234567890', NULL, NULL);
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-    }
+    version_1_database(&path);
     let store = pengaduan_store::sqlite::SqliteStore::open(&path).unwrap();
     let n = RegisterNumber::parse("PGD-2026-00001").unwrap();
     let rec = store.load(&n).await.unwrap().unwrap();
@@ -511,7 +586,7 @@ async fn sqlite_migrates_a_version_1_database() {
 #[tokio::test]
 async fn dynamodb_complaints_stored_before_versions_carry_on() {
     use aws_sdk_dynamodb::types::AttributeValue;
-    let moto = Moto::start();
+    let moto = Moto::shared();
     let store = moto.store().await;
     let n = nomor(&store.submit(complaint(1, "legacy", now(), 2026)).await.unwrap());
     // Make the items look as the previous release wrote them: no version, no history.

@@ -229,32 +229,19 @@ async fn the_inbox_holds_open_complaints<S: WorkflowStore>(store: &S) {
     assert_eq!(store.open_rows().await.unwrap()[1].nomor, third);
 }
 
-macro_rules! contract {
-    ($store:expr) => {{
-        accounts_are_created_once_and_replaced_whole(&$store().await).await;
-        sessions_are_found_touched_and_ended(&$store().await).await;
-        login_failures_are_counted_and_forgotten(&$store().await).await;
-        the_audit_trail_is_read_newest_first(&$store().await).await;
-        the_inbox_holds_open_complaints(&$store().await).await;
-    }};
-}
-
-#[tokio::test]
-async fn sqlite_store_meets_the_account_contract() {
-    let mut dirs = Vec::new();
-    let mut store = || {
-        let (s, dir) = sqlite_store();
-        dirs.push(dir);
-        async move { AnyStore::Sqlite(s) }
-    };
-    contract!(store);
-}
-
-#[tokio::test]
-async fn dynamodb_store_meets_the_account_contract() {
-    let moto = Moto::start();
-    let store = || async { AnyStore::Dynamo(moto.store().await) };
-    contract!(store);
+contract! {
+    sqlite => {
+        let (store, dir) = sqlite_store();
+        (AnyStore::Sqlite(store), dir)
+    },
+    dynamodb => (AnyStore::Dynamo(Moto::shared().store().await), ());
+    [
+        accounts_are_created_once_and_replaced_whole,
+        sessions_are_found_touched_and_ended,
+        login_failures_are_counted_and_forgotten,
+        the_audit_trail_is_read_newest_first,
+        the_inbox_holds_open_complaints,
+    ]
 }
 
 #[tokio::test]
@@ -273,7 +260,7 @@ async fn sqlite_refuses_to_rewrite_the_audit_trail() {
 /// itself: a session 12 hours after it began, a failed login an hour after it.
 #[tokio::test]
 async fn dynamodb_sessions_and_failures_expire_by_themselves() {
-    let moto = Moto::start();
+    let moto = Moto::shared();
     let store = moto.store().await;
     let client = moto.client().await;
     let expires_at = |pk: String, sk: String| {
@@ -318,7 +305,7 @@ async fn dynamodb_sessions_and_failures_expire_by_themselves() {
 /// inbox until its next change, which sets it (infra/README.md, Access patterns).
 #[tokio::test]
 async fn dynamodb_complaints_stored_before_the_index_join_it_at_their_next_change() {
-    let moto = Moto::start();
+    let moto = Moto::shared();
     let store = moto.store().await;
     let n = nomor(&store.submit(complaint(1, "before-index", now(), 2026)).await.unwrap());
     moto.client()

@@ -308,46 +308,35 @@ async fn numbers_are_checked<B: Backend>(b: &B) {
     assert!(b.keys().await.iter().all(|k| k.starts_with("pending/")));
 }
 
-macro_rules! contract {
-    ($backend:expr) => {{
-        commit_links_files_byte_for_byte(&$backend().await).await;
-        pending_keys_are_generated(&$backend().await).await;
-        discard_leaves_nothing(&$backend().await).await;
-        commit_is_idempotent(&$backend().await).await;
-        erase_deletes_one_complaints_files(&$backend().await).await;
-        failed_commit_leaves_nothing_under_lampiran(&$backend().await).await;
-        purge_removes_only_old_pending_uploads(&$backend().await).await;
-        numbers_are_checked(&$backend().await).await;
-    }};
-}
-
-#[tokio::test]
-async fn local_store_meets_the_contract() {
-    let backend = || async { Local::new() };
-    contract!(backend);
-}
-
-#[tokio::test]
-async fn s3_store_meets_the_contract() {
-    let moto = Moto::start();
-    let backend = || S3::new(&moto, "");
-    contract!(backend);
+contract! {
+    local => (Local::new(), ()),
+    s3 => (S3::new(Moto::shared(), "").await, ());
+    [
+        commit_links_files_byte_for_byte,
+        pending_keys_are_generated,
+        discard_leaves_nothing,
+        commit_is_idempotent,
+        erase_deletes_one_complaints_files,
+        failed_commit_leaves_nothing_under_lampiran,
+        purge_removes_only_old_pending_uploads,
+        numbers_are_checked,
+    ]
 }
 
 #[tokio::test]
 async fn s3_store_keeps_to_its_key_prefix() {
-    let moto = Moto::start();
-    let backend = S3::new(&moto, "uji/lampiran-form").await;
+    let moto = Moto::shared();
+    let backend = S3::new(moto, "uji/lampiran-form").await;
     assert_eq!(backend.store.prefix(), "uji/lampiran-form/");
     // keys() fails on any key outside the prefix.
     commit_links_files_byte_for_byte(&backend).await;
-    discard_leaves_nothing(&S3::new(&moto, "uji").await).await;
+    discard_leaves_nothing(&S3::new(moto, "uji").await).await;
 }
 
 #[tokio::test]
 async fn s3_objects_are_encrypted_typed_and_carry_their_digest() {
-    let moto = Moto::start();
-    let backend = S3::new(&moto, "").await;
+    let moto = Moto::shared();
+    let backend = S3::new(moto, "").await;
     let files = three_files();
     let pending = put_all(&backend.store, &files, now()).await;
     let metas: Vec<AttachmentMeta> = backend.store.commit(NOMOR, &pending).await.unwrap();

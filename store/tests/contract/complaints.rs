@@ -166,34 +166,18 @@ async fn events_count_per_key_and_window_apart_from_submissions<S: ComplaintStor
     assert_eq!(store.count_event("ev-a", next, ten_min, 3).await.unwrap(), RateDecision::Allowed, "new window");
 }
 
-macro_rules! contract {
-    ($store:expr) => {{
-        numbers_are_sequential_per_year(&$store().await).await;
-        concurrent_submissions_are_gapless(Arc::new($store().await)).await;
-        replays_answer_the_first_time(&$store().await).await;
-        concurrent_duplicates_store_once(Arc::new($store().await)).await;
-        lookups_by_number(&$store().await).await;
-        rate_limit_counts_per_source_and_hour(&$store().await).await;
-        events_count_per_key_and_window_apart_from_submissions(&$store().await).await;
-    }};
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_store_meets_the_contract() {
-    let mut dirs = Vec::new();
-    let mut store = || {
-        let (s, dir) = sqlite_store();
-        dirs.push(dir);
-        async move { s }
-    };
-    contract!(store);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn dynamodb_store_meets_the_contract() {
-    let moto = Moto::start();
-    let store = || moto.store();
-    contract!(store);
+contract! {
+    sqlite => sqlite_store(),
+    dynamodb => (Moto::shared().store().await, ());
+    [
+        numbers_are_sequential_per_year,
+        (arc) concurrent_submissions_are_gapless,
+        replays_answer_the_first_time,
+        (arc) concurrent_duplicates_store_once,
+        lookups_by_number,
+        rate_limit_counts_per_source_and_hour,
+        events_count_per_key_and_window_apart_from_submissions,
+    ]
 }
 
 #[tokio::test]
@@ -220,7 +204,7 @@ async fn sqlite_keeps_personal_data_apart() {
 #[tokio::test]
 async fn dynamodb_keeps_personal_data_apart() {
     use aws_sdk_dynamodb::types::AttributeValue;
-    let moto = Moto::start();
+    let moto = Moto::shared();
     let store = moto.store().await;
     let nomor = number(&store.submit(complaint(1, "pd", now(), 2026)).await.unwrap());
     let client = moto.client().await;
@@ -267,6 +251,6 @@ async fn sqlite_names_uploads_with_the_complaint() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dynamodb_names_uploads_with_the_complaint() {
-    let moto = Moto::start();
+    let moto = Moto::shared();
     uploads_are_named_with_the_complaint(&moto.store().await).await;
 }

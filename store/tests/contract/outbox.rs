@@ -200,32 +200,19 @@ async fn bouncing_addresses_are_remembered_by_digest<S: OutboxStore>(store: &S) 
     assert_eq!(store.undeliverable(&address_digest("budi@contoh.co.id")).await.unwrap(), None);
 }
 
-macro_rules! contract {
-    ($store:expr) => {{
-        a_receipt_is_recorded_claimed_once_and_sent(&$store().await).await;
-        retries_wait_then_fail_and_can_be_requeued(&$store().await).await;
-        a_change_records_its_message_in_its_transaction(&$store().await).await;
-        erasure_takes_undelivered_messages(&$store().await).await;
-        one_of_two_deliverers_claims(&$store().await).await;
-        bouncing_addresses_are_remembered_by_digest(&$store().await).await;
-        the_complainants_language_goes_with_every_message(&$store().await).await;
-    }};
-}
-
-#[tokio::test]
-async fn sqlite_store_meets_the_outbox_contract() {
-    let mut dirs = Vec::new();
-    let mut store = || {
-        let (s, dir) = sqlite_store();
-        dirs.push(dir);
-        async move { AnyStore::Sqlite(s) }
-    };
-    contract!(store);
-}
-
-#[tokio::test]
-async fn dynamodb_store_meets_the_outbox_contract() {
-    let moto = Moto::start();
-    let store = || async { AnyStore::Dynamo(moto.store().await) };
-    contract!(store);
+contract! {
+    sqlite => {
+        let (store, dir) = sqlite_store();
+        (AnyStore::Sqlite(store), dir)
+    },
+    dynamodb => (AnyStore::Dynamo(Moto::shared().store().await), ());
+    [
+        a_receipt_is_recorded_claimed_once_and_sent,
+        retries_wait_then_fail_and_can_be_requeued,
+        a_change_records_its_message_in_its_transaction,
+        erasure_takes_undelivered_messages,
+        one_of_two_deliverers_claims,
+        bouncing_addresses_are_remembered_by_digest,
+        the_complainants_language_goes_with_every_message,
+    ]
 }

@@ -53,27 +53,14 @@ async fn surveys_are_read_by_period_across_months<S: SurveyStore>(store: &S) {
     assert!(store.surveys(ts("2027-02-01T00:00:00Z"), ts("2026-10-01T00:00:00Z")).await.unwrap().is_empty());
 }
 
-macro_rules! contract {
-    ($store:expr) => {{
-        a_survey_is_answered_once(&$store().await).await;
-        surveys_are_read_by_period_across_months(&$store().await).await;
-    }};
-}
-
-#[tokio::test]
-async fn sqlite_store_meets_the_survey_contract() {
-    let mut dirs = Vec::new();
-    let mut store = || {
-        let (s, dir) = sqlite_store();
-        dirs.push(dir);
-        async move { AnyStore::Sqlite(s) }
-    };
-    contract!(store);
-}
-
-#[tokio::test]
-async fn dynamodb_store_meets_the_survey_contract() {
-    let moto = Moto::start();
-    let store = || async { AnyStore::Dynamo(moto.store().await) };
-    contract!(store);
+contract! {
+    sqlite => {
+        let (store, dir) = sqlite_store();
+        (AnyStore::Sqlite(store), dir)
+    },
+    dynamodb => (AnyStore::Dynamo(Moto::shared().store().await), ());
+    [
+        a_survey_is_answered_once,
+        surveys_are_read_by_period_across_months,
+    ]
 }

@@ -1,0 +1,246 @@
+//! The store chosen at run time, forwarding every call to the adapter it holds.
+
+#[cfg(feature = "aws")]
+use crate::dynamodb;
+#[cfg(feature = "sqlite")]
+use crate::sqlite;
+use crate::{
+    Applied, ComplaintRecord, ComplaintStore, ListFilter, NewComplaint, PendingUpload, PublicRecord, RateDecision,
+    RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, erasure, outbox, survey,
+};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use pengaduan_core::RegisterNumber;
+use std::time::Duration;
+
+/// The store chosen at run time: `sqlite:PATH` or `dynamodb:TABLE`.
+#[derive(Clone)]
+pub enum AnyStore {
+    /// The embedded database.
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlite::SqliteStore),
+    /// A DynamoDB table.
+    #[cfg(feature = "aws")]
+    Dynamo(dynamodb::DynamoStore),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            #[cfg(feature = "sqlite")]
+            AnyStore::Sqlite($s) => $call.await,
+            #[cfg(feature = "aws")]
+            AnyStore::Dynamo($s) => $call.await,
+        }
+    };
+}
+
+impl ComplaintStore for AnyStore {
+    async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<StoredReplay>, StoreError> {
+        dispatch!(self, s => s.find_replay(key, now))
+    }
+
+    async fn submit(&self, complaint: NewComplaint) -> Result<Submitted, StoreError> {
+        dispatch!(self, s => s.submit(complaint))
+    }
+
+    async fn pending_uploads(&self, nomor: &str) -> Result<Vec<PendingUpload>, StoreError> {
+        dispatch!(self, s => s.pending_uploads(nomor))
+    }
+
+    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(String, Vec<PendingUpload>)>, StoreError> {
+        dispatch!(self, s => s.unfinished_uploads(limit))
+    }
+
+    async fn uploads_committed(&self, nomor: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.uploads_committed(nomor))
+    }
+
+    async fn find_public(&self, nomor: &RegisterNumber) -> Result<Option<PublicRecord>, StoreError> {
+        dispatch!(self, s => s.find_public(nomor))
+    }
+
+    async fn count_submission(&self, source: &str, now: Timestamp, limit: u32) -> Result<RateDecision, StoreError> {
+        dispatch!(self, s => s.count_submission(source, now, limit))
+    }
+
+    async fn count_event(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: Duration,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
+        dispatch!(self, s => s.count_event(key, now, window, limit))
+    }
+
+    async fn peek_events(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: Duration,
+        limit: u32,
+    ) -> Result<RateDecision, StoreError> {
+        dispatch!(self, s => s.peek_events(key, now, window, limit))
+    }
+}
+
+impl WorkflowStore for AnyStore {
+    async fn load(&self, nomor: &RegisterNumber) -> Result<Option<ComplaintRecord>, StoreError> {
+        dispatch!(self, s => s.load(nomor))
+    }
+
+    async fn apply(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        change: WorkflowChange,
+    ) -> Result<Applied, StoreError> {
+        dispatch!(self, s => s.apply(nomor, expected, change))
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
+        dispatch!(self, s => s.list(filter))
+    }
+
+    async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {
+        dispatch!(self, s => s.open_rows())
+    }
+
+    async fn erase_personal(
+        &self,
+        request: &erasure::Request<'_>,
+        attachments_erased: usize,
+    ) -> Result<Applied, StoreError> {
+        dispatch!(self, s => s.erase_personal(request, attachments_erased))
+    }
+
+    async fn refresh_deadline(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        deadline: Option<Date>,
+        provisional: bool,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.refresh_deadline(nomor, expected, deadline, provisional))
+    }
+
+    async fn read_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        dispatch!(self, s => s.read_meta(key))
+    }
+
+    async fn write_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.write_meta(key, value))
+    }
+}
+
+impl outbox::OutboxStore for AnyStore {
+    async fn due_outbox(&self, now: Timestamp, limit: usize) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.due_outbox(now, limit))
+    }
+
+    async fn claim_outbox(&self, id: &str, now: Timestamp) -> Result<Option<outbox::OutboxEntry>, StoreError> {
+        dispatch!(self, s => s.claim_outbox(id, now))
+    }
+
+    async fn finish_outbox(&self, id: &str, outcome: outbox::Outcome) -> Result<(), StoreError> {
+        dispatch!(self, s => s.finish_outbox(id, outcome.clone()))
+    }
+
+    async fn failed_outbox(&self) -> Result<Vec<outbox::OutboxEntry>, StoreError> {
+        dispatch!(self, s => s.failed_outbox())
+    }
+
+    async fn requeue_outbox(&self, id: &str, now: Timestamp) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.requeue_outbox(id, now))
+    }
+
+    async fn mark_undeliverable(&self, address: &str, reason: &str, at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self, s => s.mark_undeliverable(address, reason, at))
+    }
+
+    async fn undeliverable(&self, address: &str) -> Result<Option<String>, StoreError> {
+        dispatch!(self, s => s.undeliverable(address))
+    }
+}
+
+impl survey::SurveyStore for AnyStore {
+    async fn record_survey(
+        &self,
+        nomor: &str,
+        answers: pengaduan_core::skm::Answers,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.record_survey(nomor, answers, at))
+    }
+
+    async fn surveys(
+        &self,
+        from: Timestamp,
+        before: Timestamp,
+    ) -> Result<Vec<(Timestamp, pengaduan_core::skm::Answers)>, StoreError> {
+        dispatch!(self, s => s.surveys(from, before))
+    }
+
+    async fn survey_answered(&self, nomor: &str) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.survey_answered(nomor))
+    }
+}
+
+impl accounts::AccountStore for AnyStore {
+    async fn create_account(&self, account: accounts::Account) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_account(account))
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<accounts::Account>, StoreError> {
+        dispatch!(self, s => s.account(username))
+    }
+
+    async fn accounts(&self) -> Result<Vec<accounts::Account>, StoreError> {
+        dispatch!(self, s => s.accounts())
+    }
+
+    async fn update_account(&self, account: accounts::Account) -> Result<(), StoreError> {
+        dispatch!(self, s => s.update_account(account))
+    }
+
+    async fn create_session(&self, session: accounts::Session) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_session(session))
+    }
+
+    async fn session(&self, id_digest: &str) -> Result<Option<accounts::Session>, StoreError> {
+        dispatch!(self, s => s.session(id_digest))
+    }
+
+    async fn touch_session(&self, id_digest: &str, at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self, s => s.touch_session(id_digest, at))
+    }
+
+    async fn end_session(&self, id_digest: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.end_session(id_digest))
+    }
+
+    async fn end_sessions_of(&self, username: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.end_sessions_of(username))
+    }
+
+    async fn record_login_failure(&self, username: &str, at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self, s => s.record_login_failure(username, at))
+    }
+
+    async fn login_failures(&self, username: &str, since: Timestamp) -> Result<Vec<Timestamp>, StoreError> {
+        dispatch!(self, s => s.login_failures(username, since))
+    }
+
+    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.clear_login_failures(username))
+    }
+
+    async fn record_audit(&self, entry: accounts::AuditEntry) -> Result<(), StoreError> {
+        dispatch!(self, s => s.record_audit(entry))
+    }
+
+    async fn audit_trail(&self, since: Timestamp, limit: usize) -> Result<Vec<accounts::AuditEntry>, StoreError> {
+        dispatch!(self, s => s.audit_trail(since, limit))
+    }
+}

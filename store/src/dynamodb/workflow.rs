@@ -1,0 +1,414 @@
+//! Staff changes checked against the version they were computed from, erasure, the register
+//! and the store's own bookkeeping.
+
+use super::attributes::{
+    history_item, history_sk, n, number, opt_date, opt_string, read_history, read_row, s, sk_of, string, version_of,
+};
+use super::{DynamoStore, Item, OPEN, OPEN_INDEX, build, open_marker, sdk};
+use crate::erasure::Request;
+use crate::fields::parse_status;
+use crate::retry::until_deadline;
+use crate::{
+    Applied, ComplaintRecord, ERASED_TEXT, ListFilter, RegisterRow, StoreError, WorkflowChange, WorkflowStore,
+    change_token, erase_entry,
+};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
+use jiff::civil::Date;
+use pengaduan_core::workflow::{self, HistoryEntry};
+use pengaduan_core::{PersonalData, RegisterNumber};
+use std::collections::HashMap;
+
+impl DynamoStore {
+    /// a counter moved; `try_once` is one transaction attempt identified by `token`.
+    async fn versioned_change<F, Fut>(&self, key: &str, expected: u64, try_once: F) -> Result<Applied, StoreError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<Applied>, StoreError>>,
+    {
+        let token = change_token();
+        let (token, try_once) = (&token, &try_once);
+        until_deadline(|| async move {
+            if let Some(applied) = try_once(token.clone()).await? {
+                return Ok(Some(applied));
+            }
+            match self.after_cancel(key, expected, token).await? {
+                AfterCancel::Done(applied) => Ok(Some(applied)),
+                AfterCancel::Retry => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// Every item of one complaint (register, personal data, history), read consistently.
+    pub(super) async fn complaint_items(&self, nomor: &str, history_only: bool) -> Result<Vec<Item>, StoreError> {
+        let q = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .expression_attribute_values(":pk", s(&format!("COMPLAINT#{nomor}")));
+        let q = if history_only {
+            // Only statuses and dates: notes and names never reach the public side.
+            q.key_condition_expression("pk = :pk AND begins_with(sk, :h)")
+                .expression_attribute_values(":h", s("HISTORY#"))
+                .projection_expression("#to, #at, on_date")
+                .expression_attribute_names("#to", "to_status")
+                .expression_attribute_names("#at", "at")
+        } else {
+            q.key_condition_expression("pk = :pk")
+        };
+        q.into_paginator().items().send().try_collect().await.map_err(sdk)
+    }
+
+    /// After a cancelled change: whether it was ours after all (the answer lost, the SDK's retry
+    /// cancelled by our own write), a conflict, or a counter race worth retrying.
+    async fn after_cancel(&self, nomor: &str, expected: u64, token: &str) -> Result<AfterCancel, StoreError> {
+        let Some(register) = self.get(&format!("COMPLAINT#{nomor}"), "REGISTER").await? else {
+            return Err(StoreError::NotFound(nomor.to_owned()));
+        };
+        let version = version_of(&register)?;
+        if version == expected {
+            return Ok(AfterCancel::Retry);
+        }
+        if version == expected + 1
+            && let Some(h) = self.get(&format!("COMPLAINT#{nomor}"), &history_sk(version)).await?
+            && opt_string(&h, "change_id").as_deref() == Some(token)
+        {
+            return Ok(AfterCancel::Done(Applied { version, ba_number: opt_string(&h, "ba_number") }));
+        }
+        Err(StoreError::Conflict)
+    }
+
+    /// The condition that the register item still has version `expected` (items stored before
+    /// versions existed count as version 1).
+    fn version_condition(expected: u64) -> &'static str {
+        if expected == 1 {
+            "attribute_exists(pk) AND (attribute_not_exists(#version) OR #version = :expected)"
+        } else {
+            "attribute_exists(pk) AND #version = :expected"
+        }
+    }
+
+    async fn try_apply(
+        &self,
+        nomor: &str,
+        expected: u64,
+        change: &WorkflowChange,
+        token: &str,
+    ) -> Result<Option<Applied>, StoreError> {
+        let version = expected + 1;
+        let mut state = change.state.clone();
+        let mut items = Vec::new();
+        let mut ba = None;
+        if change.assign_ba {
+            let counter_sk = workflow::ba_counter_name(change.ba_year);
+            let last = match self.get("COUNTER", &counter_sk).await? {
+                Some(item) => number(&item, "value")?,
+                None => 0,
+            };
+            let seq = last + 1;
+            ba = Some(workflow::ba_number(change.ba_year, seq as u64));
+            items.push(TransactWriteItem::builder().update(self.counter_update(&counter_sk, last)?).build());
+        }
+        if ba.is_some() {
+            state.ba_number = ba.clone();
+        }
+        let fields: Vec<(&str, Option<AttributeValue>)> = vec![
+            ("status", Some(s(state.status.code()))),
+            ("procedure_id", state.procedure_id.as_deref().map(s)),
+            ("step_index", state.step_index.map(|i| n(i as i64))),
+            ("files_complete_on", state.files_complete_on.map(|d| s(&d.to_string()))),
+            ("clock_events", Some(s(&workflow::encode_clock(&state.clock_events)))),
+            ("ba_number", state.ba_number.as_deref().map(s)),
+            ("finished_on", state.finished_on.map(|d| s(&d.to_string()))),
+            ("deadline", change.deadline.map(|d| s(&d.to_string()))),
+            ("deadline_provisional", Some(AttributeValue::Bool(change.deadline_provisional))),
+            ("next_step", change.next_step.as_deref().map(s)),
+            // Also sets it on complaints stored before the index existed, at their next change.
+            (OPEN_INDEX, open_marker(state.status)),
+        ];
+        items.push(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build());
+        let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry.clone() };
+        items.push(TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build());
+        if let Some(message) = &change.message {
+            let item = crate::outbox::dynamodb::item(nomor, version, message, change.entry.at)?;
+            items.push(TransactWriteItem::builder().put(self.create(item)?).build());
+        }
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(Some(Applied { version, ba_number: ba })),
+            Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => Ok(None),
+            Err(e) => Err(sdk(e)),
+        }
+    }
+
+    /// Moves a counter from `last` to `last + 1`, only if nobody moved it meanwhile.
+    fn counter_update(&self, counter_sk: &str, last: i64) -> Result<Update, StoreError> {
+        if last == 0 {
+            Update::builder().condition_expression("attribute_not_exists(pk)")
+        } else {
+            Update::builder().condition_expression("#v = :last").expression_attribute_values(":last", n(last))
+        }
+        .table_name(&self.table)
+        .key("pk", s("COUNTER"))
+        .key("sk", s(counter_sk))
+        .update_expression("SET #v = :next")
+        .expression_attribute_names("#v", "value")
+        .expression_attribute_values(":next", n(last + 1))
+        .build()
+        .map_err(build)
+    }
+
+    /// Sets (or removes, for `None`) register attributes and the next version, only if the
+    /// version is still `expected`.
+    fn register_update(
+        &self,
+        nomor: &str,
+        expected: u64,
+        fields: Vec<(&str, Option<AttributeValue>)>,
+    ) -> Result<Update, StoreError> {
+        let mut set = vec!["#version = :version".to_owned()];
+        let mut remove = Vec::new();
+        let mut b = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(&format!("COMPLAINT#{nomor}")))
+            .key("sk", s("REGISTER"))
+            .condition_expression(Self::version_condition(expected))
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":version", n(expected as i64 + 1))
+            .expression_attribute_values(":expected", n(expected as i64));
+        for (i, (name, value)) in fields.into_iter().enumerate() {
+            b = b.expression_attribute_names(format!("#a{i}"), name);
+            match value {
+                Some(v) => {
+                    set.push(format!("#a{i} = :a{i}"));
+                    b = b.expression_attribute_values(format!(":a{i}"), v);
+                }
+                None => remove.push(format!("#a{i}")),
+            }
+        }
+        let mut expr = format!("SET {}", set.join(", "));
+        if !remove.is_empty() {
+            expr.push_str(&format!(" REMOVE {}", remove.join(", ")));
+        }
+        b.update_expression(expr).build().map_err(build)
+    }
+
+    async fn try_erase(
+        &self,
+        nomor: &str,
+        expected: u64,
+        entry: &HistoryEntry,
+        attachments_erased: usize,
+        token: &str,
+    ) -> Result<Option<Applied>, StoreError> {
+        let version = expected + 1;
+        let fields: Vec<(&str, Option<AttributeValue>)> = vec![
+            ("isi", Some(s(ERASED_TEXT))),
+            ("lokasi", None),
+            ("tanggal_kejadian", None),
+            ("erased_at", Some(s(&entry.at.to_string()))),
+            ("attachments_erased", Some(n(attachments_erased as i64))),
+        ];
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .key("pk", s(&format!("COMPLAINT#{nomor}")))
+            .key("sk", s("PERSONAL"))
+            .build()
+            .map_err(build)?;
+        let entry = HistoryEntry { seq: version, ..entry.clone() };
+        let mut items = vec![
+            TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build(),
+            TransactWriteItem::builder().delete(delete).build(),
+            TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build(),
+        ];
+        items.extend(crate::outbox::dynamodb::erase_updates(self, nomor).await?);
+        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        match result {
+            Ok(_) => Ok(Some(Applied { version, ba_number: None })),
+            Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => Ok(None),
+            Err(e) => Err(sdk(e)),
+        }
+    }
+}
+
+/// What a cancelled change turned out to be.
+enum AfterCancel {
+    /// Our change did commit.
+    Done(Applied),
+    /// Only the counter moved: try again.
+    Retry,
+}
+
+impl WorkflowStore for DynamoStore {
+    async fn load(&self, nomor: &RegisterNumber) -> Result<Option<ComplaintRecord>, StoreError> {
+        let items = self.complaint_items(&nomor.to_string(), false).await?;
+        let Some(register) = items.iter().find(|i| sk_of(i) == "REGISTER") else { return Ok(None) };
+        let personal = items.iter().find(|i| sk_of(i) == "PERSONAL").map(|p| PersonalData {
+            nama: opt_string(p, "nama"),
+            email: opt_string(p, "email"),
+            telepon: opt_string(p, "telepon"),
+            nik: opt_string(p, "nik"),
+            alamat: opt_string(p, "alamat"),
+        });
+        let mut history = items
+            .iter()
+            .filter(|i| sk_of(i).starts_with("HISTORY#"))
+            .map(read_history)
+            .collect::<Result<Vec<_>, _>>()?;
+        history.sort_by_key(|h| h.seq);
+        Ok(Some(ComplaintRecord {
+            row: read_row(register)?,
+            anonim: matches!(register.get("anonim"), Some(AttributeValue::Bool(true))),
+            rahasia: matches!(register.get("rahasia"), Some(AttributeValue::Bool(true))),
+            isi: opt_string(register, "isi").unwrap_or_default(),
+            lokasi: opt_string(register, "lokasi"),
+            tanggal_kejadian: opt_date(register, "tanggal_kejadian")?,
+            layanan: opt_string(register, "layanan"),
+            personal,
+            next_step: opt_string(register, "next_step"),
+            history,
+            lang: crate::lang_of(opt_string(register, "lang").as_deref()),
+        }))
+    }
+
+    async fn apply(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        change: WorkflowChange,
+    ) -> Result<Applied, StoreError> {
+        let key = nomor.to_string();
+        let (key, change) = (&key, &change);
+        self.versioned_change(key, expected, |token| async move { self.try_apply(key, expected, change, &token).await })
+            .await
+    }
+
+    async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {
+        let mut rows = Vec::new();
+        // A global secondary index is read eventually consistent: a change made a moment ago
+        // may show a moment later; the complaint's own page reads it consistently.
+        let mut items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(OPEN_INDEX)
+            .key_condition_expression("#open = :open")
+            .expression_attribute_names("#open", OPEN_INDEX)
+            .expression_attribute_values(":open", s(OPEN))
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(item) = items.try_next().await.map_err(sdk)? {
+            rows.push(read_row(&item)?);
+        }
+        // The index sorts by the number's text; the register's order is by year and sequence.
+        rows.sort_by_key(|r| (r.nomor.year, r.nomor.seq));
+        Ok(rows)
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
+        let mut scan = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .expression_attribute_names("#sk", "sk")
+            .expression_attribute_values(":reg", s("REGISTER"));
+        let mut conditions = vec!["#sk = :reg"];
+        if let Some(status) = filter.status {
+            conditions.push("#status = :status");
+            scan = scan
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":status", s(status.code()));
+        }
+        if let Some(jenis) = filter.jenis {
+            conditions.push("#jenis = :jenis");
+            scan = scan
+                .expression_attribute_names("#jenis", "jenis")
+                .expression_attribute_values(":jenis", s(jenis.code()));
+        }
+        let mut rows = Vec::new();
+        let mut items = scan.filter_expression(conditions.join(" AND ")).into_paginator().items().send();
+        while let Some(item) = items.try_next().await.map_err(sdk)? {
+            let row = read_row(&item)?;
+            if filter.matches(&row) {
+                rows.push(row);
+            }
+        }
+        rows.sort_by_key(|r| (r.nomor.year, r.nomor.seq));
+        Ok(rows)
+    }
+
+    async fn erase_personal(&self, request: &Request<'_>, attachments_erased: usize) -> Result<Applied, StoreError> {
+        let Request { nomor, expected_version: expected, by, reason, at } = *request;
+        let key = nomor.to_string();
+        let Some(register) = self.get(&format!("COMPLAINT#{key}"), "REGISTER").await? else {
+            return Err(StoreError::NotFound(key));
+        };
+        if version_of(&register)? != expected {
+            return Err(StoreError::Conflict);
+        }
+        let status = parse_status(&string(&register, "status")?)?;
+        let entry = erase_entry(status, by, reason, at);
+        let (key, entry) = (&key, &entry);
+        self.versioned_change(key, expected, |token| async move {
+            self.try_erase(key, expected, entry, attachments_erased, &token).await
+        })
+        .await
+    }
+
+    async fn refresh_deadline(
+        &self,
+        nomor: &RegisterNumber,
+        expected: u64,
+        deadline: Option<Date>,
+        provisional: bool,
+    ) -> Result<bool, StoreError> {
+        let update = match deadline {
+            Some(_) => "SET #d = :d, #p = :p",
+            None => "SET #p = :p REMOVE #d",
+        };
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(&format!("COMPLAINT#{nomor}")))
+            .key("sk", s("REGISTER"))
+            .update_expression(update)
+            // Not `register_update`: the version is checked, not moved.
+            .condition_expression(Self::version_condition(expected))
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_names("#d", "deadline")
+            .expression_attribute_names("#p", "deadline_provisional")
+            .expression_attribute_values(":expected", n(expected as i64))
+            .expression_attribute_values(":p", AttributeValue::Bool(provisional));
+        if let Some(d) = deadline {
+            request = request.expression_attribute_values(":d", s(&d.to_string()));
+        }
+        match request.send().await {
+            Ok(_) => Ok(true),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(sdk(e)),
+        }
+    }
+
+    async fn read_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.get(&format!("META#{key}"), "META").await?.map(|item| string(&item, "value")).transpose()
+    }
+
+    async fn write_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let item: Item = HashMap::from([
+            ("pk".to_owned(), s(&format!("META#{key}"))),
+            ("sk".to_owned(), s("META")),
+            ("value".to_owned(), s(value)),
+        ]);
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(sdk)?;
+        Ok(())
+    }
+}
