@@ -661,34 +661,6 @@ impl WorkflowState {
     }
 }
 
-/// Writes clock events for storage: `lengkap:2026-03-17,kembali:2026-03-26`.
-pub fn encode_clock(events: &[ClockEvent]) -> String {
-    events
-        .iter()
-        .map(|e| match e {
-            ClockEvent::Complete(d) => format!("lengkap:{d}"),
-            ClockEvent::Incomplete(d) => format!("kembali:{d}"),
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// Reads clock events written by [`encode_clock`].
-pub fn decode_clock(text: &str) -> Result<Vec<ClockEvent>, String> {
-    text.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|part| {
-            let (kind, date) = part.trim().split_once(':').ok_or_else(|| format!("clock event {part:?}"))?;
-            let date: Date = date.parse().map_err(|e| format!("clock event {part:?}: {e}"))?;
-            match kind {
-                "lengkap" => Ok(ClockEvent::Complete(date)),
-                "kembali" => Ok(ClockEvent::Incomplete(date)),
-                _ => Err(format!("clock event {part:?}")),
-            }
-        })
-        .collect()
-}
-
 /// One public stage of a complaint, for the status page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicStage {
@@ -1119,17 +1091,6 @@ mod tests {
     fn ba_numbers_and_counters() {
         assert_eq!(ba_number(2026, 1), "BA-2026-00001");
         assert_eq!(ba_counter_name(2026), "BA#2026");
-    }
-
-    #[test]
-    fn clock_events_round_trip_through_text() {
-        let events = vec![ClockEvent::Complete(D), ClockEvent::Incomplete(date(2026, 3, 26))];
-        let text = encode_clock(&events);
-        assert_eq!(text, "lengkap:2026-03-17,kembali:2026-03-26");
-        assert_eq!(decode_clock(&text).unwrap(), events);
-        assert_eq!(decode_clock("").unwrap(), vec![]);
-        assert!(decode_clock("berhenti:2026-01-01").is_err());
-        assert!(decode_clock("lengkap:2026-02-30").is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::StoreError;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::fmt::temporal::DateTimePrinter;
+use pengaduan_core::calendar::ClockEvent;
 use pengaduan_core::workflow::{Action, Channel};
 use pengaduan_core::{Jenis, Status};
 
@@ -58,9 +59,50 @@ pub(crate) fn random_suffix() -> String {
     random_hex::<8>()
 }
 
+/// Writes a complaint's deadline-clock events as both stores keep them: `lengkap:2026-03-17,kembali:2026-03-26`.
+pub(crate) fn encode_clock(events: &[ClockEvent]) -> String {
+    events
+        .iter()
+        .map(|e| match e {
+            ClockEvent::Complete(d) => format!("lengkap:{d}"),
+            ClockEvent::Incomplete(d) => format!("kembali:{d}"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads clock events written by [`encode_clock`].
+pub(crate) fn decode_clock(text: &str) -> Result<Vec<ClockEvent>, String> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|part| {
+            let (kind, date) = part.trim().split_once(':').ok_or_else(|| format!("clock event {part:?}"))?;
+            let date: Date = date.parse().map_err(|e| format!("clock event {part:?}: {e}"))?;
+            match kind {
+                "lengkap" => Ok(ClockEvent::Complete(date)),
+                "kembali" => Ok(ClockEvent::Incomplete(date)),
+                _ => Err(format!("clock event {part:?}")),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn clock_events_round_trip_through_text() {
+        let events = vec![ClockEvent::Complete(date(2026, 3, 17)), ClockEvent::Incomplete(date(2026, 3, 26))];
+        let text = encode_clock(&events);
+        assert_eq!(text, "lengkap:2026-03-17,kembali:2026-03-26");
+        assert_eq!(decode_clock(&text).unwrap(), events);
+        assert_eq!(decode_clock("").unwrap(), vec![]);
+        assert!(decode_clock("berhenti:2026-01-01").is_err());
+        assert!(decode_clock("lengkap:2026-02-30").is_err());
+    }
+
     use std::time::Duration;
 
     #[test]

@@ -5,7 +5,7 @@ use crate::fields::{parse_action, parse_channel, parse_date, parse_jenis, parse_
 use crate::{RegisterRow, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::civil::Date;
-use pengaduan_core::workflow::{self, HistoryEntry, WorkflowState};
+use pengaduan_core::workflow::{HistoryEntry, WorkflowState};
 use pengaduan_core::{RegisterNumber, Status};
 use std::collections::HashMap;
 
@@ -69,7 +69,7 @@ pub(super) fn read_row(item: &Item) -> Result<RegisterRow, StoreError> {
             procedure_id: opt_string(item, "procedure_id"),
             step_index: opt_number(item, "step_index")?.map(|i| i as usize),
             files_complete_on: opt_date(item, "files_complete_on")?,
-            clock_events: workflow::decode_clock(&opt_string(item, "clock_events").unwrap_or_default())
+            clock_events: crate::fields::decode_clock(&opt_string(item, "clock_events").unwrap_or_default())
                 .map_err(StoreError::Corrupt)?,
             ba_number: opt_string(item, "ba_number"),
             finished_on: opt_date(item, "finished_on")?,

@@ -120,7 +120,7 @@ impl DynamoStore {
             ("procedure_id", state.procedure_id.as_deref().map(s)),
             ("step_index", state.step_index.map(|i| n(i as i64))),
             ("files_complete_on", state.files_complete_on.map(|d| s(&d.to_string()))),
-            ("clock_events", Some(s(&workflow::encode_clock(&state.clock_events)))),
+            ("clock_events", Some(s(&crate::fields::encode_clock(&state.clock_events)))),
             ("ba_number", state.ba_number.as_deref().map(s)),
             ("finished_on", state.finished_on.map(|d| s(&d.to_string()))),
             ("deadline", change.deadline.map(|d| s(&d.to_string()))),

@@ -6,7 +6,7 @@ use crate::{RegisterRow, StoreError};
 use jiff::civil::Date;
 use pengaduan_core::RegisterNumber;
 use pengaduan_core::Status;
-use pengaduan_core::workflow::{self, HistoryEntry, WorkflowState};
+use pengaduan_core::workflow::{HistoryEntry, WorkflowState};
 use rusqlite::{Connection, params};
 
 /// The register columns [`raw_row`] reads.
@@ -152,7 +152,7 @@ pub(super) fn read_row(raw: RawRow) -> Result<RegisterRow, StoreError> {
             procedure_id: raw.procedure_id,
             step_index: raw.step_index.map(|i| i as usize),
             files_complete_on: parse_opt_date(raw.files_complete_on)?,
-            clock_events: workflow::decode_clock(&raw.clock_events).map_err(StoreError::Corrupt)?,
+            clock_events: crate::fields::decode_clock(&raw.clock_events).map_err(StoreError::Corrupt)?,
             ba_number: raw.ba_number,
             finished_on: parse_opt_date(raw.finished_on)?,
         },

@@ -103,7 +103,7 @@ impl WorkflowStore for SqliteStore {
                         state.procedure_id,
                         state.step_index.map(|i| i as i64),
                         state.files_complete_on.map(|d| d.to_string()),
-                        workflow::encode_clock(&state.clock_events),
+                        crate::fields::encode_clock(&state.clock_events),
                         state.ba_number,
                         state.finished_on.map(|d| d.to_string()),
                         change.deadline.map(|d| d.to_string()),
