@@ -26,7 +26,7 @@ COPY="${TMPDIR:-/tmp}/pengaduan-next-year"
 rm -rf "$COPY"
 mkdir -p "$COPY"
 trap 'rm -rf "$COPY"' EXIT
-tar -C "$REPO" --exclude=./target --exclude=./.git --exclude=node_modules --exclude=./.data -cf - . |
+tar -C "$REPO" --exclude=./target --exclude=./.git --exclude=node_modules --exclude=./.data --exclude=./tests/e2e/out -cf - . |
   tar -C "$COPY" -xf -
 
 calendar="$COPY/content/data/hari-libur.toml"
