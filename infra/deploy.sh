@@ -211,7 +211,7 @@ else
   # The staff console (/staf/*); its Lambda shell is behind the crate's `lambda` feature.
   cargo lambda build --release --arm64 -p pengaduan-console --features lambda --bin console-fn
   # Email to complainants (the outbox through SES); its Lambda shell is behind `lambda` too.
-  cargo lambda build --release --arm64 -p pengaduan-surel --features lambda --bin mail-fn
+  cargo lambda build --release --arm64 -p pengaduan-mail --features lambda --bin mail-fn
 fi
 for bootstrap in target/lambda/form-fn/bootstrap target/lambda/console-fn/bootstrap \
   target/lambda/mail-fn/bootstrap; do

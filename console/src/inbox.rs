@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use jiff::civil::Date;
 use pengaduan_core::calendar::Calendar;
-use pengaduan_core::workflow::Channel;
+use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{Jenis, Status};
 use pengaduan_store::{RegisterRow, WorkflowStore};
 use std::cmp::Ordering;
@@ -28,7 +28,7 @@ pub struct Filter {
     /// Only this kind of report.
     pub jenis: Option<Jenis>,
     /// Only this channel.
-    pub kanal: Option<Channel>,
+    pub kanal: Option<IntakeChannel>,
     /// Only complaints past their deadline.
     pub overdue: bool,
     /// Only complaints due within this many working days (overdue ones included).
@@ -47,7 +47,7 @@ impl Filter {
         Self {
             status: get("status").and_then(|v| Status::ALL.into_iter().find(|s| s.code() == v)),
             jenis: get("jenis").and_then(Jenis::parse),
-            kanal: get("kanal").and_then(Channel::parse),
+            kanal: get("kanal").and_then(IntakeChannel::parse),
             overdue: get("terlambat").is_some_and(|v| matches!(v, "1" | "on" | "true")),
             due_within: get("jatuh_tempo").and_then(|v| v.parse().ok()),
             query: get("q").unwrap_or_default().to_owned(),
@@ -167,7 +167,7 @@ mod tests {
         RegisterRow {
             nomor: RegisterNumber::parse(&format!("PGD-2026-{seq:05}")).unwrap(),
             received_at: received.parse::<Timestamp>().unwrap(),
-            channel: if seq.is_multiple_of(2) { Channel::Web } else { Channel::Telepon },
+            channel: if seq.is_multiple_of(2) { IntakeChannel::Web } else { IntakeChannel::Telepon },
             jenis: Jenis::Pengaduan,
             judul: judul.to_owned(),
             state,
@@ -223,7 +223,7 @@ mod tests {
         assert_eq!(numbers(&arrange(rows(), &overdue, &cal, today)), vec![2]);
         let soon = Filter { due_within: Some(3), page: 1, ..Default::default() };
         assert_eq!(numbers(&arrange(rows(), &soon, &cal, today)), vec![2, 3]);
-        let kanal = Filter { kanal: Some(Channel::Telepon), page: 1, ..Default::default() };
+        let kanal = Filter { kanal: Some(IntakeChannel::Telepon), page: 1, ..Default::default() };
         assert_eq!(numbers(&arrange(rows(), &kanal, &cal, today)), vec![3, 1]);
         let status = Filter { status: Some(Status::Diterima), page: 1, ..Default::default() };
         assert_eq!(numbers(&arrange(rows(), &status, &cal, today)), vec![1]);

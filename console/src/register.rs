@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::response::Response;
 use http::StatusCode;
 use pengaduan_core::access::may_register;
-use pengaduan_core::workflow::Channel;
+use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{RawForm, RawValue};
 use pengaduan_store::Submitted;
 use pengaduan_store::intake::{Intake, Replay, intake};
@@ -40,7 +40,7 @@ pub(crate) async fn submit(
     check_csrf(&staff, fields.get(CSRF_FIELD).map(String::as_str))?;
     staff.may(may_register, REFUSED)?;
     let mut errors = Vec::new();
-    let channel = fields.get("kanal").and_then(|k| Channel::parse(k)).filter(|c| *c != Channel::Web);
+    let channel = fields.get("kanal").and_then(|k| IntakeChannel::parse(k)).filter(|c| *c != IntakeChannel::Web);
     if channel.is_none() {
         errors.push(("kanal", "Pilih kanal masuknya pengaduan.".to_owned()));
     }

@@ -10,7 +10,7 @@ use http::StatusCode;
 use jiff::tz::TimeZone;
 use pengaduan_core::access::{may_check_completeness, may_erase, may_export, may_read_audit};
 use pengaduan_core::datetime::{human_time, tanggal_indonesia};
-use pengaduan_core::workflow::{Channel, find_procedure};
+use pengaduan_core::workflow::{IntakeChannel, find_procedure};
 use pengaduan_core::{Jenis, Status};
 use pengaduan_store::attachments::AttachmentMeta;
 use pengaduan_store::{ComplaintRecord, ERASED_TEXT};
@@ -251,7 +251,7 @@ impl InboxView {
                 .into_iter()
                 .map(|j| Choice { code: j.code(), label: j.label(), selected: filter.jenis == Some(j) })
                 .collect(),
-            kanal: Channel::ALL
+            kanal: IntakeChannel::ALL
                 .into_iter()
                 .map(|k| Choice { code: k.code(), label: k.label(), selected: filter.kanal == Some(k) })
                 .collect(),
@@ -550,9 +550,9 @@ impl RegisterView {
     ) -> Self {
         values.remove("csrf");
         let chosen = |k: &str| values.get(k).cloned().unwrap_or_default();
-        let kanal = Channel::ALL
+        let kanal = IntakeChannel::ALL
             .into_iter()
-            .filter(|c| *c != Channel::Web)
+            .filter(|c| *c != IntakeChannel::Web)
             .map(|c| Choice { code: c.code(), label: c.label(), selected: chosen("kanal") == c.code() })
             .collect();
         let jenis = Jenis::ALL

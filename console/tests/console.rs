@@ -335,7 +335,7 @@ async fn the_front_office_registers_a_telephone_complaint_with_mistakes_shown_an
     assert!(html.contains("Pengaduan dicatat di Buku Register"));
     let nomor = html.split("Nomor register: <strong class=\"panel__code\">").nth(1).unwrap().split('<').next().unwrap();
     let record = h.store.load(&pengaduan_core::RegisterNumber::parse(nomor).unwrap()).await.unwrap().unwrap();
-    assert_eq!(record.row.channel, pengaduan_core::workflow::Channel::Telepon);
+    assert_eq!(record.row.channel, pengaduan_core::workflow::IntakeChannel::Telepon);
     assert_eq!(record.history[0].by, "rina (Front Office)");
     assert_eq!(record.personal.unwrap().telepon.as_deref(), Some("+6281234567890"));
     assert_eq!(record.lang, pengaduan_core::Lang::Id, "Indonesian unless the officer chose otherwise");

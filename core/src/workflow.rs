@@ -218,7 +218,7 @@ pub fn find_procedure<'a>(procedures: &'a [Procedure], id: &str) -> Result<&'a P
 
 /// The channel a complaint came through; every channel goes into the same register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Channel {
+pub enum IntakeChannel {
     /// The online form on the site.
     Web,
     /// Telephone.
@@ -237,9 +237,9 @@ pub enum Channel {
     Langsung,
 }
 
-impl Channel {
+impl IntakeChannel {
     /// Every channel, the online form first.
-    pub const ALL: [Channel; 8] = [
+    pub const ALL: [IntakeChannel; 8] = [
         Self::Web,
         Self::Telepon,
         Self::Surat,
@@ -1095,12 +1095,12 @@ mod tests {
 
     #[test]
     fn channels_and_actions_round_trip() {
-        for c in Channel::ALL {
-            assert_eq!(Channel::parse(c.code()), Some(c));
+        for c in IntakeChannel::ALL {
+            assert_eq!(IntakeChannel::parse(c.code()), Some(c));
         }
-        assert_eq!(Channel::parse("Kotak-Pengaduan"), Some(Channel::KotakPengaduan));
-        assert_eq!(Channel::parse("fax"), None);
-        assert_eq!(Channel::Lapor.label(), "LAPOR!");
+        assert_eq!(IntakeChannel::parse("Kotak-Pengaduan"), Some(IntakeChannel::KotakPengaduan));
+        assert_eq!(IntakeChannel::parse("fax"), None);
+        assert_eq!(IntakeChannel::Lapor.label(), "LAPOR!");
         for a in Action::ALL {
             assert_eq!(Action::parse(a.code()), Some(a));
         }

@@ -18,7 +18,7 @@ use std::path::Path;
 /// (a registered sender ID, masking, with an Indonesian operator or aggregator) and its HTTP
 /// API. Either way the complainant's consent covers the channel, and the tracking code only
 /// ever goes to the number that sent the complaint.
-pub trait Channel: Send + Sync {
+pub trait MessageChannel: Send + Sync {
     /// Sends `message`, outbox entry `id`. The same `id` may be sent again after a crash: a
     /// channel makes that harmless where it can (one Message-ID, one file name).
     fn send(&self, id: &str, message: &Message) -> impl Future<Output = Result<(), SendError>> + Send;
@@ -117,7 +117,7 @@ impl Mailer {
     }
 }
 
-impl Channel for Mailer {
+impl MessageChannel for Mailer {
     async fn send(&self, id: &str, message: &Message) -> Result<(), SendError> {
         let email = self.composer.compose(id, message).map_err(|e| match e {
             // No try will make a malformed address valid.

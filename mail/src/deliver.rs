@@ -5,7 +5,7 @@
 //!
 //! Logs name entry ids and counts only: never an address, a name, a code or a message's text.
 
-use crate::channel::Channel;
+use crate::channel::MessageChannel;
 use jiff::Timestamp;
 use pengaduan_core::notice::retry_at;
 use pengaduan_store::StoreError;
@@ -49,7 +49,7 @@ impl Report {
 
 /// Delivers outbox entry `id` if it is due at `now` and nobody else holds it: `None` when it
 /// was not claimed (not pending, not due, or claimed by another deliverer).
-pub async fn deliver_one<S: OutboxStore, C: Channel>(
+pub async fn deliver_one<S: OutboxStore, C: MessageChannel>(
     store: &S,
     channel: &C,
     id: &str,
@@ -90,7 +90,7 @@ pub async fn deliver_one<S: OutboxStore, C: Channel>(
 /// Delivers up to `limit` entries due at `now`, oldest first. An entry the store fails on is
 /// counted in [`Report::errors`] and left for the next round; only failing to list the due
 /// entries is an error.
-pub async fn deliver_due<S: OutboxStore, C: Channel>(
+pub async fn deliver_due<S: OutboxStore, C: MessageChannel>(
     store: &S,
     channel: &C,
     now: Timestamp,
@@ -128,7 +128,7 @@ const BACKGROUND_BATCH: usize = 50;
 pub fn spawn_background<S, C>(store: Arc<S>, channel: Arc<C>, every: Duration) -> tokio::task::JoinHandle<()>
 where
     S: OutboxStore + 'static,
-    C: Channel + 'static,
+    C: MessageChannel + 'static,
 {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);

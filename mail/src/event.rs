@@ -7,7 +7,7 @@
 //!   (by digest), so nothing more is sent there;
 //! - anything else, the schedule's tick: whatever is due (retries after a failed try).
 
-use crate::channel::Channel;
+use crate::channel::MessageChannel;
 use crate::deliver::{deliver_due, deliver_one};
 use jiff::Timestamp;
 use pengaduan_store::StoreError;
@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 pub const TICK_BATCH: usize = 100;
 
 /// Handles one event; the answer is the function's result (batch item failures for a stream).
-pub async fn handle<S: OutboxStore, C: Channel>(
+pub async fn handle<S: OutboxStore, C: MessageChannel>(
     store: &S,
     channel: &C,
     event: &Value,
@@ -41,7 +41,7 @@ pub async fn handle<S: OutboxStore, C: Channel>(
     }))
 }
 
-async fn stream<S: OutboxStore, C: Channel>(store: &S, channel: &C, records: &[Value], now: Timestamp) -> Value {
+async fn stream<S: OutboxStore, C: MessageChannel>(store: &S, channel: &C, records: &[Value], now: Timestamp) -> Value {
     let mut failures = Vec::new();
     for record in records {
         if record.get("eventName").and_then(Value::as_str) != Some("INSERT") {

@@ -4,7 +4,7 @@
 //!
 //! - [`compose`]: the message's wording, from templates editors can change
 //!   (`templates/surel/`), as a MIME message (text and HTML);
-//! - [`channel`]: the [`Channel`] a message goes through, and [`Mailer`], the email channel over
+//! - [`channel`]: the [`MessageChannel`] a message goes through, and [`Mailer`], the email channel over
 //!   a [`Transport`]: `.eml` files in a folder, SMTP, or Amazon SES (feature `aws`);
 //! - [`deliver`]: claim, send, record the outcome, retry with backoff;
 //! - [`event`]: the delivery Lambda function's handler (`mail-fn`, feature `lambda`).
@@ -17,7 +17,7 @@ pub mod deliver;
 pub mod event;
 pub mod transport;
 
-pub use channel::{Channel, MailError, Mailer, SendError};
+pub use channel::{MailError, Mailer, MessageChannel, SendError};
 pub use compose::{ComposeError, Composer};
 pub use deliver::{Delivery, Report, deliver_due, deliver_one, spawn_background};
 pub use transport::Transport;

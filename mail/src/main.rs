@@ -1,11 +1,11 @@
 //! The delivery Lambda function `mail-fn`: builds the store and the mailer once at start-up,
 //! then hands every event (the table's stream, SES notifications through SNS, the schedule's
-//! tick) to [`pengaduan_surel::event::handle`].
+//! tick) to [`pengaduan_mail::event::handle`].
 
 use jiff::Timestamp;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
+use pengaduan_mail::Mailer;
 use pengaduan_store::dynamodb::DynamoStore;
-use pengaduan_surel::Mailer;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let (store, mailer) = (Arc::clone(&store), Arc::clone(&mailer));
         async move {
-            let answer = pengaduan_surel::event::handle(&*store, &*mailer, &event.payload, Timestamp::now()).await;
+            let answer = pengaduan_mail::event::handle(&*store, &*mailer, &event.payload, Timestamp::now()).await;
             answer.map_err(|e| Error::from(pengaduan_store::error_chain(&e)))
         }
     }))

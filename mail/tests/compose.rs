@@ -5,8 +5,8 @@ mod support;
 use jiff::civil::date;
 use pengaduan_core::notice::Message;
 use pengaduan_core::{Lang, Status};
-use pengaduan_surel::compose::{LAYOUT, TEMPLATE_DIR, template_files};
-use pengaduan_surel::{ComposeError, Composer};
+use pengaduan_mail::compose::{LAYOUT, TEMPLATE_DIR, template_files};
+use pengaduan_mail::{ComposeError, Composer};
 use support::{SENDER, SITE, composer, parse, receipt, receipt_en, root, status};
 
 const NOMOR: &str = "PGD-2026-00042";

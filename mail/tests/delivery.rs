@@ -5,10 +5,10 @@ mod support;
 
 use jiff::{SignedDuration, Timestamp};
 use pengaduan_core::notice::{MAX_ATTEMPTS, Message};
+use pengaduan_mail::event::handle;
+use pengaduan_mail::{Delivery, Mailer, MessageChannel, Report, SendError, Transport, deliver_due, deliver_one};
 use pengaduan_store::outbox::{OutboxState, OutboxStore, address_digest};
 use pengaduan_store::sqlite::SqliteStore;
-use pengaduan_surel::event::handle;
-use pengaduan_surel::{Channel, Delivery, Mailer, Report, SendError, Transport, deliver_due, deliver_one};
 use serde_json::json;
 use std::sync::Mutex;
 use support::{emails_in, mailer, parse, root, take_in};
@@ -33,7 +33,7 @@ impl Recorder {
     }
 }
 
-impl Channel for Recorder {
+impl MessageChannel for Recorder {
     async fn send(&self, id: &str, _message: &Message) -> Result<(), SendError> {
         self.sent.lock().unwrap().push(id.to_owned());
         match &self.fail {

@@ -5,11 +5,11 @@
 
 mod support;
 
+use pengaduan_mail::transport::Ses;
+use pengaduan_mail::{Composer, Delivery, Mailer, Report, Transport, deliver_due, deliver_one};
 use pengaduan_store::outbox::OutboxStore;
 use pengaduan_store::sqlite::SqliteStore;
 use pengaduan_store::testing::Moto;
-use pengaduan_surel::transport::Ses;
-use pengaduan_surel::{Composer, Delivery, Mailer, Report, Transport, deliver_due, deliver_one};
 use serde_json::{Value, json};
 use support::{SITE, emails_in, mailer, parse, take_in};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -89,7 +89,7 @@ async fn the_stream_of_the_dynamodb_outbox_names_the_entry_to_deliver() {
     let event = json!({"Records": [{"eventSource": "aws:dynamodb", "eventName": "INSERT",
         "dynamodb": {"Keys": {"pk": {"S": format!("COMPLAINT#{nomor}")}, "sk": {"S": format!("SUREL#{version}")}},
                      "SequenceNumber": "100"}}]});
-    let answer = pengaduan_surel::event::handle(&store, &mailer, &event, now).await.unwrap();
+    let answer = pengaduan_mail::event::handle(&store, &mailer, &event, now).await.unwrap();
     assert_eq!(answer, json!({"batchItemFailures": []}));
     let files = emails_in(dir.path());
     assert_eq!(files.len(), 1, "delivered from the stream record's keys");

@@ -4,9 +4,9 @@
 mod support;
 
 use jiff::{SignedDuration, Timestamp};
+use pengaduan_mail::{MessageChannel, Report, SendError, Transport, deliver_due, spawn_background};
 use pengaduan_store::outbox::{LEASE, OutboxStore};
 use pengaduan_store::sqlite::SqliteStore;
-use pengaduan_surel::{Channel, Report, SendError, Transport, deliver_due, spawn_background};
 use std::sync::Arc;
 use std::time::Duration;
 use support::{SmtpServer, mailer, receipt, take_in};

@@ -35,7 +35,7 @@ pub struct ExportRow {
     pub nomor: String,
     /// Day received, in the office's time zone.
     pub diterima: Date,
-    /// Channel, as a label.
+    /// IntakeChannel, as a label.
     pub kanal: String,
     /// Kind of report, as a label.
     pub jenis: String,

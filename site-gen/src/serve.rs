@@ -296,14 +296,14 @@ fn clock() -> Result<impl Fn() -> jiff::Timestamp + Copy + Send + Sync + 'static
 const MAIL_ROUND: Duration = Duration::from_secs(2);
 
 /// Starts delivering the outbox in the background when this installation delivers its own mail
-/// ([`pengaduan_surel::delivers_locally`]): `.eml` files beside the database, or `SMTP_URL`.
+/// ([`pengaduan_mail::delivers_locally`]): `.eml` files beside the database, or `SMTP_URL`.
 /// The line to print about it.
 fn deliver_mail(spec: &str, root: &Path, store: &AnyStore, site_url: &str) -> Option<String> {
-    if !pengaduan_surel::delivers_locally(spec) {
+    if !pengaduan_mail::delivers_locally(spec) {
         return None;
     }
     let data_dir = pengaduan_store::open::local_dir(spec, Some(&root.join(".data")))?;
-    match pengaduan_surel::Mailer::local(root, &data_dir, site_url) {
+    match pengaduan_mail::Mailer::local(root, &data_dir, site_url) {
         Ok(mailer) => {
             let line = match std::env::var("SMTP_URL").ok().filter(|v| !v.trim().is_empty()) {
                 Some(_) => "Surel kepada pengadu dikirim melalui server SMTP_URL.".to_owned(),
@@ -312,7 +312,7 @@ fn deliver_mail(spec: &str, root: &Path, store: &AnyStore, site_url: &str) -> Op
                     data_dir.join("surel").display()
                 ),
             };
-            pengaduan_surel::spawn_background(Arc::new(store.clone()), Arc::new(mailer), MAIL_ROUND);
+            pengaduan_mail::spawn_background(Arc::new(store.clone()), Arc::new(mailer), MAIL_ROUND);
             Some(line)
         }
         Err(e) => Some(format!("Peringatan: surel kepada pengadu tidak dikirim: {e}")),

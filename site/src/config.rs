@@ -94,13 +94,13 @@ pub struct Office {
     pub hours: String,
     /// Contact channels.
     #[serde(default)]
-    pub channels: Vec<Channel>,
+    pub channels: Vec<ContactChannel>,
 }
 
 /// One contact channel of the office.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Channel {
+pub struct ContactChannel {
     /// Name (`Telepon`), as the default language's pages show it.
     pub name: String,
     /// Name on English pages (`Telephone`); `name` when absent.

@@ -4,7 +4,7 @@
 use crate::{StoreError, attachments, rate::RateDecision};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use pengaduan_core::workflow::{Action, Channel, HistoryEntry};
+use pengaduan_core::workflow::{Action, HistoryEntry, IntakeChannel};
 use pengaduan_core::{Jenis, RegisterNumber, Status, Submission};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -29,7 +29,7 @@ pub struct NewComplaint {
     /// The validated submission.
     pub submission: Submission,
     /// The channel it came through.
-    pub channel: Channel,
+    pub channel: IntakeChannel,
     /// Who recorded it: [`ONLINE_FRONT_OFFICE`] for the online form, else the staff member.
     pub recorded_by: String,
     /// Prefix of register numbers.
@@ -202,7 +202,7 @@ pub const ONLINE_FRONT_OFFICE: &str = "Front Office (daring)";
 /// The first history entry of a complaint: received online or recorded by staff.
 pub(crate) fn intake_entry(c: &NewComplaint) -> HistoryEntry {
     let (action, note) = match c.channel {
-        Channel::Web => (Action::Diterima, String::new()),
+        IntakeChannel::Web => (Action::Diterima, String::new()),
         other => (Action::Dicatat, format!("Diterima melalui {}", other.label())),
     };
     HistoryEntry {

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::fmt::temporal::DateTimePrinter;
 use pengaduan_core::calendar::ClockEvent;
-use pengaduan_core::workflow::{Action, Channel};
+use pengaduan_core::workflow::{Action, IntakeChannel};
 use pengaduan_core::{Jenis, Status};
 
 /// A timestamp in UTC with all nine fractional digits: equal-length strings, so text order is
@@ -26,8 +26,8 @@ pub(crate) fn parse_date(what: &str, v: &str) -> Result<Date, StoreError> {
 }
 
 /// A stored channel code.
-pub(crate) fn parse_channel(v: &str) -> Result<Channel, StoreError> {
-    Channel::parse(v).ok_or_else(|| StoreError::Corrupt(format!("channel {v:?}")))
+pub(crate) fn parse_channel(v: &str) -> Result<IntakeChannel, StoreError> {
+    IntakeChannel::parse(v).ok_or_else(|| StoreError::Corrupt(format!("channel {v:?}")))
 }
 
 /// A stored kind of report.

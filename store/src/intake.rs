@@ -10,7 +10,7 @@ use jiff::Zoned;
 use pengaduan_core::attachment::ValidFile;
 use pengaduan_core::datetime::rfc3339;
 use pengaduan_core::notice::Message;
-use pengaduan_core::workflow::Channel;
+use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{Status, Submission, TrackingCode};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -38,7 +38,7 @@ pub struct Intake {
     /// The validated submission.
     pub submission: Submission,
     /// The channel it came through.
-    pub channel: Channel,
+    pub channel: IntakeChannel,
     /// When it was received, in the office's time zone.
     pub received_at: Zoned,
     /// How a repeat of it is recognised.
@@ -62,7 +62,7 @@ impl Intake {
     pub fn online(submission: Submission, files: Vec<ValidFile>, received_at: Zoned, replay: Replay) -> Self {
         Self {
             submission,
-            channel: Channel::Web,
+            channel: IntakeChannel::Web,
             received_at,
             replay,
             recorded_by: ONLINE_FRONT_OFFICE.to_owned(),
@@ -79,7 +79,7 @@ impl Intake {
         let fingerprint = self.submission.fingerprint();
         digest(&match (&self.replay, self.channel) {
             (Replay::Key(key), _) => format!("key:{key}"),
-            (Replay::Content, Channel::Web) => format!("content:{fingerprint}"),
+            (Replay::Content, IntakeChannel::Web) => format!("content:{fingerprint}"),
             (Replay::Content, channel) => format!("staf:{}:{fingerprint}", channel.code()),
         })
     }
@@ -89,7 +89,7 @@ impl Intake {
     /// content fingerprint.
     pub fn replay_window(&self) -> Duration {
         match (&self.replay, self.channel) {
-            (Replay::Content, Channel::Web) => CONTENT_REPLAY_WINDOW,
+            (Replay::Content, IntakeChannel::Web) => CONTENT_REPLAY_WINDOW,
             _ => REPLAY_WINDOW,
         }
     }
@@ -175,8 +175,8 @@ mod tests {
         let at: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
         let web = Intake::online(submission(), Vec::new(), at.clone(), Replay::Content);
         let keyed = Intake::online(submission(), Vec::new(), at.clone(), Replay::Key("abcdefgh".into()));
-        let phone = Intake { channel: Channel::Telepon, recorded_by: "Rina".into(), ..web.clone() };
-        let letter = Intake { channel: Channel::Surat, ..phone.clone() };
+        let phone = Intake { channel: IntakeChannel::Telepon, recorded_by: "Rina".into(), ..web.clone() };
+        let letter = Intake { channel: IntakeChannel::Surat, ..phone.clone() };
         let keys = [web.replay_key(), keyed.replay_key(), phone.replay_key(), letter.replay_key()];
         for (i, a) in keys.iter().enumerate() {
             assert_eq!(a.len(), 64);
@@ -199,7 +199,7 @@ mod tests {
         other.submission.isi.push_str(" Tambahan.");
         assert_ne!(keyed.body_digest(), other.body_digest(), "another body, another digest");
         assert_eq!(keyed.body_digest().unwrap().len(), 64);
-        let phone = Intake { channel: Channel::Telepon, ..web };
+        let phone = Intake { channel: IntakeChannel::Telepon, ..web };
         assert_eq!(phone.replay_window(), Duration::from_secs(24 * 3600), "staff duplicates: a day");
     }
 }

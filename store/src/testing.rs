@@ -14,7 +14,7 @@ use crate::dynamodb::DynamoStore;
 use crate::sqlite::SqliteStore;
 use crate::{NewComplaint, ONLINE_FRONT_OFFICE, Receipt};
 use jiff::Timestamp;
-use pengaduan_core::workflow::Channel;
+use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{RawForm, RawValue, Status, Submission, TrackingCode};
 #[cfg(feature = "aws")]
 use std::process::{Child, Command, Stdio};
@@ -193,7 +193,7 @@ pub fn complaint(n: usize, key: &str, at: Timestamp, year: i16) -> NewComplaint 
     let code = TrackingCode::from_random((n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).to_le_bytes());
     NewComplaint {
         submission: submission(n),
-        channel: Channel::Web,
+        channel: IntakeChannel::Web,
         recorded_by: ONLINE_FRONT_OFFICE.into(),
         prefix: "PGD".into(),
         year,

@@ -5,7 +5,7 @@ use crate::{ComplaintStore, StoreError, erasure};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use pengaduan_core::calendar::Deadline;
-use pengaduan_core::workflow::{Action, Channel, HistoryEntry, Transition, WorkflowState};
+use pengaduan_core::workflow::{Action, HistoryEntry, IntakeChannel, Transition, WorkflowState};
 use pengaduan_core::{Jenis, PersonalData, RegisterNumber, Status};
 use std::future::Future;
 
@@ -17,7 +17,7 @@ pub struct RegisterRow {
     /// When it was received.
     pub received_at: Timestamp,
     /// The channel it came through.
-    pub channel: Channel,
+    pub channel: IntakeChannel,
     /// Kind of report.
     pub jenis: Jenis,
     /// Title.

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use jiff::civil::date;
 use pengaduan_core::access::Role;
-use pengaduan_core::workflow::Channel;
+use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_store::accounts::password::{hash_password, new_csrf_token, new_session_id};
 use pengaduan_store::accounts::{Account, AccountStore, AuditAction, AuditEntry, Session};
@@ -197,7 +197,7 @@ async fn the_inbox_holds_open_complaints<S: WorkflowStore>(store: &S) {
     let first = nomor(&store.submit(complaint(1, "inbox-1", now(), 2026)).await.unwrap());
     let second = nomor(&store.submit(complaint(2, "inbox-2", now(), 2026)).await.unwrap());
     let mut phone = complaint(3, "inbox-3", now(), 2026);
-    phone.channel = Channel::Telepon;
+    phone.channel = IntakeChannel::Telepon;
     phone.recorded_by = "Rina (FO)".into();
     let third = nomor(&store.submit(phone).await.unwrap());
     assert_eq!(numbers(&store.open_rows().await.unwrap()), [1, 2, 3], "by number");

@@ -6,7 +6,7 @@
 
 use jiff::civil::date;
 use pengaduan_core::calendar::{Calendar, Reckoned};
-use pengaduan_core::workflow::{Action, Channel, WorkflowState};
+use pengaduan_core::workflow::{Action, IntakeChannel, WorkflowState};
 use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_store::deadlines::{CALENDAR_META_KEY, DeadlineChange, Recomputed, recompute_if_changed};
 use pengaduan_store::erasure::Request;
@@ -24,7 +24,7 @@ use std::time::Duration;
 
 fn phone_complaint(i: usize, key: &str) -> pengaduan_store::NewComplaint {
     let mut c = complaint(i, key, now(), 2026);
-    c.channel = Channel::Telepon;
+    c.channel = IntakeChannel::Telepon;
     c.recorded_by = "Rina (FO)".into();
     c
 }
@@ -34,7 +34,7 @@ async fn the_whole_path<S: WorkflowStore>(store: &S) {
     let web = nomor(&store.submit(complaint(1, "web-1", now(), 2026)).await.unwrap());
     let rec = store.load(&web).await.unwrap().unwrap();
     assert_eq!(rec.row.version, 1);
-    assert_eq!(rec.row.channel, Channel::Web);
+    assert_eq!(rec.row.channel, IntakeChannel::Web);
     assert_eq!(rec.history.len(), 1);
     let first = &rec.history[0];
     assert_eq!((first.seq, first.action, first.from, first.to), (1, Action::Diterima, None, Status::Diterima));
@@ -45,7 +45,7 @@ async fn the_whole_path<S: WorkflowStore>(store: &S) {
     let phone = nomor(&store.submit(phone_complaint(2, "tel-2")).await.unwrap());
     assert_eq!(phone.to_string(), "PGD-2026-00002");
     let rec = store.load(&phone).await.unwrap().unwrap();
-    assert_eq!(rec.row.channel, Channel::Telepon);
+    assert_eq!(rec.row.channel, IntakeChannel::Telepon);
     assert_eq!((rec.history[0].action, rec.history[0].by.as_str()), (Action::Dicatat, "Rina (FO)"));
     assert_eq!(rec.history[0].note, "Diterima melalui Telepon");
 
@@ -249,7 +249,7 @@ async fn erasure_keeps_the_register_row<S: WorkflowStore>(store: &S) {
     // The register row stays: number, date, channel, type, title, status, deadline.
     assert_eq!(after.row.nomor, before.row.nomor);
     assert_eq!(after.row.received_at, before.row.received_at);
-    assert_eq!((after.row.channel, after.row.jenis), (Channel::Telepon, pengaduan_core::Jenis::Pengaduan));
+    assert_eq!((after.row.channel, after.row.jenis), (IntakeChannel::Telepon, pengaduan_core::Jenis::Pengaduan));
     assert_eq!(after.row.judul, before.row.judul);
     assert_eq!(after.row.state, before.row.state);
     assert_eq!(after.row.deadline, before.row.deadline);

@@ -1,4 +1,4 @@
-//! `pengaduan-staf`: see `staff/README.md`.
+//! `pengaduan-staf`: see `staf/README.md`.
 
 fn main() -> std::process::ExitCode {
     pengaduan_staf::main_entry()

@@ -3,7 +3,7 @@
 use crate::{Ctx, Failure};
 use clap::Args;
 use pengaduan_core::text::escape_controls_line;
-use pengaduan_core::workflow::Channel;
+use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{Jenis, Status};
 use pengaduan_store::{ListFilter, WorkflowStore};
 use std::fmt::Write as _;
@@ -54,7 +54,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Daftar) -> Result<String, Failure> {
         .kanal
         .as_deref()
         .map(|k| {
-            Channel::parse(k).ok_or_else(|| {
+            IntakeChannel::parse(k).ok_or_else(|| {
                 Failure::new(format!(
                     "Kanal {k:?} tidak dikenal; pilih salah satu: web, telepon, surat, email, sms, kotak_pengaduan, lapor, langsung."
                 ))

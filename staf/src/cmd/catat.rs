@@ -2,7 +2,7 @@
 
 use crate::{Ctx, Failure};
 use clap::Args;
-use pengaduan_core::workflow::Channel;
+use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{RawForm, RawValue};
 use pengaduan_store::Submitted;
 use pengaduan_store::intake::{Intake, Replay, intake};
@@ -63,13 +63,13 @@ pub struct Catat {
 
 /// Checks the complaint as the online form would, registers it and prints its number and tracking code.
 pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
-    let channel = Channel::parse(&a.kanal).ok_or_else(|| {
+    let channel = IntakeChannel::parse(&a.kanal).ok_or_else(|| {
         Failure::new(format!(
             "Kanal {:?} tidak dikenal; pilih salah satu: telepon, surat, email, sms, kotak_pengaduan, lapor, langsung.",
             a.kanal
         ))
     })?;
-    if channel == Channel::Web {
+    if channel == IntakeChannel::Web {
         return Err(Failure::new(
             "Kanal web dipakai formulir daring di situs; untuk pengaduan dari kanal lain pilih telepon, surat, email, sms, kotak_pengaduan, lapor, atau langsung.",
         ));

@@ -5,7 +5,7 @@
 //! `pengaduan_core::workflow`, stored against the version it was computed from, and appended to
 //! the complaint's history, signed by the operating-system user and the tool ([`signature`]),
 //! never by a typed name. It also keeps the staff console's accounts (`pengguna`). See
-//! `staff/README.md` for the staff's guide.
+//! `staf/README.md` for the staff's guide.
 //!
 //! This file holds what every command shares (the context, failures, the checks of numbers,
 //! dates and versions, storing a transition); each command is one module of [`cmd`].
@@ -298,20 +298,20 @@ pub(crate) const NOT_DELIVERED_HERE: &str =
     "Surel pada penyimpanan ini dikirim oleh fungsi pengiriman di AWS (Amazon SES), bukan oleh alat ini.\n";
 
 /// Delivers the messages due now when this installation delivers its own mail (see
-/// [`pengaduan_surel::delivers_locally`]): a line saying what happened, or `None` when nothing
+/// [`pengaduan_mail::delivers_locally`]): a line saying what happened, or `None` when nothing
 /// was due or mail is delivered elsewhere. A failure never fails the command whose change is
 /// already stored: the message stays in the outbox and is tried again.
 pub(crate) async fn deliver_mail(ctx: &Ctx) -> Option<String> {
-    if !pengaduan_surel::delivers_locally(&ctx.store_spec) {
+    if !pengaduan_mail::delivers_locally(&ctx.store_spec) {
         return None;
     }
     let data_dir = pengaduan_store::open::local_dir(&ctx.store_spec, None).unwrap_or_else(|| ".data".into());
     let site = std::env::var("SITE_ORIGIN").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
-    let mailer = match pengaduan_surel::Mailer::local(&ctx.root, &data_dir, &site) {
+    let mailer = match pengaduan_mail::Mailer::local(&ctx.root, &data_dir, &site) {
         Ok(m) => m,
         Err(e) => return Some(format!("Peringatan: surel kepada pengadu belum dapat dikirim: {e}\n")),
     };
-    match pengaduan_surel::deliver_due(&ctx.store, &mailer, ctx.now.timestamp(), 100).await {
+    match pengaduan_mail::deliver_due(&ctx.store, &mailer, ctx.now.timestamp(), 100).await {
         Ok(r) if r.sent + r.retried + r.failed == 0 => None,
         Ok(r) => Some(format!(
             "Surel kepada pengadu: {} terkirim{}{}.\n",

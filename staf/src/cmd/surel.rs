@@ -35,7 +35,7 @@ pub enum Perintah {
 /// Runs `surel`.
 pub(crate) async fn run(ctx: &Ctx, a: Surel) -> Result<String, Failure> {
     match a.perintah {
-        Perintah::Kirim if !pengaduan_surel::delivers_locally(&ctx.store_spec) => {
+        Perintah::Kirim if !pengaduan_mail::delivers_locally(&ctx.store_spec) => {
             Ok(crate::NOT_DELIVERED_HERE.to_owned())
         }
         Perintah::Kirim => {
