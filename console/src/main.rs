@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    pengaduan_store::aws::init_lambda_logging();
+    pengaduan_aws::init_lambda_logging();
     let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
     let config = Config::from_env()?;
     let service =

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    pengaduan_store::aws::init_lambda_logging();
+    pengaduan_aws::init_lambda_logging();
     let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
     let mut config = Config::from_env()?;
     let http = HttpConfig::from_env()?;
@@ -45,9 +45,9 @@ async fn main() -> Result<(), Error> {
 /// The tracking-code key, read once at cold start from the Secrets Manager secret the template
 /// creates (its ARN in `PENGADUAN_CODE_KEY_SECRET_ARN`): never in the function's environment.
 async fn code_key_from_secret(arn: &str) -> Result<CodeKey, Error> {
-    let sdk = pengaduan_store::aws::load_config().await;
+    let sdk = pengaduan_aws::load_config().await;
     let mut builder = aws_sdk_secretsmanager::config::Builder::from(&sdk);
-    if let Some(url) = pengaduan_store::aws::service_endpoint("SECRETSMANAGER") {
+    if let Some(url) = pengaduan_aws::service_endpoint("SECRETSMANAGER") {
         builder = builder.endpoint_url(url);
     }
     let client = aws_sdk_secretsmanager::Client::from_conf(builder.build());

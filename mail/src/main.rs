@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    pengaduan_store::aws::init_lambda_logging();
+    pengaduan_aws::init_lambda_logging();
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let table = var("COMPLAINTS_TABLE").ok_or("COMPLAINTS_TABLE belum diisi")?;
     // The links in every message point here: a message without them would strand the reader.

@@ -48,9 +48,9 @@ impl Transport {
     /// its events published through `configuration_set` when given.
     #[cfg(feature = "aws")]
     pub async fn ses_from_env(configuration_set: Option<String>) -> Self {
-        let config = pengaduan_store::aws::load_config().await;
+        let config = pengaduan_aws::load_config().await;
         let mut builder = aws_sdk_sesv2::config::Builder::from(&config);
-        if let Some(url) = pengaduan_store::aws::service_endpoint("SESV2") {
+        if let Some(url) = pengaduan_aws::service_endpoint("SESV2") {
             builder = builder.endpoint_url(url);
         }
         Self::Ses(Ses::new(aws_sdk_sesv2::Client::from_conf(builder.build()), configuration_set))

@@ -16,8 +16,6 @@
 pub mod accounts;
 mod any;
 pub mod attachments;
-#[cfg(feature = "aws")]
-pub mod aws;
 mod complaints;
 pub mod config;
 pub mod deadlines;

@@ -85,7 +85,7 @@ impl Moto {
 
     /// Settings for a client of this server: static test keys, the region the office uses.
     pub fn sdk_config(&self) -> aws_types::SdkConfig {
-        crate::aws::static_config(REGION, "test", "test", Some(&self.endpoint))
+        pengaduan_aws::static_config(REGION, "test", "test", Some(&self.endpoint))
     }
 
     /// A DynamoDB client for this server.

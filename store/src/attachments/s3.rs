@@ -48,10 +48,10 @@ impl S3Attachments {
         Self { client, bucket: bucket.into(), prefix }
     }
 
-    /// Builds a client from the standard AWS environment (see [`crate::aws::load_config`]), with
+    /// Builds a client from the standard AWS environment (see [`pengaduan_aws::load_config`]), with
     /// path-style addressing when an S3 endpoint is configured ([`S3Attachments::path_style_from_env`]).
     pub async fn from_env(bucket: impl Into<String>, prefix: &str) -> Self {
-        let config = crate::aws::load_config().await;
+        let config = pengaduan_aws::load_config().await;
         Self::new(Self::client(&config, Self::path_style_from_env()), bucket, prefix)
     }
 
@@ -60,7 +60,7 @@ impl S3Attachments {
     /// `bucket.endpoint`.
     pub fn client(config: &aws_types::SdkConfig, force_path_style: bool) -> Client {
         let mut builder = aws_sdk_s3::config::Builder::from(config).force_path_style(force_path_style);
-        if let Some(url) = crate::aws::service_endpoint("S3") {
+        if let Some(url) = pengaduan_aws::service_endpoint("S3") {
             builder = builder.endpoint_url(url);
         }
         Client::from_conf(builder.build())

@@ -80,9 +80,9 @@ impl DynamoStore {
 
     /// Builds a client from the standard AWS environment (including `AWS_ENDPOINT_URL_DYNAMODB`).
     pub async fn from_env(table: impl Into<String>) -> Self {
-        let config = crate::aws::load_config().await;
+        let config = pengaduan_aws::load_config().await;
         let mut builder = aws_sdk_dynamodb::config::Builder::from(&config);
-        if let Some(url) = crate::aws::service_endpoint("DYNAMODB") {
+        if let Some(url) = pengaduan_aws::service_endpoint("DYNAMODB") {
             builder = builder.endpoint_url(url);
         }
         Self::new(Client::from_conf(builder.build()), table)

@@ -1,4 +1,5 @@
-//! The AWS SDK configuration shared by every client, built once at start-up.
+//! The AWS environment shared by the functions and the tools: the SDK configuration every
+//! client is built from (once, at start-up), service endpoints, and the Lambda functions' logging.
 //!
 //! Two loaders behind one function. With the `aws-config` feature (site-gen and the staff tool:
 //! people's machines, with profiles, SSO and assumed roles) the SDK's full provider chain is used.
