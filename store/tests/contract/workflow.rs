@@ -496,7 +496,9 @@ fn assert_migrated_once(path: &std::path::Path) {
     for table in ["complaints", "history", "outbox", "accounts", "survey", "meta", "pending_uploads"] {
         assert_eq!(columns(&conn, table), columns(&fresh_conn, table), "table {table}");
     }
-    let intake: i64 = conn.query_row("SELECT COUNT(*) FROM history", [], |r| r.get(0)).unwrap();
+    // The old complaint's entry: complaints written after the migration have their own.
+    let intake: i64 =
+        conn.query_row("SELECT COUNT(*) FROM history WHERE nomor = 'PGD-2026-00001'", [], |r| r.get(0)).unwrap();
     assert_eq!(intake, 1, "the migration's intake entry is written once");
 }
 
@@ -525,7 +527,9 @@ fn sqlite_migrates_once_when_opened_from_many_connections_at_once() {
 }
 
 /// The same across programs: this test runs itself again as several processes (the database's
-/// path in `PENGADUAN_UJI_MIGRASI`), which wait for one start instant and then open the database.
+/// path in `PENGADUAN_UJI_MIGRASI`), which wait for one start instant, open the database and
+/// then write to it at once, as `site-gen serve` and `pengaduan-staf` do on one file: every
+/// complaint is stored under its own number, without gaps.
 #[test]
 fn sqlite_migrates_once_when_opened_from_several_processes_at_once() {
     const PATH: &str = "PENGADUAN_UJI_MIGRASI";
@@ -534,7 +538,14 @@ fn sqlite_migrates_once_when_opened_from_several_processes_at_once() {
     if let Some(path) = std::env::var_os(PATH) {
         let start = Duration::from_millis(std::env::var(START).unwrap().parse().unwrap());
         std::thread::sleep(start.saturating_sub(since_epoch()));
-        pengaduan_store::sqlite::SqliteStore::open(std::path::Path::new(&path)).expect("this process opens it");
+        let store =
+            pengaduan_store::sqlite::SqliteStore::open(std::path::Path::new(&path)).expect("this process opens it");
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let me = std::process::id() as usize;
+        for i in 0..WRITES {
+            let key = format!("proses-{me}-{i}");
+            runtime.block_on(store.submit(complaint(me * 100 + i, &key, now(), 2026))).expect("this process writes");
+        }
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -543,7 +554,8 @@ fn sqlite_migrates_once_when_opened_from_several_processes_at_once() {
     // Every process is running (and has its test harness up) well before this.
     let start = (since_epoch() + Duration::from_secs(2)).as_millis().to_string();
     let name = "workflow::sqlite_migrates_once_when_opened_from_several_processes_at_once";
-    let children: Vec<_> = (0..4)
+    const PROCESSES: usize = 4;
+    let children: Vec<_> = (0..PROCESSES)
         .map(|_| {
             std::process::Command::new(std::env::current_exe().unwrap())
                 .args(["--exact", name, "--test-threads=1", "--quiet"])
@@ -562,7 +574,16 @@ fn sqlite_migrates_once_when_opened_from_several_processes_at_once() {
         assert!(said.contains("1 passed"), "the process ran this test: {said}");
     }
     assert_migrated_once(&path);
+    // The version-1 database held complaint 1; each process added its own, none lost or doubled.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mut stmt = conn.prepare("SELECT nomor FROM complaints ORDER BY nomor").unwrap();
+    let numbers: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+    let expected: Vec<String> = (1..=1 + PROCESSES * WRITES).map(|n| format!("PGD-2026-{n:05}")).collect();
+    assert_eq!(numbers, expected);
 }
+
+/// How many complaints each process of the test above writes.
+const WRITES: usize = 5;
 
 #[tokio::test]
 async fn sqlite_migrates_a_version_1_database() {
