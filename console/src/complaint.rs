@@ -207,10 +207,7 @@ pub(crate) async fn act(
         Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
     };
     let deadline = match action.as_str() {
-        "lanjut" => record
-            .row
-            .deadline
-            .map(|d| pengaduan_core::calendar::Reckoned { value: d, provisional: record.row.deadline_provisional }),
+        "lanjut" => record.row.deadline,
         _ => t.to.deadline(&rules.calendar, max),
     };
     let next_step = match (action.as_str(), t.to.step_index) {

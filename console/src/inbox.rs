@@ -96,8 +96,8 @@ pub fn arrange(rows: Vec<RegisterRow>, filter: &Filter, calendar: &Calendar, tod
         })
         // Only dates are compared here: counting working days for every row would cost a walk
         // over the calendar per complaint; the page's 25 get their count below.
-        .filter(|r| !filter.overdue || r.deadline.is_some_and(|d| d < today))
-        .filter(|r| due_before.is_none_or(|limit| r.deadline.is_some_and(|d| d < limit)))
+        .filter(|r| !filter.overdue || r.deadline.is_some_and(|d| d.value < today))
+        .filter(|r| due_before.is_none_or(|limit| r.deadline.is_some_and(|d| d.value < limit)))
         .collect();
     rows.sort_by(urgency_order);
     let total = rows.len();
@@ -107,7 +107,7 @@ pub fn arrange(rows: Vec<RegisterRow>, filter: &Filter, calendar: &Calendar, tod
         .skip(start)
         .take(PAGE_SIZE)
         .map(|row| {
-            let days_left = row.deadline.map(|d| signed_working_days(calendar, today, d));
+            let days_left = row.deadline.map(|d| signed_working_days(calendar, today, d.value));
             Urgency { row, days_left }
         })
         .collect();
@@ -115,7 +115,7 @@ pub fn arrange(rows: Vec<RegisterRow>, filter: &Filter, calendar: &Calendar, tod
 }
 
 fn urgency_order(a: &RegisterRow, b: &RegisterRow) -> Ordering {
-    match (a.deadline, b.deadline) {
+    match (a.deadline.map(|d| d.value), b.deadline.map(|d| d.value)) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
@@ -171,8 +171,7 @@ mod tests {
             jenis: Jenis::Pengaduan,
             judul: judul.to_owned(),
             state,
-            deadline,
-            deadline_provisional: false,
+            deadline: deadline.map(pengaduan_core::calendar::Deadline::exact),
             version: 1,
             erased_at: None,
             attachments_erased: None,

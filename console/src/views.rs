@@ -189,10 +189,10 @@ impl InboxItem {
             jenis: r.jenis.label(),
             kanal: r.channel.label(),
             diterima: tanggal_indonesia(r.received_at.to_zoned(tz.clone()).date()),
-            tenggat: r.deadline.map(tanggal_indonesia).unwrap_or_default(),
+            tenggat: r.deadline.map(|d| tanggal_indonesia(d.value)).unwrap_or_default(),
             sisa,
             overdue: u.days_left.is_some_and(|d| d < 0),
-            provisional: r.deadline_provisional,
+            provisional: r.deadline.is_some_and(|d| d.provisional),
         }
     }
 }
@@ -420,8 +420,8 @@ impl ComplaintView {
             jenis: row.jenis.label(),
             kanal: row.channel.label(),
             diterima: human_time(&row.received_at.to_zoned(tz.clone())),
-            tenggat: row.deadline.map(tanggal_indonesia).unwrap_or_default(),
-            tenggat_sementara: row.deadline_provisional,
+            tenggat: row.deadline.map(|d| tanggal_indonesia(d.value)).unwrap_or_default(),
+            tenggat_sementara: row.deadline.is_some_and(|d| d.provisional),
             step: match (procedure, state.step_index) {
                 (Some(p), Some(i)) => p.describe_step(i),
                 _ => String::new(),

@@ -99,8 +99,7 @@ impl Message {
         jenis: Jenis,
         judul: &str,
         transition: &Transition,
-        deadline: Option<Date>,
-        deadline_provisional: bool,
+        deadline: Option<crate::calendar::Deadline>,
         lang: Lang,
     ) -> Option<Self> {
         let status = transition.to.status;
@@ -119,8 +118,8 @@ impl Message {
             notice: Notice::Status {
                 status,
                 alasan,
-                tenggat: deadline.filter(|_| status != Status::PerluDilengkapi),
-                tenggat_sementara: deadline_provisional && deadline.is_some(),
+                tenggat: deadline.map(|d| d.value).filter(|_| status != Status::PerluDilengkapi),
+                tenggat_sementara: deadline.is_some_and(|d| d.provisional),
             },
             lang,
         })
@@ -194,7 +193,7 @@ mod tests {
     #[test]
     fn only_a_public_status_change_is_told_and_only_the_return_reason_is_quoted() {
         let p = personal(Some("siti@contoh.id"));
-        let msg = |t: &Transition, deadline| {
+        let msg = |t: &Transition, deadline: Option<jiff::civil::Date>| {
             Message::status_change(
                 "PGD-2026-00001",
                 Some(&p),
@@ -202,8 +201,7 @@ mod tests {
                 Jenis::Pengaduan,
                 "Judul",
                 t,
-                deadline,
-                false,
+                deadline.map(crate::calendar::Deadline::exact),
                 Lang::Id,
             )
         };
@@ -264,18 +262,9 @@ mod tests {
             let r = Message::receipt(&p, false, Jenis::Pengaduan, "Judul", "AAAA-BBBB-CCCC", None, lang).unwrap();
             assert_eq!(r.lang, lang);
             let t = transition(Status::Diterima, Status::Diverifikasi, "");
-            let m = Message::status_change(
-                "PGD-2026-00001",
-                Some(&p),
-                false,
-                Jenis::Pengaduan,
-                "Judul",
-                &t,
-                None,
-                false,
-                lang,
-            )
-            .unwrap();
+            let m =
+                Message::status_change("PGD-2026-00001", Some(&p), false, Jenis::Pengaduan, "Judul", &t, None, lang)
+                    .unwrap();
             assert_eq!(m.lang, lang);
         }
     }

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use pengaduan_core::calendar::Calendar;
+use pengaduan_core::calendar::{Calendar, Deadline, Reckoned};
 use pengaduan_core::skm::{Ikm, ikm};
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::{ListFilter, StoreError, WorkflowStore};
@@ -34,36 +34,33 @@ pub struct ExportRow {
     /// Register number.
     pub nomor: String,
     /// Day received, in the office's time zone.
-    pub diterima: Date,
-    /// IntakeChannel, as a label.
-    pub kanal: String,
+    pub received_on: Date,
+    /// The intake channel, as a label.
+    pub channel: String,
     /// Kind of report, as a label.
     pub jenis: String,
     /// Title.
     pub judul: String,
     /// Public status, as a label.
     pub status: String,
-    /// Deadline, once the files were complete.
-    pub tenggat: Option<Date>,
-    /// Working days from files complete to finished, once finished.
-    pub lama: Option<u32>,
+    /// Deadline, once the files were complete; provisional when counted without a year's
+    /// holidays (the calendar lacked the year).
+    pub deadline: Option<Deadline>,
+    /// Working days from files complete to finished, once finished; provisional likewise.
+    pub days_taken: Option<Reckoned<u32>>,
     /// Berita Acara number, once numbered.
-    pub nomor_ba: Option<String>,
-    /// The deadline was counted without a year's holidays (the calendar lacked the year).
-    pub tenggat_sementara: bool,
-    /// The time taken was counted without a year's holidays.
-    pub lama_sementara: bool,
+    pub ba_number: Option<String>,
 }
 
 impl ExportRow {
     /// The two "sementara" cells: "ya" or "tidak" next to a value, empty where there is none.
     fn provisional_cells(&self) -> [&'static str; 2] {
-        let cell = |has_value: bool, provisional: bool| match (has_value, provisional) {
-            (false, _) => "",
-            (true, true) => "ya",
-            (true, false) => "tidak",
+        let cell = |provisional: Option<bool>| match provisional {
+            None => "",
+            Some(true) => "ya",
+            Some(false) => "tidak",
         };
-        [cell(self.tenggat.is_some(), self.tenggat_sementara), cell(self.lama.is_some(), self.lama_sementara)]
+        [cell(self.deadline.map(|d| d.provisional)), cell(self.days_taken.map(|n| n.provisional))]
     }
 }
 
@@ -173,21 +170,16 @@ async fn complaint_rows<S: WorkflowStore>(
         .list(&filter)
         .await?
         .into_iter()
-        .map(|r| {
-            let lama = r.state.days_taken(calendar);
-            ExportRow {
-                nomor: r.nomor.to_string(),
-                diterima: r.received_at.to_zoned(tz.clone()).date(),
-                kanal: r.channel.label().to_owned(),
-                jenis: r.jenis.label().to_owned(),
-                judul: r.judul.clone(),
-                status: r.state.status.label().to_owned(),
-                tenggat: r.deadline,
-                lama: lama.map(|n| n.value),
-                nomor_ba: r.state.ba_number.clone(),
-                tenggat_sementara: r.deadline_provisional,
-                lama_sementara: lama.is_some_and(|n| n.provisional),
-            }
+        .map(|r| ExportRow {
+            nomor: r.nomor.to_string(),
+            received_on: r.received_at.to_zoned(tz.clone()).date(),
+            channel: r.channel.label().to_owned(),
+            jenis: r.jenis.label().to_owned(),
+            judul: r.judul.clone(),
+            status: r.state.status.label().to_owned(),
+            deadline: r.deadline,
+            days_taken: r.state.days_taken(calendar),
+            ba_number: r.state.ba_number.clone(),
         })
         .collect())
 }
@@ -273,14 +265,14 @@ fn csv_bytes(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
         w.write_record(
             [
                 csv_cell(&r.nomor),
-                csv_cell(&r.diterima.to_string()),
-                csv_cell(&r.kanal),
+                csv_cell(&r.received_on.to_string()),
+                csv_cell(&r.channel),
                 csv_cell(&r.jenis),
                 csv_cell(&r.judul),
                 csv_cell(&r.status),
-                csv_cell(&r.tenggat.map(|d| d.to_string()).unwrap_or_default()),
-                csv_cell(&r.lama.map(|n| n.to_string()).unwrap_or_default()),
-                csv_cell(r.nomor_ba.as_deref().unwrap_or_default()),
+                csv_cell(&r.deadline.map(|d| d.value.to_string()).unwrap_or_default()),
+                csv_cell(&r.days_taken.map(|n| n.value.to_string()).unwrap_or_default()),
+                csv_cell(r.ba_number.as_deref().unwrap_or_default()),
                 csv_cell(r.provisional_cells()[0]),
                 csv_cell(r.provisional_cells()[1]),
             ]
@@ -328,18 +320,18 @@ fn build_xlsx(register: &Register, dari: Date, sampai: Date) -> Result<Workbook,
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_string(row, 0, &r.nomor)?;
-        sheet.write_date_with_format(row, 1, r.diterima, &date)?;
-        sheet.write_string(row, 2, &r.kanal)?;
+        sheet.write_date_with_format(row, 1, r.received_on, &date)?;
+        sheet.write_string(row, 2, &r.channel)?;
         sheet.write_string(row, 3, &r.jenis)?;
         sheet.write_string(row, 4, &r.judul)?;
         sheet.write_string(row, 5, &r.status)?;
-        if let Some(d) = r.tenggat {
+        if let Some(d) = r.deadline.map(|d| d.value) {
             sheet.write_date_with_format(row, 6, d, &date)?;
         }
-        if let Some(n) = r.lama {
+        if let Some(n) = r.days_taken.map(|n| n.value) {
             sheet.write_number(row, 7, f64::from(n))?;
         }
-        if let Some(ba) = &r.nomor_ba {
+        if let Some(ba) = &r.ba_number {
             sheet.write_string(row, 8, ba)?;
         }
         for (col, cell) in (9..).zip(r.provisional_cells()) {

@@ -201,7 +201,10 @@ fn stored_deadlines_follow_the_calendar_at_start() {
             let deadline = state.deadline(&calendar, 10).unwrap();
             store.refresh_deadline(&n, version, Some(deadline.value), deadline.provisional).await.unwrap();
             let row = store.load(&n).await.unwrap().unwrap().row;
-            assert_eq!((row.deadline.unwrap().to_string(), row.deadline_provisional), ("2027-01-11".into(), true));
+            assert_eq!(
+                (row.deadline.unwrap().value.to_string(), row.deadline.unwrap().provisional),
+                ("2027-01-11".into(), true)
+            );
         });
         // Then 2027 is added before the server starts.
         let year = "\n[[tahun]]\ntahun = 2027\nlibur_nasional = [\n  { tanggal = 2027-01-01, nama = \"Tahun Baru 2027 Masehi\" },\n]\ncuti_bersama = []\n";
@@ -211,7 +214,10 @@ fn stored_deadlines_follow_the_calendar_at_start() {
     assert!(server.stderr().contains("1 tenggat diperiksa, 1 diperbarui."), "{}", server.stderr());
     let store = SqliteStore::open(&db_path.unwrap()).unwrap();
     let rows = runtime.block_on(store.list(&Default::default())).unwrap();
-    assert_eq!((rows[0].deadline.unwrap().to_string(), rows[0].deadline_provisional), ("2027-01-12".into(), false));
+    assert_eq!(
+        (rows[0].deadline.unwrap().value.to_string(), rows[0].deadline.unwrap().provisional),
+        ("2027-01-12".into(), false)
+    );
 }
 
 #[test]

@@ -114,11 +114,9 @@ pub struct PublicRecord {
     /// The public statuses reached, in the order they happened, with their dates. Never notes
     /// or staff names: the type cannot carry them.
     pub events: Vec<PublicEvent>,
-    /// The deadline, once the files are complete.
-    pub deadline: Option<Date>,
-    /// The deadline was counted without a year's holidays (the calendar lacked it): shown as
-    /// sementara until the stores recompute it.
-    pub deadline_provisional: bool,
+    /// The deadline, once the files are complete; provisional when it was counted without a
+    /// year's holidays (the calendar lacked it), shown as sementara until the stores recompute it.
+    pub deadline: Option<pengaduan_core::calendar::Deadline>,
     /// What comes next in the complaint's procedure, as the service page words it.
     pub next_step: Option<String>,
 }

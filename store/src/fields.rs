@@ -5,7 +5,7 @@ use crate::StoreError;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::fmt::temporal::DateTimePrinter;
-use pengaduan_core::calendar::ClockEvent;
+use pengaduan_core::calendar::{ClockEvent, Deadline};
 use pengaduan_core::workflow::{Action, IntakeChannel};
 use pengaduan_core::{Jenis, Status};
 
@@ -85,6 +85,11 @@ pub(crate) fn decode_clock(text: &str) -> Result<Vec<ClockEvent>, String> {
             }
         })
         .collect()
+}
+
+/// A stored deadline: its day and, kept beside it, whether it was counted without a year's holidays.
+pub(crate) fn deadline(day: Option<Date>, provisional: bool) -> Option<Deadline> {
+    day.map(|value| Deadline { value, provisional })
 }
 
 #[cfg(test)]

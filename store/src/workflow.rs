@@ -25,10 +25,9 @@ pub struct RegisterRow {
     /// Where the complaint stands.
     pub state: WorkflowState,
     /// The deadline, computed with the working-day calendar when the files were declared complete
-    /// (and again whenever the calendar changes, while the complaint is not finished).
-    pub deadline: Option<Date>,
-    /// The deadline was counted without a year's holidays: shown as sementara.
-    pub deadline_provisional: bool,
+    /// (and again whenever the calendar changes, while the complaint is not finished); marked
+    /// provisional when it was counted without a year's holidays (shown as sementara).
+    pub deadline: Option<Deadline>,
     /// The version every change is checked against; 1 at intake, one more per change.
     pub version: u64,
     /// When the personal data was erased, if it was.
@@ -40,7 +39,7 @@ pub struct RegisterRow {
 impl RegisterRow {
     /// The stored deadline with its flag, as the calendar computed it.
     pub fn stored_deadline(&self) -> Option<Deadline> {
-        self.deadline.map(|value| Deadline { value, provisional: self.deadline_provisional })
+        self.deadline
     }
 }
 
@@ -81,10 +80,9 @@ pub struct WorkflowChange {
     pub assign_ba: bool,
     /// The year of the Berita Acara number, in the office's time zone.
     pub ba_year: i16,
-    /// The deadline after the change (computed with the calendar by the caller).
-    pub deadline: Option<Date>,
-    /// The deadline was counted without a year's holidays.
-    pub deadline_provisional: bool,
+    /// The deadline after the change (computed with the calendar by the caller), provisional
+    /// when it was counted without a year's holidays.
+    pub deadline: Option<Deadline>,
     /// What the public is told comes next after the change.
     pub next_step: Option<String>,
     /// The history entry; the store sets `seq` (the new version) and `ba_number`.
@@ -109,8 +107,7 @@ impl WorkflowChange {
             state: t.to.clone(),
             assign_ba: t.assign_ba,
             ba_year,
-            deadline: deadline.map(|d| d.value),
-            deadline_provisional: deadline.is_some_and(|d| d.provisional),
+            deadline,
             next_step,
             entry: t.entry(at, by),
             message: None,
@@ -128,7 +125,6 @@ impl WorkflowChange {
             &record.row.judul,
             t,
             self.deadline,
-            self.deadline_provisional,
             record.lang,
         );
         self

@@ -11,7 +11,6 @@ use super::respond::{
 use bytes::Bytes;
 use http::{Response, StatusCode};
 use jiff::Timestamp;
-use pengaduan_core::calendar::Deadline;
 use pengaduan_core::datetime::{date_in, human_time_in, rfc3339};
 use pengaduan_core::{Lang, RegisterNumber, Status, TrackingCode};
 use pengaduan_store::intake::digest;
@@ -98,10 +97,8 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
         })
         .collect();
     // The deadline counts only while the clock runs (files complete, not returned since).
-    let deadline = record
-        .deadline
-        .filter(|_| matches!(record.status, Status::Diverifikasi | Status::Diproses | Status::Selesai))
-        .map(|value| Deadline { value, provisional: record.deadline_provisional });
+    let deadline =
+        record.deadline.filter(|_| matches!(record.status, Status::Diverifikasi | Status::Diproses | Status::Selesai));
     // The status's own plain sentence, not the stored next procedure step: that is the service
     // page's wording for staff ("JFT Analis Kebijakan ...: Memverifikasi dan memaraf ...").
     let next_step = record.status.next_step_in(lang).to_owned();

@@ -72,11 +72,11 @@ pub(crate) async fn run(ctx: &Ctx, a: Daftar) -> Result<String, Failure> {
             continue;
         }
         let open = row.state.status != Status::Selesai;
-        if a.terlambat && !(open && row.deadline.is_some_and(|d| d < today)) {
+        if a.terlambat && !(open && row.deadline.is_some_and(|d| d.value < today)) {
             continue;
         }
         if let Some(n) = a.jatuh_tempo {
-            let Some(d) = row.deadline.filter(|d| open && *d >= today) else { continue };
+            let Some(d) = row.deadline.map(|d| d.value).filter(|d| open && *d >= today) else { continue };
             // Today counts as one of the N days when it is a working day.
             let left = ctx.calendar.working_days_between(today.yesterday().unwrap_or(today), d).value;
             if left > n {
@@ -90,13 +90,11 @@ pub(crate) async fn run(ctx: &Ctx, a: Daftar) -> Result<String, Failure> {
     }
     let mut table = vec![["NOMOR", "DITERIMA", "KANAL", "JENIS", "STATUS", "TENGGAT", "JUDUL"].map(str::to_owned)];
     for r in &rows {
-        let overdue = r.state.status != Status::Selesai && r.deadline.is_some_and(|d| d < today);
-        let marks: Vec<&str> = [(overdue, "terlambat"), (r.deadline_provisional, "sementara")]
-            .into_iter()
-            .filter(|m| m.0)
-            .map(|m| m.1)
-            .collect();
-        let tenggat = match r.deadline {
+        let overdue = r.state.status != Status::Selesai && r.deadline.is_some_and(|d| d.value < today);
+        let provisional = r.deadline.is_some_and(|d| d.provisional);
+        let marks: Vec<&str> =
+            [(overdue, "terlambat"), (provisional, "sementara")].into_iter().filter(|m| m.0).map(|m| m.1).collect();
+        let tenggat = match r.deadline.map(|d| d.value) {
             Some(d) if marks.is_empty() => d.to_string(),
             Some(d) => format!("{d} ({})", marks.join(", ")),
             None => "-".into(),

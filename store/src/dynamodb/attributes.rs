@@ -74,8 +74,7 @@ pub(super) fn read_row(item: &Item) -> Result<RegisterRow, StoreError> {
             ba_number: opt_string(item, "ba_number"),
             finished_on: opt_date(item, "finished_on")?,
         },
-        deadline: opt_date(item, "deadline")?,
-        deadline_provisional: provisional_of(item),
+        deadline: crate::fields::deadline(opt_date(item, "deadline")?, provisional_of(item)),
         version: version_of(item)?,
         erased_at: opt_string(item, "erased_at").as_deref().map(parse_ts).transpose()?,
         attachments_erased: item

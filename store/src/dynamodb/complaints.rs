@@ -238,8 +238,7 @@ impl ComplaintStore for DynamoStore {
             judul: string(&item, "judul")?,
             received_at: parse_ts(&string(&item, "received_at")?)?,
             events,
-            deadline: opt_date(&item, "deadline")?,
-            deadline_provisional: provisional_of(&item),
+            deadline: crate::fields::deadline(opt_date(&item, "deadline")?, provisional_of(&item)),
             next_step: opt_string(&item, "next_step"),
         }))
     }

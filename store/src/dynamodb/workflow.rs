@@ -123,8 +123,8 @@ impl DynamoStore {
             ("clock_events", Some(s(&crate::fields::encode_clock(&state.clock_events)))),
             ("ba_number", state.ba_number.as_deref().map(s)),
             ("finished_on", state.finished_on.map(|d| s(&d.to_string()))),
-            ("deadline", change.deadline.map(|d| s(&d.to_string()))),
-            ("deadline_provisional", Some(AttributeValue::Bool(change.deadline_provisional))),
+            ("deadline", change.deadline.map(|d| s(&d.value.to_string()))),
+            ("deadline_provisional", Some(AttributeValue::Bool(change.deadline.is_some_and(|d| d.provisional)))),
             ("next_step", change.next_step.as_deref().map(s)),
             // Also sets it on complaints stored before the index existed, at their next change.
             (OPEN_INDEX, open_marker(state.status)),

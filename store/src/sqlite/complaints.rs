@@ -201,8 +201,7 @@ impl ComplaintStore for SqliteStore {
                 judul,
                 received_at: parse_ts(&received_at)?,
                 events,
-                deadline: parse_opt_date(deadline)?,
-                deadline_provisional,
+                deadline: crate::fields::deadline(parse_opt_date(deadline)?, deadline_provisional),
                 next_step,
             }))
         })

@@ -106,12 +106,12 @@ impl WorkflowStore for SqliteStore {
                         crate::fields::encode_clock(&state.clock_events),
                         state.ba_number,
                         state.finished_on.map(|d| d.to_string()),
-                        change.deadline.map(|d| d.to_string()),
+                        change.deadline.map(|d| d.value.to_string()),
                         change.next_step,
                         version as i64,
                         key,
                         expected as i64,
-                        change.deadline_provisional,
+                        change.deadline.is_some_and(|d| d.provisional),
                     ],
                 )
                 .map_err(backend)?;

@@ -55,14 +55,14 @@ async fn the_whole_path<S: WorkflowStore>(store: &S) {
     store_transition(store, &phone, version, &t, "Rina (FO)", now()).await.unwrap();
     let public = store.find_public(&phone).await.unwrap().unwrap();
     assert_eq!(public.status, Status::PerluDilengkapi);
-    assert_eq!(public.deadline, None);
+    assert_eq!(public.deadline.map(|d| d.value), None);
     let applied = complete(store, &phone, "penyelesaian", date(2026, 3, 17)).await;
     assert_eq!(applied, Applied { version: 3, ba_number: None });
     let rec = store.load(&phone).await.unwrap().unwrap();
     assert_eq!(rec.row.state.status, Status::Diverifikasi);
     assert_eq!(rec.row.state.procedure_id.as_deref(), Some("penyelesaian"));
     assert_eq!(rec.row.state.step_index, Some(2));
-    assert_eq!(rec.row.deadline, Some(date(2026, 4, 8)), "10 working days after 17 March 2026");
+    assert_eq!(rec.row.deadline.map(|d| d.value), Some(date(2026, 4, 8)), "10 working days after 17 March 2026");
     assert_eq!(rec.history[2].on, Some(date(2026, 3, 17)));
 
     // Every step, in order; the BA is numbered at its step and only there.
@@ -95,7 +95,7 @@ async fn the_whole_path<S: WorkflowStore>(store: &S) {
     // The public side: statuses and dates only.
     let public = store.find_public(&phone).await.unwrap().unwrap();
     assert_eq!(public.status, Status::Selesai);
-    assert_eq!(public.deadline, Some(date(2026, 4, 8)));
+    assert_eq!(public.deadline.map(|d| d.value), Some(date(2026, 4, 8)));
     let statuses: Vec<Status> = public.events.iter().map(|e| e.status).collect();
     assert_eq!(statuses.first(), Some(&Status::Diterima));
     assert!(statuses.contains(&Status::PerluDilengkapi));
@@ -348,7 +348,10 @@ async fn a_deadline_is_refreshed_without_a_new_version<S: WorkflowStore>(store: 
     assert_eq!(after.history, before.history);
     assert_eq!(after.next_step, before.next_step);
     let public = store.find_public(&n).await.unwrap().unwrap();
-    assert_eq!((public.deadline, public.deadline_provisional), (Some(date(2027, 1, 11)), true));
+    assert_eq!(
+        (public.deadline.map(|d| d.value), public.deadline.is_some_and(|d| d.provisional)),
+        (Some(date(2027, 1, 11)), true)
+    );
     let listed = store.list(&ListFilter::default()).await.unwrap();
     assert_eq!(listed.iter().find(|r| r.nomor == n).unwrap().stored_deadline(), after.row.stored_deadline());
 
@@ -357,7 +360,7 @@ async fn a_deadline_is_refreshed_without_a_new_version<S: WorkflowStore>(store: 
     assert_eq!(store.load(&n).await.unwrap().unwrap().row, before.row);
     assert!(store.refresh_deadline(&n, before.row.version, None, false).await.unwrap());
     let cleared = store.find_public(&n).await.unwrap().unwrap();
-    assert_eq!((cleared.deadline, cleared.deadline_provisional), (None, false));
+    assert_eq!((cleared.deadline.map(|d| d.value), cleared.deadline.is_some_and(|d| d.provisional)), (None, false));
 
     // A staff change stores the flag it was given, and the next one what it is given then.
     let (state, version) = state_of(store, &n).await;
@@ -368,7 +371,10 @@ async fn a_deadline_is_refreshed_without_a_new_version<S: WorkflowStore>(store: 
     assert_eq!(store.load(&n).await.unwrap().unwrap().row.stored_deadline(), provisional);
     advance(store, &n, "Budi").await;
     let row = store.load(&n).await.unwrap().unwrap().row;
-    assert_eq!((row.deadline, row.deadline_provisional), (Some(date(2026, 4, 8)), false));
+    assert_eq!(
+        (row.deadline.map(|d| d.value), row.deadline.is_some_and(|d| d.provisional)),
+        (Some(date(2026, 4, 8)), false)
+    );
 
     // The store's bookkeeping.
     assert_eq!(store.read_meta(CALENDAR_META_KEY).await.unwrap(), None);
@@ -411,7 +417,10 @@ async fn deadlines_follow_the_calendar<S: WorkflowStore>(store: &S) {
         [DeadlineChange { nomor: late.clone(), old: provisional, new: Some(Reckoned::exact(date(2027, 1, 12))) }],
         "New Year's Day 2027 is skipped now, and the mark is gone"
     );
-    assert!(!store.find_public(&late).await.unwrap().unwrap().deadline_provisional, "the mark is gone");
+    assert!(
+        !store.find_public(&late).await.unwrap().unwrap().deadline.is_some_and(|d| d.provisional),
+        "the mark is gone"
+    );
     let after = store.list(&ListFilter::default()).await.unwrap();
     let version_of = |rows: &[pengaduan_store::RegisterRow]| rows.iter().map(|r| r.version).collect::<Vec<_>>();
     assert_eq!(version_of(&after), version_of(&versions), "a recomputation is not a staff change");
