@@ -361,7 +361,7 @@ async fn refresh_deadlines(ctx: &Ctx) {
 /// staff opening a complaint's files see all of them.
 async fn files_of(ctx: &Ctx, store: &str, lampiran: Option<&str>, nomor: &str) -> Result<AnyAttachments, Failure> {
     let files = open_attachments(store, lampiran).await?;
-    let nomor = parse_nomor(nomor)?.to_string();
+    let nomor = parse_nomor(nomor)?;
     if pengaduan_store::uploads::finish(&ctx.store, &files, &nomor).await.map_err(|e| Failure::new(error_chain(&e)))? {
         eprintln!("Catatan: lampiran {nomor} yang belum tersimpan sepenuhnya telah diselesaikan.");
     }

@@ -44,15 +44,15 @@ impl ComplaintStore for AnyStore {
         dispatch!(self, s => s.submit(complaint))
     }
 
-    async fn pending_uploads(&self, nomor: &str) -> Result<Vec<PendingUpload>, StoreError> {
+    async fn pending_uploads(&self, nomor: &RegisterNumber) -> Result<Vec<PendingUpload>, StoreError> {
         dispatch!(self, s => s.pending_uploads(nomor))
     }
 
-    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(String, Vec<PendingUpload>)>, StoreError> {
+    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(RegisterNumber, Vec<PendingUpload>)>, StoreError> {
         dispatch!(self, s => s.unfinished_uploads(limit))
     }
 
-    async fn uploads_committed(&self, nomor: &str) -> Result<(), StoreError> {
+    async fn uploads_committed(&self, nomor: &RegisterNumber) -> Result<(), StoreError> {
         dispatch!(self, s => s.uploads_committed(nomor))
     }
 

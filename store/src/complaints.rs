@@ -146,16 +146,19 @@ pub trait ComplaintStore: Send + Sync {
     fn submit(&self, complaint: NewComplaint) -> impl Future<Output = Result<Submitted, StoreError>> + Send;
 
     /// The uploads complaint `nomor` still has to commit, if any.
-    fn pending_uploads(&self, nomor: &str) -> impl Future<Output = Result<Vec<PendingUpload>, StoreError>> + Send;
+    fn pending_uploads(
+        &self,
+        nomor: &RegisterNumber,
+    ) -> impl Future<Output = Result<Vec<PendingUpload>, StoreError>> + Send;
 
     /// Up to `limit` complaints whose uploads are not committed yet, oldest first.
     fn unfinished_uploads(
         &self,
         limit: usize,
-    ) -> impl Future<Output = Result<Vec<(String, Vec<PendingUpload>)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<(RegisterNumber, Vec<PendingUpload>)>, StoreError>> + Send;
 
     /// Records that complaint `nomor`'s uploads are committed.
-    fn uploads_committed(&self, nomor: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn uploads_committed(&self, nomor: &RegisterNumber) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The public view of one complaint.
     fn find_public(

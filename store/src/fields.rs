@@ -25,6 +25,11 @@ pub(crate) fn parse_date(what: &str, v: &str) -> Result<Date, StoreError> {
     v.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("{what} {v:?}: {e}")))
 }
 
+/// A stored register number.
+pub(crate) fn parse_number(v: &str) -> Result<pengaduan_core::RegisterNumber, StoreError> {
+    pengaduan_core::RegisterNumber::parse(v).ok_or_else(|| StoreError::Corrupt(format!("register number {v:?}")))
+}
+
 /// A stored channel code.
 pub(crate) fn parse_channel(v: &str) -> Result<IntakeChannel, StoreError> {
     IntakeChannel::parse(v).ok_or_else(|| StoreError::Corrupt(format!("channel {v:?}")))

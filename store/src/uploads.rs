@@ -9,6 +9,7 @@
 
 use crate::attachments::{AnyAttachments, AttachmentError, AttachmentStore, PendingKey};
 use crate::{ComplaintStore, PendingUpload, StoreError};
+use pengaduan_core::RegisterNumber;
 use pengaduan_core::attachment::ValidFile;
 use serde::{Deserialize, Serialize};
 
@@ -58,12 +59,16 @@ pub(crate) fn decode(json: &str) -> Result<Vec<PendingUpload>, StoreError> {
 }
 
 /// Commits complaint `nomor`'s uploads if its record still names any; whether there were any.
-pub async fn finish<S: ComplaintStore>(store: &S, files: &AnyAttachments, nomor: &str) -> Result<bool, FinishError> {
+pub async fn finish<S: ComplaintStore>(
+    store: &S,
+    files: &AnyAttachments,
+    nomor: &RegisterNumber,
+) -> Result<bool, FinishError> {
     let pending = store.pending_uploads(nomor).await?;
     if pending.is_empty() {
         return Ok(false);
     }
-    files.commit(nomor, &pending).await?;
+    files.commit(&nomor.to_string(), &pending).await?;
     store.uploads_committed(nomor).await?;
     Ok(true)
 }
@@ -74,16 +79,18 @@ pub async fn sweep<S: ComplaintStore>(store: &S, files: &AnyAttachments) -> Resu
     let mut finished = 0;
     for (nomor, pending) in store.unfinished_uploads(SWEEP_BATCH).await? {
         let done = async {
-            files.commit(&nomor, &pending).await?;
+            files.commit(&nomor.to_string(), &pending).await?;
             store.uploads_committed(&nomor).await?;
             Ok::<_, FinishError>(())
         };
         match done.await {
             Ok(()) => {
-                tracing::info!(nomor, files = pending.len(), "unfinished attachment commit finished");
+                tracing::info!(nomor = %nomor, files = pending.len(), "unfinished attachment commit finished");
                 finished += 1;
             }
-            Err(e) => tracing::warn!(nomor, error = %crate::error_chain(&e), "attachment commit still unfinished"),
+            Err(e) => {
+                tracing::warn!(nomor = %nomor, error = %crate::error_chain(&e), "attachment commit still unfinished")
+            }
         }
     }
     Ok(finished)

@@ -292,8 +292,10 @@ async fn put_pending<S>(
 /// complaint's files, or the sweep finishes the commit.
 async fn finish_uploads<S: ComplaintStore>(app: &App<S>, nomor: &str) {
     let Some(files) = app.attachments.as_ref() else { return };
-    if let Err(e) = pengaduan_store::uploads::finish(&app.store, files, nomor).await {
-        tracing::error!(error = %error_chain(&e), nomor, "attachment commit left for the sweep");
+    // The receipt's number is the one the store just wrote.
+    let Some(nomor) = pengaduan_core::RegisterNumber::parse(nomor) else { return };
+    if let Err(e) = pengaduan_store::uploads::finish(&app.store, files, &nomor).await {
+        tracing::error!(error = %error_chain(&e), nomor = %nomor, "attachment commit left for the sweep");
     }
 }
 

@@ -1,6 +1,7 @@
 //! Attachments (`lampiran`): accepted into the attachment store with the complaint, refused without one.
 
 use super::*;
+use pengaduan_core::RegisterNumber;
 use pengaduan_store::attachments::local::LocalAttachments;
 use pengaduan_store::attachments::{AnyAttachments, AttachmentStore};
 
@@ -54,13 +55,17 @@ async fn files_of_a_cut_short_intake_arrive_on_replay_and_by_the_sweep() {
     assert_eq!(first.status(), StatusCode::CREATED, "the complaint is stored: {}", text_of(&first));
     let nomor = json_of(&first)["nomor"].as_str().unwrap().to_owned();
     let files = app.attachments().unwrap();
-    assert_eq!(app.store().pending_uploads(&nomor).await.unwrap().len(), 1, "the record names its file");
+    assert_eq!(
+        app.store().pending_uploads(&RegisterNumber::parse(&nomor).unwrap()).await.unwrap().len(),
+        1,
+        "the record names its file"
+    );
 
     std::fs::remove_file(&blocker).unwrap();
     let again = post(&app, body, "application/json").await;
     assert_eq!(json_of(&again)["nomor"], nomor.as_str(), "the replay answers as the first time");
     assert_eq!(files.list(&nomor).await.unwrap().len(), 1, "the replay finished the commit");
-    assert!(app.store().pending_uploads(&nomor).await.unwrap().is_empty());
+    assert!(app.store().pending_uploads(&RegisterNumber::parse(&nomor).unwrap()).await.unwrap().is_empty());
 
     // A second cut-short intake, never replayed: the sweep finishes it.
     let blocker = dir.path().join("lampiran/lampiran/PGD-2026-00002");
@@ -69,7 +74,11 @@ async fn files_of_a_cut_short_intake_arrive_on_replay_and_by_the_sweep() {
     fields.push(("judul", "Laporan kedua dengan lampiran"));
     let second = post(&app, multipart(&fields, &[("foto.png", "image/png", PNG)]), "application/json").await;
     let nomor2 = json_of(&second)["nomor"].as_str().unwrap().to_owned();
-    assert_eq!(app.store().pending_uploads(&nomor2).await.unwrap().len(), 1, "not committed yet");
+    assert_eq!(
+        app.store().pending_uploads(&RegisterNumber::parse(&nomor2).unwrap()).await.unwrap().len(),
+        1,
+        "not committed yet"
+    );
     std::fs::remove_file(&blocker).unwrap();
     assert_eq!(pengaduan_store::uploads::sweep(app.store(), files).await.unwrap(), 1);
     assert_eq!(files.list(&nomor2).await.unwrap().len(), 1, "the sweep finished the commit");

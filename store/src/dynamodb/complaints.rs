@@ -158,14 +158,14 @@ impl DynamoStore {
 const PENDING_PK: &str = "PENDING";
 
 impl ComplaintStore for DynamoStore {
-    async fn pending_uploads(&self, nomor: &str) -> Result<Vec<PendingUpload>, StoreError> {
-        match self.get(PENDING_PK, nomor).await? {
+    async fn pending_uploads(&self, nomor: &RegisterNumber) -> Result<Vec<PendingUpload>, StoreError> {
+        match self.get(PENDING_PK, &nomor.to_string()).await? {
             Some(item) => crate::uploads::decode(&string(&item, "uploads")?),
             None => Ok(Vec::new()),
         }
     }
 
-    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(String, Vec<PendingUpload>)>, StoreError> {
+    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(RegisterNumber, Vec<PendingUpload>)>, StoreError> {
         let out = self
             .client
             .query()
@@ -180,16 +180,19 @@ impl ComplaintStore for DynamoStore {
         out.items
             .unwrap_or_default()
             .iter()
-            .map(|item| Ok((string(item, "sk")?, crate::uploads::decode(&string(item, "uploads")?)?)))
+            .map(|item| {
+                let nomor = crate::fields::parse_number(&string(item, "sk")?)?;
+                Ok((nomor, crate::uploads::decode(&string(item, "uploads")?)?))
+            })
             .collect()
     }
 
-    async fn uploads_committed(&self, nomor: &str) -> Result<(), StoreError> {
+    async fn uploads_committed(&self, nomor: &RegisterNumber) -> Result<(), StoreError> {
         self.client
             .delete_item()
             .table_name(&self.table)
             .key("pk", s(PENDING_PK))
-            .key("sk", s(nomor))
+            .key("sk", s(&nomor.to_string()))
             .send()
             .await
             .map_err(sdk)?;

@@ -121,8 +121,8 @@ impl ComplaintStore for SqliteStore {
         self.submit_new(c).await
     }
 
-    async fn pending_uploads(&self, nomor: &str) -> Result<Vec<PendingUpload>, StoreError> {
-        let nomor = nomor.to_owned();
+    async fn pending_uploads(&self, nomor: &RegisterNumber) -> Result<Vec<PendingUpload>, StoreError> {
+        let nomor = nomor.to_string();
         self.with_conn(move |conn| {
             let json: Option<String> = conn
                 .query_row("SELECT uploads FROM pending_uploads WHERE nomor = ?1", [&nomor], |r| r.get("uploads"))
@@ -133,7 +133,7 @@ impl ComplaintStore for SqliteStore {
         .await
     }
 
-    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(String, Vec<PendingUpload>)>, StoreError> {
+    async fn unfinished_uploads(&self, limit: usize) -> Result<Vec<(RegisterNumber, Vec<PendingUpload>)>, StoreError> {
         self.with_conn(move |conn| {
             let mut stmt = conn
                 .prepare(
@@ -146,13 +146,15 @@ impl ComplaintStore for SqliteStore {
                 .map_err(backend)?
                 .collect::<Result<_, _>>()
                 .map_err(backend)?;
-            rows.into_iter().map(|(nomor, json)| Ok((nomor, crate::uploads::decode(&json)?))).collect()
+            rows.into_iter()
+                .map(|(nomor, json)| Ok((crate::fields::parse_number(&nomor)?, crate::uploads::decode(&json)?)))
+                .collect()
         })
         .await
     }
 
-    async fn uploads_committed(&self, nomor: &str) -> Result<(), StoreError> {
-        let nomor = nomor.to_owned();
+    async fn uploads_committed(&self, nomor: &RegisterNumber) -> Result<(), StoreError> {
+        let nomor = nomor.to_string();
         self.with_conn(move |conn| {
             conn.execute("DELETE FROM pending_uploads WHERE nomor = ?1", [&nomor]).map_err(backend)?;
             Ok(())

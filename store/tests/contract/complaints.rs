@@ -233,8 +233,8 @@ async fn uploads_are_named_with_the_complaint<S: ComplaintStore>(store: &S) {
     let file = ValidFile { display_name: "bukti.pdf".into(), kind: FileKind::Pdf, size: 42 };
     let mut c = complaint(1, "with-files", now(), 2026);
     c.uploads = vec![(PendingKey::generate(now()), file.clone()), (PendingKey::generate(now()), file)];
-    let with_files = number(&store.submit(c.clone()).await.unwrap());
-    let without = number(&store.submit(complaint(2, "no-files", now(), 2026)).await.unwrap());
+    let with_files = nomor(&store.submit(c.clone()).await.unwrap());
+    let without = nomor(&store.submit(complaint(2, "no-files", now(), 2026)).await.unwrap());
     assert_eq!(store.pending_uploads(&with_files).await.unwrap(), c.uploads);
     assert!(store.pending_uploads(&without).await.unwrap().is_empty());
     assert_eq!(store.unfinished_uploads(10).await.unwrap(), vec![(with_files.clone(), c.uploads.clone())]);
