@@ -696,17 +696,8 @@ mod tests {
 
     /// The service page's procedures, as shipped: the tests follow the real content.
     fn shipped() -> Vec<Procedure> {
-        #[derive(Deserialize)]
-        struct Page {
-            service: Service,
-        }
-        #[derive(Deserialize)]
-        struct Service {
-            procedures: Vec<Procedure>,
-        }
         let text = include_str!("../../content/layanan/informasi-dan-pengaduan.md");
-        let front = text.split("+++").nth(1).expect("front matter");
-        toml::from_str::<Page>(front).expect("front matter parses").service.procedures
+        crate::service::ServiceRules::parse(text).expect("the shipped page parses").procedures
     }
 
     fn penyelesaian() -> Procedure {

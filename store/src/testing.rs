@@ -256,22 +256,12 @@ use jiff::civil::{Date, date};
 use pengaduan_core::RegisterNumber;
 use pengaduan_core::calendar::Calendar;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowState, find_procedure};
-use serde::Deserialize;
 use std::sync::LazyLock;
 
 /// The procedures of the service page, as shipped: the workflow follows the real content.
 pub static PROCEDURES: LazyLock<Vec<Procedure>> = LazyLock::new(|| {
-    #[derive(Deserialize)]
-    struct Page {
-        service: Service,
-    }
-    #[derive(Deserialize)]
-    struct Service {
-        procedures: Vec<Procedure>,
-    }
     let text = include_str!("../../content/layanan/informasi-dan-pengaduan.md");
-    let front = text.split("+++").nth(1).expect("front matter");
-    toml::from_str::<Page>(front).expect("front matter parses").service.procedures
+    pengaduan_core::service::ServiceRules::parse(text).expect("the shipped page parses").procedures
 });
 
 /// The holiday calendar the fixtures' deadlines are counted with: 2026 only, with the holidays
