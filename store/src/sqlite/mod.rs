@@ -17,6 +17,27 @@ pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
 }
 
+/// How long a statement waits for another program's lock (`site-gen serve` and the staff tool
+/// share one file) before it gives up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Puts the database in WAL mode. Switching a database another program has open returns
+/// SQLITE_BUSY at once, without waiting in the busy handler, so the switch is tried again until
+/// the busy timeout has passed: two programs opening an old database together both get in.
+fn wal_mode(conn: &Connection) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other.map_err(backend),
+        }
+    }
+}
+
 impl SqliteStore {
     /// Opens (and creates, with its folder, on first use) the database at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -33,8 +54,8 @@ impl SqliteStore {
     }
 
     fn init(mut conn: Connection) -> Result<Self, StoreError> {
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(backend)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(backend)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+        wal_mode(&conn)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(backend)?;
         // Deleted content is overwritten, not left in free pages: erased personal data must not
         // be recoverable from the file.
