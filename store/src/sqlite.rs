@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const SCHEMA_VERSION: i64 = 8;
+const SCHEMA_VERSION: i64 = 9;
 
 const SCHEMA: &str = "
 CREATE TABLE counters (
@@ -279,6 +279,10 @@ impl SqliteStore {
         }
         if version <= 7 {
             conn.execute_batch(&format!("BEGIN; {MIGRATION_8} PRAGMA user_version = 8; COMMIT;")).map_err(backend)?;
+        }
+        if version <= 8 {
+            let step = crate::accounts::sqlite::MIGRATION_9;
+            conn.execute_batch(&format!("BEGIN; {step} PRAGMA user_version = 9; COMMIT;")).map_err(backend)?;
         }
         match version {
             0..=SCHEMA_VERSION => {}
