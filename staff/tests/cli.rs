@@ -1216,3 +1216,40 @@ fn an_anonymous_complaint_gets_no_mail() {
     assert!(!out.contains("Surel"), "{out}");
     assert!(!dir.path().join("data/surel").exists());
 }
+
+/// `pengguna buka-kunci` lifts a login lock the console set: every failed login of the account,
+/// from every source, is forgotten, the next check is allowed, and the change is audited under
+/// the operating-system user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_lifts_a_login_lock_from_the_command_line() {
+    use pengaduan_store::accounts::LoginReservation;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let staf = Staf { root: dir.path().join("kosong"), ..Staf::sqlite(&db) };
+    let run = staf.run_with_input(MON_16_MARCH, &["pengguna", "tambah", "budi", "--peran", "jft"], Some(PASSWORD));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let store = SqliteStore::open(&db).unwrap();
+    let now: Timestamp = MON_16_MARCH.parse().unwrap();
+    for source in ["sumber-a", "sumber-a", "sumber-a", "sumber-a", "sumber-a", "sumber-b"] {
+        let r = store.reserve_login_check("budi", source, now).await.unwrap();
+        assert!(matches!(r, LoginReservation::Reserved { .. }), "{r:?}");
+    }
+    let locked = store.reserve_login_check("budi", "sumber-a", now).await.unwrap();
+    assert!(matches!(locked, LoginReservation::Refused { .. }), "{locked:?}");
+
+    let out = staf.ok(MON_16_MARCH, &["pengguna", "buka-kunci", "Budi"]);
+    assert!(out.contains("Kunci akun budi dibuka"), "{out}");
+    assert!(store.login_failures("budi", Timestamp::UNIX_EPOCH).await.unwrap().is_empty(), "every source's");
+    let again = store.reserve_login_check("budi", "sumber-a", now).await.unwrap();
+    assert!(matches!(again, LoginReservation::Reserved { .. }), "{again:?}");
+    let run = staf.run(MON_16_MARCH, &["pengguna", "buka-kunci", "wati"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("Pengguna wati tidak ditemukan"), "{}", run.stderr);
+
+    let trail = audit_trail(&db).await;
+    let changes = entries(&trail, AuditAction::AccountChanged);
+    assert_eq!(changes.last().unwrap().3, "pengaduan-staf: buka kunci budi", "{changes:?}");
+    let help = Command::new(BIN).args(["pengguna", "buka-kunci", "--help"]).output().unwrap();
+    assert!(help.status.success());
+    assert!(String::from_utf8(help.stdout).unwrap().contains("Pemakaian: pengaduan-staf pengguna buka-kunci"));
+}

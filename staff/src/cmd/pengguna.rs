@@ -1,5 +1,5 @@
 //! `pengguna`: the staff console's accounts from the command line: create one, list them,
-//! deactivate one, reset a password.
+//! deactivate one, reset a password, lift a login lock.
 //!
 //! These need no procedures and no calendar, only the store: the first admin account can be made
 //! on a machine that has nothing but the store's credentials. A password is read from standard
@@ -51,6 +51,10 @@ pub enum Perintah {
     /// Ganti kata sandi akun (dibaca dari masukan standar, satu baris); semua sesinya diakhiri.
     #[command(override_usage = "pengaduan-staf pengguna sandi NAMA_PENGGUNA")]
     Sandi(NamaPengguna),
+
+    /// Buka kunci akun yang terkunci setelah percobaan masuk yang gagal: semua percobaan gagalnya dilupakan.
+    #[command(override_usage = "pengaduan-staf pengguna buka-kunci NAMA_PENGGUNA")]
+    BukaKunci(NamaPengguna),
 }
 
 /// The options of `pengguna tambah`.
@@ -83,6 +87,7 @@ pub(crate) async fn run(store: &AnyStore, now: &Zoned, user: &str, a: Pengguna) 
         Perintah::Nonaktifkan(n) => nonaktifkan(store, now, user, &n.username).await,
         Perintah::Aktifkan(n) => aktifkan(store, now, user, &n.username).await,
         Perintah::Sandi(n) => sandi(store, now, user, &n.username).await,
+        Perintah::BukaKunci(n) => buka_kunci(store, now, user, &n.username).await,
     }
 }
 
@@ -202,6 +207,14 @@ async fn sandi(store: &AnyStore, now: &Zoned, user: &str, raw: &str) -> Result<S
         out.push_str("Akun ini nonaktif dan tetap tidak dapat masuk.\n");
     }
     Ok(out)
+}
+
+/// Lifts the account's login lock: its failed logins from every source are forgotten.
+async fn buka_kunci(store: &AnyStore, now: &Zoned, user: &str, raw: &str) -> Result<String, Failure> {
+    let username = existing(store, raw).await?.username;
+    store.clear_login_failures(&username).await?;
+    audit(store, now, user, format!("buka kunci {username}")).await;
+    Ok(format!("Kunci akun {username} dibuka: percobaan masuk yang gagal dilupakan, dan akun dapat masuk lagi.\n"))
 }
 
 /// The account named `raw` (normalised as at creation), or a message that there is none.
