@@ -98,18 +98,19 @@ impl AuditAction {
         }
     }
 
+    /// Every action, in the order the audit page offers them.
+    pub const ALL: [Self; 6] = [
+        Self::ViewPersonalData,
+        Self::DownloadAttachment,
+        Self::ErasePersonalData,
+        Self::Login,
+        Self::LoginRefused,
+        Self::AccountChanged,
+    ];
+
     /// The action with this code.
     pub fn parse(code: &str) -> Option<Self> {
-        [
-            Self::ViewPersonalData,
-            Self::DownloadAttachment,
-            Self::ErasePersonalData,
-            Self::Login,
-            Self::LoginRefused,
-            Self::AccountChanged,
-        ]
-        .into_iter()
-        .find(|a| a.code() == code)
+        Self::ALL.into_iter().find(|a| a.code() == code)
     }
 }
 
@@ -209,7 +210,9 @@ pub trait AccountStore: Send + Sync {
     /// Ends every session of an account (deactivation, password reset).
     fn end_sessions_of(&self, username: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Records one failed login for `username` at `at` (whether or not the account exists).
+    /// Records one failed login for `username` at `at` (whether or not the account exists), from
+    /// no known source. The console never counts this way: it reserves each check with
+    /// [`AccountStore::reserve_login_check`] before checking.
     fn record_login_failure(
         &self,
         username: &str,
