@@ -8,7 +8,7 @@ use axum::response::Response;
 use jiff::SignedDuration;
 use pengaduan_core::access::may_read_audit;
 use pengaduan_core::datetime::human_time;
-use pengaduan_store::accounts::{AccountStore, AuditAction};
+use pengaduan_store::accounts::{AccountStore, AuditAction, AuditFilter};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -45,12 +45,12 @@ pub(crate) async fn page(
     let since = now.timestamp() - SignedDuration::from_hours(24 * days);
     let entries = console.store().audit_trail(since, SCAN).await?;
     let tz = &console.config.timezone;
-    let matching: Vec<_> = entries
-        .into_iter()
-        .filter(|e| filter.pengguna.is_empty() || e.username == filter.pengguna)
-        .filter(|e| action.is_none_or(|a| e.action == a))
-        .filter(|e| filter.nomor.is_empty() || e.nomor.as_deref() == Some(filter.nomor.as_str()))
-        .collect();
+    let wanted = AuditFilter {
+        username: Some(filter.pengguna.clone()).filter(|u| !u.is_empty()),
+        action,
+        nomor: Some(filter.nomor.clone()).filter(|n| !n.is_empty()),
+    };
+    let matching: Vec<_> = entries.into_iter().filter(|e| wanted.matches(e)).collect();
     let more = matching.len() > page * PAGE;
     let lines = matching
         .into_iter()

@@ -143,21 +143,27 @@ async fn daftar(store: &AnyStore, now: &Zoned) -> Result<String, Failure> {
             .map(|cell| escape_controls_line(&cell).into_owned()),
         );
     }
-    let mut widths = [0usize; 5];
-    for line in &table {
+    let mut out = columns(&table);
+    let active = accounts.iter().filter(|a| a.active).count();
+    let _ = writeln!(out, "\n{} akun, {active} aktif.", accounts.len());
+    Ok(out)
+}
+
+/// The rows of `table` as aligned columns, two spaces apart, one line each.
+pub(crate) fn columns<const N: usize>(table: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for line in table {
         for (w, cell) in widths.iter_mut().zip(line) {
             *w = (*w).max(cell.chars().count());
         }
     }
     let mut out = String::new();
-    for line in &table {
+    for line in table {
         let cells: Vec<String> =
             line.iter().zip(widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count()))).collect();
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
     }
-    let active = accounts.iter().filter(|a| a.active).count();
-    let _ = writeln!(out, "\n{} akun, {active} aktif.", accounts.len());
-    Ok(out)
+    out
 }
 
 /// Lets a deactivated account log in again, with the password it had.

@@ -180,6 +180,27 @@ pub(crate) fn judge_reservation(
     }
 }
 
+/// What the audit trail is narrowed to (the console's audit page, `pengaduan-staf audit`); a
+/// filter left empty lets every entry through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this user's entries (compared as stored: lower-case).
+    pub username: Option<String>,
+    /// Only this action.
+    pub action: Option<AuditAction>,
+    /// Only entries about this complaint.
+    pub nomor: Option<String>,
+}
+
+impl AuditFilter {
+    /// Whether `e` passes.
+    pub fn matches(&self, e: &AuditEntry) -> bool {
+        self.username.as_ref().is_none_or(|u| &e.username == u)
+            && self.action.is_none_or(|a| e.action == a)
+            && (self.nomor.is_none() || e.nomor == self.nomor)
+    }
+}
+
 /// Where accounts, sessions, failed logins and the audit trail are kept.
 pub trait AccountStore: Send + Sync {
     /// Creates an account; [`StoreError::Duplicate`] when the username is taken.
