@@ -480,11 +480,36 @@ pub(crate) struct AuditView {
     pub user: UserView,
     pub lines: Vec<AuditLine>,
     pub days: i64,
+    /// The filters as typed, for the form.
+    pub filter: AuditFilterView,
+    /// Every action, for the filter's choice.
+    pub actions: Vec<(&'static str, &'static str)>,
+    /// The page shown (from 1), and the query strings of the pages before and after, if any.
+    pub page: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// The audit page's filters as the form shows them.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct AuditFilterView {
+    pub pengguna: String,
+    pub tindakan: String,
+    pub nomor: String,
 }
 
 impl AuditView {
     pub fn new(staff: &Staff, lines: Vec<AuditLine>, days: i64) -> Self {
-        Self { user: UserView::new(staff), lines, days }
+        Self {
+            user: UserView::new(staff),
+            lines,
+            days,
+            filter: AuditFilterView::default(),
+            actions: Vec::new(),
+            page: 1,
+            prev: None,
+            next: None,
+        }
     }
 }
 

@@ -51,6 +51,8 @@ enum Effect {
     FailedMail,
     /// Whether the session with this cookie still opens the inbox.
     Session(String),
+    /// The failed logins kept for this account.
+    LoginFailures(&'static str),
 }
 
 impl Effect {
@@ -63,6 +65,9 @@ impl Effect {
             Self::Register => format!("{} pengaduan", h.store.open_rows().await.unwrap().len()),
             Self::FailedMail => format!("{} gagal", h.store.failed_outbox().await.unwrap().len()),
             Self::Session(cookie) => format!("{}", h.get("/staf/", Some(cookie)).await.status()),
+            Self::LoginFailures(user) => {
+                format!("{} gagal masuk", h.store.login_failures(user, Timestamp::UNIX_EPOCH).await.unwrap().len())
+            }
         }
     }
 }
@@ -90,6 +95,8 @@ fn altered(token: &str) -> String {
 #[tokio::test]
 async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_token_and_changes_nothing() {
     let h = Harness::new().await;
+    // A failed login to be forgotten when the admin lifts the lock.
+    assert_eq!(h.try_login("agus", "salah-salah-salah").await.status(), StatusCode::UNAUTHORIZED);
     let fo = h.login("rina").await;
     let fo_elsewhere = h.login("rina").await;
     let fo_leaving = h.login("rina").await;
@@ -142,6 +149,13 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
             by: &fo,
             fields: vec![("id", mail.as_str())],
             effect: Effect::FailedMail,
+        },
+        Route {
+            pattern: "/pengguna/buka-kunci",
+            path: "/staf/pengguna/buka-kunci".into(),
+            by: &admin,
+            fields: vec![("pengguna", "agus")],
+            effect: Effect::LoginFailures("agus"),
         },
         Route {
             pattern: "/keluar",

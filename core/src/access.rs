@@ -291,6 +291,78 @@ pub fn locked_until(failures: &[Timestamp], now: Timestamp) -> Option<Timestamp>
         .filter(|until| *until > now)
 }
 
+/// Password checks one account may take from all sources together within [`LOCKOUT_WINDOW`]:
+/// a guesser spreading over many addresses still gets no more than this.
+pub const ACCOUNT_CHECKS_CEILING: usize = 20;
+
+/// Failed logins one source may make across all accounts within [`LOCKOUT_WINDOW`]: a guesser
+/// trying a few passwords on each of many accounts locks none of them, so the source is counted.
+pub const SOURCE_ATTEMPTS_CEILING: usize = 30;
+
+/// Most bytes in a login field (`pengguna`, `sandi`): longer input is refused before anything
+/// is stored or hashed.
+pub const LOGIN_FIELD_MAX_BYTES: usize = 256;
+
+/// The block of addresses one subscriber holds, as limits per source count it: an IPv4 address
+/// itself, an IPv6 address by its /64 (or each of its addresses would get a fresh allowance);
+/// empty when the address is unknown.
+pub fn address_block(ip: Option<std::net::IpAddr>) -> String {
+    match ip.map(|ip| ip.to_canonical()) {
+        Some(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_string(),
+        None => String::new(),
+    }
+}
+
+/// One failed login (or one password check still under way) on an account, as the lockout
+/// reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginFailure {
+    /// When the check was reserved.
+    pub at: Timestamp,
+    /// Whether it came from the source now trying.
+    pub same_source: bool,
+}
+
+/// Until when a login to an account from a source is refused, given the account's failures of
+/// the last 30 minutes from every source and the source's failures of the last 15 minutes on
+/// every account. The latest of three limits:
+///
+/// - the account and this source: [`locked_until`] over this source's failures, so somebody
+///   else's guessing does not lock the office's own network out of the account;
+/// - the account from all sources: [`ACCOUNT_CHECKS_CEILING`] within [`LOCKOUT_WINDOW`];
+/// - the source on all accounts: [`SOURCE_ATTEMPTS_CEILING`] within [`LOCKOUT_WINDOW`].
+///
+/// The store applies this in the same transaction that counts the attempt, before the password
+/// is checked, so no more checks happen than these limits allow, however many arrive at once.
+pub fn login_refused_until(account: &[LoginFailure], source: &[Timestamp], now: Timestamp) -> Option<Timestamp> {
+    let pair: Vec<Timestamp> = account.iter().filter(|f| f.same_source).map(|f| f.at).collect();
+    let all: Vec<Timestamp> = account.iter().map(|f| f.at).collect();
+    [
+        locked_until(&pair, now),
+        ceiling_until(&all, ACCOUNT_CHECKS_CEILING, now),
+        ceiling_until(source, SOURCE_ATTEMPTS_CEILING, now),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+}
+
+/// While `limit` or more of `times` lie less than [`LOCKOUT_WINDOW`] before `now`: until the
+/// `limit`-th newest of them leaves the window.
+fn ceiling_until(times: &[Timestamp], limit: usize, now: Timestamp) -> Option<Timestamp> {
+    let mut recent: Vec<Timestamp> =
+        times.iter().copied().filter(|t| *t <= now && now.duration_since(*t) < LOCKOUT_WINDOW).collect();
+    if limit == 0 || recent.len() < limit {
+        return None;
+    }
+    recent.sort_unstable_by(|a, b| b.cmp(a));
+    Some(recent[limit - 1].saturating_add(LOCKOUT_WINDOW).unwrap_or(Timestamp::MAX)).filter(|until| *until > now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,5 +510,31 @@ mod tests {
         let spread = [0, 10, 20, 21, 22, 23, 24].map(at_min);
         assert_eq!(locked_until(&spread, at_min(24)), Some(at_min(39)));
         assert_eq!(locked_until(&[], at_min(0)), None);
+    }
+    #[test]
+    fn the_lock_is_per_source_under_a_ceiling_per_account_and_per_source() {
+        let fail = |minute: i64, same_source: bool| LoginFailure { at: at_min(minute), same_source };
+        // Five from another source lock that source only.
+        let others: Vec<LoginFailure> = (0..5).map(|m| fail(m, false)).collect();
+        assert_eq!(login_refused_until(&others, &[], at_min(5)), None);
+        let mine: Vec<LoginFailure> = (0..5).map(|m| fail(m, true)).collect();
+        assert_eq!(login_refused_until(&mine, &[], at_min(5)), Some(at_min(19)));
+        // Twenty from four sources: the account is refused to everyone, until the oldest of
+        // the twenty is 15 minutes old.
+        let spread: Vec<LoginFailure> = (0..20).map(|i| fail(i / 4, false)).collect();
+        assert_eq!(login_refused_until(&spread[..19], &[], at_min(5)), None, "nineteen");
+        assert_eq!(login_refused_until(&spread, &[], at_min(5)), Some(at_min(15)));
+        assert_eq!(login_refused_until(&spread, &[], at_min(15)), None);
+        // Thirty from this source on any accounts.
+        let source: Vec<Timestamp> = (0..30).map(|i| at_min(i / 3)).collect();
+        assert_eq!(login_refused_until(&[], &source[..29], at_min(10)), None);
+        assert_eq!(login_refused_until(&[], &source, at_min(10)), Some(at_min(15)));
+        assert_eq!(login_refused_until(&[], &source, at_min(15)), None);
+        assert_eq!(ACCOUNT_CHECKS_CEILING, 20);
+        let ip = |v: &str| Some(v.parse().unwrap());
+        assert_eq!(address_block(ip("2001:db8:1:2::1")), address_block(ip("2001:db8:1:2:ffff::9")));
+        assert_eq!(address_block(ip("::ffff:203.0.113.7")), "203.0.113.7", "IPv4 mapped in IPv6");
+        assert_ne!(address_block(ip("2001:db8:1:2::1")), address_block(ip("2001:db8:1:3::1")));
+        assert_eq!(SOURCE_ATTEMPTS_CEILING, 30);
     }
 }

@@ -6,7 +6,9 @@
 //! headings) is applied once, in [`command`], so a new command cannot forget it (nor a command
 //! of a group such as `pengguna`).
 
-use crate::cmd::{catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, pengguna, skm, surel, unduh};
+use crate::cmd::{
+    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, pengguna, skm, surel, unduh,
+};
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -139,6 +141,12 @@ pub enum Command {
         after_help = "Bantuan setiap perintah: pengaduan-staf pengguna PERINTAH --help"
     )]
     Pengguna(pengguna::Pengguna),
+
+    /// Tampilkan jejak audit (siapa melihat data pribadi, mengunduh, menghapus, masuk, mengubah akun), yang terbaru lebih dahulu.
+    #[command(
+        override_usage = "pengaduan-staf audit [--hari N] [--pengguna NAMA_PENGGUNA] [--tindakan TINDAKAN] [--nomor NOMOR] [--batas N]"
+    )]
+    Audit(audit::Audit),
 }
 
 /// The command line as clap parses it and shows its help: the derived definitions above, with

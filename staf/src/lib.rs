@@ -239,6 +239,7 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
     // made on a machine that has only the store's credentials.
     let command = match cli.command {
         Command::Pengguna(a) => return cmd::pengguna::run(&open_store(&cli.store).await?, &now, &user, a).await,
+        Command::Audit(a) => return cmd::audit::run(&open_store(&cli.store).await?, &now, a).await,
         other => other,
     };
     // The same key as `site-gen serve` on the same database, or its codes could not be checked.
@@ -289,7 +290,7 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
             let files = files_of(&ctx, &cli.store, cli.lampiran.as_deref(), &a.nomor).await?;
             cmd::unduh::run(&ctx, &files, &a).await
         }
-        Command::Pengguna(_) => unreachable!("run above, without the procedures"),
+        Command::Pengguna(_) | Command::Audit(_) => unreachable!("run above, without the procedures"),
     }
 }
 

@@ -509,7 +509,8 @@ fn an_unknown_command_lists_every_command() {
             "hapus-data-pribadi",
             "lampiran",
             "unduh",
-            "pengguna"
+            "pengguna",
+            "audit"
         ],
         "{err}"
     );
@@ -1221,4 +1222,82 @@ fn an_anonymous_complaint_gets_no_mail() {
     let out = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan", "--email", "ahmad@contoh.co.id", "--anonim"]));
     assert!(!out.contains("Surel"), "{out}");
     assert!(!dir.path().join("data/surel").exists());
+}
+
+/// `pengguna buka-kunci` lifts a login lock the console set: every failed login of the account,
+/// from every source, is forgotten, the next check is allowed, and the change is audited under
+/// the operating-system user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_lifts_a_login_lock_from_the_command_line() {
+    use pengaduan_store::accounts::LoginReservation;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let staf = Staf { root: dir.path().join("kosong"), ..Staf::sqlite(&db) };
+    let run = staf.run_with_input(MON_16_MARCH, &["pengguna", "tambah", "budi", "--peran", "jft"], Some(PASSWORD));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let store = SqliteStore::open(&db).unwrap();
+    let now: Timestamp = MON_16_MARCH.parse().unwrap();
+    for source in ["sumber-a", "sumber-a", "sumber-a", "sumber-a", "sumber-a", "sumber-b"] {
+        let r = store.reserve_login_check("budi", source, now).await.unwrap();
+        assert!(matches!(r, LoginReservation::Reserved { .. }), "{r:?}");
+    }
+    let locked = store.reserve_login_check("budi", "sumber-a", now).await.unwrap();
+    assert!(matches!(locked, LoginReservation::Refused { .. }), "{locked:?}");
+
+    let out = staf.ok(MON_16_MARCH, &["pengguna", "buka-kunci", "Budi"]);
+    assert!(out.contains("Kunci akun budi dibuka"), "{out}");
+    assert!(store.login_failures("budi", Timestamp::UNIX_EPOCH).await.unwrap().is_empty(), "every source's");
+    let again = store.reserve_login_check("budi", "sumber-a", now).await.unwrap();
+    assert!(matches!(again, LoginReservation::Reserved { .. }), "{again:?}");
+    let run = staf.run(MON_16_MARCH, &["pengguna", "buka-kunci", "wati"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("Pengguna wati tidak ditemukan"), "{}", run.stderr);
+
+    let trail = audit_trail(&db).await;
+    let changes = entries(&trail, AuditAction::AccountChanged);
+    assert_eq!(changes.last().unwrap().3, "pengaduan-staf: buka kunci budi", "{changes:?}");
+    let help = Command::new(BIN).args(["pengguna", "buka-kunci", "--help"]).output().unwrap();
+    assert!(help.status.success());
+    assert!(String::from_utf8(help.stdout).unwrap().contains("Pemakaian: pengaduan-staf pengguna buka-kunci"));
+}
+
+/// `audit` prints the trail newest first, narrowed by user, action, complaint and period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_trail_is_printed_and_filtered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let staf = Staf { root: dir.path().join("kosong"), ..Staf::sqlite(&db) };
+    let store = SqliteStore::open(&db).unwrap();
+    let at = |t: &str| t.parse::<Timestamp>().unwrap();
+    let entry = |when: &str, user: &str, action, nomor: Option<&str>, detail: &str| AuditEntry {
+        at: at(when),
+        username: user.into(),
+        role: Some(Role::FrontOffice),
+        action,
+        nomor: nomor.map(str::to_owned),
+        detail: detail.into(),
+    };
+    for e in [
+        entry("2026-01-02T02:00:00Z", "rina", AuditAction::ViewPersonalData, Some("PGD-2026-00001"), "lama"),
+        entry("2026-03-13T02:00:00Z", "rina", AuditAction::DownloadAttachment, Some("PGD-2026-00002"), "ktp.pdf"),
+        entry("2026-03-13T03:00:00Z", "budi", AuditAction::ViewPersonalData, Some("PGD-2026-00003"), "budi-lihat"),
+        entry("2026-03-13T04:00:00Z", "rina", AuditAction::LoginRefused, None, "sumber\u{1b}[31m"),
+    ] {
+        store.record_audit(e).await.unwrap();
+    }
+    let all = staf.ok(MON_16_MARCH, &["audit"]);
+    assert!(all.starts_with("WAKTU"), "{all}");
+    assert!(all.contains("3 catatan") && !all.contains("lama"), "30 days: {all}");
+    let newest = all.lines().nth(1).unwrap();
+    assert!(newest.contains("Masuk ditolak") && !newest.contains('\u{1b}'), "newest first, controls escaped: {all}");
+    let budi = staf.ok(MON_16_MARCH, &["audit", "--pengguna", "Budi"]);
+    assert!(budi.contains("budi-lihat") && budi.contains("1 catatan"), "{budi}");
+    let views = staf.ok(MON_16_MARCH, &["audit", "--tindakan", "lihat-data-pribadi", "--hari", "90"]);
+    assert!(views.contains("lama") && views.contains("budi-lihat") && views.contains("2 catatan"), "{views}");
+    let one = staf.ok(MON_16_MARCH, &["audit", "--nomor", "pgd-2026-00002"]);
+    assert!(one.contains("ktp.pdf") && one.contains("1 catatan"), "{one}");
+    assert!(staf.ok(MON_16_MARCH, &["audit", "--batas", "1"]).contains("1 catatan"));
+    let bad = staf.run(MON_16_MARCH, &["audit", "--tindakan", "menari"]);
+    assert_ne!(bad.code, 0);
+    assert!(bad.stderr.contains("Tindakan \"menari\" tidak dikenal"), "{}", bad.stderr);
 }

@@ -236,6 +236,19 @@ impl accounts::AccountStore for AnyStore {
         dispatch!(self, s => s.clear_login_failures(username))
     }
 
+    async fn reserve_login_check(
+        &self,
+        username: &str,
+        source: &str,
+        now: Timestamp,
+    ) -> Result<accounts::LoginReservation, StoreError> {
+        dispatch!(self, s => s.reserve_login_check(username, source, now))
+    }
+
+    async fn login_succeeded(&self, username: &str, source: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.login_succeeded(username, source))
+    }
+
     async fn record_audit(&self, entry: accounts::AuditEntry) -> Result<(), StoreError> {
         dispatch!(self, s => s.record_audit(entry))
     }

@@ -32,6 +32,8 @@ pub const NOW: &str = "2026-11-30T02:00:00Z";
 
 pub struct Harness {
     pub app: Router,
+    /// The console behind `app`, for its counters.
+    pub console: Arc<Console>,
     pub store: AnyStore,
     pub clock: Arc<Mutex<Timestamp>>,
     /// The console's attachment store, when [`Setup::attachments`] asked for one.
@@ -110,7 +112,8 @@ impl Harness {
                 .await
                 .unwrap();
         }
-        Self { app: pengaduan_console::app(Arc::new(console)), store, clock, attachments, _folder: folder }
+        let console = Arc::new(console);
+        Self { app: pengaduan_console::app(Arc::clone(&console)), console, store, clock, attachments, _folder: folder }
     }
 
     /// The console's clock now.
@@ -136,6 +139,17 @@ impl Harness {
     }
 
     pub async fn post(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Response<Body> {
+        self.post_from(None, path, cookie, fields).await
+    }
+
+    /// [`Harness::post`] over a connection from `source` (as `site-gen serve` passes its peer).
+    pub async fn post_from(
+        &self,
+        source: Option<&str>,
+        path: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Response<Body> {
         let body: Vec<String> = fields
             .iter()
             .map(|(k, v)| {
@@ -148,15 +162,26 @@ impl Harness {
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }
-        self.send(req.body(Body::from(body.join("&"))).unwrap()).await
+        let mut req = req.body(Body::from(body.join("&"))).unwrap();
+        if let Some(ip) = source {
+            let peer = std::net::SocketAddr::new(ip.parse().unwrap(), 50000);
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        }
+        self.send(req).await
     }
 
     /// Opens the login form and posts it: the raw answer and the form's cookie.
     pub async fn try_login(&self, user: &str, password: &str) -> Response<Body> {
+        self.try_login_from(None, user, password).await
+    }
+
+    /// [`Harness::try_login`] from the address `source`.
+    pub async fn try_login_from(&self, source: Option<&str>, user: &str, password: &str) -> Response<Body> {
         let form = self.get("/staf/masuk", None).await;
         let cookie = cookie_pair(&form, "staf_masuk");
         let csrf = csrf_of(&text(form).await);
-        self.post("/staf/masuk", Some(&cookie), &[("csrf", &csrf), ("pengguna", user), ("sandi", password)]).await
+        let fields = [("csrf", csrf.as_str()), ("pengguna", user), ("sandi", password)];
+        self.post_from(source, "/staf/masuk", Some(&cookie), &fields).await
     }
 
     /// Posts action `action` on complaint `nomor` as browser `b`, with its CSRF token and the

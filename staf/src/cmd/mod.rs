@@ -6,6 +6,7 @@
 //! `pengaduan_core::text::escape_controls_line` (one-line cells) or `escape_controls` (blocks):
 //! records stored before input was checked as strictly may hold terminal control sequences.
 
+pub mod audit;
 pub mod catat;
 pub mod daftar;
 pub mod ekspor;

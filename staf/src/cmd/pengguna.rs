@@ -1,5 +1,5 @@
 //! `pengguna`: the staff console's accounts from the command line: create one, list them,
-//! deactivate one, reset a password.
+//! deactivate one, reset a password, lift a login lock.
 //!
 //! These need no procedures and no calendar, only the store: the first admin account can be made
 //! on a machine that has nothing but the store's credentials. A password is read from standard
@@ -51,6 +51,10 @@ pub enum Perintah {
     /// Ganti kata sandi akun (dibaca dari masukan standar, satu baris); semua sesinya diakhiri.
     #[command(override_usage = "pengaduan-staf pengguna sandi NAMA_PENGGUNA")]
     Sandi(NamaPengguna),
+
+    /// Buka kunci akun yang terkunci setelah percobaan masuk yang gagal: semua percobaan gagalnya dilupakan.
+    #[command(override_usage = "pengaduan-staf pengguna buka-kunci NAMA_PENGGUNA")]
+    BukaKunci(NamaPengguna),
 }
 
 /// The options of `pengguna tambah`.
@@ -83,6 +87,7 @@ pub(crate) async fn run(store: &AnyStore, now: &Zoned, user: &str, a: Pengguna) 
         Perintah::Nonaktifkan(n) => nonaktifkan(store, now, user, &n.username).await,
         Perintah::Aktifkan(n) => aktifkan(store, now, user, &n.username).await,
         Perintah::Sandi(n) => sandi(store, now, user, &n.username).await,
+        Perintah::BukaKunci(n) => buka_kunci(store, now, user, &n.username).await,
     }
 }
 
@@ -138,21 +143,27 @@ async fn daftar(store: &AnyStore, now: &Zoned) -> Result<String, Failure> {
             .map(|cell| escape_controls_line(&cell).into_owned()),
         );
     }
-    let mut widths = [0usize; 5];
-    for line in &table {
+    let mut out = columns(&table);
+    let active = accounts.iter().filter(|a| a.active).count();
+    let _ = writeln!(out, "\n{} akun, {active} aktif.", accounts.len());
+    Ok(out)
+}
+
+/// The rows of `table` as aligned columns, two spaces apart, one line each.
+pub(crate) fn columns<const N: usize>(table: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for line in table {
         for (w, cell) in widths.iter_mut().zip(line) {
             *w = (*w).max(cell.chars().count());
         }
     }
     let mut out = String::new();
-    for line in &table {
+    for line in table {
         let cells: Vec<String> =
             line.iter().zip(widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count()))).collect();
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
     }
-    let active = accounts.iter().filter(|a| a.active).count();
-    let _ = writeln!(out, "\n{} akun, {active} aktif.", accounts.len());
-    Ok(out)
+    out
 }
 
 /// Lets a deactivated account log in again, with the password it had.
@@ -202,6 +213,14 @@ async fn sandi(store: &AnyStore, now: &Zoned, user: &str, raw: &str) -> Result<S
         out.push_str("Akun ini nonaktif dan tetap tidak dapat masuk.\n");
     }
     Ok(out)
+}
+
+/// Lifts the account's login lock: its failed logins from every source are forgotten.
+async fn buka_kunci(store: &AnyStore, now: &Zoned, user: &str, raw: &str) -> Result<String, Failure> {
+    let username = existing(store, raw).await?.username;
+    store.clear_login_failures(&username).await?;
+    audit(store, now, user, format!("buka kunci {username}")).await;
+    Ok(format!("Kunci akun {username} dibuka: percobaan masuk yang gagal dilupakan, dan akun dapat masuk lagi.\n"))
 }
 
 /// The account named `raw` (normalised as at creation), or a message that there is none.

@@ -9,7 +9,13 @@
 //! - `SESI-AKUN#<username>` / `<digest>`: names one session of the account, written in the same
 //!   transaction as the session and expiring with it, so that ending every session of an
 //!   account is a `Query`.
-//! - `GAGAL#<username>` / `<at>#<random>`: one failed login, expiring an hour after it.
+//! - `GAGAL#<username>` / `<at>#<random>`: one failed login (or a password check under way)
+//!   with the key of its `source`, expiring an hour after it.
+//! - `GAGAL-SUMBER#<source>` / `<at>#<random>`: the same failure under its source, written in the
+//!   same transaction, so a source's failures on every account are one `Query`.
+//! - `GAGAL-JAGA#<username>` and `GAGAL-JAGA-SUMBER#<source>` / `JAGA`: a version number each,
+//!   raised by every reserved check; a reservation is written only if neither changed since the
+//!   failures it was judged on were read, so concurrent attempts cannot all pass the limit.
 //! - `AUDIT#<YYYY-MM>` / `<at>#<random>`: one audit entry, in the partition of its month (UTC),
 //!   created only if absent and never updated; read newest first with a descending `Query`.
 //! - `AUDIT-BULAN` / `<YYYY-MM>`: a month that has audit entries, so the trail is read month
@@ -18,16 +24,18 @@
 //! `<at>` is an instant in UTC with nine fractional digits, so the sort key's order is time order.
 
 use super::fields::{FAILURE_KEPT, SESSION_KEPT, parse_action, parse_role};
-use super::{Account, AccountStore, AuditEntry, Session};
+use super::{Account, AccountStore, AuditEntry, LoginReservation, Session, judge_reservation};
 use crate::StoreError;
 use crate::dynamodb::{DynamoStore, Item, TTL_ATTRIBUTE, build, n, opt_string, put_opt, s, sdk, string};
 use crate::fields::{parse_ts, random_suffix, sortable};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
-use jiff::Timestamp;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use pengaduan_core::access::LOCKOUT_WINDOW;
 use std::collections::HashMap;
 
 const ACCOUNTS_PK: &str = "AKUN";
@@ -45,6 +53,24 @@ fn sessions_of_pk(username: &str) -> String {
 fn failures_pk(username: &str) -> String {
     format!("GAGAL#{username}")
 }
+
+fn source_failures_pk(source: &str) -> String {
+    format!("GAGAL-SUMBER#{source}")
+}
+
+fn guard_pk(username: &str) -> String {
+    format!("GAGAL-JAGA#{username}")
+}
+
+fn source_guard_pk(source: &str) -> String {
+    format!("GAGAL-JAGA-SUMBER#{source}")
+}
+
+const GUARD_SK: &str = "JAGA";
+
+/// Attempts a reservation makes before it gives up and refuses for a minute: only a storm of
+/// concurrent logins on one account or source comes near it, and refusing is the safe answer.
+const RESERVE_TRIES: u32 = 40;
 
 fn audit_pk(month: &str) -> String {
     format!("AUDIT#{month}")
@@ -160,6 +186,35 @@ impl DynamoStore {
             }
         }
         Ok(items)
+    }
+
+    /// The version of a lockout guard item, `0` when there is none yet.
+    async fn guard_version(&self, pk: &str) -> Result<i64, StoreError> {
+        match self.get(pk, GUARD_SK).await? {
+            Some(item) => crate::dynamodb::number(&item, "versi"),
+            None => Ok(0),
+        }
+    }
+
+    /// Deletes the failed logins of `username` (from `source` only, when given) with their
+    /// copies under their sources. Forgetting never needs the guards: a reservation judged on
+    /// failures deleted meanwhile only judged more strictly.
+    async fn forget_failures(&self, username: &str, source: Option<&str>) -> Result<(), StoreError> {
+        let pk = failures_pk(username);
+        let items =
+            self.query_partition(Partition { pk: &pk, sk_from: None, newest_first: false, limit: None }).await?;
+        for item in items {
+            let from = opt_string(&item, "source");
+            if source.is_some_and(|wanted| from.as_deref().unwrap_or_default() != wanted) {
+                continue;
+            }
+            let sk = string(&item, "sk")?;
+            self.delete(&pk, &sk).await?;
+            if let Some(from) = from {
+                self.delete(&source_failures_pk(&from), &sk).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn delete(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
@@ -319,13 +374,101 @@ impl AccountStore for DynamoStore {
     }
 
     async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
-        let pk = failures_pk(username);
-        let items =
-            self.query_partition(Partition { pk: &pk, sk_from: None, newest_first: false, limit: None }).await?;
-        for item in items {
-            self.delete(&pk, &string(&item, "sk")?).await?;
+        self.forget_failures(username, None).await
+    }
+
+    async fn reserve_login_check(
+        &self,
+        username: &str,
+        source: &str,
+        now: Timestamp,
+    ) -> Result<LoginReservation, StoreError> {
+        for attempt in 0..RESERVE_TRIES {
+            // The versions first: a failure added after this read raises one of them, and the
+            // write below is then refused.
+            let account_version = self.guard_version(&guard_pk(username)).await?;
+            let source_version = self.guard_version(&source_guard_pk(source)).await?;
+            let (pk, from) =
+                (failures_pk(username), sortable(now - SignedDuration::from_secs(2 * LOCKOUT_WINDOW.as_secs())));
+            let items = self
+                .query_partition(Partition { pk: &pk, sk_from: Some(&from), newest_first: false, limit: None })
+                .await?;
+            let account = items
+                .iter()
+                .map(|i| Ok((parse_ts(&string(i, "at")?)?, opt_string(i, "source").unwrap_or_default())))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let (spk, sfrom) = (source_failures_pk(source), sortable(now - LOCKOUT_WINDOW));
+            let items = self
+                .query_partition(Partition { pk: &spk, sk_from: Some(&sfrom), newest_first: false, limit: None })
+                .await?;
+            let source_times = items.iter().map(|i| parse_ts(&string(i, "at")?)).collect::<Result<Vec<_>, _>>()?;
+            let answer = judge_reservation(&account, &source_times, source, now);
+            if matches!(answer, LoginReservation::Refused { .. }) {
+                return Ok(answer);
+            }
+            let sk = format!("{}#{}", sortable(now), random_suffix());
+            let expires = expiry(now, FAILURE_KEPT);
+            let mut failure: Item = HashMap::from([
+                ("pk".into(), s(&pk)),
+                ("sk".into(), s(&sk)),
+                ("at".into(), s(&sortable(now))),
+                (TTL_ATTRIBUTE.into(), expires.clone()),
+            ]);
+            put_opt(&mut failure, "source", Some(source).filter(|v| !v.is_empty()));
+            let mirror: Item = HashMap::from([
+                ("pk".into(), s(&spk)),
+                ("sk".into(), s(&sk)),
+                ("at".into(), s(&sortable(now))),
+                ("username".into(), s(username)),
+                (TTL_ATTRIBUTE.into(), expires.clone()),
+            ]);
+            let guard = |pk: String, version: i64| {
+                let b = Update::builder();
+                // Only the condition in use may name its values.
+                let b = if version == 0 { b } else { b.expression_attribute_values(":seen", n(version)) };
+                b.table_name(&self.table)
+                    .key("pk", s(&pk))
+                    .key("sk", s(GUARD_SK))
+                    .update_expression("SET versi = :next, #ttl = :exp")
+                    .condition_expression(if version == 0 { "attribute_not_exists(versi)" } else { "versi = :seen" })
+                    .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+                    .expression_attribute_values(":next", n(version + 1))
+                    .expression_attribute_values(":exp", expires.clone())
+                    .build()
+                    .map_err(build)
+            };
+            let put = |item: Item| Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(build);
+            let result = self
+                .client
+                .transact_write_items()
+                .transact_items(
+                    TransactWriteItem::builder().update(guard(guard_pk(username), account_version)?).build(),
+                )
+                .transact_items(
+                    TransactWriteItem::builder().update(guard(source_guard_pk(source), source_version)?).build(),
+                )
+                .transact_items(TransactWriteItem::builder().put(put(failure)?).build())
+                .transact_items(TransactWriteItem::builder().put(put(mirror)?).build())
+                .send()
+                .await;
+            match result {
+                Ok(_) => return Ok(answer),
+                Err(SdkError::ServiceError(e))
+                    if matches!(e.err(), TransactWriteItemsError::TransactionCanceledException(_)) =>
+                {
+                    // Another attempt counted first: judge again on what it left. A little
+                    // random wait keeps the racers from meeting again at once.
+                    let jitter = u64::from(random_suffix().as_bytes()[0] % 16);
+                    tokio::time::sleep(std::time::Duration::from_millis(5 + jitter * u64::from(attempt.min(8)))).await;
+                }
+                Err(e) => return Err(sdk(e)),
+            }
         }
-        Ok(())
+        Ok(LoginReservation::Refused { until: now + SignedDuration::from_mins(1) })
+    }
+
+    async fn login_succeeded(&self, username: &str, source: &str) -> Result<(), StoreError> {
+        self.forget_failures(username, Some(source)).await
     }
 
     async fn record_audit(&self, e: AuditEntry) -> Result<(), StoreError> {
@@ -405,9 +548,18 @@ mod tests {
     #[test]
     fn no_key_collides_with_complaint_items() {
         let complaint_prefixes = ["COMPLAINT#", "COUNTER", "PENDING", "IDEMPOTENCY#", "RATE#", "EVENT#", "META#"];
-        for pk in [ACCOUNTS_PK.to_owned(), session_pk("d"), sessions_of_pk("u"), failures_pk("u"), audit_pk("m")]
-            .into_iter()
-            .chain([AUDIT_MONTHS_PK.to_owned()])
+        for pk in [
+            ACCOUNTS_PK.to_owned(),
+            session_pk("d"),
+            sessions_of_pk("u"),
+            failures_pk("u"),
+            source_failures_pk("s"),
+            guard_pk("u"),
+            source_guard_pk("s"),
+            audit_pk("m"),
+        ]
+        .into_iter()
+        .chain([AUDIT_MONTHS_PK.to_owned()])
         {
             assert!(!complaint_prefixes.iter().any(|p| pk.starts_with(p)), "{pk}");
         }

@@ -7,15 +7,17 @@
 
 use crate::StoreError;
 use jiff::Timestamp;
-use pengaduan_core::access::Role;
+use pengaduan_core::access::{LoginFailure, Role, login_refused_until};
+use sha2::{Digest, Sha256};
 use std::future::Future;
+use std::net::IpAddr;
 
 #[cfg(feature = "aws")]
 mod dynamodb;
 pub(crate) mod fields;
 pub mod password;
 #[cfg(feature = "sqlite")]
-mod sqlite;
+pub(crate) mod sqlite;
 
 /// One staff account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,18 +98,19 @@ impl AuditAction {
         }
     }
 
+    /// Every action, in the order the audit page offers them.
+    pub const ALL: [Self; 6] = [
+        Self::ViewPersonalData,
+        Self::DownloadAttachment,
+        Self::ErasePersonalData,
+        Self::Login,
+        Self::LoginRefused,
+        Self::AccountChanged,
+    ];
+
     /// The action with this code.
     pub fn parse(code: &str) -> Option<Self> {
-        [
-            Self::ViewPersonalData,
-            Self::DownloadAttachment,
-            Self::ErasePersonalData,
-            Self::Login,
-            Self::LoginRefused,
-            Self::AccountChanged,
-        ]
-        .into_iter()
-        .find(|a| a.code() == code)
+        Self::ALL.into_iter().find(|a| a.code() == code)
     }
 }
 
@@ -127,6 +130,75 @@ pub struct AuditEntry {
     pub nomor: Option<String>,
     /// A short free text (the channel, the file name, the reason of an erasure).
     pub detail: String,
+}
+
+/// The answer to [`AccountStore::reserve_login_check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginReservation {
+    /// The password may be checked; the check already counts as a failure.
+    Reserved {
+        /// The source's failures within the window before this one: `0` makes this the first,
+        /// the one the audit trail records for the window.
+        source_failures_before: usize,
+        /// Whether this check, if it fails, locks the account for this source.
+        locks: bool,
+    },
+    /// No check now: refused until then (the `429`).
+    Refused {
+        /// When a check may happen again.
+        until: Timestamp,
+    },
+}
+
+/// The key a login's source is counted under: a digest of its address (an IPv6 address by its
+/// /64, the block one subscriber is usually given), so the store holds no address. Requests
+/// whose address is unknown share one key.
+pub fn source_key(source: Option<IpAddr>) -> String {
+    let digest = Sha256::digest(format!("masuk:{}", pengaduan_core::access::address_block(source)).as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The decision of [`AccountStore::reserve_login_check`] over what a store read: the account's
+/// failures from all sources (`(at, source)`) and the times of the source's failures.
+pub(crate) fn judge_reservation(
+    account: &[(Timestamp, String)],
+    source_times: &[Timestamp],
+    source: &str,
+    now: Timestamp,
+) -> LoginReservation {
+    let failures: Vec<LoginFailure> =
+        account.iter().map(|(at, s)| LoginFailure { at: *at, same_source: s == source }).collect();
+    if let Some(until) = login_refused_until(&failures, source_times, now) {
+        return LoginReservation::Refused { until };
+    }
+    let mut with_this = failures;
+    with_this.push(LoginFailure { at: now, same_source: true });
+    let window = pengaduan_core::access::LOCKOUT_WINDOW;
+    LoginReservation::Reserved {
+        source_failures_before: source_times.iter().filter(|t| now.duration_since(**t) < window).count(),
+        locks: login_refused_until(&with_this, &[], now).is_some(),
+    }
+}
+
+/// What the audit trail is narrowed to (the console's audit page, `pengaduan-staf audit`); a
+/// filter left empty lets every entry through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this user's entries (compared as stored: lower-case).
+    pub username: Option<String>,
+    /// Only this action.
+    pub action: Option<AuditAction>,
+    /// Only entries about this complaint.
+    pub nomor: Option<String>,
+}
+
+impl AuditFilter {
+    /// Whether `e` passes.
+    pub fn matches(&self, e: &AuditEntry) -> bool {
+        self.username.as_ref().is_none_or(|u| &e.username == u)
+            && self.action.is_none_or(|a| e.action == a)
+            && (self.nomor.is_none() || e.nomor == self.nomor)
+    }
 }
 
 /// Where accounts, sessions, failed logins and the audit trail are kept.
@@ -159,7 +231,9 @@ pub trait AccountStore: Send + Sync {
     /// Ends every session of an account (deactivation, password reset).
     fn end_sessions_of(&self, username: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Records one failed login for `username` at `at` (whether or not the account exists).
+    /// Records one failed login for `username` at `at` (whether or not the account exists), from
+    /// no known source. The console never counts this way: it reserves each check with
+    /// [`AccountStore::reserve_login_check`] before checking.
     fn record_login_failure(
         &self,
         username: &str,
@@ -173,8 +247,24 @@ pub trait AccountStore: Send + Sync {
         since: Timestamp,
     ) -> impl Future<Output = Result<Vec<Timestamp>, StoreError>> + Send;
 
-    /// Forgets the failed logins of `username` (after a successful login).
+    /// Forgets the failed logins of `username` from every source: the admin lifts its lock.
     fn clear_login_failures(&self, username: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Counts one password check for `username` from `source` (a [`source_key`]) at `now`
+    /// before it happens, or refuses it: in one atomic step, the failures that bear on it are
+    /// read, [`login_refused_until`] decides, and a check it allows is recorded as a failure at
+    /// once. However many attempts arrive together, no more checks are reserved than the limits
+    /// allow; a check that succeeds is forgotten again by [`AccountStore::login_succeeded`].
+    fn reserve_login_check(
+        &self,
+        username: &str,
+        source: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<LoginReservation, StoreError>> + Send;
+
+    /// Forgets the failed logins of `username` from `source`, the reserved check included, after
+    /// it logged in: the reset applies where the failures were counted.
+    fn login_succeeded(&self, username: &str, source: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Appends one entry to the audit trail (it is never changed or deleted).
     fn record_audit(&self, entry: AuditEntry) -> impl Future<Output = Result<(), StoreError>> + Send;

@@ -2,12 +2,13 @@
 //! migration 4, `sqlite/migrations/0004_accounts.sql`).
 
 use super::fields::{FAILURE_KEPT, SESSION_KEPT, parse_action, parse_role};
-use super::{Account, AccountStore, AuditEntry, Session};
+use super::{Account, AccountStore, AuditEntry, LoginReservation, Session, judge_reservation};
 use crate::StoreError;
 use crate::fields::{parse_ts, sortable};
 use crate::sqlite::{SqliteStore, backend};
-use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use jiff::{SignedDuration, Timestamp};
+use pengaduan_core::access::LOCKOUT_WINDOW;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 const ACCOUNT_COLUMNS: &str = "username, name, role, active, password_hash, created_at, password_set_at";
 
@@ -241,6 +242,61 @@ impl AccountStore for SqliteStore {
         let username = username.to_owned();
         self.with_conn(move |conn| {
             conn.execute("DELETE FROM login_failures WHERE username = ?1", [&username]).map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn reserve_login_check(
+        &self,
+        username: &str,
+        source: &str,
+        now: Timestamp,
+    ) -> Result<LoginReservation, StoreError> {
+        let (username, source) = (username.to_owned(), source.to_owned());
+        self.with_conn(move |conn| {
+            // IMMEDIATE takes the write lock before the read: two attempts cannot both read the
+            // count below the limit, in this process or another one on the same file.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
+            tx.execute("DELETE FROM login_failures WHERE at < ?1", [sortable(now - FAILURE_KEPT)]).map_err(backend)?;
+            // Twice the window: a lock that began within the last window may rest on older failures.
+            let since = sortable(now - SignedDuration::from_secs(2 * LOCKOUT_WINDOW.as_secs()));
+            let raw: Vec<(String, String)> = tx
+                .prepare("SELECT at, source FROM login_failures WHERE username = ?1 AND at >= ?2")
+                .map_err(backend)?
+                .query_map(params![username, since], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?;
+            let account =
+                raw.into_iter().map(|(at, s)| Ok((parse_ts(&at)?, s))).collect::<Result<Vec<_>, StoreError>>()?;
+            let raw: Vec<String> = tx
+                .prepare("SELECT at FROM login_failures WHERE source = ?1 AND at >= ?2")
+                .map_err(backend)?
+                .query_map(params![source, sortable(now - LOCKOUT_WINDOW)], |r| r.get(0))
+                .map_err(backend)?
+                .collect::<Result<_, _>>()
+                .map_err(backend)?;
+            let source_times = raw.iter().map(|at| parse_ts(at)).collect::<Result<Vec<_>, StoreError>>()?;
+            let answer = judge_reservation(&account, &source_times, &source, now);
+            if matches!(answer, LoginReservation::Reserved { .. }) {
+                tx.execute(
+                    "INSERT INTO login_failures (username, at, source) VALUES (?1, ?2, ?3)",
+                    params![username, sortable(now), source],
+                )
+                .map_err(backend)?;
+            }
+            tx.commit().map_err(backend)?;
+            Ok(answer)
+        })
+        .await
+    }
+
+    async fn login_succeeded(&self, username: &str, source: &str) -> Result<(), StoreError> {
+        let (username, source) = (username.to_owned(), source.to_owned());
+        self.with_conn(move |conn| {
+            conn.execute("DELETE FROM login_failures WHERE username = ?1 AND source = ?2", [&username, &source])
+                .map_err(backend)?;
             Ok(())
         })
         .await

@@ -1,7 +1,7 @@
 //! Staff identities, one contract on both stores (SQLite and DynamoDB on moto's server), both
 //! reached through `AnyStore` as the console reaches them: accounts created once and replaced
 //! whole, sessions found by their digest and ended one by one or all of an account's, failed
-//! logins counted since an instant and forgotten, the audit trail newest first across months,
+//! logins counted since an instant and forgotten, login checks reserved atomically under concurrency, the audit trail newest first across months,
 //! and the inbox of open complaints, which a complaint leaves when it is `selesai`.
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -11,7 +11,7 @@ use pengaduan_core::access::Role;
 use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_store::accounts::password::{hash_password, new_csrf_token, new_session_id};
-use pengaduan_store::accounts::{Account, AccountStore, AuditAction, AuditEntry, Session};
+use pengaduan_store::accounts::{Account, AccountStore, AuditAction, AuditEntry, LoginReservation, Session};
 use pengaduan_store::erasure::Request;
 use pengaduan_store::testing::{Moto, advance, complaint, complete, nomor, now, sqlite_store, state_of};
 use pengaduan_store::{AnyStore, ComplaintStore, ListFilter, StoreError, WorkflowStore};
@@ -143,6 +143,37 @@ async fn login_failures_are_counted_and_forgotten<S: AccountStore>(store: &S) {
     store.clear_login_failures("tidak-pernah").await.unwrap();
 }
 
+/// Forty attempts at once on one account from one source: exactly five checks are reserved, the
+/// rest refused, whichever store and however the requests interleave. Another source still gets
+/// its own; a success forgets only its source's; the admin's unlock forgets them all.
+async fn login_checks_are_reserved_atomically<S: AccountStore + Clone + 'static>(store: &S) {
+    let now = at(0);
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.reserve_login_check("rina", "sumber-a", now).await.unwrap() })
+        })
+        .collect();
+    let mut reserved = 0;
+    for t in tasks {
+        if matches!(t.await.unwrap(), LoginReservation::Reserved { .. }) {
+            reserved += 1;
+        }
+    }
+    assert_eq!(reserved, 5, "no more checks than the limit");
+    assert_eq!(store.login_failures("rina", at(0)).await.unwrap().len(), 5);
+    let refused = store.reserve_login_check("rina", "sumber-a", at(1)).await.unwrap();
+    assert!(matches!(refused, LoginReservation::Refused { until } if until > at(1)), "{refused:?}");
+    let other = store.reserve_login_check("rina", "sumber-b", at(1)).await.unwrap();
+    assert_eq!(other, LoginReservation::Reserved { source_failures_before: 0, locks: false });
+    store.login_succeeded("rina", "sumber-b").await.unwrap();
+    assert_eq!(store.login_failures("rina", at(0)).await.unwrap().len(), 5, "only sumber-b's are forgotten");
+    store.clear_login_failures("rina").await.unwrap();
+    assert!(store.login_failures("rina", at(0)).await.unwrap().is_empty());
+    let again = store.reserve_login_check("rina", "sumber-a", at(2)).await.unwrap();
+    assert!(matches!(again, LoginReservation::Reserved { .. }), "unlocked: {again:?}");
+}
+
 fn entry(when: Timestamp, action: AuditAction, nomor: Option<&str>, detail: &str) -> AuditEntry {
     AuditEntry {
         at: when,
@@ -239,6 +270,7 @@ contract! {
         accounts_are_created_once_and_replaced_whole,
         sessions_are_found_touched_and_ended,
         login_failures_are_counted_and_forgotten,
+        login_checks_are_reserved_atomically,
         the_audit_trail_is_read_newest_first,
         the_inbox_holds_open_complaints,
     ]
