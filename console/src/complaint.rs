@@ -132,7 +132,7 @@ pub(crate) async fn act(
     };
     let seen: Option<u64> = form.get("versi").and_then(|v| v.parse().ok());
     if seen != Some(record.row.version) {
-        return fail(StatusCode::CONFLICT, StoreError::Conflict.to_string());
+        return fail(StatusCode::CONFLICT, crate::error::CHANGED_MEANWHILE.to_owned());
     }
     let now = console.now();
     let today = now.date();
@@ -168,7 +168,7 @@ pub(crate) async fn act(
                 Ok(done(&record, "Data pribadi telah dihapus."))
             }
             Err(ErasureError::Store(StoreError::Conflict)) => {
-                fail(StatusCode::CONFLICT, StoreError::Conflict.to_string())
+                fail(StatusCode::CONFLICT, crate::error::CHANGED_MEANWHILE.to_owned())
             }
             Err(ErasureError::Store(e)) => Err(e.into()),
             Err(e @ ErasureError::Attachments(_)) => {
@@ -228,7 +228,7 @@ pub(crate) async fn act(
             };
             Ok(done(&record, &text))
         }
-        Err(StoreError::Conflict) => fail(StatusCode::CONFLICT, StoreError::Conflict.to_string()),
+        Err(StoreError::Conflict) => fail(StatusCode::CONFLICT, crate::error::CHANGED_MEANWHILE.to_owned()),
         Err(e) => Err(e.into()),
     }
 }

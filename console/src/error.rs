@@ -11,6 +11,9 @@ use http::StatusCode;
 use pengaduan_store::{StoreError, error_chain};
 
 /// A request refused or failed.
+/// What staff read when another change came first (the store says so in English, for logs).
+pub(crate) const CHANGED_MEANWHILE: &str = "Pengaduan telah diubah oleh petugas lain; muat ulang dan coba lagi.";
+
 #[derive(Debug)]
 pub(crate) enum AppError {
     /// No live session: the login page, or `401` for JSON.
@@ -104,7 +107,7 @@ impl IntoResponse for AppError {
             ),
             Self::Forbidden(what) => (StatusCode::FORBIDDEN, "Tidak berwenang", format!("{what} Tidak ada yang berubah.")),
             Self::NotFound { title, text } => (StatusCode::NOT_FOUND, title, text),
-            Self::Conflict => (StatusCode::CONFLICT, "Diubah petugas lain", StoreError::Conflict.to_string()),
+            Self::Conflict => (StatusCode::CONFLICT, "Diubah petugas lain", CHANGED_MEANWHILE.to_owned()),
             Self::Store(e) => {
                 tracing::error!(error = %error_chain(&e), "console store failure");
                 (

@@ -81,11 +81,15 @@ impl From<WorkflowError> for Failure {
     }
 }
 
+/// What staff read when another change came first (the store says so in English, for logs).
+pub const CHANGED_MEANWHILE: &str = "Pengaduan telah diubah oleh petugas lain; muat ulang dan coba lagi.";
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict => Self { message: e.to_string(), code: EXIT_CONFLICT },
-            StoreError::NotFound(_) | StoreError::Duplicate(_) => Self::new(e.to_string()),
+            StoreError::Conflict => Self { message: CHANGED_MEANWHILE.into(), code: EXIT_CONFLICT },
+            StoreError::NotFound(nomor) => Self::new(format!("Pengaduan {nomor} tidak ditemukan.")),
+            StoreError::Duplicate(username) => Self::new(format!("Pengguna {username} sudah ada.")),
             other => Self::new(format!(
                 "Penyimpanan data gagal; coba lagi atau hubungi pengelola sistem. ({})",
                 error_chain(&other)

@@ -6,7 +6,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 pub use pengaduan_core::text::error_chain;
 
-/// A storage failure. Messages carry no personal data.
+/// A storage failure. Messages are for operators and logs, in English, and carry no personal
+/// data; what staff read instead is the caller's to word, in Bahasa Indonesia.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The backend failed or was unreachable.
@@ -19,13 +20,13 @@ pub enum StoreError {
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     /// The complaint changed since it was read: another staff member acted first.
-    #[error("Pengaduan telah diubah oleh petugas lain; muat ulang dan coba lagi.")]
+    #[error("the complaint changed since it was read")]
     Conflict,
     /// No complaint has this number.
-    #[error("Pengaduan {0} tidak ditemukan.")]
+    #[error("no complaint {0}")]
     NotFound(String),
     /// A record with this key exists already (a username that is taken).
-    #[error("Pengguna {0} sudah ada.")]
+    #[error("{0} exists already")]
     Duplicate(String),
 }
 

@@ -239,18 +239,9 @@ fn digests_match(given: &str, stored: &str) -> bool {
 }
 
 /// The counter key of a source's failed look-ups: a digest, namespaced apart from the submission
-/// limit's. An IPv6 source counts by its /64, the block one subscriber is usually given, or each
-/// of its addresses would get a fresh allowance.
+/// limit's. An IPv6 source counts by its /64 (core's rule, as the console's login limits count).
 pub(super) fn lookup_source_key(source: Option<IpAddr>) -> String {
-    let source = match source.map(|ip| ip.to_canonical()) {
-        Some(IpAddr::V6(v6)) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        Some(ip) => ip.to_string(),
-        None => String::new(),
-    };
-    digest(&format!("lacak-gagal:{source}"))
+    digest(&format!("lacak-gagal:{}", pengaduan_core::access::address_block(source)))
 }
 
 /// Counts a failed look-up against its source and gives `failure`, or the `429` when this one

@@ -60,7 +60,7 @@ async fn accounts_are_created_once_and_replaced_whole<S: AccountStore>(store: &S
     // The username is taken: refused, and the first account is untouched.
     let err = store.create_account(account("rina", Role::Admin)).await.unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(ref u) if u == "rina"), "{err:?}");
-    assert_eq!(err.to_string(), "Pengguna rina sudah ada.");
+    assert_eq!(err.to_string(), "rina exists already");
     assert_eq!(store.account("rina").await.unwrap(), Some(rina.clone()));
 
     let all = store.accounts().await.unwrap();

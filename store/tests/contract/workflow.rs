@@ -148,7 +148,7 @@ async fn two_staff_at_once_one_wins<S: WorkflowStore + 'static>(store: Arc<S>) {
     assert_eq!(after.row.state.step_index, Some(3), "advanced once, not twice");
     assert_eq!(after.history.len(), before.len() + 1);
     assert_eq!(after.history[..before.len()], before[..], "earlier entries untouched");
-    assert_eq!(StoreError::Conflict.to_string(), "Pengaduan telah diubah oleh petugas lain; muat ulang dan coba lagi.");
+    assert_eq!(StoreError::Conflict.to_string(), "the complaint changed since it was read");
 }
 
 async fn ba_numbers_are_gapless_per_year_under_concurrency<S: WorkflowStore + 'static>(store: Arc<S>) {
