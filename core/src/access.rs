@@ -360,7 +360,8 @@ fn ceiling_until(times: &[Timestamp], limit: usize, now: Timestamp) -> Option<Ti
         return None;
     }
     recent.sort_unstable_by(|a, b| b.cmp(a));
-    Some(recent[limit - 1].saturating_add(LOCKOUT_WINDOW).unwrap_or(Timestamp::MAX)).filter(|until| *until > now)
+    // Later than `now`: the `limit`-th newest lies inside the window.
+    Some(recent[limit - 1].saturating_add(LOCKOUT_WINDOW).unwrap_or(Timestamp::MAX))
 }
 
 #[cfg(test)]
@@ -375,6 +376,8 @@ mod tests {
         }
         assert_eq!(Role::parse("Front Office"), None);
         assert_eq!(Role::codes(), "front-office, jft, kepala-bidang, kepala-dinas, admin");
+        let labels = Role::ALL.map(Role::label);
+        assert_eq!(labels, ["Front Office", "JFT Analis Kebijakan", "Kepala Bidang", "Kepala Dinas", "Admin"]);
     }
 
     fn ts(text: &str) -> Timestamp {
