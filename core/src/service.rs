@@ -229,7 +229,13 @@ mod tests {
         assert_eq!(rule(crate::Lang::Id, Some(&en)).as_deref(), Some("2 s/d 10 hari kerja setelah lengkap"));
         assert_eq!(rule(crate::Lang::En, Some(&en)).as_deref(), Some("2 to 10 working days after it is complete"));
         assert_eq!(rule(crate::Lang::En, None).as_deref(), Some("2 to 10 working days"), "no Indonesian words");
-        assert_eq!(TimeLimits { id: None, en: Some(en) }.rule(crate::Lang::Id), None);
+        assert_eq!(TimeLimits { id: None, en: Some(en.clone()) }.rule(crate::Lang::Id), None);
+        // Each language's page fills its own slot, and a page without a limit empties it.
+        let mut limits = TimeLimits::default();
+        limits.read(crate::Lang::En, &page("[service.time_limit]\nmin_working_days = 2\nmax_working_days = 10\nstarts = \"after it is complete\"\n"));
+        assert_eq!((limits.get(crate::Lang::En), limits.get(crate::Lang::Id)), (Some(&en), None));
+        limits.read(crate::Lang::En, "tanpa front matter");
+        assert_eq!(limits, TimeLimits::default());
     }
 
     #[test]
