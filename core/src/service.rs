@@ -258,6 +258,19 @@ mod tests {
         let ids: Vec<&str> = rules.procedures.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["penyelesaian", "jawaban-tertulis"]);
         assert_eq!(rules.max_working_days, 10);
+        let rules = rules.with_translation(include_str!("../../content/layanan/informasi-dan-pengaduan.en.md"));
+        let rule = |lang| rules.deadline_rule(lang).unwrap();
+        assert!(rule(crate::Lang::Id).starts_with("2 s/d 10 hari kerja setelah"), "{}", rule(crate::Lang::Id));
+        assert!(rule(crate::Lang::En).starts_with("2 to 10 working days after"), "{}", rule(crate::Lang::En));
+    }
+
+    #[test]
+    fn a_limit_of_equal_days_is_one_number_and_fewer_at_most_is_refused() {
+        let t = |min, max| TimeLimit { min_working_days: min, max_working_days: max, starts: String::new() };
+        assert_eq!(t(5, 5).check(), Ok(()));
+        assert_eq!(t(5, 5).days(), "5 hari kerja");
+        assert!(t(6, 5).check().unwrap_err().contains("lebih besar dari"));
+        assert!(t(0, 0).check().unwrap_err().contains("harus lebih dari 0"));
     }
 
     #[test]

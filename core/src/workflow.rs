@@ -937,6 +937,14 @@ mod tests {
         p.steps.truncate(3);
         assert!(p.validate().unwrap_err().to_string().contains("tidak ada langkah sesudah"));
 
+        // A step needs both who and what: either one blank is refused.
+        for (actor, action) in [(" ", "Memeriksa berkas."), ("Front Office", " ")] {
+            let mut p = penyelesaian();
+            p.steps[1].actor = actor.into();
+            p.steps[1].action = action.into();
+            assert!(p.validate().unwrap_err().to_string().contains("langkah 2 tanpa pelaku atau kegiatan"));
+        }
+
         let empty = Procedure { id: "x".into(), title: "x".into(), product: "x".into(), steps: vec![] };
         assert!(empty.validate().is_err());
     }
@@ -1095,6 +1103,8 @@ mod tests {
         for a in Action::ALL {
             assert_eq!(Action::parse(a.code()), Some(a));
         }
+        assert_eq!(Action::BerkasDikembalikan.label(), "berkas dikembalikan untuk dilengkapi");
+        assert_eq!(Action::DataPribadiDihapus.label(), "data pribadi dihapus");
     }
 
     #[test]
