@@ -579,6 +579,21 @@ mod tests {
         Calendar::from_toml(ONLY_2026).expect("the fixture parses")
     }
 
+    #[test]
+    fn a_count_from_an_uncovered_year_into_a_covered_one_stays_provisional() {
+        // The fixture covers 2026 only: counting from late December 2025 passes through days
+        // whose holidays are unknown, even though the count ends in a covered year.
+        let cal = only_2026();
+        let start = date(2025, 12, 29);
+        let end = cal.add_working_days(start, 10);
+        assert!(end.value.year() == 2026 && end.provisional, "{end:?}");
+        let between = cal.working_days_between(start, date(2026, 1, 20));
+        assert!(between.provisional, "{between:?}");
+        // From inside the covered year on, the same counts are exact.
+        assert!(!cal.add_working_days(date(2026, 1, 2), 10).provisional);
+        assert!(!cal.working_days_between(date(2026, 1, 2), date(2026, 1, 20)).provisional);
+    }
+
     /// The value of a count that stays inside the covered years, checking that it says so.
     trait Known<T> {
         fn known(self) -> T;
