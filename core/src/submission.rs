@@ -798,6 +798,11 @@ mod tests {
             let form = with(vec![("pernyataan_kebenaran", no.clone())]);
             assert_eq!(fields_failing(&form), ["pernyataan_kebenaran"], "{no:?}");
         }
+        // An unticked box's spellings are a valid "no", not a refusal.
+        for no in [text(""), text("off"), text("false"), text("0")] {
+            let form = with(vec![("rahasia", no.clone())]);
+            assert!(!validate(&form, TODAY).unwrap().rahasia, "{no:?}");
+        }
         assert_eq!(fields_failing(&with(vec![("rahasia", text("ya"))])), ["rahasia"]);
         assert_eq!(fields_failing(&with(vec![("anonim", RawValue::Other)])), ["anonim"]);
     }
