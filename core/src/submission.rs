@@ -862,6 +862,16 @@ mod tests {
         for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.id", "a@b..id", "a@-b.id", "a@b.1", "a@@b.id"] {
             assert!(!is_valid_email(bad), "{bad}");
         }
+        // The lengths RFC 5321 allows, to the character: 254 in all, 64 before the @.
+        let local = |n: usize| "a".repeat(n);
+        assert!(is_valid_email(&format!("{}@b.id", local(64))));
+        assert!(!is_valid_email(&format!("{}@b.id", local(65))));
+        let domain = |last: usize| format!("{}.{}.{}.id", "b".repeat(63), "c".repeat(63), "d".repeat(last));
+        assert_eq!(format!("{}@{}", local(64), domain(58)).len(), 254);
+        assert!(is_valid_email(&format!("{}@{}", local(64), domain(58))), "254 characters");
+        assert!(!is_valid_email(&format!("{}@{}", local(64), domain(59))), "255 characters");
+        assert!(!is_valid_email("a..b@c.id"), "two dots in a row before the @");
+        assert!(!is_valid_email("a\tb@c.id") && !is_valid_email("a\u{7}b@c.id"), "blanks and controls");
     }
 
     #[test]
