@@ -18,6 +18,7 @@ mod any;
 pub mod attachments;
 mod complaints;
 pub mod config;
+pub mod content;
 pub mod deadlines;
 #[cfg(feature = "aws")]
 pub mod dynamodb;
