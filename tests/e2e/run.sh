@@ -164,9 +164,15 @@ SMTP_PORT="$(wait_for_line "$SMTP_PID" "$WORK/smtp.log" 's/^ready \([0-9][0-9]*\
 SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
 log "the SMTP test server listens on $SMTP_URL"
 
-log "starting site-gen serve at $E2E_CLOCK (store sqlite:$WORK/pengaduan.db)"
+# The server's site is a copy of the repository's: the editing tests publish into its content/,
+# which must never change the working tree under test.
+SITE_ROOT="$WORK/site"
+mkdir -p "$SITE_ROOT"
+cp -R "$REPO/content" "$REPO/templates" "$REPO/static" "$REPO/config.toml" "$SITE_ROOT/"
+
+log "starting site-gen serve at $E2E_CLOCK (store sqlite:$WORK/pengaduan.db, site $SITE_ROOT)"
 PENGADUAN_RATE_LIMIT_PER_HOUR=0 SMTP_URL="$SMTP_URL" PENGADUAN_STAF_WAKTU="$E2E_CLOCK" \
-  "$SITE_GEN" serve --root "$REPO" --port 0 --store "sqlite:$WORK/pengaduan.db" >"$WORK/serve.log" 2>&1 &
+  "$SITE_GEN" serve --root "$SITE_ROOT" --port 0 --store "sqlite:$WORK/pengaduan.db" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 SERVER_START=$SECONDS
 # Serve builds the site before it says where it listens: up to 120 s on a slow machine.
@@ -205,7 +211,7 @@ fi
 
 set +e
 (cd "$E2E_DIR" && E2E_BASE_URL="$BASE_URL" E2E_SCREENSHOTS="$SCREENSHOTS" \
-  E2E_STAFF="$STAFF" E2E_STORE="sqlite:$WORK/pengaduan.db" E2E_ROOT="$REPO" \
+  E2E_STAFF="$STAFF" E2E_STORE="sqlite:$WORK/pengaduan.db" E2E_ROOT="$SITE_ROOT" \
   E2E_MAIL_DIR="$MAIL_DIR" SMTP_URL="$SMTP_URL" SITE_ORIGIN="$BASE_URL" E2E_CLOCK="$E2E_CLOCK" \
   node --test --test-concurrency=1 --test-reporter=spec "${files[@]}")
 status=$?

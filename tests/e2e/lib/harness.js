@@ -336,12 +336,14 @@ function clockDay(days = 0) {
   return new Date(Date.parse(CLOCK) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Runs the staff tool (`E2E_STAFF`, set by run.sh) at the server's clock; its output. */
-function staff(args) {
+/** Runs the staff tool (`E2E_STAFF`, set by run.sh) at the server's clock, `input` on its
+ * standard input; its output. */
+function staff(args, input = '') {
   assert.ok(process.env.E2E_STAFF, 'E2E_STAFF (the staff tool) is not set: run tests/e2e/run.sh');
   const { execFileSync } = require('node:child_process');
   return execFileSync(process.env.E2E_STAFF, ['--store', process.env.E2E_STORE, '--root', process.env.E2E_ROOT, ...args], {
     encoding: 'utf8',
+    input,
     env: staffEnv(),
   });
 }
