@@ -9,7 +9,7 @@ use crate::{AppError, BASE, Console, see_other};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use pengaduan_core::access::{Role, may_check_completeness, may_erase, may_see_identity};
+use pengaduan_core::access::{Role, may_check_completeness, may_erase, may_see_attachments, may_see_identity};
 use pengaduan_core::attachment::safe_file_name;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
 use pengaduan_core::{RegisterNumber, Status};
@@ -38,6 +38,12 @@ pub(crate) fn identity_allowed(staff: &Staff, record: &ComplaintRecord, procedur
     !record.anonim
         && record.personal.is_some()
         && may_see_identity(staff.role(), record.rahasia, next_role(record, procedures))
+}
+
+/// Whether this user may list and download the complaint's attachments now: they identify the
+/// complainant as the identity block does (core's `may_see_attachments`).
+pub(crate) fn attachments_allowed(staff: &Staff, record: &ComplaintRecord, procedures: &[Procedure]) -> bool {
+    may_see_attachments(staff.role(), record.rahasia, next_role(record, procedures))
 }
 
 async fn load(console: &Console, nomor: &str) -> Result<ComplaintRecord, AppError> {
@@ -73,8 +79,15 @@ pub(crate) async fn page(
         Some(a) => a.list(&record.row.nomor.to_string()).await.unwrap_or_default(),
         None => Vec::new(),
     };
+    // A role refused the attachments learns only how many there are, not their names.
+    let (files, hidden_files) = if attachments_allowed(&staff, &record, &rules.service.procedures) {
+        (files, 0)
+    } else {
+        (Vec::new(), files.len())
+    };
     let notice = query.get("pesan").cloned();
-    let view = ComplaintView::new(&console, &staff, &record, &rules, files, show_identity, notice, None);
+    let view = ComplaintView::new(&console, &staff, &record, &rules, files, show_identity, notice, None)
+        .with_hidden_files(hidden_files);
     Ok(console.views.complaint(StatusCode::OK, &view))
 }
 
@@ -250,6 +263,11 @@ pub(crate) async fn attachment(
     let record = load(&console, &nomor).await?;
     if record.rahasia && !matches!(staff.role(), Role::FrontOffice | Role::Admin) {
         return Err(AppError::forbidden("Lampiran pengaduan rahasia hanya dapat dibuka Front Office dan admin."));
+    }
+    if !attachments_allowed(&staff, &record, &console.rules().service.procedures) {
+        return Err(AppError::forbidden(
+            "Lampiran memuat identitas pengadu: hanya dapat dibuka oleh peran yang boleh melihat identitas pada tahap ini.",
+        ));
     }
     let files =
         console.attachments.as_ref().ok_or_else(|| AppError::not_found(MISSING, "Tidak ada penyimpanan lampiran."))?;

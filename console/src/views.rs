@@ -343,6 +343,8 @@ pub(crate) struct ComplaintView {
     identity: Option<IdentityView>,
     identity_allowed: bool,
     files: Vec<FileView>,
+    /// Attachments there are but this role may not see (names withheld).
+    hidden_files: usize,
     history: Vec<HistoryView>,
     actions: Actions,
     notice: Option<String>,
@@ -350,6 +352,12 @@ pub(crate) struct ComplaintView {
 }
 
 impl ComplaintView {
+    /// Says that `count` attachments exist that this role may not open.
+    pub fn with_hidden_files(mut self, count: usize) -> Self {
+        self.hidden_files = count;
+        self
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         console: &Console,
@@ -441,6 +449,7 @@ impl ComplaintView {
                     size_kb: m.size.div_ceil(1024),
                 })
                 .collect(),
+            hidden_files: 0,
             history: record
                 .history
                 .iter()

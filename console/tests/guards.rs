@@ -411,11 +411,11 @@ async fn the_deadline_stored_when_the_files_are_complete_is_the_tenth_working_da
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
 #[tokio::test]
-async fn attachments_of_a_secret_complaint_go_only_to_the_front_office_and_admin_as_audited_downloads() {
+async fn attachments_follow_the_identity_rule_per_role_and_step_as_audited_downloads() {
     let h = Harness::with(Setup { attachments: true, ..Setup::default() }).await;
     let files = h.attachments.as_ref().unwrap();
     let mut numbers = Vec::new();
-    for (i, rahasia) in [(1, true), (2, false)] {
+    for (i, rahasia) in [(1, true), (2, false), (3, false)] {
         let mut c = complaint(i, &format!("lampiran-{i}"), h.now(), 2026);
         c.submission.rahasia = rahasia;
         let n = nomor(&h.store.submit(c).await.unwrap()).to_string();
@@ -424,8 +424,18 @@ async fn attachments_of_a_secret_complaint_go_only_to_the_front_office_and_admin
         files.commit(&n, &[(key, valid)]).await.unwrap();
         numbers.push(n);
     }
-    let (secret, open) = (&numbers[0], &numbers[1]);
+    let (secret, open, at_jft) = (&numbers[0], &numbers[1], &numbers[2]);
     let everyone = everyone(&h).await;
+    // The third is complete: its next step is the JFT's verification.
+    let fo = &everyone[0].1;
+    let ready = h.act(fo, at_jft, "lengkap", &[("prosedur", "penyelesaian"), ("catatan", "Lengkap")]).await;
+    assert_eq!(ready.status(), StatusCode::SEE_OTHER);
+    // Who may open what, written out: a file identifies its sender as the identity block does.
+    let allowed = |role: Role, n: &String| match role {
+        Role::FrontOffice | Role::Admin => true,
+        Role::Jft => n == at_jft,
+        _ => false,
+    };
     let downloads = || async {
         let trail = h.store.audit_trail(Timestamp::UNIX_EPOCH, 100).await.unwrap();
         trail
@@ -436,16 +446,24 @@ async fn attachments_of_a_secret_complaint_go_only_to_the_front_office_and_admin
     };
     for (role, b) in &everyone {
         let user = ACCOUNTS.iter().find(|(r, _)| r == role).unwrap().1;
-        for n in [secret, open] {
+        for n in [secret, open, at_jft] {
             let before = downloads().await.len();
             let resp = h.get(&format!("/staf/pengaduan/{n}/lampiran/1"), Some(&b.cookie)).await;
-            let allowed = n == open || matches!(role, Role::FrontOffice | Role::Admin);
-            if !allowed {
-                assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{role:?} opening a secret complaint's file");
-                assert!(text(resp).await.contains("hanya dapat dibuka Front Office dan admin"));
+            let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&b.cookie)).await).await;
+            if !allowed(*role, n) {
+                assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{role:?} opening {n}'s file");
+                let why = text(resp).await;
+                if n == secret {
+                    assert!(why.contains("hanya dapat dibuka Front Office dan admin"), "{why}");
+                } else {
+                    assert!(why.contains("memuat identitas pengadu"), "{why}");
+                }
                 assert_eq!(downloads().await.len(), before, "no download, nothing to audit");
+                assert!(!page.contains("KTP"), "{role:?} sees no file name on {n}'s page");
+                assert!(page.contains("1 lampiran"), "{role:?} is told a file exists on {n}'s page");
                 continue;
             }
+            assert!(page.contains("KTP Siti"), "{role:?} sees the file's name on {n}'s page");
             assert_eq!(resp.status(), StatusCode::OK, "{role:?} downloading from {n}");
             let headers = resp.headers().clone();
             assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");

@@ -120,6 +120,14 @@ pub fn may_see_identity(role: Role, rahasia: bool, next_step_role: Option<Role>)
     }
 }
 
+/// Whether `role` may see a complaint's attachments (their names and their contents) now. What
+/// a complainant attaches (an ID card, a letter signed with their name, a photo of their permit)
+/// identifies them as surely as the identity block does, so it follows [`may_see_identity`]: a
+/// head reviewing the answer on its merits sees neither.
+pub fn may_see_attachments(role: Role, rahasia: bool, next_step_role: Option<Role>) -> bool {
+    may_see_identity(role, rahasia, next_step_role)
+}
+
 /// Fewest characters in a password: length is what makes a password hard to guess (NIST SP
 /// 800-63B), so there are no rules on kinds of characters.
 pub const PASSWORD_MIN_CHARS: usize = 12;
