@@ -50,7 +50,9 @@ pub use config::Config;
 pub use error::{StoreError, error_chain};
 pub use open::{OpenError, open, open_attachments};
 pub use rate::{RateDecision, event_window, rate_window};
-pub use workflow::{Applied, ComplaintRecord, ERASED_TEXT, ListFilter, RegisterRow, WorkflowChange, WorkflowStore};
+pub use workflow::{
+    Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, WorkflowChange, WorkflowStore,
+};
 
 pub(crate) use complaints::intake_entry;
 pub(crate) use rate::{decide, event_counter_key};

@@ -256,6 +256,11 @@ pub(crate) fn erase_entry(status: Status, by: &str, reason: &str, at: Timestamp)
 /// What replaces the complaint's text once personal data is erased.
 pub const ERASED_TEXT: &str = "[dihapus atas permintaan]";
 
+/// What replaces the complaint's title once personal data is erased: a title is the
+/// complainant's own words ("Izin usaha Toko Siti di Jl. Melati 3 ditolak") and names them as
+/// surely as the text does. The register row keeps everything else.
+pub const ERASED_TITLE: &str = "[judul dihapus atas permintaan]";
+
 /// A random token identifying one attempt at a change, to recognise it after a lost answer.
 #[cfg(feature = "aws")]
 pub(crate) fn change_token() -> String {

@@ -514,14 +514,14 @@ test('console: the admin erases the personal data; the console and the store no 
       await openComplaint(p, nomor, '?identitas=1');
       const main = await p.locator('main').innerText();
       assert.match(main, /Data pribadi pengadu telah dihapus\./);
-      for (const v of [values.nama, values.email, values.telepon, values.isi]) {
+      for (const v of [values.nama, values.email, values.telepon, values.isi, values.judul]) {
         assert.ok(!main.includes(v), `the console still shows "${v}"`);
       }
       assert.equal(await p.locator('#identitas').count(), 0);
     });
     await j.step('the store no longer has the name, e-mail, phone or text (pengaduan-staf lihat)', () => {
       const out = staffTool(['lihat', nomor]);
-      for (const v of [values.nama, values.email, values.telepon, values.isi]) {
+      for (const v of [values.nama, values.email, values.telepon, values.isi, values.judul]) {
         assert.ok(!out.includes(v), `pengaduan-staf lihat still shows "${v}":\n${out}`);
       }
       assert.match(out, /dihapus atas permintaan/);

@@ -51,7 +51,7 @@ pub(crate) async fn run(ctx: &Ctx, a: HapusDataPribadi, attachments: &AnyAttachm
         eprintln!("Peringatan: penghapusan belum tercatat di jejak audit. ({})", error_chain(&e));
     }
     Ok(format!(
-        "Data pribadi pengaduan {nomor} (nama, kontak, NIK, alamat), isi laporannya, dan {} lampirannya telah dihapus.\nBaris Buku Register (nomor, tanggal, kanal, jenis, judul, status, tenggat, nomor BA) tetap ada; penghapusan dicatat di riwayat.\n",
+        "Data pribadi pengaduan {nomor} (nama, kontak, NIK, alamat), judul dan isi laporannya, dan {} lampirannya telah dihapus.\nBaris Buku Register (nomor, tanggal, kanal, jenis, status, tenggat, nomor BA) tetap ada; penghapusan dicatat di riwayat.\n",
         erased.attachments
     ))
 }

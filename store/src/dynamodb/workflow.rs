@@ -9,8 +9,8 @@ use crate::erasure::Request;
 use crate::fields::parse_status;
 use crate::retry::until_deadline;
 use crate::{
-    Applied, ComplaintRecord, ERASED_TEXT, ListFilter, RegisterRow, StoreError, WorkflowChange, WorkflowStore,
-    change_token, erase_entry,
+    Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, StoreError, WorkflowChange,
+    WorkflowStore, change_token, erase_entry,
 };
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
@@ -206,6 +206,7 @@ impl DynamoStore {
         let version = expected + 1;
         let fields: Vec<(&str, Option<AttributeValue>)> = vec![
             ("isi", Some(s(ERASED_TEXT))),
+            ("judul", Some(s(ERASED_TITLE))),
             ("lokasi", None),
             ("tanggal_kejadian", None),
             ("erased_at", Some(s(&entry.at.to_string()))),

@@ -7,8 +7,8 @@ use crate::erasure::Request;
 use crate::fields::parse_status;
 use crate::outbox::sqlite::insert_outbox;
 use crate::{
-    Applied, ComplaintRecord, ERASED_TEXT, ListFilter, RegisterRow, StoreError, WorkflowChange, WorkflowStore,
-    erase_entry,
+    Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, StoreError, WorkflowChange,
+    WorkflowStore, erase_entry,
 };
 use jiff::civil::Date;
 use pengaduan_core::workflow::{self, HistoryEntry};
@@ -187,8 +187,8 @@ impl WorkflowStore for SqliteStore {
             .map_err(backend)?;
             let updated = tx
                 .execute(
-                    "UPDATE complaints SET isi = ?1, lokasi = NULL, tanggal_kejadian = NULL, erased_at = ?2,
-                         version = ?3, attachments_erased = ?6
+                    "UPDATE complaints SET isi = ?1, judul = ?7, lokasi = NULL, tanggal_kejadian = NULL,
+                         erased_at = ?2, version = ?3, attachments_erased = ?6
                      WHERE nomor = ?4 AND version = ?5",
                     params![
                         ERASED_TEXT,
@@ -196,7 +196,8 @@ impl WorkflowStore for SqliteStore {
                         version as i64,
                         key,
                         expected as i64,
-                        attachments_erased as i64
+                        attachments_erased as i64,
+                        ERASED_TITLE
                     ],
                 )
                 .map_err(backend)?;

@@ -16,7 +16,8 @@ use pengaduan_store::testing::{
     store_transition,
 };
 use pengaduan_store::{
-    Applied, ComplaintStore, ERASED_TEXT, ListFilter, ONLINE_FRONT_OFFICE, StoreError, WorkflowChange, WorkflowStore,
+    Applied, ComplaintStore, ERASED_TEXT, ERASED_TITLE, ListFilter, ONLINE_FRONT_OFFICE, StoreError, WorkflowChange,
+    WorkflowStore,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -246,11 +247,12 @@ async fn erasure_keeps_the_register_row<S: WorkflowStore>(store: &S) {
     assert_eq!(after.row.erased_at, Some(at));
     assert_eq!(after.row.attachments_erased, Some(2), "the register keeps how many files went");
     assert_eq!(before.row.attachments_erased, None);
-    // The register row stays: number, date, channel, type, title, status, deadline.
+    assert_eq!(after.row.judul, ERASED_TITLE, "the title is the complainant's words: gone too");
+    assert_ne!(before.row.judul, ERASED_TITLE);
+    // The register row stays: number, date, channel, type, status, deadline.
     assert_eq!(after.row.nomor, before.row.nomor);
     assert_eq!(after.row.received_at, before.row.received_at);
     assert_eq!((after.row.channel, after.row.jenis), (IntakeChannel::Telepon, pengaduan_core::Jenis::Pengaduan));
-    assert_eq!(after.row.judul, before.row.judul);
     assert_eq!(after.row.state, before.row.state);
     assert_eq!(after.row.deadline, before.row.deadline);
     let last = after.history.last().unwrap();
