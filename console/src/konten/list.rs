@@ -106,10 +106,12 @@ pub(crate) async fn page(
         })
         .collect();
     let four_eyes = workshop.four_eyes();
+    // Under four eyes, a user whose own draft waits may not publish (the route refuses too).
+    let own_waits = four_eyes && drafts.iter().any(|d| d.mine);
     let view = ListView {
         user: UserView::new(&staff),
         groups: by_group.into_iter().map(|((_, label), files)| Group { label, files }).collect(),
-        may_publish: !drafts.is_empty() && !(four_eyes && drafts.iter().any(|d| d.mine)),
+        may_publish: !drafts.is_empty() && !own_waits,
         drafts,
         four_eyes,
         notice: query.get("pesan").cloned(),
