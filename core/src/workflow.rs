@@ -1051,7 +1051,8 @@ mod tests {
         assert!(err.contains("langkah 7 berperan admin"), "{err}");
         p.steps[6].peran = Some(Role::Editor);
         let err = p.validate().unwrap_err().to_string();
-        assert!(err.contains("langkah 7 berperan editor") && !err.contains("editor,"), "{err}");
+        assert!(err.contains("langkah 7 berperan editor"), "{err}");
+        assert!(err.ends_with("(pilihan: front-office, jft, kepala-bidang, kepala-dinas)."), "{err}");
     }
 
     #[test]
