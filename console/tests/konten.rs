@@ -160,6 +160,7 @@ async fn a_save_stores_a_draft_and_changes_nothing_public() {
     let confirmation = text(h.get(location(&resp), Some(&editor.cookie)).await).await;
     assert!(confirmation.contains("Draf disimpan sebagai revisi 2"), "{confirmation}");
     assert!(confirmation.contains("KTP elektronik"), "the form shows the waiting draft");
+    assert!(confirmation.contains(">\n+++\ntitle = &quot;Informasi"), "the whole file, its first line kept");
     assert!(confirmation.contains("name=\"versi\" value=\"2\""), "the next save is against version 2");
 
     // The first save recorded the text it replaced; the draft is kept with LF endings.
