@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 use pengaduan_store::content::{ContentSave, ContentStore, Revision, RevisionKind};
-use pengaduan_store::testing::sqlite_store;
+use pengaduan_store::testing::{Moto, sqlite_store};
 use pengaduan_store::{AnyStore, StoreError};
 
 const PAGE: &str = "layanan/informasi-dan-pengaduan.md";
@@ -216,7 +216,8 @@ contract! {
     sqlite => {
         let (store, dir) = sqlite_store();
         (AnyStore::Sqlite(store), dir)
-    };
+    },
+    dynamodb => (AnyStore::Dynamo(Moto::shared().store().await), ());
     [
         a_first_save_records_the_original_and_the_draft,
         a_save_without_original_is_one_draft,
