@@ -455,3 +455,37 @@ async fn from_october_the_editor_and_admin_are_told_next_years_holidays_are_miss
         assert!(!p.contains("belum diisi"), "{path}");
     }
 }
+
+/// The same flow on DynamoDB (moto): the console reads heads and revisions from either store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saving_publishing_and_restoring_work_on_dynamodb_too() {
+    let h = Harness::with(Setup { workshop: Some(true), dynamodb: true, ..Setup::default() }).await;
+    let (dewi, eko) = (h.login("dewi").await, h.login("eko").await);
+    let page = original(PAGE).replace("- KTP\n", "- KTP elektronik\n");
+    assert_eq!(save(&h, &dewi, PAGE, &page).await.status(), StatusCode::SEE_OTHER);
+    let stale = [("csrf", eko.csrf.as_str()), ("berkas", PAGE), ("versi", "0"), ("isi", "+++\ntitle = \"X\"\n+++\n")];
+    assert_eq!(h.post("/staf/konten/simpan", Some(&eko.cookie), &stale).await.status(), StatusCode::CONFLICT);
+    let own = h.post("/staf/konten/terbitkan", Some(&dewi.cookie), &[("csrf", dewi.csrf.as_str())]).await;
+    assert_eq!(own.status(), StatusCode::FORBIDDEN, "four eyes");
+    let resp = h.post("/staf/konten/terbitkan", Some(&eko.cookie), &[("csrf", eko.csrf.as_str())]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(h.workshop.as_ref().unwrap().public(PAGE), page);
+    let restore = [("csrf", dewi.csrf.as_str()), ("berkas", PAGE), ("revisi", "1")];
+    assert_eq!(h.post("/staf/konten/pulihkan", Some(&dewi.cookie), &restore).await.status(), StatusCode::SEE_OTHER);
+    let revisions = h.store.content_revisions(PAGE).await.unwrap();
+    let kinds: Vec<RevisionKind> = revisions.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [RevisionKind::Original, RevisionKind::Published, RevisionKind::Draft]);
+    assert_eq!(revisions[2].text, original(PAGE));
+    let history = text(h.get(&format!("/staf/konten/riwayat?berkas={PAGE}"), Some(&dewi.cookie)).await).await;
+    assert!(
+        history.contains("Revisi 3: Draf")
+            && history.contains("Revisi 2: Terbit")
+            && history.contains("Revisi 1: Asli")
+    );
+    assert!(history.contains("diterbitkan oleh eko,"), "{history}");
+    let actions: Vec<AuditAction> =
+        h.store.audit_trail(Timestamp::UNIX_EPOCH, 100).await.unwrap().into_iter().map(|e| e.action).collect();
+    for a in [AuditAction::ContentSaved, AuditAction::ContentPublished, AuditAction::ContentRestored] {
+        assert!(actions.contains(&a), "{a:?} in {actions:?}");
+    }
+}

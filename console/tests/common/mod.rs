@@ -56,6 +56,8 @@ pub struct Setup {
     pub attachments: bool,
     /// A fixture site for the editing pages (`/staf/konten/`), four eyes as given.
     pub workshop: Option<bool>,
+    /// A DynamoDB table (moto) instead of SQLite in memory.
+    pub dynamodb: bool,
 }
 
 /// A logged-in browser: its session cookie and the CSRF token its pages carry.
@@ -70,7 +72,11 @@ impl Harness {
     }
 
     pub async fn with(setup: Setup) -> Self {
-        let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
+        let store = if setup.dynamodb {
+            AnyStore::Dynamo(pengaduan_store::testing::Moto::shared().store().await)
+        } else {
+            AnyStore::Sqlite(SqliteStore::in_memory().unwrap())
+        };
         let service = pengaduan_core::service::ServiceRules::parse(include_str!(
             "../../../content/layanan/informasi-dan-pengaduan.md"
         ))
