@@ -9,7 +9,9 @@ use crate::{AppError, BASE, Console, see_other};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use pengaduan_core::access::{Role, may_check_completeness, may_erase, may_see_attachments, may_see_identity};
+use pengaduan_core::access::{
+    Role, may_check_completeness, may_erase, may_read_complaints, may_see_attachments, may_see_identity,
+};
 use pengaduan_core::attachment::safe_file_name;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
 use pengaduan_core::{RegisterNumber, Status};
@@ -46,6 +48,10 @@ pub(crate) fn attachments_allowed(staff: &Staff, record: &ComplaintRecord, proce
     may_see_attachments(staff.role(), record.rahasia, next_role(record, procedures))
 }
 
+/// The refusal of a role without complaints (the content editor).
+pub(crate) const NO_COMPLAINTS: &str =
+    "Pengaduan hanya dapat dibuka petugas yang menanganinya; peran Anda mengurus isi situs.";
+
 async fn load(console: &Console, nomor: &str) -> Result<ComplaintRecord, AppError> {
     const TITLE: &str = "Pengaduan tidak ditemukan";
     let nomor =
@@ -65,6 +71,7 @@ pub(crate) async fn page(
     Path(nomor): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    staff.may(may_read_complaints, NO_COMPLAINTS)?;
     let record = load(&console, &nomor).await?;
     let rules = console.rules();
     let mut show_identity = false;
@@ -120,6 +127,7 @@ pub(crate) async fn act(
     Fields(form): Fields,
 ) -> Result<Response, AppError> {
     check_csrf(&staff, form.get(CSRF_FIELD).map(String::as_str))?;
+    staff.may(may_read_complaints, NO_COMPLAINTS)?;
     let record = load(&console, &nomor).await?;
     let rules = console.rules();
     let role = staff.role();
@@ -260,6 +268,7 @@ pub(crate) async fn attachment(
     Path((nomor, index)): Path<(String, usize)>,
 ) -> Result<Response, AppError> {
     const MISSING: &str = "Lampiran tidak ditemukan";
+    staff.may(may_read_complaints, NO_COMPLAINTS)?;
     let record = load(&console, &nomor).await?;
     if record.rahasia && !matches!(staff.role(), Role::FrontOffice | Role::Admin) {
         return Err(AppError::forbidden("Lampiran pengaduan rahasia hanya dapat dibuka Front Office dan admin."));

@@ -44,6 +44,26 @@ pub(crate) enum AppError {
         /// What was wrong.
         text: &'static str,
     },
+    /// A refusal whose reason is worked out at the time (the site would not build with the
+    /// drafts, another editor saved first): the status and a page saying why.
+    Refused {
+        /// The status, `409` or `422`.
+        status: StatusCode,
+        /// The page's title.
+        title: &'static str,
+        /// What was wrong and what to do.
+        text: String,
+    },
+    /// A form refused, shown again with what was typed and why (`409`, `422`): the handler
+    /// rendered the page; `text` is what a JSON client reads.
+    Form {
+        /// The page's status.
+        status: StatusCode,
+        /// Why, in one message.
+        text: String,
+        /// The form again.
+        page: Box<Response>,
+    },
     /// Something else failed on the server: the status and the page; the caller logged why.
     Failed {
         /// The status, `500` or `503`.
@@ -119,6 +139,13 @@ impl IntoResponse for AppError {
             }
             Self::BadRequest { status, title, text } | Self::Failed { status, title, text } => {
                 (status, title, text.into())
+            }
+            Self::Refused { status, title, text } => (status, title, text),
+            Self::Form { status, text, page } => {
+                let mut resp = *page;
+                *resp.status_mut() = status;
+                resp.extensions_mut().insert(Refusal { status, text });
+                return resp;
             }
         };
         let mut resp = views::message_page(status, title, &text);

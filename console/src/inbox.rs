@@ -9,6 +9,7 @@ use crate::{AppError, Console};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use jiff::civil::Date;
+use pengaduan_core::access::may_read_complaints;
 use pengaduan_core::calendar::Calendar;
 use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{Jenis, Status};
@@ -139,6 +140,10 @@ pub(crate) async fn page(
     staff: Staff,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    // The content editor has no complaints: its page says where its work is.
+    if !may_read_complaints(staff.role()) {
+        return Ok(crate::konten::editor_home(&console, &staff));
+    }
     let rows = console.store().open_rows().await?;
     let filter = Filter::from_query(&query);
     let rules = console.rules();
@@ -146,7 +151,8 @@ pub(crate) async fn page(
     let arranged = arrange(rows, &filter, &rules.calendar, now.date());
     let items = arranged.items.iter().map(|u| InboxItem::new(u, &console.config.timezone)).collect();
     let pages = arranged.total.div_ceil(PAGE_SIZE).max(1);
-    let view = InboxView::new(&staff, items, arranged.total, filter, pages, &query);
+    let mut view = InboxView::new(&staff, items, arranged.total, filter, pages, &query);
+    view.holiday = crate::konten::holiday_notice(&console, staff.role());
     Ok(console.views.inbox(&view))
 }
 

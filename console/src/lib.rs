@@ -13,6 +13,7 @@ mod error;
 mod export;
 mod fields;
 pub mod inbox;
+pub mod konten;
 mod login;
 mod register;
 mod session;
@@ -33,6 +34,7 @@ use std::sync::{Arc, RwLock};
 
 use error::AppError;
 
+pub use konten::{EditableFile, Refusal, Workshop, WorkshopFuture};
 pub use views::ViewError;
 
 /// Where the console is mounted; links and redirects are absolute under it.
@@ -63,6 +65,9 @@ pub struct Console {
     verifications: tokio::sync::Semaphore,
     /// Password verifications run since the console started.
     checks_run: std::sync::atomic::AtomicU64,
+    /// What builds, checks and publishes the site for the editing pages; without one they
+    /// answer `503`.
+    workshop: Option<Arc<dyn Workshop>>,
 }
 
 /// Password verifications run at once, at most (see [`Console`]'s `verifications`).
@@ -92,6 +97,7 @@ impl Console {
             cookies,
             verifications: tokio::sync::Semaphore::new(CONCURRENT_VERIFICATIONS),
             checks_run: std::sync::atomic::AtomicU64::new(0),
+            workshop: None,
         })
     }
 
@@ -105,6 +111,12 @@ impl Console {
     /// the header CloudFront adds); with none, every request.
     pub fn with_origin_secret(mut self, secret: Option<String>) -> Self {
         self.origin_secret = secret;
+        self
+    }
+
+    /// What builds, checks and publishes the site, for the editing pages (`/staf/konten/`).
+    pub fn with_workshop(mut self, workshop: Arc<dyn Workshop>) -> Self {
+        self.workshop = Some(workshop);
         self
     }
 
@@ -157,6 +169,14 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/pengguna/buka-kunci"), post(login::unlock))
         .route(&at("/surel"), get(surel::page))
         .route(&at("/surel/ulang"), post(surel::requeue))
+        .route(&at("/konten/"), get(konten::list))
+        .route(&at("/konten"), get(|| async { see_other(&format!("{BASE}/konten/")) }))
+        .route(&at("/konten/ubah"), get(konten::form))
+        .route(&at("/konten/simpan"), post(konten::save))
+        .route(&at("/konten/pratinjau"), post(konten::preview))
+        .route(&at("/konten/terbitkan"), post(konten::publish))
+        .route(&at("/konten/riwayat"), get(konten::history))
+        .route(&at("/konten/pulihkan"), post(konten::restore))
         .route(&at("/{*rest}"), axum::routing::any(not_found))
         .route_layer(axum::middleware::from_fn_with_state(Arc::clone(&console), from_the_site))
         .route_layer(axum::middleware::from_fn(error::answer_in_kind))

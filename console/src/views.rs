@@ -22,7 +22,7 @@ use std::collections::HashMap;
 #[error("console templates")]
 pub struct ViewError(#[source] tera::Error);
 
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 13] = [
     ("catat.html", include_str!("../templates/catat.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("masuk.html", include_str!("../templates/masuk.html")),
@@ -32,6 +32,10 @@ const TEMPLATES: [(&str, &str); 9] = [
     ("audit.html", include_str!("../templates/audit.html")),
     ("surel.html", include_str!("../templates/surel.html")),
     ("skm.html", include_str!("../templates/skm.html")),
+    ("konten.html", include_str!("../templates/konten.html")),
+    ("konten-ubah.html", include_str!("../templates/konten-ubah.html")),
+    ("konten-riwayat.html", include_str!("../templates/konten-riwayat.html")),
+    ("beranda-editor.html", include_str!("../templates/beranda-editor.html")),
 ];
 
 /// The loaded templates.
@@ -103,6 +107,12 @@ impl Views {
     pub fn skm(&self, view: &crate::skm::SkmView) -> Response {
         self.render(StatusCode::OK, "skm.html", view)
     }
+
+    /// The page of template `name` (the content editing pages keep their views beside their
+    /// handlers).
+    pub fn page(&self, status: StatusCode, name: &str, view: &impl Serialize) -> Response {
+        self.render(status, name, view)
+    }
 }
 
 /// A page with a title and one message (errors, refusals), from the embedded templates.
@@ -132,6 +142,8 @@ pub(crate) struct UserView {
     may_export: bool,
     may_mail: bool,
     may_register: bool,
+    may_edit_content: bool,
+    may_read_complaints: bool,
 }
 
 impl UserView {
@@ -145,6 +157,8 @@ impl UserView {
             may_mail: pengaduan_core::access::may_handle_mail(staff.role()),
             may_export: may_export(staff.role()),
             may_register: pengaduan_core::access::may_register(staff.role()),
+            may_edit_content: pengaduan_core::access::may_edit_content(staff.role()),
+            may_read_complaints: pengaduan_core::access::may_read_complaints(staff.role()),
         }
     }
 }
@@ -213,6 +227,8 @@ pub(crate) struct InboxView {
     q: String,
     prev: Option<String>,
     next: Option<String>,
+    /// Next year's holidays missing, from October (the editor and the admin).
+    pub holiday: Option<crate::konten::HolidayNotice>,
 }
 
 impl InboxView {
@@ -260,6 +276,7 @@ impl InboxView {
             q: filter.query.clone(),
             prev: (filter.page > 1).then(|| link(filter.page - 1)),
             next: (filter.page < pages).then(|| link(filter.page + 1)),
+            holiday: None,
         }
     }
 }

@@ -17,17 +17,19 @@ use pengaduan_core::attachment::validate_files;
 use pengaduan_core::calendar::Calendar;
 use pengaduan_store::accounts::{AccountStore, AuditAction};
 use pengaduan_store::attachments::AttachmentStore;
+use pengaduan_store::content::ContentStore;
 use pengaduan_store::outbox::{OutboxStore, Outcome};
 use pengaduan_store::testing::{complaint, nomor};
 use pengaduan_store::{ComplaintStore, WorkflowStore};
 use std::collections::BTreeSet;
 
 /// The fixture accounts, one per role (see `common`).
-const ACCOUNTS: [(Role, &str); 5] = [
+const ACCOUNTS: [(Role, &str); 6] = [
     (Role::FrontOffice, "rina"),
     (Role::Jft, "budi"),
     (Role::KepalaBidang, "sari"),
     (Role::KepalaDinas, "agus"),
+    (Role::Editor, "dewi"),
     (Role::Admin, "admin"),
 ];
 
@@ -53,6 +55,8 @@ enum Effect {
     Session(String),
     /// The failed logins kept for this account.
     LoginFailures(&'static str),
+    /// The site's content: each file's version and waiting draft, and the publishes.
+    Content,
 }
 
 impl Effect {
@@ -67,6 +71,13 @@ impl Effect {
             Self::Session(cookie) => format!("{}", h.get("/staf/", Some(cookie)).await.status()),
             Self::LoginFailures(user) => {
                 format!("{} gagal masuk", h.store.login_failures(user, Timestamp::UNIX_EPOCH).await.unwrap().len())
+            }
+            Self::Content => {
+                let heads = h.store.content_heads().await.unwrap();
+                let published = h.workshop.as_ref().unwrap().published.lock().unwrap().len();
+                let heads: Vec<String> =
+                    heads.iter().map(|c| format!("{} {} {}", c.path, c.version, c.draft_waiting)).collect();
+                format!("{heads:?}, {published} kali terbit")
             }
         }
     }
@@ -84,6 +95,8 @@ struct Route<'a> {
     fields: Vec<(&'a str, &'a str)>,
     /// What it changes.
     effect: Effect,
+    /// Whether it only answers (a preview): `200`, nothing changed, even with the right token.
+    reads_only: bool,
 }
 
 /// A token of the same form as the session's but not it: its last digit changed.
@@ -94,7 +107,7 @@ fn altered(token: &str) -> String {
 
 #[tokio::test]
 async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_token_and_changes_nothing() {
-    let h = Harness::new().await;
+    let h = Harness::with(Setup { workshop: Some(false), ..Setup::default() }).await;
     // A failed login to be forgotten when the admin lifts the lock.
     assert_eq!(h.try_login("agus", "salah-salah-salah").await.status(), StatusCode::UNAUTHORIZED);
     let fo = h.login("rina").await;
@@ -102,6 +115,9 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
     let fo_leaving = h.login("rina").await;
     let jft = h.login("budi").await;
     let admin = h.login("admin").await;
+    let editor = h.login("dewi").await;
+    let page = "_index.md";
+    let edited = "+++\ntitle = \"Beranda\"\n+++\n\nSelamat datang kembali.\n";
 
     let [to_complete, to_return, to_advance, to_erase, returned] = [
         h.new_complaint(1).await,
@@ -135,6 +151,15 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
         by,
         fields,
         effect: Effect::Complaint(n.to_owned()),
+        reads_only: false,
+    };
+    let content = |pattern: &'static str, by, fields, reads_only| Route {
+        pattern,
+        path: format!("/staf{pattern}"),
+        by,
+        fields,
+        effect: Effect::Content,
+        reads_only,
     };
     // Each route as the role it belongs to would post it: only the token is wrong.
     let routes = [
@@ -142,13 +167,27 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
         action(&to_return, "kembalikan", &fo, vec![("alasan", "Lampirkan fotokopi KTP")]),
         action(&to_advance, "lanjut", &jft, vec![("catatan", "Diverifikasi")]),
         action(&to_erase, "hapus-data-pribadi", &admin, vec![("alasan", "Permintaan pengadu"), ("konfirmasi", "1")]),
-        Route { pattern: "/catat", path: "/staf/catat".into(), by: &fo, fields: register, effect: Effect::Register },
+        Route {
+            pattern: "/catat",
+            path: "/staf/catat".into(),
+            by: &fo,
+            fields: register,
+            effect: Effect::Register,
+            reads_only: false,
+        },
+        // In this order: a first save (its original is revision 1), a preview, the original
+        // restored, all published.
+        content("/konten/simpan", &editor, vec![("berkas", page), ("versi", "0"), ("isi", edited)], false),
+        content("/konten/pratinjau", &editor, vec![("berkas", page), ("versi", "2"), ("isi", edited)], true),
+        content("/konten/pulihkan", &editor, vec![("berkas", page), ("revisi", "1")], false),
+        content("/konten/terbitkan", &admin, Vec::new(), false),
         Route {
             pattern: "/surel/ulang",
             path: "/staf/surel/ulang".into(),
             by: &fo,
             fields: vec![("id", mail.as_str())],
             effect: Effect::FailedMail,
+            reads_only: false,
         },
         Route {
             pattern: "/pengguna/buka-kunci",
@@ -156,6 +195,7 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
             by: &admin,
             fields: vec![("pengguna", "agus")],
             effect: Effect::LoginFailures("agus"),
+            reads_only: false,
         },
         Route {
             pattern: "/keluar",
@@ -163,12 +203,13 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
             by: &fo_leaving,
             fields: Vec::new(),
             effect: Effect::Session(fo_leaving.cookie.clone()),
+            reads_only: false,
         },
     ];
     let mut covered: BTreeSet<&str> = routes.iter().map(|r| r.pattern).collect();
     covered.insert(LOGIN);
     assert_eq!(posted_routes(), covered, "every POST route of the router is in this test");
-    for Route { path, by: b, fields, effect, .. } in &routes {
+    for Route { path, by: b, fields, effect, reads_only, .. } in &routes {
         let version = match effect {
             Effect::Complaint(n) => Some(h.version(n).await.to_string()),
             _ => None,
@@ -194,6 +235,11 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
         let mut all = base.clone();
         all.push(("csrf", b.csrf.as_str()));
         let resp = h.post(path, Some(&b.cookie), &all).await;
+        if *reads_only {
+            assert_eq!(resp.status(), StatusCode::OK, "{path} with the right token");
+            assert_eq!(effect.observe(&h).await, before, "{path} only answers");
+            continue;
+        }
         assert!(resp.status().is_redirection() || resp.status() == StatusCode::CREATED, "{path}: {}", resp.status());
         assert_ne!(effect.observe(&h).await, before, "{path} with the right token");
     }
@@ -449,6 +495,12 @@ async fn attachments_follow_the_identity_rule_per_role_and_step_as_audited_downl
         for n in [secret, open, at_jft] {
             let before = downloads().await.len();
             let resp = h.get(&format!("/staf/pengaduan/{n}/lampiran/1"), Some(&b.cookie)).await;
+            if *role == Role::Editor {
+                assert_eq!(resp.status(), StatusCode::FORBIDDEN, "the editor opening any complaint's file");
+                assert!(text(resp).await.contains("peran Anda mengurus isi situs"));
+                assert_eq!(downloads().await.len(), before);
+                continue;
+            }
             let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&b.cookie)).await).await;
             if !allowed(*role, n) {
                 assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{role:?} opening {n}'s file");

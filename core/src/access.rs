@@ -19,13 +19,17 @@ pub enum Role {
     KepalaBidang,
     /// Kepala Dinas, the authorised official: signs.
     KepalaDinas,
+    /// Editor Konten: changes and publishes the website's pages in the console, and nothing of
+    /// the complaints.
+    Editor,
     /// Administrator: accounts, the audit trail and erasure of personal data.
     Admin,
 }
 
 impl Role {
     /// Every role, in the order of the SOP.
-    pub const ALL: [Role; 5] = [Role::FrontOffice, Role::Jft, Role::KepalaBidang, Role::KepalaDinas, Role::Admin];
+    pub const ALL: [Role; 6] =
+        [Role::FrontOffice, Role::Jft, Role::KepalaBidang, Role::KepalaDinas, Role::Editor, Role::Admin];
 
     /// The code used on the command line, in the front matter and in storage.
     pub fn code(self) -> &'static str {
@@ -34,6 +38,7 @@ impl Role {
             Self::Jft => "jft",
             Self::KepalaBidang => "kepala-bidang",
             Self::KepalaDinas => "kepala-dinas",
+            Self::Editor => "editor",
             Self::Admin => "admin",
         }
     }
@@ -45,6 +50,7 @@ impl Role {
             Self::Jft => "JFT Analis Kebijakan",
             Self::KepalaBidang => "Kepala Bidang",
             Self::KepalaDinas => "Kepala Dinas",
+            Self::Editor => "Editor Konten",
             Self::Admin => "Admin",
         }
     }
@@ -58,6 +64,26 @@ impl Role {
     pub fn codes() -> String {
         Self::ALL.map(Role::code).join(", ")
     }
+}
+
+/// Whether a role may take a step of a complaint's procedure (`peran` in the service page): the
+/// SOP's own roles. The admin keeps accounts and the trail that checks the work, and the editor
+/// keeps the website; neither works complaints.
+pub fn may_take_steps(role: Role) -> bool {
+    matches!(role, Role::FrontOffice | Role::Jft | Role::KepalaBidang | Role::KepalaDinas)
+}
+
+/// Whether a role may see complaints at all (the inbox, a complaint's page, its attachments):
+/// every role but the editor, whose work is the website and who has no need of complainants'
+/// reports.
+pub fn may_read_complaints(role: Role) -> bool {
+    role != Role::Editor
+}
+
+/// Whether a role may change the website's content and publish it (`/staf/konten/`): the
+/// editor, and the admin who answers for the site.
+pub fn may_edit_content(role: Role) -> bool {
+    matches!(role, Role::Editor | Role::Admin)
 }
 
 /// Whether a role may register a complaint received through another channel (`catat`).
@@ -116,7 +142,7 @@ pub fn may_see_identity(role: Role, rahasia: bool, next_step_role: Option<Role>)
     match role {
         Role::FrontOffice | Role::Admin => true,
         Role::Jft => !rahasia && next_step_role == Some(Role::Jft),
-        Role::KepalaBidang | Role::KepalaDinas => false,
+        Role::KepalaBidang | Role::KepalaDinas | Role::Editor => false,
     }
 }
 
@@ -383,9 +409,12 @@ mod tests {
             assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.code()));
         }
         assert_eq!(Role::parse("Front Office"), None);
-        assert_eq!(Role::codes(), "front-office, jft, kepala-bidang, kepala-dinas, admin");
+        assert_eq!(Role::codes(), "front-office, jft, kepala-bidang, kepala-dinas, editor, admin");
         let labels = Role::ALL.map(Role::label);
-        assert_eq!(labels, ["Front Office", "JFT Analis Kebijakan", "Kepala Bidang", "Kepala Dinas", "Admin"]);
+        assert_eq!(
+            labels,
+            ["Front Office", "JFT Analis Kebijakan", "Kepala Bidang", "Kepala Dinas", "Editor Konten", "Admin"]
+        );
     }
 
     fn ts(text: &str) -> Timestamp {
@@ -407,6 +436,16 @@ mod tests {
         assert_eq!(allowed(may_read_audit), [Admin]);
         assert_eq!(allowed(may_handle_mail), [FrontOffice, Admin]);
         assert_eq!(allowed(may_export), [FrontOffice, KepalaBidang, KepalaDinas, Admin]);
+        assert_eq!(allowed(may_take_steps), [FrontOffice, Jft, KepalaBidang, KepalaDinas]);
+        assert_eq!(allowed(may_read_complaints), [FrontOffice, Jft, KepalaBidang, KepalaDinas, Admin]);
+        assert_eq!(allowed(may_edit_content), [Editor, Admin]);
+        for editor_may in [may_register, may_check_completeness, may_erase, may_manage_accounts, may_read_audit] {
+            assert!(!editor_may(Editor), "the editor keeps the website, nothing of the complaints");
+        }
+        assert!(!may_handle_mail(Editor) && !may_export(Editor));
+        for next in [None, Some(FrontOffice), Some(Jft), Some(Editor)] {
+            assert!(!may_see_identity(Editor, false, next));
+        }
     }
 
     #[test]

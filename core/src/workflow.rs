@@ -21,7 +21,7 @@
 //! state after it, or a refusal in Bahasa Indonesia. Storing it (atomically, checked against the
 //! version read) is the store's job.
 
-use crate::access::Role;
+use crate::access::{Role, may_take_steps};
 use crate::calendar::{Calendar, ClockEvent, Deadline, Reckoned};
 use crate::register::RegisterNumber;
 use crate::status::Status;
@@ -90,7 +90,7 @@ impl Procedure {
     /// Checks that the procedure can drive the workflow: an id, at least one step after the
     /// verification step, only the last step `selesai`, no step after verification going back
     /// to an intake status, at most one step numbering the Berita Acara, after verification,
-    /// and a staff role (`peran`, never admin) on the verification step and every step after
+    /// and a staff role (`peran`, never admin or editor) on the verification step and every step after
     /// it. Catching this when content is read beats a complaint stuck at a step that cannot be
     /// left.
     pub fn validate(&self) -> Result<(), WorkflowError> {
@@ -130,11 +130,13 @@ impl Procedure {
                 ));
             }
             // The admin keeps accounts and erases data; one who also moved complaints would hold
-            // both the work and the trail that checks it.
-            if step.peran == Some(Role::Admin) {
+            // both the work and the trail that checks it. The editor keeps the website only.
+            if let Some(role) = step.peran.filter(|r| !may_take_steps(*r)) {
                 return bad(format!(
-                    "langkah {} berperan admin, padahal admin tidak mengerjakan langkah prosedur (pilihan: {})",
+                    "langkah {} berperan {}, padahal {} tidak mengerjakan langkah prosedur (pilihan: {})",
                     i + 1,
+                    role.code(),
+                    role.code(),
                     step_role_codes()
                 ));
             }
@@ -201,7 +203,7 @@ impl Procedure {
 
 /// "front-office, jft, kepala-bidang, kepala-dinas": the roles a step may name.
 fn step_role_codes() -> String {
-    Role::ALL.into_iter().filter(|r| *r != Role::Admin).map(Role::code).collect::<Vec<_>>().join(", ")
+    Role::ALL.into_iter().filter(|r| may_take_steps(*r)).map(Role::code).collect::<Vec<_>>().join(", ")
 }
 
 fn numbers_ba(step: &Step) -> bool {
@@ -1047,6 +1049,10 @@ mod tests {
         p.steps[6].peran = Some(Role::Admin);
         let err = p.validate().unwrap_err().to_string();
         assert!(err.contains("langkah 7 berperan admin"), "{err}");
+        p.steps[6].peran = Some(Role::Editor);
+        let err = p.validate().unwrap_err().to_string();
+        assert!(err.contains("langkah 7 berperan editor"), "{err}");
+        assert!(err.ends_with("(pilihan: front-office, jft, kepala-bidang, kepala-dinas)."), "{err}");
     }
 
     #[test]

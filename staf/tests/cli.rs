@@ -973,7 +973,7 @@ async fn accounts_are_made_listed_deactivated_and_reset_from_the_command_line() 
     refused(tambah("wati", "admin", "\n"), "Kata sandi kosong");
     refused(
         tambah("wati", "ketua", &format!("{PASSWORD}\n")),
-        "Peran \"ketua\" tidak dikenal; pilih salah satu: front-office, jft, kepala-bidang, kepala-dinas, admin.",
+        "Peran \"ketua\" tidak dikenal; pilih salah satu: front-office, jft, kepala-bidang, kepala-dinas, editor, admin.",
     );
     refused(tambah("1wati", "admin", &format!("{PASSWORD}\n")), "Nama pengguna harus diawali huruf a-z.");
     refused(tambah("wati", "admin", "wati-kuda-lumping\n"), "tidak boleh sama dengan atau memuat nama pengguna");
@@ -1042,6 +1042,12 @@ async fn accounts_are_made_listed_deactivated_and_reset_from_the_command_line() 
         ]
     );
     assert!(trail.iter().all(|e| !e.detail.contains("kuda")), "{trail:?}");
+
+    // The content editor's role, by its code.
+    let run = tambah("dewi", "editor", &format!("{PASSWORD}\n"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("peran Editor Konten"), "{}", run.stdout);
+    assert_eq!(store.account("dewi").await.unwrap().unwrap().role, Role::Editor);
 }
 
 #[test]

@@ -6,6 +6,8 @@
 // Each test file uses only part of this.
 #![allow(dead_code)]
 
+pub mod workshop;
+
 use axum::Router;
 use axum::body::Body;
 use http::{Request, Response, StatusCode, header};
@@ -38,6 +40,8 @@ pub struct Harness {
     pub clock: Arc<Mutex<Timestamp>>,
     /// The console's attachment store, when [`Setup::attachments`] asked for one.
     pub attachments: Option<AnyAttachments>,
+    /// The fixture site the editing pages work on, when [`Setup::workshop`] asked for one.
+    pub workshop: Option<Arc<workshop::FixtureWorkshop>>,
     /// Keeps the attachments' folder until the harness goes.
     _folder: Option<tempfile::TempDir>,
 }
@@ -50,6 +54,10 @@ pub struct Setup {
     pub calendar: Option<Calendar>,
     /// An attachment store in a temporary folder, so the download route runs.
     pub attachments: bool,
+    /// A fixture site for the editing pages (`/staf/konten/`), four eyes as given.
+    pub workshop: Option<bool>,
+    /// A DynamoDB table (moto) instead of SQLite in memory.
+    pub dynamodb: bool,
 }
 
 /// A logged-in browser: its session cookie and the CSRF token its pages carry.
@@ -64,7 +72,11 @@ impl Harness {
     }
 
     pub async fn with(setup: Setup) -> Self {
-        let store = AnyStore::Sqlite(SqliteStore::in_memory().unwrap());
+        let store = if setup.dynamodb {
+            AnyStore::Dynamo(pengaduan_store::testing::Moto::shared().store().await)
+        } else {
+            AnyStore::Sqlite(SqliteStore::in_memory().unwrap())
+        };
         let service = pengaduan_core::service::ServiceRules::parse(include_str!(
             "../../../content/layanan/informasi-dan-pengaduan.md"
         ))
@@ -91,11 +103,17 @@ impl Harness {
         } else {
             (None, None)
         };
+        let workshop = setup.workshop.map(|four_eyes| Arc::new(workshop::FixtureWorkshop::new(four_eyes)));
+        if let Some(w) = &workshop {
+            console = console.with_workshop(Arc::clone(w) as Arc<dyn pengaduan_console::Workshop>);
+        }
         for (username, role) in [
             ("rina", Role::FrontOffice),
             ("budi", Role::Jft),
             ("sari", Role::KepalaBidang),
             ("agus", Role::KepalaDinas),
+            ("dewi", Role::Editor),
+            ("eko", Role::Editor),
             ("admin", Role::Admin),
         ] {
             let at = *clock.lock().unwrap();
@@ -113,7 +131,15 @@ impl Harness {
                 .unwrap();
         }
         let console = Arc::new(console);
-        Self { app: pengaduan_console::app(Arc::clone(&console)), console, store, clock, attachments, _folder: folder }
+        Self {
+            app: pengaduan_console::app(Arc::clone(&console)),
+            console,
+            store,
+            clock,
+            attachments,
+            workshop,
+            _folder: folder,
+        }
     }
 
     /// The console's clock now.

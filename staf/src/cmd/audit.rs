@@ -20,7 +20,7 @@ pub struct Audit {
     /// Hanya catatan pengguna ini.
     #[arg(long, value_name = "NAMA_PENGGUNA")]
     pub pengguna: Option<String>,
-    /// Hanya tindakan ini: lihat-data-pribadi, unduh-lampiran, hapus-data-pribadi, masuk, masuk-ditolak, akun-diubah.
+    /// Hanya tindakan ini: lihat-data-pribadi, unduh-lampiran, hapus-data-pribadi, masuk, masuk-ditolak, akun-diubah, konten-disimpan, konten-diterbitkan, konten-dipulihkan.
     #[arg(long, value_name = "TINDAKAN")]
     pub tindakan: Option<String>,
     /// Hanya catatan tentang pengaduan ini.

@@ -63,7 +63,7 @@ pub struct Tambah {
     /// Nama pengguna untuk masuk: 3 sampai 32 huruf a-z, angka, titik, tanda hubung, atau garis bawah, diawali huruf.
     #[arg(value_name = "NAMA_PENGGUNA")]
     pub username: String,
-    /// Peran akun: front-office, jft, kepala-bidang, kepala-dinas, atau admin.
+    /// Peran akun: front-office, jft, kepala-bidang, kepala-dinas, editor, atau admin.
     #[arg(long, value_name = "PERAN")]
     pub peran: String,
     /// Nama lengkap yang ditampilkan di konsol petugas (bawaan: nama pengguna).

@@ -71,6 +71,12 @@ pub enum AuditAction {
     LoginRefused,
     /// An account was created, deactivated or had its password reset.
     AccountChanged,
+    /// An editor saved a draft of the site's content.
+    ContentSaved,
+    /// An editor published the waiting drafts.
+    ContentPublished,
+    /// An editor restored an earlier revision of a content file as a draft.
+    ContentRestored,
 }
 
 impl AuditAction {
@@ -83,6 +89,9 @@ impl AuditAction {
             Self::Login => "masuk",
             Self::LoginRefused => "masuk-ditolak",
             Self::AccountChanged => "akun-diubah",
+            Self::ContentSaved => "konten-disimpan",
+            Self::ContentPublished => "konten-diterbitkan",
+            Self::ContentRestored => "konten-dipulihkan",
         }
     }
 
@@ -95,17 +104,23 @@ impl AuditAction {
             Self::Login => "Masuk",
             Self::LoginRefused => "Masuk ditolak",
             Self::AccountChanged => "Akun diubah",
+            Self::ContentSaved => "Draf konten disimpan",
+            Self::ContentPublished => "Konten diterbitkan",
+            Self::ContentRestored => "Revisi konten dipulihkan",
         }
     }
 
     /// Every action, in the order the audit page offers them.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 9] = [
         Self::ViewPersonalData,
         Self::DownloadAttachment,
         Self::ErasePersonalData,
         Self::Login,
         Self::LoginRefused,
         Self::AccountChanged,
+        Self::ContentSaved,
+        Self::ContentPublished,
+        Self::ContentRestored,
     ];
 
     /// The action with this code.

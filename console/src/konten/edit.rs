@@ -1,0 +1,266 @@
+//! The edit page of one file (`GET /staf/konten/ubah`), saving a draft (`POST simpan`) and the
+//! preview of what would be published (`POST pratinjau`).
+
+use super::{EditableFile, Refusal, allowed, audit, by_when, changes_with, edit_link, editable, encode_path, workshop};
+use crate::fields::Fields;
+use crate::session::{CSRF_FIELD, Staff, check_csrf};
+use crate::views::UserView;
+use crate::{AppError, Console, see_other};
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use pengaduan_store::StoreError;
+use pengaduan_store::accounts::{AccountStore, AuditAction};
+use pengaduan_store::content::{ContentHead, ContentSave, ContentStore, MAX_CONTENT_BYTES};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The most characters of a note kept.
+const NOTE_MAX_CHARS: usize = 500;
+
+/// The edit form, with what was typed and why it was refused, if it was.
+#[derive(Debug, Serialize)]
+struct EditView {
+    user: UserView,
+    berkas: String,
+    /// The path as a query value.
+    link: String,
+    title: String,
+    is_data: bool,
+    versi: u64,
+    isi: String,
+    catatan: String,
+    /// Whether the text shown is a draft waiting to be published.
+    draft_waiting: bool,
+    /// Who changed the file last, and when.
+    last: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+/// The file's newest revision, if it has any.
+async fn head(console: &Console, path: &str) -> Result<Option<ContentHead>, AppError> {
+    Ok(console.store().content_heads().await?.into_iter().find(|h| h.path == path))
+}
+
+impl EditView {
+    fn new(console: &Console, staff: &Staff, file: &EditableFile, head: Option<&ContentHead>, isi: String) -> Self {
+        Self {
+            user: UserView::new(staff),
+            berkas: file.path.clone(),
+            link: encode_path(&file.path),
+            title: file.title.clone(),
+            is_data: file.is_data,
+            versi: head.map_or(0, |h| h.version),
+            isi,
+            catatan: String::new(),
+            draft_waiting: head.is_some_and(|h| h.draft_waiting),
+            last: head.map(|h| by_when(console, &h.author, h.saved_at)).unwrap_or_default(),
+            notice: None,
+            error: None,
+        }
+    }
+}
+
+/// `GET /staf/konten/ubah?berkas=PATH`: the whole file in a form, the newest draft if one
+/// waits, else the published text.
+pub(crate) async fn form(
+    State(console): State<Arc<Console>>,
+    staff: Staff,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    allowed(&staff)?;
+    let workshop = workshop(&console)?;
+    let path = query.get("berkas").map(String::as_str).unwrap_or_default();
+    let file = editable(workshop.as_ref(), path).await?;
+    let head = head(&console, path).await?;
+    let text = match &head {
+        Some(h) if h.draft_waiting => console.store().content_revisions(path).await?.pop().map(|r| r.text),
+        _ => None,
+    };
+    let text = match text {
+        Some(t) => t,
+        None => workshop.live_text(path).await.unwrap_or_default(),
+    };
+    let mut view = EditView::new(&console, &staff, &file, head.as_ref(), text);
+    view.notice = query.get("pesan").cloned();
+    Ok(console.views.page(StatusCode::OK, "konten-ubah.html", &view))
+}
+
+/// The posted form: the file, the version it was edited from, the text and the note.
+struct Posted {
+    file: EditableFile,
+    versi: u64,
+    isi: String,
+    catatan: String,
+}
+
+/// Reads the posted form after the role and the CSRF token: the file must be editable and the
+/// text within [`MAX_CONTENT_BYTES`].
+async fn posted(
+    console: &Console,
+    staff: &Staff,
+    form: &HashMap<String, String>,
+) -> Result<(Arc<dyn super::Workshop>, Posted), AppError> {
+    allowed(staff)?;
+    check_csrf(staff, form.get(CSRF_FIELD).map(String::as_str))?;
+    let workshop = workshop(console)?;
+    let path = form.get("berkas").map(String::as_str).unwrap_or_default();
+    let file = editable(workshop.as_ref(), path).await?;
+    let Some(versi) = form.get("versi").and_then(|v| v.trim().parse::<u64>().ok()) else {
+        return Err(AppError::unprocessable(
+            "Formulir tidak lengkap",
+            "Versi berkas tidak terbaca. Muat ulang halaman penyuntingan, lalu simpan lagi.",
+        ));
+    };
+    // Browsers send CRLF line endings from a textarea; the files keep LF.
+    let isi = form.get("isi").map(|t| t.replace("\r\n", "\n")).unwrap_or_default();
+    if isi.len() > MAX_CONTENT_BYTES {
+        return Err(AppError::unprocessable(
+            "Berkas terlalu besar",
+            "Isi berkas melebihi 300 KB, batas satu berkas. Pecah halaman ini menjadi beberapa halaman.",
+        ));
+    }
+    let catatan = form.get("catatan").map(|n| n.trim().chars().take(NOTE_MAX_CHARS).collect()).unwrap_or_default();
+    Ok((workshop, Posted { file, versi, isi, catatan }))
+}
+
+/// The form again with the typed text and note kept and `error` above it: the `409` or `422`.
+fn again(
+    console: &Console,
+    staff: &Staff,
+    posted: Posted,
+    head: Option<&ContentHead>,
+    status: StatusCode,
+    error: String,
+) -> AppError {
+    let mut view = EditView::new(console, staff, &posted.file, head, posted.isi);
+    // The version stays the one the text was edited from: a stale one is refused again, so a
+    // second save cannot silently overwrite the other editor's.
+    view.versi = posted.versi;
+    view.catatan = posted.catatan;
+    view.error = Some(error.clone());
+    AppError::Form { status, text: error, page: Box::new(console.views.page(status, "konten-ubah.html", &view)) }
+}
+
+/// The `409` when another save came first.
+fn stale(console: &Console, staff: &Staff, posted: Posted, head: Option<&ContentHead>) -> AppError {
+    let who = head.map(|h| format!(" ({})", by_when(console, &h.author, h.saved_at))).unwrap_or_default();
+    let error = format!(
+        "Editor lain telah menyimpan berkas ini lebih dahulu{who}. Teks Anda belum disimpan dan tetap ada di bawah: salin, muat ulang halaman ini untuk melihat versi terbaru, lalu gabungkan perubahan Anda."
+    );
+    again(console, staff, posted, head, StatusCode::CONFLICT, error)
+}
+
+/// `POST /staf/konten/simpan`: checks the site with this text and every other waiting draft,
+/// then stores it as a draft; nothing public changes. `422` when the site would not build,
+/// `409` when another editor saved first, each with the form and the text kept.
+pub(crate) async fn save(
+    State(console): State<Arc<Console>>,
+    staff: Staff,
+    Fields(form): Fields,
+) -> Result<Response, AppError> {
+    let (workshop, posted) = posted(&console, &staff, &form).await?;
+    let path = posted.file.path.clone();
+    let head = head(&console, &path).await?;
+    if head.as_ref().map_or(0, |h| h.version) != posted.versi {
+        return Err(stale(&console, &staff, posted, head.as_ref()));
+    }
+    let changes = changes_with(&console, Some((&path, &posted.isi))).await?;
+    if let Err(refusal) = workshop.check(changes).await {
+        return Err(refused(&console, &staff, posted, head.as_ref(), &refusal));
+    }
+    // A file's first save records the text it replaces, so the first change can be undone.
+    let original = if posted.versi == 0 { workshop.live_text(&path).await } else { None };
+    let save = ContentSave {
+        path: path.clone(),
+        text: posted.isi.clone(),
+        expected_version: posted.versi,
+        original,
+        author: staff.account.username.clone(),
+        note: posted.catatan.clone(),
+        at: console.now().timestamp(),
+    };
+    let revision = match console.store().save_content(save).await {
+        Ok(r) => r,
+        Err(StoreError::Conflict) => {
+            let head = self::head(&console, &path).await?;
+            return Err(stale(&console, &staff, posted, head.as_ref()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let entry = audit(&console, &staff, AuditAction::ContentSaved, format!("{path} revisi {}", revision.number));
+    console.store().record_audit(entry).await?;
+    let message =
+        format!("Draf disimpan sebagai revisi {}. Belum tampil di situs sampai diterbitkan.", revision.number);
+    Ok(see_other(&edit_link(&path, Some(&message))))
+}
+
+/// The `422` of a text the site would not build with, naming the file, line and field.
+fn refused(console: &Console, staff: &Staff, posted: Posted, head: Option<&ContentHead>, r: &Refusal) -> AppError {
+    let error = if r.path == posted.file.path {
+        let mut at = Vec::new();
+        if let Some(line) = r.line {
+            at.push(format!("baris {line}"));
+        }
+        if let Some(field) = &r.field {
+            at.push(format!("isian {field}"));
+        }
+        let at = if at.is_empty() { String::new() } else { format!(" Pada {}:", at.join(", ")) };
+        format!("Situs tidak dapat dibangun dengan teks ini, sehingga belum disimpan.{at} {}", r.message)
+    } else {
+        format!(
+            "Situs tidak dapat dibangun bersama draf lain yang menunggu, sehingga teks ini belum disimpan. {}",
+            r.describe()
+        )
+    };
+    again(console, staff, posted, head, StatusCode::UNPROCESSABLE_ENTITY, error)
+}
+
+/// The banner a preview carries, so it is never taken for the public page.
+const PREVIEW_BANNER: &str = "<div role=\"status\" style=\"background:#fff3cd;color:#3d2a00;border-bottom:3px solid #6b3d00;padding:.75rem 1rem;font-weight:600;text-align:center\">Pratinjau — belum disimpan. Tutup tab ini untuk kembali ke formulir.</div>";
+
+/// `POST /staf/konten/pratinjau` (the edit form's fields): the page as it would be published,
+/// with this text and every waiting draft; nothing stored.
+pub(crate) async fn preview(
+    State(console): State<Arc<Console>>,
+    staff: Staff,
+    Fields(form): Fields,
+) -> Result<Response, AppError> {
+    let (workshop, posted) = posted(&console, &staff, &form).await?;
+    let path = posted.file.path.clone();
+    let changes = changes_with(&console, Some((&path, &posted.isi))).await?;
+    let html = match workshop.preview(changes, &path).await {
+        Ok(html) => html,
+        Err(refusal) => {
+            let head = head(&console, &path).await?;
+            return Err(refused(&console, &staff, posted, head.as_ref(), &refusal));
+        }
+    };
+    let mut resp = (StatusCode::OK, Html(with_banner(&html))).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+/// `html` with [`PREVIEW_BANNER`] right after its `<body …>` tag (or first, without one).
+fn with_banner(html: &str) -> String {
+    let at = html.find("<body").and_then(|start| html[start..].find('>').map(|end| start + end + 1)).unwrap_or(0);
+    format!("{}{PREVIEW_BANNER}{}", &html[..at], &html[at..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banner_follows_the_body_tag() {
+        let page = "<html><head></head><body class=\"x\"><h1>Judul</h1></body></html>";
+        let with = with_banner(page);
+        assert!(with.starts_with("<html><head></head><body class=\"x\"><div role=\"status\""), "{with}");
+        assert!(with.ends_with(
+            "Pratinjau — belum disimpan. Tutup tab ini untuk kembali ke formulir.</div><h1>Judul</h1></body></html>"
+        ));
+        assert!(with_banner("<h1>x</h1>").starts_with("<div"), "no body: first");
+    }
+}
