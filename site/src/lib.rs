@@ -14,6 +14,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod edit;
 pub mod links;
 pub mod markdown;
 pub mod output;
