@@ -15,7 +15,7 @@
 //! [`Calendar::fingerprint`]).
 
 use jiff::civil::{Date, Weekday};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -247,7 +247,11 @@ impl ClockEvent {
 }
 
 /// The working-day calendar: weekends plus each covered year's national holidays and cuti bersama.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// As JSON (in the published rules, [`crate::published::PublishedRules`]) it is the file's
+/// shape: `{"tahun": [{"tahun": 2026, "libur_nasional": [{"tanggal": "2026-01-01", "nama": ...}],
+/// "cuti_bersama": [...]}]}`, read back with the same checks of years and dates.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(into = "CalendarJson", try_from = "CalendarJson")]
 pub struct Calendar {
     /// Days off by year; a year is covered exactly when it has an entry, even an empty one.
     years: BTreeMap<i16, BTreeMap<Date, Holiday>>,
@@ -522,6 +526,80 @@ fn to_date(value: &toml::Value) -> Result<Date, &'static str> {
             Err("hapus tanda kutipnya: tanggal ditulis sebagai tanggal TOML, mis. tanggal = 2026-01-01.")
         }
         _ => Err(HINT),
+    }
+}
+
+/// The calendar as JSON: the file's keys, each year's days in date order.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarJson {
+    tahun: Vec<YearJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearJson {
+    tahun: i16,
+    libur_nasional: Vec<DayJson>,
+    cuti_bersama: Vec<DayJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DayJson {
+    tanggal: Date,
+    nama: String,
+}
+
+impl From<Calendar> for CalendarJson {
+    fn from(calendar: Calendar) -> Self {
+        let tahun = calendar
+            .years
+            .into_iter()
+            .map(|(tahun, days)| {
+                let list = |kind| {
+                    days.values()
+                        .filter(|h| h.kind == kind)
+                        .map(|h| DayJson { tanggal: h.date, nama: h.name.clone() })
+                        .collect()
+                };
+                YearJson {
+                    tahun,
+                    libur_nasional: list(HolidayKind::LiburNasional),
+                    cuti_bersama: list(HolidayKind::CutiBersama),
+                }
+            })
+            .collect();
+        CalendarJson { tahun }
+    }
+}
+
+impl TryFrom<CalendarJson> for Calendar {
+    type Error = String;
+
+    /// Keeps the file's rules a reader relies on: each year once, each date in its year, once.
+    fn try_from(json: CalendarJson) -> Result<Self, String> {
+        let mut years = BTreeMap::new();
+        for year in json.tahun {
+            let mut days = BTreeMap::new();
+            let lists =
+                [(HolidayKind::LiburNasional, year.libur_nasional), (HolidayKind::CutiBersama, year.cuti_bersama)];
+            for (kind, list) in lists {
+                for day in list {
+                    if day.tanggal.year() != year.tahun {
+                        return Err(format!("tanggal {} di luar tahun {}", day.tanggal, year.tahun));
+                    }
+                    let holiday = Holiday { date: day.tanggal, name: day.nama, kind };
+                    if days.insert(day.tanggal, holiday).is_some() {
+                        return Err(format!("tanggal {} tercantum dua kali", day.tanggal));
+                    }
+                }
+            }
+            if years.insert(year.tahun, days).is_some() {
+                return Err(format!("tahun {} tercantum dua kali", year.tahun));
+            }
+        }
+        Ok(Calendar { years })
     }
 }
 

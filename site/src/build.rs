@@ -320,6 +320,14 @@ pub fn render_site_with(
     let rendered_count = files.len();
 
     let static_count = add_site_wide_files(site, &opts.root, base, &cache, &mut files, &mut diagnostics)?;
+    // The rules as data, from the same texts the pages were built from (see crate::rules).
+    match crate::rules::published_rules(&opts.root, overlay) {
+        Ok(Some(rules)) => {
+            files.push(OutputFile::new(pengaduan_core::published::FILE.into(), rules.to_json().into_bytes()))
+        }
+        Ok(None) => {}
+        Err(d) => diagnostics.push(d),
+    }
     diagnostics.extend(check_markdown_links(&site.config, &files, &kept, &cache));
     if !diagnostics.is_empty() {
         diagnostics.sort();

@@ -13,6 +13,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{BuildFailure, Diagnostic, LineIndex, toml_message};
 use crate::{check, content, placeholders, rules};
 use pengaduan_core::calendar::Calendar;
+use pengaduan_core::published::PublishedRules;
 use pengaduan_core::service::ServiceRules;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -92,6 +93,9 @@ pub struct CheckSummary {
     pub links: usize,
     /// The files of the change whose text differs from the file on disk, sorted.
     pub changed: Vec<String>,
+    /// The digest of the rules the site would publish ([`PublishedRules::digest`]); none for a
+    /// site without the service page or the calendar.
+    pub rules_digest: Option<String>,
 }
 
 /// Every content file an editor may change, sorted by path: each `.md` under `content/` and
@@ -222,7 +226,11 @@ pub fn check_with(
         .filter(|(path, text)| std::fs::read_to_string(root.join(CONTENT_DIR).join(path)).ok().as_ref() != Some(*text))
         .map(|(path, _)| path.clone())
         .collect();
-    Ok(CheckSummary { pages: rendition.report.pages, links, changed })
+    let rules_digest = (rendition.files.iter())
+        .find(|f| f.path == pengaduan_core::published::FILE)
+        .and_then(|f| PublishedRules::from_json(&String::from_utf8_lossy(&f.bytes)).ok())
+        .map(|rules| rules.digest());
+    Ok(CheckSummary { pages: rendition.report.pages, links, changed, rules_digest })
 }
 
 /// The HTML of the page `path` (relative to `content/`) as it would be published with

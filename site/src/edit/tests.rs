@@ -81,6 +81,7 @@ fn the_shipped_site_checks_and_a_production_address_refuses_its_placeholders() {
     let summary = check_with(&repo(), None, &BTreeMap::new()).unwrap();
     assert!(summary.pages >= 10 && summary.links > 50, "{summary:?}");
     assert!(summary.changed.is_empty());
+    assert_eq!(summary.rules_digest.map(|d| d.len()), Some(64), "the rules are published");
     let r = check_with(&repo(), Some("https://dpmptsp.sukamajukab.go.id"), &BTreeMap::new()).unwrap_err();
     assert_eq!(r.path, "config.toml");
     assert!(r.line.is_some() && r.message.contains("CONTOH"), "{r}");
@@ -91,6 +92,8 @@ fn a_new_fee_sentence_checks_and_previews() {
     let changes = change(SERVICE, "fee = \"Tidak dipungut biaya\"", "fee = \"Gratis, tanpa pungutan apa pun\"");
     let summary = check_with(&repo(), None, &changes).unwrap();
     assert_eq!(summary.changed, [SERVICE]);
+    let unchanged = check_with(&repo(), None, &BTreeMap::new()).unwrap();
+    assert_eq!(summary.rules_digest, unchanged.rules_digest, "the fee is no rule the workflow follows");
     let html = preview(&repo(), None, &changes, SERVICE).unwrap();
     assert!(html.contains("Gratis, tanpa pungutan apa pun"), "the new sentence is shown");
     assert!(!html.contains("Tidak dipungut biaya</"), "the old one is gone");
