@@ -61,6 +61,7 @@ mod tests {
         let json = rules.to_json();
         assert_eq!(PublishedRules::from_json(&json).unwrap(), rules);
         assert!(json.contains("\"tanggal\": \"2026-01-01\""), "dates as the file writes them");
+        assert!(json.contains("\"skb\": \"SKB 1497/2/5 Tahun 2025\""), "each year with its decree");
         assert_eq!(rules.digest(), PublishedRules::from_json(&json).unwrap().digest());
         assert_eq!(rules.digest().len(), 64);
     }
