@@ -5,8 +5,13 @@
 //! Paths are relative to `content/` with `/` separators (`layanan/informasi-dan-pengaduan.md`,
 //! `data/hari-libur.toml`), as the console's `berkas` field names them. Only files that exist
 //! may be changed: an editor never creates, renames or deletes one here.
+//!
+//! [`model`] has the forms' structured fields beside the text (the calendar's rows, the service
+//! page's facts), read from and written into a file's text; [`locate`] finds a key's line and
+//! a line's key, for refusals.
 
 pub mod locate;
+pub mod model;
 
 use crate::build::{BuildOptions, CONTENT_DIR, Rendition, Site, output_path, render_site_with};
 use crate::config::SiteConfig;
