@@ -15,7 +15,7 @@
 //! [`Calendar::fingerprint`]).
 
 use jiff::civil::{Date, Weekday};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -247,10 +247,17 @@ impl ClockEvent {
 }
 
 /// The working-day calendar: weekends plus each covered year's national holidays and cuti bersama.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// As JSON (in the published rules, [`crate::published::PublishedRules`]) it is the file's
+/// shape: `{"tahun": [{"tahun": 2026, "libur_nasional": [{"tanggal": "2026-01-01", "nama": ...}],
+/// "cuti_bersama": [...]}]}`, read back with the same checks of years and dates.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(into = "CalendarJson", try_from = "CalendarJson")]
 pub struct Calendar {
     /// Days off by year; a year is covered exactly when it has an entry, even an empty one.
     years: BTreeMap<i16, BTreeMap<Date, Holiday>>,
+    /// Each year's source, when the file names it (`skb = "SKB 1497/2/5 Tahun 2025"`): shown to
+    /// editors beside the year's days, and no part of any count.
+    sources: BTreeMap<i16, String>,
 }
 
 impl Calendar {
@@ -265,6 +272,7 @@ impl Calendar {
             return Err(CalendarError::Empty);
         }
         let mut years: BTreeMap<i16, BTreeMap<Date, Holiday>> = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         // Where each year and each date was first seen, to point at both places on a duplicate.
         let mut year_lines: BTreeMap<i16, usize> = BTreeMap::new();
         for block in doc.tahun {
@@ -303,13 +311,22 @@ impl Calendar {
                 }
             }
             years.insert(year, days.into_iter().map(|(date, (holiday, _))| (date, holiday)).collect());
+            if let Some(skb) = block.skb.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
+                sources.insert(year, skb);
+            }
         }
-        Ok(Calendar { years })
+        Ok(Calendar { years, sources })
     }
 
     /// The covered years, in order.
     pub fn years(&self) -> Vec<i16> {
         self.years.keys().copied().collect()
+    }
+
+    /// The decree `year`'s days come from, as the file names it (`SKB 1497/2/5 Tahun 2025`,
+    /// amendments included); `None` when it names none.
+    pub fn source(&self, year: i16) -> Option<&str> {
+        self.sources.get(&year).map(String::as_str)
     }
 
     /// Whether the calendar has the holidays of `year`.
@@ -405,7 +422,7 @@ impl Calendar {
     }
 
     /// A digest of everything a deadline depends on in the calendar: the covered years and each
-    /// day off with its list. Names are left out, so correcting a holiday's name does not make
+    /// day off with its list. Names and sources are left out, so correcting a holiday's name does not make
     /// the stores recompute every deadline; adding a year or amending a date does.
     pub fn fingerprint(&self) -> String {
         let mut hasher = Sha256::new();
@@ -525,6 +542,86 @@ fn to_date(value: &toml::Value) -> Result<Date, &'static str> {
     }
 }
 
+/// The calendar as JSON: the file's keys, each year's days in date order.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarJson {
+    tahun: Vec<YearJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearJson {
+    tahun: i16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    skb: Option<String>,
+    libur_nasional: Vec<DayJson>,
+    cuti_bersama: Vec<DayJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DayJson {
+    tanggal: Date,
+    nama: String,
+}
+
+impl From<Calendar> for CalendarJson {
+    fn from(mut calendar: Calendar) -> Self {
+        let tahun = calendar
+            .years
+            .into_iter()
+            .map(|(tahun, days)| {
+                let list = |kind| {
+                    days.values()
+                        .filter(|h| h.kind == kind)
+                        .map(|h| DayJson { tanggal: h.date, nama: h.name.clone() })
+                        .collect()
+                };
+                YearJson {
+                    tahun,
+                    skb: calendar.sources.remove(&tahun),
+                    libur_nasional: list(HolidayKind::LiburNasional),
+                    cuti_bersama: list(HolidayKind::CutiBersama),
+                }
+            })
+            .collect();
+        CalendarJson { tahun }
+    }
+}
+
+impl TryFrom<CalendarJson> for Calendar {
+    type Error = String;
+
+    /// Keeps the file's rules a reader relies on: each year once, each date in its year, once.
+    fn try_from(json: CalendarJson) -> Result<Self, String> {
+        let (mut years, mut sources) = (BTreeMap::new(), BTreeMap::new());
+        for year in json.tahun {
+            if let Some(skb) = year.skb {
+                sources.insert(year.tahun, skb);
+            }
+            let mut days = BTreeMap::new();
+            let lists =
+                [(HolidayKind::LiburNasional, year.libur_nasional), (HolidayKind::CutiBersama, year.cuti_bersama)];
+            for (kind, list) in lists {
+                for day in list {
+                    if day.tanggal.year() != year.tahun {
+                        return Err(format!("tanggal {} di luar tahun {}", day.tanggal, year.tahun));
+                    }
+                    let holiday = Holiday { date: day.tanggal, name: day.nama, kind };
+                    if days.insert(day.tanggal, holiday).is_some() {
+                        return Err(format!("tanggal {} tercantum dua kali", day.tanggal));
+                    }
+                }
+            }
+            if years.insert(year.tahun, days).is_some() {
+                return Err(format!("tahun {} tercantum dua kali", year.tahun));
+            }
+        }
+        Ok(Calendar { years, sources })
+    }
+}
+
 /// The whole file.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -540,6 +637,9 @@ struct FileDoc {
 #[serde(deny_unknown_fields)]
 struct YearDoc {
     tahun: Spanned<i64>,
+    /// The decree the year's days come from; optional, for the people who check them.
+    #[serde(default)]
+    skb: Option<String>,
     libur_nasional: Vec<Spanned<DayDoc>>,
     cuti_bersama: Vec<Spanned<DayDoc>>,
 }
@@ -693,6 +793,28 @@ mod tests {
         // Later years are added as their SKBs appear: only the start of the list is fixed.
         assert_eq!(cal.years()[..2], [2025, 2026]);
         assert!(cal.covers(2025) && cal.covers(2026) && !cal.covers(2024));
+    }
+
+    #[test]
+    fn each_year_names_its_decree() {
+        let cal = shipped();
+        assert_eq!(cal.source(2026), Some("SKB 1497/2/5 Tahun 2025"));
+        assert!(cal.source(2025).is_some_and(|s| s.contains("diubah dengan SKB 933/1/3 Tahun 2025")));
+        assert_eq!(cal.source(2024), None);
+        // Optional, and an empty one is none; other unknown keys are still refused.
+        let year = |extra: &str| {
+            format!(
+                "[[tahun]]\ntahun = 2030\n{extra}libur_nasional = [{{ tanggal = 2030-01-01, nama = \"Tahun Baru\" }}]\ncuti_bersama = []\n"
+            )
+        };
+        assert_eq!(Calendar::from_toml(&year("")).unwrap().source(2030), None);
+        assert_eq!(Calendar::from_toml(&year("skb = \"  \"\n")).unwrap().source(2030), None);
+        assert_eq!(Calendar::from_toml(&year("skb = \" SKB 1/2/3 \"\n")).unwrap().source(2030), Some("SKB 1/2/3"));
+        let err = Calendar::from_toml(&year("sumber = \"SKB\"\n")).unwrap_err().to_string();
+        assert!(err.contains("kunci `sumber` tidak dikenal") && err.contains("skb"), "{err}");
+        // A source is no part of a deadline.
+        let without = Calendar::from_toml(&year("")).unwrap();
+        assert_eq!(Calendar::from_toml(&year("skb = \"SKB\"\n")).unwrap().fingerprint(), without.fingerprint());
     }
 
     #[test]

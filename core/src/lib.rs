@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod datetime;
 pub mod lang;
 pub mod notice;
+pub mod published;
 pub mod register;
 pub mod service;
 pub mod skm;

@@ -39,7 +39,8 @@ pub fn time_limit_of(text: &str) -> Option<TimeLimit> {
 
 /// A service's time limit as each language's page states it: the Indonesian page's and its
 /// English translation's (whose `starts` is in English), either possibly absent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimeLimits {
     /// The Indonesian page's limit: the one deadlines count.
     pub id: Option<TimeLimit>,
@@ -141,8 +142,10 @@ impl TimeLimit {
 }
 
 /// What the workflow needs from the service page: its procedures and its time limit in each
-/// language the page is written in.
-#[derive(Debug, Clone)]
+/// language the page is written in. Serialisable, as part of the published rules
+/// ([`crate::published::PublishedRules`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServiceRules {
     /// The procedures, in page order.
     pub procedures: Vec<Procedure>,

@@ -104,6 +104,17 @@ impl BuildCache {
             .unwrap_or_default()
     }
 
+    /// The URL path of the page built from `file` (relative to the site root,
+    /// `content/pengaduan.md`); none for a draft or a file that is not a page.
+    pub fn page_url(&self, file: &str) -> Option<&str> {
+        self.pages.get(file).map(|m| m.path.as_str())
+    }
+
+    /// Every page's content file (relative to the site root) and URL path, by file.
+    pub fn page_urls(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pages.iter().map(|(file, m)| (file.as_str(), m.path.as_str()))
+    }
+
     /// Writes the cache into the output folder `out`.
     pub fn save(&self, out: &Path) -> Result<(), String> {
         let bytes = serde_json::to_vec(self).map_err(|e| e.to_string())?;
@@ -234,10 +245,24 @@ type PageResult = (Option<OutputFile>, String, CachedPage);
 /// The previous build's cache and the writer that knows what it wrote.
 type Previous<'a> = Option<(&'a BuildCache, &'a Writer)>;
 
+/// Texts standing in for content files on disk, by path relative to `content/` (`pengaduan.md`):
+/// the editor's unsaved changes, checked and previewed without writing them anywhere.
+pub type Overlay<'a> = Option<&'a BTreeMap<String, String>>;
+
 /// Renders every page that needs it and checks the Markdown's internal links. With the previous
 /// build's cache and writer, pages unchanged since then are kept rather than rendered.
 pub fn render_site(site: &Site, opts: &BuildOptions, previous: Previous<'_>) -> Result<Rendition, BuildFailure> {
-    let pages = load_pages(site, &opts.root, previous)?;
+    render_site_with(site, opts, previous, None)
+}
+
+/// [`render_site`] with the content files of `overlay` read from it instead of from disk.
+pub fn render_site_with(
+    site: &Site,
+    opts: &BuildOptions,
+    previous: Previous<'_>,
+    overlay: Overlay<'_>,
+) -> Result<Rendition, BuildFailure> {
+    let pages = load_pages(site, &opts.root, previous, overlay)?;
     let parsed = pages.iter().filter(|p| matches!(p, Loaded::Parsed { .. })).count();
 
     // Everything every page depends on; when it changes, every page is rendered again.
@@ -295,6 +320,14 @@ pub fn render_site(site: &Site, opts: &BuildOptions, previous: Previous<'_>) -> 
     let rendered_count = files.len();
 
     let static_count = add_site_wide_files(site, &opts.root, base, &cache, &mut files, &mut diagnostics)?;
+    // The rules as data, from the same texts the pages were built from (see crate::rules).
+    match crate::rules::published_rules(&opts.root, overlay) {
+        Ok(Some(rules)) => {
+            files.push(OutputFile::new(pengaduan_core::published::FILE.into(), rules.to_json().into_bytes()))
+        }
+        Ok(None) => {}
+        Err(d) => diagnostics.push(d),
+    }
     diagnostics.extend(check_markdown_links(&site.config, &files, &kept, &cache));
     if !diagnostics.is_empty() {
         diagnostics.sort();
@@ -313,11 +346,16 @@ pub fn render_site(site: &Site, opts: &BuildOptions, previous: Previous<'_>) -> 
 
 /// Reads every content file and parses those whose text changed since the cached build; drafts
 /// are left out. Fails on any unreadable or invalid page, a URL used twice or a missing template.
-fn load_pages(site: &Site, root: &Path, previous: Previous<'_>) -> Result<Vec<Loaded>, BuildFailure> {
+fn load_pages(
+    site: &Site,
+    root: &Path,
+    previous: Previous<'_>,
+    overlay: Overlay<'_>,
+) -> Result<Vec<Loaded>, BuildFailure> {
     let content_dir = root.join(CONTENT_DIR);
     let sources = list_files(&content_dir, "md").map_err(|e| Diagnostic::new(CONTENT_DIR, None, e))?;
     let loaded: Vec<Result<Loaded, Diagnostic>> =
-        sources.par_iter().map(|abs| load_page(root, &content_dir, abs, &site.config, previous)).collect();
+        sources.par_iter().map(|abs| load_page(root, &content_dir, abs, &site.config, previous, overlay)).collect();
     let mut diagnostics = Vec::new();
     let mut pages = Vec::with_capacity(loaded.len());
     for item in loaded {
@@ -481,16 +519,21 @@ fn load_page(
     abs: &Path,
     config: &SiteConfig,
     previous: Previous<'_>,
+    overlay: Overlay<'_>,
 ) -> Result<Loaded, Diagnostic> {
     let rel = relative(root, abs);
     let key = rel.to_string_lossy().replace('\\', "/");
-    let text = std::fs::read_to_string(abs)
-        .map_err(|e| Diagnostic::new(&rel, None, format!("tidak dapat dibaca (harus UTF-8): {e}")))?;
+    let inner = abs.strip_prefix(content_dir).unwrap_or(abs);
+    let stand_in = overlay.and_then(|o| o.get(&inner.to_string_lossy().replace('\\', "/")));
+    let text = match stand_in {
+        Some(text) => text.clone(),
+        None => std::fs::read_to_string(abs)
+            .map_err(|e| Diagnostic::new(&rel, None, format!("tidak dapat dibaca (harus UTF-8): {e}")))?,
+    };
     let source = digest(text.as_bytes());
     if let Some(meta) = previous.and_then(|(c, _)| c.pages.get(&key)).filter(|m| m.source == source) {
         return Ok(Loaded::Cached { file: key, text, meta: meta.clone() });
     }
-    let inner = abs.strip_prefix(content_dir).unwrap_or(abs);
     let (page, rendered, placement) = parse(&rel, inner, &text, config)?;
     let body_lines = LineIndex::new(&page.body);
     let links =

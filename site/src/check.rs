@@ -4,6 +4,7 @@
 use crate::build::{BuildOptions, Site, render_site};
 use crate::diagnostics::{BuildFailure, Diagnostic};
 use crate::links;
+use crate::output::OutputFile;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -22,7 +23,36 @@ pub fn check(root: &Path) -> Result<CheckReport, BuildFailure> {
     let site = Site::load(root, None)?;
     let mut rendition = render_site(&site, &opts, None)?;
     crate::build::add_search(&mut rendition, &opts.out, None)?;
-    let (files, report) = (rendition.files, rendition.report);
+    let (problems, count) = broken_links(&rendition.files, &site.config.api_url);
+    if problems.is_empty() {
+        Ok(CheckReport { pages: rendition.report.pages, links: count })
+    } else {
+        let mut problems: Vec<Diagnostic> = problems
+            .into_iter()
+            .map(|b| Diagnostic::new(Path::new("public").join(&b.file), Some(b.line), b.problem))
+            .collect();
+        problems.sort();
+        Err(BuildFailure(problems))
+    }
+}
+
+/// An internal link in the output that does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// The output file it is in (`layanan/index.html`).
+    pub file: String,
+    /// Its line in that file.
+    pub line: usize,
+    /// The link as written (`/tidak-ada/#x`).
+    pub dest: String,
+    /// What is wrong, in Bahasa Indonesia.
+    pub problem: String,
+}
+
+/// Every internal link or anchor in the HTML of `files` that does not resolve among them, and
+/// how many links were checked: the one link check of `site-gen check` and of the editor's
+/// check ([`crate::edit::check_with`]).
+pub fn broken_links(files: &[OutputFile], api_url: &str) -> (Vec<BrokenLink>, usize) {
     let known: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let html: Vec<(&str, &str)> = files
         .iter()
@@ -36,17 +66,12 @@ pub fn check(root: &Path) -> Result<CheckReport, BuildFailure> {
         let from = page_url(path);
         for (dest, line) in links::links(text) {
             count += 1;
-            if let Some(problem) = links::check(&from, &dest, &known, |p| ids.get(p), &site.config.api_url) {
-                problems.push(Diagnostic::new(Path::new("public").join(path), Some(line), problem));
+            if let Some(problem) = links::check(&from, &dest, &known, |p| ids.get(p), api_url) {
+                problems.push(BrokenLink { file: (*path).to_owned(), line, dest, problem });
             }
         }
     }
-    if problems.is_empty() {
-        Ok(CheckReport { pages: report.pages, links: count })
-    } else {
-        problems.sort();
-        Err(BuildFailure(problems))
-    }
+    (problems, count)
 }
 
 /// The URL path an output file is served at: `a/index.html` is `/a/`.

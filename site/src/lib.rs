@@ -7,13 +7,25 @@
 //! - [`placeholders`]: the `CONTOH` values and example domains a production build refuses;
 //! - [`search`]: the Pagefind index and the search page's list of pages;
 //! - [`check`]: link and anchor checks on the built output;
-//! - [`rules`]: where the service page and the holiday calendar live, read through core.
+//! - [`rules`]: where the service page and the holiday calendar live, read through core;
+//! - [`edit`]: the editors' API (the console's `/staf/konten/`): which content files may be
+//!   changed, the real build and checks run in memory on changed texts, previews, and writing
+//!   published texts into `content/`.
+//!
+//! Every build (`build`, `check`, `serve`, and the editor's in-memory builds) also writes
+//! `aturan-layanan.json` ([`pengaduan_core::published::FILE`]) at the output's root: the service
+//! page's procedures and time limits and the holiday calendar as JSON
+//! ([`pengaduan_core::published::PublishedRules`], read by [`rules::published_rules`] from the
+//! same files as [`rules::load_rules`] and [`rules::load_calendar`]), with a stable digest, so a
+//! program that has only the published site follows the rules its pages state. A site without
+//! the service page or the calendar writes none.
 
 pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod edit;
 pub mod links;
 pub mod markdown;
 pub mod output;

@@ -21,9 +21,34 @@ pub fn in_config(text: &str) -> Vec<Diagnostic> {
     let Ok(table) = DeTable::parse(text) else { return Vec::new() };
     let lines = LineIndex::new(text);
     let mut found = Vec::new();
-    walk_table(text, &lines, "", table.get_ref(), &mut found);
+    let scan = Scan { file: CONFIG_FILE, text, lines: &lines, words: true, line_offset: 0 };
+    walk_table(&scan, "", table.get_ref(), &mut found);
     found.sort();
     found
+}
+
+/// The placeholders in a content file's TOML (a page's front matter, whose first line is line
+/// `line_offset + 1` of `file`, or a `data/*.toml` file with `line_offset` 0): values marked
+/// `# CONTOH` and addresses at example domains. Unlike `config.toml`, the word "contoh" alone
+/// is no placeholder here: content says "contoh: PGD-2026-00042" on purpose.
+pub fn in_content(file: &str, text: &str, line_offset: usize) -> Vec<Diagnostic> {
+    let Ok(table) = DeTable::parse(text) else { return Vec::new() };
+    let lines = LineIndex::new(text);
+    let mut found = Vec::new();
+    let scan = Scan { file, text, lines: &lines, words: false, line_offset };
+    walk_table(&scan, "", table.get_ref(), &mut found);
+    found.sort();
+    found
+}
+
+/// What a walk over one TOML text reports against.
+struct Scan<'a> {
+    file: &'a str,
+    text: &'a str,
+    lines: &'a LineIndex,
+    /// Whether a value saying "contoh" is a placeholder even without a `# CONTOH` mark.
+    words: bool,
+    line_offset: usize,
 }
 
 /// The base URL given on the command line (`--base-url`), when it names an example domain.
@@ -47,25 +72,26 @@ pub fn warn(found: &[Diagnostic]) {
     );
 }
 
-fn walk_table(text: &str, lines: &LineIndex, prefix: &str, table: &DeTable<'_>, found: &mut Vec<Diagnostic>) {
+fn walk_table(scan: &Scan<'_>, prefix: &str, table: &DeTable<'_>, found: &mut Vec<Diagnostic>) {
     for (key, value) in table {
         let path = if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
-        walk_value(text, lines, &path, value, found);
+        walk_value(scan, &path, value, found);
     }
 }
 
-fn walk_value(text: &str, lines: &LineIndex, path: &str, value: &Spanned<DeValue<'_>>, found: &mut Vec<Diagnostic>) {
+fn walk_value(scan: &Scan<'_>, path: &str, value: &Spanned<DeValue<'_>>, found: &mut Vec<Diagnostic>) {
+    let (file, text) = (scan.file, scan.text);
     match value.get_ref() {
-        DeValue::Table(table) => walk_table(text, lines, path, table, found),
+        DeValue::Table(table) => walk_table(scan, path, table, found),
         DeValue::Array(items) => {
             // Counted from 1, as an editor counts the `[[office.channels]]` blocks.
             for (i, item) in items.iter().enumerate() {
-                walk_value(text, lines, &format!("{path}[{}]", i + 1), item, found);
+                walk_value(scan, &format!("{path}[{}]", i + 1), item, found);
             }
         }
         scalar => {
             let span = value.span();
-            let line = Some(lines.line(span.start));
+            let line = Some(scan.line_offset + scan.lines.line(span.start));
             let string = match scalar {
                 DeValue::String(s) => Some(s.as_ref()),
                 _ => None,
@@ -73,10 +99,10 @@ fn walk_value(text: &str, lines: &LineIndex, path: &str, value: &Spanned<DeValue
             // Interface words ("Contoh: nama@contoh.id" under the email field) say "contoh"
             // and show sample addresses on purpose; only a `# CONTOH` mark counts there.
             let string = if interface_words(path) { None } else { string };
-            if marked(text, span.end) || string.is_some_and(says_contoh) {
-                found.push(Diagnostic::new(CONFIG_FILE, line, format!("{path} masih berisi CONTOH")));
+            if marked(text, span.end) || (scan.words && string.is_some_and(says_contoh)) {
+                found.push(Diagnostic::new(file, line, format!("{path} masih berisi CONTOH")));
             } else if let Some(domain) = string.and_then(example_domain) {
-                found.push(Diagnostic::new(CONFIG_FILE, line, format!("{path} masih memakai domain contoh {domain}")));
+                found.push(Diagnostic::new(file, line, format!("{path} masih memakai domain contoh {domain}")));
             }
         }
     }
@@ -163,6 +189,19 @@ mod tests {
             Some("--base-url: memakai domain contoh www.example.com")
         );
         assert!(in_base_url("https://example-dinas.go.id").is_none());
+    }
+
+    #[test]
+    fn content_is_refused_only_for_marks_and_example_domains() {
+        let text = "title = \"Contoh isian\"\nurl = \"https://dinas.example/\"\nfee = \"Gratis\" # CONTOH\n";
+        let found: Vec<String> = in_content("content/a.md", text, 1).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "content/a.md:3: url masih memakai domain contoh dinas.example",
+                "content/a.md:4: fee masih berisi CONTOH"
+            ]
+        );
     }
 
     #[test]
