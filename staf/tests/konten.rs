@@ -2,11 +2,12 @@
 //! temporary site folder. `tarik` writes the store's live texts into `content/`, only where the
 //! bytes differ and never outside `content/`; `benih` seeds the store from `content/`, skips a
 //! file editors changed in the console, and with `--timpa` saves the repository's text over it
-//! and publishes.
+//! and publishes. The deploy's round trip runs on DynamoDB too (moto's server).
 
 use jiff::Timestamp;
 use pengaduan_store::content::{ContentSave, ContentStore, RevisionKind};
 use pengaduan_store::sqlite::SqliteStore;
+use pengaduan_store::testing::Moto;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,6 +20,10 @@ struct Site {
     _dir: tempfile::TempDir,
     db: PathBuf,
     root: PathBuf,
+    /// `--store`: the SQLite file `db`, or a DynamoDB table.
+    store_spec: String,
+    /// The environment the tool needs besides (moto's endpoint and keys).
+    env: Vec<(String, String)>,
 }
 
 struct Run {
@@ -32,7 +37,8 @@ impl Site {
         let dir = tempfile::tempdir().unwrap();
         let (db, root) = (dir.path().join("data").join("pengaduan.db"), dir.path().join("situs"));
         std::fs::create_dir_all(&root).unwrap();
-        Self { _dir: dir, db, root }
+        let store_spec = format!("sqlite:{}", db.display());
+        Self { _dir: dir, db, root, store_spec, env: Vec::new() }
     }
 
     fn store(&self) -> SqliteStore {
@@ -56,13 +62,14 @@ impl Site {
     fn run(&self, args: &[&str]) -> Run {
         let out = Command::new(BIN)
             .arg("--store")
-            .arg(format!("sqlite:{}", self.db.display()))
+            .arg(&self.store_spec)
             .arg("--root")
             .arg(&self.root)
             .args(args)
             .env("PENGADUAN_STAF_WAKTU", NOW)
             .env_remove("PENGADUAN_TIMEZONE")
             .env("USER", "rina")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap();
         let run = Run {
@@ -86,7 +93,7 @@ fn ts(s: &str) -> Timestamp {
 }
 
 /// An editor's save in the console, made against `expected`.
-async fn console_save(store: &SqliteStore, path: &str, text: &str, expected: u64, original: Option<&str>) {
+async fn console_save(store: &impl ContentStore, path: &str, text: &str, expected: u64, original: Option<&str>) {
     let save = ContentSave {
         path: path.into(),
         text: text.into(),
@@ -236,4 +243,29 @@ async fn benih_names_a_store_text_no_editor_saved_and_without_content_fails() {
         ),
         "{out}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deploys_round_trip_on_dynamodb() {
+    let moto = Moto::start();
+    let store = moto.store().await;
+    let mut site = Site::new();
+    site.store_spec = format!("dynamodb:{}", store.table());
+    site.env = moto.env();
+    site.write("_index.md", "Beranda");
+    site.write("data/hari-libur.toml", "[2026]\n");
+    assert_eq!(
+        site.ok(&["konten", "benih"]),
+        "dibenihkan: _index.md\ndibenihkan: data/hari-libur.toml\n2 berkas dibenihkan, 0 sama, 0 dilewati.\n"
+    );
+    // Edited and published in the console on AWS, then brought back into the working tree.
+    console_save(&store, "_index.md", "Beranda – diubah editor", 1, None).await;
+    store.publish_content("kepala", ts("2026-12-01T04:00:00Z")).await.unwrap();
+    let skipped = site.ok(&["konten", "benih"]);
+    assert!(
+        skipped.contains("dilewati: _index.md: diubah lewat konsol pada 1 Desember 2026, 09.00 WIB oleh editor1"),
+        "{skipped}"
+    );
+    assert_eq!(site.ok(&["konten", "tarik"]), "ditulis: _index.md\n1 berkas diperbarui, 1 sama.\n");
+    assert_eq!(site.read("_index.md"), "Beranda – diubah editor");
 }
