@@ -35,6 +35,18 @@ pub struct SiteConfig {
     /// the templates show. A site without this table has one language, built from the keys above.
     #[serde(default)]
     pub languages: BTreeMap<String, Language>,
+    /// How the staff console's editors publish.
+    #[serde(default)]
+    pub editing: Editing,
+}
+
+/// How the staff console's editors publish (`[editing]`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Editing {
+    /// Four eyes: an editor may not publish drafts they wrote; another editor or the admin does.
+    #[serde(default)]
+    pub four_eyes: bool,
 }
 
 /// One language of the site: everything a template shows that is not content.

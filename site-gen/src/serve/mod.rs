@@ -2,6 +2,8 @@
 //! handler as the Lambda function), rebuilds what changed and reloads the open browser.
 //! A content or template error is shown in the terminal and in the browser, and serving goes on.
 
+mod workshop;
+
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -27,7 +29,7 @@ use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::pin::pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -175,6 +177,73 @@ impl Builder {
     }
 }
 
+/// Rebuilds the site and brings everything that reads it up to date: the API's pages, the
+/// console's rules, the browsers' live reload, and the stored deadlines when the calendar or the
+/// time limit changed. Shared by the file watcher and the editors' publishing, so that a publish
+/// answers only once the public site shows it.
+struct Rebuilder {
+    builder: Mutex<Builder>,
+    app: Arc<App<AnyStore>>,
+    /// Set once the console exists: it holds the editing pages, which hold this.
+    console: OnceLock<Weak<Console>>,
+    /// Taken at shutdown: dropping the sender ends every open live-reload stream, whose
+    /// connections would otherwise keep the server from stopping.
+    tx: Mutex<Option<watch::Sender<Reload>>>,
+    store: AnyStore,
+    config: Config,
+    now: Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>,
+}
+
+impl Rebuilder {
+    /// Rebuilds when a source changed since the last build (or always, with `force`); returns
+    /// the rules of the new build (none when nothing was built or the rules do not load), or the
+    /// build's error, which is also shown in the terminal and over the open pages.
+    fn rebuild(&self, force: bool) -> Result<Option<Rules>, String> {
+        let mut builder = self.builder.lock().unwrap_or_else(|e| e.into_inner());
+        if !force && snapshot(&builder.opts.root) == builder.sources {
+            return Ok(None);
+        }
+        match builder.rebuild() {
+            Ok((site, summary)) => {
+                eprintln!("{summary}");
+                self.app.set_pages(api_pages(&site, &builder.opts.root));
+                // The build validated the procedures; the console follows what it published.
+                let rules = staff_rules(&builder.opts.root).ok();
+                if let (Some(console), Some(rules)) = (self.console.get().and_then(Weak::upgrade), &rules) {
+                    console.set_rules(rules.clone());
+                }
+                self.tell(Reload::Built(builder.generation));
+                Ok(rules)
+            }
+            Err(failure) => {
+                let e = failure.to_string();
+                eprintln!("{e}\n(Situs terakhir yang berhasil tetap disajikan; perbaiki berkasnya dan simpan lagi.)");
+                self.tell(Reload::Failed(e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    fn tell(&self, state: Reload) {
+        if let Some(tx) = &*self.tx.lock().unwrap_or_else(|e| e.into_inner()) {
+            tx.send_replace(state);
+        }
+    }
+
+    /// Ends the live-reload streams (at shutdown).
+    fn close(&self) {
+        self.tx.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+
+    /// Recounts the stored deadlines after a build whose calendar or time limit differs from the
+    /// one they were counted with (a no-op otherwise: the store keeps the fingerprint).
+    async fn follow(&self, rules: Option<Rules>) {
+        if let Some(rules) = rules {
+            refresh_deadlines(&rules, &self.store, &self.config, (self.now)()).await;
+        }
+    }
+}
+
 /// Runs the local server until Ctrl+C.
 pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     tracing_subscriber::fmt()
@@ -231,22 +300,41 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     // Attachments live beside the database (or under ROOT/.data for DynamoDB).
     let attachments =
         pengaduan_store::open_attachments(&opts.store, None, Some(&root.join(".data")), "site-gen").await?;
-    // The console runs on the same store, with the same rules as the staff tool.
+    let mail = deliver_mail(&opts.store, &root, &store, url.trim_end_matches('/'));
+    let app = Arc::new(
+        App::new(store.clone(), config.clone(), http.clone(), pages)
+            .with_attachments(attachments.clone())
+            .with_clock(now),
+    );
+    tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
+    let rebuilder = Arc::new(Rebuilder {
+        builder: Mutex::new(builder),
+        app: Arc::clone(&app),
+        console: OnceLock::new(),
+        tx: Mutex::new(Some(tx)),
+        store: store.clone(),
+        config: config.clone(),
+        now: Arc::new(now),
+    });
+    // The console runs on the same store, with the same rules as the staff tool; its editing
+    // pages publish into this site's content/.
     let console = match rules {
-        Ok(rules) => Some(Arc::new(
-            Console::new(store.clone(), config.clone(), rules, CookiePolicy::SecureExceptLoopback)
-                .map_err(ServeError::Console)?
-                .with_origin_secret(http.origin_secret.clone())
-                .with_attachments(attachments.clone())
-                .with_clock(now),
-        )),
+        Ok(rules) => {
+            let workshop = workshop::LocalWorkshop::new(&root, url.trim_end_matches('/'), Arc::clone(&rebuilder));
+            let console = Arc::new(
+                Console::new(store.clone(), config.clone(), rules, CookiePolicy::SecureExceptLoopback)
+                    .map_err(ServeError::Console)?
+                    .with_origin_secret(http.origin_secret.clone())
+                    .with_attachments(attachments.clone())
+                    .with_workshop(Arc::new(workshop))
+                    .with_clock(now),
+            );
+            let _ = rebuilder.console.set(Arc::downgrade(&console));
+            Some(console)
+        }
         Err(_) => None,
     };
-    let mail = deliver_mail(&opts.store, &root, &store, url.trim_end_matches('/'));
-    let app = Arc::new(App::new(store, config, http, pages).with_attachments(attachments).with_clock(now));
-    tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
-    let builder = Arc::new(Mutex::new(builder));
-    let watcher = watch_sources(&root, Arc::clone(&builder), Arc::clone(&app), console.clone(), tx)?;
+    let watcher = watch_sources(&root, Arc::clone(&rebuilder))?;
 
     let mut router = Router::new()
         .route("/__livereload.js", get(livereload_js))
@@ -269,9 +357,10 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     }
     let graceful = GracefulShutdown::new();
     let stopped = accept_until_ctrl_c(listener, router, &graceful).await;
-    // The watcher holds the live-reload channel's sender: dropping it ends every open event
-    // stream, whose connections would otherwise keep the server from stopping.
+    // Dropping the live-reload channel's sender ends every open event stream, whose
+    // connections would otherwise keep the server from stopping.
     drop(watcher);
+    rebuilder.close();
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
         tracing::warn!("connections still open after the grace period were closed");
     }
@@ -420,13 +509,7 @@ async fn accept_until_ctrl_c(
     }
 }
 
-fn watch_sources(
-    root: &Path,
-    builder: Arc<Mutex<Builder>>,
-    app: Arc<App<AnyStore>>,
-    console: Option<Arc<Console>>,
-    tx: watch::Sender<Reload>,
-) -> Result<impl Drop, ServeError> {
+fn watch_sources(root: &Path, rebuilder: Arc<Rebuilder>) -> Result<impl Drop, ServeError> {
     let handle = tokio::runtime::Handle::current();
     let mut debouncer = new_debouncer(Duration::from_millis(150), move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
@@ -434,33 +517,11 @@ fn watch_sources(
         if events.iter().all(|e| e.path.components().any(|c| c.as_os_str() == ".data")) {
             return;
         }
-        let builder = Arc::clone(&builder);
-        let app = Arc::clone(&app);
-        let console = console.clone();
-        let tx = tx.clone();
+        let rebuilder = Arc::clone(&rebuilder);
+        let handle2 = handle.clone();
         handle.spawn_blocking(move || {
-            let mut builder = builder.lock().unwrap_or_else(|e| e.into_inner());
-            if snapshot(&builder.opts.root) == builder.sources {
-                return;
-            }
-            match builder.rebuild() {
-                Ok((site, summary)) => {
-                    eprintln!("{summary}");
-                    app.set_pages(api_pages(&site, &builder.opts.root));
-                    // The build validated the procedures; the console follows what it published.
-                    if let (Some(console), Ok(rules)) = (&console, staff_rules(&builder.opts.root)) {
-                        console.set_rules(rules);
-                    }
-                    tx.send_replace(Reload::Built(builder.generation));
-                }
-                Err(failure) => {
-                    let e = failure.to_string();
-                    eprintln!(
-                        "{e}\n(Situs terakhir yang berhasil tetap disajikan; perbaiki berkasnya dan simpan lagi.)"
-                    );
-                    tx.send_replace(Reload::Failed(e));
-                }
-            }
+            let rules = rebuilder.rebuild(false).ok().flatten();
+            handle2.spawn(async move { rebuilder.follow(rules).await });
         });
     })
     .map_err(ServeError::Watcher)?;
