@@ -137,11 +137,9 @@ fn a_duplicate_procedure_id_is_refused_at_the_second_procedure() {
     let text = shipped(SERVICE);
     let id_line = line_with(&text, "id = \"jawaban-tertulis\"");
     let r = refused(&change(SERVICE, "id = \"jawaban-tertulis\"", "id = \"penyelesaian\""));
-    assert_eq!(r.path, SERVICE);
-    // The build points at the second procedure's block (its header or its first key).
-    let line = r.line.expect("a line");
-    assert!((id_line - 1..=id_line).contains(&line), "{r}");
-    assert_eq!(r.field.as_deref(), Some("service.procedures"), "{r}");
+    // The build points at the second procedure's `[[service.procedures]]`, just above its id.
+    assert_eq!((r.path.as_str(), r.line), (SERVICE, Some(id_line - 1)), "{r}");
+    assert_eq!(r.field.as_deref(), Some("service.procedures[2]"), "{r}");
     assert!(r.message.contains("lebih dari sekali"), "{r}");
 }
 
