@@ -230,3 +230,16 @@ fn timing_of_a_check_and_a_preview() {
     preview(&repo(), None, &changes, SERVICE).unwrap();
     println!("check_with: {checked:?}, preview: {:?}", start.elapsed());
 }
+
+#[test]
+fn front_matter_errors_count_the_whole_file_s_lines() {
+    let text = shipped(SERVICE);
+    let line = line_with(&text, "fee = \"Tidak dipungut biaya\"");
+    // A syntax error: the string is not closed.
+    let r = refused(&change(SERVICE, "fee = \"Tidak dipungut biaya\"", "fee = \"Tidak dipungut biaya"));
+    assert_eq!((r.path.as_str(), r.line), (SERVICE, Some(line)), "{r}");
+    // An unknown key, named with its table.
+    let r = refused(&change(SERVICE, "fee = \"Tidak dipungut biaya\"", "biaya = \"Tidak dipungut biaya\""));
+    assert_eq!((r.line, r.field.as_deref()), (Some(line), Some("service.biaya")), "{r}");
+    assert!(r.message.contains("`biaya` tidak dikenal"), "{r}");
+}
