@@ -147,6 +147,14 @@ pub fn is_editable(root: &Path, path: &str) -> bool {
     well_formed(path) && editable_files(root).is_ok_and(|files| files.iter().any(|f| f.path == path))
 }
 
+/// The text of the editable file `path` (relative to `content/`), for the edit page; a path that
+/// is not editable is refused before anything is read.
+pub fn read_editable(root: &Path, path: &str) -> Result<String, Refusal> {
+    check_paths(root, [path])?;
+    std::fs::read_to_string(root.join(CONTENT_DIR).join(path))
+        .map_err(|e| Refusal::new(path, format!("tidak dapat dibaca (harus UTF-8): {e}")))
+}
+
 /// Refuses the first path of `paths` that is not editable, before anything is read or written;
 /// returns the editable files.
 fn check_paths<'a>(root: &Path, paths: impl IntoIterator<Item = &'a str>) -> Result<Vec<EditableFile>, Refusal> {

@@ -71,6 +71,8 @@ fn the_editable_files_are_the_pages_and_the_data_files() {
         (None, FileKind::Data, "Hari libur nasional dan cuti bersama")
     );
     assert!(is_editable(&repo(), SERVICE) && is_editable(&repo(), CALENDAR));
+    assert_eq!(read_editable(&repo(), CALENDAR).unwrap(), shipped(CALENDAR));
+    assert_eq!(read_editable(&repo(), "../config.toml").unwrap_err().path, "../config.toml");
     for path in ["../config.toml", "/etc/passwd", "baru.md", "data/../pengaduan.md", "./pengaduan.md", "", "data"] {
         assert!(!is_editable(&repo(), path), "{path}");
     }
