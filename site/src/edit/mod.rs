@@ -147,9 +147,18 @@ pub fn is_editable(root: &Path, path: &str) -> bool {
     well_formed(path) && editable_files(root).is_ok_and(|files| files.iter().any(|f| f.path == path))
 }
 
-/// Refuses the first path of `paths` that is not editable, before anything is read or written.
-fn check_paths<'a>(root: &Path, paths: impl IntoIterator<Item = &'a str>) -> Result<(), Refusal> {
-    let files = editable_files(root).map_err(|e| Refusal::new("config.toml", e))?;
+/// The text of the editable file `path` (relative to `content/`), for the edit page; a path that
+/// is not editable is refused before anything is read.
+pub fn read_editable(root: &Path, path: &str) -> Result<String, Refusal> {
+    check_paths(root, [path])?;
+    std::fs::read_to_string(root.join(CONTENT_DIR).join(path))
+        .map_err(|e| Refusal::new(path, format!("tidak dapat dibaca (harus UTF-8): {e}")))
+}
+
+/// Refuses the first path of `paths` that is not editable, before anything is read or written;
+/// returns the editable files.
+fn check_paths<'a>(root: &Path, paths: impl IntoIterator<Item = &'a str>) -> Result<Vec<EditableFile>, Refusal> {
+    let files = editable_files(root).map_err(|e| Refusal::new(crate::config::CONFIG_FILE, e))?;
     for path in paths {
         if !well_formed(path) || !files.iter().any(|f| f.path == path) {
             return Err(Refusal::new(
@@ -158,7 +167,7 @@ fn check_paths<'a>(root: &Path, paths: impl IntoIterator<Item = &'a str>) -> Res
             ));
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// A relative path of plain segments: nothing that could leave `content/`.
@@ -211,20 +220,21 @@ fn text_of(root: &Path, changes: &BTreeMap<String, String>, path: &str) -> Optio
 /// `https://` base URL, no placeholder left in `config.toml` or the content's TOML. The first
 /// problem found is refused, preferring one in a changed file.
 ///
-/// The search index is not built: it depends on nothing an editor can break, costs most of a
-/// build's time, and is built when the site is published. Links into it are not checked here.
+/// The search index is not built: it is made from the pages' HTML this check already has, so
+/// nothing an editor writes can break it, yet it would about double a check's time (on the
+/// shipped site); it is built when the site is published. Links into it are not checked here.
 pub fn check_with(
     root: &Path,
     base_url: Option<&str>,
     changes: &BTreeMap<String, String>,
 ) -> Result<CheckSummary, Refusal> {
-    check_paths(root, changes.keys().map(String::as_str))?;
-    check_data(root, changes)?;
+    let files = check_paths(root, changes.keys().map(String::as_str))?;
+    check_data(root, &files, changes)?;
     let (site, rendition) = render(root, base_url, changes)?;
     check_service_rules(root, changes)?;
     let links = check_links(root, changes, &site, &rendition)?;
     if placeholders::is_production(&site.config.base_url) {
-        check_placeholders(root, base_url, changes)?;
+        check_placeholders(root, &files, base_url, changes)?;
     }
     let changed = changes
         .iter()
@@ -265,12 +275,7 @@ pub fn preview(
     }
     let (_, rendition) = render(root, base_url, changes)?;
     let file = format!("{CONTENT_DIR}/{path}");
-    let Some(url) = rendition.cache.page_url(&file) else {
-        return Err(Refusal::new(
-            path,
-            "halaman ini draf (draft = true) dan tidak diterbitkan, jadi tidak ada pratinjau",
-        ));
-    };
+    let Some(url) = rendition.cache.page_url(&file) else { return Err(draft_refusal(path)) };
     let out = output_path(url);
     let html = rendition.files.iter().find(|f| f.path == out).map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
     html.ok_or_else(|| Refusal::new(path, format!("halaman {url} tidak dihasilkan oleh build")))
@@ -287,6 +292,7 @@ fn is_draft(text: &str) -> bool {
     toml::from_str::<Draft>(front).is_ok_and(|d| d.draft)
 }
 
+/// A draft is left out of the build, so it has no page to show.
 fn draft_refusal(path: &str) -> Refusal {
     Refusal::new(path, "halaman ini draf (draft = true) dan tidak diterbitkan, jadi tidak ada pratinjau")
 }
@@ -353,9 +359,8 @@ fn render(
 }
 
 /// Every `data/*.toml` as TOML, and the holiday calendar by core's rules.
-fn check_data(root: &Path, changes: &BTreeMap<String, String>) -> Result<(), Refusal> {
+fn check_data(root: &Path, files: &[EditableFile], changes: &BTreeMap<String, String>) -> Result<(), Refusal> {
     let calendar = rules::CALENDAR.strip_prefix("content/").unwrap_or(rules::CALENDAR);
-    let files = editable_files(root).map_err(|e| Refusal::new("config.toml", e))?;
     // Changed files first, so the refusal names what the editor just touched.
     let mut data: Vec<&str> = files.iter().filter(|f| f.kind == FileKind::Data).map(|f| f.path.as_str()).collect();
     data.sort_by_key(|p| !changes.contains_key(*p));
@@ -426,7 +431,12 @@ fn check_links(
 
 /// Placeholders a production build refuses: in `config.toml` (the build's own rule), and values
 /// marked `# CONTOH` or at example domains in the pages' front matter and the data files.
-fn check_placeholders(root: &Path, base_url: Option<&str>, changes: &BTreeMap<String, String>) -> Result<(), Refusal> {
+fn check_placeholders(
+    root: &Path,
+    files: &[EditableFile],
+    base_url: Option<&str>,
+    changes: &BTreeMap<String, String>,
+) -> Result<(), Refusal> {
     let config = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
     let mut found = placeholders::in_config(&config);
     if let Some(url) = base_url {
@@ -441,7 +451,6 @@ fn check_placeholders(root: &Path, base_url: Option<&str>, changes: &BTreeMap<St
             message: d.message.clone(),
         });
     }
-    let files = editable_files(root).map_err(|e| Refusal::new("config.toml", e))?;
     let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     paths.sort_by_key(|p| !changes.contains_key(*p));
     for path in paths {
@@ -475,8 +484,14 @@ fn refusal_in_page(path: &str, text: &str, line: Option<usize>, message: String)
         return Refusal { path: path.to_owned(), line, field: None, message };
     };
     let in_front = |l: usize| l > offset && l <= offset + front.lines().count();
-    let field = locate::field_in_message(&message)
-        .or_else(|| line.filter(|l| in_front(*l)).and_then(|l| locate::field_at_line(front, l - offset)));
+    let named = locate::field_in_message(&message);
+    let on_line = line.filter(|l| in_front(*l)).and_then(|l| locate::field_at_line(front, l - offset));
+    // The line's key when it is the named one or inside it (`service.procedures[2]` for a
+    // message about `service.procedures`), else the named one.
+    let field = match (named, on_line) {
+        (Some(named), Some(on_line)) if on_line.starts_with(&named) => Some(on_line),
+        (named, on_line) => named.or(on_line),
+    };
     let line = line.or_else(|| field.as_deref().and_then(|f| locate::line_of_field(front, f)).map(|l| l + offset));
     Refusal { path: path.to_owned(), line, field, message }
 }
@@ -496,12 +511,7 @@ fn refusal_of_failure(root: &Path, changes: &BTreeMap<String, String>, failure: 
         message.push_str(&format!(" (dan {} masalah lain)", failure.0.len() - 1));
     }
     match text_of(root, changes, &path).filter(|_| path.ends_with(".md") && well_formed(&path)) {
-        Some(text) => {
-            let message_field = locate::field_in_message(&d.message);
-            let mut refusal = refusal_in_page(&path, &text, d.line, message);
-            refusal.field = message_field.or(refusal.field);
-            refusal
-        }
+        Some(text) => refusal_in_page(&path, &text, d.line, message),
         None => Refusal { path, line: d.line, field: None, message },
     }
 }

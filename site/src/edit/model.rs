@@ -100,17 +100,20 @@ pub fn holiday_rows(text: &str) -> Result<HolidayRows, Refusal> {
         .map(|block| {
             let year = block.get("tahun").and_then(Item::as_integer).unwrap_or_default();
             let skb = block.get("skb").and_then(Item::as_str).unwrap_or_default().to_owned();
-            let days = [DayKind::Libur, DayKind::Cuti].into_iter().flat_map(|kind| days_of(block, kind)).collect();
+            let days =
+                [DayKind::Libur, DayKind::Cuti].into_iter().flat_map(|kind| days_of(block, kind, false)).collect();
             HolidayYear { year, skb, days }
         })
         .collect();
     Ok(HolidayRows { years })
 }
 
-/// The days of one list of a block, as rows.
-fn days_of(block: &Table, kind: DayKind) -> Vec<HolidayRow> {
+/// The days of one list of a block, as rows; with `raw`, each date exactly as written (a quoted
+/// one with its quotes), to tell whether the file already says what the rows say.
+fn days_of(block: &Table, kind: DayKind, raw: bool) -> Vec<HolidayRow> {
     let row = |date: Option<&Value>, name: Option<&Value>| HolidayRow {
-        date: date.map(|d| d.as_datetime().map(ToString::to_string).unwrap_or_else(|| plain(d))).unwrap_or_default(),
+        // A quoted date shows without its quotes, so the form writes it back as a date.
+        date: date.map(|d| if raw { plain(d) } else { shown_date(d) }).unwrap_or_default(),
         name: name.and_then(Value::as_str).unwrap_or_default().to_owned(),
         kind,
     };
@@ -127,6 +130,15 @@ fn days_of(block: &Table, kind: DayKind) -> Vec<HolidayRow> {
             .map(|t| row(t.get("tanggal").and_then(Item::as_value), t.get("nama").and_then(Item::as_value)))
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A date as the form shows it: `2026-01-01`, also when the file quotes it.
+fn shown_date(value: &Value) -> String {
+    match (value.as_datetime(), value.as_str()) {
+        (Some(date), _) => date.to_string(),
+        (None, Some(text)) => text.to_owned(),
+        (None, None) => plain(value),
     }
 }
 
@@ -176,7 +188,7 @@ pub fn apply_holidays(text: &str, rows: &HolidayRows) -> Result<String, Refusal>
         set_skb(block, &year.skb);
         for kind in [DayKind::Libur, DayKind::Cuti] {
             let wanted: Vec<&HolidayRow> = year.days.iter().filter(|d| d.kind == kind).collect();
-            let unchanged = days_of(block, kind).iter().eq(wanted.iter().copied());
+            let unchanged = days_of(block, kind, true).iter().eq(wanted.iter().copied());
             if !unchanged || !block.contains_key(kind.list()) {
                 block.insert(kind.list(), Item::Value(Value::Array(day_list(&wanted)?)));
             }

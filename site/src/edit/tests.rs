@@ -71,6 +71,8 @@ fn the_editable_files_are_the_pages_and_the_data_files() {
         (None, FileKind::Data, "Hari libur nasional dan cuti bersama")
     );
     assert!(is_editable(&repo(), SERVICE) && is_editable(&repo(), CALENDAR));
+    assert_eq!(read_editable(&repo(), CALENDAR).unwrap(), shipped(CALENDAR));
+    assert_eq!(read_editable(&repo(), "../config.toml").unwrap_err().path, "../config.toml");
     for path in ["../config.toml", "/etc/passwd", "baru.md", "data/../pengaduan.md", "./pengaduan.md", "", "data"] {
         assert!(!is_editable(&repo(), path), "{path}");
     }
@@ -137,11 +139,9 @@ fn a_duplicate_procedure_id_is_refused_at_the_second_procedure() {
     let text = shipped(SERVICE);
     let id_line = line_with(&text, "id = \"jawaban-tertulis\"");
     let r = refused(&change(SERVICE, "id = \"jawaban-tertulis\"", "id = \"penyelesaian\""));
-    assert_eq!(r.path, SERVICE);
-    // The build points at the second procedure's block (its header or its first key).
-    let line = r.line.expect("a line");
-    assert!((id_line - 1..=id_line).contains(&line), "{r}");
-    assert_eq!(r.field.as_deref(), Some("service.procedures"), "{r}");
+    // The build points at the second procedure's `[[service.procedures]]`, just above its id.
+    assert_eq!((r.path.as_str(), r.line), (SERVICE, Some(id_line - 1)), "{r}");
+    assert_eq!(r.field.as_deref(), Some("service.procedures[2]"), "{r}");
     assert!(r.message.contains("lebih dari sekali"), "{r}");
 }
 
@@ -231,4 +231,17 @@ fn timing_of_a_check_and_a_preview() {
     let start = Instant::now();
     preview(&repo(), None, &changes, SERVICE).unwrap();
     println!("check_with: {checked:?}, preview: {:?}", start.elapsed());
+}
+
+#[test]
+fn front_matter_errors_count_the_whole_file_s_lines() {
+    let text = shipped(SERVICE);
+    let line = line_with(&text, "fee = \"Tidak dipungut biaya\"");
+    // A syntax error: the string is not closed.
+    let r = refused(&change(SERVICE, "fee = \"Tidak dipungut biaya\"", "fee = \"Tidak dipungut biaya"));
+    assert_eq!((r.path.as_str(), r.line), (SERVICE, Some(line)), "{r}");
+    // An unknown key, named with its table.
+    let r = refused(&change(SERVICE, "fee = \"Tidak dipungut biaya\"", "biaya = \"Tidak dipungut biaya\""));
+    assert_eq!((r.line, r.field.as_deref()), (Some(line), Some("service.biaya")), "{r}");
+    assert!(r.message.contains("`biaya` tidak dikenal"), "{r}");
 }

@@ -78,6 +78,15 @@ fn years_come_and_go_with_their_decree() {
 }
 
 #[test]
+fn a_quoted_date_shows_bare_and_is_written_back_as_a_date() {
+    let text = SHIPPED_CALENDAR.replacen("tanggal = 2026-01-16", "tanggal = \"2026-01-16\"", 1);
+    assert!(Calendar::from_toml(&text).is_err(), "the calendar refuses it");
+    let rows = holiday_rows(&text).unwrap();
+    assert_eq!(rows.years[1].days[1].date, "2026-01-16");
+    assert_eq!(apply_holidays(&text, &rows).unwrap(), SHIPPED_CALENDAR, "the form's save mends it");
+}
+
+#[test]
 fn a_date_that_is_no_date_is_refused() {
     let mut rows = holiday_rows(SHIPPED_CALENDAR).unwrap();
     rows.years[1].days[0].date = "31-12-2026".into();
