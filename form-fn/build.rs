@@ -5,7 +5,10 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf();
+    // Read at run time, not with env!: a build script compiled in another checkout sharing the
+    // target folder (CI's fresh clone) would otherwise embed that checkout's templates.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).parent().expect("workspace root").to_path_buf();
     let templates = root.join("templates");
     println!("cargo:rerun-if-changed={}", templates.display());
     println!("cargo:rerun-if-changed={}", root.join("config.toml").display());

@@ -5,7 +5,10 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").join("templates/surel");
+    // Read at run time, not with env!: a build script compiled in another checkout sharing the
+    // target folder (CI's fresh clone) would otherwise embed that checkout's templates.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).parent().expect("workspace root").join("templates/surel");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> =
         std::fs::read_dir(&dir).map(|entries| entries.flatten().map(|e| e.path()).collect()).unwrap_or_default();
