@@ -86,7 +86,7 @@ pub(crate) async fn submit(
         submission,
         channel,
         received_at: now,
-        replay: Replay::Content,
+        replay: Replay::Content(String::new()),
         recorded_by: staff.signature(),
         files: Vec::new(),
         uploads: Vec::new(),

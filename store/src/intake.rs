@@ -28,8 +28,11 @@ pub const CONTENT_REPLAY_WINDOW: Duration = Duration::from_secs(10 * 60);
 pub enum Replay {
     /// The client's `Idempotency-Key` (header or form field).
     Key(String),
-    /// No key: the content itself (the no-JavaScript double-submit guard).
-    Content,
+    /// No key: the content itself (the no-JavaScript double-submit guard), from one source (the
+    /// sender's address block for the web form, empty for staff). Bound to the source, since the
+    /// same words from someone else are someone else's complaint: answering them with the first
+    /// sender's number and code would merge two people's complaints and hand one the other's code.
+    Content(String),
 }
 
 /// One complaint to take in.
@@ -79,8 +82,8 @@ impl Intake {
         let fingerprint = self.submission.fingerprint();
         digest(&match (&self.replay, self.channel) {
             (Replay::Key(key), _) => format!("key:{key}"),
-            (Replay::Content, IntakeChannel::Web) => format!("content:{fingerprint}"),
-            (Replay::Content, channel) => format!("staf:{}:{fingerprint}", channel.code()),
+            (Replay::Content(source), IntakeChannel::Web) => format!("content:{source}:{fingerprint}"),
+            (Replay::Content(_), channel) => format!("staf:{}:{fingerprint}", channel.code()),
         })
     }
 
@@ -89,7 +92,7 @@ impl Intake {
     /// content fingerprint.
     pub fn replay_window(&self) -> Duration {
         match (&self.replay, self.channel) {
-            (Replay::Content, IntakeChannel::Web) => CONTENT_REPLAY_WINDOW,
+            (Replay::Content(_), IntakeChannel::Web) => CONTENT_REPLAY_WINDOW,
             _ => REPLAY_WINDOW,
         }
     }
@@ -103,7 +106,7 @@ impl Intake {
                 let body = (&self.submission, &self.files);
                 Some(digest(&serde_json::to_string(&body).unwrap_or_default()))
             }
-            Replay::Content => None,
+            Replay::Content(_) => None,
         }
     }
 }
@@ -173,7 +176,7 @@ mod tests {
     #[test]
     fn replay_keys_differ_by_kind_and_channel() {
         let at: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
-        let web = Intake::online(submission(), Vec::new(), at.clone(), Replay::Content);
+        let web = Intake::online(submission(), Vec::new(), at.clone(), Replay::Content(String::new()));
         let keyed = Intake::online(submission(), Vec::new(), at.clone(), Replay::Key("abcdefgh".into()));
         let phone = Intake { channel: IntakeChannel::Telepon, recorded_by: "Rina".into(), ..web.clone() };
         let letter = Intake { channel: IntakeChannel::Surat, ..phone.clone() };
@@ -184,13 +187,16 @@ mod tests {
                 assert_ne!(a, b);
             }
         }
-        assert_eq!(web.replay_key(), Intake::online(submission(), Vec::new(), at, Replay::Content).replay_key());
+        assert_eq!(
+            web.replay_key(),
+            Intake::online(submission(), Vec::new(), at, Replay::Content(String::new())).replay_key()
+        );
     }
 
     #[test]
     fn content_replays_last_ten_minutes_keys_a_day() {
         let at: Zoned = "2026-11-29T13:05:09+07:00[Asia/Jakarta]".parse().unwrap();
-        let web = Intake::online(submission(), Vec::new(), at.clone(), Replay::Content);
+        let web = Intake::online(submission(), Vec::new(), at.clone(), Replay::Content(String::new()));
         assert_eq!(web.replay_window(), Duration::from_secs(600));
         assert_eq!(web.body_digest(), None);
         let keyed = Intake::online(submission(), Vec::new(), at, Replay::Key("abcdefgh".into()));

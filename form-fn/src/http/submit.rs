@@ -85,7 +85,8 @@ pub(super) async fn submit<S: ComplaintStore>(
     }
 
     let now = app.now();
-    let (submission, files, replay) = match check(app, &form, &uploads, header_key, now.date(), lang) {
+    let block = pengaduan_core::access::address_block(source);
+    let (submission, files, replay) = match check(app, &form, &uploads, header_key, &block, now.date(), lang) {
         Ok(valid) => valid,
         Err(errors) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
@@ -196,6 +197,7 @@ fn check<S>(
     form: &RawForm,
     uploads: &[body::Upload],
     header_key: Option<Result<String, http::header::ToStrError>>,
+    block: &str,
     today: jiff::civil::Date,
     lang: Lang,
 ) -> Result<(pengaduan_core::Submission, Vec<ValidFile>, Replay), Vec<FieldError>> {
@@ -208,11 +210,11 @@ fn check<S>(
             if !errors.iter().any(|e| e.field == "idempotency_key") {
                 errors.push(FieldError { field: "idempotency_key", message: idempotency_key_message(lang).into() });
             }
-            Replay::Content
+            Replay::Content(block.to_owned())
         }
         None => match form.get("idempotency_key") {
             Some(pengaduan_core::RawValue::Text(k)) if !k.trim().is_empty() => Replay::Key(k.trim().to_owned()),
-            _ => Replay::Content,
+            _ => Replay::Content(block.to_owned()),
         },
     };
     match (validated, files) {
@@ -232,7 +234,9 @@ async fn rate_limited<S: ComplaintStore>(
     if app.http.rate_limit_per_hour == 0 {
         return None;
     }
-    let source = digest(&format!("source:{}", source.map(|ip| ip.to_string()).unwrap_or_default()));
+    // By address block: an IPv6 host chooses freely among the 2^64 addresses of its /64, so
+    // counting whole addresses would let one sender aim the office's receipts anywhere.
+    let source = digest(&format!("source:{}", pengaduan_core::access::address_block(source)));
     match app.store.count_submission(&source, now, app.http.rate_limit_per_hour).await {
         Ok(RateDecision::Allowed) => None,
         Ok(RateDecision::Limited { retry_after }) => {

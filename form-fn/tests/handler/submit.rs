@@ -406,3 +406,49 @@ async fn year_follows_the_office_time_zone() {
     assert_eq!(body["nomor"], "PGD-2027-00001");
     assert_eq!(body["diterima_pada"], "2027-01-01T00:30:00+07:00");
 }
+
+/// A form submission from `ip`.
+async fn post_form_from(app: &App<SqliteStore>, body: &str, ip: &str) -> Response<Bytes> {
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/pengaduan")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Bytes::from(body.to_owned()))
+        .unwrap();
+    handle(app, req, Some(ip.parse().unwrap())).await
+}
+
+#[tokio::test]
+async fn the_same_anonymous_words_from_another_source_are_another_complaint() {
+    let app = app();
+    let anonymous = "jenis=pengaduan&anonim=on&judul=Pungutan+liar+di+loket&isi=Petugas+loket+meminta+uang+tambahan.\
+        &pernyataan_kebenaran=on&persetujuan_data=on&website=";
+    let first = post_form_from(&app, anonymous, "203.0.113.7").await;
+    let again = post_form_from(&app, anonymous, "203.0.113.7").await;
+    assert_eq!(header(&first, "location"), header(&again, "location"), "a double click from one sender: one complaint");
+    let other = post_form_from(&app, anonymous, "198.51.100.20").await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+    assert_ne!(header(&first, "location"), header(&other, "location"), "someone else's complaint, with its own code");
+    assert!(header(&first, "location").contains("PGD-2026-00001"));
+    assert!(header(&other, "location").contains("PGD-2026-00002"));
+    let kode = |resp: &Response<Bytes>| header(resp, "location").split("kode=").nth(1).unwrap_or("").to_owned();
+    assert_ne!(kode(&first), kode(&other), "the first sender's code is never handed to another");
+    // One IPv6 subscriber is one sender, whichever address of its /64 it writes from.
+    let v6 = post_form_from(&app, anonymous, "2001:db8:7:1::10").await;
+    let v6_again = post_form_from(&app, anonymous, "2001:db8:7:1:abcd::99").await;
+    assert_eq!(header(&v6, "location"), header(&v6_again, "location"));
+}
+
+#[tokio::test]
+async fn the_submission_limit_counts_an_ipv6_sender_by_its_64() {
+    let app = app_with(HttpConfig { rate_limit_per_hour: 2, ..HttpConfig::default() }, "2026-11-29T06:15:00Z");
+    for (i, ip) in ["2001:db8:1:2::1", "2001:db8:1:2:ffff::2"].into_iter().enumerate() {
+        let body = format!("{VALID_FORM}").replace("Izin+usaha+belum+terbit", &format!("Judul+nomor+{i}"));
+        assert_eq!(post_form_from(&app, &body, ip).await.status(), StatusCode::SEE_OTHER, "{ip}");
+    }
+    let third = VALID_FORM.replace("Izin+usaha+belum+terbit", "Judul+nomor+3");
+    let refused = post_form_from(&app, &third, "2001:db8:1:2:1234:5678:9abc:def0").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS, "a third address of the same /64");
+    let elsewhere = post_form_from(&app, &third, "2001:db8:1:3::1").await;
+    assert_eq!(elsewhere.status(), StatusCode::SEE_OTHER, "another /64 is another sender");
+}

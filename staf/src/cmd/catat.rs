@@ -120,7 +120,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         submission,
         channel,
         received_at: ctx.now.clone(),
-        replay: Replay::Content,
+        replay: Replay::Content(String::new()),
         recorded_by: ctx.by.clone(),
         files: Vec::new(),
         uploads: Vec::new(),
