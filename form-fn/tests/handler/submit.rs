@@ -443,7 +443,7 @@ async fn the_same_anonymous_words_from_another_source_are_another_complaint() {
 async fn the_submission_limit_counts_an_ipv6_sender_by_its_64() {
     let app = app_with(HttpConfig { rate_limit_per_hour: 2, ..HttpConfig::default() }, "2026-11-29T06:15:00Z");
     for (i, ip) in ["2001:db8:1:2::1", "2001:db8:1:2:ffff::2"].into_iter().enumerate() {
-        let body = format!("{VALID_FORM}").replace("Izin+usaha+belum+terbit", &format!("Judul+nomor+{i}"));
+        let body = VALID_FORM.replace("Izin+usaha+belum+terbit", &format!("Judul+nomor+{i}"));
         assert_eq!(post_form_from(&app, &body, ip).await.status(), StatusCode::SEE_OTHER, "{ip}");
     }
     let third = VALID_FORM.replace("Izin+usaha+belum+terbit", "Judul+nomor+3");
