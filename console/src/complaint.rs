@@ -179,7 +179,14 @@ pub(crate) async fn act(
             reason: &reason,
             at: now.timestamp(),
         };
-        return match erase_personal_data(console.store(), console.attachments.as_ref(), request).await {
+        return match erase_personal_data(
+            console.store(),
+            console.attachments.as_ref(),
+            console.message_dir.as_deref(),
+            request,
+        )
+        .await
+        {
             Ok(erased) => {
                 let detail = format!("{} lampiran dihapus", erased.attachments);
                 let _ = console
@@ -192,8 +199,8 @@ pub(crate) async fn act(
                 fail(StatusCode::CONFLICT, crate::error::CHANGED_MEANWHILE.to_owned())
             }
             Err(ErasureError::Store(e)) => Err(e.into()),
-            Err(e @ ErasureError::Attachments(_)) => {
-                tracing::error!(error = %pengaduan_store::error_chain(&e), "erasure of attachments failed");
+            Err(e @ (ErasureError::Attachments(_) | ErasureError::Messages(_))) => {
+                tracing::error!(error = %pengaduan_store::error_chain(&e), "erasure of files failed");
                 fail(StatusCode::SERVICE_UNAVAILABLE, format!("{e}. Coba lagi."))
             }
         };

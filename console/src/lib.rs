@@ -54,6 +54,8 @@ pub struct Rules {
 pub struct Console {
     store: AnyStore,
     attachments: Option<AnyAttachments>,
+    /// Where messages to complainants are written as `.eml` files (local mail), for erasure.
+    message_dir: Option<std::path::PathBuf>,
     config: Config,
     origin_secret: Option<String>,
     rules: RwLock<Arc<Rules>>,
@@ -89,6 +91,7 @@ impl Console {
         Ok(Self {
             store,
             attachments: None,
+            message_dir: None,
             config,
             origin_secret: None,
             rules: RwLock::new(Arc::new(rules)),
@@ -104,6 +107,13 @@ impl Console {
     /// Where the complaints' attachments are kept.
     pub fn with_attachments(mut self, attachments: AnyAttachments) -> Self {
         self.attachments = Some(attachments);
+        self
+    }
+
+    /// Where this installation writes messages to complainants as `.eml` files: erasure
+    /// removes a complaint's copies there.
+    pub fn with_message_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.message_dir = Some(dir);
         self
     }
 

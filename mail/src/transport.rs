@@ -72,13 +72,8 @@ impl Transport {
     }
 }
 
-/// The file a message is written to: the entry id with `#` (and anything but letters, digits,
-/// `-` and `_`) as `-`, so it is a plain file name on every system.
-pub fn file_name(id: &str) -> String {
-    let stem: String =
-        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
-    format!("{stem}.eml")
-}
+/// The file a message is written to (the store's naming, which erasure relies on).
+pub use pengaduan_store::outbox::message_file_name as file_name;
 
 /// Writes to a temporary file in the same folder, then renames it: a crash never leaves half a
 /// message, and writing the same entry again replaces it.

@@ -286,7 +286,8 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         Command::Tenggat => cmd::tenggat::run(&ctx).await,
         Command::HapusDataPribadi(a) => {
             let files = open_attachments(&cli.store, cli.lampiran.as_deref()).await?;
-            cmd::hapus_data_pribadi::run(&ctx, a, &files).await
+            let messages = local_message_dir(&ctx);
+            cmd::hapus_data_pribadi::run(&ctx, a, &files, messages.as_deref()).await
         }
         Command::Lampiran(a) => {
             let files = files_of(&ctx, &cli.store, cli.lampiran.as_deref(), &a.nomor).await?;
@@ -305,6 +306,12 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
 /// What `surel kirim` says where this tool does not deliver.
 pub(crate) const NOT_DELIVERED_HERE: &str =
     "Surel pada penyimpanan ini dikirim oleh fungsi pengiriman di AWS (Amazon SES), bukan oleh alat ini.\n";
+
+/// Where this installation writes its messages as `.eml` files (beside the database), when it
+/// does: erasure removes a complaint's copies there.
+fn local_message_dir(ctx: &Ctx) -> Option<std::path::PathBuf> {
+    pengaduan_store::open::local_dir(&ctx.store_spec, None).map(|dir| dir.join("surel"))
+}
 
 /// Delivers the messages due now when this installation delivers its own mail (see
 /// [`pengaduan_mail::delivers_locally`]): a line saying what happened, or `None` when nothing

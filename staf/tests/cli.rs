@@ -1311,3 +1311,65 @@ async fn the_audit_trail_is_printed_and_filtered() {
     assert_ne!(bad.code, 0);
     assert!(bad.stderr.contains("Tindakan \"menari\" tidak dikenal"), "{}", bad.stderr);
 }
+
+/// Every file under `dir`, with its bytes.
+fn every_file(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                files.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn erasure_leaves_no_copy_in_the_data_folder_not_even_in_the_mail_written_to_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let staf = Staf::sqlite(&dir.path().join("data/pengaduan.db"));
+    let out = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan", "--email", "ahmad@contoh.co.id"]));
+    let (nomor, _) = number_and_code(&out);
+    staf.ok(MON_16_MARCH, &["kembalikan", &nomor, "--alasan", "Lampirkan fotokopi KTP"]);
+    // Another complaint's mail stays: erasure is of one complaint.
+    let other_args = [
+        "catat",
+        "--kanal",
+        "surat",
+        "--jenis",
+        "aspirasi",
+        "--judul",
+        "Jam layanan diperpanjang",
+        "--isi",
+        "Mohon loket dibuka sampai sore.",
+        "--nama",
+        "Budi",
+        "--email",
+        "budi@contoh.co.id",
+        "--persetujuan",
+    ];
+    let other = staf.ok(MON_16_MARCH, &other_args);
+    let (other_nomor, _) = number_and_code(&other);
+    let mail = dir.path().join("data/surel");
+    assert!(mail.join(format!("{nomor}-000001.eml")).exists() && mail.join(format!("{nomor}-000002.eml")).exists());
+
+    let out = staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "Permintaan pengadu"]);
+    assert!(out.contains("salinan surel"), "{out}");
+    // What identifies the complainant, anywhere in the folder: the database, its WAL, the mail.
+    // (The tracking code still sits in the day-long replay record: issue 21's item 9 seals it.)
+    // The return's reason is the office's words and stays in the history, as the register's does.
+    let secrets = ["Ahmad Yani", "ahmad@contoh.co.id", "0812 3456 7890", "Antrean izin usaha lama"];
+    for (path, bytes) in every_file(&dir.path().join("data")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in secrets {
+            assert!(!text.contains(secret), "{} still holds {secret:?}", path.display());
+        }
+    }
+    assert!(!mail.join(format!("{nomor}-000001.eml")).exists());
+    assert!(mail.join(format!("{other_nomor}-000001.eml")).exists(), "another complaint's receipt is kept");
+}

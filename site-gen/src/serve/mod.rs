@@ -321,14 +321,17 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let console = match rules {
         Ok(rules) => {
             let workshop = workshop::LocalWorkshop::new(&root, url.trim_end_matches('/'), Arc::clone(&rebuilder));
-            let console = Arc::new(
-                Console::new(store.clone(), config.clone(), rules, CookiePolicy::SecureExceptLoopback)
-                    .map_err(ServeError::Console)?
-                    .with_origin_secret(http.origin_secret.clone())
-                    .with_attachments(attachments.clone())
-                    .with_workshop(Arc::new(workshop))
-                    .with_clock(now),
-            );
+            let mut console = Console::new(store.clone(), config.clone(), rules, CookiePolicy::SecureExceptLoopback)
+                .map_err(ServeError::Console)?
+                .with_origin_secret(http.origin_secret.clone())
+                .with_attachments(attachments.clone())
+                .with_workshop(Arc::new(workshop))
+                .with_clock(now);
+            // Local mail's .eml copies live beside the database: erasure removes them too.
+            if let Some(dir) = pengaduan_store::open::local_dir(&opts.store, Some(&root.join(".data"))) {
+                console = console.with_message_dir(dir.join("surel"));
+            }
+            let console = Arc::new(console);
             let _ = rebuilder.console.set(Arc::downgrade(&console));
             Some(console)
         }

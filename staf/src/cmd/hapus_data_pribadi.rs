@@ -23,7 +23,12 @@ pub struct HapusDataPribadi {
 }
 
 /// Erases the attachments, then the personal data; the register row and the history stay.
-pub(crate) async fn run(ctx: &Ctx, a: HapusDataPribadi, attachments: &AnyAttachments) -> Result<String, Failure> {
+pub(crate) async fn run(
+    ctx: &Ctx,
+    a: HapusDataPribadi,
+    attachments: &AnyAttachments,
+    messages: Option<&std::path::Path>,
+) -> Result<String, Failure> {
     let nomor = parse_nomor(&a.nomor)?;
     let alasan = require(&a.alasan, "Alasan (--alasan)")?;
     let record = load(ctx, &nomor).await?;
@@ -41,17 +46,18 @@ pub(crate) async fn run(ctx: &Ctx, a: HapusDataPribadi, attachments: &AnyAttachm
         reason: &alasan,
         at: ctx.now.timestamp(),
     };
-    let erased = erasure::erase_personal_data(&ctx.store, Some(attachments), request).await.map_err(|e| match e {
-        erasure::ErasureError::Store(e) => Failure::from(e),
-        other => Failure::new(error_chain(&other)),
-    })?;
+    let erased =
+        erasure::erase_personal_data(&ctx.store, Some(attachments), messages, request).await.map_err(|e| match e {
+            erasure::ErasureError::Store(e) => Failure::from(e),
+            other => Failure::new(error_chain(&other)),
+        })?;
     let detail = format!("{} lampiran dihapus", erased.attachments);
     if let Err(e) = ctx.audit(AuditAction::ErasePersonalData, &nomor, Some(detail)).await {
         // Done already: the staff member must know it was not recorded, not that it failed.
         eprintln!("Peringatan: penghapusan belum tercatat di jejak audit. ({})", error_chain(&e));
     }
     Ok(format!(
-        "Data pribadi pengaduan {nomor} (nama, kontak, NIK, alamat), judul dan isi laporannya, dan {} lampirannya telah dihapus.\nBaris Buku Register (nomor, tanggal, kanal, jenis, status, tenggat, nomor BA) tetap ada; penghapusan dicatat di riwayat.\n",
+        "Data pribadi pengaduan {nomor} (nama, kontak, NIK, alamat), judul dan isi laporannya, {} lampirannya, dan salinan surel kepadanya telah dihapus.\nBaris Buku Register (nomor, tanggal, kanal, jenis, status, tenggat, nomor BA) tetap ada; penghapusan dicatat di riwayat.\n",
         erased.attachments
     ))
 }

@@ -141,6 +141,41 @@ pub fn address_digest(address: &str) -> String {
 /// Why an undelivered message was dropped when the complaint's personal data was erased.
 pub const ERASED_ERROR: &str = "data pribadi dihapus sebelum pesan terkirim";
 
+/// The file a message is written to when mail goes to a folder (`.eml`, local use): the entry
+/// id with `#` (and anything but letters, digits, `-` and `_`) as `-`, so it is a plain file name
+/// on every system. The store owns it because erasure must find a complaint's copies.
+pub fn message_file_name(id: &str) -> String {
+    let stem: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    format!("{stem}.eml")
+}
+
+/// Removes every message file of complaint `nomor` in `dir` (what [`message_file_name`] names
+/// for its entries `nomor#…`, and half-written temporary copies); how many. A missing folder
+/// holds none.
+pub fn remove_message_files(dir: &std::path::Path, nomor: &str) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    // The number's own dash-terminated prefix: PGD-2026-00001- never matches PGD-2026-000010-.
+    let stem = message_file_name(&format!("{nomor}#"));
+    let prefix = stem.trim_end_matches(".eml");
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = (name.starts_with(prefix) && name.ends_with(".eml"))
+            || (name.starts_with(&format!(".{prefix}")) && name.ends_with(".tmp"));
+        if ours && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(feature = "aws")]
 pub mod dynamodb;
 #[cfg(feature = "sqlite")]
