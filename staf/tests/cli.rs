@@ -746,7 +746,7 @@ async fn erasure_deletes_the_attachments_and_says_how_many() {
     assert!(staf.ok(MON_16_MARCH, &["lampiran", &nomor]).contains("1. ktp.pdf"));
 
     let out = staf.ok(MON_16_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "Permintaan pengadu"]);
-    assert!(out.contains("dan 1 lampirannya telah dihapus"), "{out}");
+    assert!(out.contains(", 1 lampirannya, dan salinan surel"), "{out}");
     assert_eq!(
         entries(&audit_trail(&db).await, AuditAction::ErasePersonalData),
         [("rina", None, Some(nomor.as_str()), "pengaduan-staf: 1 lampiran dihapus")]
