@@ -564,9 +564,14 @@ fn normalize_line_breaks(s: &str) -> Cow<'_, str> {
 }
 
 /// Whether the text holds a C0 or C1 control or DEL (they can rewrite a terminal or a log line
-/// and hide text), allowing line feed and tab where the field is multi-line.
+/// and hide text), allowing line feed and tab where the field is multi-line, or a bidirectional
+/// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069: they make a name or a title
+/// read differently from what it is, in the console, the register and the exports).
 fn has_forbidden_control(s: &str, multi_line: bool) -> bool {
-    s.chars().any(|c| c.is_control() && !(multi_line && matches!(c, '\n' | '\t')))
+    s.chars().any(|c| {
+        (c.is_control() && !(multi_line && matches!(c, '\n' | '\t')))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
 }
 
 /// Whether the text shows nothing: only white space, combining marks without a base, and
@@ -928,7 +933,10 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused_in_every_text_field() {
-        let controls = ['\0', '\u{7}', '\u{1b}', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}', '\u{9b}', '\u{9f}'];
+        let controls = [
+            '\0', '\u{7}', '\u{1b}', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}', '\u{9b}', '\u{9f}', '\u{202a}',
+            '\u{202e}', '\u{2066}', '\u{2069}',
+        ];
         let single_line_only = ['\n', '\t', '\r', '\u{b}', '\u{c}'];
         for (field, valid) in VALID_TEXTS {
             let multi_line = MULTI_LINE_FIELDS.contains(&field);
