@@ -10,6 +10,7 @@ use http::{HeaderValue, StatusCode, header};
 use jiff::civil::Date;
 use pengaduan_core::access::may_export;
 use pengaduan_report::{self as export, Format};
+use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -30,6 +31,16 @@ pub(crate) async fn download(
         export::register_rows(console.store(), &rules.calendar, &console.config.timezone, dari, sampai).await?;
     let bytes = export::to_bytes(format, &register, dari, sampai).map_err(|e| export_failed("export failed", &e))?;
     let name = format!("buku-register-{dari}-{sampai}.{}", format.extension());
+    // No file without its record.
+    let entry = AuditEntry {
+        at: console.now().timestamp(),
+        username: staff.account.username.clone(),
+        role: Some(staff.role()),
+        action: AuditAction::ExportRegister,
+        nomor: None,
+        detail: format!("{dari} s/d {sampai}, {}, {} baris", format.extension(), register.len()),
+    };
+    console.store().record_audit(entry).await?;
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));

@@ -405,6 +405,24 @@ async fn the_register_of_a_period_downloads_as_csv_and_xlsx_for_the_roles_that_r
     assert_eq!(&bytes[..2], b"PK", "an XLSX workbook is a zip file");
     let bad = h.get("/staf/ekspor?dari=2026-12-01&sampai=2026-11-01", Some(&fo.cookie)).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Each file that left is in the audit trail, who and which period; the refusals are not.
+    let exports: Vec<_> = h
+        .store
+        .audit_trail(Timestamp::UNIX_EPOCH, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == AuditAction::ExportRegister)
+        .map(|e| (e.username, e.detail))
+        .collect();
+    assert_eq!(
+        exports,
+        [
+            ("rina".to_owned(), "2026-11-01 s/d 2026-11-30, xlsx, 1 baris".to_owned()),
+            ("rina".to_owned(), "2026-11-01 s/d 2026-11-30, csv, 1 baris".to_owned()),
+        ],
+        "newest first"
+    );
 }
 
 #[tokio::test]

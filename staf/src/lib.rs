@@ -212,6 +212,16 @@ impl Ctx {
     /// Records in the audit trail that the operating-system user did `action` on complaint
     /// `nomor` with this tool; `more` is added to the detail after the channel.
     async fn audit(&self, action: AuditAction, nomor: &RegisterNumber, more: Option<String>) -> Result<(), StoreError> {
+        self.audit_of(action, Some(nomor), more).await
+    }
+
+    /// [`Self::audit`] of an action on no one complaint (an export of a period).
+    async fn audit_of(
+        &self,
+        action: AuditAction,
+        nomor: Option<&RegisterNumber>,
+        more: Option<String>,
+    ) -> Result<(), StoreError> {
         let detail = match more {
             Some(more) => format!("{CHANNEL}: {more}"),
             None => CHANNEL.to_owned(),
@@ -221,7 +231,7 @@ impl Ctx {
             username: self.user.clone(),
             role: None,
             action,
-            nomor: Some(nomor.to_string()),
+            nomor: nomor.map(ToString::to_string),
             detail,
         };
         self.store.record_audit(entry).await

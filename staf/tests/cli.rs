@@ -402,6 +402,12 @@ async fn the_whole_path_on_sqlite() {
         [("rina", None, Some(nomor.as_str()), "pengaduan-staf: 0 lampiran dihapus")]
     );
     assert_eq!(entries(&trail, AuditAction::ViewPersonalData).len(), 1, "nothing personal was shown after erasure");
+    let exports = entries(&trail, AuditAction::ExportRegister);
+    assert_eq!(exports.len(), 2, "each export is recorded: {exports:?}");
+    for period in ["2026-03-01 s/d 2026-03-31, 2 baris", "2026-04-01 s/d 2026-04-30, 0 baris"] {
+        let detail = format!("pengaduan-staf: {period}");
+        assert!(exports.contains(&("rina", None, None, detail.as_str())), "{period}: {exports:?}");
+    }
     let twice = staf.run(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "lagi"]);
     assert!(twice.stderr.contains("sudah dihapus"), "{}", twice.stderr);
     staf.ok(

@@ -4,6 +4,7 @@ use crate::{Ctx, Failure, parse_date};
 use clap::Args;
 use pengaduan_core::datetime::tanggal_indonesia;
 use pengaduan_report as export;
+use pengaduan_store::accounts::AuditAction;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -33,6 +34,9 @@ pub(crate) async fn run(ctx: &Ctx, a: Ekspor) -> Result<String, Failure> {
         return Err(Failure::new(format!("--dari {dari} jatuh setelah --sampai {sampai}.")));
     }
     let rows = export::register_rows(&ctx.store, &ctx.calendar, &ctx.config.timezone, dari, sampai).await?;
+    // No file without its record: the register's titles and contacts leave the system in it.
+    let detail = format!("{dari} s/d {sampai}, {} baris", rows.len());
+    ctx.audit_of(AuditAction::ExportRegister, None, Some(detail)).await?;
     let mut out = String::new();
     if let Some(path) = &a.csv {
         export::write_csv(path, &rows)?;

@@ -77,6 +77,9 @@ pub enum AuditAction {
     ContentPublished,
     /// An editor restored an earlier revision of a content file as a draft.
     ContentRestored,
+    /// A user exported the Buku Register of a period (titles and contacts of many complaints at
+    /// once leave the system).
+    ExportRegister,
 }
 
 impl AuditAction {
@@ -92,6 +95,7 @@ impl AuditAction {
             Self::ContentSaved => "konten-disimpan",
             Self::ContentPublished => "konten-diterbitkan",
             Self::ContentRestored => "konten-dipulihkan",
+            Self::ExportRegister => "ekspor-register",
         }
     }
 
@@ -107,11 +111,12 @@ impl AuditAction {
             Self::ContentSaved => "Draf konten disimpan",
             Self::ContentPublished => "Konten diterbitkan",
             Self::ContentRestored => "Revisi konten dipulihkan",
+            Self::ExportRegister => "Mengekspor Buku Register",
         }
     }
 
     /// Every action, in the order the audit page offers them.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::ViewPersonalData,
         Self::DownloadAttachment,
         Self::ErasePersonalData,
@@ -121,6 +126,7 @@ impl AuditAction {
         Self::ContentSaved,
         Self::ContentPublished,
         Self::ContentRestored,
+        Self::ExportRegister,
     ];
 
     /// The action with this code.
