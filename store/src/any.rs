@@ -6,7 +6,8 @@ use crate::dynamodb;
 use crate::sqlite;
 use crate::{
     Applied, ComplaintRecord, ComplaintStore, ListFilter, NewComplaint, PendingUpload, PublicRecord, RateDecision,
-    RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, erasure, outbox, survey,
+    RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, content, erasure,
+    outbox, survey,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -255,5 +256,31 @@ impl accounts::AccountStore for AnyStore {
 
     async fn audit_trail(&self, since: Timestamp, limit: usize) -> Result<Vec<accounts::AuditEntry>, StoreError> {
         dispatch!(self, s => s.audit_trail(since, limit))
+    }
+}
+
+impl content::ContentStore for AnyStore {
+    async fn content_heads(&self) -> Result<Vec<content::ContentHead>, StoreError> {
+        dispatch!(self, s => s.content_heads())
+    }
+
+    async fn content_revisions(&self, path: &str) -> Result<Vec<content::Revision>, StoreError> {
+        dispatch!(self, s => s.content_revisions(path))
+    }
+
+    async fn save_content(&self, save: content::ContentSave) -> Result<content::Revision, StoreError> {
+        dispatch!(self, s => s.save_content(save))
+    }
+
+    async fn publish_content(&self, publisher: &str, at: Timestamp) -> Result<Vec<content::Revision>, StoreError> {
+        dispatch!(self, s => s.publish_content(publisher, at))
+    }
+
+    async fn live_content(&self) -> Result<Vec<content::Revision>, StoreError> {
+        dispatch!(self, s => s.live_content())
+    }
+
+    async fn seed_content(&self, path: &str, text: &str, at: Timestamp) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.seed_content(path, text, at))
     }
 }

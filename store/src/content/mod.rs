@@ -78,6 +78,33 @@ pub struct Revision {
     pub published: Option<(String, Timestamp)>,
 }
 
+impl Revision {
+    /// `path`'s original text, recorded at `at`: revision 1, by nobody, without a note.
+    pub(crate) fn original(path: &str, text: String, at: Timestamp) -> Self {
+        Self {
+            path: path.to_owned(),
+            number: 1,
+            text,
+            kind: RevisionKind::Original,
+            author: String::new(),
+            saved_at: at,
+            note: String::new(),
+            published: None,
+        }
+    }
+
+    /// Its line in the list, as the file's newest revision.
+    pub(crate) fn head(&self) -> ContentHead {
+        ContentHead {
+            path: self.path.clone(),
+            version: self.number,
+            author: self.author.clone(),
+            saved_at: self.saved_at,
+            draft_waiting: self.kind == RevisionKind::Draft,
+        }
+    }
+}
+
 /// A file's newest revision, without its text: one line of the console's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentHead {
@@ -150,3 +177,13 @@ pub trait ContentStore: Send + Sync {
         at: Timestamp,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
+
+/// A stored kind code, read back.
+fn parse_kind(code: &str) -> Result<RevisionKind, StoreError> {
+    RevisionKind::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("revision kind {code:?}")))
+}
+
+#[cfg(feature = "aws")]
+mod dynamodb;
+#[cfg(feature = "sqlite")]
+mod sqlite;

@@ -15,6 +15,8 @@
 //! - `META#<key>` / `META`: the store's own bookkeeping (`value`), such as the fingerprint of
 //!   the calendar the stored deadlines were computed with (`META#kalender`).
 //! - Staff accounts, sessions, failed logins and the audit trail: see `accounts/dynamodb.rs`.
+//! - The site's content, its heads (`KONTEN`) and revisions (`KONTEN#<path>`): see
+//!   `content/dynamodb.rs`.
 //!
 //! A submission is one `TransactWriteItems`: the counter moves from the value read to the next
 //! one only if nobody moved it meanwhile, the complaint and personal items are created only if

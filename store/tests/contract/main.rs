@@ -39,6 +39,7 @@ macro_rules! contract {
 mod accounts;
 mod attachments;
 mod complaints;
+mod content;
 mod outbox;
 mod survey;
 mod workflow;
