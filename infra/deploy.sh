@@ -349,7 +349,9 @@ cargo run --release --quiet -p pengaduan-staf --features aws -- "${seed_args[@]}
 # deploy publishes through the function: it builds from the table (editors' changes included),
 # uploads only what changed and invalidates only those paths.
 first_deploy=false
-objects="$(aws s3api list-objects-v2 --bucket "$bucket" --max-keys 1 --query 'KeyCount' --output text)"
+# shellcheck disable=SC2016 # the backticks are JMESPath's literal, not a command
+objects="$(aws s3api list-objects-v2 --bucket "$bucket" --max-items 1 --query 'length(Contents || `[]`)' \
+  --output text)"
 [[ "$objects" == "0" ]] && first_deploy=true
 
 publish_through_function() {
