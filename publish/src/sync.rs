@@ -60,8 +60,8 @@ pub const RULES: &[TypeRule] = &[
 ];
 
 /// For every other file deploy.sh lets the AWS CLI guess the type from the extension (Python's
-/// `mimetypes`): these are its guesses for what a site may hold. Anything else gets no
-/// Content-Type, as from the CLI, and S3 answers `binary/octet-stream` (Pagefind's index files).
+/// `mimetypes`): these are its guesses for what a site may hold. Anything else (Pagefind's index
+/// files) is sent without a Content-Type, as the CLI sends it, and is served as an octet stream.
 pub const GUESSED: &[(&str, &str)] = &[
     (".png", "image/png"),
     (".jpg", "image/jpeg"),
@@ -87,7 +87,7 @@ pub const GUESSED: &[(&str, &str)] = &[
 /// The headers an object gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Headers {
-    /// Content-Type; `None` lets S3 answer `binary/octet-stream`.
+    /// Content-Type; `None` leaves it to S3 (an octet stream).
     pub content_type: Option<&'static str>,
     /// Cache-Control.
     pub cache_control: &'static str,
