@@ -7,7 +7,7 @@
 //! of a group such as `pengguna`).
 
 use crate::cmd::{
-    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, lanjut, lengkap, pengguna, skm, surel, unduh,
+    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, konten, lanjut, lengkap, pengguna, skm, surel, unduh,
 };
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
@@ -147,6 +147,16 @@ pub enum Command {
         override_usage = "pengaduan-staf audit [--hari N] [--pengguna NAMA_PENGGUNA] [--tindakan TINDAKAN] [--nomor NOMOR] [--batas N]"
     )]
     Audit(audit::Audit),
+
+    /// Konten situs yang diubah editor lewat konsol: tarik ke content/, atau isi penyimpanan dari content/.
+    #[command(
+        override_usage = "pengaduan-staf konten tarik | benih [--timpa]",
+        subcommand_help_heading = "Perintah",
+        subcommand_value_name = "PERINTAH",
+        disable_help_subcommand = true,
+        after_help = "Bantuan setiap perintah: pengaduan-staf konten PERINTAH --help"
+    )]
+    Konten(konten::Konten),
 }
 
 /// The command line as clap parses it and shows its help: the derived definitions above, with

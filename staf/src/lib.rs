@@ -244,6 +244,8 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
     let command = match cli.command {
         Command::Pengguna(a) => return cmd::pengguna::run(&open_store(&cli.store).await?, &now, &user, a).await,
         Command::Audit(a) => return cmd::audit::run(&open_store(&cli.store).await?, &now, a).await,
+        // Content moves without the rules it holds: `tarik` is how broken content gets mended.
+        Command::Konten(a) => return cmd::konten::run(&open_store(&cli.store).await?, &cli.root, &now, a).await,
         other => other,
     };
     // The same key as `site-gen serve` on the same database, or its codes could not be checked.
@@ -294,7 +296,9 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
             let files = files_of(&ctx, &cli.store, cli.lampiran.as_deref(), &a.nomor).await?;
             cmd::unduh::run(&ctx, &files, &a).await
         }
-        Command::Pengguna(_) | Command::Audit(_) => unreachable!("run above, without the procedures"),
+        Command::Pengguna(_) | Command::Audit(_) | Command::Konten(_) => {
+            unreachable!("run above, without the procedures")
+        }
     }
 }
 

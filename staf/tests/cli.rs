@@ -437,6 +437,9 @@ fn every_command_has_indonesian_help() {
         "pengguna nonaktifkan",
         "pengguna aktifkan",
         "pengguna sandi",
+        "konten",
+        "konten tarik",
+        "konten benih",
     ] {
         let mut cmd = Command::new(BIN);
         cmd.args(sub.split_whitespace());
@@ -510,7 +513,8 @@ fn an_unknown_command_lists_every_command() {
             "lampiran",
             "unduh",
             "pengguna",
-            "audit"
+            "audit",
+            "konten"
         ],
         "{err}"
     );

@@ -12,6 +12,7 @@ pub mod daftar;
 pub mod ekspor;
 pub mod hapus_data_pribadi;
 pub mod kembalikan;
+pub mod konten;
 pub mod lampiran;
 pub mod lanjut;
 pub mod lengkap;

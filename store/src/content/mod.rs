@@ -13,6 +13,16 @@
 //!   waiting draft; an older draft that a later save replaced stays in the history as a draft.
 //! - [`RevisionKind::Published`]: a draft that [`ContentStore::publish_content`] made public.
 //!
+//! SQLite: table `content_revisions` (migration 10), one row per revision, keyed by path and
+//! number; a save or a publish is one write transaction. DynamoDB, never a `Scan`: a head per
+//! file in the partition `KONTEN` (version, newest kind, the live revision's number) and the
+//! revisions under `KONTEN#<path>` (see `dynamodb.rs`); a save is one transaction conditioned on
+//! the head, and a publish one transaction per file, so on DynamoDB a publish interrupted half
+//! way leaves the remaining drafts waiting for the next one.
+//!
+//! The stores keep any path and text they are given: checking paths and [`MAX_CONTENT_BYTES`]
+//! is the caller's (the console's editor, `pengaduan-staf konten`).
+//!
 //! Why DynamoDB rather than a versioned S3 bucket on AWS: a save must be refused atomically when
 //! another editor saved first (a conditional write on the file's head), and the revisions then
 //! live in the table the audit trail, backups and point-in-time recovery already cover.
