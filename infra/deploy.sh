@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Deploys the whole service: builds the complaint function, the staff console's function and
-# the email function (arm64), creates/updates the CloudFormation stack (infra/template.yaml)
-# with `sam deploy`, builds the site against the stack's public URL, uploads it to the site bucket and
-# invalidates CloudFront.
+# Deploys the whole service: builds the complaint function, the staff console's function, the
+# email function and the publishing function (arm64), creates/updates the CloudFormation stack
+# (infra/template.yaml) with `sam deploy`, seeds the content store (in the table) from the
+# repository's content/, and publishes the site through the publishing function, which uploads
+# only the changed files to the site bucket and invalidates only their paths in CloudFront (on
+# the very first deploy: the whole site with `aws s3 sync`, see step 6).
 #
 # Usage: bash infra/deploy.sh [options]          (from anywhere; see infra/README.md)
 #   --stack NAME            stack name                      env STACK_NAME        (default pengaduan)
@@ -16,7 +18,11 @@
 #                           Required until the stack holds a real one: the template's default is
 #                           a placeholder, and so is any address at an example domain or
 #                           saying "contoh".
-#   --skip-function-build   reuse target/lambda/{form-fn,console-fn,mail-fn}/bootstrap as they are
+#   --skip-function-build   reuse target/lambda/{form-fn,console-fn,mail-fn,publish-fn}/bootstrap as
+#                           they are (publish-fn's site/ folder is packed again all the same)
+#   --timpa-konten          content files that editors changed in the console are overwritten with
+#                           the repository's (`pengaduan-staf konten benih --timpa`); without it
+#                           they are kept, and listed
 #   --wait                  wait until the CloudFront invalidation has completed
 #   -h, --help              this text
 # More parameters, passed only when set (otherwise the stack keeps its current value, or the
@@ -67,6 +73,7 @@ root="$(cd "$here/.." && pwd)"
 stack="${STACK_NAME:-pengaduan}"
 region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
 skip_function_build=false
+overwrite_content=false
 wait_invalidation=false
 # "Set" (even to '') versus "unset" matters for these: unset keeps the stack's current value.
 [[ -n "${OFFICE_NAME+x}" ]] && office_name="$OFFICE_NAME"
@@ -84,6 +91,7 @@ while [[ $# -gt 0 ]]; do
     --certificate-arn) [[ $# -ge 2 ]] || die "$1 needs a value"; certificate_arn="$2"; shift 2 ;;
     --sender-email) [[ $# -ge 2 ]] || die "$1 needs a value"; sender_email="$2"; shift 2 ;;
     --skip-function-build) skip_function_build=true; shift ;;
+    --timpa-konten) overwrite_content=true; shift ;;
     --wait) wait_invalidation=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
@@ -140,6 +148,7 @@ missing=()
 command -v aws >/dev/null || missing+=("aws (AWS CLI v2: https://docs.aws.amazon.com/cli/)")
 command -v sam >/dev/null || missing+=("sam (AWS SAM CLI: https://docs.aws.amazon.com/serverless-application-model/)")
 command -v cargo >/dev/null || missing+=("cargo (Rust toolchain: https://rustup.rs)")
+command -v python3 >/dev/null || missing+=("python3 (reads the publishing function's report)")
 if [[ ${#missing[@]} -gt 0 ]]; then
   printf '   missing: %s\n' "${missing[@]}" >&2
   false
@@ -184,9 +193,9 @@ if ! $skip_function_build && ! cargo lambda --version >/dev/null 2>&1; then
   # First on PATH: cargo finds `cargo-lambda`, and cargo-lambda finds the venv's python3 -m ziglang.
   export PATH="$deploy_venv/bin:$PATH"
 fi
-# The site is built for an https:// address in step 5, and site-gen refuses that while
-# config.toml still holds placeholders (values marked CONTOH, example domains), naming each.
-# Find out now, before the stack changes.
+# The site is built for an https:// address (by the publishing function, or here on the first
+# deploy), and site-gen refuses that while config.toml still holds placeholders (values marked
+# CONTOH, example domains), naming each. Find out now, before the stack changes.
 echo "   config.toml: checking for placeholders (site-gen build for https://)"
 preflight_dir="$root/target/deploy-site-preflight"
 rm -rf "$preflight_dir"
@@ -202,7 +211,7 @@ if ! $skip_function_build; then
 fi
 
 # ------------------------------------------------------------------ 2. functions
-step "Building the functions (form-fn, console-fn, mail-fn; arm64)"
+step "Building the functions (form-fn, console-fn, mail-fn, publish-fn; arm64)"
 cd "$root"
 if $skip_function_build; then
   echo "   skipped (--skip-function-build)"
@@ -212,12 +221,22 @@ else
   cargo lambda build --release --arm64 -p pengaduan-console --features lambda --bin console-fn
   # Email to complainants (the outbox through SES); its Lambda shell is behind `lambda` too.
   cargo lambda build --release --arm64 -p pengaduan-mail --features lambda --bin mail-fn
+  # Publishing the editors' content (builds the site with site-gen's library).
+  cargo lambda build --release --arm64 -p pengaduan-publish --features lambda --bin publish-fn
 fi
 for bootstrap in target/lambda/form-fn/bootstrap target/lambda/console-fn/bootstrap \
-  target/lambda/mail-fn/bootstrap; do
+  target/lambda/mail-fn/bootstrap target/lambda/publish-fn/bootstrap; do
   [[ -f "$bootstrap" ]] || { echo "   $bootstrap not found" >&2; false; }
   echo "   $bootstrap: $(du -h "$bootstrap" | cut -f1)"
 done
+# publish-fn builds the site from the content store's text with these, found at
+# $LAMBDA_TASK_ROOT/site/: sam zips the whole folder (CodeUri), so they go next to bootstrap.
+# The content itself is never packed: it comes from the table.
+publish_site="target/lambda/publish-fn/site"
+rm -rf "$publish_site"
+mkdir -p "$publish_site"
+cp -R templates static config.toml "$publish_site/"
+echo "   $publish_site: templates/, static/, config.toml ($(du -sh "$publish_site" | cut -f1))"
 
 # ------------------------------------------------------------------ 3. stack
 step "Deploying stack $stack (sam deploy)"
@@ -279,11 +298,15 @@ bucket="$(output SiteBucketName)"
 distribution_id="$(output DistributionId)"
 api_url="$(output ApiUrl)"
 console_function="$(output ConsoleFunctionName)"
+table="$(output TableName)"
+publish_function="$(output PublishFunctionName)"
 echo "   SiteUrl        $site_url"
 echo "   SiteBucketName $bucket"
 echo "   DistributionId $distribution_id"
 echo "   ApiUrl         $api_url"
 echo "   ConsoleFunctionName $console_function"
+echo "   TableName      $table"
+echo "   PublishFunctionName $publish_function"
 # Email: the DKIM records the office publishes, and whether SES may send yet. Informational:
 # none of this stops the deploy (the site works without email).
 for n in 1 2 3; do
@@ -305,20 +328,70 @@ if [[ "$production" != "True" ]]; then
   echo "   !! SES sandbox: mail reaches only verified addresses; request production access (infra/README.md, Surel)"
 fi
 
-# ------------------------------------------------------------------ 5. site
-step "Building the site for $site_url"
+# ------------------------------------------------------------------ 5. content store
+step "Seeding the content store (table $table) from content/"
+# The repository's content must build and check before it goes anywhere.
+cargo run --release -p site-gen --no-default-features -- check
+# Editors change content in the console (/staf/konten/), which keeps every revision in the
+# table; the publishing function builds the site from there. `konten benih` records the files
+# the table does not have yet (new files, or every file on the first deploy) and leaves alone
+# those editors changed, listing them (with --timpa-konten: overwritten with the repository's).
+seed_args=(--store "dynamodb:$table" --root "$root" konten benih)
+$overwrite_content && seed_args+=(--timpa)
+cargo run --release --quiet -p pengaduan-staf --features aws -- "${seed_args[@]}" 2>&1 | sed 's/^/   /'
+
+# ------------------------------------------------------------------ 6. site
+# The very first deploy (an empty bucket) uploads the site built here from the repository with
+# `aws s3 sync`, and then runs the publishing function once as a check (it must find nothing,
+# or next to nothing, to change). Why not the function alone: its role was created moments ago
+# and IAM is eventually consistent, so its first run may still be refused by S3; with the sync
+# the site is up all the same, and a rerun of deploy.sh retries only the check. Every later
+# deploy publishes through the function: it builds from the table (editors' changes included),
+# uploads only what changed and invalidates only those paths.
+first_deploy=false
+# shellcheck disable=SC2016 # the backticks are JMESPath's literal, not a command
+objects="$(aws s3api list-objects-v2 --bucket "$bucket" --max-items 1 --query 'length(Contents || `[]`)' \
+  --output text)"
+[[ "$objects" == "0" ]] && first_deploy=true
+
+publish_through_function() {
+  local answer="$root/target/deploy-publish.json" meta
+  rm -f "$answer"
+  # Synchronous, so the deploy sees the result; a publish takes seconds, the CLI waits 5 minutes.
+  meta="$(aws lambda invoke --function-name "$publish_function" --region "$region" \
+    --cli-binary-format raw-in-base64-out --cli-read-timeout 300 \
+    --payload '{"op":"publish"}' --query 'FunctionError' --output text "$answer")"
+  if [[ -n "$meta" && "$meta" != "None" ]]; then
+    echo "   publishing failed ($meta): $(head -c 2000 "$answer")" >&2
+    echo "   rerun: aws lambda invoke --function-name $publish_function --cli-binary-format raw-in-base64-out --payload '{\"op\":\"publish\"}' out.json" >&2
+    return 1
+  fi
+  python3 - "$answer" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"   {r['built']} files built, {len(r['uploaded'])} uploaded, {len(r['removed'])} removed, "
+      f"{len(r['invalidated_paths'])} paths invalidated ({r['elapsed_ms']} ms)")
+print(f"   invalidation {r['invalidation_id'] or '(none: nothing changed)'}")
+PY
+  invalidation_id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["invalidation_id"] or "")' "$answer")"
+}
+
+if ! $first_deploy; then
+  step "Publishing the site through $publish_function (changed files only)"
+  publish_through_function
+fi
+
+if $first_deploy; then
+step "First deploy: building the site for $site_url and uploading it to s3://$bucket"
 # api_url stays "/api" (config.toml): CloudFront sends /api/* to the HTTP API.
 out_dir="$root/target/deploy-site"
 rm -rf "$out_dir"
-cargo run --release -p site-gen --no-default-features -- check
 cargo run --release -p site-gen --no-default-features -- build --out "$out_dir" --base-url "$site_url"
 for required in index.html 404.html; do
   [[ -f "$out_dir/$required" ]] || { echo "   $out_dir/$required is missing" >&2; false; }
 done
 echo "   $(find "$out_dir" -type f | wc -l) files in $out_dir"
 
-# ------------------------------------------------------------------ 6. upload
-step "Uploading the site to s3://$bucket"
 # Order matters for visitors during the upload: assets first (new pages may reference them),
 # then pages, then deletion of files that are no longer in the build.
 #
@@ -368,14 +441,21 @@ sync_type '*.txt' 'text/plain; charset=utf-8' "$page_cache" --delete
 aws s3 sync "$out_dir" "$s3" --only-show-errors --size-only --delete --exclude '.site-gen-*'
 echo "   uploaded $(find "$out_dir" -type f | wc -l) files"
 
-# ------------------------------------------------------------------ 7. CloudFront
-step "Invalidating CloudFront ($distribution_id, /*)"
-invalidation_id="$(aws cloudfront create-invalidation --distribution-id "$distribution_id" \
+sync_invalidation="$(aws cloudfront create-invalidation --distribution-id "$distribution_id" \
   --paths '/*' --query 'Invalidation.Id' --output text)"
-echo "   invalidation $invalidation_id created"
-if $wait_invalidation; then
+echo "   invalidation of /* $sync_invalidation created"
+echo "   checking the publishing function (it builds from the table just seeded: little or nothing to change)"
+publish_through_function
+[[ -n "$invalidation_id" ]] || invalidation_id="$sync_invalidation"
+fi
+
+# ------------------------------------------------------------------ 7. CloudFront
+step "CloudFront ($distribution_id)"
+if [[ -z "${invalidation_id:-}" ]]; then
+  echo "   nothing to invalidate"
+elif $wait_invalidation; then
   aws cloudfront wait invalidation-completed --distribution-id "$distribution_id" --id "$invalidation_id"
-  echo "   invalidation completed"
+  echo "   invalidation $invalidation_id completed"
 else
   echo "   (completes within a few minutes; --wait waits for it)"
 fi

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the release form-fn binary (the one cargo-lambda packages as `bootstrap`) and runs it
-# against a local Lambda Runtime API and moto's DynamoDB server (tests/lambda/runtime_test.py).
+# Builds the release Lambda binaries (the ones cargo-lambda packages as `bootstrap`) and runs
+# each against a local Lambda Runtime API and moto: form-fn (tests/lambda/runtime_test.py) and
+# the publishing function publish-fn (tests/lambda/publish_test.py). Each prints its binary's
+# size and cold start.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CACHE=${PENGADUAN_CACHE:-$HOME/.cache/pengaduan}
@@ -10,5 +12,11 @@ if ! "$python" -c 'import moto.server, boto3' 2>/dev/null; then
   echo "moto and boto3 are needed: run tests/run.sh, or set MOTO_PYTHON to a Python that has moto[server]" >&2
   exit 1
 fi
+# One build each: built together, their features would be unified, and each binary would carry
+# the other's (a bigger binary than deploy.sh's, measured).
 cargo build --release --locked -p form-fn
-exec "$python" tests/lambda/runtime_test.py "$target/release/form-fn"
+cargo build --release --locked -p pengaduan-publish --features lambda --bin publish-fn
+status=0
+"$python" tests/lambda/runtime_test.py "$target/release/form-fn" || status=1
+"$python" tests/lambda/publish_test.py "$target/release/publish-fn" || status=1
+exit "$status"
