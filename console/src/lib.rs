@@ -173,6 +173,7 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/konten"), get(|| async { see_other(&format!("{BASE}/konten/")) }))
         .route(&at("/konten/ubah"), get(konten::form))
         .route(&at("/konten/simpan"), post(konten::save))
+        .route(&at("/konten/simpan-isian"), post(konten::save_fields))
         .route(&at("/konten/pratinjau"), post(konten::preview))
         .route(&at("/konten/terbitkan"), post(konten::publish))
         .route(&at("/konten/riwayat"), get(konten::history))
