@@ -175,6 +175,7 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/konten/simpan"), post(konten::save))
         .route(&at("/konten/simpan-isian"), post(konten::save_fields))
         .route(&at("/konten/pratinjau"), post(konten::preview))
+        .route(&at("/konten/pratinjau-isian"), post(konten::preview_fields))
         .route(&at("/konten/terbitkan"), post(konten::publish))
         .route(&at("/konten/riwayat"), get(konten::history))
         .route(&at("/konten/pulihkan"), post(konten::restore))

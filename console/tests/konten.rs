@@ -70,6 +70,7 @@ async fn only_the_editor_and_the_admin_reach_the_editing_pages() {
             "/staf/konten/simpan",
             "/staf/konten/simpan-isian",
             "/staf/konten/pratinjau",
+            "/staf/konten/pratinjau-isian",
             "/staf/konten/pulihkan",
             "/staf/konten/terbitkan",
         ] {
@@ -145,6 +146,7 @@ async fn a_post_without_the_sessions_token_is_refused_and_stores_nothing() {
         "/staf/konten/simpan",
         "/staf/konten/simpan-isian",
         "/staf/konten/pratinjau",
+        "/staf/konten/pratinjau-isian",
         "/staf/konten/pulihkan",
         "/staf/konten/terbitkan",
     ] {
@@ -759,4 +761,23 @@ async fn a_stale_structured_form_is_a_conflict_with_its_fields_kept() {
     assert!(page.contains("name=\"versi\" value=\"0\""), "still the stale version: a resend is refused again");
     let revisions = h.store.content_revisions(PAGE).await.unwrap();
     assert!(revisions.last().unwrap().text.contains("Rp 1.000"), "the first save stands");
+}
+
+#[tokio::test]
+async fn a_preview_of_the_fields_shows_them_and_stores_nothing() {
+    let h = site(false).await;
+    let editor = h.login("dewi").await;
+    let fields = service_fields(&editor, "0", &[("biaya", "Rp 9.000 dalam pratinjau")]);
+    let resp = h.post("/staf/konten/pratinjau-isian", Some(&editor.cookie), &fields).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let page = text(resp).await;
+    assert!(page.contains("Pratinjau — belum disimpan") && page.contains("Rp 9.000 dalam pratinjau"), "{page}");
+    let fields = service_fields(&editor, "0", &[("batas_min", "11")]);
+    let resp = h.post("/staf/konten/pratinjau-isian", Some(&editor.cookie), &fields).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(resp).await.contains("id=\"batas_min\" name=\"batas_min\" value=\"11\" aria-invalid=\"true\""));
+    assert!(h.store.content_heads().await.unwrap().is_empty(), "nothing stored");
+    let calendar = text(h.get(&format!("/staf/konten/ubah?berkas={HOLIDAYS}"), Some(&editor.cookie)).await).await;
+    assert!(!calendar.contains("pratinjau-isian"), "a data file has no page to preview");
 }

@@ -104,7 +104,7 @@ test('konten: change the fee, preview, save a draft, publish, and the public pag
       // The preview opens in a tab of its own, so the form and the typed text stay.
       const [preview] = await Promise.all([
         p.waitForEvent('popup'),
-        p.getByRole('button', { name: 'Pratinjau' }).click(),
+        p.getByRole('button', { name: 'Pratinjau', exact: true }).click(),
       ]);
       await preview.waitForLoadState();
       assert.ok((await preview.content()).includes(newFee), 'the preview shows the new sentence');
@@ -305,6 +305,14 @@ test('konten: the fee through the structured fields and a holiday row through th
       assert.equal(await p.getByRole('heading', { name: 'Isian terstruktur' }).count(), 1);
       const before = await isi(p);
       await p.getByLabel('Biaya', { exact: true }).fill(newFee);
+      // The structured form previews too, in a tab of its own.
+      const [preview] = await Promise.all([
+        p.waitForEvent('popup'),
+        p.getByRole('button', { name: 'Pratinjau isian' }).click(),
+      ]);
+      await preview.waitForLoadState();
+      assert.ok((await preview.content()).includes(newFee), 'the preview shows the fee from the fields');
+      await preview.close();
       await p.locator('#isian-catatan').fill('Biaya lewat isian');
       const resp = await submitWith(p, 'Simpan isian sebagai draf');
       assert.equal(resp.status(), 200);

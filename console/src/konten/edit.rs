@@ -1,6 +1,6 @@
 //! The edit page of one file (`GET /staf/konten/ubah`), saving a draft from the whole text
 //! (`POST simpan`) or from the structured fields beside it (`POST simpan-isian`), and the
-//! preview of what would be published (`POST pratinjau`).
+//! preview of what would be published from either (`POST pratinjau`, `POST pratinjau-isian`).
 
 use super::isian::{self, Isian};
 use super::{EditableFile, Refusal, allowed, audit, by_when, changes_with, edit_link, editable, encode_path, workshop};
@@ -376,9 +376,34 @@ pub(crate) async fn preview(
             return Err(refused(&console, &staff, posted, head.as_ref(), &refusal, None));
         }
     };
-    let mut resp = (StatusCode::OK, Html(with_banner(&html))).into_response();
+    Ok(preview_page(&html))
+}
+
+/// `POST /staf/konten/pratinjau-isian` (the structured form's fields): the page as it would be
+/// published with the fields written into its current text and every waiting draft; nothing
+/// stored. Refused as [`save_fields`] refuses, the fields kept.
+pub(crate) async fn preview_fields(
+    State(console): State<Arc<Console>>,
+    staff: Staff,
+    Fields(form): Fields,
+) -> Result<Response, AppError> {
+    let (workshop, posted, kept) = posted_fields(&console, &staff, &form).await?;
+    let path = posted.file.path.clone();
+    let changes = changes_with(&console, Some((&path, &posted.isi))).await?;
+    match workshop.preview(changes, &path).await {
+        Ok(html) => Ok(preview_page(&html)),
+        Err(refusal) => {
+            let head = head(&console, &path).await?;
+            Err(refused(&console, &staff, posted, head.as_ref(), &refusal, Some(kept)))
+        }
+    }
+}
+
+/// The preview's answer: the page with its banner, never cached.
+fn preview_page(html: &str) -> Response {
+    let mut resp = (StatusCode::OK, Html(with_banner(html))).into_response();
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    resp
 }
 
 /// `html` with [`PREVIEW_BANNER`] right after its `<body …>` tag (or first, without one).

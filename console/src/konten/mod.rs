@@ -14,7 +14,7 @@ mod list;
 mod publish;
 pub mod workshop;
 
-pub(crate) use edit::{form, preview, save, save_fields};
+pub(crate) use edit::{form, preview, preview_fields, save, save_fields};
 pub(crate) use history::{page as history, restore};
 pub(crate) use list::{editor_home, page as list};
 pub(crate) use publish::publish;
