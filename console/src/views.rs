@@ -22,7 +22,7 @@ use std::collections::HashMap;
 #[error("console templates")]
 pub struct ViewError(#[source] tera::Error);
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 14] = [
     ("catat.html", include_str!("../templates/catat.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("masuk.html", include_str!("../templates/masuk.html")),
@@ -34,6 +34,7 @@ const TEMPLATES: [(&str, &str); 13] = [
     ("skm.html", include_str!("../templates/skm.html")),
     ("konten.html", include_str!("../templates/konten.html")),
     ("konten-ubah.html", include_str!("../templates/konten-ubah.html")),
+    ("konten-isian.html", include_str!("../templates/konten-isian.html")),
     ("konten-riwayat.html", include_str!("../templates/konten-riwayat.html")),
     ("beranda-editor.html", include_str!("../templates/beranda-editor.html")),
 ];

@@ -175,10 +175,22 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
             effect: Effect::Register,
             reads_only: false,
         },
-        // In this order: a first save (its original is revision 1), a preview, the original
-        // restored, all published.
+        // In this order: a first save (its original is revision 1), a save of the service page's
+        // fee through its structured fields, previews of a text and of the fields, the original restored, all published.
         content("/konten/simpan", &editor, vec![("berkas", page), ("versi", "0"), ("isi", edited)], false),
+        content(
+            "/konten/simpan-isian",
+            &editor,
+            vec![("berkas", "layanan/informasi-dan-pengaduan.md"), ("versi", "0"), ("biaya", "Rp 1.000")],
+            false,
+        ),
         content("/konten/pratinjau", &editor, vec![("berkas", page), ("versi", "2"), ("isi", edited)], true),
+        content(
+            "/konten/pratinjau-isian",
+            &editor,
+            vec![("berkas", "layanan/informasi-dan-pengaduan.md"), ("versi", "2"), ("biaya", "Rp 2.000")],
+            true,
+        ),
         content("/konten/pulihkan", &editor, vec![("berkas", page), ("revisi", "1")], false),
         content("/konten/terbitkan", &admin, Vec::new(), false),
         Route {

@@ -66,8 +66,14 @@ async fn only_the_editor_and_the_admin_reach_the_editing_pages() {
             assert!(text(resp).await.contains("hanya untuk Editor Konten dan admin"), "{user}: GET {path}");
         }
         let form = [("csrf", b.csrf.as_str()), ("berkas", PAGE), ("versi", "0"), ("isi", edited), ("revisi", "1")];
-        for path in ["/staf/konten/simpan", "/staf/konten/pratinjau", "/staf/konten/pulihkan", "/staf/konten/terbitkan"]
-        {
+        for path in [
+            "/staf/konten/simpan",
+            "/staf/konten/simpan-isian",
+            "/staf/konten/pratinjau",
+            "/staf/konten/pratinjau-isian",
+            "/staf/konten/pulihkan",
+            "/staf/konten/terbitkan",
+        ] {
             let resp = h.post(path, Some(&b.cookie), &form).await;
             assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{user}: POST {path}");
             assert!(text(resp).await.contains("hanya untuk Editor Konten dan admin"), "{user}: POST {path}");
@@ -136,7 +142,14 @@ async fn a_post_without_the_sessions_token_is_refused_and_stores_nothing() {
     let h = site(false).await;
     let editor = h.login("dewi").await;
     let text_of = original(PAGE).replace("KTP", "KTP elektronik");
-    for path in ["/staf/konten/simpan", "/staf/konten/pratinjau", "/staf/konten/pulihkan", "/staf/konten/terbitkan"] {
+    for path in [
+        "/staf/konten/simpan",
+        "/staf/konten/simpan-isian",
+        "/staf/konten/pratinjau",
+        "/staf/konten/pratinjau-isian",
+        "/staf/konten/pulihkan",
+        "/staf/konten/terbitkan",
+    ] {
         for token in [None, Some("0".repeat(64)), Some(format!("{}x", editor.csrf))] {
             let mut fields = vec![("berkas", PAGE), ("versi", "0"), ("isi", text_of.as_str()), ("revisi", "1")];
             fields.extend(token.as_deref().map(|t| ("csrf", t)));
@@ -488,4 +501,283 @@ async fn saving_publishing_and_restoring_work_on_dynamodb_too() {
     for a in [AuditAction::ContentSaved, AuditAction::ContentPublished, AuditAction::ContentRestored] {
         assert!(actions.contains(&a), "{a:?} in {actions:?}");
     }
+}
+
+/// The structured form of the fixture's service page as a browser posts it: every field as the
+/// page shows it (the channel's empty row included), then `changes` over them.
+fn service_fields<'a>(b: &'a Browser, versi: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("csrf", b.csrf.as_str()),
+        ("berkas", PAGE),
+        ("versi", versi),
+        ("batas_min", "2"),
+        ("batas_maks", "10"),
+        ("batas_mulai", "setelah berkas lengkap"),
+        ("biaya", "Tidak dipungut biaya"),
+        ("kanal-0-nama", "Loket"),
+        ("kanal-0-keterangan", "Datang langsung ke kantor."),
+        ("kanal-0-tautan", ""),
+        ("kanal-1-nama", ""),
+        ("kanal-1-keterangan", ""),
+        ("kanal-1-tautan", ""),
+        ("prosedur-0-langkah-0-pelaku", "Petugas Front Office"),
+        ("prosedur-0-langkah-0-kegiatan", "Menerima berkas."),
+        ("prosedur-0-langkah-0-peran", "front-office"),
+        ("prosedur-0-langkah-0-status", "diterima"),
+        ("prosedur-0-langkah-1-pelaku", "JFT Analis Kebijakan"),
+        ("prosedur-0-langkah-1-kegiatan", "Memverifikasi."),
+        ("prosedur-0-langkah-1-peran", "jft"),
+        ("prosedur-0-langkah-1-status", "diverifikasi"),
+        ("catatan", "lewat isian"),
+    ];
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = value,
+            None => fields.push((name, value)),
+        }
+    }
+    fields
+}
+
+/// The fixture calendar's structured form as posted: 2026's Christmas, its empty row, and the
+/// new year's block, then `changes` over them.
+fn calendar_fields<'a>(b: &'a Browser, versi: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("csrf", b.csrf.as_str()),
+        ("berkas", HOLIDAYS),
+        ("versi", versi),
+        ("tahun-0-tahun", "2026"),
+        ("tahun-0-skb", ""),
+        ("tahun-0-hari-0-tanggal", "2026-12-25"),
+        ("tahun-0-hari-0-nama", "Natal"),
+        ("tahun-0-hari-0-jenis", "libur"),
+        ("tahun-0-hari-1-tanggal", ""),
+        ("tahun-0-hari-1-nama", ""),
+        ("tahun-0-hari-1-jenis", "libur"),
+        ("tahun-1-baru", "1"),
+        ("tahun-1-tahun", ""),
+        ("tahun-1-skb", ""),
+    ];
+    for d in ["0", "1", "2"] {
+        for key in ["tanggal", "nama", "jenis"] {
+            let name: &'static str = Box::leak(format!("tahun-1-hari-{d}-{key}").into_boxed_str());
+            fields.push((name, if key == "jenis" { "libur" } else { "" }));
+        }
+    }
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = value,
+            None => fields.push((name, value)),
+        }
+    }
+    fields
+}
+
+#[tokio::test]
+async fn the_edit_page_shows_structured_fields_for_the_service_page_and_the_calendar_only() {
+    let h = site(false).await;
+    let editor = h.login("dewi").await;
+    let page = text(h.get(&format!("/staf/konten/ubah?berkas={PAGE}"), Some(&editor.cookie)).await).await;
+    assert!(page.contains("<h2 id=\"judul-isian\">Isian terstruktur</h2>"), "{page}");
+    assert!(page.contains("action=\"/staf/konten/simpan-isian\""));
+    assert!(page.contains("id=\"biaya\" name=\"biaya\" value=\"Tidak dipungut biaya\""), "{page}");
+    assert!(page.contains("id=\"batas_maks\" name=\"batas_maks\" value=\"10\""));
+    assert!(page.contains("id=\"kanal-1-nama\" name=\"kanal-1-nama\" value=\"\""), "an empty row to add a channel");
+    assert!(page.contains("<option value=\"jft\" selected>"), "the step's role selected");
+    assert!(!page.contains("<option value=\"editor\""), "only the SOP's roles are offered");
+    assert!(page.contains("<option value=\"diverifikasi\" selected>"), "the step's public status selected");
+    let calendar = text(h.get(&format!("/staf/konten/ubah?berkas={HOLIDAYS}"), Some(&editor.cookie)).await).await;
+    assert!(calendar.contains("Tahun 2026") && calendar.contains("Tahun baru"), "{calendar}");
+    assert!(
+        calendar.contains(
+            "type=\"date\" id=\"tahun-0-hari-0-tanggal\" name=\"tahun-0-hari-0-tanggal\" value=\"2026-12-25\""
+        )
+    );
+    assert!(calendar.contains("id=\"tahun-1-tahun\" name=\"tahun-1-tahun\" value=\"\""), "a block to add a year");
+    let home = text(h.get("/staf/konten/ubah?berkas=_index.md", Some(&editor.cookie)).await).await;
+    assert!(!home.contains("Isian terstruktur"), "a page without [service] has only the text");
+}
+
+#[tokio::test]
+async fn a_fee_changed_through_the_fields_makes_a_draft_with_the_rest_byte_identical() {
+    let h = site(false).await;
+    let editor = h.login("dewi").await;
+    let fields = service_fields(&editor, "0", &[("biaya", "Rp 5.000 per berkas")]);
+    let resp = h.post("/staf/konten/simpan-isian", Some(&editor.cookie), &fields).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{}", text(resp).await);
+    let confirmation = text(h.get(location(&resp), Some(&editor.cookie)).await).await;
+    assert!(confirmation.contains("Draf disimpan sebagai revisi 2"), "{confirmation}");
+    assert!(confirmation.contains("value=\"Rp 5.000 per berkas\""), "the fields show the draft");
+    let revisions = h.store.content_revisions(PAGE).await.unwrap();
+    let expected =
+        original(PAGE).replace("fee = \"Tidak dipungut biaya\" # Perda", "fee = \"Rp 5.000 per berkas\" # Perda");
+    assert_ne!(expected, original(PAGE));
+    assert_eq!(revisions.last().unwrap().text, expected, "only the fee changed, its comment kept");
+    assert_eq!(revisions.last().unwrap().note, "lewat isian");
+    assert_eq!(audited(&h, AuditAction::ContentSaved).await, [("dewi".to_owned(), format!("{PAGE} revisi 2"))]);
+    let workshop = h.workshop.as_ref().unwrap();
+    assert_eq!(workshop.public(PAGE), original(PAGE), "nothing public changes on a save");
+    assert_eq!(workshop.checked.lock().unwrap().last().unwrap(), &[PAGE.to_owned()], "the site's check ran");
+
+    // From the draft on: the fields apply to the draft's text; a channel added, the empty row dropped.
+    let fields = service_fields(
+        &editor,
+        "2",
+        &[("biaya", "Rp 5.000 per berkas"), ("kanal-1-nama", "WhatsApp"), ("kanal-1-tautan", "/pengaduan/")],
+    );
+    assert_eq!(
+        h.post("/staf/konten/simpan-isian", Some(&editor.cookie), &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let text3 = h.store.content_revisions(PAGE).await.unwrap().pop().unwrap().text;
+    assert!(
+        text3.contains("[[service.channels]]\nname = \"WhatsApp\"\ndescription = \"\"\nurl = \"/pengaduan/\""),
+        "{text3}"
+    );
+    assert!(text3.contains("fee = \"Rp 5.000 per berkas\" # Perda 3/2020"));
+}
+
+#[tokio::test]
+async fn a_holiday_row_added_for_2027_lands_in_the_draft() {
+    let h = site(false).await;
+    let editor = h.login("dewi").await;
+    let fields = calendar_fields(
+        &editor,
+        "0",
+        &[
+            ("tahun-1-tahun", "2027"),
+            ("tahun-1-skb", "SKB 3 Menteri 2026"),
+            ("tahun-1-hari-1-tanggal", "2027-01-01"),
+            ("tahun-1-hari-1-nama", "Tahun Baru 2027 Masehi"),
+            ("tahun-0-hari-1-tanggal", "2026-12-24"),
+            ("tahun-0-hari-1-nama", "Cuti bersama Natal"),
+            ("tahun-0-hari-1-jenis", "cuti"),
+        ],
+    );
+    let resp = h.post("/staf/konten/simpan-isian", Some(&editor.cookie), &fields).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{}", text(resp).await);
+    let draft = h.store.content_revisions(HOLIDAYS).await.unwrap().pop().unwrap().text;
+    assert!(draft.starts_with("# Hari libur\n[[tahun]]\ntahun = 2026\n"), "{draft}");
+    assert!(draft.contains("tahun = 2027\nskb = \"SKB 3 Menteri 2026\"\nlibur_nasional = [\n  { tanggal = 2027-01-01, nama = \"Tahun Baru 2027 Masehi\" },\n]"), "{draft}");
+    let calendar = Calendar::from_toml(&draft).unwrap();
+    assert!(calendar.covers(2027), "{draft}");
+    assert_eq!(calendar.source(2027), Some("SKB 3 Menteri 2026"));
+    assert!(calendar.holidays().any(|d| d.date.to_string() == "2026-12-24" && d.name == "Cuti bersama Natal"));
+    assert_eq!(h.workshop.as_ref().unwrap().public(HOLIDAYS), original(HOLIDAYS), "nothing public yet");
+}
+
+#[tokio::test]
+async fn impossible_values_are_refused_naming_the_field_with_the_typed_values_kept() {
+    let h = site(false).await;
+    let editor = h.login("dewi").await;
+    // (the fields changed, the input at fault, the reason, a typed value kept)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str, &'a str);
+    let cases: [Case; 4] = [
+        (
+            vec![("batas_min", "12"), ("biaya", "Rp 7.500")],
+            "batas_min",
+            "Isian \u{201c}Jangka waktu paling cepat\u{201d}: jangka waktu paling cepat (12) harus 0 sampai jangka waktu paling lama (10 hari kerja)",
+            "value=\"Rp 7.500\"",
+        ),
+        (
+            vec![("batas_maks", "sepuluh")],
+            "batas_maks",
+            "Isian \u{201c}Jangka waktu paling lama\u{201d}: \u{201c}sepuluh\u{201d} bukan angka hari kerja",
+            "value=\"sepuluh\"",
+        ),
+        (
+            vec![("prosedur-0-langkah-1-peran", "admin")],
+            "prosedur-0-langkah-1-peran",
+            "Isian \u{201c}Penyelesaian pengaduan, langkah 2, Peran\u{201d}: peran \"admin\" tidak mengerjakan langkah prosedur",
+            "<option value=\"admin\" selected>admin</option>",
+        ),
+        (
+            vec![("kanal-0-nama", ""), ("kanal-0-keterangan", "Tanpa nama")],
+            "kanal-0-nama",
+            "Isian \u{201c}Saluran 1, Nama saluran\u{201d}: nama saluran wajib diisi",
+            "value=\"Tanpa nama\"",
+        ),
+    ];
+    for (changes, input, reason, kept) in cases {
+        let fields = service_fields(&editor, "0", &changes);
+        let resp = h.post("/staf/konten/simpan-isian", Some(&editor.cookie), &fields).await;
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "{input}");
+        let page = text(resp).await;
+        let reason = reason.replace('"', "&quot;");
+        assert!(page.contains(&reason), "{input}: {reason}\n{page}");
+        assert!(page.contains(&format!("href=\"#{input}\"")), "{input}: the summary links the field");
+        assert!(page.contains(&format!("id=\"{input}\" name=\"{input}\"")), "{input}");
+        let marked = page.split(&format!("id=\"{input}\"")).nth(1).unwrap().split('>').next().unwrap().to_owned();
+        assert!(marked.contains("aria-invalid=\"true\""), "{input}: {marked}");
+        assert!(page.contains(kept), "{input}: typed values kept");
+        assert!(page.contains("value=\"lewat isian\""), "{input}: the note kept");
+    }
+    // A date outside its year's block, in the calendar.
+    let fields = calendar_fields(
+        &editor,
+        "0",
+        &[
+            ("tahun-1-tahun", "2027"),
+            ("tahun-1-hari-0-tanggal", "2026-12-31"),
+            ("tahun-1-hari-0-nama", "Malam tahun baru"),
+        ],
+    );
+    let resp = h.post("/staf/konten/simpan-isian", Some(&editor.cookie), &fields).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(resp).await;
+    assert!(
+        page.contains(
+            "Isian \u{201c}Tahun 2027, baris 1, Tanggal\u{201d}: tanggal 2026-12-31 tidak berada di tahun 2027"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "id=\"tahun-1-hari-0-tanggal\" name=\"tahun-1-hari-0-tanggal\" value=\"2026-12-31\" aria-invalid=\"true\""
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"Malam tahun baru\"")
+            && page.contains("id=\"tahun-1-tahun\" name=\"tahun-1-tahun\" value=\"2027\"")
+    );
+    assert!(h.store.content_heads().await.unwrap().is_empty(), "nothing stored");
+    assert!(audited(&h, AuditAction::ContentSaved).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_stale_structured_form_is_a_conflict_with_its_fields_kept() {
+    let h = site(false).await;
+    let (dewi, eko) = (h.login("dewi").await, h.login("eko").await);
+    let first = service_fields(&eko, "0", &[("biaya", "Rp 1.000")]);
+    assert_eq!(h.post("/staf/konten/simpan-isian", Some(&eko.cookie), &first).await.status(), StatusCode::SEE_OTHER);
+    let late = service_fields(&dewi, "0", &[("biaya", "Rp 2.000")]);
+    let resp = h.post("/staf/konten/simpan-isian", Some(&dewi.cookie), &late).await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let page = text(resp).await;
+    assert!(page.contains("Editor lain telah menyimpan berkas ini lebih dahulu (eko"), "{page}");
+    assert!(page.contains("Isian Anda belum disimpan"), "{page}");
+    assert!(page.contains("id=\"biaya\" name=\"biaya\" value=\"Rp 2.000\""), "typed value kept");
+    assert!(page.contains("name=\"versi\" value=\"0\""), "still the stale version: a resend is refused again");
+    let revisions = h.store.content_revisions(PAGE).await.unwrap();
+    assert!(revisions.last().unwrap().text.contains("Rp 1.000"), "the first save stands");
+}
+
+#[tokio::test]
+async fn a_preview_of_the_fields_shows_them_and_stores_nothing() {
+    let h = site(false).await;
+    let editor = h.login("dewi").await;
+    let fields = service_fields(&editor, "0", &[("biaya", "Rp 9.000 dalam pratinjau")]);
+    let resp = h.post("/staf/konten/pratinjau-isian", Some(&editor.cookie), &fields).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let page = text(resp).await;
+    assert!(page.contains("Pratinjau — belum disimpan") && page.contains("Rp 9.000 dalam pratinjau"), "{page}");
+    let fields = service_fields(&editor, "0", &[("batas_min", "11")]);
+    let resp = h.post("/staf/konten/pratinjau-isian", Some(&editor.cookie), &fields).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(resp).await.contains("id=\"batas_min\" name=\"batas_min\" value=\"11\" aria-invalid=\"true\""));
+    assert!(h.store.content_heads().await.unwrap().is_empty(), "nothing stored");
+    let calendar = text(h.get(&format!("/staf/konten/ubah?berkas={HOLIDAYS}"), Some(&editor.cookie)).await).await;
+    assert!(!calendar.contains("pratinjau-isian"), "a data file has no page to preview");
 }

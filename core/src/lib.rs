@@ -8,6 +8,7 @@ pub mod access;
 pub mod attachment;
 pub mod calendar;
 pub mod datetime;
+pub mod forms;
 pub mod lang;
 pub mod notice;
 pub mod published;

@@ -304,3 +304,230 @@ fn ctrl_c_stops_the_server_with_a_live_reload_stream_open_and_says_so() {
     assert!(log.contains("request handled"), "the request was logged: {log}");
     assert!(!log.contains('\u{1b}'), "no colour codes when stderr is not a terminal: {log:?}");
 }
+
+impl Server {
+    /// `POST path` of the form `fields` (URL-encoded) with `cookie`, on a fresh connection.
+    fn post(&self, path: &str, cookie: &str, fields: &[(String, String)]) -> Head {
+        let body = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+        self.send(&format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        ))
+    }
+
+    /// `GET path` with `cookie`.
+    fn get_as(&self, path: &str, cookie: &str) -> Head {
+        self.send(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n",
+            self.addr
+        ))
+    }
+
+    fn send(&self, request: &str) -> Head {
+        let mut stream = self.connect();
+        stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines.next().unwrap_or_default().to_owned();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        // The console's pages are chunked: the body's chunk sizes do not matter to a search in it.
+        Head { status, headers, body: body.to_owned() }
+    }
+
+    /// Logs `user` in through the console's form: the session's cookie and its CSRF token.
+    fn login(&self, user: &str, password: &str) -> (String, String) {
+        let form = self.get("/staf/masuk");
+        let cookie = cookie_of(&form, "staf_masuk");
+        let fields = [("csrf", csrf_in(&form.body)), ("pengguna", user.to_owned()), ("sandi", password.to_owned())];
+        let fields: Vec<(String, String)> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let resp = self.post("/staf/masuk", &cookie, &fields);
+        assert!(resp.status.starts_with("HTTP/1.1 303"), "login of {user}: {}\n{}", resp.status, resp.body);
+        let session = cookie_of(&resp, "staf_sesi");
+        let home = self.get_as("/staf/", &session);
+        (session, csrf_in(&home.body))
+    }
+}
+
+/// The `name=value` of the cookie `name` a response sets.
+fn cookie_of(resp: &Head, name: &str) -> String {
+    let line = resp.headers.iter().find(|(k, v)| k == "set-cookie" && v.starts_with(&format!("{name}=")));
+    line.map(|(_, v)| v.split(';').next().unwrap().to_owned()).unwrap_or_else(|| panic!("no {name} cookie"))
+}
+
+fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// `application/x-www-form-urlencoded` of one name or value.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Tera's escaping undone, for values read back from a page.
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// An attribute's value in a tag's text.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    Some(unescape(tag[start..].split('"').next()?))
+}
+
+/// The fields the form with `action` in `html` posts as a browser would: each input's value and
+/// each select's selected option, in the page's order.
+fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html.find(&format!("action=\"{action}\"")).expect("the form is on the page");
+    let form = &html[start..start + html[start..].find("</form>").unwrap()];
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let tag = &rest[..rest.find('>').unwrap() + 1];
+        if tag.starts_with("<input") {
+            if let Some(name) = attr(tag, "name") {
+                fields.push((name, attr(tag, "value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("<select") {
+            let name = attr(tag, "name").unwrap();
+            let options = &rest[..rest.find("</select>").unwrap()];
+            let selected = options.split("<option").skip(1).find(|o| o.contains(" selected>"));
+            let first = options.split("<option").nth(1);
+            let value = selected.or(first).and_then(|o| attr(o, "value")).unwrap_or_default();
+            fields.push((name, value));
+        }
+        rest = &rest[1..];
+    }
+    fields
+}
+
+/// Sets the field `name` of a form read by [`form_fields`].
+fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+    let field = fields.iter_mut().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no field {name}"));
+    field.1 = value.to_owned();
+}
+
+/// Late December 2026 with a calendar that lacks 2027: the Front Office declares a complaint
+/// complete, so its deadline falls in 2027 and is stored provisional; an editor adds 2027's
+/// holidays through the console's structured fields, saves and publishes over HTTP, and the
+/// stored deadline is recounted on the new calendar, no longer provisional.
+#[test]
+fn next_year_s_holidays_added_through_the_console_recount_a_provisional_deadline() {
+    use pengaduan_core::access::Role;
+    use pengaduan_core::calendar::Calendar;
+    use pengaduan_site::rules::CALENDAR as CALENDAR_PATH;
+    use pengaduan_store::accounts::password::hash_password;
+    use pengaduan_store::accounts::{Account, AccountStore};
+    use pengaduan_store::sqlite::SqliteStore;
+    use pengaduan_store::testing::{complaint, nomor, state_of};
+    use pengaduan_store::{ComplaintStore, WorkflowStore};
+    const PASSWORD: &str = "kata-sandi-uji-panjang";
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let at: jiff::Timestamp = "2026-12-28T03:00:00Z".parse().unwrap();
+    let mut db_path = None;
+    let mut n = None;
+    let server = Server::start_with_env(
+        |root, db| {
+            // Core's fixture of 2026 alone, never the shipped file (which gains 2027 one day).
+            let fixture = std::fs::read_to_string(repo().join("core/tests/fixtures/hari-libur-2026.toml")).unwrap();
+            std::fs::write(root.join(CALENDAR_PATH), fixture).unwrap();
+            runtime.block_on(async {
+                let store = SqliteStore::open(db).unwrap();
+                n = Some(nomor(&store.submit(complaint(1, "konten", at, 2026)).await.unwrap()));
+                for (username, role) in [("rina", Role::FrontOffice), ("dewi", Role::Editor)] {
+                    let account = Account {
+                        username: username.into(),
+                        name: format!("Petugas {username}"),
+                        role,
+                        active: true,
+                        password_hash: hash_password(PASSWORD).unwrap(),
+                        created_at: at,
+                        password_set_at: at,
+                    };
+                    store.create_account(account).await.unwrap();
+                }
+            });
+            db_path = Some(db.to_path_buf());
+        },
+        &[(pengaduan_store::config::CLOCK_VARIABLE, "2026-12-28T03:00:00Z")],
+    );
+    let store = SqliteStore::open(&db_path.unwrap()).unwrap();
+    let n = n.unwrap();
+    let row = |store: &SqliteStore| runtime.block_on(store.load(&n)).unwrap().unwrap().row;
+
+    // The Front Office declares the files complete on Monday 28 December 2026.
+    let (fo, fo_csrf) = server.login("rina", PASSWORD);
+    let version = row(&store).version.to_string();
+    let fields: Vec<(String, String)> = [
+        ("csrf", fo_csrf.as_str()),
+        ("versi", version.as_str()),
+        ("prosedur", "penyelesaian"),
+        ("catatan", "Berkas lengkap"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let resp = server.post(&format!("/staf/pengaduan/{n}/lengkap"), &fo, &fields);
+    assert!(resp.status.starts_with("HTTP/1.1 303"), "{}\n{}", resp.status, resp.body);
+    let deadline = row(&store).deadline.expect("a deadline once complete");
+    assert!(deadline.provisional, "2027 is not in the calendar: {deadline:?}");
+    assert_eq!(deadline.value.year(), 2027);
+
+    // The editor adds 2027 through the calendar's table: a new year's block, its decree and days.
+    let (editor, _) = server.login("dewi", PASSWORD);
+    let page = server.get_as("/staf/konten/ubah?berkas=data/hari-libur.toml", &editor);
+    assert!(page.status.starts_with("HTTP/1.1 200"), "{}", page.status);
+    assert!(page.body.contains("Isian terstruktur"), "{}", page.body);
+    let mut fields = form_fields(&page.body, "/staf/konten/simpan-isian");
+    let block = fields.iter().find(|(k, _)| k.ends_with("-baru")).unwrap().0.trim_end_matches("baru").to_owned();
+    set(&mut fields, &format!("{block}tahun"), "2027");
+    set(&mut fields, &format!("{block}skb"), "SKB Nomor 2 Tahun 2026");
+    for (i, (date, name)) in
+        [("2027-01-01", "Tahun Baru 2027 Masehi"), ("2027-01-04", "Hari libur uji")].iter().enumerate()
+    {
+        set(&mut fields, &format!("{block}hari-{i}-tanggal"), date);
+        set(&mut fields, &format!("{block}hari-{i}-nama"), name);
+    }
+    let saved = server.post("/staf/konten/simpan-isian", &editor, &fields);
+    assert!(saved.status.starts_with("HTTP/1.1 303"), "{}\n{}", saved.status, saved.body);
+    assert!(row(&store).deadline.unwrap().provisional, "a draft changes nothing");
+
+    let page = server.get_as("/staf/konten/", &editor);
+    let publish = form_fields(&page.body, "/staf/konten/terbitkan");
+    let published = server.post("/staf/konten/terbitkan", &editor, &publish);
+    assert!(published.status.starts_with("HTTP/1.1 303"), "{}\n{}", published.status, published.body);
+
+    // The published calendar has 2027, and the stored deadline is core's count on it.
+    let text = std::fs::read_to_string(server._dir.path().join("situs").join(CALENDAR_PATH)).unwrap();
+    let calendar = Calendar::from_toml(&text).unwrap();
+    assert!(calendar.covers(2027), "{text}");
+    let (state, _) = runtime.block_on(state_of(&store, &n));
+    let expected = state.deadline(&calendar, 10).unwrap();
+    assert!(!expected.provisional);
+    let stored = row(&store).deadline.unwrap();
+    assert_eq!((stored.value, stored.provisional), (expected.value, false), "{}", server.stderr());
+    assert_ne!(stored.value, deadline.value, "4 January 2027 is now a day off");
+}

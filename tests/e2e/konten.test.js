@@ -9,7 +9,12 @@
 // - a Front Office account gets 403 on every editing route;
 // - restoring the previous revision and publishing takes the change back;
 // - axe-core finds no violation on the list, the edit page and the history, at 360 px without
-//   horizontal scrolling, with JavaScript off; the form is usable with the keyboard only.
+//   horizontal scrolling, with JavaScript off; the form is usable with the keyboard only;
+// - the structured fields: the fee changed and 2027 added through the calendar's table, saved as
+//   drafts (nothing public) and published; refusals name the field and keep the typed values;
+//   axe finds nothing on them at 360 px;
+// - four eyes (config.toml of the served copy, read on each publish): the author gets 403 saying
+//   who may publish, a second editor publishes.
 
 const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
@@ -99,7 +104,7 @@ test('konten: change the fee, preview, save a draft, publish, and the public pag
       // The preview opens in a tab of its own, so the form and the typed text stay.
       const [preview] = await Promise.all([
         p.waitForEvent('popup'),
-        p.getByRole('button', { name: 'Pratinjau' }).click(),
+        p.getByRole('button', { name: 'Pratinjau', exact: true }).click(),
       ]);
       await preview.waitForLoadState();
       assert.ok((await preview.content()).includes(newFee), 'the preview shows the new sentence');
@@ -113,7 +118,7 @@ test('konten: change the fee, preview, save a draft, publish, and the public pag
       assert.equal(await openEditor(p, SERVICE), 200);
       const text = await isi(p);
       await p.locator('textarea[name="isi"]').fill(text.replace(FEE, `fee = "${newFee}"`));
-      await p.locator('[name="catatan"]').fill('Kalimat biaya diperjelas');
+      await p.locator('#catatan').fill('Kalimat biaya diperjelas');
       const resp = await submitWith(p, 'Simpan draf');
       assert.equal(resp.status(), 200);
       assert.equal(new URL(p.url()).pathname, '/staf/konten/ubah', 'a save returns to the edit page (303)');
@@ -274,4 +279,156 @@ test('konten: the edit form works with the keyboard only', async () => {
   }
   assert.ok(reached, 'Tab reaches the preview button from the text');
   await page.close();
+});
+
+/** The site's copy the server publishes into (E2E_ROOT): its config.toml, read on each publish. */
+const CONFIG = require('node:path').join(process.env.E2E_ROOT || '', 'config.toml');
+
+/** Waits until the public service page does (or does not) include `text`. */
+async function untilPublic(text, present = true) {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if ((await publicService()).includes(text) === present) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+test('konten: the fee through the structured fields and a holiday row through the table; nothing public until published', async () => {
+  const page = await h.newPage(browser(), { js: false, width: h.WIDTHS.mobile });
+  const j = new h.Journey('konten: isian terstruktur', page);
+  const newFee = `Gratis lewat isian (${RUN})`;
+  try {
+    await j.step('editor: change the fee in the structured fields and save a draft', async (p) => {
+      await login(p, ACCOUNTS.ed1);
+      assert.equal(await openEditor(p, SERVICE), 200);
+      assert.equal(await p.getByRole('heading', { name: 'Isian terstruktur' }).count(), 1);
+      const before = await isi(p);
+      await p.getByLabel('Biaya', { exact: true }).fill(newFee);
+      // The structured form previews too, in a tab of its own.
+      const [preview] = await Promise.all([
+        p.waitForEvent('popup'),
+        p.getByRole('button', { name: 'Pratinjau isian' }).click(),
+      ]);
+      await preview.waitForLoadState();
+      assert.ok((await preview.content()).includes(newFee), 'the preview shows the fee from the fields');
+      await preview.close();
+      await p.locator('#isian-catatan').fill('Biaya lewat isian');
+      const resp = await submitWith(p, 'Simpan isian sebagai draf');
+      assert.equal(resp.status(), 200);
+      assert.equal(new URL(p.url()).pathname, '/staf/konten/ubah', 'a save returns to the edit page (303)');
+      assert.match(await p.locator('main').innerText(), /Draf disimpan sebagai revisi/);
+      assert.equal(await isi(p), before.replace(FEE, `fee = "${newFee}"`), 'only the fee changed in the text');
+      assert.equal(await p.locator('#biaya').inputValue(), newFee);
+      assert.ok(!(await publicService()).includes(newFee), 'a save changes nothing public');
+      await h.checkNoHorizontalOverflow(p, 'konten: isian layanan');
+      await h.screenshot(p, 'konten-isian-layanan-360');
+    });
+
+    await j.step('editor: an impossible time limit is refused naming the field, the typed values kept', async (p) => {
+      await p.locator('#batas_min').fill('40');
+      const resp = await submitWith(p, 'Simpan isian sebagai draf');
+      assert.equal(resp.status(), 422);
+      const summary = await p.locator('.error-summary').innerText();
+      assert.match(summary, /Jangka waktu paling cepat/, `the field is named: ${summary}`);
+      assert.equal(await p.locator('#batas_min').inputValue(), '40', 'the typed value is kept');
+      assert.equal(await p.locator('#batas_min').getAttribute('aria-invalid'), 'true');
+      assert.equal(await p.locator('#biaya').inputValue(), newFee);
+    });
+
+    await j.step('editor: add 2027 and its first holiday through the calendar table', async (p) => {
+      assert.equal(await openEditor(p, 'data/hari-libur.toml'), 200);
+      const marker = await p.locator('input[type="hidden"][name$="-baru"]').getAttribute('name');
+      const block = marker.replace(/baru$/, '');
+      await p.locator(`#${block}tahun`).fill('2027');
+      await p.locator(`#${block}skb`).fill(`SKB uji ${RUN}`);
+      await p.locator(`#${block}hari-0-tanggal`).fill('2027-01-01');
+      await p.locator(`#${block}hari-0-nama`).fill('Tahun Baru 2027 Masehi');
+      await p.locator(`#${block}hari-0-jenis`).selectOption('libur');
+      await h.checkNoHorizontalOverflow(p, 'konten: isian kalender');
+      await h.screenshot(p, 'konten-isian-kalender-360');
+      const resp = await submitWith(p, 'Simpan isian sebagai draf');
+      assert.equal(resp.status(), 200);
+      const text = await isi(p);
+      assert.ok(text.includes(`tahun = 2027\nskb = "SKB uji ${RUN}"`), 'the draft has the new year');
+      assert.ok(text.includes('{ tanggal = 2027-01-01, nama = "Tahun Baru 2027 Masehi" }'), 'and its day');
+      assert.ok(text.startsWith('# Hari libur nasional dan cuti bersama'), 'the comments are kept');
+      assert.equal(await p.getByRole('group', { name: 'Tahun 2027' }).count(), 1, 'the year has its own table now');
+    });
+
+    await j.step('editor: publish; the public page shows the fee', async (p) => {
+      await p.goto(h.url('/staf/konten/'));
+      const resp = await submitWith(p, 'Terbitkan semua draf');
+      assert.equal(resp.status(), 200);
+      // With the drafts the earlier tests left (the 409's first save).
+      assert.match(await p.locator('main').innerText(), /\d+ berkas diterbitkan/);
+      assert.ok(await untilPublic(newFee), 'the public page shows the fee');
+    });
+  } finally {
+    await page.close();
+  }
+});
+
+test('konten: structured forms and their refusals pass axe at 360 px', async () => {
+  const page = await h.newPage(browser(), { js: true, width: h.WIDTHS.mobile });
+  await login(page, ACCOUNTS.ed2);
+  assert.equal(await openEditor(page, SERVICE), 200);
+  await page.locator('#batas_maks').fill('nol');
+  assert.equal((await submitWith(page, 'Simpan isian sebagai draf')).status(), 422);
+  await h.checkAxe(page, 'konten: isian layanan ditolak');
+  await h.checkNoHorizontalOverflow(page, 'konten: isian layanan ditolak');
+  assert.equal(await openEditor(page, 'data/hari-libur.toml'), 200);
+  const marker = await page.locator('input[type="hidden"][name$="-baru"]').getAttribute('name');
+  const block = marker.replace(/baru$/, '');
+  await page.locator(`#${block}tahun`).fill('2028');
+  await page.locator(`#${block}hari-0-tanggal`).fill('2027-12-31');
+  await page.locator(`#${block}hari-0-nama`).fill('Bukan tahunnya');
+  assert.equal((await submitWith(page, 'Simpan isian sebagai draf')).status(), 422);
+  assert.match(await page.locator('.error-summary').innerText(), /Tahun 2028, baris 1, Tanggal/);
+  assert.equal(await page.locator(`#${block}hari-0-tanggal`).inputValue(), '2027-12-31');
+  await h.checkAxe(page, 'konten: isian kalender ditolak');
+  await h.checkNoHorizontalOverflow(page, 'konten: isian kalender ditolak');
+  await page.close();
+});
+
+test('konten: with four eyes the author cannot publish (403 saying who may), a second editor can', async () => {
+  assert.ok(process.env.E2E_ROOT, 'run.sh says where the served site is');
+  const fs = require('node:fs');
+  const original = fs.readFileSync(CONFIG, 'utf8');
+  assert.match(original, /four_eyes = false/);
+  const a = await h.newPage(browser(), { js: false });
+  const b = await h.newPage(browser(), { js: false });
+  const fee = `Biaya empat mata (${RUN})`;
+  try {
+    fs.writeFileSync(CONFIG, original.replace('four_eyes = false', 'four_eyes = true'));
+    await login(a, ACCOUNTS.ed1);
+    assert.equal(await openEditor(a, SERVICE), 200);
+    await a.locator('#biaya').fill(fee);
+    assert.equal((await submitWith(a, 'Simpan isian sebagai draf')).status(), 200);
+    await a.goto(h.url('/staf/konten/'));
+    const list = await a.locator('main').innerText();
+    assert.match(list, /draf diterbitkan oleh editor lain atau admin, bukan oleh penulisnya/, 'the page says who may');
+    assert.equal(await a.getByRole('button', { name: 'Terbitkan semua draf' }).count(), 0, 'no button for the author');
+    // The route refuses too, with the session's own token.
+    const csrf = await a.locator('.staf-user input[name="csrf"]').inputValue();
+    const refused = await a.request.post(h.url('/staf/konten/terbitkan'), {
+      form: { csrf },
+      maxRedirects: 0,
+      failOnStatusCode: false,
+    });
+    assert.equal(refused.status(), 403);
+    assert.match(await refused.text(), /diterbitkan oleh editor lain atau admin/);
+    assert.ok(!(await publicService()).includes(fee), 'nothing published');
+
+    await login(b, ACCOUNTS.ed2);
+    await b.goto(h.url('/staf/konten/'));
+    const published = await submitWith(b, 'Terbitkan semua draf');
+    assert.equal(published.status(), 200);
+    assert.match(await b.locator('main').innerText(), /1 berkas diterbitkan/);
+    assert.ok(await untilPublic(fee), 'the second editor published the author\'s draft');
+  } finally {
+    fs.writeFileSync(CONFIG, original);
+    await a.close();
+    await b.close();
+  }
 });

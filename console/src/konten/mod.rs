@@ -9,11 +9,12 @@
 
 mod edit;
 mod history;
+mod isian;
 mod list;
 mod publish;
 pub mod workshop;
 
-pub(crate) use edit::{form, preview, save};
+pub(crate) use edit::{form, preview, preview_fields, save, save_fields};
 pub(crate) use history::{page as history, restore};
 pub(crate) use list::{editor_home, page as list};
 pub(crate) use publish::publish;

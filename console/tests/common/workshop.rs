@@ -1,4 +1,5 @@
-//! A [`Workshop`] over a small fixture site in a temporary folder, for the editing pages'
+//! A [`Workshop`] over a small fixture site (its service page has `[service]`, for the
+//! structured fields) in a temporary folder, for the editing pages'
 //! tests. The real site build is wired and tested in `site-gen`; this one refuses texts in a
 //! deterministic, meaningful way: a data file must be TOML, a page must open with a `+++` front
 //! matter that is TOML and has a `title`; each refusal names the line (and the field).
@@ -14,7 +15,7 @@ pub const FILES: [(&str, &str); 4] = [
     ("_index.en.md", "+++\ntitle = \"Home\"\n+++\n\nWelcome to the complaint service.\n"),
     (
         "layanan/informasi-dan-pengaduan.md",
-        "+++\ntitle = \"Informasi dan Pengaduan\"\n+++\n\n## Persyaratan\n\n- KTP\n- Formulir\n",
+        "+++\ntitle = \"Informasi dan Pengaduan\"\n\n[service]\nfee = \"Tidak dipungut biaya\" # Perda 3/2020\n\n[service.time_limit]\nmin_working_days = 2\nmax_working_days = 10\nstarts = \"setelah berkas lengkap\"\n\n[[service.channels]]\nname = \"Loket\"\ndescription = \"Datang langsung ke kantor.\"\n\n[[service.procedures]]\nid = \"penyelesaian\"\ntitle = \"Penyelesaian pengaduan\"\nproduct = \"Surat jawaban\"\n\n[[service.procedures.steps]]\nactor = \"Petugas Front Office\"\naction = \"Menerima berkas.\"\npublic_status = \"diterima\"\nperan = \"front-office\"\n\n[[service.procedures.steps]]\nactor = \"JFT Analis Kebijakan\"\naction = \"Memverifikasi.\"\npublic_status = \"diverifikasi\"\nperan = \"jft\"\n+++\n\n## Persyaratan\n\n- KTP\n- Formulir\n",
     ),
     (
         "data/hari-libur.toml",

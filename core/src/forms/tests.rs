@@ -1,15 +1,14 @@
 //! The forms' models on the shipped calendar and service page.
 
 use super::*;
-use pengaduan_core::calendar::Calendar;
-use pengaduan_core::service::ServiceRules;
+use crate::calendar::Calendar;
+use crate::service::ServiceRules;
 
-const SHIPPED_CALENDAR: &str = include_str!("../../../../content/data/hari-libur.toml");
-const SHIPPED_SERVICE: &str = include_str!("../../../../content/layanan/informasi-dan-pengaduan.md");
-const SERVICE: &str = "layanan/informasi-dan-pengaduan.md";
+const SHIPPED_CALENDAR: &str = include_str!("../../../content/data/hari-libur.toml");
+const SHIPPED_SERVICE: &str = include_str!("../../../content/layanan/informasi-dan-pengaduan.md");
 
 fn body(text: &str) -> &str {
-    let (front, _) = locate::front_matter_at(text).unwrap();
+    let front = crate::service::front_matter(text).unwrap();
     let start = front.as_ptr() as usize - text.as_ptr() as usize;
     &text[start + front.len()..]
 }
@@ -91,14 +90,14 @@ fn a_date_that_is_no_date_is_refused() {
     let mut rows = holiday_rows(SHIPPED_CALENDAR).unwrap();
     rows.years[1].days[0].date = "31-12-2026".into();
     let r = apply_holidays(SHIPPED_CALENDAR, &rows).unwrap_err();
-    assert_eq!(r.path, "data/hari-libur.toml");
+    assert_eq!(r.field.as_deref(), Some("tahun[2].hari[1].tanggal"));
     assert!(r.message.contains("31-12-2026"), "{r}");
     assert!(holiday_rows("[[tahun]\n").unwrap_err().line == Some(1));
 }
 
 #[test]
 fn the_service_facts_read_and_write_back_unchanged() {
-    let facts = service_facts(SERVICE, SHIPPED_SERVICE).unwrap();
+    let facts = service_facts(SHIPPED_SERVICE).unwrap();
     assert_eq!(facts.fee, "Tidak dipungut biaya");
     assert_eq!((facts.time_limit.min_working_days, facts.time_limit.max_working_days), (2, 10));
     assert_eq!(facts.time_limit.starts, "setelah berkas persyaratan dinyatakan lengkap");
@@ -110,12 +109,12 @@ fn the_service_facts_read_and_write_back_unchanged() {
     let step = &facts.procedures[0].steps[2];
     assert_eq!((step.public_status.as_deref(), step.peran.as_deref()), (Some("diverifikasi"), Some("jft")));
     assert_eq!(facts.procedures[0].steps[8].assigns.as_deref(), Some("nomor_ba"));
-    assert_eq!(apply_service_facts(SERVICE, SHIPPED_SERVICE, &facts).unwrap(), SHIPPED_SERVICE, "byte-identical");
+    assert_eq!(apply_service_facts(SHIPPED_SERVICE, &facts).unwrap(), SHIPPED_SERVICE, "byte-identical");
 }
 
 #[test]
 fn changed_service_facts_land_in_the_front_matter() {
-    let mut facts = service_facts(SERVICE, SHIPPED_SERVICE).unwrap();
+    let mut facts = service_facts(SHIPPED_SERVICE).unwrap();
     facts.fee = "Gratis".into();
     facts.time_limit.max_working_days = 12;
     facts.channels.push(ChannelFacts {
@@ -126,25 +125,79 @@ fn changed_service_facts_land_in_the_front_matter() {
     facts.channels[7].url = None;
     facts.procedures[1].steps.pop();
     facts.procedures[1].steps.last_mut().unwrap().public_status = Some("selesai".into());
-    let text = apply_service_facts(SERVICE, SHIPPED_SERVICE, &facts).unwrap();
+    let text = apply_service_facts(SHIPPED_SERVICE, &facts).unwrap();
     assert_eq!(body(&text), body(SHIPPED_SERVICE), "the body is kept");
-    assert_eq!(service_facts(SERVICE, &text).unwrap(), facts);
+    assert_eq!(service_facts(&text).unwrap(), facts);
     // The new channel is written after the last one, before the procedures.
     let (whatsapp, procedures) = (text.find("WhatsApp").unwrap(), text.find("[[service.procedures]]").unwrap());
     assert!(whatsapp < procedures, "{text}");
     // Keys the form does not show are kept, and the site's own reader accepts the page.
     assert!(text.contains("template = \"layanan.html\"") && text.contains("complaint_handling = "));
-    crate::content::parse_page(std::path::Path::new(SERVICE), String::new(), &text).unwrap();
     assert_eq!(ServiceRules::parse(&text).unwrap().max_working_days, 12);
 }
 
 #[test]
 fn a_step_added_to_the_first_procedure_stays_in_it() {
-    let mut facts = service_facts(SERVICE, SHIPPED_SERVICE).unwrap();
+    let mut facts = service_facts(SHIPPED_SERVICE).unwrap();
     let mut step = facts.procedures[0].steps[9].clone();
     step.action = "Mengarsipkan berkas.".into();
     facts.procedures[0].steps.insert(10, step);
-    let text = apply_service_facts(SERVICE, SHIPPED_SERVICE, &facts).unwrap();
-    assert_eq!(service_facts(SERVICE, &text).unwrap(), facts);
+    let text = apply_service_facts(SHIPPED_SERVICE, &facts).unwrap();
+    assert_eq!(service_facts(&text).unwrap(), facts);
     assert!(text.find("Mengarsipkan berkas.").unwrap() < text.find("id = \"jawaban-tertulis\"").unwrap());
+}
+
+#[test]
+fn impossible_values_are_refused_naming_their_field() {
+    let rows = holiday_rows(SHIPPED_CALENDAR).unwrap();
+    let refused = |change: &dyn Fn(&mut HolidayRows)| {
+        let mut rows = rows.clone();
+        change(&mut rows);
+        let e = apply_holidays(SHIPPED_CALENDAR, &rows).unwrap_err();
+        (e.field.unwrap_or_default(), e.message)
+    };
+    let (field, message) = refused(&|r| r.years[1].days[2].date = "2027-03-01".into());
+    assert_eq!(
+        (field.as_str(), message.as_str()),
+        ("tahun[2].hari[3].tanggal", "tanggal 2027-03-01 tidak berada di tahun 2026")
+    );
+    assert_eq!(refused(&|r| r.years[0].year = 2026).0, "tahun[2].tahun", "a year given twice");
+    assert_eq!(refused(&|r| r.years[1].year = 20226).0, "tahun[2].tahun");
+    assert_eq!(refused(&|r| r.years[1].days[0].name = " ".into()).0, "tahun[2].hari[1].nama");
+    assert_eq!(refused(&|r| r.years[1].days[0].date = "2026-02-30".into()).0, "tahun[2].hari[1].tanggal");
+
+    let facts = service_facts(SHIPPED_SERVICE).unwrap();
+    let refused = |change: &dyn Fn(&mut ServiceFacts)| {
+        let mut facts = facts.clone();
+        change(&mut facts);
+        let e = apply_service_facts(SHIPPED_SERVICE, &facts).unwrap_err();
+        (e.field.unwrap_or_default(), e.message)
+    };
+    let (field, message) = refused(&|f| f.time_limit.min_working_days = 11);
+    assert_eq!(field, "service.time_limit.min_working_days");
+    assert!(message.contains("(11)") && message.contains("(10 hari kerja)"), "{message}");
+    assert_eq!(refused(&|f| f.time_limit.max_working_days = 0).0, "service.time_limit.max_working_days");
+    assert_eq!(refused(&|f| f.fee = String::new()).0, "service.fee");
+    assert_eq!(refused(&|f| f.channels[1].name = String::new()).0, "service.channels[2].name");
+    let (field, message) = refused(&|f| f.procedures[0].steps[2].peran = Some("admin".into()));
+    assert_eq!(field, "service.procedures[1].steps[3].peran");
+    assert!(message.contains("front-office, jft, kepala-bidang, kepala-dinas"), "{message}");
+    assert_eq!(
+        refused(&|f| f.procedures[1].steps[0].public_status = Some("selasai".into())).0,
+        "service.procedures[2].steps[1].public_status"
+    );
+    assert_eq!(
+        refused(&|f| f.procedures[0].steps[1].assigns = Some("nomor".into())).0,
+        "service.procedures[1].steps[2].assigns"
+    );
+}
+
+#[test]
+fn a_syntax_error_names_its_line_in_the_whole_file() {
+    let text = SHIPPED_SERVICE.replacen("fee = ", "fee = = ", 1);
+    let line = text.lines().position(|l| l.contains("fee = = ")).unwrap() + 1;
+    let e = service_facts(&text).unwrap_err();
+    assert_eq!(e.line, Some(line), "{e}");
+    assert!(e.toml.is_some() && e.message.starts_with("TOML tidak sah"), "{e}");
+    assert!(service_facts("tanpa front matter").unwrap_err().line == Some(1));
 }
