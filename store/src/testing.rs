@@ -264,6 +264,18 @@ pub static PROCEDURES: LazyLock<Vec<Procedure>> = LazyLock::new(|| {
     pengaduan_core::service::ServiceRules::parse(text).expect("the shipped page parses").procedures
 });
 
+/// The rules the shipped site publishes (`aturan-layanan.json` of a build of this repository):
+/// the service page, its English translation and the holiday calendar, as shipped.
+pub fn shipped_rules() -> pengaduan_core::published::PublishedRules {
+    let service =
+        pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
+            .expect("the shipped page parses")
+            .with_translation(include_str!("../../content/layanan/informasi-dan-pengaduan.en.md"));
+    let calendar =
+        Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).expect("the shipped calendar parses");
+    pengaduan_core::published::PublishedRules { service, calendar }
+}
+
 /// The holiday calendar the fixtures' deadlines are counted with: 2026 only, with the holidays
 /// the shipped calendar lists for it. A year after it is missing on purpose, so the tests of
 /// provisional deadlines do not depend on when `content/data/hari-libur.toml` gains 2027.
