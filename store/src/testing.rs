@@ -232,6 +232,14 @@ pub async fn new_bucket(client: &aws_sdk_s3::Client) -> String {
     bucket
 }
 
+/// Publishes `text` as the site's rules (`aturan-layanan.json`) in `bucket`, as a site build's
+/// upload does.
+#[cfg(feature = "aws")]
+pub async fn put_rules(client: &aws_sdk_s3::Client, bucket: &str, text: &str) {
+    let body = aws_sdk_s3::primitives::ByteStream::from(text.as_bytes().to_vec());
+    client.put_object().bucket(bucket).key(pengaduan_core::published::FILE).body(body).send().await.unwrap();
+}
+
 /// Every key in `bucket`, sorted.
 #[cfg(feature = "aws")]
 pub async fn all_keys(client: &aws_sdk_s3::Client, bucket: &str) -> Vec<String> {

@@ -24,10 +24,7 @@ impl Clock {
     }
 }
 
-async fn put(client: &aws_sdk_s3::Client, bucket: &str, text: &str) {
-    let body = aws_sdk_s3::primitives::ByteStream::from(text.as_bytes().to_vec());
-    client.put_object().bucket(bucket).key(FILE).body(body).send().await.unwrap();
-}
+use pengaduan_store::testing::put_rules as put;
 
 /// A bucket holding the shipped rules, and a feed that has read them.
 async fn published() -> (aws_sdk_s3::Client, String, RulesFeed, Clock) {
