@@ -11,6 +11,8 @@ mod audit;
 mod complaint;
 mod error;
 mod export;
+#[cfg(feature = "lambda")]
+pub mod feed;
 mod fields;
 pub mod inbox;
 pub mod konten;
