@@ -1,6 +1,6 @@
 //! console-fn's rules from the site's bucket: publishing a calendar that adds a year makes the
 //! provisional deadlines counted into that year exact, on the first request after the feed's
-//! interval (console router, moto's S3, SQLite).
+//! interval (console router, moto's S3, SQLite and DynamoDB).
 
 mod common;
 
@@ -28,9 +28,18 @@ fn rules_with(calendar: &str) -> PublishedRules {
 }
 
 #[tokio::test]
-async fn a_published_year_makes_its_provisional_deadlines_exact_after_the_refresh() {
-    let h =
-        Harness::with(Setup { calendar: Some(Calendar::from_toml(CALENDAR_2026).unwrap()), ..Setup::default() }).await;
+async fn a_published_year_makes_its_provisional_deadlines_exact_after_the_refresh_on_sqlite() {
+    a_published_year_makes_its_provisional_deadlines_exact(false).await;
+}
+
+#[tokio::test]
+async fn a_published_year_makes_its_provisional_deadlines_exact_after_the_refresh_on_dynamodb() {
+    a_published_year_makes_its_provisional_deadlines_exact(true).await;
+}
+
+async fn a_published_year_makes_its_provisional_deadlines_exact(dynamodb: bool) {
+    let calendar = Some(Calendar::from_toml(CALENDAR_2026).unwrap());
+    let h = Harness::with(Setup { calendar, dynamodb, ..Setup::default() }).await;
     let client = Moto::shared().s3().await;
     let bucket = new_bucket(&client).await;
     put_rules(&client, &bucket, &rules_with(CALENDAR_2026).to_json()).await;
