@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release form-fn binary (the one cargo-lambda packages as `bootstrap`) and runs it
-# against a local Lambda Runtime API and moto's DynamoDB server (tests/lambda/runtime_test.py).
+# against a local Lambda Runtime API and moto's DynamoDB and S3 server (tests/lambda/runtime_test.py),
+# with the rules this repository's site publishes (aturan-layanan.json of a site-gen build) in the
+# site's bucket, where the function reads them at cold start.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CACHE=${PENGADUAN_CACHE:-$HOME/.cache/pengaduan}
@@ -11,4 +13,7 @@ if ! "$python" -c 'import moto.server, boto3' 2>/dev/null; then
   exit 1
 fi
 cargo build --release --locked -p form-fn
-exec "$python" tests/lambda/runtime_test.py "$target/release/form-fn"
+site=$(mktemp -d)
+trap 'rm -rf "$site"' EXIT
+cargo run --locked --quiet -p site-gen -- build --out "$site"
+"$python" tests/lambda/runtime_test.py "$target/release/form-fn" "$site/aturan-layanan.json"
