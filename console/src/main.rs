@@ -19,7 +19,8 @@ async fn main() -> Result<(), Error> {
     let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
     let config = Config::from_env()?;
     // No rules, no start: the console cannot follow a procedure or count a deadline without them.
-    let feed = Arc::new(RulesFeed::from_env().await?);
+    // The whole chain (what S3 answered, where the document breaks) in the init error.
+    let feed = Arc::new(RulesFeed::from_env().await.map_err(|e| pengaduan_store::error_chain(&e))?);
     let rules = feed.rules();
     let store = AnyStore::Dynamo(DynamoStore::from_env(table).await);
     let origin_secret = std::env::var("PENGADUAN_ORIGIN_SECRET").ok().filter(|s| !s.is_empty());

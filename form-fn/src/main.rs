@@ -30,7 +30,8 @@ async fn main() -> Result<(), Error> {
         tracing::warn!("no tracking-code key: codes are stored as plain SHA-256 digests");
     }
     // No rules, no start: a receipt without the time limit would break the page's promise.
-    let feed = Arc::new(RulesFeed::from_env().await?);
+    // The whole chain (what S3 answered, where the document breaks) in the init error.
+    let feed = Arc::new(RulesFeed::from_env().await.map_err(|e| pengaduan_store::error_chain(&e))?);
     let pages = Pages::embedded()?.with_rules(&feed.rules());
     let store = DynamoStore::from_env(table).await;
     let mut app = App::new(store, config, http, pages);
