@@ -1,5 +1,7 @@
 //! Compiles the site's templates and `config.toml` into the Lambda binary, which has no access
-//! to the repository at run time.
+//! to the repository at run time. Not the service's rules: the function reads those as the
+//! site publishes them (`aturan-layanan.json`, see `pengaduan_store::rules_feed`), so a new
+//! time limit needs no deploy.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -31,34 +33,8 @@ fn main() {
         root.join("config.toml").display().to_string()
     )
     .unwrap();
-    // The service page's time limit (the receipt states it), as a page with only that table in
-    // its front matter: the whole page would add its 25 KB of text to the Lambda binary. The
-    // paths are pengaduan-site's `rules::SERVICE_PAGE` and `SERVICE_PAGE_EN` (a test compares
-    // them). A site without a page embeds nothing for it.
-    let pages = [
-        ("SERVICE_PAGE", "content/layanan/informasi-dan-pengaduan.md", "The service page's"),
-        ("SERVICE_PAGE_EN", "content/layanan/informasi-dan-pengaduan.en.md", "The English service page's"),
-    ];
-    for (name, path, whose) in pages {
-        let page = time_limit_page(&root.join(path));
-        writeln!(code, "/// {whose} time limit table, as a page's front matter.\npub const {name}: &str = {page:?};")
-            .unwrap();
-    }
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
     std::fs::write(out, code).unwrap();
-}
-
-/// The `[service.time_limit]` table of the page at `path` as a page of its own, read by core's
-/// reader of service pages; empty when the page or the table is absent.
-fn time_limit_page(path: &Path) -> String {
-    println!("cargo:rerun-if-changed={}", path.display());
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let Some(time_limit) = pengaduan_core::service::time_limit_of(&text) else { return String::new() };
-    let mut service = toml::Table::new();
-    service.insert("time_limit".into(), toml::Value::try_from(time_limit).expect("a time limit is TOML"));
-    let mut page = toml::Table::new();
-    page.insert("service".into(), toml::Value::Table(service));
-    format!("+++\n{page}+++\n")
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -11,6 +11,8 @@ mod audit;
 mod complaint;
 mod error;
 mod export;
+#[cfg(feature = "lambda")]
+pub mod feed;
 mod fields;
 pub mod inbox;
 pub mod konten;
@@ -27,6 +29,7 @@ use axum::routing::{get, post};
 use http::{HeaderMap, StatusCode, header};
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::calendar::Calendar;
+use pengaduan_core::published::PublishedRules;
 use pengaduan_core::service::ServiceRules;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::{AnyStore, Config};
@@ -48,6 +51,12 @@ pub struct Rules {
     pub service: ServiceRules,
     /// Working days.
     pub calendar: Calendar,
+}
+
+impl From<PublishedRules> for Rules {
+    fn from(rules: PublishedRules) -> Self {
+        Self { service: rules.service, calendar: rules.calendar }
+    }
 }
 
 /// Everything the console's handlers share.

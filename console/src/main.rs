@@ -1,13 +1,15 @@
 //! The console's Lambda function, behind CloudFront's `/staf/*`: the same router as in
 //! `site-gen serve`, on the DynamoDB table and the attachments bucket. The service's rules
-//! (procedures, time limit, holidays) are the content compiled in at build time, so a deploy
-//! carries the rules its site publishes.
+//! (procedures, time limit, holidays) are the ones the site publishes: `aturan-layanan.json` in
+//! `SITE_BUCKET`, read at cold start and followed when it changes (see
+//! [`pengaduan_console::feed`]), so a published calendar needs no deploy.
 
 use lambda_http::Error;
 use pengaduan_console::{Console, CookiePolicy, Rules};
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::attachments::s3::S3Attachments;
 use pengaduan_store::dynamodb::DynamoStore;
+use pengaduan_store::rules_feed::RulesFeed;
 use pengaduan_store::{AnyStore, Config};
 use std::sync::Arc;
 
@@ -16,18 +18,20 @@ async fn main() -> Result<(), Error> {
     pengaduan_aws::init_lambda_logging();
     let table = std::env::var("COMPLAINTS_TABLE").map_err(|_| "COMPLAINTS_TABLE is not set")?;
     let config = Config::from_env()?;
-    let service =
-        pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))?
-            .with_translation(include_str!("../../content/layanan/informasi-dan-pengaduan.en.md"));
-    let calendar = pengaduan_core::calendar::Calendar::from_toml(include_str!("../../content/data/hari-libur.toml"))?;
+    // No rules, no start: the console cannot follow a procedure or count a deadline without them.
+    // The whole chain (what S3 answered, where the document breaks) in the init error.
+    let feed = Arc::new(RulesFeed::from_env().await.map_err(|e| pengaduan_store::error_chain(&e))?);
+    let rules = feed.rules();
     let store = AnyStore::Dynamo(DynamoStore::from_env(table).await);
     let origin_secret = std::env::var("PENGADUAN_ORIGIN_SECRET").ok().filter(|s| !s.is_empty());
-    let mut console = Console::new(store, config, Rules { service, calendar }, CookiePolicy::Secure)?
+    let mut console = Console::new(store, config, Rules::from((*rules).clone()), CookiePolicy::Secure)?
         .with_origin_secret(origin_secret);
     if let Some(bucket) = std::env::var("ATTACHMENTS_BUCKET").ok().filter(|b| !b.is_empty()) {
         console = console.with_attachments(AnyAttachments::S3(S3Attachments::from_env(bucket, "").await));
     }
-    let app = pengaduan_console::app(Arc::new(console));
+    let console = Arc::new(console);
+    pengaduan_console::feed::follow(&console, &rules).await;
+    let app = pengaduan_console::feed::app_following(console, feed);
     tracing::info!("console-fn ready");
     lambda_http::run(app).await
 }

@@ -6,8 +6,19 @@ use bytes::Bytes;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use pengaduan_store::ComplaintStore;
+use pengaduan_store::rules_feed::RulesFeed;
 use std::net::IpAddr;
 use std::time::Duration;
+
+/// Brings the pages' time limits up to date with the rules the site publishes, when the feed's
+/// interval has passed and the rules changed (a conditional GET every few minutes, at most).
+/// The intake function counts no deadline and may read no complaint, so the time limit its
+/// receipts and status pages state is all it takes from the rules.
+pub async fn follow_rules<S: ComplaintStore>(app: &App<S>, feed: &RulesFeed) {
+    if let Some(rules) = feed.refresh_if_due().await {
+        app.set_rules(&rules);
+    }
+}
 
 /// Handles one Lambda HTTP event.
 pub async fn handle_event<S: ComplaintStore + pengaduan_store::survey::SurveyStore>(

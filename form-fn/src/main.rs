@@ -1,5 +1,7 @@
-//! The Lambda function: builds the store, settings and templates once at start-up, then hands
-//! every API Gateway (HTTP API) or Function URL event to the shared handler, and the scheduled
+//! The Lambda function: builds the store, settings and templates once at start-up and reads the
+//! rules the site publishes (`aturan-layanan.json` in `SITE_BUCKET`, for the time limit the
+//! receipts state), then hands every API Gateway (HTTP API) or Function URL event to the shared
+//! handler, after looking whether the rules changed when that is due, and the scheduled
 //! `{"pengaduan": "sweep"}` event to the sweep that finishes unfinished attachment commits.
 
 use form_fn::{App, Config, HttpConfig, Pages};
@@ -9,6 +11,7 @@ use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::attachments::s3::S3Attachments;
 use pengaduan_store::config::CodeKey;
 use pengaduan_store::dynamodb::DynamoStore;
+use pengaduan_store::rules_feed::RulesFeed;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -26,7 +29,10 @@ async fn main() -> Result<(), Error> {
     if config.code_key.is_none() {
         tracing::warn!("no tracking-code key: codes are stored as plain SHA-256 digests");
     }
-    let pages = Pages::embedded()?;
+    // No rules, no start: a receipt without the time limit would break the page's promise.
+    // The whole chain (what S3 answered, where the document breaks) in the init error.
+    let feed = Arc::new(RulesFeed::from_env().await.map_err(|e| pengaduan_store::error_chain(&e))?);
+    let pages = Pages::embedded()?.with_rules(&feed.rules());
     let store = DynamoStore::from_env(table).await;
     let mut app = App::new(store, config, http, pages);
     // Without a bucket the function still takes complaints, and refuses files with a message.
@@ -36,8 +42,8 @@ async fn main() -> Result<(), Error> {
     let app = Arc::new(app);
     tracing::info!("form-fn ready");
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
-        let app = Arc::clone(&app);
-        async move { dispatch(app, event).await }
+        let (app, feed) = (Arc::clone(&app), Arc::clone(&feed));
+        async move { dispatch(app, &feed, event).await }
     }))
     .await
 }
@@ -58,7 +64,7 @@ async fn code_key_from_secret(arn: &str) -> Result<CodeKey, Error> {
 
 /// The sweep event (the template's schedule) or an HTTP event. lambda_http's own `run` takes
 /// HTTP events only, so its adapter is called here for those.
-async fn dispatch(app: Arc<App<DynamoStore>>, event: LambdaEvent<Value>) -> Result<Value, Error> {
+async fn dispatch(app: Arc<App<DynamoStore>>, feed: &RulesFeed, event: LambdaEvent<Value>) -> Result<Value, Error> {
     let LambdaEvent { payload, context } = event;
     if payload.get("pengaduan").and_then(Value::as_str) == Some("sweep") {
         let finished = match app.attachments() {
@@ -69,6 +75,7 @@ async fn dispatch(app: Arc<App<DynamoStore>>, event: LambdaEvent<Value>) -> Resu
         return Ok(json!({ "finished": finished }));
     }
     let request: LambdaRequest = serde_json::from_value(payload)?;
+    form_fn::lambda::follow_rules(&app, feed).await;
     let mut http = Adapter::from(service_fn(move |req: Request| {
         let app = Arc::clone(&app);
         async move { Ok::<_, Error>(form_fn::lambda::handle_event(&app, req).await) }

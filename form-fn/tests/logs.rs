@@ -51,7 +51,7 @@ async fn tracking_codes_never_reach_the_logs() {
         SqliteStore::in_memory().unwrap(),
         Config::default(),
         HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
-        Pages::embedded().unwrap(),
+        Pages::embedded().unwrap().with_rules(&pengaduan_store::testing::shipped_rules()),
     )
     .with_clock(move || now);
     let form = "jenis=pengaduan&nama=Siti+Rahayu&email=siti%40contoh.co.id&judul=Izin+usaha+belum+terbit\

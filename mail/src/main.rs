@@ -1,6 +1,12 @@
 //! The delivery Lambda function `mail-fn`: builds the store and the mailer once at start-up,
 //! then hands every event (the table's stream, SES notifications through SNS, the schedule's
 //! tick) to [`pengaduan_mail::event::handle`].
+//!
+//! Unlike the intake and the console, this function reads no published rules
+//! (`aturan-layanan.json`): every message carries what it states from the moment it was
+//! queued, the time limit worded by the intake (`jangka_waktu`) and the deadline counted by
+//! the console (`tenggat`, `tenggat_sementara`), so it needs neither the time limit nor the
+//! calendar, nor a permission on the site's bucket.
 
 use jiff::Timestamp;
 use lambda_runtime::{Error, LambdaEvent, service_fn};

@@ -127,7 +127,13 @@ fn app(db: &Path, at: &'static str) -> App<SqliteStore> {
     // As `site-gen serve` does: the key file beside the database, shared with the staff tool.
     pengaduan_store::open::with_local_code_key(&mut config, &format!("sqlite:{}", db.display()), None).unwrap();
     let http = HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() };
-    App::new(SqliteStore::open(db).unwrap(), config, http, Pages::embedded().unwrap()).with_clock(move || now)
+    App::new(
+        SqliteStore::open(db).unwrap(),
+        config,
+        http,
+        Pages::embedded().unwrap().with_rules(&pengaduan_store::testing::shipped_rules()),
+    )
+    .with_clock(move || now)
 }
 
 /// The audit trail of the SQLite store at `db`, oldest first.

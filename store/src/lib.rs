@@ -30,6 +30,8 @@ pub mod open;
 pub mod outbox;
 mod rate;
 pub mod retry;
+#[cfg(feature = "aws")]
+pub mod rules_feed;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod survey;

@@ -232,6 +232,14 @@ pub async fn new_bucket(client: &aws_sdk_s3::Client) -> String {
     bucket
 }
 
+/// Publishes `text` as the site's rules (`aturan-layanan.json`) in `bucket`, as a site build's
+/// upload does.
+#[cfg(feature = "aws")]
+pub async fn put_rules(client: &aws_sdk_s3::Client, bucket: &str, text: &str) {
+    let body = aws_sdk_s3::primitives::ByteStream::from(text.as_bytes().to_vec());
+    client.put_object().bucket(bucket).key(pengaduan_core::published::FILE).body(body).send().await.unwrap();
+}
+
 /// Every key in `bucket`, sorted.
 #[cfg(feature = "aws")]
 pub async fn all_keys(client: &aws_sdk_s3::Client, bucket: &str) -> Vec<String> {
@@ -263,6 +271,18 @@ pub static PROCEDURES: LazyLock<Vec<Procedure>> = LazyLock::new(|| {
     let text = include_str!("../../content/layanan/informasi-dan-pengaduan.md");
     pengaduan_core::service::ServiceRules::parse(text).expect("the shipped page parses").procedures
 });
+
+/// The rules the shipped site publishes (`aturan-layanan.json` of a build of this repository):
+/// the service page, its English translation and the holiday calendar, as shipped.
+pub fn shipped_rules() -> pengaduan_core::published::PublishedRules {
+    let service =
+        pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
+            .expect("the shipped page parses")
+            .with_translation(include_str!("../../content/layanan/informasi-dan-pengaduan.en.md"));
+    let calendar =
+        Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).expect("the shipped calendar parses");
+    pengaduan_core::published::PublishedRules { service, calendar }
+}
 
 /// The holiday calendar the fixtures' deadlines are counted with: 2026 only, with the holidays
 /// the shipped calendar lists for it. A year after it is missing on purpose, so the tests of

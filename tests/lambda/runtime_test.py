@@ -2,11 +2,12 @@
 
 A small implementation of the Lambda Runtime API (`/2018-06-01/runtime/invocation/next`,
 `.../{id}/response`, `.../{id}/error`, `/runtime/init/error`) hands the binary real HTTP API v2
-and Function URL events (the fixtures of form-fn's tests); moto's DynamoDB server holds the
-table. Asserts the HTTP responses and the stored items, and prints the cold start (process
+and Function URL events (the fixtures of form-fn's tests); moto's server holds the table and
+the site's bucket with the published rules (`aturan-layanan.json`), which the function reads at
+cold start. Asserts the HTTP responses and the stored items, and prints the cold start (process
 start to first answered invocation) and the binary's size.
 
-Usage: python runtime_test.py BINARY   (with moto and boto3 importable; see tests/lambda/run.sh)
+Usage: python runtime_test.py BINARY RULES_JSON   (with moto and boto3 importable; see tests/lambda/run.sh)
 """
 
 import base64
@@ -30,6 +31,7 @@ import boto3
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "form-fn" / "tests" / "fixtures"
 TABLE = "pengaduan-lambda-test"
+SITE_BUCKET = "pengaduan-situs-test"
 
 
 def free_port() -> int:
@@ -139,6 +141,7 @@ class RuntimeApi:
 
 def main() -> int:
     binary = Path(sys.argv[1]).resolve()
+    rules = Path(sys.argv[2]).read_bytes()
     moto, moto_port = start_moto()
     proc = None
     passed = failed = 0
@@ -158,6 +161,12 @@ def main() -> int:
                                aws_access_key_id="test", aws_secret_access_key="test")
         code_key_arn = secrets.create_secret(Name="pengaduan/code-key", SecretString="k" * 64)["ARN"]
 
+        # The site's build puts its rules beside index.html; the function reads them from there.
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="ap-southeast-3",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+        s3.create_bucket(Bucket=SITE_BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
+        s3.put_object(Bucket=SITE_BUCKET, Key="aturan-layanan.json", Body=rules, ContentType="application/json")
+
         runtime = RuntimeApi()
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -172,6 +181,8 @@ def main() -> int:
             "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
             "AWS_ENDPOINT_URL_SECRETSMANAGER": endpoint,
+            "AWS_ENDPOINT_URL_S3": endpoint,
+            "SITE_BUCKET": SITE_BUCKET,
             "PENGADUAN_CODE_KEY_SECRET_ARN": code_key_arn,
             "COMPLAINTS_TABLE": TABLE,
             "PENGADUAN_RATE_LIMIT_PER_HOUR": "10",
@@ -269,7 +280,7 @@ def main() -> int:
 
         if runtime.first_next_at is not None:
             init_ms = (runtime.first_next_at - started) * 1000
-            print(f"cold start, init (process start to first poll for an event, SDK configured): {init_ms:.1f} ms")
+            print(f"cold start, init (process start to first poll for an event, SDK configured, rules read from S3): {init_ms:.1f} ms")
         if "cold_start_ms" in state:
             print(f"cold start, first request (process start to first answer, incl. 4 DynamoDB calls to moto): "
                   f"{state['cold_start_ms']:.1f} ms")

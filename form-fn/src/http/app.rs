@@ -12,6 +12,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::Lang;
+use pengaduan_core::published::PublishedRules;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::{ComplaintStore, Config};
@@ -57,6 +58,11 @@ impl<S: ComplaintStore> App<S> {
     /// Swaps in new templates (after an edit under `site-gen serve`).
     pub fn set_pages(&self, pages: Pages) {
         *self.pages.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(pages);
+    }
+
+    /// Swaps in the time limits of newly published rules, keeping the templates.
+    pub fn set_rules(&self, rules: &PublishedRules) {
+        self.set_pages(Pages::clone(&self.pages()).with_rules(rules));
     }
 
     /// The store's settings.

@@ -4,6 +4,7 @@
 use pengaduan_core::FieldError;
 use pengaduan_core::Lang;
 use pengaduan_core::RawForm;
+use pengaduan_core::published::PublishedRules;
 use pengaduan_core::submission::FIELD_ORDER;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -26,18 +27,18 @@ pub enum PageError {
     Render(String, #[source] tera::Error),
 }
 
-/// The site's templates and configuration, as the handler renders them.
+/// The site's templates and configuration, as the handler renders them, with the service's
+/// time limits as the site publishes them.
+#[derive(Clone)]
 pub struct Pages {
     tera: tera::Tera,
     config: Value,
-    /// From the service page and its English translation, whose `starts` is in English.
+    /// From the published rules: the service page's and its English translation's, whose
+    /// `starts` is in English.
     time_limits: TimeLimits,
 }
 
 pub use pengaduan_core::service::{TimeLimit, TimeLimits};
-
-/// The time limit from a service page's text: core's reading, which the staff tool shares.
-pub use pengaduan_core::service::time_limit_of;
 
 /// How a status page is shown.
 #[derive(Debug, Clone, Copy, Default)]
@@ -118,15 +119,10 @@ impl Pages {
         Self { tera, config, time_limits: TimeLimits::default() }
     }
 
-    /// The service's time limit from its page's text, for the status page and the receipt.
-    pub fn with_service_page(self, text: &str) -> Self {
-        self.with_service_page_in(Lang::Id, text)
-    }
-
-    /// The service's time limit from the text of its page in the language `lang` (the
-    /// Indonesian page, or its translation), for the status page and the receipt in that language.
-    pub fn with_service_page_in(mut self, lang: Lang, text: &str) -> Self {
-        self.time_limits.read(lang, text);
+    /// The service's time limits as the site publishes them ([`PublishedRules`]), for the
+    /// status page and the receipt in each language.
+    pub fn with_rules(mut self, rules: &PublishedRules) -> Self {
+        self.time_limits = rules.service.time_limits.clone();
         self
     }
 
@@ -165,7 +161,8 @@ impl Pages {
         menu.iter().find(|m| m.get("url").and_then(Value::as_str) == Some(url))?.get("title")?.as_str()
     }
 
-    /// The templates and configuration compiled into the binary, for the Lambda function.
+    /// The templates and configuration compiled into the binary, for the Lambda function; its
+    /// time limits come from the published rules ([`Pages::with_rules`]).
     pub fn embedded() -> Result<Self, PageError> {
         let mut tera = tera::Tera::default();
         tera.add_raw_templates(crate::embedded::TEMPLATES.iter().copied()).map_err(PageError::Templates)?;
@@ -173,9 +170,7 @@ impl Pages {
         let config: toml::Table = toml::from_str(crate::embedded::CONFIG).map_err(PageError::Config)?;
         // A TOML table always converts to JSON.
         let config = serde_json::to_value(config).unwrap_or_default();
-        Ok(Self::new(tera, config)
-            .with_service_page(crate::embedded::SERVICE_PAGE)
-            .with_service_page_in(Lang::En, crate::embedded::SERVICE_PAGE_EN))
+        Ok(Self::new(tera, config))
     }
 
     /// The form action, from `config.api_url`.
@@ -380,31 +375,30 @@ pub fn fallback_html(title: &str, message: &str, lang: Lang) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_time_limit_comes_from_the_service_page() {
-        let limit = time_limit_of(crate::embedded::SERVICE_PAGE).expect("the shipped page has one");
-        assert_eq!(limit.text(), "2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap");
-        let page = "+++\ntitle = \"x\"\n[service.time_limit]\nmin_working_days = 5\nmax_working_days = 5\n+++\nTeks.\n";
-        assert_eq!(time_limit_of(page).unwrap().text(), "5 hari kerja");
-        assert_eq!(time_limit_of("+++\ntitle = \"x\"\n+++\n"), None);
-        assert_eq!(time_limit_of("tanpa front matter"), None);
-        assert!(Pages::embedded().unwrap().time_limit().is_some(), "the Lambda's pages state it");
+    fn limit(min: u32, max: u32, starts: &str) -> TimeLimit {
+        TimeLimit { min_working_days: min, max_working_days: max, starts: starts.into() }
     }
 
     #[test]
-    fn the_english_time_limit_comes_from_the_translated_page() {
+    fn the_time_limits_are_the_published_rules() {
+        let rules = |id, en| {
+            let service = pengaduan_core::service::ServiceRules {
+                procedures: Vec::new(),
+                max_working_days: 5,
+                time_limits: TimeLimits { id, en },
+            };
+            let calendar = pengaduan_core::calendar::Calendar::default();
+            PublishedRules { service, calendar }
+        };
         let pages = Pages::embedded().unwrap();
-        assert_eq!(
-            pages.deadline_rule_in(Lang::En).as_deref(),
-            Some("2 to 10 working days after the required documents are declared complete")
-        );
-        assert_eq!(
-            pages.deadline_rule_in(Lang::Id).as_deref(),
-            Some("2 s/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap")
-        );
-        let page = "+++\n[service.time_limit]\nmin_working_days = 5\nmax_working_days = 5\nstarts = \"setelah lengkap\"\n+++\n";
-        let untranslated = Pages::new(tera::Tera::default(), Value::Null).with_service_page(page);
+        assert_eq!(pages.time_limit(), None, "none until the rules are read");
+        let both = rules(Some(limit(2, 5, "setelah lengkap")), Some(limit(2, 5, "after it is complete")));
+        let pages = pages.with_rules(&both);
+        assert_eq!(pages.deadline_rule_in(Lang::Id).as_deref(), Some("2 s/d 5 hari kerja setelah lengkap"));
+        assert_eq!(pages.deadline_rule_in(Lang::En).as_deref(), Some("2 to 5 working days after it is complete"));
+        let untranslated = pages.with_rules(&rules(Some(limit(5, 5, "setelah lengkap")), None));
         assert_eq!(untranslated.deadline_rule_in(Lang::En).as_deref(), Some("5 working days"), "no Indonesian words");
+        assert_eq!(untranslated.time_limit_in(Lang::Id), Some(&limit(5, 5, "setelah lengkap")));
     }
 
     #[test]
@@ -414,19 +408,5 @@ mod tests {
         assert!(fallback_html("T", "M", Lang::Id).contains("<html lang=\"id\">"));
         let en = fallback_html("T", "M", Lang::En);
         assert!(en.contains("<html lang=\"en\">") && en.contains("href=\"/en/\"") && !en.contains("Kembali"));
-    }
-
-    #[test]
-    fn the_embedded_time_limits_are_the_shipped_pages() {
-        // build.rs embeds these pages' limits; pengaduan-site's `rules` names the same paths
-        // (its own test reads them there), and the staff tool and the console read them there.
-        let shipped = [
-            (crate::embedded::SERVICE_PAGE, include_str!("../../../content/layanan/informasi-dan-pengaduan.md")),
-            (crate::embedded::SERVICE_PAGE_EN, include_str!("../../../content/layanan/informasi-dan-pengaduan.en.md")),
-        ];
-        for (embedded, page) in shipped {
-            assert_eq!(time_limit_of(embedded), time_limit_of(page));
-            assert!(time_limit_of(embedded).is_some());
-        }
     }
 }

@@ -37,7 +37,7 @@ async fn codes_are_stored_keyed_and_older_plain_digests_still_open_their_status(
         plain.store().clone(),
         Config { code_key: Some(key), ..Config::default() },
         HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
-        Pages::embedded().unwrap(),
+        crate::pages(),
     );
     let uri =
         format!("/api/lacak?nomor={}&kode={}", old["nomor"].as_str().unwrap(), old["kode_lacak"].as_str().unwrap());
@@ -149,7 +149,7 @@ async fn the_lookup_limit_ends_with_its_window() {
         store,
         Config::default(),
         HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
-        Pages::embedded().unwrap(),
+        crate::pages(),
     )
     .with_clock({
         let clock = std::sync::Arc::clone(&clock);

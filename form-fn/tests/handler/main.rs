@@ -16,6 +16,7 @@ mod lambda;
 mod lookup;
 mod protocol;
 mod public_status;
+mod rules;
 mod submit;
 mod survey;
 
@@ -28,7 +29,13 @@ fn app_with(http: HttpConfig, at: &'static str) -> App<SqliteStore> {
 fn app_with_config(config: Config, http: HttpConfig, at: &'static str) -> App<SqliteStore> {
     let store = SqliteStore::in_memory().unwrap();
     let now: Timestamp = at.parse().unwrap();
-    App::new(store, config, http, Pages::embedded().unwrap()).with_clock(move || now)
+    App::new(store, config, http, pages()).with_clock(move || now)
+}
+
+/// The embedded templates with the shipped site's published rules, as the Lambda function has
+/// them after its cold start.
+fn pages() -> Pages {
+    Pages::embedded().unwrap().with_rules(&pengaduan_store::testing::shipped_rules())
 }
 
 fn app() -> App<SqliteStore> {

@@ -20,7 +20,7 @@ async fn the_public_status_shows_stages_deadline_and_next_step_but_no_notes_or_n
     store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
     advance(&store, &n, "Budi Rahasia").await;
 
-    let app = App::new(store, Config::default(), HttpConfig::default(), Pages::embedded().unwrap()).with_clock(now);
+    let app = App::new(store, Config::default(), HttpConfig::default(), crate::pages()).with_clock(now);
     let get = |accept: &'static str| {
         let req = http::Request::builder()
             .uri(format!("/api/lacak?nomor={n}&kode={code}"))
@@ -107,7 +107,7 @@ async fn a_deadline_counted_without_a_years_holidays_is_marked_sementara() {
     let change = WorkflowChange::from_transition(&t, "Rina", now(), 2026, deadline, next);
     store.apply(&n, version, change).await.unwrap();
 
-    let app = App::new(store, Config::default(), HttpConfig::default(), Pages::embedded().unwrap()).with_clock(now);
+    let app = App::new(store, Config::default(), HttpConfig::default(), crate::pages()).with_clock(now);
     let get = |accept: &'static str| {
         let req = http::Request::builder()
             .uri(format!("/api/lacak?nomor={n}&kode={code}"))

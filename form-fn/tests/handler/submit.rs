@@ -327,7 +327,7 @@ async fn the_content_fingerprint_counts_for_ten_minutes_only() {
         SqliteStore::in_memory().unwrap(),
         Config::default(),
         HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() },
-        Pages::embedded().unwrap(),
+        crate::pages(),
     )
     .with_clock(move || Timestamp::from_second(clock.load(Ordering::SeqCst)).unwrap());
     let first = header(&post_form(&app, VALID_FORM).await, "location").to_owned();

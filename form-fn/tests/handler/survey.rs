@@ -24,7 +24,7 @@ async fn app_with_complaint(finished: bool) -> (App<SqliteStore>, String, String
         }
         assert_eq!(store.load(&n).await.unwrap().unwrap().row.state.status, Status::Selesai);
     }
-    let app = App::new(store, Config::default(), HttpConfig::default(), Pages::embedded().unwrap()).with_clock(now);
+    let app = App::new(store, Config::default(), HttpConfig::default(), crate::pages()).with_clock(now);
     (app, n.to_string(), code)
 }
 

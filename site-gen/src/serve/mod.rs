@@ -18,6 +18,7 @@ use hyper_util::service::TowerToHyperService;
 use notify_debouncer_mini::notify;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
 use pengaduan_console::{Console, CookiePolicy, Rules};
+use pengaduan_core::published::PublishedRules;
 use pengaduan_site::build::{BuildOptions, Site, build_site};
 use pengaduan_site::diagnostics::BuildFailure;
 use pengaduan_store::attachments::{AttachmentStore, PENDING_TTL};
@@ -206,9 +207,10 @@ impl Rebuilder {
         match builder.rebuild() {
             Ok((site, summary)) => {
                 eprintln!("{summary}");
-                self.app.set_pages(api_pages(&site, &builder.opts.root));
-                // The build validated the procedures; the console follows what it published.
-                let rules = staff_rules(&builder.opts.root).ok();
+                // The build validated the rules; the API and the console follow what it published.
+                let rules = built_rules(&builder.opts.out).ok();
+                self.app.set_pages(api_pages(&site, rules.as_ref()));
+                let rules = rules.map(Rules::from);
                 if let (Some(console), Some(rules)) = (self.console.get().and_then(Weak::upgrade), &rules) {
                     console.set_rules(rules.clone());
                 }
@@ -273,17 +275,24 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     };
     let mut builder = Builder { opts: build_opts, generation: 0, sources: Vec::new() };
     let (tx, rx) = watch::channel(Reload::Built(0));
-    let pages = match builder.rebuild() {
+    let built = builder.rebuild();
+    // After a failed build, the rules of the last good one (still in the output), if any.
+    let published = built_rules(&out);
+    let pages = match built {
         Ok((site, summary)) => {
             eprintln!("{summary}");
             tx.send_replace(Reload::Built(builder.generation));
-            api_pages(&site, &root)
+            api_pages(&site, published.as_ref().ok())
         }
         Err(failure) => {
             let e = failure.to_string();
             eprintln!("{e}");
             tx.send_replace(Reload::Failed(e));
-            Pages::embedded().map_err(ServeError::Pages)?
+            let pages = Pages::embedded().map_err(ServeError::Pages)?;
+            match &published {
+                Ok(rules) => pages.with_rules(rules),
+                Err(_) => pages,
+            }
         }
     };
 
@@ -291,7 +300,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let mut config = Config::from_env().map_err(ServeError::Config)?;
     let http = HttpConfig::from_env().map_err(ServeError::Config)?;
     let now = clock()?;
-    let rules = staff_rules(&root);
+    let rules = published.map(Rules::from);
     match &rules {
         Ok(rules) => refresh_deadlines(rules, &store, &config, now()).await,
         Err(e) => eprintln!("Peringatan: konsol petugas dan tenggat tidak tersedia: {e}"),
@@ -412,24 +421,29 @@ fn deliver_mail(spec: &str, root: &Path, store: &AnyStore, site_url: &str) -> Op
 }
 
 /// The API's pages from the site just built: its templates, its configuration, and the time
-/// limit of its service page and of that page's English translation (which the status page and
-/// the receipt state in each language).
-fn api_pages(site: &Site, root: &Path) -> Pages {
-    use pengaduan_core::Lang;
-    use pengaduan_site::rules::{SERVICE_PAGE, SERVICE_PAGE_EN};
-    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
-    Pages::new(site.templates.tera.clone(), site.config_value.clone())
-        .with_service_page(&read(SERVICE_PAGE))
-        .with_service_page_in(Lang::En, &read(SERVICE_PAGE_EN))
+/// limits its rules publish (which the status page and the receipt state in each language).
+fn api_pages(site: &Site, rules: Option<&PublishedRules>) -> Pages {
+    let pages = Pages::new(site.templates.tera.clone(), site.config_value.clone());
+    match rules {
+        Some(rules) => pages.with_rules(rules),
+        None => pages,
+    }
 }
 
-/// The rules the staff console and the deadlines follow: the service page's procedures and
-/// time limit, and the holiday calendar, as the staff tool reads them.
-fn staff_rules(root: &Path) -> Result<Rules, String> {
-    Ok(Rules {
-        service: pengaduan_site::rules::load_rules(root)?,
-        calendar: pengaduan_site::rules::load_calendar(root)?,
-    })
+/// The rules the site just built publishes (`aturan-layanan.json` at the output's root), read as
+/// the AWS functions read them from the site's bucket: the one way every part of `serve` (the
+/// API's time limits, the console, the deadlines) gets them.
+fn built_rules(out: &Path) -> Result<PublishedRules, String> {
+    let path = out.join(pengaduan_core::published::FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => PublishedRules::from_json(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "situs ini tidak menerbitkan aturan layanan ({} dan {} belum ada atau situs gagal dibangun)",
+            pengaduan_site::rules::SERVICE_PAGE,
+            pengaduan_site::rules::CALENDAR
+        )),
+        Err(e) => Err(format!("{}: tidak dapat dibaca ({e})", path.display())),
+    }
 }
 
 /// Brings the stored deadlines in step with the holiday calendar and the time limit in content

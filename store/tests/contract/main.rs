@@ -41,5 +41,6 @@ mod attachments;
 mod complaints;
 mod content;
 mod outbox;
+mod rules_feed;
 mod survey;
 mod workflow;
