@@ -16,7 +16,7 @@
 // - four eyes (config.toml of the served copy, read on each publish): the author gets 403 saying
 //   who may publish, a second editor publishes.
 
-const { test, before } = require('node:test');
+const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
 
@@ -33,6 +33,32 @@ const ACCOUNTS = {
 };
 
 const browser = h.useBrowser();
+
+// The tests publish into the served copy of the site; the test files after this one read the
+// shipped pages. Put back every content file as the repository has it (as a developer's edit
+// would: the server rebuilds on the change) and wait until the public page shows it.
+after(async () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const repo = path.join(__dirname, '..', '..', 'content');
+  const served = path.join(process.env.E2E_ROOT, 'content');
+  const copy = (from, to) => {
+    for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+      const a = path.join(from, entry.name);
+      const b = path.join(to, entry.name);
+      if (entry.isDirectory()) copy(a, b);
+      else if (!fs.existsSync(b) || !fs.readFileSync(a).equals(fs.readFileSync(b))) fs.copyFileSync(a, b);
+    }
+  };
+  copy(repo, served);
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    const r = await fetch(h.url(SERVICE_URL));
+    if ((await r.text()).includes('Tidak dipungut biaya')) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the served site did not return to the repository content within 20 s');
+});
 before(() => {
   for (const a of Object.values(ACCOUNTS)) {
     h.staff(['pengguna', 'tambah', a.username, '--peran', a.peran, '--nama', a.name], `${PASSWORD}\n`);
