@@ -66,7 +66,9 @@ async fn the_editing_operations_answer_from_the_stores_live_text() {
     }
 
     let changed = text.replace("title = \"Layanan Informasi dan Pengaduan\"", "title = \"Layanan Uji Pratinjau\"");
+    let started = Instant::now();
     let ok = answer(&bench, &store, &bucket, serde_json::json!({"op": "check", "changes": {PAGE: changed}})).await;
+    eprintln!("check (root reused): {} ms", started.elapsed().as_millis());
     assert_eq!(ok.refusal, None);
 
     let broken = text.replacen("weight = 1", "weight = \"satu\"", 1);
@@ -75,9 +77,11 @@ async fn the_editing_operations_answer_from_the_stores_live_text() {
     let refusal = refused.refusal.expect("refused");
     assert_eq!((refusal.path.as_str(), refusal.line), (PAGE, Some(line)), "{refusal:?}");
 
+    let started = Instant::now();
     let preview =
         answer(&bench, &store, &bucket, serde_json::json!({"op": "preview", "changes": {PAGE: changed}, "path": PAGE}))
             .await;
+    eprintln!("preview (root reused): {} ms", started.elapsed().as_millis());
     assert!(preview.html.expect("a page").contains("Layanan Uji Pratinjau"));
     let data = answer(
         &bench,
