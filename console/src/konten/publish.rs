@@ -12,9 +12,10 @@ use pengaduan_store::accounts::{AccountStore, AuditAction};
 use pengaduan_store::content::ContentStore;
 use std::sync::Arc;
 
-/// Publishes every waiting draft: refused with `403` when four eyes are required and the user
-/// wrote one of them, with `422` when the site no longer builds with them all; then marked
-/// published in the store, made public by the workshop, and recorded in the audit trail.
+/// Publishes every waiting draft: refused with `422` when the site no longer builds with them
+/// all (`503` when the builder cannot answer now), with `403` when four eyes are required and
+/// the user wrote one of them; then marked published in the store, made public by the workshop
+/// (on AWS: queued, the page says so), and recorded in the audit trail.
 pub(crate) async fn publish(
     State(console): State<Arc<Console>>,
     staff: Staff,
