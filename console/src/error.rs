@@ -47,7 +47,7 @@ pub(crate) enum AppError {
     /// A refusal whose reason is worked out at the time (the site would not build with the
     /// drafts, another editor saved first): the status and a page saying why.
     Refused {
-        /// The status, `409` or `422`.
+        /// The status, `409` or `422`; `503` when the site's builder cannot answer now.
         status: StatusCode,
         /// The page's title.
         title: &'static str,

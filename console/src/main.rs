@@ -2,9 +2,12 @@
 //! `site-gen serve`, on the DynamoDB table and the attachments bucket. The service's rules
 //! (procedures, time limit, holidays) are the ones the site publishes: `aturan-layanan.json` in
 //! `SITE_BUCKET`, read at cold start and followed when it changes (see
-//! [`pengaduan_console::feed`]), so a published calendar needs no deploy.
+//! [`pengaduan_console::feed`]), so a published calendar needs no deploy. The editing pages'
+//! workshop invokes the publishing function (`PENGADUAN_PUBLISH_FUNCTION`; see
+//! [`pengaduan_console::konten::remote`]).
 
 use lambda_http::Error;
+use pengaduan_console::konten::remote::LambdaWorkshop;
 use pengaduan_console::{Console, CookiePolicy, Rules};
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::attachments::s3::S3Attachments;
@@ -28,6 +31,12 @@ async fn main() -> Result<(), Error> {
         .with_origin_secret(origin_secret);
     if let Some(bucket) = std::env::var("ATTACHMENTS_BUCKET").ok().filter(|b| !b.is_empty()) {
         console = console.with_attachments(AnyAttachments::S3(S3Attachments::from_env(bucket, "").await));
+    }
+    // The editing pages build the site through the publishing function, which has the site's
+    // templates; without it they answer 503.
+    if let Some(function) = std::env::var("PENGADUAN_PUBLISH_FUNCTION").ok().filter(|f| !f.is_empty()) {
+        let client = LambdaWorkshop::client(&pengaduan_aws::load_config().await);
+        console = console.with_workshop(Arc::new(LambdaWorkshop::new(client, function)));
     }
     let console = Arc::new(console);
     pengaduan_console::feed::follow(&console, &rules).await;

@@ -9,10 +9,12 @@
 //! first sync, or an earlier publish).
 
 pub mod invalidate;
+pub mod ops;
 pub mod root;
 pub mod sync;
 
 pub use invalidate::Distribution;
+pub use ops::{Answer, Request, Workbench};
 pub use sync::SiteBucket;
 
 use pengaduan_store::StoreError;

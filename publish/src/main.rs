@@ -1,13 +1,17 @@
 //! The publishing Lambda function `publish-fn`: builds its clients once at start-up, then answers
-//! every `{"op": "publish"}` event (the console's invocation, or a schedule) with
-//! [`pengaduan_publish::publish`]'s report.
+//! every event of [`pengaduan_publish::Request`]: `{"op": "publish"}` (the console's invocation
+//! after editors publish, or a schedule) with [`pengaduan_publish::publish`]'s report, and the
+//! console's editing operations (`files`, `live_text`, `check`, `preview`) through
+//! [`pengaduan_publish::Workbench`], which keeps the site root of the store's live text while
+//! a warm instance lives.
 
 use lambda_runtime::{Error, LambdaEvent, service_fn};
-use pengaduan_publish::{Distribution, SiteBucket, SiteSource};
+use pengaduan_publish::{Distribution, Request, SiteBucket, SiteSource, Workbench};
 use pengaduan_store::attachments::s3::S3Attachments;
 use pengaduan_store::dynamodb::DynamoStore;
 use serde_json::Value;
 use std::sync::Arc;
+use std::time::Instant;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -33,29 +37,55 @@ async fn main() -> Result<(), Error> {
         }
         Distribution::new(aws_sdk_cloudfront::Client::from_conf(builder.build()), id)
     });
-    let state = Arc::new((store, SiteSource::new(site_dir, site_url), bucket, distribution));
+    let state = Arc::new((store, Workbench::new(SiteSource::new(site_dir, site_url)), bucket, distribution));
     tracing::info!("publish-fn ready");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let state = Arc::clone(&state);
         async move {
-            let (store, site, bucket, distribution) = &*state;
-            if event.payload.get("op").and_then(Value::as_str) != Some("publish") {
-                return Err(Error::from(r#"unknown event: expected {"op": "publish"}"#));
-            }
-            let report = pengaduan_publish::publish(store, site, bucket, distribution.as_ref())
+            let (store, workbench, bucket, distribution) = &*state;
+            let request: Request = serde_json::from_value(event.payload).map_err(|e| {
+                Error::from(format!(
+                    r#"unknown event ({e}): expected {{"op": "publish" | "files" | "live_text" | "check" | "preview", ...}}"#
+                ))
+            })?;
+            let op = op_name(&request);
+            let started = Instant::now();
+            let answer = workbench
+                .handle(store, request, bucket, distribution.as_ref())
                 .await
                 .map_err(|e| Error::from(e.to_string()))?;
-            // Counts only: which pages changed is in the answer, not in the logs.
-            tracing::info!(
-                built = report.built,
-                uploaded = report.uploaded.len(),
-                removed = report.removed.len(),
-                invalidated = report.invalidated_paths.len(),
-                elapsed_ms = report.elapsed.as_millis() as u64,
-                "published"
-            );
-            Ok::<_, Error>(serde_json::to_value(&report)?)
+            // Counts and the outcome only: no content, no page, no editor's text in the logs.
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            if let Some(report) = &answer.published {
+                let count = |k: &str| report.get(k).and_then(serde_json::Value::as_array).map_or(0, Vec::len);
+                tracing::info!(
+                    built = report.get("built").and_then(serde_json::Value::as_u64).unwrap_or(0),
+                    uploaded = count("uploaded"),
+                    removed = count("removed"),
+                    invalidated = count("invalidated_paths"),
+                    elapsed_ms,
+                    "published"
+                );
+            } else {
+                tracing::info!(op, refused = answer.refusal.is_some(), elapsed_ms, "answered");
+            }
+            // A publish answers with its report itself, as it did before the other operations.
+            match answer.published {
+                Some(report) => Ok::<_, Error>(report),
+                None => Ok(serde_json::to_value(&answer)?),
+            }
         }
     }))
     .await
+}
+
+/// The operation's name, for the log.
+fn op_name(request: &Request) -> &'static str {
+    match request {
+        Request::Files => "files",
+        Request::LiveText { .. } => "live_text",
+        Request::Check { .. } => "check",
+        Request::Preview { .. } => "preview",
+        Request::Publish => "publish",
+    }
 }

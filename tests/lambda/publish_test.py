@@ -4,7 +4,8 @@ CloudFront), and checks what it publishes.
 The table holds the repository's content/ as the content store's items (each file seeded as
 its original revision, as `pengaduan-staf konten benih` records it); the site bucket and a
 distribution exist, as the stack creates them. One `{"op": "publish"}` event must upload every
-built file with deploy.sh's headers and create one invalidation; a second must change nothing.
+built file with deploy.sh's headers and create one invalidation; a second must change nothing;
+the console's editing operations (files, live_text, check, preview) answer from the same table.
 Prints the binary's size and the cold start (process start to first poll for an event, and to
 the first publish answered).
 
@@ -158,6 +159,21 @@ def main() -> int:
             items = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"].get("Items", [])
             assert len(items) == 1, "no invalidation when nothing changed"
 
+        def editing_operations():
+            page = "layanan/informasi-dan-pengaduan.md"
+            listed, _ = runtime.invoke(json.dumps({"op": "files"}), timeout=60)
+            assert listed["four_eyes"] is False, listed
+            assert page in [f["path"] for f in listed["files"]], listed
+            live, _ = runtime.invoke(json.dumps({"op": "live_text", "path": page}))
+            assert live["text"] == (ROOT / "content" / page).read_text(encoding="utf-8")
+            broken = live["text"].replace("weight = 1", 'weight = "satu"', 1)
+            line = next(i for i, l in enumerate(broken.splitlines(), 1) if l.startswith("weight"))
+            refused, _ = runtime.invoke(json.dumps({"op": "check", "changes": {page: broken}}))
+            assert (refused["refusal"]["path"], refused["refusal"]["line"]) == (page, line), refused
+            changed = live["text"].replace("Tidak dipungut biaya", "Gratis, tanpa pungutan")
+            shown, _ = runtime.invoke(json.dumps({"op": "preview", "changes": {page: changed}, "path": page}))
+            assert "Gratis, tanpa pungutan" in shown["html"], shown.get("refusal")
+
         def unknown_event():
             try:
                 runtime.invoke(json.dumps({"op": "hapus"}))
@@ -173,6 +189,7 @@ def main() -> int:
         check("first publish uploads every built file", first_publish)
         for name, fn in [("deploy.sh's headers", headers), ("one invalidation, exactly those paths", one_invalidation),
                          ("second publish: nothing uploaded, nothing invalidated", unchanged),
+                         ("editing operations: files, live_text, check, preview", editing_operations),
                          ("unknown event → error", unknown_event), ("logs: counts only", logs_hold_counts_only)]:
             if "report" not in state:
                 failed += 1

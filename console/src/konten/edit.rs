@@ -91,7 +91,7 @@ async fn current_text(
     };
     Ok(match draft {
         Some(t) => t,
-        None => workshop.live_text(path).await.unwrap_or_default(),
+        None => super::live_text(workshop, path).await?.unwrap_or_default(),
     })
 }
 
@@ -302,7 +302,7 @@ async fn store_draft(
         return Err(refused(console, staff, posted, head.as_ref(), &refusal, kept));
     }
     // A file's first save records the text it replaces, so the first change can be undone.
-    let original = if posted.versi == 0 { workshop.live_text(&path).await } else { None };
+    let original = if posted.versi == 0 { super::live_text(workshop, &path).await? } else { None };
     let save = ContentSave {
         path: path.clone(),
         text: posted.isi.clone(),
@@ -327,7 +327,8 @@ async fn store_draft(
     Ok(see_other(&edit_link(&path, Some(&message))))
 }
 
-/// The `422` of a text the site would not build with, naming the file, line and field.
+/// The `422` of a text the site would not build with, naming the file, line and field; the
+/// `503` of a builder that could not answer, the text kept all the same.
 fn refused(
     console: &Console,
     staff: &Staff,
@@ -336,6 +337,9 @@ fn refused(
     r: &Refusal,
     kept: Option<Kept>,
 ) -> AppError {
+    if r.is_unavailable() {
+        return again(console, staff, posted, head, StatusCode::SERVICE_UNAVAILABLE, r.message.clone(), kept);
+    }
     let error = if r.path == posted.file.path {
         let mut at = Vec::new();
         if let Some(line) = r.line {

@@ -152,6 +152,9 @@ pub(crate) async fn restore(
     };
     let version = revisions.last().map_or(0, |r| r.number);
     if let Err(refusal) = workshop.check(changes_with(&console, Some((&file.path, &old.text))).await?).await {
+        if refusal.is_unavailable() {
+            return Err(super::unavailable(refusal.message));
+        }
         return Err(AppError::Refused {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             title: "Revisi belum dapat dipulihkan",

@@ -78,7 +78,7 @@ pub(crate) async fn page(
         console.store().content_heads().await?.into_iter().map(|h| (h.path.clone(), h)).collect();
     // Pages by language, Indonesian first, then the data files last.
     let mut by_group: BTreeMap<(u8, String), Vec<FileLine>> = BTreeMap::new();
-    for f in workshop.files().await {
+    for f in super::files(workshop.as_ref()).await? {
         let head = heads.get(&f.path);
         let key = match (&f.lang, f.is_data) {
             (_, true) => (2, "Berkas data".to_owned()),

@@ -12,6 +12,8 @@ mod history;
 mod isian;
 mod list;
 mod publish;
+#[cfg(feature = "lambda")]
+pub mod remote;
 pub mod workshop;
 
 pub(crate) use edit::{form, preview, preview_fields, save, save_fields};
@@ -73,9 +75,28 @@ fn workshop(console: &Console) -> Result<Arc<dyn Workshop>, AppError> {
     })
 }
 
+/// The `503` of a workshop that cannot answer now, saying why and what to do.
+fn unavailable(why: String) -> AppError {
+    AppError::Refused {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        title: "Pembangun situs belum dapat menjawab",
+        text: why,
+    }
+}
+
+/// Every file an editor may change, or the `503` of a workshop that cannot say now.
+async fn files(workshop: &dyn Workshop) -> Result<Vec<EditableFile>, AppError> {
+    workshop.try_files().await.map_err(unavailable)
+}
+
+/// The published text of `path`, or the `503` of a workshop that cannot say now.
+async fn live_text(workshop: &dyn Workshop, path: &str) -> Result<Option<String>, AppError> {
+    workshop.try_live_text(path).await.map_err(unavailable)
+}
+
 /// The file `path` if an editor may change it, else the `404`.
 async fn editable(workshop: &dyn Workshop, path: &str) -> Result<EditableFile, AppError> {
-    workshop.files().await.into_iter().find(|f| f.path == path).ok_or_else(|| {
+    files(workshop).await?.into_iter().find(|f| f.path == path).ok_or_else(|| {
         AppError::not_found("Berkas tidak ditemukan", "Berkas ini tidak ada atau tidak dapat disunting di konsol.")
     })
 }

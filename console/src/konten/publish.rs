@@ -12,9 +12,10 @@ use pengaduan_store::accounts::{AccountStore, AuditAction};
 use pengaduan_store::content::ContentStore;
 use std::sync::Arc;
 
-/// Publishes every waiting draft: refused with `403` when four eyes are required and the user
-/// wrote one of them, with `422` when the site no longer builds with them all; then marked
-/// published in the store, made public by the workshop, and recorded in the audit trail.
+/// Publishes every waiting draft: refused with `422` when the site no longer builds with them
+/// all (`503` when the builder cannot answer now), with `403` when four eyes are required and
+/// the user wrote one of them; then marked published in the store, made public by the workshop
+/// (on AWS: queued, the page says so), and recorded in the audit trail.
 pub(crate) async fn publish(
     State(console): State<Arc<Console>>,
     staff: Staff,
@@ -27,16 +28,12 @@ pub(crate) async fn publish(
     if drafts.is_empty() {
         return Ok(see_other(&format!("{BASE}/konten/?pesan=Tidak%20ada%20draf%20yang%20menunggu.")));
     }
-    let me = &staff.account.username;
-    if workshop.four_eyes()
-        && let Some(own) = drafts.iter().find(|d| &d.author == me)
-    {
-        return Err(AppError::forbidden(format!(
-            "Draf {} Anda tulis sendiri, dan kantor ini menetapkan empat mata: draf diterbitkan oleh editor lain atau admin.",
-            own.path
-        )));
-    }
+    // The build's check first: on AWS its answer also brings the office's four-eyes setting,
+    // which a fresh console instance has not heard yet.
     if let Err(refusal) = workshop.check(changes_with(&console, None).await?).await {
+        if refusal.is_unavailable() {
+            return Err(super::unavailable(refusal.message));
+        }
         return Err(AppError::Refused {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             title: "Draf belum dapat diterbitkan",
@@ -45,6 +42,15 @@ pub(crate) async fn publish(
                 refusal.describe()
             ),
         });
+    }
+    let me = &staff.account.username;
+    if workshop.four_eyes()
+        && let Some(own) = drafts.iter().find(|d| &d.author == me)
+    {
+        return Err(AppError::forbidden(format!(
+            "Draf {} Anda tulis sendiri, dan kantor ini menetapkan empat mata: draf diterbitkan oleh editor lain atau admin.",
+            own.path
+        )));
     }
     let published = console.store().publish_content(me, console.now().timestamp()).await?;
     let paths: Vec<String> = published.iter().map(|r| format!("{} revisi {}", r.path, r.number)).collect();
@@ -63,7 +69,13 @@ pub(crate) async fn publish(
             text: "Draf telah ditandai terbit, tetapi situs gagal diperbarui. Hubungi admin: pembangunan situs perlu dijalankan ulang.",
         });
     }
-    let message = format!("{count} berkas diterbitkan.");
+    let message = if workshop.publishes_later() {
+        format!(
+            "{count} berkas diterbitkan. Situs sedang dibangun dan diunggah; halaman publik berubah dalam beberapa menit."
+        )
+    } else {
+        format!("{count} berkas diterbitkan.")
+    };
     let encoded = percent_encoding::utf8_percent_encode(&message, percent_encoding::NON_ALPHANUMERIC);
     Ok(see_other(&format!("{BASE}/konten/?pesan={encoded}")))
 }

@@ -41,8 +41,22 @@ pub struct Refusal {
 }
 
 impl Refusal {
+    /// A refusal naming no file: the site's builder could not answer (on AWS busy publishing,
+    /// or unreachable), and `message` says what to do.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self { path: String::new(), line: None, field: None, message: message.into() }
+    }
+
+    /// Whether it is [`Refusal::unavailable`]: nothing is wrong with the texts.
+    pub fn is_unavailable(&self) -> bool {
+        self.path.is_empty()
+    }
+
     /// The refusal as an editor reads it: the file, the line and the field, then the message.
     pub fn describe(&self) -> String {
+        if self.is_unavailable() {
+            return self.message.clone();
+        }
         let mut at = format!("Berkas {}", self.path);
         if let Some(line) = self.line {
             at.push_str(&format!(", baris {line}"));
@@ -83,4 +97,23 @@ pub trait Workshop: Send + Sync {
     /// Whether the office's settings forbid an editor to publish drafts they wrote themselves
     /// (four eyes: another editor or the admin publishes).
     fn four_eyes(&self) -> bool;
+
+    /// [`Workshop::files`], or why the list cannot be had now (for the editor, in Bahasa
+    /// Indonesia). A workshop that cannot fail keeps the default.
+    fn try_files(&self) -> WorkshopFuture<'_, Result<Vec<EditableFile>, String>> {
+        Box::pin(async move { Ok(self.files().await) })
+    }
+
+    /// [`Workshop::live_text`], or why the text cannot be had now: an edit page must not show
+    /// an empty text for a file whose text merely could not be fetched.
+    fn try_live_text<'a>(&'a self, path: &'a str) -> WorkshopFuture<'a, Result<Option<String>, String>> {
+        Box::pin(async move { Ok(self.live_text(path).await) })
+    }
+
+    /// Whether [`Workshop::publish`] returns once publishing has started rather than when the
+    /// site is public (on AWS the publishing function builds and uploads on its own): the page
+    /// then says the site is being updated.
+    fn publishes_later(&self) -> bool {
+        false
+    }
 }

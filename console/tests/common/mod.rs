@@ -58,6 +58,8 @@ pub struct Setup {
     pub workshop: Option<bool>,
     /// A DynamoDB table (moto) instead of SQLite in memory.
     pub dynamodb: bool,
+    /// Another workshop for the editing pages (the remote one), instead of the fixture site.
+    pub remote: Option<Arc<dyn pengaduan_console::Workshop>>,
 }
 
 /// A logged-in browser: its session cookie and the CSRF token its pages carry.
@@ -106,6 +108,9 @@ impl Harness {
         let workshop = setup.workshop.map(|four_eyes| Arc::new(workshop::FixtureWorkshop::new(four_eyes)));
         if let Some(w) = &workshop {
             console = console.with_workshop(Arc::clone(w) as Arc<dyn pengaduan_console::Workshop>);
+        }
+        if let Some(w) = setup.remote {
+            console = console.with_workshop(w);
         }
         for (username, role) in [
             ("rina", Role::FrontOffice),
