@@ -103,7 +103,9 @@ impl Revision {
         }
     }
 
-    /// Its line in the list, as the file's newest revision.
+    /// Its line in the list, as the file's newest revision (SQLite reads heads this way; the
+    /// DynamoDB store keeps head items).
+    #[cfg(feature = "sqlite")]
     pub(crate) fn head(&self) -> ContentHead {
         ContentHead {
             path: self.path.clone(),
