@@ -38,7 +38,7 @@ pub const SMALL_CELL: u64 = 3;
 pub const SUPPRESSED: &str = "< 3";
 
 /// One complaint as the statistics need it: no number, no title, nothing personal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StatRow {
     /// When it was received.
     pub received_at: Timestamp,
