@@ -9,11 +9,11 @@ use pengaduan_core::skm::Answers;
 use pengaduan_core::workflow::IntakeChannel;
 use pengaduan_core::{Jenis, Status};
 use pengaduan_report::statistik::{read_inputs, statistics};
+use pengaduan_store::WorkflowStore;
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::testing::{
     CALENDAR_2026, Moto, advance, complaint, complete, nomor, sqlite_store, state_of, store_transition,
 };
-use pengaduan_store::WorkflowStore;
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()

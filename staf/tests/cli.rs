@@ -513,6 +513,7 @@ fn an_unknown_command_lists_every_command() {
             "lanjut",
             "ekspor",
             "skm",
+            "statistik",
             "surel",
             "tenggat",
             "hapus-data-pribadi",
