@@ -281,9 +281,10 @@ pub fn render_site_with(
     overlay: Overlay<'_>,
 ) -> Result<Rendition, BuildFailure> {
     let pages = load_pages(site, &opts.root, previous, overlay)?;
-    // The statistics page's figures, when something computed them (see crate::statistik).
-    let figures =
-        crate::statistik::load(&opts.out).map_err(|e| BuildFailure(vec![Diagnostic::new(&opts.out, None, e)]))?;
+    // The statistics page's figures, when something computed them (see crate::statistik). A
+    // file that no longer reads (written by an older site-gen) counts as none: the next
+    // computation replaces it, and the page says the figures are not available meanwhile.
+    let figures = crate::statistik::load(&opts.out).ok().flatten();
     let figures = figures.as_ref();
     let parsed = pages.iter().filter(|p| matches!(p, Loaded::Parsed { .. })).count();
 

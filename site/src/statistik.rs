@@ -11,7 +11,8 @@
 //! its stale-file removal ([`crate::output::Writer`]) never deletes them, and a build without
 //! figures (a fresh checkout, a production build that was given none) writes the page saying so
 //! and no data files, rather than figures of nothing. The figures file sits beside the build's
-//! cache and, like it, never leaves the output folder (`infra/deploy.sh` skips `.site-gen-*`).
+//! cache and, like it, never leaves the output folder (`infra/deploy.sh` skips `.site-gen-*`; no
+//! extension, so its `*.json` pass does not pick it up either).
 //!
 //! The library knows nothing of the store: computing the figures is core's
 //! ([`pengaduan_core::stats`]), reading their inputs is `pengaduan-report`'s. Here they are only
@@ -27,7 +28,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The figures file the build reads, in the output folder.
-pub const FIGURES_FILE: &str = ".site-gen-statistik.json";
+pub const FIGURES_FILE: &str = ".site-gen-statistik";
 /// The template of statistics pages: rendered on every build that has figures.
 pub const TEMPLATE: &str = "statistik.html";
 /// The open data, in the output folder.

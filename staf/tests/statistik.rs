@@ -6,10 +6,10 @@
 use jiff::civil::date;
 use pengaduan_core::skm::Answers;
 use pengaduan_core::workflow::IntakeChannel;
+use pengaduan_store::ComplaintStore;
 use pengaduan_store::sqlite::SqliteStore;
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::testing::{advance, complaint, complete, nomor, state_of};
-use pengaduan_store::ComplaintStore;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
