@@ -105,8 +105,8 @@ async fn figures_agree_on_sqlite_and_dynamodb() {
 }
 
 /// A measurement, not a test (`cargo test --workspace --test statistik -- --ignored --nocapture`):
-/// how long reading and computing the figures takes for 3,000 complaints on SQLite, 300 of them
-/// finished.
+/// how long reading and computing the figures takes for 3,000 complaints on SQLite, 60 of them
+/// finished (a debug build: 35 ms to read, 3 ms to compute on the machine this was written on).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark"]
 async fn how_long_the_figures_take_on_sqlite() {
