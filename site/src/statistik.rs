@@ -185,8 +185,10 @@ fn chart(id: &str, series: &[Series<'_>], rows: &[Row], max: f64) -> Value {
         out_rows.push(json!({ "label": label, "label_y": y + row_height / 2.0 + 4.0, "bars": bars }));
         y += row_height + GAP;
     }
+    // One series needs no legend: the chart's title names it.
     let legend_items: Vec<Value> = series
         .iter()
+        .filter(|_| series.len() > 1)
         .enumerate()
         .map(|(i, s)| json!({ "name": s.name, "style": s.style, "x": 150.0 * i as f64, "text_x": 150.0 * i as f64 + 18.0 }))
         .collect();
@@ -316,7 +318,7 @@ pub fn page_value(f: &Figures, config: &SiteConfig, lang: &str) -> Value {
         .map(|q| {
             json!({
                 "label": quarter_label(&q.triwulan),
-                "period": format!("{} – {}", day(q.dari, &months_long), day(q.sampai, &months_long)),
+                "sampai": day(q.sampai, &months_long),
                 "berjalan": q.berjalan,
                 "responden": q.responden,
                 "ikm": q.ikm.map(|x| format!("{x:.2}")).map(|t| if lang == "id" { t.replace('.', ",") } else { t }).unwrap_or_else(|| none.clone()),
