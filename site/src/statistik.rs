@@ -408,6 +408,71 @@ fn updated_text(rfc3339: &str, months: &[String], lang: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Figures for May 2026 (WIB) from four complaints: three on the web form, one by telephone.
+    fn figures() -> Figures {
+        use pengaduan_core::Jenis;
+        use pengaduan_core::calendar::Calendar;
+        use pengaduan_core::stats::{StatRow, compute};
+        use pengaduan_core::workflow::IntakeChannel;
+        let row = |at: &str, channel| StatRow {
+            received_at: at.parse().unwrap(),
+            channel,
+            jenis: Jenis::Pengaduan,
+            complete_on: None,
+            finished_on: None,
+            deadline: None,
+        };
+        let rows = [
+            row("2026-05-04T02:00:00Z", IntakeChannel::Web),
+            row("2026-05-05T02:00:00Z", IntakeChannel::Web),
+            row("2026-05-06T02:00:00Z", IntakeChannel::Web),
+            row("2026-05-07T02:00:00Z", IntakeChannel::Telepon),
+        ];
+        let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
+        compute(&rows, &[], &Calendar::default(), &tz, "2026-05-20T03:00:00Z".parse().unwrap())
+    }
+
+    fn config() -> SiteConfig {
+        SiteConfig::parse(include_str!("../../config.toml")).unwrap()
+    }
+
+    #[test]
+    fn a_small_cell_is_written_without_a_bar_and_the_words_are_the_page_language() {
+        let f = figures();
+        let v = page_value(&f, &config(), "id");
+        let kanal = &v["charts"]["kanal"]["rows"];
+        let row = |label: &str| kanal.as_array().unwrap().iter().find(|r| r["label"] == label).unwrap().clone();
+        let web = row("Formulir daring");
+        assert_eq!(web["bars"][0]["text"], "3");
+        assert!(web["bars"][0]["width"].as_f64().unwrap() > 0.0);
+        let telepon = row("Telepon");
+        assert_eq!(
+            (telepon["bars"][0]["text"].as_str(), telepon["bars"][0]["width"].as_f64()),
+            (Some("< 3"), Some(0.0))
+        );
+        assert_eq!(v["kanal"][1]["diterima"], "< 3");
+        assert_eq!(v["charts"]["kanal"]["legend"].as_array().unwrap().len(), 2, "two series, a legend");
+        assert!(v["charts"]["ikm"]["legend"].as_array().unwrap().is_empty(), "one series, none");
+        assert_eq!(v["period"], "Juni 2025 – Mei 2026");
+        assert_eq!(v["charts"]["bulanan"]["rows"][11]["label"], "Mei 2026");
+        let en = page_value(&f, &config(), "en");
+        assert_eq!(en["period"], "June 2025 – May 2026");
+        assert_eq!(en["kanal"][0]["label"], "Online form");
+        assert!(en["alt"]["kanal"].as_str().unwrap().contains("June 2025 – May 2026"));
+    }
+
+    #[test]
+    fn the_csv_holds_every_figure_in_fixed_columns() {
+        let text = csv(&figures());
+        let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+        let width = lines[0].split(',').count();
+        assert!(lines.iter().all(|l| l.split(',').count() == width), "{text}");
+        // Heading, terbuka, 12 months, 3 kinds, 8 channels, 4 quarters.
+        assert_eq!(lines.len(), 1 + 1 + 12 + 3 + 8 + 4);
+        assert!(text.contains("\r\nbulan,2026-05,,4,0,0,,,tidak,"), "{text}");
+        assert!(text.contains("\r\nkanal,web,Formulir daring,3,< 3,< 3,"), "{text}");
+    }
+
     #[test]
     fn csv_cells_are_quoted_only_when_needed() {
         assert_eq!(csv_cell("LAPOR!"), "LAPOR!");
