@@ -15,6 +15,7 @@ pub mod published;
 pub mod register;
 pub mod service;
 pub mod skm;
+pub mod stats;
 pub mod status;
 pub mod submission;
 pub mod text;

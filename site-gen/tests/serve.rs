@@ -531,3 +531,53 @@ fn next_year_s_holidays_added_through_the_console_recount_a_provisional_deadline
     assert_eq!((stored.value, stored.provisional), (expected.value, false), "{}", server.stderr());
     assert_ne!(stored.value, deadline.value, "4 January 2027 is now a day off");
 }
+
+#[test]
+fn the_statistics_follow_the_store_within_a_minute() {
+    let server =
+        Server::start_with_env(|_, _| {}, &[(pengaduan_store::config::CLOCK_VARIABLE, "2026-03-17T03:00:00Z")]);
+    // `terbuka` from /statistik/data.json once it is served, polled until `want` or `limit`.
+    let open_now = |want: Option<u64>, limit: Duration| {
+        let started = Instant::now();
+        loop {
+            let head = server.get("/statistik/data.json");
+            if head.status.contains("200") {
+                let json: serde_json::Value = serde_json::from_str(&head.body).unwrap();
+                let terbuka = json["terbuka"].as_u64().unwrap();
+                if want.is_none_or(|w| w == terbuka) {
+                    return (terbuka, started.elapsed());
+                }
+            }
+            assert!(
+                started.elapsed() < limit,
+                "no statistics with terbuka {want:?} after {limit:?}:\n{}",
+                server.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    };
+    // Computed at start: an empty store.
+    assert_eq!(open_now(None, Duration::from_secs(60)).0, 0);
+    let page = server.get("/statistik/");
+    assert!(page.status.contains("200") && page.body.contains("role=\"img\""), "{}", page.status);
+
+    let body = r#"{"jenis":"pengaduan","nama":"Siti Rahayu","email":"siti@contoh.co.id","judul":"Izin usaha belum terbit","isi":"Permohonan izin saya belum terbit setelah tiga minggu.","pernyataan_kebenaran":true,"persetujuan_data":true}"#;
+    let mut stream = server.connect();
+    write!(
+        stream,
+        "POST /api/pengaduan HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nAccept: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        server.addr,
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    // The contract allows a minute; serve looks every 30 seconds.
+    let (terbuka, after) = open_now(Some(1), Duration::from_secs(60));
+    assert_eq!(terbuka, 1);
+    assert!(after <= Duration::from_secs(35), "took {after:?}");
+    let json = server.get("/statistik/data.json").body;
+    assert!(!json.contains("Siti") && !json.contains("PGD-"), "{json}");
+}

@@ -70,6 +70,13 @@ pub struct BuildCache {
     global: u64,
     /// By content file (relative to the site root).
     pages: BTreeMap<String, CachedPage>,
+    /// The `--base-url` the build was made with, so that a later build into the same folder
+    /// (`pengaduan-staf statistik` into `serve`'s) can be made the same way.
+    #[serde(default)]
+    base_url: Option<String>,
+    /// Whether the build had the live-reload script, likewise.
+    #[serde(default)]
+    live_reload: bool,
 }
 
 // Version 2: procedures are validated against the workflow when a page is parsed; pages cached
@@ -113,6 +120,17 @@ impl BuildCache {
     /// Every page's content file (relative to the site root) and URL path, by file.
     pub fn page_urls(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pages.iter().map(|(file, m)| (file.as_str(), m.path.as_str()))
+    }
+
+    /// The options of the build that wrote this cache, for a build of `root` into `out` made the
+    /// same way (so that it renders only what changed rather than every page anew).
+    pub fn same_options(&self, root: &Path, out: &Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            base_url: self.base_url.clone(),
+            live_reload: self.live_reload,
+        }
     }
 
     /// Writes the cache into the output folder `out`.
@@ -263,6 +281,11 @@ pub fn render_site_with(
     overlay: Overlay<'_>,
 ) -> Result<Rendition, BuildFailure> {
     let pages = load_pages(site, &opts.root, previous, overlay)?;
+    // The statistics page's figures, when something computed them (see crate::statistik). A
+    // file that no longer reads (written by an older site-gen) counts as none: the next
+    // computation replaces it, and the page says the figures are not available meanwhile.
+    let figures = crate::statistik::load(&opts.out).ok().flatten();
+    let figures = figures.as_ref();
     let parsed = pages.iter().filter(|p| matches!(p, Loaded::Parsed { .. })).count();
 
     // Everything every page depends on; when it changes, every page is rendered again.
@@ -292,13 +315,19 @@ pub fn render_site_with(
         .into_par_iter()
         .map(|loaded| {
             let base = bases.get(loaded.meta().lang.as_str()).unwrap_or(base);
-            render_page(site, base, &translations, global, previous, loaded)
+            render_page(site, base, &translations, global, previous, figures, loaded)
         })
         .collect();
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut kept = Vec::new();
-    let mut cache = BuildCache { version: CACHE_VERSION, global, pages: BTreeMap::new() };
+    let mut cache = BuildCache {
+        version: CACHE_VERSION,
+        global,
+        pages: BTreeMap::new(),
+        base_url: opts.base_url.clone(),
+        live_reload: opts.live_reload,
+    };
     let mut seen = HashSet::new();
     for r in results {
         match r {
@@ -327,6 +356,9 @@ pub fn render_site_with(
         }
         Ok(None) => {}
         Err(d) => diagnostics.push(d),
+    }
+    if let Some(figures) = figures {
+        files.extend(crate::statistik::data_files(figures));
     }
     diagnostics.extend(check_markdown_links(&site.config, &files, &kept, &cache));
     if !diagnostics.is_empty() {
@@ -601,13 +633,17 @@ fn render_page(
     translations: &Translations,
     global: u64,
     previous: Previous<'_>,
+    figures: Option<&pengaduan_core::stats::Figures>,
     loaded: Loaded,
 ) -> Result<PageResult, Diagnostic> {
     let config = &site.config;
+    // A statistics page shows the figures, which change without its text: it is rendered on
+    // every build (a page or two), and written only when its bytes changed.
+    let statistics = loaded.meta().template == crate::statistik::TEMPLATE;
     let (file, page, rendered, mut meta) = match loaded {
         Loaded::Cached { file, text, meta } => {
             let out = output_path(&meta.path);
-            let unchanged = previous.is_some_and(|(c, w)| c.global == global && w.unchanged(&out));
+            let unchanged = !statistics && previous.is_some_and(|(c, w)| c.global == global && w.unchanged(&out));
             if unchanged {
                 return Ok((None, file, meta));
             }
@@ -622,6 +658,9 @@ fn render_page(
     let mut value = page_value(&page, &rendered, config, &meta.lang);
     add_languages(&mut value, config, translations, &meta.lang, &meta.key);
     ctx.insert("page", &value);
+    if statistics && let Some(figures) = figures {
+        ctx.insert("statistik", &crate::statistik::page_value(figures, config, &meta.lang));
+    }
     let html = site
         .templates
         .tera

@@ -84,6 +84,9 @@ pub struct Language {
     /// The satisfaction survey's words (form-fn's `api/survei.html`); its questions are core's.
     #[serde(default)]
     pub survey: BTreeMap<String, String>,
+    /// The public statistics' words (`statistik.html`: headings, chart texts, month names).
+    #[serde(default)]
+    pub stats: BTreeMap<String, String>,
 }
 
 /// The office running the site.
@@ -231,6 +234,7 @@ impl SiteConfig {
                     track: BTreeMap::new(),
                     errors: BTreeMap::new(),
                     survey: BTreeMap::new(),
+                    stats: BTreeMap::new(),
                 };
                 self.languages.insert(self.language.clone(), language);
             }

@@ -7,6 +7,8 @@
 //! - [`placeholders`]: the `CONTOH` values and example domains a production build refuses;
 //! - [`search`]: the Pagefind index and the search page's list of pages;
 //! - [`check`]: link and anchor checks on the built output;
+//! - [`statistik`]: the public statistics page and its open data, rendered from the figures
+//!   file in the output folder;
 //! - [`rules`]: where the service page and the holiday calendar live, read through core;
 //! - [`edit`]: the editors' API (the console's `/staf/konten/`): which content files may be
 //!   changed, the real build and checks run in memory on changed texts, previews, and writing
@@ -32,6 +34,7 @@ pub mod output;
 pub mod placeholders;
 pub mod rules;
 pub mod search;
+pub mod statistik;
 pub mod templates;
 
 pub use build::{BuildOptions, BuildReport, build};

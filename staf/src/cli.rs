@@ -7,7 +7,8 @@
 //! of a group such as `pengguna`).
 
 use crate::cmd::{
-    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, konten, lanjut, lengkap, pengguna, skm, surel, unduh,
+    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, konten, lanjut, lengkap, pengguna, skm, statistik,
+    surel, unduh,
 };
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
@@ -111,6 +112,10 @@ pub enum Command {
     /// Hitung Indeks Kepuasan Masyarakat (SKM, PermenPANRB 14/2017) suatu periode: per unsur dan keseluruhan, dengan mutu pelayanan.
     #[command(override_usage = "pengaduan-staf skm --dari TTTT-BB-HH --sampai TTTT-BB-HH [--csv BERKAS]")]
     Skm(skm::Skm),
+
+    /// Hitung statistik publik (/statistik/, data.json, data.csv) sekarang dan bangun halamannya di keluaran situs lokal.
+    #[command(override_usage = "pengaduan-staf statistik [--keluaran FOLDER]")]
+    Statistik(statistik::Statistik),
 
     /// Surel kepada pengadu: kirim yang sudah waktunya, daftar yang gagal terkirim, kirim ulang.
     #[command(override_usage = "pengaduan-staf surel kirim | gagal | ulang ID")]

@@ -519,6 +519,7 @@ fn an_unknown_command_lists_every_command() {
             "lanjut",
             "ekspor",
             "skm",
+            "statistik",
             "surel",
             "tenggat",
             "hapus-data-pribadi",

@@ -2,6 +2,7 @@
 //! handler as the Lambda function), rebuilds what changed and reloads the open browser.
 //! A content or template error is shown in the terminal and in the browser, and serving goes on.
 
+mod stats;
 mod workshop;
 
 use axum::Router;
@@ -347,6 +348,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         Err(_) => None,
     };
     let watcher = watch_sources(&root, Arc::clone(&rebuilder))?;
+    tokio::spawn(stats::keep_up_to_date(Arc::clone(&rebuilder), root.clone(), out.clone()));
 
     let mut router = Router::new()
         .route("/__livereload.js", get(livereload_js))

@@ -19,6 +19,7 @@ pub mod lengkap;
 pub mod lihat;
 pub mod pengguna;
 pub mod skm;
+pub mod statistik;
 pub mod surel;
 pub mod tenggat;
 pub mod unduh;
