@@ -227,6 +227,26 @@ impl Rebuilder {
         }
     }
 
+    /// Rebuilds after new statistics were saved. Open pages are not reloaded for new figures
+    /// (they change with every complaint, and a reader's page would jump under them), unless
+    /// the sources changed too: then it is a build like any other.
+    fn rebuild_figures(&self) -> Result<Option<Rules>, String> {
+        let mut builder = self.builder.lock().unwrap_or_else(|e| e.into_inner());
+        if snapshot(&builder.opts.root) != builder.sources {
+            drop(builder);
+            return self.rebuild(true);
+        }
+        match builder.rebuild() {
+            Ok(_) => Ok(None),
+            Err(failure) => {
+                let e = failure.to_string();
+                eprintln!("{e}\n(Situs terakhir yang berhasil tetap disajikan.)");
+                self.tell(Reload::Failed(e.clone()));
+                Err(e)
+            }
+        }
+    }
+
     fn tell(&self, state: Reload) {
         if let Some(tx) = &*self.tx.lock().unwrap_or_else(|e| e.into_inner()) {
             tx.send_replace(state);

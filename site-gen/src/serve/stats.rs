@@ -55,8 +55,10 @@ pub(super) async fn keep_up_to_date(rebuilder: Arc<Rebuilder>, root: PathBuf, ou
             continue;
         }
         last = Some(key);
-        let rebuilder = Arc::clone(&rebuilder);
-        // The build is blocking work (files, rendering); its errors are shown by `rebuild`.
-        let _ = tokio::task::spawn_blocking(move || rebuilder.rebuild(true)).await;
+        let building = Arc::clone(&rebuilder);
+        // The build is blocking work (files, rendering); its errors are shown by the rebuild.
+        if let Ok(Ok(rules)) = tokio::task::spawn_blocking(move || building.rebuild_figures()).await {
+            rebuilder.follow(rules).await;
+        }
     }
 }
