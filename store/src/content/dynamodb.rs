@@ -311,7 +311,7 @@ impl ContentStore for DynamoStore {
         Ok(revisions)
     }
 
-    async fn save_content(&self, save: ContentSave) -> Result<Revision, StoreError> {
+    async fn save_content(&self, mut save: ContentSave) -> Result<Revision, StoreError> {
         let expected = save.expected_version;
         let head = Files(self).head(&save.path).await?;
         let (version, live) = head.as_ref().map_or((0, None), |h| (h.version, h.live));
@@ -322,22 +322,13 @@ impl ContentStore for DynamoStore {
         let mut items = Vec::new();
         let mut number = expected + 1;
         let mut live = live;
-        if let (None, Some(original)) = (&head, save.original) {
+        if let (None, Some(original)) = (&head, save.original.take()) {
             let original = Revision::original(&save.path, original, save.at);
             items.push(Files(self).put_new(revision_item(&original))?);
             live = Some(original.number);
             number += 1;
         }
-        let draft = Revision {
-            path: save.path,
-            number,
-            text: save.text,
-            kind: RevisionKind::Draft,
-            author: save.author,
-            saved_at: save.at,
-            note: save.note,
-            published: None,
-        };
+        let draft = Revision::draft(save, number);
         items.push(Files(self).put_new(revision_item(&draft))?);
         items.push(Files(self).put_head(head_item(&draft, live, &token), expected)?);
         let (items, draft, token) = (&items, &draft, &token);

@@ -103,6 +103,20 @@ impl Revision {
         }
     }
 
+    /// The draft `save` makes as revision `number` (its original, if any, is stored apart).
+    pub(crate) fn draft(save: ContentSave, number: u64) -> Self {
+        Self {
+            path: save.path,
+            number,
+            text: save.text,
+            kind: RevisionKind::Draft,
+            author: save.author,
+            saved_at: save.at,
+            note: save.note,
+            published: None,
+        }
+    }
+
     /// Its line in the list, as the file's newest revision (SQLite reads heads this way; the
     /// DynamoDB store keeps head items).
     #[cfg(feature = "sqlite")]

@@ -112,7 +112,7 @@ impl ContentStore for SqliteStore {
         .await
     }
 
-    async fn save_content(&self, save: ContentSave) -> Result<Revision, StoreError> {
+    async fn save_content(&self, mut save: ContentSave) -> Result<Revision, StoreError> {
         self.with_conn(move |conn| {
             // IMMEDIATE takes the write lock first: the version read below cannot go stale.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
@@ -127,20 +127,11 @@ impl ContentStore for SqliteStore {
                 return Err(StoreError::Conflict);
             }
             let mut number = save.expected_version + 1;
-            if let (0, Some(original)) = (version, save.original) {
+            if let (0, Some(original)) = (version, save.original.take()) {
                 insert_revision(&tx, &Revision::original(&save.path, original, save.at))?;
                 number += 1;
             }
-            let draft = Revision {
-                path: save.path,
-                number,
-                text: save.text,
-                kind: RevisionKind::Draft,
-                author: save.author,
-                saved_at: save.at,
-                note: save.note,
-                published: None,
-            };
+            let draft = Revision::draft(save, number);
             insert_revision(&tx, &draft)?;
             tx.commit().map_err(backend)?;
             Ok(draft)
