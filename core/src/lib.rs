@@ -7,6 +7,7 @@
 pub mod access;
 pub mod attachment;
 pub mod calendar;
+pub mod date_input;
 pub mod datetime;
 pub mod forms;
 pub mod lang;

@@ -119,6 +119,8 @@ pub struct PublicRecord {
     pub deadline: Option<pengaduan_core::calendar::Deadline>,
     /// What comes next in the complaint's procedure, as the service page words it.
     pub next_step: Option<String>,
+    /// Sent anonymously: no identity was kept, so no receipt or message can be sent.
+    pub anonim: bool,
 }
 
 /// One public status reached, from the complaint's history.

@@ -146,7 +146,7 @@ test('without JavaScript, "Cetak bukti" leads to the print-friendly view, one pa
 
     await j.step('"Kembali ke status pengaduan" goes back to the status page', async (p) => {
       await p.getByRole('link', { name: 'Kembali ke status pengaduan' }).click();
-      await h.waitForPath(p, /^\/api\/lacak\?nomor=[^&]+&kode=[^&]+$/);
+      await h.waitForPath(p, /^\/api\/lacak\?nomor=[^&]+&kode=[^&]+&lang=id$/);
       assert.equal((await h.readConfirmation(p)).nomor, receipt.nomor);
     });
   } finally {

@@ -116,6 +116,7 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
         deadline_text: deadline.map(|d| date_in(lang, d.value)).unwrap_or_default(),
         deadline_provisional: deadline.is_some_and(|d| d.provisional),
         deadline_note: deadline.and_then(|d| d.provisional_note_in(lang)).unwrap_or_default(),
+        anonim: record.anonim,
     };
     if wants_json {
         let tahapan: Vec<_> = public_stages

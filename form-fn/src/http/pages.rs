@@ -5,7 +5,7 @@ use pengaduan_core::FieldError;
 use pengaduan_core::Lang;
 use pengaduan_core::RawForm;
 use pengaduan_core::published::PublishedRules;
-use pengaduan_core::submission::FIELD_ORDER;
+use pengaduan_core::submission::{DATE_PART_FIELDS, FIELD_ORDER};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -79,6 +79,8 @@ pub struct StatusView {
     pub deadline_provisional: bool,
     /// Why the deadline may still move, shown after it; empty when it will not.
     pub deadline_note: String,
+    /// Sent anonymously: the page says no identity was kept and no receipt was emailed.
+    pub anonim: bool,
 }
 
 /// The survey page of one `selesai` complaint: its questions, or the thanks once answered.
@@ -223,11 +225,36 @@ impl Pages {
     /// The complaint form again, with an error summary, inline messages and the typed values, in
     /// the language `lang`.
     pub fn form_with_errors(&self, form: &RawForm, errors: &[FieldError], lang: Lang) -> Result<String, PageError> {
-        let values: BTreeMap<&str, String> =
-            FIELD_ORDER.iter().filter(|f| **f != "idempotency_key").map(|f| (*f, form.display_value(f))).collect();
+        self.form_again(form, errors, None, lang)
+    }
+
+    /// The complaint form again with the typed values and, above it, why it was not taken
+    /// (`refusal`: a title and what to do, such as when to try again); the files must be chosen
+    /// again.
+    pub fn form_refused(&self, form: &RawForm, refusal: (&str, &str), lang: Lang) -> Result<String, PageError> {
+        self.form_again(form, &[], Some(refusal), lang)
+    }
+
+    fn form_again(
+        &self,
+        form: &RawForm,
+        errors: &[FieldError],
+        refusal: Option<(&str, &str)>,
+        lang: Lang,
+    ) -> Result<String, PageError> {
+        let values: BTreeMap<&str, String> = FIELD_ORDER
+            .iter()
+            .chain(&DATE_PART_FIELDS)
+            .filter(|f| **f != "idempotency_key")
+            .map(|f| (*f, form.display_value(f)))
+            .collect();
         let field_errors: BTreeMap<&str, &str> = errors.iter().map(|e| (e.field, e.message.as_str())).collect();
+        let refusal = refusal.map(|(title, message)| json!({ "title": title, "message": message }));
         let extra = json!({
-            "form": { "action": self.form_action(), "values": values, "errors": errors, "field_errors": field_errors }
+            "form": {
+                "action": self.form_action(), "values": values, "errors": errors, "field_errors": field_errors,
+                "refusal": refusal,
+            }
         });
         let path = self.ui_url(lang, "apply_url", ("/pengaduan/", "/en/complaint/"));
         let prefix = self.ui(lang, "error_prefix").unwrap_or(lang.pick("Kesalahan", "Error"));
@@ -352,10 +379,10 @@ fn home(lang: Lang) -> &'static str {
     lang.pick("/", "/en/")
 }
 
-/// What a link back to the API adds to keep the language: nothing for Indonesian, the
-/// default, so its addresses stay as they always were.
+/// What a link back to the API adds to keep the language: the form page's language decides
+/// every later page, also Indonesian on a browser that prefers English.
 pub fn lang_param(lang: Lang) -> &'static str {
-    lang.pick("", "&lang=en")
+    lang.pick("&lang=id", "&lang=en")
 }
 
 /// A last-resort page when the templates themselves fail: plain, valid, in the language `lang`.
@@ -402,8 +429,8 @@ mod tests {
     }
 
     #[test]
-    fn links_keep_english_and_leave_indonesian_as_it_was() {
-        assert_eq!(lang_param(Lang::Id), "");
+    fn links_name_the_language_both_ways() {
+        assert_eq!(lang_param(Lang::Id), "&lang=id");
         assert_eq!(lang_param(Lang::En), "&lang=en");
         assert!(fallback_html("T", "M", Lang::Id).contains("<html lang=\"id\">"));
         let en = fallback_html("T", "M", Lang::En);

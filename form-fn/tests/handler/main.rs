@@ -10,7 +10,9 @@ use pengaduan_store::sqlite::SqliteStore;
 use serde_json::{Value, json};
 use std::net::IpAddr;
 
+mod anonymity;
 mod attachments;
+mod citizen;
 mod english;
 mod lambda;
 mod lookup;

@@ -243,6 +243,7 @@ impl ComplaintStore for DynamoStore {
             events,
             deadline: crate::fields::deadline(opt_date(&item, "deadline")?, provisional_of(&item)),
             next_step: opt_string(&item, "next_step"),
+            anonim: matches!(item.get("anonim"), Some(AttributeValue::Bool(true))),
         }))
     }
 
