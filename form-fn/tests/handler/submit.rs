@@ -63,7 +63,7 @@ async fn the_confirmation_is_a_receipt_that_says_when_to_expect_an_answer() {
         "<dd>Pengaduan</dd>",
         "29 November 2026, 13.00 WIB",
         "Jangka waktu penyelesaian: <strong>2 s&#x2F;d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap</strong>.",
-        "Tanggal batas waktunya ditampilkan di halaman status ini setelah petugas menyatakan berkas Anda lengkap.",
+        "Tanggal batas waktunya ditampilkan di halaman status pengaduan Anda (menu Lacak Pengaduan) setelah petugas menyatakan berkas Anda lengkap.",
         "<span class=\"url\">http:&#x2F;&#x2F;127.0.0.1:8080&#x2F;lacak&#x2F;</span>",
         "class=\"print-only print-heading\">Bukti penerimaan pengaduan</p>",
     ] {
