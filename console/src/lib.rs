@@ -9,6 +9,7 @@
 
 mod audit;
 mod complaint;
+mod confirmation;
 mod error;
 mod export;
 #[cfg(feature = "lambda")]
