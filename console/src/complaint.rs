@@ -2,6 +2,7 @@
 //! user's role now, each an HTML form carrying the CSRF token and the version it was made
 //! against.
 
+use crate::confirmation::Confirmation;
 use crate::fields::Fields;
 use crate::session::{CSRF_FIELD, Staff, check_csrf};
 use crate::views::{ActionError, ComplaintView};
@@ -92,7 +93,7 @@ pub(crate) async fn page(
     } else {
         (Vec::new(), files.len())
     };
-    let notice = query.get("pesan").cloned();
+    let notice = Confirmation::from_query(&query).map(|n| n.text(record.row.state.ba_number.as_deref()));
     let view = ComplaintView::new(&console, &staff, &record, &rules, files, show_identity, notice, None)
         .with_hidden_files(hidden_files);
     Ok(console.views.complaint(StatusCode::OK, &view))
@@ -193,7 +194,7 @@ pub(crate) async fn act(
                     .store()
                     .record_audit(audit(&console, &staff, AuditAction::ErasePersonalData, &record, detail))
                     .await;
-                Ok(done(&record, "Data pribadi telah dihapus."))
+                Ok(done(&record, Confirmation::Erased))
             }
             Err(ErasureError::Store(StoreError::Conflict)) => {
                 fail(StatusCode::CONFLICT, crate::error::CHANGED_MEANWHILE.to_owned())
@@ -247,14 +248,14 @@ pub(crate) async fn act(
         WorkflowChange::from_transition(&t, &by, now.timestamp(), now.year(), deadline, next_step).notify(&record, &t);
     match console.store().apply(&record.row.nomor, record.row.version, change).await {
         Ok(applied) => {
-            let text = match (&applied.ba_number, action.as_str()) {
-                (Some(ba), _) => format!("Langkah dicatat. Nomor Berita Acara: {ba}."),
-                (None, "lengkap") => "Berkas dinyatakan lengkap; tenggat mulai dihitung.".into(),
-                (None, "kembalikan") => "Berkas dikembalikan kepada pengadu untuk dilengkapi.".into(),
-                _ if t.to.status == Status::Selesai => "Pengaduan selesai.".into(),
-                _ => "Langkah dicatat.".into(),
+            let notice = match (&applied.ba_number, action.as_str()) {
+                (Some(_), _) => Confirmation::BaNumbered,
+                (None, "lengkap") => Confirmation::FilesComplete,
+                (None, "kembalikan") => Confirmation::Returned,
+                _ if t.to.status == Status::Selesai => Confirmation::Finished,
+                _ => Confirmation::StepRecorded,
             };
-            Ok(done(&record, &text))
+            Ok(done(&record, notice))
         }
         Err(StoreError::Conflict) => fail(StatusCode::CONFLICT, crate::error::CHANGED_MEANWHILE.to_owned()),
         Err(e) => Err(e.into()),
@@ -262,9 +263,8 @@ pub(crate) async fn act(
 }
 
 /// `303` back to the complaint, with what was done.
-fn done(record: &ComplaintRecord, text: &str) -> Response {
-    let encoded = percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
-    see_other(&format!("{BASE}/pengaduan/{}?pesan={encoded}", record.row.nomor))
+fn done(record: &ComplaintRecord, notice: Confirmation) -> Response {
+    see_other(&format!("{BASE}/pengaduan/{}?{}", record.row.nomor, notice.query()))
 }
 
 /// `GET /staf/pengaduan/{nomor}/lampiran/{index}`: one attachment, as a download under a safe

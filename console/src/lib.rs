@@ -9,6 +9,7 @@
 
 mod audit;
 mod complaint;
+mod confirmation;
 mod error;
 mod export;
 #[cfg(feature = "lambda")]
@@ -31,6 +32,7 @@ use jiff::{Timestamp, Zoned};
 use pengaduan_core::calendar::Calendar;
 use pengaduan_core::published::PublishedRules;
 use pengaduan_core::service::ServiceRules;
+use pengaduan_store::accounts::password::LoginTokenKey;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::{AnyStore, Config};
 use std::sync::{Arc, RwLock};
@@ -67,6 +69,8 @@ pub struct Console {
     message_dir: Option<std::path::PathBuf>,
     config: Config,
     origin_secret: Option<String>,
+    /// What the login form's double-submit token is made under (see [`LoginTokenKey`]).
+    login_key: LoginTokenKey,
     rules: RwLock<Arc<Rules>>,
     views: &'static views::Views,
     clock: Box<dyn Fn() -> Timestamp + Send + Sync>,
@@ -103,6 +107,7 @@ impl Console {
             message_dir: None,
             config,
             origin_secret: None,
+            login_key: LoginTokenKey::random(),
             rules: RwLock::new(Arc::new(rules)),
             views: views::Views::shared()?,
             clock: Box::new(Timestamp::now),
@@ -127,8 +132,12 @@ impl Console {
     }
 
     /// Answers only requests carrying `secret` in `X-Origin-Verify` (`PENGADUAN_ORIGIN_SECRET`,
-    /// the header CloudFront adds); with none, every request.
+    /// the header CloudFront adds); with none, every request. The login form's tokens are then
+    /// made under a key derived from it, so that every Lambda instance accepts the others'.
     pub fn with_origin_secret(mut self, secret: Option<String>) -> Self {
+        if let Some(s) = &secret {
+            self.login_key = LoginTokenKey::derived_from(s);
+        }
         self.origin_secret = secret;
         self
     }

@@ -114,6 +114,32 @@ async fn sessions_end_after_thirty_idle_minutes_after_twelve_hours_and_at_logout
     assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::SEE_OTHER, "ended on the server");
 }
 
+/// `?pesan=` names one of the console's own confirmations; text of a link's making never
+/// reaches the notice box (a phishing line in the console's voice).
+#[tokio::test]
+async fn a_link_cannot_put_its_own_words_in_the_notice_box() {
+    let h = Harness::with(common::Setup { workshop: Some(false), ..common::Setup::default() }).await;
+    let n = h.new_complaint(1).await;
+    let fo = h.login("rina").await;
+    let editor = h.login("dewi").await;
+    let bait = "Akun Anda diblokir. Hubungi 0812-0000-0000 untuk membukanya.";
+    let encoded = percent_encoding::utf8_percent_encode(bait, percent_encoding::NON_ALPHANUMERIC).to_string();
+    for (path, b) in [
+        (format!("/staf/pengaduan/{n}"), &fo),
+        ("/staf/konten/".to_owned(), &editor),
+        ("/staf/konten/ubah?berkas=layanan/informasi-dan-pengaduan.md".to_owned(), &editor),
+    ] {
+        let join = if path.contains('?') { '&' } else { '?' };
+        let page = h.get(&format!("{path}{join}pesan={encoded}"), Some(&b.cookie)).await;
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        let page = text(page).await;
+        assert!(!page.contains("Akun Anda diblokir"), "{path} shows the link's text");
+    }
+    // The console's own codes still show their words.
+    let page = text(h.get(&format!("/staf/pengaduan/{n}?pesan=lengkap"), Some(&fo.cookie)).await).await;
+    assert!(page.contains("Berkas dinyatakan lengkap; tenggat mulai dihitung."));
+}
+
 #[tokio::test]
 async fn the_sop_runs_role_by_role_to_selesai_with_the_berita_acara_numbered() {
     let h = Harness::new().await;
@@ -209,7 +235,7 @@ async fn failed_messages_are_listed_for_the_front_office_and_sent_again() {
     let entry = h.store.claim_outbox(&id, now).await.unwrap().unwrap();
     let to = entry.message.as_ref().unwrap().to.clone();
     h.store
-        .finish_outbox(&id, Outcome::Failed { error: "550 kotak surat tidak ada".into(), retry_at: None })
+        .finish_outbox(&id, Outcome::Failed { error: format!("550 <{to}>: kotak surat tidak ada"), retry_at: None })
         .await
         .unwrap();
 
@@ -217,7 +243,9 @@ async fn failed_messages_are_listed_for_the_front_office_and_sent_again() {
     let inbox = text(h.get("/staf/", Some(&jft.cookie)).await).await;
     assert!(!inbox.contains("/staf/surel\""), "no menu link for the JFT");
     let page = text(h.get("/staf/surel", Some(&fo.cookie)).await).await;
-    assert!(page.contains(&n) && page.contains("550 kotak surat tidak ada") && page.contains("Kirim ulang"), "{page}");
+    // Stored as the server said it (as before the deliverer redacted), shown without the address.
+    assert!(page.contains(&n) && page.contains("550 &lt;[alamat surel]&gt;: kotak surat tidak ada"), "{page}");
+    assert!(page.contains("Kirim ulang"));
     assert!(!page.contains(&to), "the address is not on the list");
 
     let refused = h.post("/staf/surel/ulang", Some(&fo.cookie), &[("id", &id)]).await;

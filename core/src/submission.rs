@@ -670,9 +670,14 @@ fn is_default_ignorable(c: char) -> bool {
 }
 
 /// A deliberately plain address check: one `@`, a non-empty local part, a dotted domain of
-/// letters, digits and hyphens, no blanks. Delivery is the real test.
+/// letters, digits and hyphens, no blanks; and an address the mailer's own parser (lettre's)
+/// takes, so that nothing accepted here is refused at sending (`a,b@contoh.co.id`). Delivery
+/// is the real test.
 pub fn is_valid_email(email: &str) -> bool {
     if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if email.parse::<lettre::Address>().is_err() {
         return false;
     }
     let Some((local, domain)) = email.split_once('@') else { return false };
@@ -1010,6 +1015,20 @@ mod tests {
         assert!(!is_valid_email(&format!("{}@{}", local(64), domain(59))), "255 characters");
         assert!(!is_valid_email("a..b@c.id"), "two dots in a row before the @");
         assert!(!is_valid_email("a\tb@c.id") && !is_valid_email("a\u{7}b@c.id"), "blanks and controls");
+    }
+
+    #[test]
+    fn an_accepted_address_is_one_the_mailer_can_send_to() {
+        // Each passed the plain check alone, and each is refused when the mail is composed.
+        for unsendable in
+            ["a,b@contoh.co.id", "a(b)@c.id", "a<b@c.id", "a[b]@c.id", "a:b@c.id", "a\\b@c.id", ".a@c.id", "a.@c.id"]
+        {
+            assert!(unsendable.parse::<lettre::Address>().is_err(), "the mailer refuses {unsendable}");
+            assert!(!is_valid_email(unsendable), "{unsendable}");
+        }
+        for ok in ["a@b.co", "nama.lengkap+tag@dinas.go.id", "o'brien@contoh.co.id", "siti@kantor.bandung.go.id"] {
+            assert!(is_valid_email(ok), "{ok}");
+        }
     }
 
     #[test]
