@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use pengaduan_core::access::{
     Role, may_check_completeness, may_erase, may_read_complaints, may_see_attachments, may_see_identity,
+    may_take_steps,
 };
 use pengaduan_core::attachment::safe_file_name;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
@@ -116,7 +117,7 @@ fn audit(
     }
 }
 
-/// `POST /staf/pengaduan/{nomor}/{action}`: `lengkap`, `kembalikan`, `lanjut` or
+/// `POST /staf/pengaduan/{nomor}/{action}`: `lengkap`, `kembalikan`, `lanjut`, `koreksi` or
 /// `hapus-data-pribadi`. Refused with `403` without the session's CSRF token or for a role the
 /// SOP does not give the action to, with `409` when the complaint changed since the form was
 /// shown, with `422` when the workflow refuses it; in each case nothing changes and the page
@@ -138,6 +139,8 @@ pub(crate) async fn act(
         "lanjut" => {
             next_role(&record, &rules.service.procedures) == Some(role) && record.row.state.procedure_id.is_some()
         }
+        // Which step a role may correct is core's rule (`WorkflowState::correct`).
+        "koreksi" => may_take_steps(role) && record.row.state.procedure_id.is_some(),
         "hapus-data-pribadi" => may_erase(role),
         _ => return Err(AppError::not_found("Tindakan tidak dikenal", "Tindakan ini tidak ada di konsol.")),
     };
@@ -217,6 +220,15 @@ pub(crate) async fn act(
             let p = &procedures[0];
             state.mark_incomplete(&field("alasan"), today).map(|t| (t, p))
         }
+        "koreksi" => match (&state.procedure_id, field("langkah").parse::<usize>().ok().and_then(|n| n.checked_sub(1))) {
+            (Some(id), Some(redo)) => {
+                find_procedure(procedures, id).and_then(|p| state.correct(p, redo, role, &field("alasan")).map(|t| (t, p)))
+            }
+            (Some(_), None) => {
+                return fail(StatusCode::UNPROCESSABLE_ENTITY, "Pilih langkah yang dikerjakan ulang.".into());
+            }
+            (None, _) => Err(WorkflowError::FilesNotComplete),
+        },
         _ => match &state.procedure_id {
             Some(id) => find_procedure(procedures, id).and_then(|p| {
                 let note = field("catatan");
@@ -233,10 +245,12 @@ pub(crate) async fn act(
         Err(WorkflowError::ReasonMissing) if action == "lanjut" => {
             return fail(StatusCode::UNPROCESSABLE_ENTITY, "Catatan langkah wajib diisi.".into());
         }
+        Err(e @ WorkflowError::NotYourStep { .. }) => return fail(StatusCode::FORBIDDEN, e.to_string()),
         Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
     };
     let deadline = match action.as_str() {
-        "lanjut" => record.row.deadline,
+        // A correction keeps the deadline of the day the files were declared complete.
+        "lanjut" | "koreksi" => record.row.deadline,
         _ => t.to.deadline(&rules.calendar, max),
     };
     let next_step = match (action.as_str(), t.to.step_index) {
@@ -244,14 +258,21 @@ pub(crate) async fn act(
         (_, Some(step)) => p.public_next_step(step),
         _ => None,
     };
-    let change =
-        WorkflowChange::from_transition(&t, &by, now.timestamp(), now.year(), deadline, next_step).notify(&record, &t);
+    let change = WorkflowChange::from_transition(&t, &by, now.timestamp(), now.year(), deadline, next_step);
+    // Rework inside the office is not news for the complainant.
+    let change = if action == "koreksi" { change } else { change.notify(&record, &t) };
     match console.store().apply(&record.row.nomor, record.row.version, change).await {
         Ok(applied) => {
+            if action == "koreksi" {
+                let detail = format!("kembali ke langkah {}", t.to.step_index.map_or(0, |i| i + 2));
+                let entry = audit(&console, &staff, AuditAction::CorrectStep, &record, detail);
+                console.store().record_audit(entry).await?;
+            }
             let notice = match (&applied.ba_number, action.as_str()) {
                 (Some(_), _) => Confirmation::BaNumbered,
                 (None, "lengkap") => Confirmation::FilesComplete,
                 (None, "kembalikan") => Confirmation::Returned,
+                (None, "koreksi") => Confirmation::Corrected,
                 _ if t.to.status == Status::Selesai => Confirmation::Finished,
                 _ => Confirmation::StepRecorded,
             };

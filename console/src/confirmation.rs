@@ -19,6 +19,8 @@ pub(crate) enum Confirmation {
     FilesComplete,
     /// The files were returned to the complainant.
     Returned,
+    /// A step taken earlier is to be done again; the deadline stays.
+    Corrected,
     /// The complaint was finished.
     Finished,
     /// The complainant's personal data was erased.
@@ -43,6 +45,7 @@ impl Confirmation {
             Self::BaNumbered => "berita-acara".to_owned(),
             Self::FilesComplete => "lengkap".to_owned(),
             Self::Returned => "dikembalikan".to_owned(),
+            Self::Corrected => "koreksi".to_owned(),
             Self::Finished => "selesai".to_owned(),
             Self::Erased => "dihapus".to_owned(),
             Self::NoDrafts => "tanpa-draf".to_owned(),
@@ -64,6 +67,7 @@ impl Confirmation {
             ("berita-acara", []) => Self::BaNumbered,
             ("lengkap", []) => Self::FilesComplete,
             ("dikembalikan", []) => Self::Returned,
+            ("koreksi", []) => Self::Corrected,
             ("selesai", []) => Self::Finished,
             ("dihapus", []) => Self::Erased,
             ("tanpa-draf", []) => Self::NoDrafts,
@@ -86,6 +90,7 @@ impl Confirmation {
             },
             Self::FilesComplete => "Berkas dinyatakan lengkap; tenggat mulai dihitung.".into(),
             Self::Returned => "Berkas dikembalikan kepada pengadu untuk dilengkapi.".into(),
+            Self::Corrected => "Koreksi dicatat; langkah yang dipilih dikerjakan ulang. Tenggat tidak berubah.".into(),
             Self::Finished => "Pengaduan selesai.".into(),
             Self::Erased => "Data pribadi telah dihapus.".into(),
             Self::NoDrafts => "Tidak ada draf yang menunggu.".into(),

@@ -80,6 +80,8 @@ pub enum AuditAction {
     /// A user exported the Buku Register of a period (titles and contacts of many complaints at
     /// once leave the system).
     ExportRegister,
+    /// A user sent a complaint back one or more steps of its procedure for rework.
+    CorrectStep,
 }
 
 impl AuditAction {
@@ -96,6 +98,7 @@ impl AuditAction {
             Self::ContentPublished => "konten-diterbitkan",
             Self::ContentRestored => "konten-dipulihkan",
             Self::ExportRegister => "ekspor-register",
+            Self::CorrectStep => "koreksi-langkah",
         }
     }
 
@@ -112,11 +115,12 @@ impl AuditAction {
             Self::ContentPublished => "Konten diterbitkan",
             Self::ContentRestored => "Revisi konten dipulihkan",
             Self::ExportRegister => "Mengekspor Buku Register",
+            Self::CorrectStep => "Mengoreksi langkah prosedur",
         }
     }
 
     /// Every action, in the order the audit page offers them.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::ViewPersonalData,
         Self::DownloadAttachment,
         Self::ErasePersonalData,
@@ -127,6 +131,7 @@ impl AuditAction {
         Self::ContentPublished,
         Self::ContentRestored,
         Self::ExportRegister,
+        Self::CorrectStep,
     ];
 
     /// The action with this code.

@@ -115,7 +115,7 @@ impl DynamoStore {
         if ba.is_some() {
             state.ba_number = ba.clone();
         }
-        let fields: Vec<(&str, Option<AttributeValue>)> = vec![
+        let mut fields: Vec<(&str, Option<AttributeValue>)> = vec![
             ("status", Some(s(state.status.code()))),
             ("procedure_id", state.procedure_id.as_deref().map(s)),
             ("step_index", state.step_index.map(|i| n(i as i64))),
@@ -129,6 +129,12 @@ impl DynamoStore {
             // Also sets it on complaints stored before the index existed, at their next change.
             (OPEN_INDEX, open_marker(state.status)),
         ];
+        if change.entry.action.keeps_clock() {
+            // A correction keeps the stored clock, deadline and durations.
+            const CLOCK: [&str; 5] =
+                ["files_complete_on", "clock_events", "finished_on", "deadline", "deadline_provisional"];
+            fields.retain(|(name, _)| !CLOCK.contains(name));
+        }
         items.push(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build());
         let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry.clone() };
         items.push(TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build());
