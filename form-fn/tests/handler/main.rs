@@ -12,6 +12,7 @@ use std::net::IpAddr;
 
 mod attachments;
 mod english;
+mod jawaban;
 mod lambda;
 mod lookup;
 mod protocol;
@@ -19,6 +20,7 @@ mod public_status;
 mod rules;
 mod submit;
 mod survey;
+mod terlambat;
 
 const SOURCE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7)));
 

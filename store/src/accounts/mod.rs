@@ -80,6 +80,8 @@ pub enum AuditAction {
     /// A user exported the Buku Register of a period (titles and contacts of many complaints at
     /// once leave the system).
     ExportRegister,
+    /// A user attached the office's answer (Surat Jawaban, Berita Acara) for the public status page.
+    AttachAnswer,
 }
 
 impl AuditAction {
@@ -96,6 +98,7 @@ impl AuditAction {
             Self::ContentPublished => "konten-diterbitkan",
             Self::ContentRestored => "konten-dipulihkan",
             Self::ExportRegister => "ekspor-register",
+            Self::AttachAnswer => "lampirkan-jawaban",
         }
     }
 
@@ -112,11 +115,12 @@ impl AuditAction {
             Self::ContentPublished => "Konten diterbitkan",
             Self::ContentRestored => "Revisi konten dipulihkan",
             Self::ExportRegister => "Mengekspor Buku Register",
+            Self::AttachAnswer => "Melampirkan jawaban",
         }
     }
 
     /// Every action, in the order the audit page offers them.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::ViewPersonalData,
         Self::DownloadAttachment,
         Self::ErasePersonalData,
@@ -127,6 +131,7 @@ impl AuditAction {
         Self::ContentPublished,
         Self::ContentRestored,
         Self::ExportRegister,
+        Self::AttachAnswer,
     ];
 
     /// The action with this code.
