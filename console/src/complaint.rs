@@ -52,7 +52,7 @@ pub(crate) fn attachments_allowed(staff: &Staff, record: &ComplaintRecord, proce
 pub(crate) const NO_COMPLAINTS: &str =
     "Pengaduan hanya dapat dibuka petugas yang menanganinya; peran Anda mengurus isi situs.";
 
-pub(crate) async fn load(console: &Console, nomor: &str) -> Result<ComplaintRecord, AppError> {
+async fn load(console: &Console, nomor: &str) -> Result<ComplaintRecord, AppError> {
     const TITLE: &str = "Pengaduan tidak ditemukan";
     let nomor =
         RegisterNumber::parse(nomor).ok_or_else(|| AppError::not_found(TITLE, "Nomor register ini tidak sah."))?;
@@ -93,14 +93,12 @@ pub(crate) async fn page(
         (Vec::new(), files.len())
     };
     let notice = query.get("pesan").cloned();
-    let answer = crate::jawaban::section(&console, &staff, &record).await?;
     let view = ComplaintView::new(&console, &staff, &record, &rules, files, show_identity, notice, None)
-        .with_hidden_files(hidden_files)
-        .with_answer(answer);
+        .with_hidden_files(hidden_files);
     Ok(console.views.complaint(StatusCode::OK, &view))
 }
 
-pub(crate) fn audit(
+fn audit(
     console: &Console,
     staff: &Staff,
     action: AuditAction,
@@ -264,7 +262,7 @@ pub(crate) async fn act(
 }
 
 /// `303` back to the complaint, with what was done.
-pub(crate) fn done(record: &ComplaintRecord, text: &str) -> Response {
+fn done(record: &ComplaintRecord, text: &str) -> Response {
     let encoded = percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
     see_other(&format!("{BASE}/pengaduan/{}?pesan={encoded}", record.row.nomor))
 }
