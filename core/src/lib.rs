@@ -5,6 +5,7 @@
 //! `pengaduan-store` and `form-fn` and the generator in `site-gen` stay thin and these rules are unit-tested alone.
 
 pub mod access;
+pub mod answer;
 pub mod attachment;
 pub mod calendar;
 pub mod date_input;

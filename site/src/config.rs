@@ -110,6 +110,27 @@ pub struct Office {
     /// Contact channels.
     #[serde(default)]
     pub channels: Vec<ContactChannel>,
+    /// Where a complainant may turn when a complaint is past its deadline (LAPOR!, the
+    /// Ombudsman), listed on the status page of an overdue complaint.
+    #[serde(default)]
+    pub escalation: Vec<Escalation>,
+}
+
+/// A body outside the office that takes complaints the office left unanswered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Name, the same in every language.
+    pub name: String,
+    /// What it does, on the default language's pages.
+    #[serde(default)]
+    pub about: String,
+    /// What it does, on English pages; `about` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about_en: Option<String>,
+    /// How to reach it.
+    #[serde(default)]
+    pub contacts: Vec<ContactChannel>,
 }
 
 /// One contact channel of the office.

@@ -6,8 +6,8 @@ use crate::dynamodb;
 use crate::sqlite;
 use crate::{
     Applied, ComplaintRecord, ComplaintStore, ListFilter, NewComplaint, PendingUpload, PublicRecord, RateDecision,
-    RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, content, erasure,
-    outbox, survey,
+    RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, answer, content,
+    erasure, outbox, survey,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -162,6 +162,16 @@ impl outbox::OutboxStore for AnyStore {
 
     async fn undeliverable(&self, address: &str) -> Result<Option<String>, StoreError> {
         dispatch!(self, s => s.undeliverable(address))
+    }
+}
+
+impl answer::AnswerStore for AnyStore {
+    async fn set_answer(&self, nomor: &str, a: &answer::Answer) -> Result<(), StoreError> {
+        dispatch!(self, s => s.set_answer(nomor, a))
+    }
+
+    async fn answer(&self, nomor: &str) -> Result<Option<answer::Answer>, StoreError> {
+        dispatch!(self, s => s.answer(nomor))
     }
 }
 

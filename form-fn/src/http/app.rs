@@ -5,7 +5,7 @@
 use super::body::{self, BodyKind};
 use super::pages::Pages;
 use super::respond::{self, empty, error_response, method_not_allowed};
-use super::{lookup, submit, survey};
+use super::{jawaban, lookup, submit, survey};
 use crate::HttpConfig;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
@@ -13,6 +13,7 @@ use http::{Method, Request, Response, StatusCode};
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::Lang;
 use pengaduan_core::published::PublishedRules;
+use pengaduan_store::answer::AnswerStore;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::{ComplaintStore, Config};
@@ -90,7 +91,7 @@ impl<S: ComplaintStore> App<S> {
 }
 
 /// Handles one request. `source` is the client's address, for the rate limit.
-pub async fn handle<S: ComplaintStore + SurveyStore>(
+pub async fn handle<S: ComplaintStore + SurveyStore + AnswerStore>(
     app: &App<S>,
     req: Request<Bytes>,
     source: Option<IpAddr>,
@@ -109,12 +110,14 @@ pub async fn handle<S: ComplaintStore + SurveyStore>(
             survey::handle(app, req, source, wants_json, lang).await
         }
         ("pengaduan", &Method::POST) => submit::submit(app, req, source, &path).await,
+        ("jawaban", &Method::POST) => jawaban::download(app, req, source, wants_json, lang).await,
         ("lacak", &Method::GET | &Method::HEAD) => {
             lookup::lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json, lang).await
         }
         ("pengaduan", _) => method_not_allowed(app, "POST, OPTIONS", wants_json, lang),
         ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json, lang),
         ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
+        ("jawaban", _) => method_not_allowed(app, "POST", wants_json, lang),
         _ => error_response(
             app,
             StatusCode::NOT_FOUND,

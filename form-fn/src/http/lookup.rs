@@ -3,7 +3,7 @@
 
 use super::App;
 use super::body;
-use super::pages::{StageView, StatusOptions, StatusView, fallback_html};
+use super::pages::{AnswerView, StageView, StatusOptions, StatusView, fallback_html};
 use super::respond::{
     Limit, Lookup, complaint_not_found, error_response, html_response, json_response, number_and_code_required,
     store_failure, too_many,
@@ -13,13 +13,14 @@ use http::{Response, StatusCode};
 use jiff::Timestamp;
 use pengaduan_core::datetime::{date_in, human_time_in, rfc3339};
 use pengaduan_core::{Lang, RegisterNumber, Status, TrackingCode};
+use pengaduan_store::answer::AnswerStore;
 use pengaduan_store::intake::digest;
 use pengaduan_store::{ComplaintStore, PublicRecord, RateDecision, error_chain};
 use serde_json::json;
 use std::net::IpAddr;
 
 /// Answers a status look-up (`nomor`, `kode`, and `cetak=1` for the receipt alone).
-pub(super) async fn lookup_query<S: ComplaintStore>(
+pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
     app: &App<S>,
     query: &str,
     source: Option<IpAddr>,
@@ -102,6 +103,18 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
     // The status's own plain sentence, not the stored next procedure step: that is the service
     // page's wording for staff ("JFT Analis Kebijakan ...: Memverifikasi dan memaraf ...").
     let next_step = record.status.next_step_in(lang).to_owned();
+    let overdue = deadline
+        .filter(|_| record.status != Status::Selesai)
+        .and_then(|d| app.pages().calendar().overdue_by(d.value, app.now().date()));
+    // The answer is handed over with the last step: shown once the complaint is finished.
+    let answer = if record.status == Status::Selesai {
+        match app.store.answer(&record.nomor.to_string()).await {
+            Ok(answer) => answer.map(|a| AnswerView::new(&a, lang)),
+            Err(e) => return store_failure(app, &e, wants_json, lang),
+        }
+    } else {
+        None
+    };
     let view = StatusView {
         nomor: record.nomor.to_string(),
         kode_lacak: code.to_string(),
@@ -117,6 +130,9 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
         deadline_provisional: deadline.is_some_and(|d| d.provisional),
         deadline_note: deadline.and_then(|d| d.provisional_note_in(lang)).unwrap_or_default(),
         anonim: record.anonim,
+        overdue: overdue.is_some(),
+        overdue_days: overdue.map_or(0, |n| n.value),
+        jawaban: answer,
     };
     if wants_json {
         let tahapan: Vec<_> = public_stages
@@ -142,6 +158,10 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
                 "tahapan": tahapan,
                 "tenggat": deadline.map(|d| d.value.to_string()),
                 "tenggat_sementara": view.deadline_provisional,
+                "terlambat_hari_kerja": overdue.map(|n| n.value),
+                "jawaban": view.jawaban.as_ref().map(|a| json!({
+                    "teks": a.text, "bahasa": a.lang, "berita_acara": a.berita_acara,
+                })),
             }),
         );
     }

@@ -4,6 +4,7 @@
 use pengaduan_core::FieldError;
 use pengaduan_core::Lang;
 use pengaduan_core::RawForm;
+use pengaduan_core::calendar::Calendar;
 use pengaduan_core::published::PublishedRules;
 use pengaduan_core::submission::{DATE_PART_FIELDS, FIELD_ORDER};
 use serde::Serialize;
@@ -36,6 +37,8 @@ pub struct Pages {
     /// From the published rules: the service page's and its English translation's, whose
     /// `starts` is in English.
     time_limits: TimeLimits,
+    /// From the published rules: the working-day calendar the overdue count uses.
+    calendar: Calendar,
 }
 
 pub use pengaduan_core::service::{TimeLimit, TimeLimits};
@@ -81,6 +84,42 @@ pub struct StatusView {
     pub deadline_note: String,
     /// Sent anonymously: the page says no identity was kept and no receipt was emailed.
     pub anonim: bool,
+    /// The deadline has passed and the complaint is not finished.
+    pub overdue: bool,
+    /// Working days past the deadline (0 when only days off have passed since).
+    pub overdue_days: u32,
+    /// The office's answer, once the complaint is finished and one was attached.
+    pub jawaban: Option<AnswerView>,
+}
+
+/// The office's answer as the status page shows it, in the page's language where the office
+/// wrote one.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    /// The Surat Jawaban's text.
+    pub text: String,
+    /// The text as paragraphs (split at blank lines), each as its lines.
+    pub paragraphs: Vec<Vec<String>>,
+    /// The text's language (`id` on an English page without an English text).
+    pub lang: &'static str,
+    /// A signed Berita Acara can be downloaded.
+    pub berita_acara: bool,
+}
+
+impl AnswerView {
+    /// The answer `answer` for a page in `lang`.
+    pub fn new(answer: &pengaduan_store::answer::Answer, lang: Lang) -> Self {
+        let texts = pengaduan_core::answer::AnswerText { id: answer.text_id.clone(), en: answer.text_en.clone() };
+        let (text, text_lang) = texts.text_in(lang);
+        let paragraphs = text
+            .split("\n\n")
+            .map(|p| {
+                p.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).map(str::to_owned).collect::<Vec<_>>()
+            })
+            .filter(|p| !p.is_empty())
+            .collect();
+        Self { text: text.to_owned(), paragraphs, lang: text_lang.code(), berita_acara: answer.berita_acara.is_some() }
+    }
 }
 
 /// The survey page of one `selesai` complaint: its questions, or the thanks once answered.
@@ -118,14 +157,20 @@ pub struct StageView {
 impl Pages {
     /// Wraps loaded templates and the site configuration (`config.toml` as a table).
     pub fn new(tera: tera::Tera, config: Value) -> Self {
-        Self { tera, config, time_limits: TimeLimits::default() }
+        Self { tera, config, time_limits: TimeLimits::default(), calendar: Calendar::default() }
     }
 
     /// The service's time limits as the site publishes them ([`PublishedRules`]), for the
     /// status page and the receipt in each language.
     pub fn with_rules(mut self, rules: &PublishedRules) -> Self {
         self.time_limits = rules.service.time_limits.clone();
+        self.calendar = rules.calendar.clone();
         self
+    }
+
+    /// The working-day calendar of the published rules (empty until they are read).
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
     }
 
     /// The time limit the status page states, if the service page gave one.

@@ -14,6 +14,7 @@ mod anonymity;
 mod attachments;
 mod citizen;
 mod english;
+mod jawaban;
 mod lambda;
 mod lookup;
 mod protocol;
@@ -21,6 +22,7 @@ mod public_status;
 mod rules;
 mod submit;
 mod survey;
+mod terlambat;
 
 const SOURCE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7)));
 

@@ -82,6 +82,8 @@ pub enum AuditAction {
     ExportRegister,
     /// A user sent a complaint back one or more steps of its procedure for rework.
     CorrectStep,
+    /// A user attached the office's answer (Surat Jawaban, Berita Acara) for the public status page.
+    AttachAnswer,
 }
 
 impl AuditAction {
@@ -99,6 +101,7 @@ impl AuditAction {
             Self::ContentRestored => "konten-dipulihkan",
             Self::ExportRegister => "ekspor-register",
             Self::CorrectStep => "koreksi-langkah",
+            Self::AttachAnswer => "lampirkan-jawaban",
         }
     }
 
@@ -116,6 +119,7 @@ impl AuditAction {
             Self::ContentRestored => "Revisi konten dipulihkan",
             Self::ExportRegister => "Mengekspor Buku Register",
             Self::CorrectStep => "Mengoreksi langkah prosedur",
+            Self::AttachAnswer => "Melampirkan jawaban",
         }
     }
 
@@ -132,6 +136,7 @@ impl AuditAction {
         Self::ContentRestored,
         Self::ExportRegister,
         Self::CorrectStep,
+        Self::AttachAnswer,
     ];
 
     /// The action with this code.
