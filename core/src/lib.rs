@@ -12,6 +12,7 @@ pub mod forms;
 pub mod lang;
 pub mod notice;
 pub mod published;
+pub mod report;
 pub mod register;
 pub mod service;
 pub mod skm;

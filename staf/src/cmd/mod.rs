@@ -14,6 +14,7 @@ pub mod hapus_data_pribadi;
 pub mod kembalikan;
 pub mod konten;
 pub mod lampiran;
+pub mod laporan;
 pub mod lanjut;
 pub mod lengkap;
 pub mod lihat;
