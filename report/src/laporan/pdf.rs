@@ -87,6 +87,14 @@ fn win_ansi(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// Shows WinAnsi `bytes` as runs: pdf-writer writes a string with any byte past ASCII in hex,
+/// so the ASCII runs go as literal strings, which text tools and tests read as they are.
+fn show(c: &mut Content, bytes: &[u8]) {
+    for run in bytes.chunk_by(|a, b| a.is_ascii() == b.is_ascii()) {
+        c.show(Str(run));
+    }
+}
+
 /// Breaks `text` into lines no wider than `width`; a word too long for a line is cut.
 fn wrap(text: &str, font: Font, size: f32, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
@@ -149,7 +157,7 @@ impl Writer {
         c.begin_text();
         c.set_font(font.name(), size);
         c.next_line(x, y);
-        c.show(Str(&bytes));
+        show(c, &bytes);
         c.end_text();
     }
 
@@ -194,17 +202,29 @@ impl Writer {
     }
 }
 
-/// Column widths filling the page: each column's widest text, within bounds, scaled to fit.
+/// Column widths filling the page: each column gets at least its longest word (a register
+/// number is never cut), and the room left is shared by the columns' widest text.
 fn columns(heads: &[String], rows: &[Vec<Cell>]) -> Vec<f32> {
     let available = WIDTH - 2.0 * MARGIN;
-    let mut widths: Vec<f32> = heads.iter().map(|h| Font::Bold.width(h, BODY).min(90.0) + 8.0).collect();
+    let word = |t: &str, f: Font| t.split_whitespace().map(|w| f.width(w, BODY)).fold(0.0_f32, f32::max) + 8.0;
+    let mut least: Vec<f32> = heads.iter().map(|h| word(h, Font::Bold).min(80.0)).collect();
+    let mut wide: Vec<f32> = heads.iter().map(|h| Font::Bold.width(h, BODY).min(90.0) + 8.0).collect();
     for r in rows {
-        for (w, c) in widths.iter_mut().zip(r) {
+        for ((l, w), c) in least.iter_mut().zip(wide.iter_mut()).zip(r) {
+            *l = l.max(word(&c.teks, Font::Regular).min(120.0));
             *w = w.max(Font::Regular.width(&c.teks, BODY).min(200.0) + 8.0);
         }
     }
-    let total: f32 = widths.iter().sum();
-    widths.iter().map(|w| w * available / total).collect()
+    let floor: f32 = least.iter().sum();
+    if floor >= available {
+        return least.iter().map(|l| l * available / floor).collect();
+    }
+    let extra: Vec<f32> = wide.iter().zip(&least).map(|(w, l)| (w - l).max(0.0)).collect();
+    let total: f32 = extra.iter().sum::<f32>().max(1.0);
+    let share = (available - floor).min(total);
+    let spare = available - floor - share;
+    let n = least.len() as f32;
+    least.iter().zip(&extra).map(|(l, e)| l + e * share / total + spare / n).collect()
 }
 
 /// The PDF's bytes.
@@ -272,7 +292,7 @@ pub fn bytes(doc: &Document) -> Vec<u8> {
         content.begin_text();
         content.set_font(Font::Regular.name(), 7.0);
         content.next_line(MARGIN, MARGIN - 20.0);
-        content.show(Str(&bytes));
+        show(&mut content, &bytes);
         content.end_text();
         let mut page = pdf.page(*page_id);
         page.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT));
