@@ -89,7 +89,8 @@ pub(crate) async fn page(
     };
     match query.get("format").map(String::as_str) {
         Some("xlsx") => {
-            let bytes = laporan::xlsx::bytes(&doc).map_err(|e| crate::export::export_failed("report xlsx failed", &e))?;
+            let bytes =
+                laporan::xlsx::bytes(&doc).map_err(|e| crate::export::export_failed("report xlsx failed", &e))?;
             Ok(file(bytes, pengaduan_report::Format::Xlsx.media_type(), "xlsx"))
         }
         Some("pdf") => Ok(file(laporan::pdf::bytes(&doc), "application/pdf", "pdf")),

@@ -72,14 +72,14 @@ async fn harness() -> (Harness, String) {
     advance(s, &b, date(2026, 10, 9)).await;
     let c = receive(s, 3, date(2026, 9, 14)).await;
     give_back(s, &c, date(2026, 9, 15), "Surat kuasa belum ada").await;
-    for (i, (at, v)) in [
-        ("2026-10-20T03:00:00Z", [4, 3, 3, 4, 3, 3, 4, 2, 3]),
-        ("2026-11-02T03:00:00Z", [3, 3, 2, 4, 3, 4, 4, 3, 3]),
-    ]
-    .into_iter()
-    .enumerate()
+    for (i, (at, v)) in
+        [("2026-10-20T03:00:00Z", [4, 3, 3, 4, 3, 3, 4, 2, 3]), ("2026-11-02T03:00:00Z", [3, 3, 2, 4, 3, 4, 4, 3, 3])]
+            .into_iter()
+            .enumerate()
     {
-        assert!(s.record_survey(&format!("PGD-2026-9000{i}"), Answers::new(v).unwrap(), at.parse().unwrap()).await.unwrap());
+        assert!(
+            s.record_survey(&format!("PGD-2026-9000{i}"), Answers::new(v).unwrap(), at.parse().unwrap()).await.unwrap()
+        );
     }
     (h, b.to_string())
 }
@@ -111,7 +111,9 @@ async fn the_heads_and_the_admin_read_it_others_are_refused() {
     }
     for user in ["rina", "budi", "dewi"] {
         let c = h.login(user).await.cookie;
-        for path in ["/staf/laporan", "/staf/laporan?periode=2026-4&format=xlsx", "/staf/laporan?periode=2026-4&format=pdf"] {
+        for path in
+            ["/staf/laporan", "/staf/laporan?periode=2026-4&format=xlsx", "/staf/laporan?periode=2026-4&format=pdf"]
+        {
             let resp = h.get(path, Some(&c)).await;
             assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{user} {path}");
             assert!(!text(resp).await.contains("KTP buram"));
@@ -193,7 +195,13 @@ async fn the_xlsx_and_the_pdf_hold_the_same_report() {
     let book = read("xl/workbook.xml");
     assert!(book.contains("name=\"Laporan\""));
     let strings = read("xl/sharedStrings.xml");
-    for s in ["Laporan Berkala Pengelolaan Pengaduan", "Triwulan IV 2026", "Dinas Penanaman Modal dan PTSP", &late, "KTP buram"] {
+    for s in [
+        "Laporan Berkala Pengelolaan Pengaduan",
+        "Triwulan IV 2026",
+        "Dinas Penanaman Modal dan PTSP",
+        &late,
+        "KTP buram",
+    ] {
         assert!(strings.contains(s), "the workbook has {s}");
     }
     let sheet = read("xl/worksheets/sheet1.xml");

@@ -16,11 +16,11 @@
 //!
 //! Working days are those of the official calendar ([`Calendar::working_days_between`]).
 
+use crate::Status;
 use crate::calendar::Calendar;
 use crate::skm::{Answers, Ikm, ikm, round2};
 use crate::stats::{self, Breakdown, Month, StatRow, Totals};
 use crate::workflow::{Action, HistoryEntry, Procedure};
-use crate::Status;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -55,7 +55,8 @@ impl Period {
     /// A quarter written `YYYY-Q` (`2026-4`).
     pub fn parse_quarter(text: &str) -> Result<Self, PeriodError> {
         let text = text.trim();
-        let bad = || PeriodError(format!("Triwulan \"{text}\" tidak sah; tulis tahun dan triwulan 1 sampai 4, mis. 2026-4."));
+        let bad =
+            || PeriodError(format!("Triwulan \"{text}\" tidak sah; tulis tahun dan triwulan 1 sampai 4, mis. 2026-4."));
         let (year, quarter) = text.split_once('-').ok_or_else(bad)?;
         let year = parse_year(year).ok_or_else(bad)?;
         match quarter.parse::<i8>() {
@@ -67,7 +68,9 @@ impl Period {
     /// A year written `YYYY` (`2026`).
     pub fn parse_year(text: &str) -> Result<Self, PeriodError> {
         let text = text.trim();
-        parse_year(text).map(Self::Year).ok_or_else(|| PeriodError(format!("Tahun \"{text}\" tidak sah; tulis empat angka, mis. 2026.")))
+        parse_year(text)
+            .map(Self::Year)
+            .ok_or_else(|| PeriodError(format!("Tahun \"{text}\" tidak sah; tulis empat angka, mis. 2026.")))
     }
 
     /// Either form: `2026-4` is a quarter, `2026` a year.
@@ -432,10 +435,8 @@ pub fn compute(
         })
         .collect();
 
-    let mut terlambat: Vec<Late> = all_stays
-        .iter()
-        .filter_map(|(r, list)| late(r, list, procedures, calendar, dari, sampai))
-        .collect();
+    let mut terlambat: Vec<Late> =
+        all_stays.iter().filter_map(|(r, list)| late(r, list, procedures, calendar, dari, sampai)).collect();
     terlambat.sort_by(|a, b| b.hari_terlambat.cmp(&a.hari_terlambat).then_with(|| a.nomor.cmp(&b.nomor)));
 
     let mut groups: Vec<(String, ReturnReason)> = Vec::new();
@@ -571,8 +572,12 @@ cuti_bersama = [
     /// on reaching `selesai`, the deadline 10 working days after complete.
     fn complaint(nomor: u32, received: Date, events: Vec<Event>) -> ReportRow {
         let cal = calendar();
-        let complete_on =
-            events.iter().rev().take_while(|e| e.action != Action::BerkasDikembalikan).find(|e| e.action == Action::BerkasLengkap).map(|e| e.on);
+        let complete_on = events
+            .iter()
+            .rev()
+            .take_while(|e| e.action != Action::BerkasDikembalikan)
+            .find(|e| e.action == Action::BerkasLengkap)
+            .map(|e| e.on);
         let finished_on = events.iter().find(|e| e.to == Status::Selesai).map(|e| e.on);
         let mut all = vec![ev(received, Action::Diterima, Status::Diterima, None)];
         all.extend(events);
@@ -620,7 +625,10 @@ cuti_bersama = [
         assert_eq!(q1.previous().code(), "2025-4", "the first quarter follows the year before's fourth");
         assert_eq!(Period::parse("2024-1").unwrap().previous().last_day(), date(2023, 12, 31));
         let y = Period::parse_year("2026").unwrap();
-        assert_eq!((y.first_day(), y.last_day(), y.label()), (date(2026, 1, 1), date(2026, 12, 31), "Tahun 2026".into()));
+        assert_eq!(
+            (y.first_day(), y.last_day(), y.label()),
+            (date(2026, 1, 1), date(2026, 12, 31), "Tahun 2026".into())
+        );
         assert_eq!(y.previous(), Period::Year(2025));
         assert_eq!(Period::quarter_of(date(2026, 6, 30)).code(), "2026-2");
         for bad in ["2026-5", "2026-0", "2026-", "26-1", "2026-41", "x"] {
@@ -662,9 +670,41 @@ cuti_bersama = [
     fn the_period_figures_are_the_public_pages_and_open_counts_at_the_period_end() {
         let cal = calendar();
         // Q2 2026. A: complete Mon 16 March, finished 1 April (10 working days: on time).
-        let a = complaint(1, date(2026, 3, 16), through(date(2026, 3, 16), &[date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24), date(2026, 3, 25), date(2026, 3, 26), date(2026, 3, 27), date(2026, 3, 30), date(2026, 4, 1)]));
+        let a = complaint(
+            1,
+            date(2026, 3, 16),
+            through(
+                date(2026, 3, 16),
+                &[
+                    date(2026, 3, 20),
+                    date(2026, 3, 23),
+                    date(2026, 3, 24),
+                    date(2026, 3, 25),
+                    date(2026, 3, 26),
+                    date(2026, 3, 27),
+                    date(2026, 3, 30),
+                    date(2026, 4, 1),
+                ],
+            ),
+        );
         // B: received 2 April, complete 6 April, finished 22 April: 7..10, 13..17, 20..22 = 12 days, late.
-        let b = complaint(2, date(2026, 4, 2), through(date(2026, 4, 6), &[date(2026, 4, 7), date(2026, 4, 8), date(2026, 4, 9), date(2026, 4, 10), date(2026, 4, 13), date(2026, 4, 14), date(2026, 4, 15), date(2026, 4, 22)]));
+        let b = complaint(
+            2,
+            date(2026, 4, 2),
+            through(
+                date(2026, 4, 6),
+                &[
+                    date(2026, 4, 7),
+                    date(2026, 4, 8),
+                    date(2026, 4, 9),
+                    date(2026, 4, 10),
+                    date(2026, 4, 13),
+                    date(2026, 4, 14),
+                    date(2026, 4, 15),
+                    date(2026, 4, 22),
+                ],
+            ),
+        );
         // C: received 30 June, still open.
         let c = complaint(3, date(2026, 6, 30), vec![]);
         // D: received 1 July (Q3): not in Q2, and not open at Q2's end.
@@ -702,7 +742,8 @@ cuti_bersama = [
     fn a_running_period_counts_up_to_today() {
         let cal = calendar();
         let c = complaint(1, date(2026, 10, 5), through(date(2026, 10, 5), &[date(2026, 10, 6)]));
-        let r = compute(&[c], &[], &procedures(), &cal, &wib(), Period::parse("2026").unwrap(), at("2026-10-20T03:00:00Z"));
+        let r =
+            compute(&[c], &[], &procedures(), &cal, &wib(), Period::parse("2026").unwrap(), at("2026-10-20T03:00:00Z"));
         assert!(r.berjalan);
         assert_eq!(r.dibuat, date(2026, 10, 20));
         assert_eq!(r.bulan.len(), 12);
@@ -722,8 +763,18 @@ cuti_bersama = [
         let y = complaint(2, date(2026, 3, 16), through(date(2026, 3, 16), &[date(2026, 3, 20)]));
         let z = complaint(3, date(2026, 3, 16), through(date(2026, 3, 16), &[date(2026, 3, 23), date(2026, 4, 6)]));
         let rows = [x, y, z];
-        let q1 = compute(&rows, &[], &procedures(), &cal, &wib(), Period::parse("2026-1").unwrap(), at("2026-05-01T00:00:00Z"));
-        let step = |r: &Report, i: usize| r.langkah.iter().find(|s| s.procedure_id == "penyelesaian" && s.step_index == i).unwrap().clone();
+        let q1 = compute(
+            &rows,
+            &[],
+            &procedures(),
+            &cal,
+            &wib(),
+            Period::parse("2026-1").unwrap(),
+            at("2026-05-01T00:00:00Z"),
+        );
+        let step = |r: &Report, i: usize| {
+            r.langkah.iter().find(|s| s.procedure_id == "penyelesaian" && s.step_index == i).unwrap().clone()
+        };
         let v = step(&q1, 2);
         assert_eq!((v.jumlah, v.median_hari_kerja, v.terlama_hari_kerja), (3, Some(2.0), Some(3)));
         assert_eq!(v.actor, procedures()[0].steps[2].actor);
@@ -732,7 +783,15 @@ cuti_bersama = [
         let w = step(&q1, 3);
         assert_eq!((w.jumlah, w.median_hari_kerja, w.terlama_hari_kerja), (3, Some(7.0), Some(8)));
         // In Q2 the stays ended there count in full (Z: 9), and those never left count to 30 June.
-        let q2 = compute(&rows, &[], &procedures(), &cal, &wib(), Period::parse("2026-2").unwrap(), at("2026-07-01T00:00:00Z"));
+        let q2 = compute(
+            &rows,
+            &[],
+            &procedures(),
+            &cal,
+            &wib(),
+            Period::parse("2026-2").unwrap(),
+            at("2026-07-01T00:00:00Z"),
+        );
         assert_eq!(step(&q2, 2).jumlah, 0, "the verifications ended in March");
         assert_eq!(step(&q2, 2).median_hari_kerja, None);
         let w2 = step(&q2, 3);
@@ -759,7 +818,15 @@ cuti_bersama = [
             days,
             [(2, Some(date(2026, 3, 3))), (3, Some(date(2026, 3, 5))), (2, Some(date(2026, 3, 10))), (3, None)]
         );
-        let q1 = compute(&[r], &[], &procedures(), &cal, &wib(), Period::parse("2026-1").unwrap(), at("2026-04-01T00:00:00Z"));
+        let q1 = compute(
+            &[r],
+            &[],
+            &procedures(),
+            &cal,
+            &wib(),
+            Period::parse("2026-1").unwrap(),
+            at("2026-04-01T00:00:00Z"),
+        );
         assert_eq!(q1.ringkasan.pengembalian, 1);
     }
 
@@ -769,13 +836,53 @@ cuti_bersama = [
         // Complete Mon 6 April; deadline the 10th working day: 7..10 (4), 13..17 (9), 20 April.
         assert_eq!(cal.deadline(date(2026, 4, 6), 10).value, date(2026, 4, 20));
         // L1 finished Wed 22 April (2 days late); its longest step: index 4, from 8 to 16 April.
-        let l1 = complaint(1, date(2026, 4, 6), through(date(2026, 4, 6), &[date(2026, 4, 7), date(2026, 4, 8), date(2026, 4, 16), date(2026, 4, 17), date(2026, 4, 20), date(2026, 4, 21), date(2026, 4, 21), date(2026, 4, 22)]));
+        let l1 = complaint(
+            1,
+            date(2026, 4, 6),
+            through(
+                date(2026, 4, 6),
+                &[
+                    date(2026, 4, 7),
+                    date(2026, 4, 8),
+                    date(2026, 4, 16),
+                    date(2026, 4, 17),
+                    date(2026, 4, 20),
+                    date(2026, 4, 21),
+                    date(2026, 4, 21),
+                    date(2026, 4, 22),
+                ],
+            ),
+        );
         // L2 still at index 3 on 30 June.
         let l2 = complaint(2, date(2026, 4, 6), through(date(2026, 4, 6), &[date(2026, 4, 7)]));
         // On time: finished on the deadline.
-        let ok = complaint(3, date(2026, 4, 6), through(date(2026, 4, 6), &[date(2026, 4, 7), date(2026, 4, 8), date(2026, 4, 9), date(2026, 4, 10), date(2026, 4, 13), date(2026, 4, 14), date(2026, 4, 15), date(2026, 4, 20)]));
+        let ok = complaint(
+            3,
+            date(2026, 4, 6),
+            through(
+                date(2026, 4, 6),
+                &[
+                    date(2026, 4, 7),
+                    date(2026, 4, 8),
+                    date(2026, 4, 9),
+                    date(2026, 4, 10),
+                    date(2026, 4, 13),
+                    date(2026, 4, 14),
+                    date(2026, 4, 15),
+                    date(2026, 4, 20),
+                ],
+            ),
+        );
         let rows = [l1, l2, ok];
-        let r = compute(&rows, &[], &procedures(), &cal, &wib(), Period::parse("2026-2").unwrap(), at("2026-08-01T00:00:00Z"));
+        let r = compute(
+            &rows,
+            &[],
+            &procedures(),
+            &cal,
+            &wib(),
+            Period::parse("2026-2").unwrap(),
+            at("2026-08-01T00:00:00Z"),
+        );
         let nomors: Vec<&str> = r.terlambat.iter().map(|l| l.nomor.as_str()).collect();
         assert_eq!(nomors, ["PGD-2026-00002", "PGD-2026-00001"], "the latest first");
         let l1 = &r.terlambat[1];
@@ -790,7 +897,15 @@ cuti_bersama = [
         assert_eq!(l2.hari_terlambat, 51);
         assert_eq!(l2.langkah.as_deref(), Some(procedures()[0].describe_step(3).as_str()));
         // The next quarter still lists the one not finished; the one finished in Q2 is Q2's only.
-        let q3 = compute(&rows, &[], &procedures(), &cal, &wib(), Period::parse("2026-3").unwrap(), at("2026-10-01T00:00:00Z"));
+        let q3 = compute(
+            &rows,
+            &[],
+            &procedures(),
+            &cal,
+            &wib(),
+            Period::parse("2026-3").unwrap(),
+            at("2026-10-01T00:00:00Z"),
+        );
         assert_eq!(q3.terlambat.iter().map(|l| l.nomor.as_str()).collect::<Vec<_>>(), ["PGD-2026-00002"]);
     }
 
@@ -802,7 +917,15 @@ cuti_bersama = [
         let c = complaint(3, date(2026, 4, 1), vec![returned(date(2026, 4, 3), "Surat kuasa belum ada")]);
         // Returned in March: another quarter's.
         let d = complaint(4, date(2026, 3, 1), vec![returned(date(2026, 3, 31), "Surat kuasa belum ada")]);
-        let r = compute(&[d, c, a, b], &[], &procedures(), &cal, &wib(), Period::parse("2026-2").unwrap(), at("2026-08-01T00:00:00Z"));
+        let r = compute(
+            &[d, c, a, b],
+            &[],
+            &procedures(),
+            &cal,
+            &wib(),
+            Period::parse("2026-2").unwrap(),
+            at("2026-08-01T00:00:00Z"),
+        );
         let got: Vec<(&str, u64)> = r.alasan_pengembalian.iter().map(|g| (g.alasan.as_str(), g.jumlah)).collect();
         assert_eq!(got, [("KTP tidak terbaca.", 2), ("Surat kuasa belum ada", 1)]);
         assert_eq!((r.ringkasan.pengembalian, r.sebelumnya.pengembalian), (3, 1));
@@ -819,7 +942,15 @@ cuti_bersama = [
             (at("2026-11-02T03:00:00Z"), mixed),
             (at("2026-08-01T03:00:00Z"), mixed),
         ];
-        let r = compute(&[], &answers, &procedures(), &cal, &wib(), Period::parse("2026-4").unwrap(), at("2027-01-05T00:00:00Z"));
+        let r = compute(
+            &[],
+            &answers,
+            &procedures(),
+            &cal,
+            &wib(),
+            Period::parse("2026-4").unwrap(),
+            at("2027-01-05T00:00:00Z"),
+        );
         let i = r.ringkasan.ikm.as_ref().unwrap();
         assert_eq!(i.responden, 2);
         // U1: (4 + 4) / 2 = 4.00; U8: (4 + 2) / 2 = 3.00. Sum of NRR: 36 + 29 = 65 / 2 = 32.5;

@@ -7,8 +7,8 @@
 //! of a group such as `pengguna`).
 
 use crate::cmd::{
-    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, konten, lanjut, laporan, lengkap, pengguna, skm, statistik,
-    surel, unduh,
+    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, konten, lanjut, laporan, lengkap, pengguna, skm,
+    statistik, surel, unduh,
 };
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;

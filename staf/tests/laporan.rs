@@ -110,7 +110,11 @@ async fn keluar_chooses_the_format_by_extension_and_a_year_is_a_period() {
     ] {
         let out = run(&db, dir.path(), &args);
         assert!(!out.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert!(!bad.exists());
     let out = run(&db, dir.path(), &["--triwulan", "2026-1", "--tahun", "2026"]);

@@ -79,7 +79,9 @@ pub async fn read_inputs<S: WorkflowStore + SurveyStore>(
         })
         .collect();
     let instant = |d: jiff::civil::Date| {
-        d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| StoreError::Backend(format!("tanggal {d}: {e}").into()))
+        d.to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| StoreError::Backend(format!("tanggal {d}: {e}").into()))
     };
     let from = instant(period.previous().first_day())?;
     let end = period.last_day().tomorrow().map_err(|e| StoreError::Backend(e.to_string().into()))?;
@@ -241,13 +243,7 @@ pub fn document(report: &Report, kop: &Letterhead) -> Document {
     let (now, before) = (&report.ringkasan, &report.sebelumnya);
     let period = now.periode;
     let sampai = if report.berjalan { report.dibuat } else { period.last_day() };
-    let n = |s: &Summary| {
-        [
-            s.totals.diterima as f64,
-            s.totals.selesai as f64,
-            s.totals.selesai_tepat_waktu as f64,
-        ]
-    };
+    let n = |s: &Summary| [s.totals.diterima as f64, s.totals.selesai as f64, s.totals.selesai_tepat_waktu as f64];
     let mut ringkasan: Vec<Vec<Cell>> = Vec::new();
     let labels = ["Pengaduan diterima", "Pengaduan selesai", "Selesai tepat waktu"];
     for (i, label) in labels.iter().enumerate() {
@@ -255,7 +251,12 @@ pub fn document(report: &Report, kop: &Letterhead) -> Document {
         ringkasan.push(vec![Cell::text(*label), Cell::number(a, 0), Cell::number(b, 0), signed(Some(a - b), 0)]);
     }
     let mut line = |label: &str, a: Option<f64>, b: Option<f64>, places: usize| {
-        ringkasan.push(vec![Cell::text(label), Cell::maybe(a, places), Cell::maybe(b, places), signed(change(a, b), places)]);
+        ringkasan.push(vec![
+            Cell::text(label),
+            Cell::maybe(a, places),
+            Cell::maybe(b, places),
+            signed(change(a, b), places),
+        ]);
     };
     line("Persentase selesai tepat waktu (%)", now.totals.persen_tepat_waktu, before.totals.persen_tepat_waktu, 1);
     line("Median hari kerja (lengkap s/d selesai)", now.totals.median_hari_kerja, before.totals.median_hari_kerja, 1);
@@ -315,11 +316,8 @@ pub fn document(report: &Report, kop: &Letterhead) -> Document {
         })
         .collect();
 
-    let alasan = report
-        .alasan_pengembalian
-        .iter()
-        .map(|r| vec![Cell::text(&r.alasan), Cell::count(r.jumlah)])
-        .collect();
+    let alasan =
+        report.alasan_pengembalian.iter().map(|r| vec![Cell::text(&r.alasan), Cell::count(r.jumlah)]).collect();
 
     let (skm, ikm) = match &now.ikm {
         Some(i) => {

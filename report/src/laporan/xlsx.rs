@@ -22,7 +22,8 @@ fn build(doc: &Document) -> Result<Workbook, XlsxError> {
     sheet.set_footer("&CHalaman &P dari &N");
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
-    let head = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border_bottom(FormatBorder::Thin);
+    let head =
+        Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border_bottom(FormatBorder::Thin);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let number = |places: usize| {
         let f = if places == 0 { "0".to_owned() } else { format!("0.{}", "0".repeat(places)) };
