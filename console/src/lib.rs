@@ -17,6 +17,7 @@ pub mod feed;
 mod fields;
 pub mod inbox;
 pub mod konten;
+mod laporan;
 mod login;
 mod register;
 mod session;
@@ -83,6 +84,8 @@ pub struct Console {
     /// What builds, checks and publishes the site for the editing pages; without one they
     /// answer `503`.
     workshop: Option<Arc<dyn Workshop>>,
+    /// The office's letterhead on the periodic report (`config.toml`'s `[office]`).
+    letterhead: pengaduan_core::report::Letterhead,
 }
 
 /// Password verifications run at once, at most (see [`Console`]'s `verifications`).
@@ -115,6 +118,7 @@ impl Console {
             verifications: tokio::sync::Semaphore::new(CONCURRENT_VERIFICATIONS),
             checks_run: std::sync::atomic::AtomicU64::new(0),
             workshop: None,
+            letterhead: Default::default(),
         })
     }
 
@@ -145,6 +149,12 @@ impl Console {
     /// What builds, checks and publishes the site, for the editing pages (`/staf/konten/`).
     pub fn with_workshop(mut self, workshop: Arc<dyn Workshop>) -> Self {
         self.workshop = Some(workshop);
+        self
+    }
+
+    /// The office's letterhead heading the periodic report (`/staf/laporan`).
+    pub fn with_letterhead(mut self, letterhead: pengaduan_core::report::Letterhead) -> Self {
+        self.letterhead = letterhead;
         self
     }
 
@@ -193,6 +203,7 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/pengaduan/{nomor}/lampiran/{index}"), get(complaint::attachment))
         .route(&at("/ekspor"), get(export::download))
         .route(&at("/skm"), get(skm::page))
+        .route(&at("/laporan"), get(laporan::page))
         .route(&at("/audit"), get(audit::page))
         .route(&at("/pengguna/buka-kunci"), post(login::unlock))
         .route(&at("/surel"), get(surel::page))

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 #[error("console templates")]
 pub struct ViewError(#[source] tera::Error);
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 15] = [
     ("catat.html", include_str!("../templates/catat.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("masuk.html", include_str!("../templates/masuk.html")),
@@ -32,6 +32,7 @@ const TEMPLATES: [(&str, &str); 14] = [
     ("audit.html", include_str!("../templates/audit.html")),
     ("surel.html", include_str!("../templates/surel.html")),
     ("skm.html", include_str!("../templates/skm.html")),
+    ("laporan.html", include_str!("../templates/laporan.html")),
     ("konten.html", include_str!("../templates/konten.html")),
     ("konten-ubah.html", include_str!("../templates/konten-ubah.html")),
     ("konten-isian.html", include_str!("../templates/konten-isian.html")),
@@ -141,6 +142,7 @@ pub(crate) struct UserView {
     csrf: String,
     may_audit: bool,
     may_export: bool,
+    may_report: bool,
     may_mail: bool,
     may_register: bool,
     may_edit_content: bool,
@@ -157,6 +159,7 @@ impl UserView {
             may_audit: may_read_audit(staff.role()),
             may_mail: pengaduan_core::access::may_handle_mail(staff.role()),
             may_export: may_export(staff.role()),
+            may_report: pengaduan_core::access::may_read_report(staff.role()),
             may_register: pengaduan_core::access::may_register(staff.role()),
             may_edit_content: pengaduan_core::access::may_edit_content(staff.role()),
             may_read_complaints: pengaduan_core::access::may_read_complaints(staff.role()),

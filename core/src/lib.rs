@@ -15,6 +15,7 @@ pub mod lang;
 pub mod notice;
 pub mod published;
 pub mod register;
+pub mod report;
 pub mod service;
 pub mod skm;
 pub mod stats;

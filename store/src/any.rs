@@ -12,6 +12,7 @@ use crate::{
 use jiff::Timestamp;
 use jiff::civil::Date;
 use pengaduan_core::RegisterNumber;
+use pengaduan_core::workflow::HistoryEntry;
 use std::time::Duration;
 
 /// The store chosen at run time: `sqlite:PATH` or `dynamodb:TABLE`.
@@ -102,6 +103,10 @@ impl WorkflowStore for AnyStore {
 
     async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
         dispatch!(self, s => s.list(filter))
+    }
+
+    async fn history(&self, nomor: &RegisterNumber) -> Result<Vec<HistoryEntry>, StoreError> {
+        dispatch!(self, s => s.history(nomor))
     }
 
     async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {

@@ -292,6 +292,25 @@ impl WorkflowStore for DynamoStore {
             .await
     }
 
+    async fn history(&self, nomor: &RegisterNumber) -> Result<Vec<HistoryEntry>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :h)")
+            .expression_attribute_values(":pk", s(&format!("COMPLAINT#{nomor}")))
+            .expression_attribute_values(":h", s("HISTORY#"))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(sdk)?;
+        let mut history = items.iter().map(read_history).collect::<Result<Vec<_>, _>>()?;
+        history.sort_by_key(|h| h.seq);
+        Ok(history)
+    }
+
     async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {
         let mut rows = Vec::new();
         // A global secondary index is read eventually consistent: a change made a moment ago

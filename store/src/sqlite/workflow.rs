@@ -134,6 +134,11 @@ impl WorkflowStore for SqliteStore {
         .await
     }
 
+    async fn history(&self, nomor: &RegisterNumber) -> Result<Vec<HistoryEntry>, StoreError> {
+        let key = nomor.to_string();
+        self.with_conn(move |conn| read_history(conn, &key)).await
+    }
+
     async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {
         self.with_conn(move |conn| {
             // Word for word the condition of the partial index complaints_open.
