@@ -11,8 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use pengaduan_core::access::{
-    Role, may_check_completeness, may_erase, may_read_complaints, may_see_attachments, may_see_identity,
-    may_take_steps,
+    Role, may_check_completeness, may_erase, may_read_complaints, may_see_attachments, may_see_identity, may_take_steps,
 };
 use pengaduan_core::attachment::safe_file_name;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
@@ -220,10 +219,10 @@ pub(crate) async fn act(
             let p = &procedures[0];
             state.mark_incomplete(&field("alasan"), today).map(|t| (t, p))
         }
-        "koreksi" => match (&state.procedure_id, field("langkah").parse::<usize>().ok().and_then(|n| n.checked_sub(1))) {
-            (Some(id), Some(redo)) => {
-                find_procedure(procedures, id).and_then(|p| state.correct(p, redo, role, &field("alasan")).map(|t| (t, p)))
-            }
+        "koreksi" => match (&state.procedure_id, field("langkah").parse::<usize>().ok().and_then(|n| n.checked_sub(1)))
+        {
+            (Some(id), Some(redo)) => find_procedure(procedures, id)
+                .and_then(|p| state.correct(p, redo, role, &field("alasan")).map(|t| (t, p))),
             (Some(_), None) => {
                 return fail(StatusCode::UNPROCESSABLE_ENTITY, "Pilih langkah yang dikerjakan ulang.".into());
             }

@@ -451,7 +451,7 @@ pub fn compute(
         }
     }
     // Stable: equal counts keep the order first seen (the history's order).
-    groups.sort_by(|a, b| b.1.jumlah.cmp(&a.1.jumlah));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1.jumlah));
 
     Report {
         ringkasan,

@@ -488,9 +488,7 @@ pub enum WorkflowError {
         on: String,
     },
     /// Correcting a step before the Berita Acara got its number, once it has one.
-    #[error(
-        "Berita Acara pengaduan ini sudah bernomor {ba}; langkah sebelum penomorannya tidak dapat dikoreksi lagi."
-    )]
+    #[error("Berita Acara pengaduan ini sudah bernomor {ba}; langkah sebelum penomorannya tidak dapat dikoreksi lagi.")]
     BaAlreadyNumbered {
         /// The BA number.
         ba: String,
@@ -1075,8 +1073,14 @@ mod tests {
         let at4 = advance_n(complete.clone(), &p, 2);
         assert_eq!(at4.correct(&p, 3, Role::Jft, "  "), Err(WorkflowError::CorrectionReasonMissing));
         // Not ahead of the current step, not the verification step (that is declaring complete).
-        assert_eq!(at4.correct(&p, 5, Role::KepalaBidang, "x"), Err(WorkflowError::NotCorrectable { step: 6, first: 4, last: 5 }));
-        assert_eq!(at4.correct(&p, 2, Role::Jft, "x"), Err(WorkflowError::NotCorrectable { step: 3, first: 4, last: 5 }));
+        assert_eq!(
+            at4.correct(&p, 5, Role::KepalaBidang, "x"),
+            Err(WorkflowError::NotCorrectable { step: 6, first: 4, last: 5 })
+        );
+        assert_eq!(
+            at4.correct(&p, 2, Role::Jft, "x"),
+            Err(WorkflowError::NotCorrectable { step: 3, first: 4, last: 5 })
+        );
         assert_eq!(complete.correctable_steps(&p, Role::Jft), Vec::<usize>::new(), "nothing taken yet");
         assert_eq!(WorkflowState::received().correct(&p, 3, Role::Jft, "x"), Err(WorkflowError::FilesNotComplete));
         assert!(matches!(at4.correct(&jawaban(), 3, Role::Jft, "x"), Err(WorkflowError::WrongProcedure { .. })));

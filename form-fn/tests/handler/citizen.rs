@@ -101,12 +101,20 @@ async fn a_number_abroad_is_refused_with_the_email_as_the_way_out() {
     let app = app();
     let resp = post_json(&app, &with(valid_json(), json!({"email": "", "telepon": "+44 20 7946 0958"}))).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", text_of(&resp));
-    assert!(json_of(&resp)["errors"][0]["message"].as_str().unwrap().contains("untuk nomor luar negeri, isi email saja"));
+    assert!(
+        json_of(&resp)["errors"][0]["message"].as_str().unwrap().contains("untuk nomor luar negeri, isi email saja")
+    );
     let resp = post_json(&app, &with(valid_json(), json!({"judul": "Nomor luar negeri", "telepon": ""}))).await;
     assert_eq!(resp.status(), StatusCode::CREATED, "with the email alone the complaint is taken");
     let en = [("content-type", "application/json"), ENGLISH_PHONE];
-    let resp = send(&app, "POST", "/api/pengaduan", &en, with(valid_json(), json!({"telepon": "+44 20 7946 0958"})).to_string())
-        .await;
+    let resp = send(
+        &app,
+        "POST",
+        "/api/pengaduan",
+        &en,
+        with(valid_json(), json!({"telepon": "+44 20 7946 0958"})).to_string(),
+    )
+    .await;
     assert!(json_of(&resp)["errors"][0]["message"].as_str().unwrap().contains("give your email instead"));
 }
 

@@ -124,7 +124,7 @@ impl AuditAction {
     }
 
     /// Every action, in the order the audit page offers them.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::ViewPersonalData,
         Self::DownloadAttachment,
         Self::ErasePersonalData,
