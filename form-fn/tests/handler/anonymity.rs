@@ -4,6 +4,7 @@
 
 use super::*;
 use pengaduan_store::ComplaintStore;
+use pengaduan_store::answer::AnswerStore;
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::testing::{Moto, sqlite_store};
 
@@ -35,7 +36,7 @@ fn anonymous_form(anonim: bool, judul: &str) -> String {
     body
 }
 
-async fn post<S: ComplaintStore + SurveyStore>(app: &App<S>, body: String) -> Response<Bytes> {
+async fn post<S: ComplaintStore + SurveyStore + AnswerStore>(app: &App<S>, body: String) -> Response<Bytes> {
     let req = Request::builder()
         .method("POST")
         .uri("/api/pengaduan")
@@ -45,7 +46,7 @@ async fn post<S: ComplaintStore + SurveyStore>(app: &App<S>, body: String) -> Re
     handle(app, req, SOURCE).await
 }
 
-async fn get<S: ComplaintStore + SurveyStore>(app: &App<S>, uri: &str) -> Response<Bytes> {
+async fn get<S: ComplaintStore + SurveyStore + AnswerStore>(app: &App<S>, uri: &str) -> Response<Bytes> {
     let req = Request::builder().method("GET").uri(uri).header("accept", "text/html").body(Bytes::new()).unwrap();
     handle(app, req, SOURCE).await
 }

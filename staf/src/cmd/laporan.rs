@@ -87,7 +87,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Laporan) -> Result<String, Failure> {
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 let all = total.load(Ordering::Relaxed);
                 // Every tenth and the last: enough to see it move, not a line per complaint.
-                if n % 10 == 0 || n == all {
+                if n.is_multiple_of(10) || n == all {
                     let _ = writeln!(err, "Riwayat dibaca: {n} dari {all}.");
                 }
             }

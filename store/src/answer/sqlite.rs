@@ -27,7 +27,7 @@ impl AnswerStore for SqliteStore {
     async fn answer(&self, nomor: &str) -> Result<Option<Answer>, StoreError> {
         let nomor = nomor.to_owned();
         self.with_conn(move |conn| {
-            let row: Option<(String, Option<String>, Option<String>, String, String)> = conn
+            let row: Option<AnswerRow> = conn
                 .query_row(
                     "SELECT text_id, text_en, berita_acara, by_name, at FROM answer WHERE nomor = ?1",
                     [&nomor],
@@ -43,3 +43,6 @@ impl AnswerStore for SqliteStore {
         .await
     }
 }
+
+/// `text_id, text_en, berita_acara, by_name, at` as the table stores them.
+type AnswerRow = (String, Option<String>, Option<String>, String, String);
