@@ -198,7 +198,7 @@ async fn the_sop_runs_role_by_role_to_selesai_with_the_berita_acara_numbered() {
         assert_eq!(h.version(&n).await, v, "a refused step changes nothing");
         let resp = h.act(actor, &n, "lanjut", &[("catatan", "Langkah dikerjakan")]).await;
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        ba_seen |= location(&resp).contains("Berita%20Acara");
+        ba_seen |= location(&resp).contains("pesan=berita-acara");
     }
     assert_eq!(h.status(&n).await, Status::Selesai);
     assert!(ba_seen, "the numbering step reported the Berita Acara number");

@@ -533,7 +533,13 @@ mod office_site {
         assert!(html.contains("action=\"/api/pengaduan\""), "posts to the API");
         assert!(html.contains("method=\"post\""));
         // Every field the complaint rules read, and the honeypot, which they only check is empty.
-        for field in pengaduan_core::submission::FIELD_ORDER.into_iter().chain(["website"]) {
+        // The incident date is typed in three boxes (day, month, year) that core combines into
+        // the contract's `tanggal_kejadian`; API clients still send the one field.
+        let boxes = ["tanggal_kejadian_hari", "tanggal_kejadian_bulan", "tanggal_kejadian_tahun"];
+        for field in pengaduan_core::submission::FIELD_ORDER.into_iter().filter(|f| *f != "tanggal_kejadian") {
+            assert!(html.contains(&format!("name=\"{field}\"")), "form lacks {field}");
+        }
+        for field in boxes.into_iter().chain(["website"]) {
             assert!(html.contains(&format!("name=\"{field}\"")), "form lacks {field}");
         }
         for labelled in ["nama", "email", "telepon", "judul", "isi", "pernyataan_kebenaran", "persetujuan_data"] {

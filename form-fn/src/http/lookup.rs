@@ -146,9 +146,7 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
                 })
             })
             .collect();
-        return json_response(
-            StatusCode::OK,
-            &json!({
+        let mut answer = json!({
                 "nomor": view.nomor,
                 "status": view.status,
                 "status_label": view.status_label,
@@ -158,12 +156,16 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
                 "tahapan": tahapan,
                 "tenggat": deadline.map(|d| d.value.to_string()),
                 "tenggat_sementara": view.deadline_provisional,
-                "terlambat_hari_kerja": overdue.map(|n| n.value),
-                "jawaban": view.jawaban.as_ref().map(|a| json!({
-                    "teks": a.text, "bahasa": a.lang, "berita_acara": a.berita_acara,
-                })),
-            }),
-        );
+        });
+        // Keys beyond the contract's appear only when they say something, so a client that
+        // reads the contract's keys sees exactly those on an ordinary complaint.
+        if let Some(days) = overdue {
+            answer["terlambat_hari_kerja"] = json!(days.value);
+        }
+        if let Some(a) = &view.jawaban {
+            answer["jawaban"] = json!({ "teks": a.text, "bahasa": a.lang, "berita_acara": a.berita_acara });
+        }
+        return json_response(StatusCode::OK, &answer);
     }
     let options = StatusOptions { print, site_origin: app.http.site_origin.as_deref() };
     match app.pages().status(&view, options, lang) {
