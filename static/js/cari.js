@@ -17,6 +17,11 @@
       showSubResults: true,
       resetStyles: false
     });
+    // Pagefind's box has only a title; a screen reader needs a real name for it.
+    var kotak = wadah.querySelector("input");
+    if (kotak && wadah.getAttribute("data-label")) {
+      kotak.setAttribute("aria-label", wadah.getAttribute("data-label"));
+    }
     var daftar = document.getElementById("semua-halaman");
     if (daftar) {
       daftar.hidden = true;

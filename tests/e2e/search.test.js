@@ -56,6 +56,9 @@ test('with JavaScript, the header search finds the service page for each word', 
       });
     }
     await j.step('screenshot', (p) => h.screenshot(p, 'cari-js-1280'));
+    await j.step('the live search box has a name of its own, not only a title', async (p) => {
+      assert.equal(await p.locator('#pencarian input').getAttribute('aria-label'), 'Cari di situs');
+    });
     await j.step('following a result opens the service page', async (p) => {
       await p.locator(`#pencarian a.pagefind-ui__result-link[href^="${SERVICE_PATH}"]`).first().click();
       await p.waitForURL((u) => u.pathname === SERVICE_PATH);
@@ -65,6 +68,28 @@ test('with JavaScript, the header search finds the service page for each word', 
     });
   } finally {
     await page.context().close();
+  }
+});
+
+// axe's best-practice rules (outside the WCAG tags every page is checked with): the live search
+// box named by a title only, and two regions of one name on the English service page.
+test('the live search and the English service page pass axe\'s naming rules', async () => {
+  const context = await browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', bypassCSP: true });
+  const page = await context.newPage();
+  const j = new h.Journey('search: axe best practice', page);
+  const rules = ['label-title-only', 'landmark-unique'];
+  try {
+    await j.step('the live search for "biaya"', async (p) => {
+      await p.goto(h.url('/cari/?q=biaya'));
+      await p.locator('#pencarian a.pagefind-ui__result-link').first().waitFor({ state: 'visible', timeout: 15_000 });
+      await h.checkAxe(p, 'the live search', rules);
+    });
+    await j.step('the English service page', async (p) => {
+      await p.goto(h.url('/en/layanan/information-and-complaints/'));
+      await h.checkAxe(p, 'the English service page', rules);
+    });
+  } finally {
+    await context.close();
   }
 });
 

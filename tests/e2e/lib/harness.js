@@ -171,16 +171,20 @@ class Journey {
   }
 }
 
-/** Runs axe-core on the page; fails listing every violation with its nodes. */
-async function checkAxe(page, label) {
+/**
+ * Runs axe-core on the page (the WCAG rules, or only `rules` when given, e.g. best-practice
+ * rules outside the WCAG tags); fails listing every violation with its nodes.
+ */
+async function checkAxe(page, label, rules) {
   const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined').catch(() => false);
   if (!hasAxe) {
     await page.addScriptTag({ path: AXE_PATH });
   }
-  const result = await page.evaluate(async (tags) => {
+  const runOnly = rules ? { type: 'rule', values: rules } : { type: 'tag', values: AXE_TAGS };
+  const result = await page.evaluate(async (runOnly) => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, {
-      runOnly: { type: 'tag', values: tags },
+      runOnly,
       resultTypes: ['violations'],
     });
     return {
@@ -195,7 +199,7 @@ async function checkAxe(page, label) {
         })),
       })),
     };
-  }, AXE_TAGS);
+  }, runOnly);
   if (result.violations.length) {
     const lines = [`axe-core found ${result.violations.length} violation(s) on ${label} (${page.url()}):`];
     for (const v of result.violations) {
