@@ -33,7 +33,9 @@ impl RegisterNumber {
             return None;
         }
         let is_separator = |c: char| matches!(c, '-' | ' ' | '/' | '.' | '_' | '\u{2010}'..='\u{2015}' | '\u{2212}');
-        if !rest.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
+        // The number ends in its digits: nothing trails it, not even a separator (`…/..`).
+        if !rest.chars().all(|c| c.is_ascii_digit() || is_separator(c)) || !rest.ends_with(|c: char| c.is_ascii_digit())
+        {
             return None;
         }
         let groups: Vec<&str> = rest.split(is_separator).filter(|g| !g.is_empty()).collect();
@@ -116,6 +118,7 @@ mod tests {
             "PGD-2026-00001-7",
             "PGD-2026-00001X",
             "-2026-00001",
+            "PGD-2026-00007/..",
         ] {
             assert_eq!(RegisterNumber::parse(bad), None, "{bad}");
         }

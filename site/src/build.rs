@@ -836,6 +836,7 @@ fn page_value(page: &SourcePage, rendered: &Rendered, config: &SiteConfig, lang:
         "content": rendered.html,
         "toc": rendered.toc,
         "extra": page.front.extra,
+        "kata_kunci": page.front.kata_kunci,
         "service": service,
         "json_ld": json_ld,
         "template": page.front.template,

@@ -29,6 +29,10 @@ pub struct FrontMatter {
     /// A draft is not published.
     #[serde(default)]
     pub draft: bool,
+    /// Everyday words people search with that the page's text may not use ("gratis" for
+    /// "tidak dipungut biaya"): indexed for search, not shown.
+    #[serde(default)]
+    pub kata_kunci: Vec<String>,
     /// Free values for templates.
     #[serde(default)]
     pub extra: toml::Table,
