@@ -328,3 +328,67 @@ async fn dynamodb_names_uploads_with_the_complaint() {
     let moto = Moto::shared();
     uploads_are_named_with_the_complaint(&moto.store().await).await;
 }
+
+/// Issue 21, item 9: a replay answers with the first tracking code, yet the stored record holds
+/// it sealed only, and expires with its window. `dump` is everything the store holds, as text.
+async fn replay_codes_are_sealed_and_expire<S: ComplaintStore>(store: &S, dump: impl AsyncFn() -> String) {
+    use pengaduan_store::intake::{Intake, Replay, intake};
+    let config = pengaduan_store::Config {
+        code_key: pengaduan_store::config::CodeKey::new(&"k".repeat(40)),
+        ..pengaduan_store::Config::default()
+    };
+    let received = jiff::Timestamp::from_second(now().as_second()).unwrap().to_zoned(config.timezone.clone());
+    let mut sub = pengaduan_store::testing::submission(1);
+    // No address: no receipt in the outbox, which holds the code until it is sent.
+    sub.personal.email = None;
+    let online = Intake::online(sub, Vec::new(), received.clone(), Replay::Key("kunci-segel-0001".into()));
+    let Submitted::New(first) = intake(store, &config, online.clone()).await.unwrap() else { panic!("new") };
+    // Asked again, before and through the store's write: the same code.
+    let found = online.find_replay(store, &config, now()).await.unwrap();
+    assert_eq!(found, Some(Submitted::Replay(first.clone())));
+    assert_eq!(intake(store, &config, online.clone()).await.unwrap(), Submitted::Replay(first.clone()));
+    let text = dump().await;
+    let bare = first.kode_lacak.replace('-', "");
+    assert!(!text.contains(&first.kode_lacak) && !text.contains(&bare), "the code is stored in the clear");
+    assert!(text.contains("seal1:"), "the record keeps the code sealed");
+    // After its window the record answers nothing: the same key makes a new complaint.
+    let later = now() + pengaduan_store::intake::REPLAY_WINDOW + Duration::from_secs(1);
+    assert_eq!(online.find_replay(store, &config, later).await.unwrap(), None);
+    let again = Intake { received_at: later.to_zoned(config.timezone.clone()), ..online };
+    let Submitted::New(second) = intake(store, &config, again).await.unwrap() else { panic!("a new complaint") };
+    assert_ne!(second.nomor, first.nomor);
+}
+
+#[tokio::test]
+async fn sqlite_replay_codes_are_sealed_and_expire() {
+    let (store, dir) = sqlite_store();
+    let dump = async || {
+        let mut text = String::new();
+        for entry in std::fs::read_dir(dir.path().join("data")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                text.push_str(&String::from_utf8_lossy(&std::fs::read(path).unwrap()));
+            }
+        }
+        text
+    };
+    replay_codes_are_sealed_and_expire(&store, dump).await;
+}
+
+/// On DynamoDB the record carries the table's TTL attribute at its window's end, so DynamoDB
+/// deletes it by itself.
+#[tokio::test]
+async fn dynamodb_replay_codes_are_sealed_and_expire() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let moto = Moto::shared();
+    let store = moto.store().await;
+    let client = moto.client().await;
+    let dump = async || format!("{:?}", client.scan().table_name(store.table()).send().await.unwrap().items());
+    replay_codes_are_sealed_and_expire(&store, dump).await;
+    let items = client.scan().table_name(store.table()).send().await.unwrap().items.unwrap();
+    let records: Vec<_> =
+        items.iter().filter(|i| matches!(i.get("sk"), Some(AttributeValue::S(sk)) if sk == "IDEMPOTENCY")).collect();
+    assert_eq!(records.len(), 1, "one record: the second complaint's replaced the first's");
+    let window_end = now().as_second() + 2 * pengaduan_store::intake::REPLAY_WINDOW.as_secs() as i64 + 1;
+    assert_eq!(records[0].get(pengaduan_store::dynamodb::TTL_ATTRIBUTE), Some(&AttributeValue::N(window_end.to_string())));
+}
