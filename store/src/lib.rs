@@ -30,10 +30,10 @@ pub mod intake;
 pub mod open;
 pub mod outbox;
 mod rate;
-mod seal;
 pub mod retry;
 #[cfg(feature = "aws")]
 pub mod rules_feed;
+mod seal;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod survey;
@@ -59,9 +59,9 @@ pub use workflow::{
 };
 
 pub(crate) use complaints::intake_entry;
-pub(crate) use rate::{SUBMISSION_WINDOW, decide, event_counter_key, seconds, submission_counter_key};
 #[cfg(feature = "aws")]
 pub(crate) use rate::kept_after;
+pub(crate) use rate::{SUBMISSION_WINDOW, decide, event_counter_key, seconds, submission_counter_key};
 #[cfg(feature = "aws")]
 pub(crate) use workflow::change_token;
 pub(crate) use workflow::{erase_entry, lang_of};

@@ -257,7 +257,11 @@ async fn rate_limited<S: ComplaintStore>(
 /// Whether the receipt of `complaint` may be mailed: counts it against its address's daily
 /// limit, so that the office's mail cannot be aimed at any address. Past the limit the
 /// complaint is still taken, without a receipt. Nothing is counted without an address.
-async fn receipt_allowed<S: ComplaintStore>(app: &App<S>, complaint: &Intake, now: Timestamp) -> Result<bool, StoreError> {
+async fn receipt_allowed<S: ComplaintStore>(
+    app: &App<S>,
+    complaint: &Intake,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
     let limit = app.http.receipts_per_address_per_day;
     let sub = &complaint.submission;
     let Some(address) = pengaduan_core::notice::recipient(Some(&sub.personal), sub.anonim) else { return Ok(true) };

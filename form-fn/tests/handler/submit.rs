@@ -486,7 +486,10 @@ async fn receipts_to_one_address_stop_at_the_daily_limit_while_complaints_are_st
     // The form's confirmation page says it too.
     let form = VALID_FORM.replace("judul=Izin+usaha", "judul=Izin+usaha+ke-5");
     let location = header(&post_form(&app, &form).await, "location").to_owned();
-    assert!(location.starts_with("/api/lacak?nomor=PGD-2026-00005&kode=") && location.contains("&surel=0"), "{location}");
+    assert!(
+        location.starts_with("/api/lacak?nomor=PGD-2026-00005&kode=") && location.contains("&surel=0"),
+        "{location}"
+    );
     let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
     assert!(html.contains("id=\"tanda-terima-tidak-dikirim\"") && html.contains("PGD-2026-00005"), "{html}");
     assert_eq!(queued().await.len(), 3);

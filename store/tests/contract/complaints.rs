@@ -390,5 +390,8 @@ async fn dynamodb_replay_codes_are_sealed_and_expire() {
         items.iter().filter(|i| matches!(i.get("sk"), Some(AttributeValue::S(sk)) if sk == "IDEMPOTENCY")).collect();
     assert_eq!(records.len(), 1, "one record: the second complaint's replaced the first's");
     let window_end = now().as_second() + 2 * pengaduan_store::intake::REPLAY_WINDOW.as_secs() as i64 + 1;
-    assert_eq!(records[0].get(pengaduan_store::dynamodb::TTL_ATTRIBUTE), Some(&AttributeValue::N(window_end.to_string())));
+    assert_eq!(
+        records[0].get(pengaduan_store::dynamodb::TTL_ATTRIBUTE),
+        Some(&AttributeValue::N(window_end.to_string()))
+    );
 }
