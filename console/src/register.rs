@@ -90,6 +90,7 @@ pub(crate) async fn submit(
         recorded_by: staff.signature(),
         files: Vec::new(),
         uploads: Vec::new(),
+        mail_receipt: true,
         deadline_rule: console.rules().service.deadline_rule(lang),
         lang,
     };

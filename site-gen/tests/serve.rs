@@ -241,6 +241,36 @@ fn the_staff_tools_test_clock_is_the_servers_too() {
     assert!(answer.contains(r#""nomor":"PGD-2026-00001""#), "{answer}");
 }
 
+/// Headers, then silence: the body's time runs out, the request is answered `408` and the
+/// connection closed, on the API and on the console alike.
+#[test]
+fn a_request_whose_body_stalls_gets_408_and_the_connection_closed() {
+    let server = Server::start_with_env(|_, _| {}, &[("PENGADUAN_BATAS_WAKTU_UNGGAH_DETIK", "2")]);
+    for path in ["/api/pengaduan", "/staf/masuk"] {
+        let mut slow = server.connect();
+        slow.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        write!(
+            slow,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: 100\r\n\r\npengguna=a",
+            server.addr
+        )
+        .unwrap();
+        let started = Instant::now();
+        let mut answer = Vec::new();
+        let outcome = slow.read_to_end(&mut answer);
+        let waited = started.elapsed();
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(outcome.is_ok(), "{path}: the server closed the connection ({outcome:?}) after {waited:?}");
+        assert!(answer.starts_with("HTTP/1.1 408"), "{path}: {answer}");
+        assert!(answer.to_ascii_lowercase().contains("connection: close"), "{path}: {answer}");
+        assert!(answer.contains("tidak selesai terkirim dalam 2 detik"), "{path}: {answer}");
+        // An upper bound only: 2 s and the machine's slowness, far from the 60 s default.
+        assert!(waited < Duration::from_secs(30), "{path}: answered after {waited:?}");
+    }
+    assert!(server.get("/").status.starts_with("HTTP/1.1 200"), "the server is still serving");
+}
+
 #[test]
 fn a_connection_without_a_complete_request_head_is_dropped() {
     let server = Server::start();

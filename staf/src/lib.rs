@@ -39,13 +39,27 @@ pub const EXIT_CONFLICT: u8 = 3;
 /// The channel the history and the audit trail name for changes made with this tool.
 pub const CHANNEL: &str = "pengaduan-staf";
 
-/// The operating-system user running the tool (`USER`, else `LOGNAME`, else `USERNAME`), shown escaped; `tidak-diketahui` when none is set.
+/// The operating-system account running the tool, by its effective user id: the audit trail's "who",
+/// so it must not come from the environment, which anyone sets (`USER=kadis pengaduan-staf
+/// lihat`). The account's name as the system's user database gives it (NSS: `/etc/passwd`,
+/// LDAP), shown escaped; `uid N` when the database has no name for it.
+#[cfg(unix)]
 pub fn os_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .into_iter()
-        .find_map(|k| {
-            std::env::var(k).ok().map(|v| escape_controls_line(v.trim()).into_owned()).filter(|v| !v.is_empty())
-        })
+    let uid = nix::unistd::geteuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(account)) if !account.name.trim().is_empty() => escape_controls_line(account.name.trim()).into_owned(),
+        _ => format!("uid {uid}"),
+    }
+}
+
+/// The account running the tool, elsewhere than Unix: `USERNAME` as Windows sets it (not
+/// proof of identity: the office's machines run the tool on Linux).
+#[cfg(not(unix))]
+pub fn os_user() -> String {
+    std::env::var("USERNAME")
+        .ok()
+        .map(|v| escape_controls_line(v.trim()).into_owned())
+        .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "tidak-diketahui".to_owned())
 }
 

@@ -28,8 +28,16 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// The operating-system user the tests run the tool as (`USER`).
-const OS_USER: &str = "rina";
+/// The operating-system account the tests run as, which the tool must sign with: asked of
+/// `id -un`, not of the code under test.
+static OS_USER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let out = Command::new("id").arg("-un").output().expect("id runs");
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+});
+
+/// What every run claims in `USER` and `LOGNAME`: a name the environment says and the tool must
+/// not believe.
+const CLAIMED_USER: &str = "kadis";
 
 /// Runs the tool at a fixed time (RFC 3339) as [`OS_USER`] with a store spec and extra environment.
 struct Staf {
@@ -59,7 +67,8 @@ impl Staf {
         let mut cmd = Command::new(BIN);
         cmd.arg("--store").arg(&self.store).arg("--root").arg(&self.root).args(args);
         cmd.env("PENGADUAN_STAF_WAKTU", at).env_remove("PENGADUAN_PREFIX").env_remove("PENGADUAN_TIMEZONE");
-        cmd.env("USER", OS_USER).env_remove("LOGNAME").env_remove("USERNAME").env_remove("SMTP_URL");
+        cmd.env("USER", CLAIMED_USER).env("LOGNAME", CLAIMED_USER).env("USERNAME", CLAIMED_USER);
+        cmd.env_remove("SMTP_URL");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -312,10 +321,11 @@ async fn the_whole_path_on_sqlite() {
     let out = staf.ok(FRI_20_MARCH, &["lihat", &nomor]);
     let signed: Vec<&str> = out.lines().filter(|l| l.starts_with("  #")).collect();
     assert_eq!(signed.len(), 11, "{out}");
-    assert!(signed.iter().all(|l| l.ends_with("  rina (pengaduan-staf)")), "{signed:#?}");
+    let signature = format!("  {} (pengaduan-staf)", *OS_USER);
+    assert!(signed.iter().all(|l| l.ends_with(&signature)), "{signed:#?}");
     assert_eq!(
         entries(&audit_trail(&db).await, AuditAction::ViewPersonalData),
-        [("rina", None, Some(nomor.as_str()), "pengaduan-staf")]
+        [(OS_USER.as_str(), None, Some(nomor.as_str()), "pengaduan-staf")]
     );
     for needle in [
         "Kanal            : Telepon",
@@ -401,18 +411,18 @@ async fn the_whole_path_on_sqlite() {
     assert!(!out.contains("Ahmad Yani") && !out.contains("+6281234567890"), "{out}");
     assert!(out.contains("(dihapus atas permintaan pada") && out.contains("data pribadi dihapus"), "{out}");
     assert!(out.contains("Nomor BA         : BA-2026-00001"), "{out}");
-    assert!(out.contains("  rina (pengaduan-staf)\n       data pribadi dihapus"), "{out}");
+    assert!(out.contains(&format!("  {} (pengaduan-staf)\n       data pribadi dihapus", *OS_USER)), "{out}");
     let trail = audit_trail(&db).await;
     assert_eq!(
         entries(&trail, AuditAction::ErasePersonalData),
-        [("rina", None, Some(nomor.as_str()), "pengaduan-staf: 0 lampiran dihapus")]
+        [(OS_USER.as_str(), None, Some(nomor.as_str()), "pengaduan-staf: 0 lampiran dihapus")]
     );
     assert_eq!(entries(&trail, AuditAction::ViewPersonalData).len(), 1, "nothing personal was shown after erasure");
     let exports = entries(&trail, AuditAction::ExportRegister);
     assert_eq!(exports.len(), 2, "each export is recorded: {exports:?}");
     for period in ["2026-03-01 s/d 2026-03-31, 2 baris", "2026-04-01 s/d 2026-04-30, 0 baris"] {
         let detail = format!("pengaduan-staf: {period}");
-        assert!(exports.contains(&("rina", None, None, detail.as_str())), "{period}: {exports:?}");
+        assert!(exports.contains(&(OS_USER.as_str(), None, None, detail.as_str())), "{period}: {exports:?}");
     }
     let twice = staf.run(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "lagi"]);
     assert!(twice.stderr.contains("sudah dihapus"), "{}", twice.stderr);
@@ -727,7 +737,7 @@ async fn unduh_saves_each_file_under_a_safe_name_with_its_detected_type() {
     assert!(out.contains("1-Bukti Transfer.pdf") && !out.contains(".cmd") && !out.contains(".svg"), "{out}");
     assert_eq!(
         entries(&audit_trail(&db).await, AuditAction::DownloadAttachment),
-        [("rina", None, Some(nomor.as_str()), "pengaduan-staf: lampiran 1, 2")],
+        [(OS_USER.as_str(), None, Some(nomor.as_str()), "pengaduan-staf: lampiran 1, 2")],
         "recorded before the files are written"
     );
 
@@ -764,7 +774,7 @@ async fn erasure_deletes_the_attachments_and_says_how_many() {
     assert!(out.contains(", 1 lampirannya, dan salinan surel"), "{out}");
     assert_eq!(
         entries(&audit_trail(&db).await, AuditAction::ErasePersonalData),
-        [("rina", None, Some(nomor.as_str()), "pengaduan-staf: 1 lampiran dihapus")]
+        [(OS_USER.as_str(), None, Some(nomor.as_str()), "pengaduan-staf: 1 lampiran dihapus")]
     );
     let out = staf.ok(MON_16_MARCH, &["lampiran", &nomor]);
     assert_eq!(out, format!("{nomor} tidak mempunyai lampiran.\n"));
@@ -1053,11 +1063,11 @@ async fn accounts_are_made_listed_deactivated_and_reset_from_the_command_line() 
     assert_eq!(
         entries(&trail, AuditAction::AccountChanged),
         [
-            ("rina", None, None, "pengaduan-staf: tambah rina (front-office)"),
-            ("rina", None, None, "pengaduan-staf: tambah budi (jft)"),
-            ("rina", None, None, "pengaduan-staf: nonaktifkan budi"),
-            ("rina", None, None, "pengaduan-staf: aktifkan budi"),
-            ("rina", None, None, "pengaduan-staf: sandi rina"),
+            (OS_USER.as_str(), None, None, "pengaduan-staf: tambah rina (front-office)"),
+            (OS_USER.as_str(), None, None, "pengaduan-staf: tambah budi (jft)"),
+            (OS_USER.as_str(), None, None, "pengaduan-staf: nonaktifkan budi"),
+            (OS_USER.as_str(), None, None, "pengaduan-staf: aktifkan budi"),
+            (OS_USER.as_str(), None, None, "pengaduan-staf: sandi rina"),
         ]
     );
     assert!(trail.iter().all(|e| !e.detail.contains("kuda")), "{trail:?}");
@@ -1069,17 +1079,28 @@ async fn accounts_are_made_listed_deactivated_and_reset_from_the_command_line() 
     assert_eq!(store.account("dewi").await.unwrap().unwrap().role, Role::Editor);
 }
 
-#[test]
-fn the_operating_system_user_signs_without_user_falls_back_to_logname() {
+/// `USER=kadis pengaduan-staf lihat` was recorded as `kadis`: the audit trail's "who" is the
+/// account the process runs as, whatever the environment claims.
+#[tokio::test]
+async fn the_audit_trail_names_the_operating_system_account_not_what_user_claims() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
     let mut staf = Staf::sqlite(&db);
-    staf.env = vec![("LOGNAME".into(), "budi".into())];
-    // `run` sets USER; an empty one counts as unset.
-    staf.env.push(("USER".into(), String::new()));
+    assert_ne!(*OS_USER, CLAIMED_USER, "the test needs an account other than the claimed one");
     let (nomor, _) = number_and_code(&staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"])));
-    let out = staf.ok(MON_16_MARCH, &["lihat", &nomor]);
-    assert!(out.contains("  budi (pengaduan-staf)\n       dicatat di Buku Register Pengaduan"), "{out}");
+    for unset in ["USER", "LOGNAME"] {
+        // Each variable alone, and none at all: the account is the same.
+        staf.env = vec![(unset.into(), String::new())];
+        let out = staf.ok(MON_16_MARCH, &["lihat", &nomor]);
+        let signed = format!("  {} (pengaduan-staf)\n       dicatat di Buku Register Pengaduan", *OS_USER);
+        assert!(out.contains(&signed), "{out}");
+        assert!(!out.contains(&format!("{CLAIMED_USER} (pengaduan-staf)")), "{out}");
+    }
+    let views = entries(&audit_trail(&db).await, AuditAction::ViewPersonalData)
+        .into_iter()
+        .map(|(user, ..)| user.to_owned())
+        .collect::<Vec<_>>();
+    assert_eq!(views, [OS_USER.clone(), OS_USER.clone()]);
 }
 
 /// `skm`: the IKM of a period from the survey answers given in it, worked by hand in
@@ -1164,7 +1185,7 @@ fn the_complainant_is_written_to_beside_the_database_after_each_change() {
     let returned = read_eml(&mail.join(format!("{nomor}-000002.eml")));
     assert!(returned.contains("Lampirkan fotokopi KTP"), "the reason is what to complete: {returned}");
     assert!(!returned.contains(&kode), "only the receipt carries the code");
-    assert!(!returned.contains(OS_USER), "no staff name");
+    assert!(!returned.contains(&format!("{} (pengaduan-staf)", *OS_USER)), "no staff name");
 
     // A command that changes nothing sends nothing; nothing failed.
     let out = staf.ok(MON_16_MARCH, &["surel", "kirim"]);
@@ -1349,7 +1370,7 @@ fn erasure_leaves_no_copy_in_the_data_folder_not_even_in_the_mail_written_to_fil
     let dir = tempfile::tempdir().unwrap();
     let staf = Staf::sqlite(&dir.path().join("data/pengaduan.db"));
     let out = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan", "--email", "ahmad@contoh.co.id"]));
-    let (nomor, _) = number_and_code(&out);
+    let (nomor, kode) = number_and_code(&out);
     staf.ok(MON_16_MARCH, &["kembalikan", &nomor, "--alasan", "Lampirkan fotokopi KTP"]);
     // Another complaint's mail stays: erasure is of one complaint.
     let other_args = [
@@ -1375,10 +1396,11 @@ fn erasure_leaves_no_copy_in_the_data_folder_not_even_in_the_mail_written_to_fil
 
     let out = staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "Permintaan pengadu"]);
     assert!(out.contains("salinan surel"), "{out}");
-    // What identifies the complainant, anywhere in the folder: the database, its WAL, the mail.
-    // (The tracking code still sits in the day-long replay record: issue 21's item 9 seals it.)
+    // What identifies the complainant, anywhere in the folder: the database, its WAL, the mail,
+    // and the tracking code, which the day-long replay record keeps sealed only.
     // The return's reason is the office's words and stays in the history, as the register's does.
-    let secrets = ["Ahmad Yani", "ahmad@contoh.co.id", "0812 3456 7890", "Antrean izin usaha lama"];
+    let bare = kode.replace('-', "");
+    let secrets = ["Ahmad Yani", "ahmad@contoh.co.id", "0812 3456 7890", "Antrean izin usaha lama", &kode, &bare];
     for (path, bytes) in every_file(&dir.path().join("data")) {
         let text = String::from_utf8_lossy(&bytes);
         for secret in secrets {
@@ -1387,4 +1409,90 @@ fn erasure_leaves_no_copy_in_the_data_folder_not_even_in_the_mail_written_to_fil
     }
     assert!(!mail.join(format!("{nomor}-000001.eml")).exists());
     assert!(mail.join(format!("{other_nomor}-000001.eml")).exists(), "another complaint's receipt is kept");
+}
+
+/// Whether any file under `dir` (the database, its WAL, the key file, the mail) holds `code`,
+/// as shown or without its hyphens.
+fn folder_holds_code(dir: &Path, code: &str) -> Vec<std::path::PathBuf> {
+    let bare = code.replace('-', "");
+    every_file(dir)
+        .into_iter()
+        .filter(|(_, bytes)| {
+            let text = String::from_utf8_lossy(bytes);
+            text.contains(code) || text.contains(&bare)
+        })
+        .map(|(path, _)| path)
+        .collect()
+}
+
+#[tokio::test]
+async fn replays_answer_with_the_same_code_which_no_file_of_the_database_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data/pengaduan.db");
+    let staf = Staf::sqlite(&db);
+    // Recorded twice by the Front Office: the second time is answered from the replay record.
+    let first = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"]));
+    let again = staf.ok(MON_16_MARCH, &catat_args(&["--persetujuan"]));
+    assert!(again.contains("sudah dicatat dalam 24 jam terakhir"), "{again}");
+    let (nomor, kode) = number_and_code(&first);
+    assert_eq!(number_and_code(&again), (nomor.clone(), kode.clone()), "the same number and code");
+    // Sent twice through the public form with one key, while the staff tool's connection is open
+    // elsewhere: the same answer; no e-mail address, so no receipt holds the code either.
+    let site = app(&db, "2026-03-16T02:30:00Z");
+    let body = json!({
+        "jenis": "pengaduan", "nama": "Siti Rahayu", "telepon": "0812 1111 2222",
+        "judul": "Izin usaha belum terbit", "isi": "Permohonan izin saya belum terbit setelah tiga minggu.",
+        "pernyataan_kebenaran": true, "persetujuan_data": true
+    });
+    let post = || {
+        Request::builder()
+            .method("POST")
+            .uri("/api/pengaduan")
+            .header("content-type", "application/json")
+            .header("idempotency-key", "kunci-segel-0001")
+            .body(Bytes::from(body.to_string()))
+            .unwrap()
+    };
+    let web = handle(&site, post(), None).await;
+    assert_eq!(web.status(), StatusCode::CREATED);
+    let web: Value = serde_json::from_slice(web.body()).unwrap();
+    let replayed = handle(&site, post(), None).await;
+    assert_eq!(replayed.status(), StatusCode::CREATED);
+    assert_eq!(serde_json::from_slice::<Value>(replayed.body()).unwrap(), web, "the same answer");
+    let web_code = web["kode_lacak"].as_str().unwrap().to_owned();
+    // The codes still find their complaints…
+    let status = handle(
+        &site,
+        Request::builder()
+            .uri(format!("/api/lacak?nomor={}&kode={web_code}", web["nomor"].as_str().unwrap()))
+            .header("accept", "application/json")
+            .body(Bytes::new())
+            .unwrap(),
+        None,
+    )
+    .await;
+    assert_eq!(status.status(), StatusCode::OK);
+    // …and neither is anywhere in the folder: database, write-ahead log (while the handler's
+    // connection holds it open, and after), nor anything beside.
+    let wal = dir.path().join("data/pengaduan.db-wal");
+    assert!(wal.exists(), "the write-ahead log is there to be searched");
+    let search = || {
+        for code in [&kode, &web_code] {
+            let holders = folder_holds_code(&dir.path().join("data"), code);
+            assert!(holders.is_empty(), "{code} is in {holders:?}");
+        }
+    };
+    search();
+    drop(site);
+    search();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let kept: Vec<String> = conn
+        .prepare("SELECT receipt FROM idempotency")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().all(|r| r.contains("\"kode_lacak\":\"seal1:")), "{kept:?}");
 }

@@ -44,6 +44,9 @@ pub struct NewComplaint {
     pub kode_hash: String,
     /// Digest identifying the submission for replays (explicit key or content fingerprint).
     pub idempotency_key: String,
+    /// The tracking code as the replay record keeps it in place of `receipt.kode_lacak`:
+    /// sealed by the intake, so that the store never writes the code itself.
+    pub replay_code: String,
     /// Digest of the whole body, kept with an explicit key to refuse its reuse for another body.
     pub body_digest: Option<String>,
     /// Uploads stored under pending keys, to commit to the number once it is assigned: named in
@@ -74,7 +77,8 @@ pub enum Submitted {
     KeyReused,
 }
 
-/// A stored first answer, with the digest of the body its key came with.
+/// A stored first answer, with the digest of the body its key came with. Its `kode_lacak` is the
+/// sealed code the record keeps ([`NewComplaint::replay_code`]); the intake opens it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredReplay {
     /// The first answer.

@@ -58,6 +58,10 @@ pub struct Intake {
     /// The language the complainant wrote in (the form's page): stored with the complaint, and
     /// the receipt and every status message to them use it.
     pub lang: pengaduan_core::Lang,
+    /// Whether the receipt is mailed to the complainant's address, when they gave one: not once
+    /// that address had its receipts of the day (the public form's limit, see
+    /// [`receipt_counter_key`](crate::receipt_counter_key)).
+    pub mail_receipt: bool,
 }
 
 impl Intake {
@@ -73,18 +77,42 @@ impl Intake {
             uploads: Vec::new(),
             deadline_rule: None,
             lang: pengaduan_core::Lang::Id,
+            mail_receipt: true,
         }
     }
 
     /// The digest under which this submission's first answer is kept. Staff recording the same
     /// complaint twice from the same channel get the first number back.
     pub fn replay_key(&self) -> String {
+        digest(&self.replay_input())
+    }
+
+    /// What identifies a repeat of this submission, before it is digested: only a repeat knows
+    /// it, so it also keys the seal of the code in the replay record.
+    fn replay_input(&self) -> String {
         let fingerprint = self.submission.fingerprint();
-        digest(&match (&self.replay, self.channel) {
+        match (&self.replay, self.channel) {
             (Replay::Key(key), _) => format!("key:{key}"),
             (Replay::Content(source), IntakeChannel::Web) => format!("content:{source}:{fingerprint}"),
             (Replay::Content(_), channel) => format!("staf:{}:{fingerprint}", channel.code()),
-        })
+        }
+    }
+
+    /// The answer to this submission from its stored replay record at `now`, if there is one:
+    /// the first answer with its code opened, or [`Submitted::KeyReused`].
+    pub async fn find_replay<S: ComplaintStore>(
+        &self,
+        store: &S,
+        config: &Config,
+        now: jiff::Timestamp,
+    ) -> Result<Option<Submitted>, StoreError> {
+        let Some(stored) = store.find_replay(&self.replay_key(), now).await? else { return Ok(None) };
+        Ok(Some(match stored.judge(self.body_digest().as_deref()) {
+            Submitted::Replay(receipt) => {
+                Submitted::Replay(opened(config, &self.replay_input(), &self.replay_key(), receipt)?)
+            }
+            other => other,
+        }))
     }
 
     /// How long a repeat is answered with the first result: a day for a key (and for staff
@@ -117,6 +145,9 @@ pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intak
     let idempotency_key = intake.replay_key();
     let (window, body_digest) = (intake.replay_window(), intake.body_digest());
     let code = new_tracking_code();
+    let input = intake.replay_input();
+    let replay_code = crate::seal::seal(config.code_key.as_ref(), &input, &idempotency_key, &code.to_string());
+    let record = idempotency_key.clone();
     let received = intake.received_at.round(jiff::Unit::Second).unwrap_or_else(|_| intake.received_at.clone());
     let sub = &intake.submission;
     let message = Message::receipt(
@@ -127,7 +158,8 @@ pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intak
         &code.to_string(),
         intake.deadline_rule,
         intake.lang,
-    );
+    )
+    .filter(|_| intake.mail_receipt);
     let complaint = NewComplaint {
         submission: intake.submission,
         channel: intake.channel,
@@ -143,13 +175,25 @@ pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intak
         },
         kode_hash: code.digest_with(config.code_key.as_ref().map(CodeKey::bytes)),
         idempotency_key,
+        replay_code,
         body_digest,
         uploads: intake.uploads,
         idempotency_expires_at: received.timestamp() + window,
         message,
         lang: intake.lang,
     };
-    store.submit(complaint).await
+    match store.submit(complaint).await? {
+        // A duplicate stored meanwhile: its answer, with the code it keeps sealed opened.
+        Submitted::Replay(receipt) => Ok(Submitted::Replay(opened(config, &input, &record, receipt)?)),
+        other => Ok(other),
+    }
+}
+
+/// A replayed answer as the caller gives it: the tracking code its replay record keeps sealed,
+/// opened with the replay's `input` and the `record`'s digest.
+fn opened(config: &Config, input: &str, record: &str, receipt: Receipt) -> Result<Receipt, StoreError> {
+    let code = crate::seal::open(config.code_key.as_ref(), input, record, &receipt.kode_lacak)?;
+    Ok(Receipt { kode_lacak: code, ..receipt })
 }
 
 /// A new tracking code from the operating system's CSPRNG.

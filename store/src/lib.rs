@@ -33,6 +33,7 @@ mod rate;
 pub mod retry;
 #[cfg(feature = "aws")]
 pub mod rules_feed;
+mod seal;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod survey;
@@ -52,13 +53,15 @@ pub use complaints::{
 pub use config::Config;
 pub use error::{StoreError, error_chain};
 pub use open::{OpenError, open, open_attachments};
-pub use rate::{RateDecision, event_window, rate_window};
+pub use rate::{RECEIPT_WINDOW, RateDecision, event_window, rate_window, receipt_counter_key};
 pub use workflow::{
     Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, WorkflowChange, WorkflowStore,
 };
 
 pub(crate) use complaints::intake_entry;
-pub(crate) use rate::{decide, event_counter_key};
+#[cfg(feature = "aws")]
+pub(crate) use rate::kept_after;
+pub(crate) use rate::{SUBMISSION_WINDOW, decide, event_counter_key, seconds, submission_counter_key};
 #[cfg(feature = "aws")]
 pub(crate) use workflow::change_token;
 pub(crate) use workflow::{erase_entry, lang_of};

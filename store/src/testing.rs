@@ -206,6 +206,8 @@ pub fn complaint(n: usize, key: &str, at: Timestamp, year: i16) -> NewComplaint 
         },
         kode_hash: code.digest(),
         idempotency_key: key.to_owned(),
+        // Opaque to the store, like the intake's sealed code: one per code.
+        replay_code: format!("tersegel-{}", code.to_string().to_lowercase()),
         // As for an explicit key: the body differs with `n`.
         body_digest: Some(crate::intake::digest(&format!("body:{n}"))),
         uploads: Vec::new(),

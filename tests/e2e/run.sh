@@ -171,6 +171,7 @@ mkdir -p "$SITE_ROOT"
 cp -R "$REPO/content" "$REPO/templates" "$REPO/static" "$REPO/config.toml" "$SITE_ROOT/"
 
 log "starting site-gen serve at $E2E_CLOCK (store sqlite:$WORK/pengaduan.db, site $SITE_ROOT)"
+# The suite sends many complaints from one address: every one is to get its receipt.
 PENGADUAN_RATE_LIMIT_PER_HOUR=0 SMTP_URL="$SMTP_URL" PENGADUAN_STAF_WAKTU="$E2E_CLOCK" \
   "$SITE_GEN" serve --root "$SITE_ROOT" --port 0 --store "sqlite:$WORK/pengaduan.db" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!

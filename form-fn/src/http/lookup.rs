@@ -35,6 +35,7 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
     let mut nomor = String::new();
     let mut kode = String::new();
     let mut print = false;
+    let mut withheld = false;
     for pair in query.split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let Ok(value) = body::decode_component(value.as_bytes()) else {
@@ -53,6 +54,8 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
             "kode" if kode.is_empty() => kode = value,
             // The receipt on its own, to print (HTML only: the JSON answer ignores it).
             "cetak" => print = value == "1",
+            // Back from a submission whose receipt was not mailed: the page says so.
+            "surel" => withheld = value == "0",
             _ => {}
         }
     }
@@ -168,7 +171,8 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
         }
         return json_response(StatusCode::OK, &answer);
     }
-    let options = StatusOptions { print, site_origin: app.http.site_origin.as_deref() };
+    let receipt_withheld = withheld.then(|| super::submit::receipt_withheld_message(lang));
+    let options = StatusOptions { print, site_origin: app.http.site_origin.as_deref(), receipt_withheld };
     match app.pages().status(&view, options, lang) {
         Ok(html) => html_response(StatusCode::OK, html),
         Err(e) => {

@@ -51,6 +51,8 @@ pub struct StatusOptions<'a> {
     /// The site's public origin (`SITE_ORIGIN`), for the tracking address printed on the
     /// receipt; without it, the configuration's `base_url`.
     pub site_origin: Option<&'a str>,
+    /// What the confirmation says when the receipt was not mailed (`&surel=0`); none otherwise.
+    pub receipt_withheld: Option<&'a str>,
 }
 
 /// The public view of one complaint, for the status page.
@@ -335,6 +337,7 @@ impl Pages {
             "survei_url": format!("survei{status_url}{lang_param}"),
             "lacak_url": format!("{origin}{track_url}"),
             "deadline_rule": self.deadline_rule_in(lang).unwrap_or_default(),
+            "receipt_withheld": options.receipt_withheld.unwrap_or_default(),
         });
         // The same status page in the other language; Indonesian is asked for by name, or an
         // English browser's Accept-Language would answer in English again.

@@ -18,7 +18,7 @@ use pengaduan_core::submission::{idempotency_key_message, is_valid_idempotency_k
 use pengaduan_core::{FieldError, Lang, RawForm, RawValue, RegisterNumber, Status};
 use pengaduan_store::attachments::{AttachmentError, AttachmentStore, PendingKey};
 use pengaduan_store::intake::{Intake, Replay, digest, intake};
-use pengaduan_store::{ComplaintStore, RateDecision, Receipt, Submitted, error_chain};
+use pengaduan_store::{ComplaintStore, RateDecision, Receipt, StoreError, Submitted, error_chain};
 use serde_json::json;
 use std::net::IpAddr;
 
@@ -81,7 +81,7 @@ pub(super) async fn submit<S: ComplaintStore>(
         // Answer exactly as a success would, with a number and code that reach nothing, so that
         // bots learn nothing; store nothing, consume no number.
         tracing::info!(outcome = "honeypot", "submission discarded");
-        return accepted(&decoy_receipt(&app.config.prefix, &app.now()), wants_json, &lacak_path, lang);
+        return accepted(&decoy_receipt(&app.config.prefix, &app.now()), true, wants_json, &lacak_path, lang);
     }
 
     let now = app.now();
@@ -98,14 +98,14 @@ pub(super) async fn submit<S: ComplaintStore>(
     complaint.deadline_rule = app.pages().deadline_rule_in(lang);
     complaint.lang = lang;
 
-    match app.store.find_replay(&complaint.replay_key(), now.timestamp()).await {
-        Ok(Some(stored)) => {
+    match complaint.find_replay(&app.store, &app.config, now.timestamp()).await {
+        Ok(Some(answer)) => {
             tracing::info!(outcome = "replay", "submission answered from idempotency record");
-            return match stored.judge(complaint.body_digest().as_deref()) {
+            return match answer {
                 Submitted::Replay(receipt) | Submitted::New(receipt) => {
                     // The first request may have died between storing and committing its files.
                     finish_uploads(app, &receipt.nomor).await;
-                    accepted(&receipt, wants_json, &lacak_path, lang)
+                    accepted(&receipt, true, wants_json, &lacak_path, lang)
                 }
                 Submitted::KeyReused => key_reused(app, &form, wants_json, lang),
             };
@@ -115,6 +115,10 @@ pub(super) async fn submit<S: ComplaintStore>(
     }
     if let Some(refusal) = rate_limited(app, &form, source, &now, wants_json, lang).await {
         return refusal;
+    }
+    match receipt_allowed(app, &complaint, now.timestamp()).await {
+        Ok(allowed) => complaint.mail_receipt = allowed,
+        Err(e) => return store_failure(app, &e, wants_json, lang),
     }
 
     // Files first, under a pending key that expires: a failure before the complaint is stored
@@ -135,19 +139,20 @@ pub(super) async fn submit<S: ComplaintStore>(
         }
     };
     complaint.uploads.clone_from(&pending);
+    let mailed = complaint.mail_receipt;
     match intake(&app.store, &app.config, complaint).await {
         Ok(Submitted::New(receipt)) => {
-            tracing::info!(outcome = "stored", nomor = %receipt.nomor, files = pending.len(), "complaint registered");
+            tracing::info!(outcome = "stored", nomor = %receipt.nomor, files = pending.len(), mailed, "complaint registered");
             if !pending.is_empty() {
                 finish_uploads(app, &receipt.nomor).await;
             }
-            accepted(&receipt, wants_json, &lacak_path, lang)
+            accepted(&receipt, mailed, wants_json, &lacak_path, lang)
         }
         Ok(Submitted::Replay(receipt)) => {
             tracing::info!(outcome = "replay", "concurrent duplicate answered from idempotency record");
             discard_attachments(app, &pending).await;
             finish_uploads(app, &receipt.nomor).await;
-            accepted(&receipt, wants_json, &lacak_path, lang)
+            accepted(&receipt, true, wants_json, &lacak_path, lang)
         }
         Ok(Submitted::KeyReused) => {
             discard_attachments(app, &pending).await;
@@ -249,6 +254,25 @@ async fn rate_limited<S: ComplaintStore>(
     }
 }
 
+/// Whether the receipt of `complaint` may be mailed: counts it against its address's daily
+/// limit, so that the office's mail cannot be aimed at any address. Past the limit the
+/// complaint is still taken, without a receipt. Nothing is counted without an address.
+async fn receipt_allowed<S: ComplaintStore>(
+    app: &App<S>,
+    complaint: &Intake,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let limit = app.http.receipts_per_address_per_day;
+    let sub = &complaint.submission;
+    let Some(address) = pengaduan_core::notice::recipient(Some(&sub.personal), sub.anonim) else { return Ok(true) };
+    if limit == 0 {
+        return Ok(true);
+    }
+    let key = pengaduan_store::receipt_counter_key(address);
+    let decision = app.store.count_event(&key, now, pengaduan_store::RECEIPT_WINDOW, limit).await?;
+    Ok(decision == RateDecision::Allowed)
+}
+
 /// Judges the uploaded files by their content; adds one message for `lampiran` when any fails.
 fn check_uploads<S>(
     app: &App<S>,
@@ -313,13 +337,34 @@ async fn discard_attachments<S>(app: &App<S>, pending: &[(PendingKey, ValidFile)
     }
 }
 
-fn accepted(receipt: &Receipt, wants_json: bool, lacak_path: &str, lang: Lang) -> Response<Bytes> {
+/// The answer to a stored (or replayed) submission; `mailed` is false when its receipt was not
+/// mailed (its address had its day's receipts), which the answer then says.
+fn accepted(receipt: &Receipt, mailed: bool, wants_json: bool, lacak_path: &str, lang: Lang) -> Response<Bytes> {
     if wants_json {
-        json_response(StatusCode::CREATED, &json!(receipt))
+        let mut body = json!(receipt);
+        if !mailed {
+            body["tanda_terima_surel"] = json!(false);
+            body["pesan"] = json!(receipt_withheld_message(lang));
+        }
+        json_response(StatusCode::CREATED, &body)
     } else {
         let code = receipt.kode_lacak.replace('-', "");
-        redirect(&format!("{lacak_path}?nomor={}&kode={}{}", receipt.nomor, code_for_url(&code), lang_param(lang)))
+        let withheld = if mailed { "" } else { "&surel=0" };
+        redirect(&format!(
+            "{lacak_path}?nomor={}&kode={}{withheld}{}",
+            receipt.nomor,
+            code_for_url(&code),
+            lang_param(lang)
+        ))
     }
+}
+
+/// What the confirmation says when the receipt was not mailed.
+pub(super) fn receipt_withheld_message(lang: Lang) -> &'static str {
+    lang.pick(
+        "Pengaduan Anda diterima, tetapi tanda terima tidak dikirim ke surel Anda karena alamat itu sudah menerima batas tanda terima hari ini. Simpan nomor register dan kode lacak di halaman ini.",
+        "Your complaint has been received, but no receipt was emailed to you because that address has already had today's limit of receipts. Keep the register number and tracking code on this page.",
+    )
 }
 
 /// Codes are Crockford base 32, URL-safe as they are; hyphens come back in the page.

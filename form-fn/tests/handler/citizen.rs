@@ -91,7 +91,8 @@ async fn too_many_submissions_show_the_form_again_with_the_values_and_when_to_tr
         + "&telepon=081234567890&lokasi=Gedung+B&tanggal_kejadian_hari=27&tanggal_kejadian_bulan=11&tanggal_kejadian_tahun=2026&rahasia=on&lang=id";
     let resp = send(&app, "POST", "/api/pengaduan", &[FORM], typed.clone()).await;
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "the contract's status");
-    assert_eq!(header(&resp, "retry-after"), "2700");
+    // A sliding hour: until the first submission is an hour old, not until the clock's hour.
+    assert_eq!(header(&resp, "retry-after"), "3600");
     let html = text_of(&resp);
     assert!(html.contains("id=\"form-pengaduan\""), "the form again: {html}");
     for value in ["Siti Rahayu", "siti@contoh.co.id", "081234567890", "Loket tutup pada jam kerja", "Gedung B"] {
@@ -102,18 +103,18 @@ async fn too_many_submissions_show_the_form_again_with_the_values_and_when_to_tr
         assert!(html.contains(&format!("name=\"tanggal_kejadian_{name}\" value=\"{value}\"")), "{name} kept");
     }
     assert!(html.contains("id=\"rahasia\" name=\"rahasia\" value=\"on\""));
-    assert!(html.contains("Coba lagi dalam 45 menit (setelah 29 November 2026, 14.00 WIB)"), "{html}");
+    assert!(html.contains("Coba lagi dalam 60 menit (setelah 29 November 2026, 14.15 WIB)"), "{html}");
     assert!(html.contains("lampiran, jika ada, perlu dipilih lagi"));
     assert!(html.contains("<title>Kesalahan: Ajukan Pengaduan"));
 
     let en = send(&app, "POST", "/api/pengaduan", &[FORM], typed.replace("lang=id", "lang=en")).await;
     assert_eq!(en.status(), StatusCode::TOO_MANY_REQUESTS);
     let html = text_of(&en);
-    assert!(html.contains("Try again in 45 minutes (after 29 November 2026, 14:00 WIB)"), "{html}");
+    assert!(html.contains("Try again in 60 minutes (after 29 November 2026, 14:15 WIB)"), "{html}");
     // JSON clients keep the contract's answer.
     let json = post_json(&app, &with(valid_json(), json!({"judul": "Judul yang lain lagi"}))).await;
     assert_eq!(json.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(json_of(&json)["error"].as_str().unwrap().contains("45 menit"));
+    assert!(json_of(&json)["error"].as_str().unwrap().contains("60 menit"));
 }
 
 /// The contract says `telepon` is an Indonesian number (stored as `+62…`): a foreign investor's

@@ -136,7 +136,7 @@ async fn failed_lookups_from_one_source_are_limited_to_thirty_in_ten_minutes() {
     let limited = lacak(guesser, "application/json", failures[0].clone()).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_security_headers(&limited);
-    assert_eq!(header(&limited, "retry-after"), "600", "the ten-minute window started at the clock's 06:00");
+    assert_eq!(header(&limited, "retry-after"), "600", "until the first failure is ten minutes old");
     let message = json_of(&limited)["error"].as_str().unwrap().to_owned();
     assert!(message.contains("Terlalu banyak percobaan pelacakan. Coba lagi dalam 10 menit."), "{message}");
     // Over the limit, the right code is refused too: a hit must look like a miss.
@@ -155,8 +155,8 @@ async fn failed_lookups_from_one_source_are_limited_to_thirty_in_ten_minutes() {
 }
 
 #[tokio::test]
-async fn the_lookup_limit_ends_with_its_window() {
-    // Two and a half minutes before the window that began at 06:00 ends.
+async fn the_lookup_limit_ends_ten_minutes_after_the_failures() {
+    // Two and a half minutes before the clock's 06:10: the window slides, it does not end there.
     let clock = std::sync::Arc::new(std::sync::Mutex::new("2026-11-29T06:07:30Z".parse::<Timestamp>().unwrap()));
     let store = SqliteStore::in_memory().unwrap();
     let app = App::new(
@@ -176,8 +176,15 @@ async fn the_lookup_limit_ends_with_its_window() {
     }
     let limited = send(&app, "GET", wrong, &json, "").await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(header(&limited, "retry-after"), "150", "until 06:10:00");
-    assert!(json_of(&limited)["error"].as_str().unwrap().contains("Coba lagi dalam 3 menit"), "rounded up");
+    assert_eq!(header(&limited, "retry-after"), "600", "until 06:17:30");
     *clock.lock().unwrap() = "2026-11-29T06:10:00Z".parse().unwrap();
-    assert_eq!(send(&app, "GET", wrong, &json, "").await.status(), StatusCode::NOT_FOUND, "a new window");
+    let limited = send(&app, "GET", wrong, &json, "").await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "past the clock's ten minutes, still limited");
+    assert_eq!(header(&limited, "retry-after"), "450");
+    *clock.lock().unwrap() = "2026-11-29T06:15:00Z".parse().unwrap();
+    let limited = send(&app, "GET", wrong, &json, "").await;
+    assert_eq!(header(&limited, "retry-after"), "150");
+    assert!(json_of(&limited)["error"].as_str().unwrap().contains("Coba lagi dalam 3 menit"), "rounded up");
+    *clock.lock().unwrap() = "2026-11-29T06:17:30Z".parse().unwrap();
+    assert_eq!(send(&app, "GET", wrong, &json, "").await.status(), StatusCode::NOT_FOUND, "ten minutes on");
 }

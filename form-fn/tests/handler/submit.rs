@@ -247,7 +247,7 @@ async fn rate_limit_answers_429_with_retry_after() {
     }
     let resp = post_json(&app, &with(valid_json(), json!({"judul": "Judul nomor 3"}))).await;
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(header(&resp, "retry-after"), "2700", "until the hour window ends");
+    assert_eq!(header(&resp, "retry-after"), "3600", "until the first of the two is an hour old");
     // A replay of an earlier submission is not a new submission: still answered.
     let replay = post_json(&app, &with(valid_json(), json!({"judul": "Judul nomor 0"}))).await;
     assert_eq!(replay.status(), StatusCode::CREATED);
@@ -452,4 +452,68 @@ async fn the_submission_limit_counts_an_ipv6_sender_by_its_64() {
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS, "a third address of the same /64");
     let elsewhere = post_form_from(&app, &third, "2001:db8:1:3::1").await;
     assert_eq!(elsewhere.status(), StatusCode::SEE_OTHER, "another /64 is another sender");
+}
+
+#[tokio::test]
+async fn receipts_to_one_address_stop_at_the_daily_limit_while_complaints_are_still_taken() {
+    use pengaduan_store::outbox::OutboxStore;
+    use pengaduan_store::{ComplaintStore, RateDecision};
+    let app = app();
+    let now: Timestamp = "2026-11-29T06:00:00Z".parse().unwrap();
+    let queued = || async { app.store().due_outbox(now, 100).await.unwrap() };
+    let titled = |judul: &str, email: &str| {
+        let mut body = valid_json();
+        body["judul"] = json!(judul);
+        body["email"] = json!(email);
+        body
+    };
+    for i in 1..=3 {
+        let resp = post_json(&app, &titled(&format!("Izin usaha ke-{i} belum terbit"), "siti@contoh.co.id")).await;
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let body = json_of(&resp);
+        assert!(body.get("tanda_terima_surel").is_none() && body.get("pesan").is_none(), "{body}");
+    }
+    assert_eq!(queued().await.len(), 3, "three receipts");
+    // The fourth, the address typed otherwise: taken, numbered, but no receipt, and it says so.
+    let resp = post_json(&app, &titled("Izin usaha ke-4 belum terbit", " Siti@Contoh.CO.ID")).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let body = json_of(&resp);
+    assert_eq!(body["nomor"], "PGD-2026-00004");
+    assert!(body["kode_lacak"].as_str().is_some_and(|k| k.len() == 14));
+    assert_eq!(body["tanda_terima_surel"], json!(false));
+    assert!(body["pesan"].as_str().unwrap().contains("tanda terima tidak dikirim ke surel Anda"), "{body}");
+    assert_eq!(queued().await.len(), 3, "no fourth receipt");
+    // The form's confirmation page says it too.
+    let form = VALID_FORM.replace("judul=Izin+usaha", "judul=Izin+usaha+ke-5");
+    let location = header(&post_form(&app, &form).await, "location").to_owned();
+    assert!(
+        location.starts_with("/api/lacak?nomor=PGD-2026-00005&kode=") && location.contains("&surel=0"),
+        "{location}"
+    );
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(html.contains("id=\"tanda-terima-tidak-dikirim\"") && html.contains("PGD-2026-00005"), "{html}");
+    assert_eq!(queued().await.len(), 3);
+    // Another address has its own receipts; no address, nothing counted.
+    assert_eq!(post_json(&app, &titled("Izin lain", "budi@contoh.co.id")).await.status(), StatusCode::CREATED);
+    assert_eq!(queued().await.len(), 4);
+    // The count sits under a digest of the address: the next day it starts again.
+    let key = pengaduan_store::receipt_counter_key("siti@contoh.co.id");
+    let window = pengaduan_store::RECEIPT_WINDOW;
+    assert!(matches!(app.store().peek_events(&key, now, window, 3).await.unwrap(), RateDecision::Limited { .. }));
+    let tomorrow = now + window;
+    assert_eq!(app.store().peek_events(&key, tomorrow, window, 3).await.unwrap(), RateDecision::Allowed);
+}
+
+#[tokio::test]
+async fn without_a_receipt_limit_every_receipt_is_mailed() {
+    use pengaduan_store::outbox::OutboxStore;
+    let http = HttpConfig { rate_limit_per_hour: 0, receipts_per_address_per_day: 0, ..HttpConfig::default() };
+    let app = app_with(http, "2026-11-29T06:00:00Z");
+    for i in 1..=5 {
+        let mut body = valid_json();
+        body["judul"] = json!(format!("Izin usaha ke-{i} belum terbit"));
+        assert!(json_of(&post_json(&app, &body).await).get("tanda_terima_surel").is_none());
+    }
+    let now: Timestamp = "2026-11-29T06:00:00Z".parse().unwrap();
+    assert_eq!(app.store().due_outbox(now, 100).await.unwrap().len(), 5);
 }

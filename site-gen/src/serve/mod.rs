@@ -31,6 +31,7 @@ use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
@@ -50,6 +51,15 @@ pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'se
 /// How long a connection may take to send a complete request head (slowloris). Also how long
 /// an idle keep-alive connection stays open: browsers simply open a new one.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a client may take to send a request's whole body once its head has arrived
+/// (`PENGADUAN_BATAS_WAKTU_UNGGAH_DETIK` sets another): without a limit, thousands of clients
+/// that send a head and then nothing hold a connection and a task each for ever. A minute
+/// carries the largest complaint (6 MB) over a connection of 1 Mbit/s.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The environment variable that sets [`BODY_READ_TIMEOUT`] otherwise, in whole seconds.
+pub const BODY_READ_TIMEOUT_VARIABLE: &str = "PENGADUAN_BATAS_WAKTU_UNGGAH_DETIK";
 
 /// How long Ctrl+C waits for requests in progress before the server stops anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -108,6 +118,9 @@ pub enum ServeError {
         #[source]
         source: jiff::Error,
     },
+    /// The body read timeout set in the environment is not a whole number of seconds above 0.
+    #[error("{BODY_READ_TIMEOUT_VARIABLE}={0:?} bukan bilangan bulat detik di atas 0")]
+    BodyTimeout(String),
     /// Ctrl+C cannot be caught, so the server could not be stopped cleanly.
     #[error("sinyal Ctrl+C tidak dapat ditangkap")]
     Signal(#[source] std::io::Error),
@@ -280,6 +293,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         .with_writer(std::io::stderr)
         .init();
     let root = opts.root.clone();
+    let body_timeout = body_read_timeout(std::env::var(BODY_READ_TIMEOUT_VARIABLE).ok())?;
     let out = root.join(".data").join("public");
     let listener = TcpListener::bind((opts.bind, opts.port)).await.map_err(|source| ServeError::Bind {
         bind: opts.bind,
@@ -384,7 +398,8 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     }
     let router = security_headers(
         router.fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html")))),
-    );
+    )
+    .layer(axum::middleware::from_fn_with_state(body_timeout, body_deadline));
 
     eprintln!(
         "Situs tersaji di {url} (API pengaduan di {url}api/, penyimpanan {}). Tekan Ctrl+C untuk berhenti.",
@@ -516,6 +531,55 @@ fn security_headers(router: Router) -> Router {
         .layer(fixed(header::REFERRER_POLICY, "no-referrer"))
         .layer(fixed(header::X_FRAME_OPTIONS, "DENY"))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, if_html))
+}
+
+/// The body read timeout: [`BODY_READ_TIMEOUT`], or the whole seconds `value` gives.
+fn body_read_timeout(value: Option<String>) -> Result<Duration, ServeError> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(BODY_READ_TIMEOUT),
+        Some(v) => match v.parse::<u64>() {
+            Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+            _ => Err(ServeError::BodyTimeout(v.to_owned())),
+        },
+    }
+}
+
+/// Gives the request's body `limit` from now to arrive whole. A body still incomplete then
+/// ends in an error for whichever handler reads it, and the request is answered
+/// `408 Request Timeout` with the connection closed, whatever that handler made of the error.
+async fn body_deadline(State(limit): State<Duration>, request: Request, next: axum::middleware::Next) -> Response {
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let deadline = tokio::time::Instant::now() + limit;
+    let flag = Arc::clone(&timed_out);
+    let request = request.map(move |body| {
+        let chunks = futures_util::stream::unfold(Some(body.into_data_stream()), move |chunks| {
+            let flag = Arc::clone(&flag);
+            async move {
+                let mut chunks = chunks?;
+                match tokio::time::timeout_at(deadline, futures_util::StreamExt::next(&mut chunks)).await {
+                    Ok(Some(chunk)) => Some((chunk, Some(chunks))),
+                    Ok(None) => None,
+                    Err(_) => {
+                        flag.store(true, Ordering::SeqCst);
+                        Some((Err(axum::Error::new("the request body did not arrive in time")), None))
+                    }
+                }
+            }
+        });
+        axum::body::Body::from_stream(chunks)
+    });
+    let response = next.run(request).await;
+    if !timed_out.load(Ordering::SeqCst) {
+        return response;
+    }
+    tracing::info!(limit_secs = limit.as_secs(), "request body not received in time");
+    let text = format!(
+        "Isi permintaan tidak selesai terkirim dalam {} detik. Periksa sambungan Anda, lalu kirim lagi.",
+        limit.as_secs()
+    );
+    let mut response = (http::StatusCode::REQUEST_TIMEOUT, text).into_response();
+    response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// Serves connections until Ctrl+C. Unlike `axum::serve`, this drops a connection that has not

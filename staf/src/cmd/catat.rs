@@ -124,6 +124,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Catat) -> Result<String, Failure> {
         recorded_by: ctx.by.clone(),
         files: Vec::new(),
         uploads: Vec::new(),
+        mail_receipt: true,
         deadline_rule: ctx.rules.deadline_rule(lang),
         lang,
     };

@@ -6,7 +6,7 @@ use crate::fields::{parse_jenis, parse_status, parse_ts};
 use crate::retry::until_deadline;
 use crate::{
     ComplaintStore, NewComplaint, PendingUpload, PublicEvent, PublicRecord, RateDecision, Receipt, StoreError,
-    StoredReplay, Submitted, intake_entry, rate_window,
+    StoredReplay, Submitted, intake_entry,
 };
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
@@ -26,7 +26,8 @@ impl DynamoStore {
         let seq = last + 1;
         let nomor = RegisterNumber::new(&c.prefix, c.year, seq as u64).to_string();
         let receipt = Receipt { nomor: nomor.clone(), ..c.receipt.clone() };
-        let receipt_json = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let kept = Receipt { kode_lacak: c.replay_code.clone(), ..receipt.clone() };
+        let receipt_json = serde_json::to_string(&kept).map_err(|e| StoreError::Corrupt(e.to_string()))?;
 
         let counter = if last == 0 {
             Update::builder().condition_expression("attribute_not_exists(pk)")
@@ -143,8 +144,8 @@ impl DynamoStore {
             Ok(self.find_replay(&c.idempotency_key, c.received_at).await?.map(|previous| {
                 // Our own write: the transaction committed but its answer was lost and the SDK's
                 // retry was cancelled by the very items it had written.
-                if previous.receipt.kode_lacak == c.receipt.kode_lacak {
-                    Submitted::New(previous.receipt)
+                if previous.receipt.kode_lacak == c.replay_code {
+                    Submitted::New(Receipt { kode_lacak: c.receipt.kode_lacak.clone(), ..previous.receipt })
                 } else {
                     previous.judge(c.body_digest.as_deref())
                 }
@@ -248,8 +249,8 @@ impl ComplaintStore for DynamoStore {
     }
 
     async fn count_submission(&self, source: &str, now: Timestamp, limit: u32) -> Result<RateDecision, StoreError> {
-        let (start, end) = rate_window(now);
-        self.count_in_window((format!("RATE#{source}#{start}"), "RATE"), now, end, limit).await
+        let pk = crate::submission_counter_key(source);
+        self.count_in_window((pk, "RATE"), now, crate::SUBMISSION_WINDOW, limit).await
     }
 
     async fn count_event(
@@ -259,8 +260,7 @@ impl ComplaintStore for DynamoStore {
         window: Duration,
         limit: u32,
     ) -> Result<RateDecision, StoreError> {
-        let (start, end) = crate::event_window(now, window);
-        self.count_in_window((crate::event_counter_key(key, window, start), "EVENT"), now, end, limit).await
+        self.count_in_window((crate::event_counter_key(key, window), "EVENT"), now, window, limit).await
     }
 
     async fn peek_events(
@@ -270,48 +270,84 @@ impl ComplaintStore for DynamoStore {
         window: Duration,
         limit: u32,
     ) -> Result<RateDecision, StoreError> {
-        let (start, end) = crate::event_window(now, window);
-        let count = match self.get(&crate::event_counter_key(key, window, start), "EVENT").await? {
-            Some(item) => number(&item, "count")?,
-            None => 0,
-        };
-        Ok(crate::decide(count, limit, now, end))
+        let (log, _) = rate_log(self.get(&crate::event_counter_key(key, window), "EVENT").await?)?;
+        Ok(crate::decide(&log, limit, now, window))
     }
 }
 
+/// The attribute holding a rate item's log: the moments (seconds) of its counted events.
+const LOG: &str = "log";
+
+/// The attribute that versions a rate item, for the conditional write of the next count.
+const LOG_VERSION: &str = "versi";
+
+/// How often a count is tried again when another request wrote the same log meanwhile. Only one
+/// source's or key's own requests race for it; one of them wins each round.
+const LOG_ATTEMPTS: usize = 20;
+
+/// The log and version of a rate item (none yet: empty, version 0).
+fn rate_log(item: Option<Item>) -> Result<(Vec<i64>, i64), StoreError> {
+    let Some(item) = item else { return Ok((Vec::new(), 0)) };
+    let log = match item.get(LOG) {
+        Some(AttributeValue::L(values)) => values
+            .iter()
+            .map(|v| match v {
+                AttributeValue::N(t) => t.parse().map_err(|_| StoreError::Corrupt(format!("rate log entry {t}"))),
+                other => Err(StoreError::Corrupt(format!("rate log entry {other:?}"))),
+            })
+            .collect::<Result<_, _>>()?,
+        other => return Err(StoreError::Corrupt(format!("rate log {other:?}"))),
+    };
+    let version = if item.contains_key(LOG_VERSION) { number(&item, LOG_VERSION)? } else { 0 };
+    Ok((log, version))
+}
+
 impl DynamoStore {
-    /// One more count on the item `(pk, sk)` for the window ending at `end`, unless `limit` is
-    /// reached: one conditional update, so concurrent requests never count past the limit.
+    /// One more event on the item `(pk, sk)` at `now`, unless `limit` of them are already in
+    /// the `window` before it: the log is read, decided on and written back only if its version
+    /// is still the one read, so concurrent requests never count past the limit; a lost race
+    /// reads again.
     async fn count_in_window(
         &self,
         (pk, sk): (String, &str),
         now: Timestamp,
-        end: i64,
+        window: Duration,
         limit: u32,
     ) -> Result<RateDecision, StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(&pk))
-            .key("sk", s(sk))
-            .update_expression("ADD #c :one SET #exp = :end")
-            .condition_expression("attribute_not_exists(#c) OR #c < :limit")
-            .expression_attribute_names("#c", "count")
-            .expression_attribute_names("#exp", TTL_ATTRIBUTE)
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":end", n(end))
-            .expression_attribute_values(":limit", n(i64::from(limit)))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(RateDecision::Allowed),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
-            {
-                Ok(RateDecision::Limited { retry_after: (end - now.as_second()).max(1) as u64 })
+        for _ in 0..LOG_ATTEMPTS {
+            let (log, version) = rate_log(self.get(&pk, sk).await?)?;
+            let decision = crate::decide(&log, limit, now, window);
+            if decision != RateDecision::Allowed {
+                return Ok(decision);
             }
-            Err(e) => Err(sdk(e)),
+            let kept = crate::kept_after(&log, limit, now, window);
+            let expires = kept.iter().max().copied().unwrap_or(now.as_second()).saturating_add(crate::seconds(window));
+            let mut update = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("pk", s(&pk))
+                .key("sk", s(sk))
+                .update_expression("SET #log = :log, #v = :next, #exp = :exp")
+                .expression_attribute_names("#log", LOG)
+                .expression_attribute_names("#v", LOG_VERSION)
+                .expression_attribute_names("#exp", TTL_ATTRIBUTE)
+                .expression_attribute_values(":log", AttributeValue::L(kept.into_iter().map(n).collect()))
+                .expression_attribute_values(":next", n(version + 1))
+                .expression_attribute_values(":exp", n(expires));
+            update = if version == 0 {
+                update.condition_expression("attribute_not_exists(#v)")
+            } else {
+                update.condition_expression("#v = :read").expression_attribute_values(":read", n(version))
+            };
+            match update.send().await {
+                Ok(_) => return Ok(RateDecision::Allowed),
+                Err(SdkError::ServiceError(e))
+                    if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) => {}
+                Err(e) => return Err(sdk(e)),
+            }
         }
+        // Every round lost to the same key's other requests: it is busy beyond any limit.
+        Ok(RateDecision::Limited { retry_after: 1 })
     }
 }

@@ -9,9 +9,10 @@
 //!   does not depend on the clocks of staff machines), created only if absent and never updated.
 //! - `COUNTER` / `BA#2026`: the year's last Berita Acara number.
 //! - `IDEMPOTENCY#<digest>` / `IDEMPOTENCY`: the first answer, expiring through `expires_at` (TTL).
-//! - `RATE#<digest>#<window>` / `RATE`: submissions per source and hour, expiring likewise.
-//! - `EVENT#<digest>#<seconds>#<window>` / `EVENT`: other counted events (failed tracking
-//!   look-ups per source), per window of that many seconds, expiring likewise.
+//! - `RATE#<digest>` / `RATE`: the moments of a source's submissions in the last hour (`log`,
+//!   a sliding window, versioned by `versi`), expiring likewise.
+//! - `EVENT#<digest>#<seconds>` / `EVENT`: other counted events (failed tracking look-ups per
+//!   source) in the last window of that many seconds, kept and expiring likewise.
 //! - `META#<key>` / `META`: the store's own bookkeeping (`value`), such as the fingerprint of
 //!   the calendar the stored deadlines were computed with (`META#kalender`).
 //! - `JAWABAN#<nomor>` / `JAWABAN`: the office's answer to the complaint: see `answer/`.

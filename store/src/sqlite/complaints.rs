@@ -6,7 +6,7 @@ use crate::fields::{parse_jenis, parse_status, parse_ts};
 use crate::outbox::sqlite::insert_outbox;
 use crate::{
     ComplaintStore, NewComplaint, PendingUpload, PublicEvent, PublicRecord, RateDecision, Receipt, StoreError,
-    StoredReplay, Submitted, intake_entry, rate_window,
+    StoredReplay, Submitted, intake_entry,
 };
 use jiff::Timestamp;
 use pengaduan_core::RegisterNumber;
@@ -19,6 +19,9 @@ impl SqliteStore {
         self.with_conn(move |conn| {
             // IMMEDIATE takes the write lock first, so the counter read below cannot go stale.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
+            // Replay records are kept for their window only (the DynamoDB table's TTL).
+            tx.execute("DELETE FROM idempotency WHERE expires_at <= ?1", [c.received_at.as_second()])
+                .map_err(backend)?;
             if let Some(previous) = read_replay(&tx, &c.idempotency_key, c.received_at.as_second())? {
                 return Ok(previous.judge(c.body_digest.as_deref()));
             }
@@ -81,7 +84,8 @@ impl SqliteStore {
                 insert_outbox(&tx, &nomor, 1, &message, c.received_at)?;
             }
             let receipt = Receipt { nomor, ..c.receipt };
-            let json = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let kept = Receipt { kode_lacak: c.replay_code, ..receipt.clone() };
+            let json = serde_json::to_string(&kept).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
                 "INSERT INTO idempotency (key, receipt, expires_at, body) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (key) DO UPDATE SET receipt = excluded.receipt, expires_at = excluded.expires_at,
@@ -216,8 +220,7 @@ impl ComplaintStore for SqliteStore {
     }
 
     async fn count_submission(&self, source: &str, now: Timestamp, limit: u32) -> Result<RateDecision, StoreError> {
-        let (start, end) = rate_window(now);
-        self.count_in_window(format!("{source}#{start}"), now, end, limit).await
+        self.count_in_window(crate::submission_counter_key(source), now, crate::SUBMISSION_WINDOW, limit).await
     }
 
     async fn count_event(
@@ -227,8 +230,7 @@ impl ComplaintStore for SqliteStore {
         window: std::time::Duration,
         limit: u32,
     ) -> Result<RateDecision, StoreError> {
-        let (start, end) = crate::event_window(now, window);
-        self.count_in_window(crate::event_counter_key(key, window, start), now, end, limit).await
+        self.count_in_window(crate::event_counter_key(key, window), now, window, limit).await
     }
 
     async fn peek_events(
@@ -238,45 +240,40 @@ impl ComplaintStore for SqliteStore {
         window: std::time::Duration,
         limit: u32,
     ) -> Result<RateDecision, StoreError> {
-        let (start, end) = crate::event_window(now, window);
-        let key = crate::event_counter_key(key, window, start);
-        self.with_conn(move |conn| {
-            let count: i64 = conn
-                .query_row("SELECT count FROM rate_limits WHERE key = ?1", [&key], |r| r.get(0))
-                .optional()
-                .map_err(backend)?
-                .unwrap_or(0);
-            Ok(crate::decide(count, limit, now, end))
-        })
-        .await
+        let key = crate::event_counter_key(key, window);
+        self.with_conn(move |conn| Ok(crate::decide(&logged(conn, &key)?, limit, now, window))).await
     }
 }
 
+/// The moments of the events logged under `key` (expired ones may be among them).
+fn logged(conn: &rusqlite::Connection, key: &str) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT at FROM rate_events WHERE key = ?1").map_err(backend)?;
+    let times = stmt.query_map([key], |r| r.get(0)).map_err(backend)?;
+    times.collect::<Result<_, _>>().map_err(backend)
+}
+
 impl SqliteStore {
-    /// One more count under `key` for the window ending at `end`, unless `limit` is reached.
+    /// One more event under `key` at `now`, unless `limit` of them are already in the `window`
+    /// before it: read, decide and write in one IMMEDIATE transaction, so concurrent requests
+    /// never count past the limit.
     async fn count_in_window(
         &self,
         key: String,
         now: Timestamp,
-        end: i64,
+        window: std::time::Duration,
         limit: u32,
     ) -> Result<RateDecision, StoreError> {
         self.with_conn(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
-            tx.execute("DELETE FROM rate_limits WHERE expires_at <= ?1", [now.as_second()]).map_err(backend)?;
-            let count: i64 = tx
-                .query_row("SELECT count FROM rate_limits WHERE key = ?1", [&key], |r| r.get(0))
-                .optional()
-                .map_err(backend)?
-                .unwrap_or(0);
-            let decision = crate::decide(count, limit, now, end);
+            tx.execute("DELETE FROM rate_events WHERE expires_at <= ?1", [now.as_second()]).map_err(backend)?;
+            let decision = crate::decide(&logged(&tx, &key)?, limit, now, window);
             if decision != RateDecision::Allowed {
                 return Ok(decision);
             }
+            let at = now.as_second();
             tx.execute(
-                "INSERT INTO rate_limits (key, count, expires_at) VALUES (?1, 1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET count = count + 1",
-                params![key, end],
+                "INSERT INTO rate_events (key, at, expires_at) VALUES (?1, ?2, ?3)",
+                params![key, at, at.saturating_add(crate::seconds(window))],
             )
             .map_err(backend)?;
             tx.commit().map_err(backend)?;

@@ -11,7 +11,7 @@ use crate::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The steps in order: applying step `i` takes the database from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: [&str; 11] = [
+pub(super) const MIGRATIONS: [&str; 12] = [
     include_str!("migrations/0001_register.sql"),
     include_str!("migrations/0002_workflow.sql"),
     include_str!("migrations/0003_hardening.sql"),
@@ -23,6 +23,7 @@ pub(super) const MIGRATIONS: [&str; 11] = [
     include_str!("migrations/0009_login_sources.sql"),
     include_str!("migrations/0010_content.sql"),
     include_str!("migrations/0012_answer.sql"),
+    include_str!("migrations/0013_sliding_rates.sql"),
 ];
 
 /// The version this program writes.

@@ -3,6 +3,7 @@
 //! gapless under concurrency; replays of the same submission; lookups; rate limiting and
 //! windowed event counts; personal data kept apart from the register.
 
+use jiff::Timestamp;
 use pengaduan_core::RegisterNumber;
 use pengaduan_store::retry::with_deadline;
 use pengaduan_store::testing::{Moto, complaint, nomor, now, sqlite_store};
@@ -49,19 +50,24 @@ async fn concurrent_submissions_are_gapless<S: ComplaintStore + 'static>(store: 
 }
 
 async fn replays_answer_the_first_time<S: ComplaintStore>(store: &S) {
-    let first = store.submit(complaint(1, "key-1", now(), 2026)).await.unwrap();
+    let c = complaint(1, "key-1", now(), 2026);
+    let sealed = c.replay_code.clone();
+    let first = store.submit(c).await.unwrap();
     let Submitted::New(receipt) = first else { panic!("first is new") };
+    // The record keeps the code as the intake sealed it, never the code itself.
+    let kept = pengaduan_store::Receipt { kode_lacak: sealed, ..receipt.clone() };
     // Same key, same body: the first answer, nothing new stored.
     // (A new request draws a new tracking code.)
     let mut repeat = complaint(1, "key-1", now() + Duration::from_secs(60), 2026);
     let code = pengaduan_core::TrackingCode::from_random(*b"repeated");
     (repeat.receipt.kode_lacak, repeat.kode_hash) = (code.to_string(), code.digest());
+    repeat.replay_code = format!("tersegel-{code}");
     let again = store.submit(repeat).await.unwrap();
-    assert_eq!(again, Submitted::Replay(receipt.clone()));
+    assert_eq!(again, Submitted::Replay(kept.clone()));
     // Same key, another body: refused, and the first answer is not handed out.
     let other = store.submit(complaint(2, "key-1", now() + Duration::from_secs(90), 2026)).await.unwrap();
     assert_eq!(other, Submitted::KeyReused);
-    assert_eq!(store.find_replay("key-1", now()).await.unwrap().map(|r| r.receipt), Some(receipt.clone()));
+    assert_eq!(store.find_replay("key-1", now()).await.unwrap().map(|r| r.receipt), Some(kept));
     assert_eq!(store.find_replay("key-unknown", now()).await.unwrap(), None);
     // After 24 hours the key no longer counts.
     let later = now() + Duration::from_secs(24 * 3600 + 1);
@@ -79,6 +85,7 @@ async fn concurrent_duplicates_store_once<S: ComplaintStore + 'static>(store: Ar
             let mut c = complaint(100, "double-click", now(), 2026);
             let code = pengaduan_core::TrackingCode::from_random((1000 + i as u64).to_le_bytes());
             (c.receipt.kode_lacak, c.kode_hash) = (code.to_string(), code.digest());
+            c.replay_code = format!("tersegel-{code}");
             tokio::spawn(async move { store.submit(c).await })
         })
         .collect();
@@ -126,20 +133,50 @@ async fn rate_limit_counts_per_source_and_hour<S: ComplaintStore>(store: &S) {
     for _ in 0..3 {
         assert_eq!(store.count_submission("src-a", t, 3).await.unwrap(), RateDecision::Allowed);
     }
-    match store.count_submission("src-a", t, 3).await.unwrap() {
-        RateDecision::Limited { retry_after } => assert!((1..=3600).contains(&retry_after), "{retry_after}"),
-        other => panic!("expected limited, got {other:?}"),
-    }
+    assert_eq!(store.count_submission("src-a", t, 3).await.unwrap(), RateDecision::Limited { retry_after: 3600 });
     assert_eq!(store.count_submission("src-b", t, 3).await.unwrap(), RateDecision::Allowed, "other source");
-    let next_hour = t + Duration::from_secs(3600);
-    assert_eq!(store.count_submission("src-a", next_hour, 3).await.unwrap(), RateDecision::Allowed, "new window");
+    let an_hour_later = t + Duration::from_secs(3600);
+    assert_eq!(store.count_submission("src-a", an_hour_later, 3).await.unwrap(), RateDecision::Allowed, "they left");
+}
+
+/// The limit across the clock's hour: three in its last minute, then the next three within the
+/// following minute are refused (windows aligned to the clock let all six through), until the
+/// first three are an hour old.
+async fn rate_limits_hold_across_the_clock_s_boundary<S: ComplaintStore>(store: &S) {
+    let boundary = Timestamp::from_second(now().as_second().div_euclid(3600) * 3600 + 3600).unwrap();
+    let before = |s: u64| boundary - Duration::from_secs(s);
+    let after = |s: u64| boundary + Duration::from_secs(s);
+    let ten_min = Duration::from_secs(600);
+    for t in [before(30), before(20), before(10)] {
+        assert_eq!(store.count_submission("edge", t, 3).await.unwrap(), RateDecision::Allowed);
+        assert_eq!(store.count_event("edge", t, ten_min, 3).await.unwrap(), RateDecision::Allowed);
+    }
+    for t in [after(0), after(5), after(15)] {
+        let refused = store.count_submission("edge", t, 3).await.unwrap();
+        assert!(matches!(refused, RateDecision::Limited { .. }), "submission at {t}: {refused:?}");
+        let refused = store.count_event("edge", t, ten_min, 3).await.unwrap();
+        assert!(matches!(refused, RateDecision::Limited { .. }), "event at {t}: {refused:?}");
+    }
+    // Free again once the oldest counted one has left the window, not at the clock's hour (the
+    // clock only moves forward: a store may forget what has left every window).
+    let limited = RateDecision::Limited { retry_after: 1 };
+    assert_eq!(store.peek_events("edge", before(30) + Duration::from_secs(599), ten_min, 3).await.unwrap(), limited);
+    assert_eq!(
+        store.count_event("edge", before(30) + ten_min, ten_min, 3).await.unwrap(),
+        RateDecision::Allowed,
+        "the ten-minute window slides on its own"
+    );
+    assert_eq!(store.count_submission("edge", before(30) + Duration::from_secs(3599), 3).await.unwrap(), limited);
+    assert_eq!(
+        store.count_submission("edge", before(30) + Duration::from_secs(3600), 3).await.unwrap(),
+        RateDecision::Allowed
+    );
 }
 
 async fn events_count_per_key_and_window_apart_from_submissions<S: ComplaintStore>(store: &S) {
     let ten_min = Duration::from_secs(600);
-    // Seven minutes into a ten-minute window: three minutes are left of it.
     let t = now() + Duration::from_secs(7 * 60);
-    let limited = RateDecision::Limited { retry_after: 180 };
+    let limited = RateDecision::Limited { retry_after: 600 };
     assert_eq!(store.peek_events("ev-a", t, ten_min, 3).await.unwrap(), RateDecision::Allowed, "nothing counted");
     for _ in 0..3 {
         assert_eq!(store.count_event("ev-a", t, ten_min, 3).await.unwrap(), RateDecision::Allowed);
@@ -161,14 +198,28 @@ async fn events_count_per_key_and_window_apart_from_submissions<S: ComplaintStor
         RateDecision::Allowed,
         "events are not submissions"
     );
-    // The window refuses to its last second; the next one starts afresh, though the hour has not
-    // ended.
-    let next = now() + ten_min;
-    let last_second = next - Duration::from_secs(1);
+    // Refused to the window's last second after the events; allowed once they are ten minutes old.
+    let last_second = t + ten_min - Duration::from_secs(1);
     let until_then = RateDecision::Limited { retry_after: 1 };
-    assert_eq!(store.count_event("ev-a", last_second, ten_min, 3).await.unwrap(), until_then, "old window to its end");
-    assert_eq!(store.peek_events("ev-a", next, ten_min, 3).await.unwrap(), RateDecision::Allowed, "new window");
-    assert_eq!(store.count_event("ev-a", next, ten_min, 3).await.unwrap(), RateDecision::Allowed, "new window");
+    assert_eq!(store.count_event("ev-a", last_second, ten_min, 3).await.unwrap(), until_then, "to the window's end");
+    assert_eq!(store.peek_events("ev-a", t + ten_min, ten_min, 3).await.unwrap(), RateDecision::Allowed, "slid past");
+    assert_eq!(store.count_event("ev-a", t + ten_min, ten_min, 3).await.unwrap(), RateDecision::Allowed, "slid past");
+}
+
+async fn receipts_count_per_address_and_day<S: ComplaintStore>(store: &S) {
+    use pengaduan_store::{RECEIPT_WINDOW, receipt_counter_key};
+    let t = now();
+    let key = receipt_counter_key("siti@contoh.co.id");
+    for _ in 0..3 {
+        assert_eq!(store.count_event(&key, t, RECEIPT_WINDOW, 3).await.unwrap(), RateDecision::Allowed);
+    }
+    // The same address however it is typed.
+    let again = receipt_counter_key(" Siti@Contoh.co.id ");
+    assert!(matches!(store.count_event(&again, t, RECEIPT_WINDOW, 3).await.unwrap(), RateDecision::Limited { .. }));
+    let other = receipt_counter_key("budi@contoh.co.id");
+    assert_eq!(store.count_event(&other, t, RECEIPT_WINDOW, 3).await.unwrap(), RateDecision::Allowed);
+    let tomorrow = t + RECEIPT_WINDOW;
+    assert_eq!(store.count_event(&key, tomorrow, RECEIPT_WINDOW, 3).await.unwrap(), RateDecision::Allowed);
 }
 
 contract! {
@@ -181,8 +232,26 @@ contract! {
         (arc) concurrent_duplicates_store_once,
         lookups_by_number,
         rate_limit_counts_per_source_and_hour,
+        rate_limits_hold_across_the_clock_s_boundary,
         events_count_per_key_and_window_apart_from_submissions,
+        receipts_count_per_address_and_day,
     ]
+}
+
+#[tokio::test]
+async fn sqlite_deletes_expired_replay_records_at_the_next_write() {
+    let (store, dir) = sqlite_store();
+    store.submit(complaint(1, "lama", now(), 2026)).await.unwrap();
+    store.submit(complaint(2, "masih", now() + Duration::from_secs(3600), 2026)).await.unwrap();
+    let keys = || {
+        let conn = rusqlite::Connection::open(dir.path().join("data/pengaduan.db")).unwrap();
+        let mut stmt = conn.prepare("SELECT key FROM idempotency ORDER BY key").unwrap();
+        stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().collect::<Result<Vec<_>, _>>().unwrap()
+    };
+    assert_eq!(keys(), ["lama", "masih"]);
+    // A day and a minute later the first record's window is over: the next write removes it.
+    store.submit(complaint(3, "baru", now() + Duration::from_secs(24 * 3600 + 60), 2026)).await.unwrap();
+    assert_eq!(keys(), ["baru", "masih"]);
 }
 
 #[tokio::test]
@@ -258,4 +327,71 @@ async fn sqlite_names_uploads_with_the_complaint() {
 async fn dynamodb_names_uploads_with_the_complaint() {
     let moto = Moto::shared();
     uploads_are_named_with_the_complaint(&moto.store().await).await;
+}
+
+/// Issue 21, item 9: a replay answers with the first tracking code, yet the stored record holds
+/// it sealed only, and expires with its window. `dump` is everything the store holds, as text.
+async fn replay_codes_are_sealed_and_expire<S: ComplaintStore>(store: &S, dump: impl AsyncFn() -> String) {
+    use pengaduan_store::intake::{Intake, Replay, intake};
+    let config = pengaduan_store::Config {
+        code_key: pengaduan_store::config::CodeKey::new(&"k".repeat(40)),
+        ..pengaduan_store::Config::default()
+    };
+    let received = jiff::Timestamp::from_second(now().as_second()).unwrap().to_zoned(config.timezone.clone());
+    let mut sub = pengaduan_store::testing::submission(1);
+    // No address: no receipt in the outbox, which holds the code until it is sent.
+    sub.personal.email = None;
+    let online = Intake::online(sub, Vec::new(), received.clone(), Replay::Key("kunci-segel-0001".into()));
+    let Submitted::New(first) = intake(store, &config, online.clone()).await.unwrap() else { panic!("new") };
+    // Asked again, before and through the store's write: the same code.
+    let found = online.find_replay(store, &config, now()).await.unwrap();
+    assert_eq!(found, Some(Submitted::Replay(first.clone())));
+    assert_eq!(intake(store, &config, online.clone()).await.unwrap(), Submitted::Replay(first.clone()));
+    let text = dump().await;
+    let bare = first.kode_lacak.replace('-', "");
+    assert!(!text.contains(&first.kode_lacak) && !text.contains(&bare), "the code is stored in the clear");
+    assert!(text.contains("seal1:"), "the record keeps the code sealed");
+    // After its window the record answers nothing: the same key makes a new complaint.
+    let later = now() + pengaduan_store::intake::REPLAY_WINDOW + Duration::from_secs(1);
+    assert_eq!(online.find_replay(store, &config, later).await.unwrap(), None);
+    let again = Intake { received_at: later.to_zoned(config.timezone.clone()), ..online };
+    let Submitted::New(second) = intake(store, &config, again).await.unwrap() else { panic!("a new complaint") };
+    assert_ne!(second.nomor, first.nomor);
+}
+
+#[tokio::test]
+async fn sqlite_replay_codes_are_sealed_and_expire() {
+    let (store, dir) = sqlite_store();
+    let dump = async || {
+        let mut text = String::new();
+        for entry in std::fs::read_dir(dir.path().join("data")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                text.push_str(&String::from_utf8_lossy(&std::fs::read(path).unwrap()));
+            }
+        }
+        text
+    };
+    replay_codes_are_sealed_and_expire(&store, dump).await;
+}
+
+/// On DynamoDB the record carries the table's TTL attribute at its window's end, so DynamoDB
+/// deletes it by itself.
+#[tokio::test]
+async fn dynamodb_replay_codes_are_sealed_and_expire() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let moto = Moto::shared();
+    let store = moto.store().await;
+    let client = moto.client().await;
+    let dump = async || format!("{:?}", client.scan().table_name(store.table()).send().await.unwrap().items());
+    replay_codes_are_sealed_and_expire(&store, dump).await;
+    let items = client.scan().table_name(store.table()).send().await.unwrap().items.unwrap();
+    let records: Vec<_> =
+        items.iter().filter(|i| matches!(i.get("sk"), Some(AttributeValue::S(sk)) if sk == "IDEMPOTENCY")).collect();
+    assert_eq!(records.len(), 1, "one record: the second complaint's replaced the first's");
+    let window_end = now().as_second() + 2 * pengaduan_store::intake::REPLAY_WINDOW.as_secs() as i64 + 1;
+    assert_eq!(
+        records[0].get(pengaduan_store::dynamodb::TTL_ATTRIBUTE),
+        Some(&AttributeValue::N(window_end.to_string()))
+    );
 }
