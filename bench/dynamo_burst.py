@@ -10,9 +10,10 @@ for one submission sent alone once all is quiet (its own calls only; a poll that
 between is left out).
 
 Usage (moto's Python, which has moto and werkzeug):
-  $MOTO_PYTHON bench/dynamo_burst.py [--bin PATH] [--requests 50] [--concurrency 20] [--instances 1]
-Build first: cargo build -p site-gen --features aws (or --release). `--instances 2` sends the
-burst round-robin to two servers on one table, as two Lambda instances would take it.
+  $MOTO_PYTHON bench/dynamo_burst.py [--bin PATH] [--requests 50] [--concurrency 20]
+Build first: cargo build -p site-gen --features aws (or --release). One server: several
+instances on one table are the store's contract test `dynamodb_two_instances_number_gapless`
+(two `serve`s on one site root do not run side by side).
 """
 
 import argparse
@@ -121,7 +122,6 @@ def main() -> None:
     ap.add_argument("--bin", default=str(Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "debug/site-gen"))
     ap.add_argument("--requests", type=int, default=50)
     ap.add_argument("--concurrency", type=int, default=20)
-    ap.add_argument("--instances", type=int, default=1)
     ap.add_argument("--moto", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.moto:
@@ -141,18 +141,12 @@ def main() -> None:
                        AWS_ENDPOINT_URL_DYNAMODB=endpoint, AWS_ENDPOINT_URL_S3=endpoint, AWS_REGION="ap-southeast-3",
                        AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_EC2_METADATA_DISABLED="true")
             table = f"burst-{os.getpid()}"
-            ports = []
-            for k in range(args.instances):
-                port = free_port()
-                # Each server its own copy of the site's sources would cost a build each; they
-                # share the repository's, and one after the other, so only the first creates
-                # the table.
-                server = subprocess.Popen(
-                    [args.bin, "serve", "--root", str(ROOT), "--port", str(port), "--store", f"dynamodb:{table}"],
-                    env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=open(f"{tmp}/serve-{k}.log", "w"))
-                procs.append(server)
-                wait_for(port, server, f"site-gen serve #{k}")
-                ports.append(port)
+            port = free_port()
+            server = subprocess.Popen(
+                [args.bin, "serve", "--root", str(ROOT), "--port", str(port), "--store", f"dynamodb:{table}"],
+                env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs.append(server)
+            wait_for(port, server, "site-gen serve")
 
             latencies: list[float] = []
             statuses: collections.Counter = collections.Counter()
@@ -161,8 +155,8 @@ def main() -> None:
             lock = threading.Lock()
             work = iter(range(args.requests))
 
-            def worker(w: int) -> None:
-                conn = http.client.HTTPConnection("127.0.0.1", ports[w % len(ports)], timeout=60)
+            def worker() -> None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 while True:
                     with lock:
                         i = next(work, None)
@@ -180,7 +174,7 @@ def main() -> None:
 
             before = settled(moto_port)
             started = time.perf_counter()
-            threads = [threading.Thread(target=worker, args=(w,)) for w in range(args.concurrency)]
+            threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
             for t in threads:
                 t.start()
             for t in threads:
@@ -188,7 +182,7 @@ def main() -> None:
             wall = time.perf_counter() - started
             after_burst = counts(moto_port)
             quiet = settled(moto_port)
-            conn = http.client.HTTPConnection("127.0.0.1", ports[0], timeout=60)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             status, data, alone = submit(conn, args.requests)
             if status == 201:
                 numbers.append(json.loads(data)["nomor"])
@@ -203,7 +197,7 @@ def main() -> None:
     seqs = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     gapless = seqs == list(range(1, len(seqs) + 1))
     stored = max(statuses[201], 1)
-    print(f"burst: {args.requests} submissions at concurrency {args.concurrency} on {args.instances} instance(s),"
+    print(f"burst: {args.requests} submissions at concurrency {args.concurrency},"
           f" {wall:.2f} s; load average {os.getloadavg()[0]:.2f}")
     print(f"status: 201 x {statuses[201]}, 503 x {statuses[503]}"
           + "".join(f", {s} x {c}" for s, c in sorted(statuses.items()) if s not in (201, 503)))
