@@ -122,6 +122,57 @@ impl Moto {
     }
 }
 
+/// The round trips a DynamoDB client sent, by operation (`GetItem`, `TransactWriteItems`, ...),
+/// its retries included.
+#[cfg(feature = "aws")]
+#[derive(Debug, Default)]
+pub struct RoundTrips(std::sync::Mutex<std::collections::BTreeMap<String, usize>>);
+
+#[cfg(feature = "aws")]
+impl RoundTrips {
+    /// The round trips counted since the last call, by operation.
+    pub fn take(&self) -> std::collections::BTreeMap<String, usize> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+#[cfg(feature = "aws")]
+#[derive(Debug)]
+struct Counting(std::sync::Arc<RoundTrips>);
+
+#[cfg(feature = "aws")]
+impl aws_sdk_dynamodb::config::Intercept for Counting {
+    fn name(&self) -> &'static str {
+        "RoundTrips"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), crate::error::BoxError> {
+        // DynamoDB's JSON protocol names the operation in this header.
+        let target = context.request().headers().get("x-amz-target").unwrap_or("?");
+        let operation = target.rsplit('.').next().unwrap_or(target).to_owned();
+        *self.0.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(operation).or_default() += 1;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "aws")]
+impl Moto {
+    /// Another store on `table`, as another function instance would have it (its own client
+    /// and its own turns on the counters), with the round trips it sends counted.
+    pub fn instance(&self, table: &str) -> (DynamoStore, std::sync::Arc<RoundTrips>) {
+        let trips = std::sync::Arc::new(RoundTrips::default());
+        let config = aws_sdk_dynamodb::config::Builder::from(&self.sdk_config())
+            .interceptor(Counting(std::sync::Arc::clone(&trips)))
+            .build();
+        (DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), table), trips)
+    }
+}
+
 #[cfg(feature = "aws")]
 impl Drop for Moto {
     fn drop(&mut self) {

@@ -206,7 +206,13 @@ pub(super) fn unavailable<S: ComplaintStore>(
     error_response(app, StatusCode::SERVICE_UNAVAILABLE, wants_json, lang, title, message)
 }
 
-/// The `503` for a store that failed; the failure is logged, never shown.
+/// How long a request that met an overload ([`StoreError::Contention`]: more writers than the
+/// store took in before the request's deadline) is told to wait: a burst's queue drains in
+/// about that.
+const CONTENTION_RETRY_AFTER: u64 = 2;
+
+/// The `503` for a store that failed; the failure is logged, never shown. An overload says with
+/// `Retry-After` when to try again; a broken store cannot know.
 pub(super) fn store_failure<S: ComplaintStore>(
     app: &App<S>,
     e: &StoreError,
@@ -214,7 +220,7 @@ pub(super) fn store_failure<S: ComplaintStore>(
     lang: Lang,
 ) -> Response<Bytes> {
     tracing::error!(error = %error_chain(e), "store failed");
-    unavailable(
+    let mut resp = unavailable(
         app,
         wants_json,
         lang,
@@ -222,7 +228,11 @@ pub(super) fn store_failure<S: ComplaintStore>(
             "Laporan Anda belum tersimpan karena gangguan pada sistem kami. Silakan coba lagi beberapa saat lagi; data yang Anda isi tidak kami simpan sebagian.",
             "Your report has not been saved because of a problem in our system. Please try again in a few moments; nothing you entered has been partly saved.",
         ),
-    )
+    );
+    if matches!(e, StoreError::Contention(_)) {
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(CONTENTION_RETRY_AFTER));
+    }
+    resp
 }
 
 /// An error in the request's language: `{"error": message}` in JSON, else the error page.
@@ -281,6 +291,19 @@ pub(super) fn empty(status: StatusCode) -> Response<Bytes> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_overload_says_when_to_come_back_a_broken_store_does_not() {
+        let store = pengaduan_store::sqlite::SqliteStore::in_memory().unwrap();
+        let pages = crate::Pages::embedded().unwrap();
+        let app = App::new(store, crate::Config::default(), crate::HttpConfig::default(), pages);
+        let busy = store_failure(&app, &StoreError::Contention(3), true, Lang::Id);
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "2");
+        let broken = store_failure(&app, &StoreError::Corrupt("unreadable".into()), true, Lang::Id);
+        assert_eq!(broken.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(broken.headers().get(header::RETRY_AFTER), None);
+    }
 
     #[test]
     fn english_counts_minutes_in_the_singular_and_plural() {

@@ -3,26 +3,47 @@
 use super::attributes::{history_item, n, number, opt_date, opt_string, provisional_of, put_opt, s, string};
 use super::{DynamoStore, Item, OPEN_INDEX, TTL_ATTRIBUTE, build, open_marker, sdk};
 use crate::fields::{parse_jenis, parse_status, parse_ts};
-use crate::retry::until_deadline;
+use crate::retry::{current_deadline, in_turn, pause};
 use crate::{
     ComplaintStore, NewComplaint, PendingUpload, PublicEvent, PublicRecord, RateDecision, Receipt, StoreError,
     StoredReplay, Submitted, intake_entry,
 };
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
 use jiff::Timestamp;
 use pengaduan_core::RegisterNumber;
 use std::collections::HashMap;
 use std::time::Duration;
 
+/// How one submission transaction ended.
+enum Attempt {
+    /// Stored under the next number.
+    Stored(Receipt),
+    /// The idempotency record is there already: the stored first answer.
+    Replay(StoredReplay),
+    /// Another instance moved the counter: its value now.
+    Moved(i64),
+    /// Cancelled for another reason (a conflicting transaction in flight): try again later.
+    Conflict,
+}
+
+/// The positions in the submission's transaction of the items whose cancellation says why.
+const COUNTER_AT: usize = 0;
+const IDEMPOTENCY_AT: usize = 3;
+
 impl DynamoStore {
-    async fn try_submit(&self, c: &NewComplaint) -> Result<Option<Receipt>, StoreError> {
-        let counter_sk = RegisterNumber::counter_name(&c.prefix, c.year);
-        let last = match self.get("COUNTER", &counter_sk).await? {
-            Some(item) => number(&item, "value")?,
-            None => 0,
-        };
+    /// The counter's value, read.
+    async fn counter_value(&self, counter_sk: &str) -> Result<i64, StoreError> {
+        match self.get("COUNTER", counter_sk).await? {
+            Some(item) => number(&item, "value"),
+            None => Ok(0),
+        }
+    }
+
+    /// One transaction storing `c` under the number after `last`.
+    async fn try_submit(&self, c: &NewComplaint, counter_sk: &str, last: i64) -> Result<Attempt, StoreError> {
         let seq = last + 1;
         let nomor = RegisterNumber::new(&c.prefix, c.year, seq as u64).to_string();
         let receipt = Receipt { nomor: nomor.clone(), ..c.receipt.clone() };
@@ -36,7 +57,9 @@ impl DynamoStore {
         }
         .table_name(&self.table)
         .key("pk", s("COUNTER"))
-        .key("sk", s(&counter_sk))
+        .key("sk", s(counter_sk))
+        // A lost race hands back the counter's value with the cancellation: no read to retry.
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .update_expression("SET #v = :next")
         .expression_attribute_names("#v", "value")
         .expression_attribute_values(":next", n(seq))
@@ -93,6 +116,8 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_item(Some(idempotency))
             .condition_expression("attribute_not_exists(pk) OR #exp <= :now")
+            // A replay hands back the first answer with the cancellation.
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .expression_attribute_names("#exp", TTL_ATTRIBUTE)
             .expression_attribute_values(":now", n(c.received_at.as_second()))
             .build()
@@ -125,34 +150,77 @@ impl DynamoStore {
             let item = crate::outbox::dynamodb::item(&nomor, 1, &message, c.received_at)?;
             transaction = transaction.transact_items(TransactWriteItem::builder().put(self.create(item)?).build());
         }
-        let result = transaction.send().await;
-        match result {
-            Ok(_) => Ok(Some(receipt)),
-            Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => Ok(None),
-            Err(e) => Err(sdk(e)),
+        let reasons = match transaction.send().await {
+            Ok(_) => return Ok(Attempt::Stored(receipt)),
+            Err(SdkError::ServiceError(e)) if e.err().is_transaction_canceled_exception() => match e.into_err() {
+                TransactWriteItemsError::TransactionCanceledException(cancelled) => cancelled.cancellation_reasons,
+                _ => None,
+            },
+            Err(e) => return Err(sdk(e)),
         }
+        .unwrap_or_default();
+        let failed =
+            |at: usize| reasons.get(at).filter(|r| r.code() == Some("ConditionalCheckFailed")).map(|r| r.item());
+        // The replay first: when the SDK resent a transaction that had committed, the counter
+        // moved too, by this very submission.
+        if let Some(Some(previous)) = failed(IDEMPOTENCY_AT) {
+            return Ok(Attempt::Replay(stored_replay(previous)?));
+        }
+        Ok(match failed(COUNTER_AT) {
+            Some(Some(counter)) => Attempt::Moved(number(counter, "value")?),
+            // The counter expected is not there: none yet.
+            Some(None) => Attempt::Moved(0),
+            None => Attempt::Conflict,
+        })
     }
 
-    /// Stores a new complaint and its first history entry.
+    /// Stores a new complaint and its first history entry: in this process's turn on the
+    /// counter, then as many transactions as races with other instances take, until the
+    /// request's deadline.
     async fn submit_new(&self, c: &NewComplaint) -> Result<Submitted, StoreError> {
-        until_deadline(|| async move {
-            if let Some(receipt) = self.try_submit(c).await? {
-                return Ok(Some(Submitted::New(receipt)));
-            }
-            // Cancelled: either someone took this number (retry) or the same submission landed
-            // first (replay its answer).
-            Ok(self.find_replay(&c.idempotency_key, c.received_at).await?.map(|previous| {
-                // Our own write: the transaction committed but its answer was lost and the SDK's
-                // retry was cancelled by the very items it had written.
-                if previous.receipt.kode_lacak == c.replay_code {
-                    Submitted::New(Receipt { kode_lacak: c.receipt.kode_lacak.clone(), ..previous.receipt })
-                } else {
-                    previous.judge(c.body_digest.as_deref())
+        let deadline = current_deadline();
+        let counter_sk = RegisterNumber::counter_name(&c.prefix, c.year);
+        let turn = self.counters.turn(&counter_sk);
+        let mut known = in_turn(&turn, deadline).await?;
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let last = match known.take() {
+                Some(last) => last,
+                None => self.counter_value(&counter_sk).await?,
+            };
+            // `known` stays empty until the transaction says what the counter holds: after an
+            // error nobody knows.
+            match self.try_submit(c, &counter_sk, last).await? {
+                Attempt::Stored(receipt) => {
+                    *known = Some(last + 1);
+                    return Ok(Submitted::New(receipt));
                 }
-            }))
-        })
-        .await
+                Attempt::Replay(previous) => {
+                    // Our own write: the transaction committed but its answer was lost and the
+                    // SDK's retry was cancelled by the very items it had written.
+                    // The record keeps the code sealed (`replay_code`): ours, if it is ours.
+                    return Ok(if previous.receipt.kode_lacak == c.replay_code {
+                        Submitted::New(Receipt { kode_lacak: c.receipt.kode_lacak.clone(), ..previous.receipt })
+                    } else {
+                        previous.judge(c.body_digest.as_deref())
+                    });
+                }
+                // Another instance took the number; the fresh value in hand, try it at once:
+                // each such race has a winner, and this instance sends one contender only.
+                Attempt::Moved(current) if tokio::time::Instant::now() < deadline => *known = Some(current),
+                Attempt::Moved(_) => return Err(StoreError::Contention(tries)),
+                Attempt::Conflict => pause(tries, deadline).await?,
+            }
+        }
     }
+}
+
+/// The stored first answer in an idempotency record.
+fn stored_replay(item: &Item) -> Result<StoredReplay, StoreError> {
+    let json = string(item, "receipt")?;
+    let receipt = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))?;
+    Ok(StoredReplay { receipt, body: opt_string(item, "body") })
 }
 
 /// The partition of the items naming complaints whose uploads are not committed yet.
@@ -208,10 +276,7 @@ impl ComplaintStore for DynamoStore {
         if number(&item, TTL_ATTRIBUTE)? <= now.as_second() {
             return Ok(None);
         }
-        let json = string(&item, "receipt")?;
-        let receipt =
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))?;
-        Ok(Some(StoredReplay { receipt, body: opt_string(&item, "body") }))
+        stored_replay(&item).map(Some)
     }
 
     async fn submit(&self, c: NewComplaint) -> Result<Submitted, StoreError> {

@@ -23,7 +23,11 @@
 //! A submission is one `TransactWriteItems`: the counter moves from the value read to the next
 //! one only if nobody moved it meanwhile, the complaint and personal items are created only if
 //! absent, and the idempotency record only if absent or expired. A conflict retries the whole
-//! transaction, so numbers are unique and gapless and a failed write consumes none.
+//! transaction, so numbers are unique and gapless and a failed write consumes none. Within one
+//! process the submissions on a counter take turns (see [`counters`]), so an instance never
+//! races itself, and the counter's value is remembered between turns: a warm instance's
+//! submission is that one transaction and no read. Instances still race each other; a lost
+//! race returns the counter's value with the cancellation, so the retry needs no read either.
 //!
 //! A staff change is one `TransactWriteItems` too: the register item is updated only if its
 //! `version` is still the one the change was computed from, the history item is created, and
@@ -39,6 +43,7 @@
 
 mod attributes;
 mod complaints;
+mod counters;
 mod table;
 mod workflow;
 
@@ -48,6 +53,7 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put};
 use pengaduan_core::Status;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub(crate) use attributes::{n, number, opt_string, put_opt, s, string};
 
@@ -74,12 +80,16 @@ pub(crate) type Item = HashMap<String, AttributeValue>;
 pub struct DynamoStore {
     pub(crate) client: Client,
     pub(crate) table: String,
+    /// This process's turns on the register counters; shared by clones, as by the requests of
+    /// one function instance.
+    counters: Arc<counters::Counters>,
 }
 
 impl DynamoStore {
-    /// Wraps a client built once at start-up.
+    /// Wraps a client built once at start-up. Each store made here takes its own turns on the
+    /// counters, as another function instance would; clones share them.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self { client, table: table.into(), counters: Arc::default() }
     }
 
     /// Builds a client from the standard AWS environment (including `AWS_ENDPOINT_URL_DYNAMODB`).

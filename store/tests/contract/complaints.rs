@@ -5,7 +5,7 @@
 
 use jiff::Timestamp;
 use pengaduan_core::RegisterNumber;
-use pengaduan_store::retry::with_deadline;
+use pengaduan_store::retry::{DEFAULT_BUDGET, with_deadline};
 use pengaduan_store::testing::{Moto, complaint, nomor, now, sqlite_store};
 use pengaduan_store::{ComplaintStore, RateDecision, Submitted};
 use std::collections::BTreeSet;
@@ -47,6 +47,36 @@ async fn concurrent_submissions_are_gapless<S: ComplaintStore + 'static>(store: 
         assert!(seqs.insert(RegisterNumber::parse(&n).unwrap().seq), "duplicate number {n}");
     }
     assert_eq!(seqs, (1..=50).collect::<BTreeSet<u64>>(), "numbers 1 to 50, no gap, no duplicate");
+}
+
+async fn twenty_at_once_are_all_stored_in_time<S: ComplaintStore + 'static>(store: Arc<S>) {
+    // A burst on one instance, each request with no more than the default budget: none gives up.
+    let got = submit_at_once(&store, 0..20, DEFAULT_BUDGET).await;
+    assert!(got.iter().all(|s| matches!(s, Submitted::New(_))), "{got:?}");
+    let seqs: BTreeSet<u64> = got.iter().map(|s| RegisterNumber::parse(&number(s)).unwrap().seq).collect();
+    assert_eq!(seqs, (1..=20).collect::<BTreeSet<u64>>());
+}
+
+/// Submits complaints `ids` all at once, each a request of its own with `budget` to answer in.
+async fn submit_at_once<S: ComplaintStore + 'static>(
+    store: &Arc<S>,
+    ids: std::ops::Range<usize>,
+    budget: Duration,
+) -> Vec<Submitted> {
+    let deadline = tokio::time::Instant::now() + budget;
+    let tasks: Vec<_> = ids
+        .map(|i| {
+            let store = Arc::clone(store);
+            tokio::spawn(with_deadline(deadline, async move {
+                store.submit(complaint(i, &format!("burst-{i}"), now(), 2026)).await
+            }))
+        })
+        .collect();
+    let mut got = Vec::new();
+    for t in tasks {
+        got.push(t.await.unwrap().unwrap());
+    }
+    got
 }
 
 async fn replays_answer_the_first_time<S: ComplaintStore>(store: &S) {
@@ -228,6 +258,7 @@ contract! {
     [
         numbers_are_sequential_per_year,
         (arc) concurrent_submissions_are_gapless,
+        (arc) twenty_at_once_are_all_stored_in_time,
         replays_answer_the_first_time,
         (arc) concurrent_duplicates_store_once,
         lookups_by_number,
@@ -236,6 +267,52 @@ contract! {
         events_count_per_key_and_window_apart_from_submissions,
         receipts_count_per_address_and_day,
     ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dynamodb_one_instance_takes_turns_one_transaction_each() {
+    let moto = Moto::shared();
+    let table = moto.store().await.table().to_owned();
+    let (store, trips) = moto.instance(&table);
+    let store = Arc::new(store);
+    let got = submit_at_once(&store, 0..20, DEFAULT_BUDGET).await;
+    assert!(got.iter().all(|s| matches!(s, Submitted::New(_))), "{got:?}");
+    // Queued in turn, the instance never races itself: one read of the counter when it starts,
+    // then one transaction per submission and no cancelled one.
+    let expected = |reads: usize, writes: usize| {
+        [("GetItem", reads), ("TransactWriteItems", writes)]
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(op, n)| (op.to_owned(), n))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    assert_eq!(trips.take(), expected(1, 20));
+    let next = store.submit(complaint(99, "alone", now(), 2026)).await.unwrap();
+    assert_eq!(number(&next), "PGD-2026-00021");
+    assert_eq!(trips.take(), expected(0, 1), "a warm instance's submission is one round trip");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dynamodb_two_instances_number_gapless() {
+    let moto = Moto::shared();
+    let table = moto.store().await.table().to_owned();
+    let (a, a_trips) = moto.instance(&table);
+    let (b, b_trips) = moto.instance(&table);
+    let (a, b) = (Arc::new(a), Arc::new(b));
+    // The instances race each other for every number; on a server answering one request at a
+    // time that takes longer than one request's budget, which is not what is checked here.
+    let budget = Duration::from_secs(120);
+    let (from_a, from_b) = tokio::join!(submit_at_once(&a, 0..25, budget), submit_at_once(&b, 25..50, budget));
+    let mut seqs = BTreeSet::new();
+    for s in from_a.iter().chain(&from_b) {
+        assert!(matches!(s, Submitted::New(_)), "{s:?}");
+        assert!(seqs.insert(RegisterNumber::parse(&number(s)).unwrap().seq), "duplicate number {}", number(s));
+    }
+    assert_eq!(seqs, (1..=50).collect::<BTreeSet<u64>>(), "numbers 1 to 50, no gap, no duplicate");
+    // A lost race brings the counter's value back with it: each instance read it once.
+    for trips in [a_trips.take(), b_trips.take()] {
+        assert_eq!(trips.get("GetItem"), Some(&1), "{trips:?}");
+    }
 }
 
 #[tokio::test]
