@@ -82,7 +82,9 @@ def best(runs: int, prepare, cmd: list[str], cwd: Path | None = None) -> tuple[f
     for _ in range(runs):
         prepare()
         results.append(timed(cmd, cwd))
-    return min(r[0] for r in results), max(r[1] for r in results)
+    wall, peak = min(r[0] for r in results), max(r[1] for r in results)
+    print(f"  {Path(cmd[0]).name} {' '.join(cmd[1:2])}: {wall:.2f} s, {peak:.0f} MiB ({load()})", flush=True)
+    return wall, peak
 
 
 def load() -> str:
