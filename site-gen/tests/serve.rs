@@ -611,3 +611,91 @@ fn the_statistics_follow_the_store_within_a_minute() {
     let json = server.get("/statistik/data.json").body;
     assert!(!json.contains("Siti") && !json.contains("PGD-"), "{json}");
 }
+
+/// Whether every file `entry` (a `pagefind-entry.json`) names is served: each language's
+/// metadata and WebAssembly. Also returns the entry's text.
+fn index_complete(server: &Server) -> (String, Result<(), String>) {
+    let entry = server.get("/pagefind/pagefind-entry.json");
+    if !entry.status.starts_with("HTTP/1.1 200") {
+        return (entry.body, Err(format!("pagefind-entry.json: {}", entry.status)));
+    }
+    let json: serde_json::Value = match serde_json::from_str(&entry.body) {
+        Ok(json) => json,
+        Err(e) => return (entry.body, Err(format!("pagefind-entry.json: {e}"))),
+    };
+    let languages = json["languages"].as_object().cloned().unwrap_or_default();
+    if languages.is_empty() {
+        return (entry.body, Err("no languages".to_owned()));
+    }
+    for (lang, index) in languages {
+        let hash = index["hash"].as_str().unwrap_or_default();
+        let wasm = index["wasm"].as_str().unwrap_or(&lang);
+        for path in [format!("/pagefind/pagefind.{hash}.pf_meta"), format!("/pagefind/wasm.{wasm}.pagefind")] {
+            let got = server.get(&path);
+            if !got.status.starts_with("HTTP/1.1 200") {
+                return (entry.body, Err(format!("{path}: {}", got.status)));
+            }
+        }
+    }
+    (entry.body, Ok(()))
+}
+
+/// Waits until `ready` holds, polling; panics with `what` after a minute (a hang, not a timing).
+fn wait_for<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(value) = ready() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "gave up waiting: {what}");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+#[test]
+fn an_edited_page_is_served_before_its_search_index_which_switches_whole() {
+    let hold_dir = tempfile::tempdir().unwrap();
+    let hold = hold_dir.path().join("tahan");
+    std::fs::write(&hold, "").unwrap();
+    let server = Server::start_with_env(|_, _| {}, &[(site_gen::serve::HOLD_VARIABLE, hold.to_str().unwrap())]);
+    let root = server._dir.path().join("situs");
+    let (old_entry, complete) = index_complete(&server);
+    complete.expect("the first index is served from the start");
+    // Every file of the first index, as the server wrote it.
+    let indexes = root.join(".data/search");
+    let folders: Vec<_> = std::fs::read_dir(&indexes).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let old_files: Vec<String> = walkdir::WalkDir::new(&folders[0])
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| format!("/{}", e.path().strip_prefix(&folders[0]).unwrap().to_str().unwrap()))
+        .collect();
+    assert!(old_files.iter().any(|f| f.ends_with(".pf_fragment")), "{old_files:?}");
+
+    // One word added to one page: the page changes while the index is held back.
+    let page = root.join("content/kebijakan-privasi.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nKata baru: zirkonium.\n")).unwrap();
+    wait_for("the edited page", || server.get("/kebijakan-privasi/").body.contains("zirkonium").then_some(()));
+    let (entry, complete) = index_complete(&server);
+    complete.expect("the previous index stays whole while the new one is made");
+    assert_eq!(entry, old_entry, "the page was served before its index was made");
+
+    // The index is let go: whatever is served meanwhile is a whole index, old or new.
+    std::fs::remove_file(&hold).unwrap();
+    let new_entry = wait_for("the new index", || {
+        let (entry, complete) = index_complete(&server);
+        if let Err(e) = complete {
+            panic!("a half index was served: {e}\n{entry}");
+        }
+        (entry != old_entry).then_some(entry)
+    });
+    assert!(new_entry.contains("\"languages\""), "{new_entry}");
+    // A search page opened before the switch still gets the files its index names.
+    for file in &old_files {
+        let got = server.get(file);
+        assert!(got.status.starts_with("HTTP/1.1 200"), "{file}: {}", got.status);
+    }
+    assert!(server.stderr().contains("Indeks pencarian diperbarui"), "{}", server.stderr());
+}

@@ -12,6 +12,7 @@ use crate::diagnostics::{BuildFailure, Diagnostic, LineIndex, relative};
 use crate::links;
 use crate::markdown::{self, Rendered};
 use crate::output::{OutputFile, Writer, digest};
+use crate::search::{IndexJob, Indexing};
 use crate::templates::Templates;
 use pengaduan_core::service::TimeLimit;
 use rayon::prelude::*;
@@ -182,6 +183,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
 /// Builds, and also returns the loaded site (for `serve`, which hands its templates to the API).
 pub fn build_site(opts: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure> {
+    build_site_indexing(opts, Indexing::Now).map(|(report, site, _)| (report, site))
+}
+
+/// [`build_site`], with the search index made now or left to the caller ([`Indexing::Later`]:
+/// then the output has no index, and what to make it from is returned).
+pub fn build_site_indexing(
+    opts: &BuildOptions,
+    indexing: Indexing,
+) -> Result<(BuildReport, Site, Option<IndexJob>), BuildFailure> {
     let site = Site::load(&opts.root, opts.base_url.as_deref())?;
     let placeholders = placeholders(&opts.root, opts.base_url.as_deref());
     if crate::placeholders::is_production(&site.config.base_url) && !placeholders.is_empty() {
@@ -190,16 +200,26 @@ pub fn build_site(opts: &BuildOptions) -> Result<(BuildReport, Site), BuildFailu
     let mut writer = Writer::open(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
     let previous = BuildCache::load(&opts.out);
     let mut rendition = render_site(&site, opts, Some((&previous, &writer)))?;
-    add_search(&mut rendition, &opts.out, Some(&writer))?;
+    let job = add_search(&mut rendition, &opts.out, Some(&writer), indexing)?;
     let outcome =
         writer.write_all(rendition.files, &rendition.kept).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
     rendition.cache.save(&opts.out).map_err(|e| Diagnostic::new(&opts.out, None, e))?;
-    Ok((BuildReport { written: outcome.written, removed: outcome.removed, placeholders, ..rendition.report }, site))
+    Ok((
+        BuildReport { written: outcome.written, removed: outcome.removed, placeholders, ..rendition.report },
+        site,
+        job,
+    ))
 }
 
 /// Adds the search index and the search pages' lists of pages to a rendition (see
-/// [`crate::search`]); `writer` is `None` for a build in memory.
-pub fn add_search(rendition: &mut Rendition, out: &Path, writer: Option<&Writer>) -> Result<(), BuildFailure> {
+/// [`crate::search`]); `writer` is `None` for a build in memory. With [`Indexing::Later`], the
+/// index is left out and what to make it from returned.
+pub fn add_search(
+    rendition: &mut Rendition,
+    out: &Path,
+    writer: Option<&Writer>,
+    indexing: Indexing,
+) -> Result<Option<IndexJob>, BuildFailure> {
     let pages: Vec<crate::search::SearchPage> = (rendition.cache.pages.values())
         .map(|m| crate::search::SearchPage {
             file: output_path(&m.path),
@@ -207,7 +227,7 @@ pub fn add_search(rendition: &mut Rendition, out: &Path, writer: Option<&Writer>
             is_search_page: m.template == crate::search::SEARCH_TEMPLATE,
         })
         .collect();
-    crate::search::add_search(out, writer, &pages, &mut rendition.files, &mut rendition.kept)
+    crate::search::add_search(out, writer, &pages, &mut rendition.files, &mut rendition.kept, indexing)
         .map_err(|e| BuildFailure(vec![Diagnostic::new(out, None, e)]))
 }
 

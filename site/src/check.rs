@@ -22,7 +22,7 @@ pub fn check(root: &Path) -> Result<CheckReport, BuildFailure> {
     let opts = BuildOptions { root: root.to_path_buf(), out: root.join("public"), base_url: None, live_reload: false };
     let site = Site::load(root, None)?;
     let mut rendition = render_site(&site, &opts, None)?;
-    crate::build::add_search(&mut rendition, &opts.out, None)?;
+    crate::build::add_search(&mut rendition, &opts.out, None, crate::search::Indexing::Now)?;
     let (problems, count) = broken_links(&rendition.files, &site.config.api_url);
     if problems.is_empty() {
         Ok(CheckReport { pages: rendition.report.pages, links: count })

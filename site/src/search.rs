@@ -16,7 +16,9 @@
 //!   search takes over.
 
 use crate::output::{OutputFile, Writer, digest};
+use rayon::prelude::*;
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -98,35 +100,71 @@ fn insert_list(html: &str, list: &str) -> Option<String> {
     Some(format!("{}\n{list}{}", &html[..start], &html[end..]))
 }
 
-/// Adds the search to a build: fills the search pages' lists of pages and adds the index files
-/// (or keeps them, when the pages are those of the last index and its files are on disk).
-/// `files` are the files this build rendered, `kept` those it left as they were in `out`.
-/// A site without a search page gets no index. `writer` is `None` for a build in memory
-/// (`site-gen check`): the index is built, and nothing is read from or written to `out`.
+/// When a build makes the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexing {
+    /// The build makes the index (or keeps the one on disk) and writes it with the pages.
+    Now,
+    /// The build leaves the index out and hands back what to make it from ([`IndexJob`]), for
+    /// `serve`, which shows the changed pages at once and makes the index in the background.
+    Later,
+}
+
+/// What a search index is made from: every indexed page's URL path and HTML, and a key that
+/// is the same for the same pages (so an index made from them can be kept).
+#[derive(Debug, Clone)]
+pub struct IndexJob {
+    /// Names the pages and the way the index is built.
+    pub key: String,
+    pages: Vec<(String, String)>,
+}
+
+impl IndexJob {
+    /// A name for the index of these pages, usable as a folder name.
+    pub fn name(&self) -> String {
+        format!("{:016x}", digest(self.key.as_bytes()))
+    }
+
+    /// Makes the index: its files, paths under the output folder (`pagefind/…`).
+    pub fn build(&self) -> Result<Vec<OutputFile>, String> {
+        build_index(&self.pages)
+    }
+}
+
+/// Adds the search to a build: fills the search pages' lists of pages and, with
+/// [`Indexing::Now`], adds the index files (or keeps them, when the pages are those of the last
+/// index and its files are on disk); with [`Indexing::Later`], returns what to make the index
+/// from instead. `files` are the files this build rendered, `kept` those it left as they were
+/// in `out`. A site without a search page gets no index. `writer` is `None` for a build in
+/// memory (`site-gen check`): the index is built, and nothing is read from or written to `out`.
 pub fn add_search(
     out: &Path,
     writer: Option<&Writer>,
     pages: &[SearchPage],
     files: &mut Vec<OutputFile>,
     kept: &mut Vec<String>,
-) -> Result<(), String> {
+    indexing: Indexing,
+) -> Result<Option<IndexJob>, String> {
     if !pages.iter().any(|p| p.is_search_page) {
-        return Ok(());
+        return Ok(None);
     }
-    // Every page's HTML: rendered now, or as the last build left it.
-    let mut html: BTreeMap<&str, String> = BTreeMap::new();
-    {
+    // Every page's HTML: rendered now, or as the last build left it (read in parallel: at
+    // thousands of pages this is most of a rebuild's time).
+    let mut html: BTreeMap<&str, String> = {
         let rendered: BTreeMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
-        for page in pages {
-            let text = match rendered.get(page.file.as_str()) {
-                Some(f) => String::from_utf8_lossy(&f.bytes).into_owned(),
-                None => std::fs::read_to_string(out.join(&page.file)).map_err(|e| format!("{}: {e}", page.file))?,
-            };
-            html.insert(&page.file, text);
-        }
-    }
+        pages
+            .par_iter()
+            .map(|page| {
+                let text = match rendered.get(page.file.as_str()) {
+                    Some(f) => String::from_utf8_lossy(&f.bytes).into_owned(),
+                    None => std::fs::read_to_string(out.join(&page.file)).map_err(|e| format!("{}: {e}", page.file))?,
+                };
+                Ok((page.file.as_str(), text))
+            })
+            .collect::<Result<_, String>>()?
+    };
     let mut summaries: Vec<PageSummary> =
-        pages.iter().filter(|p| !p.is_search_page).map(|p| summarise(&p.url, &html[p.file.as_str()])).collect();
+        pages.par_iter().filter(|p| !p.is_search_page).map(|p| summarise(&p.url, &html[p.file.as_str()])).collect();
     summaries.sort_by(|a, b| (&a.lang, &a.url).cmp(&(&b.lang, &b.url)));
 
     // The search pages, with the list of their language's pages.
@@ -141,42 +179,85 @@ pub fn add_search(
     }
 
     // The index: rebuilt only when a page changed or its files are not on disk as written.
-    let indexed: Vec<(&str, &str)> =
-        pages.iter().filter(|p| !p.is_search_page).map(|p| (p.url.as_str(), html[p.file.as_str()].as_str())).collect();
+    let indexed: Vec<(String, String)> = pages
+        .iter()
+        .filter(|p| !p.is_search_page)
+        .map(|p| (p.url.clone(), html.remove(p.file.as_str()).unwrap_or_default()))
+        .collect();
+    let digests: Vec<u64> = indexed.par_iter().map(|(_, text)| digest(text.as_bytes())).collect();
     let mut key = Vec::new();
-    for (url, text) in &indexed {
+    for ((url, _), d) in indexed.iter().zip(digests) {
         key.extend_from_slice(url.as_bytes());
         key.push(0);
-        key.extend_from_slice(&digest(text.as_bytes()).to_le_bytes());
+        key.extend_from_slice(&d.to_le_bytes());
     }
-    let key = format!("{STATE_VERSION} {:016x}", digest(&key));
+    let job = IndexJob { key: format!("{STATE_VERSION} {:016x}", digest(&key)), pages: indexed };
+    if indexing == Indexing::Later {
+        return Ok(Some(job));
+    }
     let Some(writer) = writer else {
-        files.extend(build_index(&indexed)?);
-        return Ok(());
+        files.extend(job.build()?);
+        return Ok(None);
     };
     let state = std::fs::read_to_string(out.join(STATE_FILE)).unwrap_or_default();
     let mut lines = state.lines();
-    if lines.next() == Some(key.as_str()) {
+    if lines.next() == Some(job.key.as_str()) {
         let previous: Vec<String> = lines.map(str::to_owned).collect();
         if !previous.is_empty() && previous.iter().all(|p| writer.unchanged(p)) {
             kept.extend(previous);
-            return Ok(());
+            return Ok(None);
         }
     }
-    let index = build_index(&indexed)?;
-    let mut state = key;
+    let index = job.build()?;
+    let mut state = job.key;
     for file in &index {
         state.push('\n');
         state.push_str(&file.path);
     }
     files.extend(index);
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    std::fs::write(out.join(STATE_FILE), state).map_err(|e| format!("{STATE_FILE}: {e}"))
+    std::fs::write(out.join(STATE_FILE), state).map_err(|e| format!("{STATE_FILE}: {e}"))?;
+    Ok(None)
+}
+
+/// The part of a page Pagefind reads, when the rest cannot change what it indexes: the head
+/// (title, description, language) and the `data-pagefind-body` element, without the header,
+/// menus and footer around it, which Pagefind would parse only to drop. A page where anything
+/// outside that element could count (a heading, an image, a `data-pagefind-*` attribute) is
+/// given whole.
+fn indexed_part(html: &str) -> Cow<'_, str> {
+    const MARK: &str = "data-pagefind-body";
+    let trimmed = (|| {
+        let head_end = html.find("</head>")? + "</head>".len();
+        let mark = html.find(MARK)?;
+        if html[mark + MARK.len()..].contains(MARK) {
+            return None;
+        }
+        let start = html[..mark].rfind('<')?;
+        if !html[start..].starts_with("<main") || start < head_end {
+            return None;
+        }
+        let end = html.rfind("</main>")? + "</main>".len();
+        let (before, after) = (&html[head_end..start], &html[end..]);
+        let counts = |s: &str| {
+            let s = s.to_ascii_lowercase();
+            s.contains("<h1") || s.contains("<img") || s.contains("data-pagefind") || s.contains("<main")
+        };
+        if counts(before) || counts(after) {
+            return None;
+        }
+        Some(format!("{}<body>{}</body></html>", &html[..head_end], &html[start..end]))
+    })();
+    trimmed.map_or(Cow::Borrowed(html), Cow::Owned)
 }
 
 /// Builds Pagefind's index of `pages` (URL path, HTML): its files, paths under the output folder.
-pub fn build_index(pages: &[(&str, &str)]) -> Result<Vec<OutputFile>, String> {
-    let pages: Vec<(String, String)> = pages.iter().map(|(u, h)| ((*u).to_owned(), (*h).to_owned())).collect();
+pub fn build_index(pages: &[(String, String)]) -> Result<Vec<OutputFile>, String> {
+    index_pages(pages.par_iter().map(|(u, h)| (u.clone(), indexed_part(h).into_owned())).collect())
+}
+
+/// Gives `pages` to Pagefind as they are, in their order, and returns its files.
+fn index_pages(pages: Vec<(String, String)>) -> Result<Vec<OutputFile>, String> {
     // Pagefind is async; it runs on a runtime of its own, on a thread of its own, so a build
     // started from inside another runtime (`serve`) does not nest one runtime in another.
     let worker = std::thread::spawn(move || -> Result<Vec<OutputFile>, String> {
@@ -231,5 +312,48 @@ mod tests {
         let again = insert_list(&first, &list_html(&[&one])).unwrap();
         assert_eq!(first, again);
         assert_eq!(insert_list("<main></main>", "x"), None);
+    }
+
+    fn page(lang: &str, title: &str, outside: &str, body: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><head><title>{title} – Kantor</title>\
+             <meta name=\"description\" content=\"Tentang {title}\"></head><body class=\"b\">\
+             <header><a href=\"/\">Kantor</a>{outside}<nav><ul><li><a href=\"/a/\">Menu satu</a></li></ul></nav></header>\
+             <main id=\"isi\" data-pagefind-body><h1>{title}</h1>{body}</main>\
+             <footer><p>Alamat kantor, Jalan Merdeka 1</p></footer></body></html>"
+        )
+    }
+
+    #[test]
+    fn pagefind_gets_only_the_indexed_part_when_the_rest_cannot_count() {
+        let plain = page("id", "Biaya", "", "<p>Tidak dipungut biaya.</p>");
+        let part = indexed_part(&plain);
+        assert!(part.contains("<title>Biaya – Kantor</title>") && part.contains("Tidak dipungut biaya."), "{part}");
+        assert!(!part.contains("Menu satu") && !part.contains("Jalan Merdeka"), "{part}");
+        // A heading, an image or Pagefind's own attributes outside the body count: the page goes whole.
+        for outside in
+            ["<h1>Kantor</h1>", "<img src=\"/logo.png\" alt=\"\">", "<span data-pagefind-filter=\"x\">y</span>"]
+        {
+            let html = page("id", "Biaya", outside, "<p>Isi.</p>");
+            assert_eq!(indexed_part(&html), html.as_str(), "{outside}");
+        }
+        assert_eq!(indexed_part("<html><body><p>x</p></body></html>"), "<html><body><p>x</p></body></html>");
+    }
+
+    #[test]
+    fn the_index_of_the_indexed_parts_is_the_index_of_the_whole_pages() {
+        let pages: Vec<(String, String)> = vec![
+            ("/".into(), page("id", "Beranda", "", "<p>Selamat datang di layanan pengaduan.</p>")),
+            ("/biaya/".into(), page("id", "Biaya", "", "<h2 id=\"rincian\">Rincian</h2><p>Tidak dipungut biaya.</p>")),
+            ("/logo/".into(), page("id", "Logo", "<img src=\"/logo.png\" alt=\"Logo\">", "<p>Gambar.</p>")),
+            ("/en/fees/".into(), page("en", "Fees", "", "<p>Complaints are free of charge.</p>")),
+        ];
+        let whole = index_pages(pages.clone()).unwrap();
+        let parts = build_index(&pages).unwrap();
+        assert_eq!(whole.len(), parts.len());
+        for (a, b) in whole.iter().zip(&parts) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs", a.path);
+        }
     }
 }

@@ -2,8 +2,11 @@
 //! handler as the Lambda function), rebuilds what changed and reloads the open browser.
 //! A content or template error is shown in the terminal and in the browser, and serving goes on.
 
+mod search;
 mod stats;
 mod workshop;
+
+pub use search::HOLD_VARIABLE;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
@@ -20,8 +23,9 @@ use notify_debouncer_mini::notify;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
 use pengaduan_console::{Console, CookiePolicy, Rules};
 use pengaduan_core::published::PublishedRules;
-use pengaduan_site::build::{BuildOptions, Site, build_site};
+use pengaduan_site::build::{BuildOptions, Site, build_site_indexing};
 use pengaduan_site::diagnostics::BuildFailure;
+use pengaduan_site::search::Indexing;
 use pengaduan_store::attachments::{AttachmentStore, PENDING_TTL};
 use pengaduan_store::config::ConfigError;
 use pengaduan_store::open::MissingTable;
@@ -150,6 +154,8 @@ struct Builder {
     opts: BuildOptions,
     generation: u64,
     sources: Vec<(PathBuf, Option<std::time::SystemTime>, u64)>,
+    /// Made before serving starts, then in the background after each build.
+    search: Arc<search::SearchIndex>,
 }
 
 /// Every source file with its modification time and size. File watchers also report reads
@@ -174,7 +180,17 @@ impl Builder {
     fn rebuild(&mut self) -> Result<(Site, String), BuildFailure> {
         let started = Instant::now();
         self.sources = snapshot(&self.opts.root);
-        let (report, site) = build_site(&self.opts)?;
+        let (report, site, job) = build_site_indexing(&self.opts, Indexing::Later)?;
+        if let Some(job) = job {
+            if self.generation == 0 {
+                // The first index is made before serving starts: the search works from the start.
+                if let Err(e) = self.search.make_now(&job) {
+                    eprintln!("Indeks pencarian tidak dibuat: {e}");
+                }
+            } else {
+                self.search.submit(job);
+            }
+        }
         self.generation += 1;
         if self.generation == 1 {
             pengaduan_site::placeholders::warn(&report.placeholders);
@@ -308,7 +324,8 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         base_url: Some(url.trim_end_matches('/').to_owned()),
         live_reload: true,
     };
-    let mut builder = Builder { opts: build_opts, generation: 0, sources: Vec::new() };
+    let search = search::SearchIndex::new(root.join(".data").join("search"));
+    let mut builder = Builder { opts: build_opts, generation: 0, sources: Vec::new(), search: Arc::clone(&search) };
     let (tx, rx) = watch::channel(Reload::Built(0));
     let built = builder.rebuild();
     // After a failed build, the rules of the last good one (still in the output), if any.
@@ -385,6 +402,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         }
         Err(_) => None,
     };
+    search.start();
     let watcher = watch_sources(&root, Arc::clone(&rebuilder))?;
     tokio::spawn(stats::keep_up_to_date(Arc::clone(&rebuilder), root.clone(), out.clone()));
 
@@ -392,7 +410,8 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         .route("/__livereload.js", get(livereload_js))
         .route("/__livereload", get(livereload_events))
         .with_state(rx)
-        .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)));
+        .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)))
+        .route(&search::route(), get(search::files).with_state(search));
     if let Some(console) = console {
         router = router.merge(pengaduan_console::router(console));
     }
