@@ -159,7 +159,8 @@ async fn staff_see_the_answer_download_the_berita_acara_and_correct_the_text_aft
     let trail = attached(&h).await;
     assert_eq!(
         trail.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(),
-        ["teks id, en, berita acara", "teks id, berita acara"]
+        ["teks id, berita acara", "teks id, en, berita acara"],
+        "newest first"
     );
 }
 
