@@ -19,6 +19,9 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 const TEXT: &str = "Izin Anda telah terbit.";
 
+/// A refused form: its fields, its file, and what the page then says.
+type Case<'a> = (&'a [(&'a str, &'a str)], Option<(&'a str, &'a [u8])>, &'a str);
+
 /// Posts the answer's form as a browser does: the texts, then the file field `berita_acara`
 /// (a part with an empty name and no bytes when no file was chosen).
 async fn attach(
@@ -173,7 +176,7 @@ async fn a_refused_answer_keeps_the_texts_stores_nothing_and_says_why_in_indones
     let en = "Your permit was issued.";
     let big = [b"%PDF-1.4\n".as_slice(), &vec![b'0'; MAX_FILE]].concat();
     let renamed = b"MZ\x90\0 this is a program, not a PDF";
-    let cases: [(&[(&str, &str)], Option<(&str, &[u8])>, &str); 6] = [
+    let cases: [Case; 6] = [
         (
             &[("csrf", csrf), ("jawaban", " \r\n "), ("jawaban_en", en)],
             None,
