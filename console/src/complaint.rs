@@ -13,7 +13,7 @@ use http::{HeaderValue, StatusCode, header};
 use pengaduan_core::access::{
     Role, may_check_completeness, may_erase, may_read_complaints, may_see_attachments, may_see_identity, may_take_steps,
 };
-use pengaduan_core::attachment::safe_file_name;
+use pengaduan_core::attachment::{FileKind, safe_file_name};
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
 use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry};
@@ -53,7 +53,7 @@ pub(crate) fn attachments_allowed(staff: &Staff, record: &ComplaintRecord, proce
 pub(crate) const NO_COMPLAINTS: &str =
     "Pengaduan hanya dapat dibuka petugas yang menanganinya; peran Anda mengurus isi situs.";
 
-async fn load(console: &Console, nomor: &str) -> Result<ComplaintRecord, AppError> {
+pub(crate) async fn load(console: &Console, nomor: &str) -> Result<ComplaintRecord, AppError> {
     const TITLE: &str = "Pengaduan tidak ditemukan";
     let nomor =
         RegisterNumber::parse(nomor).ok_or_else(|| AppError::not_found(TITLE, "Nomor register ini tidak sah."))?;
@@ -94,12 +94,14 @@ pub(crate) async fn page(
         (Vec::new(), files.len())
     };
     let notice = Confirmation::from_query(&query).map(|n| n.text(record.row.state.ba_number.as_deref()));
+    let answer = crate::jawaban::section(&console, &staff, &record).await?;
     let view = ComplaintView::new(&console, &staff, &record, &rules, files, show_identity, notice, None)
-        .with_hidden_files(hidden_files);
+        .with_hidden_files(hidden_files)
+        .with_answer(answer);
     Ok(console.views.complaint(StatusCode::OK, &view))
 }
 
-fn audit(
+pub(crate) fn audit(
     console: &Console,
     staff: &Staff,
     action: AuditAction,
@@ -283,7 +285,7 @@ pub(crate) async fn act(
 }
 
 /// `303` back to the complaint, with what was done.
-fn done(record: &ComplaintRecord, notice: Confirmation) -> Response {
+pub(crate) fn done(record: &ComplaintRecord, notice: Confirmation) -> Response {
     see_other(&format!("{BASE}/pengaduan/{}?{}", record.row.nomor, notice.query()))
 }
 
@@ -327,14 +329,19 @@ pub(crate) async fn attachment(
         name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    Ok(file_response(bytes, meta.kind, &disposition))
+}
+
+/// A stored file as a download of its detected type, never rendered inline nor cached.
+pub(crate) fn file_response(bytes: bytes::Bytes, kind: FileKind, disposition: &str) -> Response {
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(meta.kind.content_type()));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.content_type()));
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+        HeaderValue::from_str(disposition).unwrap_or(HeaderValue::from_static("attachment")),
     );
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    resp
 }

@@ -23,6 +23,8 @@ pub(crate) enum Confirmation {
     Corrected,
     /// The complaint was finished.
     Finished,
+    /// The office's answer was attached for the complainant.
+    AnswerAttached,
     /// The complainant's personal data was erased.
     Erased,
     /// Publishing was asked with no draft waiting.
@@ -47,6 +49,7 @@ impl Confirmation {
             Self::Returned => "dikembalikan".to_owned(),
             Self::Corrected => "koreksi".to_owned(),
             Self::Finished => "selesai".to_owned(),
+            Self::AnswerAttached => "jawaban".to_owned(),
             Self::Erased => "dihapus".to_owned(),
             Self::NoDrafts => "tanpa-draf".to_owned(),
             Self::Published { count } => format!("terbit.{count}"),
@@ -69,6 +72,7 @@ impl Confirmation {
             ("dikembalikan", []) => Self::Returned,
             ("koreksi", []) => Self::Corrected,
             ("selesai", []) => Self::Finished,
+            ("jawaban", []) => Self::AnswerAttached,
             ("dihapus", []) => Self::Erased,
             ("tanpa-draf", []) => Self::NoDrafts,
             ("terbit", [count]) => Self::Published { count: *count },
@@ -92,6 +96,9 @@ impl Confirmation {
             Self::Returned => "Berkas dikembalikan kepada pengadu untuk dilengkapi.".into(),
             Self::Corrected => "Koreksi dicatat; langkah yang dipilih dikerjakan ulang. Tenggat tidak berubah.".into(),
             Self::Finished => "Pengaduan selesai.".into(),
+            Self::AnswerAttached => {
+                "Jawaban dilampirkan; pengadu dapat membacanya di halaman status setelah pengaduan selesai.".into()
+            }
             Self::Erased => "Data pribadi telah dihapus.".into(),
             Self::NoDrafts => "Tidak ada draf yang menunggu.".into(),
             Self::Published { count } => format!("{count} berkas diterbitkan."),
@@ -129,6 +136,7 @@ mod tests {
             Confirmation::FilesComplete,
             Confirmation::Returned,
             Confirmation::Finished,
+            Confirmation::AnswerAttached,
             Confirmation::Erased,
             Confirmation::NoDrafts,
             Confirmation::Published { count: 2 },

@@ -16,6 +16,7 @@ mod export;
 pub mod feed;
 mod fields;
 pub mod inbox;
+mod jawaban;
 pub mod konten;
 mod laporan;
 mod login;
@@ -201,6 +202,11 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/pengaduan/{nomor}"), get(complaint::page))
         .route(&at("/pengaduan/{nomor}/{action}"), post(complaint::act))
         .route(&at("/pengaduan/{nomor}/lampiran/{index}"), get(complaint::attachment))
+        .route(
+            &at("/pengaduan/{nomor}/jawaban"),
+            post(jawaban::attach).layer(axum::extract::DefaultBodyLimit::max(jawaban::BODY_LIMIT)),
+        )
+        .route(&at("/pengaduan/{nomor}/jawaban/berita-acara"), get(jawaban::download))
         .route(&at("/ekspor"), get(export::download))
         .route(&at("/skm"), get(skm::page))
         .route(&at("/laporan"), get(laporan::page))

@@ -22,12 +22,13 @@ use std::collections::HashMap;
 #[error("console templates")]
 pub struct ViewError(#[source] tera::Error);
 
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 16] = [
     ("catat.html", include_str!("../templates/catat.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("masuk.html", include_str!("../templates/masuk.html")),
     ("kotak.html", include_str!("../templates/kotak.html")),
     ("pengaduan.html", include_str!("../templates/pengaduan.html")),
+    ("jawaban.html", include_str!("../templates/jawaban.html")),
     ("pesan.html", include_str!("../templates/pesan.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     ("surel.html", include_str!("../templates/surel.html")),
@@ -379,9 +380,17 @@ pub(crate) struct ComplaintView {
     actions: Actions,
     notice: Option<String>,
     error: Option<ActionError>,
+    /// The office's answer and its form (`jawaban.html`).
+    jawaban: crate::jawaban::Section,
 }
 
 impl ComplaintView {
+    /// Adds the office's answer and, for the role that attaches it now, its form.
+    pub fn with_answer(mut self, section: crate::jawaban::Section) -> Self {
+        self.jawaban = section;
+        self
+    }
+
     /// Says that `count` attachments exist that this role may not open.
     pub fn with_hidden_files(mut self, count: usize) -> Self {
         self.hidden_files = count;
@@ -512,6 +521,7 @@ impl ComplaintView {
             actions: Actions { any, ..actions },
             notice,
             error,
+            jawaban: crate::jawaban::Section::default(),
         }
     }
 }

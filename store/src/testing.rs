@@ -434,6 +434,11 @@ pub async fn complete<S: WorkflowStore>(store: &S, n: &RegisterNumber, procedure
 /// A multipart body as a browser sends it (boundary `B0und4ry`): text fields, then `lampiran`
 /// files as (name, declared content type, bytes).
 pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    multipart_in("lampiran", fields, files)
+}
+
+/// [`multipart`] with the files in field `file_field`.
+pub fn multipart_in(file_field: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (k, v) in fields {
         body.extend_from_slice(
@@ -442,7 +447,7 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<
     }
     for (name, declared, bytes) in files {
         body.extend_from_slice(
-            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"{name}\"\r\nContent-Type: {declared}\r\n\r\n")
+            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{name}\"\r\nContent-Type: {declared}\r\n\r\n")
                 .as_bytes(),
         );
         body.extend_from_slice(bytes);
