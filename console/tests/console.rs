@@ -488,3 +488,34 @@ async fn refusals_answer_a_json_client_in_json_with_the_same_status_and_text() {
         assert_eq!(body, serde_json::json!({ "error": message }), "{path}");
     }
 }
+
+#[tokio::test]
+async fn staff_see_what_the_complainant_added_online() {
+    let h = Harness::new().await;
+    let n = h.new_complaint(4).await;
+    let fo = h.login("rina").await;
+    let resp = h.act(&fo, &n, "kembalikan", &[("alasan", "Lampirkan fotokopi KTP")]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    // The complainant's addition, as the public form stores it.
+    let rec = h.load(&n).await;
+    let t = rec.row.state.add_information().unwrap();
+    let addition = pengaduan_store::Addition {
+        seq: 0,
+        at: h.now(),
+        text: "Fotokopi KTP saya lampirkan bersama tambahan ini.".into(),
+        files: vec!["ktp-siti.pdf".into()],
+    };
+    let change = pengaduan_store::WorkflowChange::from_transition(&t, "Pengadu (daring)", h.now(), 2026, None, None)
+        .with_addition(addition, Vec::new());
+    h.store.apply(&rec.row.nomor, rec.row.version, change).await.unwrap();
+
+    let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+    assert!(page.contains("Tambahan dari pengadu"), "{page}");
+    assert!(page.contains("Fotokopi KTP saya lampirkan bersama tambahan ini."), "{page}");
+    assert!(page.contains("ktp-siti.pdf"), "{page}");
+    assert!(page.contains("dilengkapi pengadu secara daring"), "the history names the addition: {page}");
+    assert!(page.contains("Pengadu (daring)"));
+    assert_eq!(h.status(&n).await, Status::Diterima, "back at the completeness check");
+    // The Front Office can declare the files complete again.
+    assert!(page.contains("tindakan-lengkap") || page.contains("/lengkap\""), "{page}");
+}

@@ -53,11 +53,12 @@ pub use error::{StoreError, error_chain};
 pub use open::{OpenError, open, open_attachments};
 pub use rate::{RateDecision, event_window, rate_window};
 pub use workflow::{
-    Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, WorkflowChange, WorkflowStore,
+    Addition, Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, WorkflowChange,
+    WorkflowStore,
 };
 
 pub(crate) use complaints::intake_entry;
 pub(crate) use rate::{decide, event_counter_key};
 #[cfg(feature = "aws")]
 pub(crate) use workflow::change_token;
-pub(crate) use workflow::{erase_entry, lang_of};
+pub(crate) use workflow::{decode_files, encode_files, erase_entry, lang_of};

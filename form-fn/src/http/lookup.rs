@@ -3,7 +3,7 @@
 
 use super::App;
 use super::body;
-use super::pages::{StageView, StatusOptions, StatusView, fallback_html};
+use super::pages::{LengkapiView, StageView, StatusOptions, StatusView, fallback_html};
 use super::respond::{
     Limit, Lookup, complaint_not_found, error_response, html_response, json_response, number_and_code_required,
     store_failure, too_many,
@@ -76,6 +76,21 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
         Ok(found) => found,
         Err(refusal) => return refusal,
     };
+    let options = StatusOptions { print, site_origin: app.http.site_origin.as_deref(), elsewhere: false };
+    status_answer(app, &record, &code, options, wants_json, lang, LengkapiView::default())
+}
+
+/// The status page (or its JSON) of `record`, found with `code`; `lengkapi` carries what the
+/// addition's route has to say (its errors, its confirmation).
+pub(super) fn status_answer<S: ComplaintStore>(
+    app: &App<S>,
+    record: &PublicRecord,
+    code: &TrackingCode,
+    options: StatusOptions<'_>,
+    wants_json: bool,
+    lang: Lang,
+    lengkapi: LengkapiView,
+) -> Response<Bytes> {
     use pengaduan_core::workflow;
     let tz = app.config.timezone.clone();
     let received = record.received_at.to_zoned(tz.clone());
@@ -116,6 +131,7 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
         deadline_text: deadline.map(|d| date_in(lang, d.value)).unwrap_or_default(),
         deadline_provisional: deadline.is_some_and(|d| d.provisional),
         deadline_note: deadline.and_then(|d| d.provisional_note_in(lang)).unwrap_or_default(),
+        lengkapi: LengkapiView { alasan: record.return_reason.clone().unwrap_or_default(), ..lengkapi },
     };
     if wants_json {
         let tahapan: Vec<_> = public_stages
@@ -141,10 +157,10 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
                 "tahapan": tahapan,
                 "tenggat": deadline.map(|d| d.value.to_string()),
                 "tenggat_sementara": view.deadline_provisional,
+                "alasan_pengembalian": record.return_reason,
             }),
         );
     }
-    let options = StatusOptions { print, site_origin: app.http.site_origin.as_deref() };
     match app.pages().status(&view, options, lang) {
         Ok(html) => html_response(StatusCode::OK, html),
         Err(e) => {

@@ -3,11 +3,12 @@
 //! all call the same way.
 //!
 //! - `app`: the handler's state and the routing;
-//! - `submit`, `lookup`, `survey`: one route each;
+//! - `submit`, `lookup`, `survey`, `lengkapi` (`POST …/pengaduan/lengkapi`): one route each;
 //! - `respond`: the answers they share.
 
 mod app;
 pub mod body;
+mod lengkapi;
 mod lookup;
 pub mod pages;
 mod respond;

@@ -13,6 +13,7 @@ use std::net::IpAddr;
 mod attachments;
 mod english;
 mod lambda;
+mod lengkapi;
 mod lookup;
 mod protocol;
 mod public_status;

@@ -11,7 +11,7 @@ use crate::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The steps in order: applying step `i` takes the database from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: [&str; 10] = [
+pub(super) const MIGRATIONS: [&str; 11] = [
     include_str!("migrations/0001_register.sql"),
     include_str!("migrations/0002_workflow.sql"),
     include_str!("migrations/0003_hardening.sql"),
@@ -22,6 +22,7 @@ pub(super) const MIGRATIONS: [&str; 10] = [
     include_str!("migrations/0008_language.sql"),
     include_str!("migrations/0009_login_sources.sql"),
     include_str!("migrations/0010_content.sql"),
+    include_str!("migrations/0011_additions.sql"),
 ];
 
 /// The version this program writes.
