@@ -145,9 +145,7 @@ pub(super) fn status_answer<S: ComplaintStore>(
                 })
             })
             .collect();
-        return json_response(
-            StatusCode::OK,
-            &json!({
+        let mut answer = json!({
                 "nomor": view.nomor,
                 "status": view.status,
                 "status_label": view.status_label,
@@ -157,9 +155,12 @@ pub(super) fn status_answer<S: ComplaintStore>(
                 "tahapan": tahapan,
                 "tenggat": deadline.map(|d| d.value.to_string()),
                 "tenggat_sementara": view.deadline_provisional,
-                "alasan_pengembalian": record.return_reason,
-            }),
-        );
+        });
+        // Only while the files are with the complainant: what the office asked for.
+        if let Some(reason) = &record.return_reason {
+            answer["alasan_pengembalian"] = json!(reason);
+        }
+        return json_response(StatusCode::OK, &answer);
     }
     match app.pages().status(&view, options, lang) {
         Ok(html) => html_response(StatusCode::OK, html),
