@@ -2,6 +2,7 @@
 //! user's role now, each an HTML form carrying the CSRF token and the version it was made
 //! against.
 
+use crate::confirmation::Confirmation;
 use crate::fields::Fields;
 use crate::session::{CSRF_FIELD, Staff, check_csrf};
 use crate::views::{ActionError, ComplaintView};
@@ -10,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use pengaduan_core::access::{
-    Role, may_check_completeness, may_erase, may_read_complaints, may_see_attachments, may_see_identity,
+    Role, may_check_completeness, may_erase, may_read_complaints, may_see_attachments, may_see_identity, may_take_steps,
 };
 use pengaduan_core::attachment::safe_file_name;
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
@@ -92,7 +93,7 @@ pub(crate) async fn page(
     } else {
         (Vec::new(), files.len())
     };
-    let notice = query.get("pesan").cloned();
+    let notice = Confirmation::from_query(&query).map(|n| n.text(record.row.state.ba_number.as_deref()));
     let view = ComplaintView::new(&console, &staff, &record, &rules, files, show_identity, notice, None)
         .with_hidden_files(hidden_files);
     Ok(console.views.complaint(StatusCode::OK, &view))
@@ -115,7 +116,7 @@ fn audit(
     }
 }
 
-/// `POST /staf/pengaduan/{nomor}/{action}`: `lengkap`, `kembalikan`, `lanjut` or
+/// `POST /staf/pengaduan/{nomor}/{action}`: `lengkap`, `kembalikan`, `lanjut`, `koreksi` or
 /// `hapus-data-pribadi`. Refused with `403` without the session's CSRF token or for a role the
 /// SOP does not give the action to, with `409` when the complaint changed since the form was
 /// shown, with `422` when the workflow refuses it; in each case nothing changes and the page
@@ -137,6 +138,8 @@ pub(crate) async fn act(
         "lanjut" => {
             next_role(&record, &rules.service.procedures) == Some(role) && record.row.state.procedure_id.is_some()
         }
+        // Which step a role may correct is core's rule (`WorkflowState::correct`).
+        "koreksi" => may_take_steps(role) && record.row.state.procedure_id.is_some(),
         "hapus-data-pribadi" => may_erase(role),
         _ => return Err(AppError::not_found("Tindakan tidak dikenal", "Tindakan ini tidak ada di konsol.")),
     };
@@ -193,7 +196,7 @@ pub(crate) async fn act(
                     .store()
                     .record_audit(audit(&console, &staff, AuditAction::ErasePersonalData, &record, detail))
                     .await;
-                Ok(done(&record, "Data pribadi telah dihapus."))
+                Ok(done(&record, Confirmation::Erased))
             }
             Err(ErasureError::Store(StoreError::Conflict)) => {
                 fail(StatusCode::CONFLICT, crate::error::CHANGED_MEANWHILE.to_owned())
@@ -216,6 +219,15 @@ pub(crate) async fn act(
             let p = &procedures[0];
             state.mark_incomplete(&field("alasan"), today).map(|t| (t, p))
         }
+        "koreksi" => match (&state.procedure_id, field("langkah").parse::<usize>().ok().and_then(|n| n.checked_sub(1)))
+        {
+            (Some(id), Some(redo)) => find_procedure(procedures, id)
+                .and_then(|p| state.correct(p, redo, role, &field("alasan")).map(|t| (t, p))),
+            (Some(_), None) => {
+                return fail(StatusCode::UNPROCESSABLE_ENTITY, "Pilih langkah yang dikerjakan ulang.".into());
+            }
+            (None, _) => Err(WorkflowError::FilesNotComplete),
+        },
         _ => match &state.procedure_id {
             Some(id) => find_procedure(procedures, id).and_then(|p| {
                 let note = field("catatan");
@@ -232,10 +244,12 @@ pub(crate) async fn act(
         Err(WorkflowError::ReasonMissing) if action == "lanjut" => {
             return fail(StatusCode::UNPROCESSABLE_ENTITY, "Catatan langkah wajib diisi.".into());
         }
+        Err(e @ WorkflowError::NotYourStep { .. }) => return fail(StatusCode::FORBIDDEN, e.to_string()),
         Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
     };
     let deadline = match action.as_str() {
-        "lanjut" => record.row.deadline,
+        // A correction keeps the deadline of the day the files were declared complete.
+        "lanjut" | "koreksi" => record.row.deadline,
         _ => t.to.deadline(&rules.calendar, max),
     };
     let next_step = match (action.as_str(), t.to.step_index) {
@@ -243,18 +257,25 @@ pub(crate) async fn act(
         (_, Some(step)) => p.public_next_step(step),
         _ => None,
     };
-    let change =
-        WorkflowChange::from_transition(&t, &by, now.timestamp(), now.year(), deadline, next_step).notify(&record, &t);
+    let change = WorkflowChange::from_transition(&t, &by, now.timestamp(), now.year(), deadline, next_step);
+    // Rework inside the office is not news for the complainant.
+    let change = if action == "koreksi" { change } else { change.notify(&record, &t) };
     match console.store().apply(&record.row.nomor, record.row.version, change).await {
         Ok(applied) => {
-            let text = match (&applied.ba_number, action.as_str()) {
-                (Some(ba), _) => format!("Langkah dicatat. Nomor Berita Acara: {ba}."),
-                (None, "lengkap") => "Berkas dinyatakan lengkap; tenggat mulai dihitung.".into(),
-                (None, "kembalikan") => "Berkas dikembalikan kepada pengadu untuk dilengkapi.".into(),
-                _ if t.to.status == Status::Selesai => "Pengaduan selesai.".into(),
-                _ => "Langkah dicatat.".into(),
+            if action == "koreksi" {
+                let detail = format!("kembali ke langkah {}", t.to.step_index.map_or(0, |i| i + 2));
+                let entry = audit(&console, &staff, AuditAction::CorrectStep, &record, detail);
+                console.store().record_audit(entry).await?;
+            }
+            let notice = match (&applied.ba_number, action.as_str()) {
+                (Some(_), _) => Confirmation::BaNumbered,
+                (None, "lengkap") => Confirmation::FilesComplete,
+                (None, "kembalikan") => Confirmation::Returned,
+                (None, "koreksi") => Confirmation::Corrected,
+                _ if t.to.status == Status::Selesai => Confirmation::Finished,
+                _ => Confirmation::StepRecorded,
             };
-            Ok(done(&record, &text))
+            Ok(done(&record, notice))
         }
         Err(StoreError::Conflict) => fail(StatusCode::CONFLICT, crate::error::CHANGED_MEANWHILE.to_owned()),
         Err(e) => Err(e.into()),
@@ -262,9 +283,8 @@ pub(crate) async fn act(
 }
 
 /// `303` back to the complaint, with what was done.
-fn done(record: &ComplaintRecord, text: &str) -> Response {
-    let encoded = percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
-    see_other(&format!("{BASE}/pengaduan/{}?pesan={encoded}", record.row.nomor))
+fn done(record: &ComplaintRecord, notice: Confirmation) -> Response {
+    see_other(&format!("{BASE}/pengaduan/{}?{}", record.row.nomor, notice.query()))
 }
 
 /// `GET /staf/pengaduan/{nomor}/lampiran/{index}`: one attachment, as a download under a safe

@@ -9,6 +9,7 @@
 
 mod audit;
 mod complaint;
+mod confirmation;
 mod error;
 mod export;
 #[cfg(feature = "lambda")]
@@ -16,6 +17,7 @@ pub mod feed;
 mod fields;
 pub mod inbox;
 pub mod konten;
+mod laporan;
 mod login;
 mod register;
 mod session;
@@ -31,6 +33,7 @@ use jiff::{Timestamp, Zoned};
 use pengaduan_core::calendar::Calendar;
 use pengaduan_core::published::PublishedRules;
 use pengaduan_core::service::ServiceRules;
+use pengaduan_store::accounts::password::LoginTokenKey;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::{AnyStore, Config};
 use std::sync::{Arc, RwLock};
@@ -67,6 +70,8 @@ pub struct Console {
     message_dir: Option<std::path::PathBuf>,
     config: Config,
     origin_secret: Option<String>,
+    /// What the login form's double-submit token is made under (see [`LoginTokenKey`]).
+    login_key: LoginTokenKey,
     rules: RwLock<Arc<Rules>>,
     views: &'static views::Views,
     clock: Box<dyn Fn() -> Timestamp + Send + Sync>,
@@ -79,6 +84,8 @@ pub struct Console {
     /// What builds, checks and publishes the site for the editing pages; without one they
     /// answer `503`.
     workshop: Option<Arc<dyn Workshop>>,
+    /// The office's letterhead on the periodic report (`config.toml`'s `[office]`).
+    letterhead: pengaduan_core::report::Letterhead,
 }
 
 /// Password verifications run at once, at most (see [`Console`]'s `verifications`).
@@ -103,6 +110,7 @@ impl Console {
             message_dir: None,
             config,
             origin_secret: None,
+            login_key: LoginTokenKey::random(),
             rules: RwLock::new(Arc::new(rules)),
             views: views::Views::shared()?,
             clock: Box::new(Timestamp::now),
@@ -110,6 +118,7 @@ impl Console {
             verifications: tokio::sync::Semaphore::new(CONCURRENT_VERIFICATIONS),
             checks_run: std::sync::atomic::AtomicU64::new(0),
             workshop: None,
+            letterhead: Default::default(),
         })
     }
 
@@ -127,8 +136,12 @@ impl Console {
     }
 
     /// Answers only requests carrying `secret` in `X-Origin-Verify` (`PENGADUAN_ORIGIN_SECRET`,
-    /// the header CloudFront adds); with none, every request.
+    /// the header CloudFront adds); with none, every request. The login form's tokens are then
+    /// made under a key derived from it, so that every Lambda instance accepts the others'.
     pub fn with_origin_secret(mut self, secret: Option<String>) -> Self {
+        if let Some(s) = &secret {
+            self.login_key = LoginTokenKey::derived_from(s);
+        }
         self.origin_secret = secret;
         self
     }
@@ -136,6 +149,12 @@ impl Console {
     /// What builds, checks and publishes the site, for the editing pages (`/staf/konten/`).
     pub fn with_workshop(mut self, workshop: Arc<dyn Workshop>) -> Self {
         self.workshop = Some(workshop);
+        self
+    }
+
+    /// The office's letterhead heading the periodic report (`/staf/laporan`).
+    pub fn with_letterhead(mut self, letterhead: pengaduan_core::report::Letterhead) -> Self {
+        self.letterhead = letterhead;
         self
     }
 
@@ -184,6 +203,7 @@ pub fn router(console: Arc<Console>) -> Router {
         .route(&at("/pengaduan/{nomor}/lampiran/{index}"), get(complaint::attachment))
         .route(&at("/ekspor"), get(export::download))
         .route(&at("/skm"), get(skm::page))
+        .route(&at("/laporan"), get(laporan::page))
         .route(&at("/audit"), get(audit::page))
         .route(&at("/pengguna/buka-kunci"), post(login::unlock))
         .route(&at("/surel"), get(surel::page))

@@ -20,7 +20,8 @@ use std::sync::atomic::Ordering;
 /// The one message of a failed login: it never says whether the name or the password was wrong.
 const WRONG: &str = "Nama pengguna atau kata sandi salah.";
 
-/// `GET /staf/masuk`: the login form, with a fresh CSRF token in a cookie and a hidden field.
+/// `GET /staf/masuk`: the login form, with a fresh CSRF token (keyed, see
+/// [`pengaduan_store::accounts::password::LoginTokenKey`]) in a cookie and a hidden field.
 pub(crate) async fn form(State(console): State<Arc<Console>>, headers: HeaderMap) -> Response {
     login_page(&console, &headers, StatusCode::OK, "", None)
 }
@@ -32,7 +33,7 @@ fn login_page(
     username: &str,
     error: Option<&str>,
 ) -> Response {
-    let token = new_csrf_token();
+    let token = console.login_key.new_token();
     let view = LoginView { csrf: token.clone(), pengguna: username.to_owned(), error: error.map(str::to_owned) };
     let mut resp = console.views.login(status, &view);
     let cookie = set_cookie(LOGIN_COOKIE, &token, None, secure(console, headers));
@@ -54,7 +55,10 @@ pub(crate) async fn submit(
     extensions: Extensions,
     Fields(form): Fields,
 ) -> Result<Response, AppError> {
-    if !token_matches(cookie(&headers, LOGIN_COOKIE).unwrap_or_default(), form.get(CSRF_FIELD).map(String::as_str)) {
+    // Equal values are not enough: whoever can set a cookie could choose both. The token must
+    // also be one this console made.
+    let token = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if !token_matches(token, form.get(CSRF_FIELD).map(String::as_str)) || !console.login_key.made(token) {
         return Err(AppError::Csrf);
     }
     let raw_username = form.get("pengguna").map(String::as_str).unwrap_or_default();

@@ -83,7 +83,7 @@ pub(crate) fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: 
     if secure {
         c.push_str("; Secure");
     }
-    HeaderValue::from_str(&c).expect("cookie values are hex digits")
+    HeaderValue::from_str(&c).expect("cookie values are hex digits and dots")
 }
 
 /// Whether `given` is the expected token, compared in constant time.

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::response::Response;
 use pengaduan_core::access::may_handle_mail;
 use pengaduan_core::datetime::human_time;
+use pengaduan_core::text::redact_addresses;
 use pengaduan_store::outbox::OutboxStore;
 use std::sync::Arc;
 
@@ -27,7 +28,8 @@ pub(crate) async fn page(State(console): State<Arc<Console>>, staff: Staff) -> R
             nomor: e.id.rsplit_once('#').map(|(n, _)| n.to_owned()).unwrap_or_default(),
             dibuat: human_time(&e.created_at.to_zoned(tz.clone())),
             percobaan: e.attempts,
-            galat: e.last_error.unwrap_or_default(),
+            // Redacted when stored; again here for what was stored before that.
+            galat: redact_addresses(e.last_error.as_deref().unwrap_or_default()).into_owned(),
             dapat_diulang: e.message.is_some(),
             id: e.id,
         })

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 #[error("console templates")]
 pub struct ViewError(#[source] tera::Error);
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 15] = [
     ("catat.html", include_str!("../templates/catat.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("masuk.html", include_str!("../templates/masuk.html")),
@@ -32,6 +32,7 @@ const TEMPLATES: [(&str, &str); 14] = [
     ("audit.html", include_str!("../templates/audit.html")),
     ("surel.html", include_str!("../templates/surel.html")),
     ("skm.html", include_str!("../templates/skm.html")),
+    ("laporan.html", include_str!("../templates/laporan.html")),
     ("konten.html", include_str!("../templates/konten.html")),
     ("konten-ubah.html", include_str!("../templates/konten-ubah.html")),
     ("konten-isian.html", include_str!("../templates/konten-isian.html")),
@@ -141,6 +142,7 @@ pub(crate) struct UserView {
     csrf: String,
     may_audit: bool,
     may_export: bool,
+    may_report: bool,
     may_mail: bool,
     may_register: bool,
     may_edit_content: bool,
@@ -157,6 +159,7 @@ impl UserView {
             may_audit: may_read_audit(staff.role()),
             may_mail: pengaduan_core::access::may_handle_mail(staff.role()),
             may_export: may_export(staff.role()),
+            may_report: pengaduan_core::access::may_read_report(staff.role()),
             may_register: pengaduan_core::access::may_register(staff.role()),
             may_edit_content: pengaduan_core::access::may_edit_content(staff.role()),
             may_read_complaints: pengaduan_core::access::may_read_complaints(staff.role()),
@@ -332,10 +335,19 @@ struct ProcedureChoice {
     product: String,
 }
 
+/// A step the user may send the complaint back to, to be taken again.
+#[derive(Debug, Serialize)]
+struct CorrectionChoice {
+    /// 1-based, as the form posts it.
+    step: usize,
+    label: String,
+}
+
 #[derive(Debug, Serialize)]
 struct Actions {
     complete: Vec<ProcedureChoice>,
     can_return: bool,
+    corrections: Vec<CorrectionChoice>,
     next_step: Option<String>,
     next_assigns_ba: bool,
     next_role: Option<&'static str>,
@@ -419,18 +431,32 @@ impl ComplaintView {
             } else {
                 Vec::new()
             },
+            // Only while the files are checked: afterwards the deadline runs (core's
+            // `mark_incomplete`), and a step to redo is corrected by its own role.
             can_return: open
-                && state.ba_number.is_none()
+                && state.procedure_id.is_none()
                 && state.status != Status::PerluDilengkapi
                 && may_check_completeness(role),
+            corrections: procedure
+                .map(|p| {
+                    state
+                        .correctable_steps(p, role)
+                        .into_iter()
+                        .map(|i| CorrectionChoice { step: i + 1, label: p.describe_step(i) })
+                        .collect()
+                })
+                .unwrap_or_default(),
             next_step: next.filter(|_| may_take_next).map(|(p, i, _)| p.describe_step(i)),
             next_assigns_ba: next.is_some_and(|(p, i, _)| p.ba_step() == Some(i)),
             next_role: next_step_role.filter(|_| next.is_some()).map(|r| r.label()),
             can_erase: row.erased_at.is_none() && may_erase(role),
             any: false,
         };
-        let any =
-            !actions.complete.is_empty() || actions.can_return || actions.next_step.is_some() || actions.can_erase;
+        let any = !actions.complete.is_empty()
+            || actions.can_return
+            || !actions.corrections.is_empty()
+            || actions.next_step.is_some()
+            || actions.can_erase;
         let identity = match (&record.personal, show_identity) {
             (Some(p), true) => Some(IdentityView {
                 nama: p.nama.clone().unwrap_or_default(),

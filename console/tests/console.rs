@@ -114,6 +114,32 @@ async fn sessions_end_after_thirty_idle_minutes_after_twelve_hours_and_at_logout
     assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::SEE_OTHER, "ended on the server");
 }
 
+/// `?pesan=` names one of the console's own confirmations; text of a link's making never
+/// reaches the notice box (a phishing line in the console's voice).
+#[tokio::test]
+async fn a_link_cannot_put_its_own_words_in_the_notice_box() {
+    let h = Harness::with(common::Setup { workshop: Some(false), ..common::Setup::default() }).await;
+    let n = h.new_complaint(1).await;
+    let fo = h.login("rina").await;
+    let editor = h.login("dewi").await;
+    let bait = "Akun Anda diblokir. Hubungi 0812-0000-0000 untuk membukanya.";
+    let encoded = percent_encoding::utf8_percent_encode(bait, percent_encoding::NON_ALPHANUMERIC).to_string();
+    for (path, b) in [
+        (format!("/staf/pengaduan/{n}"), &fo),
+        ("/staf/konten/".to_owned(), &editor),
+        ("/staf/konten/ubah?berkas=layanan/informasi-dan-pengaduan.md".to_owned(), &editor),
+    ] {
+        let join = if path.contains('?') { '&' } else { '?' };
+        let page = h.get(&format!("{path}{join}pesan={encoded}"), Some(&b.cookie)).await;
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        let page = text(page).await;
+        assert!(!page.contains("Akun Anda diblokir"), "{path} shows the link's text");
+    }
+    // The console's own codes still show their words.
+    let page = text(h.get(&format!("/staf/pengaduan/{n}?pesan=lengkap"), Some(&fo.cookie)).await).await;
+    assert!(page.contains("Berkas dinyatakan lengkap; tenggat mulai dihitung."));
+}
+
 #[tokio::test]
 async fn the_sop_runs_role_by_role_to_selesai_with_the_berita_acara_numbered() {
     let h = Harness::new().await;
@@ -172,7 +198,7 @@ async fn the_sop_runs_role_by_role_to_selesai_with_the_berita_acara_numbered() {
         assert_eq!(h.version(&n).await, v, "a refused step changes nothing");
         let resp = h.act(actor, &n, "lanjut", &[("catatan", "Langkah dikerjakan")]).await;
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        ba_seen |= location(&resp).contains("Berita%20Acara");
+        ba_seen |= location(&resp).contains("pesan=berita-acara");
     }
     assert_eq!(h.status(&n).await, Status::Selesai);
     assert!(ba_seen, "the numbering step reported the Berita Acara number");
@@ -209,7 +235,7 @@ async fn failed_messages_are_listed_for_the_front_office_and_sent_again() {
     let entry = h.store.claim_outbox(&id, now).await.unwrap().unwrap();
     let to = entry.message.as_ref().unwrap().to.clone();
     h.store
-        .finish_outbox(&id, Outcome::Failed { error: "550 kotak surat tidak ada".into(), retry_at: None })
+        .finish_outbox(&id, Outcome::Failed { error: format!("550 <{to}>: kotak surat tidak ada"), retry_at: None })
         .await
         .unwrap();
 
@@ -217,7 +243,9 @@ async fn failed_messages_are_listed_for_the_front_office_and_sent_again() {
     let inbox = text(h.get("/staf/", Some(&jft.cookie)).await).await;
     assert!(!inbox.contains("/staf/surel\""), "no menu link for the JFT");
     let page = text(h.get("/staf/surel", Some(&fo.cookie)).await).await;
-    assert!(page.contains(&n) && page.contains("550 kotak surat tidak ada") && page.contains("Kirim ulang"), "{page}");
+    // Stored as the server said it (as before the deliverer redacted), shown without the address.
+    assert!(page.contains(&n) && page.contains("550 &lt;[alamat surel]&gt;: kotak surat tidak ada"), "{page}");
+    assert!(page.contains("Kirim ulang"));
     assert!(!page.contains(&to), "the address is not on the list");
 
     let refused = h.post("/staf/surel/ulang", Some(&fo.cookie), &[("id", &id)]).await;
@@ -487,6 +515,74 @@ async fn refusals_answer_a_json_client_in_json_with_the_same_status_and_text() {
         let body: serde_json::Value = serde_json::from_str(&text(resp).await).unwrap();
         assert_eq!(body, serde_json::json!({ "error": message }), "{path}");
     }
+}
+
+/// The "Terlambat …" or "… hari kerja lagi" of the only complaint in the inbox of `b`.
+async fn inbox_time_left(h: &Harness, b: &common::Browser) -> String {
+    let inbox = text(h.get("/staf/", Some(&b.cookie)).await).await;
+    let at = inbox.find("Terlambat ").or_else(|| inbox.find(" hari kerja lagi")).expect("a running deadline");
+    let start = inbox[..at].rfind('>').map_or(at, |i| i + 1);
+    let end = at + inbox[at..].find('<').unwrap();
+    inbox[start..end].trim().to_owned()
+}
+
+#[tokio::test]
+async fn after_the_signature_the_front_office_cannot_return_the_files_and_a_correction_keeps_the_deadline() {
+    // The probe: after the Kepala Dinas signed, the Front Office's `kembalikan` then `lengkap`
+    // restarted the procedure and an overdue deadline with it.
+    let h = Harness::new().await;
+    let n = h.new_complaint(4).await;
+    let [fo, jft, kabid, kadis] =
+        [h.login("rina").await, h.login("budi").await, h.login("sari").await, h.login("agus").await];
+    let resp = h.act(&fo, &n, "lengkap", &[("prosedur", "penyelesaian"), ("catatan", "Lengkap")]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    for b in [&jft, &jft, &kabid, &kabid, &kadis] {
+        assert_eq!(h.act(b, &n, "lanjut", &[("catatan", "Dikerjakan")]).await.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(h.load(&n).await.row.state.step_index, Some(7), "signed by the Kepala Dinas");
+    h.advance(SignedDuration::from_hours(24 * 70));
+    // Seventy days later the sessions are gone: everyone logs in again.
+    let [fo, kadis] = [h.login("rina").await, h.login("agus").await];
+    let overdue = inbox_time_left(&h, &kadis).await;
+    assert!(overdue.starts_with("Terlambat "), "{overdue}");
+    let before = h.load(&n).await.row;
+
+    // Returning the files is the completeness check's, long over: no form, and refused.
+    let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+    assert!(!page.contains("id=\"tindakan-kembalikan\"") && !page.contains("id=\"tindakan-koreksi\""), "{page}");
+    let back = h.act(&fo, &n, "kembalikan", &[("alasan", "Data kurang")]).await;
+    assert_eq!(back.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(back).await;
+    assert!(html.contains("hanya dilakukan pada pemeriksaan kelengkapan"), "{html}");
+    // Nor may the Front Office take back the signature as a correction.
+    let forged = h.act(&fo, &n, "koreksi", &[("langkah", "8"), ("alasan", "Ulang")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(h.load(&n).await.row.version, before.version, "nothing changed");
+
+    // The Kepala Dinas corrects the signature: the step is due again, the deadline is not moved.
+    let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&kadis.cookie)).await).await;
+    assert!(page.contains("id=\"tindakan-koreksi\"") && page.contains("<option value=\"8\""), "{page}");
+    let missing = h.act(&kadis, &n, "koreksi", &[("langkah", "8"), ("alasan", " ")]).await;
+    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let resp = h.act(&kadis, &n, "koreksi", &[("langkah", "8"), ("alasan", "Nominal di Berita Acara keliru")]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let after = h.load(&n).await;
+    assert_eq!(after.row.state.step_index, Some(6));
+    assert_eq!(after.row.deadline, before.deadline);
+    assert_eq!(after.row.state.files_complete_on, before.state.files_complete_on);
+    assert_eq!(inbox_time_left(&h, &kadis).await, overdue, "still as late as before");
+    let last = after.history.last().unwrap();
+    assert_eq!(last.action.code(), "koreksi");
+    assert_eq!(last.note, "Nominal di Berita Acara keliru");
+    // The correction is in the audit trail, with who and which complaint.
+    let trail = h.store.audit_trail(Timestamp::UNIX_EPOCH, 100).await.unwrap();
+    let corrections: Vec<_> = trail.iter().filter(|e| e.action == AuditAction::CorrectStep).collect();
+    assert_eq!(corrections.len(), 1);
+    assert_eq!((corrections[0].username.as_str(), corrections[0].nomor.as_deref()), ("agus", Some(n.as_str())));
+    assert_eq!(corrections[0].detail, "kembali ke langkah 8");
+    // Signed again, the procedure goes on from there.
+    assert_eq!(h.act(&kadis, &n, "lanjut", &[("catatan", "Ditandatangani")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(h.load(&n).await.row.deadline, before.deadline);
 }
 
 #[tokio::test]

@@ -283,6 +283,29 @@ async fn every_state_changing_route_refuses_a_missing_foreign_or_wrong_csrf_toke
     assert_eq!(resp.status(), StatusCode::SEE_OTHER, "the same login with its own token");
 }
 
+/// Someone able to set a cookie for the site (a sibling subdomain, a plain-HTTP hop) chooses
+/// the login form's double-submit token: the same value in the cookie and the field. Equality
+/// alone let that through; only tokens the console made under its key pass.
+#[tokio::test]
+async fn a_login_token_chosen_by_whoever_sets_the_cookie_is_refused() {
+    let h = Harness::new().await;
+    let made = csrf_of(&text(h.get("/staf/masuk", None).await).await);
+    let (nonce, _) = made.split_once('.').expect("a nonce and its MAC");
+    for chosen in ["a".repeat(64), format!("{nonce}.{}", "0".repeat(64)), format!("{nonce}.")] {
+        let cookie = format!("staf_masuk={chosen}");
+        let fields = [("csrf", chosen.as_str()), ("pengguna", "rina"), ("sandi", PASSWORD)];
+        let resp = h.post("/staf/masuk", Some(&cookie), &fields).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "chosen token {chosen:?}");
+        assert!(
+            !resp.headers().get_all(header::SET_COOKIE).iter().any(|v| v.to_str().unwrap().starts_with("staf_sesi="))
+        );
+    }
+    let cookie = format!("staf_masuk={made}");
+    let resp =
+        h.post("/staf/masuk", Some(&cookie), &[("csrf", &made), ("pengguna", "rina"), ("sandi", PASSWORD)]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "the console's own token");
+}
+
 /// The route of the complaint's actions, as the router names it.
 const ACTIONS: &str = "/pengaduan/{nomor}/{action}";
 

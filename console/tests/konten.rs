@@ -517,9 +517,11 @@ fn service_fields<'a>(b: &'a Browser, versi: &'a str, changes: &[(&'a str, &'a s
         ("kanal-0-nama", "Loket"),
         ("kanal-0-keterangan", "Datang langsung ke kantor."),
         ("kanal-0-tautan", ""),
+        ("kanal-0-kontak", ""),
         ("kanal-1-nama", ""),
         ("kanal-1-keterangan", ""),
         ("kanal-1-tautan", ""),
+        ("kanal-1-kontak", ""),
         ("prosedur-0-langkah-0-pelaku", "Petugas Front Office"),
         ("prosedur-0-langkah-0-kegiatan", "Menerima berkas."),
         ("prosedur-0-langkah-0-peran", "front-office"),
@@ -623,7 +625,12 @@ async fn a_fee_changed_through_the_fields_makes_a_draft_with_the_rest_byte_ident
     let fields = service_fields(
         &editor,
         "2",
-        &[("biaya", "Rp 5.000 per berkas"), ("kanal-1-nama", "WhatsApp"), ("kanal-1-tautan", "/pengaduan/")],
+        &[
+            ("biaya", "Rp 5.000 per berkas"),
+            ("kanal-1-nama", "WhatsApp"),
+            ("kanal-1-tautan", "/pengaduan/"),
+            ("kanal-1-kontak", "Telepon"),
+        ],
     );
     assert_eq!(
         h.post("/staf/konten/simpan-isian", Some(&editor.cookie), &fields).await.status(),
@@ -631,7 +638,9 @@ async fn a_fee_changed_through_the_fields_makes_a_draft_with_the_rest_byte_ident
     );
     let text3 = h.store.content_revisions(PAGE).await.unwrap().pop().unwrap().text;
     assert!(
-        text3.contains("[[service.channels]]\nname = \"WhatsApp\"\ndescription = \"\"\nurl = \"/pengaduan/\""),
+        text3.contains(
+            "[[service.channels]]\nname = \"WhatsApp\"\ndescription = \"\"\nurl = \"/pengaduan/\"\ncontact = \"Telepon\""
+        ),
         "{text3}"
     );
     assert!(text3.contains("fee = \"Rp 5.000 per berkas\" # Perda 3/2020"));

@@ -197,7 +197,7 @@ async fn editors_save_preview_and_publish_through_the_publishing_function() {
 
     let published = h.post("/staf/konten/terbitkan", Some(&b.cookie), &[("csrf", b.csrf.as_str())]).await;
     assert_eq!(published.status(), StatusCode::SEE_OTHER);
-    assert!(location(&published).contains("sedang%20dibangun"), "the page says the site is being updated");
+    assert!(location(&published).contains("pesan=terbit-dibangun."), "the page says the site is being updated");
     let key = "layanan/informasi-dan-pengaduan/index.html";
     let object = s3.get_object().bucket(&bucket).key(key).send().await.unwrap();
     let html = String::from_utf8(object.body.collect().await.unwrap().into_bytes().to_vec()).unwrap();

@@ -126,6 +126,13 @@ pub fn may_export(role: Role) -> bool {
     matches!(role, Role::FrontOffice | Role::KepalaBidang | Role::KepalaDinas | Role::Admin)
 }
 
+/// Whether a role may read the office's periodic report (`/staf/laporan`,
+/// `pengaduan-staf laporan`): the heads it is made for, and the admin who answers for the data.
+/// The Front Office and the JFT report through their heads.
+pub fn may_read_report(role: Role) -> bool {
+    matches!(role, Role::KepalaBidang | Role::KepalaDinas | Role::Admin)
+}
+
 /// Whether a role may see the complainant's identity (name, contacts, the signed form) of a
 /// complaint, given whether the complainant asked for it to be kept secret (`rahasia`) and the
 /// role of the complaint's next step, the one to be taken now (`None` once finished or before a
@@ -436,6 +443,7 @@ mod tests {
         assert_eq!(allowed(may_read_audit), [Admin]);
         assert_eq!(allowed(may_handle_mail), [FrontOffice, Admin]);
         assert_eq!(allowed(may_export), [FrontOffice, KepalaBidang, KepalaDinas, Admin]);
+        assert_eq!(allowed(may_read_report), [KepalaBidang, KepalaDinas, Admin]);
         assert_eq!(allowed(may_take_steps), [FrontOffice, Jft, KepalaBidang, KepalaDinas]);
         assert_eq!(allowed(may_read_complaints), [FrontOffice, Jft, KepalaBidang, KepalaDinas, Admin]);
         assert_eq!(allowed(may_edit_content), [Editor, Admin]);

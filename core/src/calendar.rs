@@ -400,6 +400,14 @@ impl Calendar {
         Reckoned { value: count, provisional }
     }
 
+    /// How far a deadline is overdue on `today`: `None` on or before the deadline, else the
+    /// working days after it up to and including `today`. That count is 0 when only weekends or
+    /// holidays have passed since, which is still past the deadline: the office's last day to
+    /// answer is over.
+    pub fn overdue_by(&self, deadline: Date, today: Date) -> Option<Reckoned<u32>> {
+        (today > deadline).then(|| self.working_days_between(deadline, today))
+    }
+
     /// How many working days the complaint took, from the day its files were declared complete
     /// to the day it was finished; the same count as the deadline, so a complaint finished on its
     /// deadline took exactly the time limit.
@@ -669,6 +677,22 @@ mod tests {
 
     fn shipped() -> &'static Calendar {
         &SHIPPED_CALENDAR
+    }
+
+    #[test]
+    fn overdue_counts_working_days_after_the_deadline() {
+        let cal = shipped();
+        // Monday 16 November 2026; 7 December is three weeks later.
+        let deadline = date(2026, 11, 16);
+        assert_eq!(cal.overdue_by(deadline, date(2026, 11, 13)), None, "before");
+        assert_eq!(cal.overdue_by(deadline, deadline), None, "the deadline itself is still in time");
+        assert_eq!(cal.overdue_by(deadline, date(2026, 11, 17)), Some(Reckoned::exact(1)));
+        assert_eq!(cal.overdue_by(deadline, date(2026, 12, 7)), Some(Reckoned::exact(15)));
+        // Friday 4 December: the weekend after it adds nothing, yet the deadline has passed.
+        let friday = date(2026, 12, 4);
+        assert_eq!(cal.overdue_by(friday, date(2026, 12, 6)), Some(Reckoned::exact(0)));
+        // Christmas and its cuti bersama are not working days.
+        assert_eq!(cal.overdue_by(date(2026, 12, 23), date(2026, 12, 28)), Some(Reckoned::exact(1)));
     }
 
     /// 2026 and no other year (a fixture, see the file): the tests of a missing year use it, so

@@ -371,6 +371,8 @@ pub struct ChannelFacts {
     pub description: String,
     /// `url`, when it has one.
     pub url: Option<String>,
+    /// `contact`: `alamat` or the name of an office channel in config.toml, shown beside it.
+    pub contact: Option<String>,
 }
 
 /// One procedure. The page states no duration per procedure (the time limit is the service's),
@@ -426,7 +428,12 @@ pub fn service_facts(text: &str) -> Result<ServiceFacts, FormError> {
     };
     let channels = tables(service, "channels")
         .iter()
-        .map(|c| ChannelFacts { name: str_of(c, "name"), description: str_of(c, "description"), url: opt_of(c, "url") })
+        .map(|c| ChannelFacts {
+            name: str_of(c, "name"),
+            description: str_of(c, "description"),
+            url: opt_of(c, "url"),
+            contact: opt_of(c, "contact"),
+        })
         .collect();
     let procedures = tables(service, "procedures")
         .iter()
@@ -475,6 +482,7 @@ pub fn apply_service_facts(text: &str, facts: &ServiceFacts) -> Result<String, F
             set_str(table, "name", &c.name);
             set_str(table, "description", &c.description);
             set_opt(table, "url", c.url.as_deref());
+            set_opt(table, "contact", c.contact.as_deref());
         }
     }
     resize_tables(service, "procedures", facts.procedures.len());

@@ -5,14 +5,17 @@
 //! `pengaduan-store` and `form-fn` and the generator in `site-gen` stay thin and these rules are unit-tested alone.
 
 pub mod access;
+pub mod answer;
 pub mod attachment;
 pub mod calendar;
+pub mod date_input;
 pub mod datetime;
 pub mod forms;
 pub mod lang;
 pub mod notice;
 pub mod published;
 pub mod register;
+pub mod report;
 pub mod service;
 pub mod skm;
 pub mod stats;

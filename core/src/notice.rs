@@ -138,6 +138,20 @@ impl Message {
 /// staff.
 pub const MAX_ATTEMPTS: u32 = 6;
 
+/// An email address as the confirmation page names it, so the complainant can spot a typo
+/// without the page showing the whole address: the local part's first and last characters
+/// around asterisks (`s***a@contoh.co.id`), the domain in full.
+pub fn masked_address(email: &str) -> String {
+    let Some((local, domain)) = email.trim().rsplit_once('@') else { return "***".to_owned() };
+    let chars: Vec<char> = local.chars().collect();
+    let local = match chars.as_slice() {
+        [] => String::new(),
+        [one] | [one, _] => format!("{one}***"),
+        [first, .., last] => format!("{first}***{last}"),
+    };
+    format!("{local}@{domain}")
+}
+
 /// When to try again after `attempts` failed tries (1 after the first), or `None` when the
 /// message is to be marked failed: 1 minute, then 5, 30, 2 hours and 6 hours, about 8.5 hours
 /// in all, enough to ride out a mail server's restart or a night's outage.
@@ -155,6 +169,14 @@ pub fn retry_at(attempts: u32, failed_at: Timestamp) -> Option<Timestamp> {
 mod tests {
     use super::*;
     use crate::workflow::{Action, WorkflowState};
+
+    #[test]
+    fn a_masked_address_keeps_the_ends_of_the_name_and_the_domain() {
+        assert_eq!(masked_address("siti.aminah@contoh.co.id"), "s***h@contoh.co.id");
+        assert_eq!(masked_address(" ab@contoh.id "), "a***@contoh.id");
+        assert_eq!(masked_address("a@b.id"), "a***@b.id");
+        assert_eq!(masked_address("bukan-alamat"), "***");
+    }
 
     fn personal(email: Option<&str>) -> PersonalData {
         PersonalData {

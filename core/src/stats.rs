@@ -73,6 +73,23 @@ pub struct Month {
     pub sementara: bool,
 }
 
+/// The figures of any span of days: a month of the public page, a period of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Received in it.
+    pub diterima: u64,
+    /// Finished in it.
+    pub selesai: u64,
+    /// Finished in it on or before the deadline.
+    pub selesai_tepat_waktu: u64,
+    /// `selesai_tepat_waktu` as a percentage of `selesai`, one decimal; `None` when none finished.
+    pub persen_tepat_waktu: Option<f64>,
+    /// Median working days from complete to finished; `None` when none finished.
+    pub median_hari_kerja: Option<f64>,
+    /// Some deadline or count behind these figures is provisional.
+    pub sementara: bool,
+}
+
 /// A breakdown cell: an exact count, or [`SUPPRESSED`] when under [`SMALL_CELL`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
@@ -200,14 +217,87 @@ pub fn median(values: &mut [u32]) -> Option<f64> {
 }
 
 /// Whether a finished complaint met its deadline: finished on or before it.
-fn on_time(row: &StatRow) -> bool {
+pub fn on_time(row: &StatRow) -> bool {
     matches!((row.finished_on, row.deadline), (Some(f), Some(d)) if f <= d.value)
 }
 
 /// The first day of the quarter holding `d`.
-fn quarter_start(d: Date) -> Date {
+pub fn quarter_start(d: Date) -> Date {
     let month = (d.month() - 1) / 3 * 3 + 1;
     Date::new(d.year(), month, 1).expect("the first of a month exists")
+}
+
+/// The day each row was received, in the office's time zone `tz` (the `received` that
+/// [`totals`], [`month`] and [`breakdowns`] take, computed once).
+pub fn received_dates(rows: &[StatRow], tz: &TimeZone) -> Vec<Date> {
+    rows.iter().map(|r| r.received_at.to_zoned(tz.clone()).date()).collect()
+}
+
+/// The figures of the days from `dari` to `sampai` (both included): received in them, finished
+/// in them, on time, the median working days. `received` is [`received_dates`] of `rows`. The
+/// public page's months and the periodic report's periods are both this.
+pub fn totals(rows: &[StatRow], received: &[Date], calendar: &Calendar, dari: Date, sampai: Date) -> Totals {
+    let within = |d: Date| d >= dari && d <= sampai;
+    let diterima = received.iter().filter(|d| within(**d)).count() as u64;
+    let finished: Vec<&StatRow> = rows.iter().filter(|r| r.finished_on.is_some_and(within)).collect();
+    let tepat = finished.iter().filter(|r| on_time(r)).count() as u64;
+    let mut sementara = finished.iter().any(|r| r.deadline.is_some_and(|d| d.provisional));
+    let mut days = Vec::new();
+    for r in &finished {
+        if let (Some(c), Some(f)) = (r.complete_on, r.finished_on) {
+            let taken = calendar.days_taken(c, f);
+            sementara |= taken.provisional;
+            days.push(taken.value);
+        }
+    }
+    let selesai = finished.len() as u64;
+    Totals {
+        diterima,
+        selesai,
+        selesai_tepat_waktu: tepat,
+        persen_tepat_waktu: share(tepat, selesai),
+        median_hari_kerja: median(&mut days),
+        sementara,
+    }
+}
+
+/// `part` as a percentage of `whole`, one decimal; `None` of nothing.
+pub fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+/// The figures of the calendar month starting on `start`.
+pub fn month(rows: &[StatRow], received: &[Date], calendar: &Calendar, start: Date) -> Month {
+    let t = totals(rows, received, calendar, start, start.last_of_month());
+    Month {
+        bulan: month_key(start),
+        diterima: t.diterima,
+        selesai: t.selesai,
+        selesai_tepat_waktu: t.selesai_tepat_waktu,
+        persen_tepat_waktu: t.persen_tepat_waktu,
+        median_hari_kerja: t.median_hari_kerja,
+        sementara: t.sementara,
+    }
+}
+
+/// The breakdowns by kind and by channel of the days from `dari` to `sampai` (both included),
+/// small cells suppressed.
+pub fn breakdowns(rows: &[StatRow], received: &[Date], dari: Date, sampai: Date) -> (Vec<Breakdown>, Vec<Breakdown>) {
+    let within = |d: Date| d >= dari && d <= sampai;
+    let breakdown = |kode: &str, label: &str, pick: &dyn Fn(&StatRow) -> bool| {
+        let diterima = rows.iter().zip(received).filter(|(r, d)| pick(r) && within(**d)).count() as u64;
+        let done: Vec<&StatRow> = rows.iter().filter(|r| pick(r) && r.finished_on.is_some_and(within)).collect();
+        Breakdown {
+            kode: kode.to_owned(),
+            label: label.to_owned(),
+            diterima: Cell::of(diterima),
+            selesai: Cell::of(done.len() as u64),
+            selesai_tepat_waktu: Cell::of(done.iter().filter(|r| on_time(r)).count() as u64),
+        }
+    };
+    let jenis = Jenis::ALL.iter().map(|j| breakdown(j.code(), j.label(), &|r| r.jenis == *j)).collect();
+    let kanal = IntakeChannel::ALL.iter().map(|c| breakdown(c.code(), c.label(), &|r| r.channel == *c)).collect();
+    (jenis, kanal)
 }
 
 /// The figures of `rows` and the survey `answers` (with when each was given), as of `now` in
@@ -223,52 +313,15 @@ pub fn compute(
     let today = zoned_now.date();
     let this_month = today.first_of_month();
     let first = this_month.checked_sub((MONTHS - 1).months()).expect("a year back exists");
-    let received: Vec<Date> = rows.iter().map(|r| r.received_at.to_zoned(tz.clone()).date()).collect();
-    let in_window = |d: Date| d >= first && d <= today.last_of_month();
+    let received = received_dates(rows, tz);
 
     let bulan = (0..MONTHS)
         .map(|i| {
             let start = first.checked_add(i.months()).expect("within a year");
-            let key = month_key(start);
-            let same = |d: Date| d.year() == start.year() && d.month() == start.month();
-            let diterima = received.iter().filter(|d| same(**d)).count() as u64;
-            let finished: Vec<&StatRow> = rows.iter().filter(|r| r.finished_on.is_some_and(same)).collect();
-            let tepat = finished.iter().filter(|r| on_time(r)).count() as u64;
-            let mut sementara = finished.iter().any(|r| r.deadline.is_some_and(|d| d.provisional));
-            let mut days = Vec::new();
-            for r in &finished {
-                if let (Some(c), Some(f)) = (r.complete_on, r.finished_on) {
-                    let taken = calendar.days_taken(c, f);
-                    sementara |= taken.provisional;
-                    days.push(taken.value);
-                }
-            }
-            let selesai = finished.len() as u64;
-            Month {
-                bulan: key,
-                diterima,
-                selesai,
-                selesai_tepat_waktu: tepat,
-                persen_tepat_waktu: (selesai > 0).then(|| (tepat as f64 * 1000.0 / selesai as f64).round() / 10.0),
-                median_hari_kerja: median(&mut days),
-                sementara,
-            }
+            month(rows, &received, calendar, start)
         })
         .collect();
-
-    let breakdown = |kode: &str, label: &str, pick: &dyn Fn(&StatRow) -> bool| {
-        let diterima = rows.iter().zip(&received).filter(|(r, d)| pick(r) && in_window(**d)).count() as u64;
-        let done: Vec<&StatRow> = rows.iter().filter(|r| pick(r) && r.finished_on.is_some_and(in_window)).collect();
-        Breakdown {
-            kode: kode.to_owned(),
-            label: label.to_owned(),
-            diterima: Cell::of(diterima),
-            selesai: Cell::of(done.len() as u64),
-            selesai_tepat_waktu: Cell::of(done.iter().filter(|r| on_time(r)).count() as u64),
-        }
-    };
-    let jenis = Jenis::ALL.iter().map(|j| breakdown(j.code(), j.label(), &|r| r.jenis == *j)).collect();
-    let kanal = IntakeChannel::ALL.iter().map(|c| breakdown(c.code(), c.label(), &|r| r.channel == *c)).collect();
+    let (jenis, kanal) = breakdowns(rows, &received, first, today.last_of_month());
 
     let current = quarter_start(today);
     let ikm_rows = (0..QUARTERS)

@@ -2,6 +2,7 @@
 //! Bahasa Indonesia or English, and values trimmed and normalised (telephone to `+62…`, NIK digits only).
 
 use crate::Lang;
+use crate::date_input::DateParts;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -155,6 +156,10 @@ const MULTI_LINE_FIELDS: [&str; 4] = ["isi", "alamat", "lokasi", ADDITION_FIELD]
 /// The field of the information a complainant adds to returned files online.
 pub const ADDITION_FIELD: &str = "keterangan";
 
+/// The form's three boxes for `tanggal_kejadian` (day, month, year), combined into that one
+/// field here; API clients keep sending `tanggal_kejadian` as `YYYY-MM-DD`.
+pub const DATE_PART_FIELDS: [&str; 3] = ["tanggal_kejadian_hari", "tanggal_kejadian_bulan", "tanggal_kejadian_tahun"];
+
 /// The earliest accepted `tanggal_kejadian`: the year the Republic was founded.
 pub const EARLIEST_INCIDENT_DATE: Date = jiff::civil::date(1945, 1, 1);
 
@@ -258,92 +263,15 @@ pub fn validate_in(form: &RawForm, today: Date, lang: Lang) -> Result<Submission
     });
     let anonim = v.flag("anonim", ("anonim", "send anonymously")).unwrap_or(false);
 
-    let nama = v.text("nama").flatten();
-    let nama = match nama {
-        None if !anonim => v.fail(
-            "nama",
-            lang.pick(
-                "Masukkan nama Anda, atau pilih kirim sebagai anonim",
-                "Enter your name, or choose to send anonymously",
-            ),
-        ),
-        None => None,
-        Some(n) => v.length("nama", n, 2, 100),
-    };
-
-    let email = v.text("email").flatten().and_then(|e| {
-        if is_valid_email(&e) {
-            Some(e)
-        } else {
-            v.fail(
-                "email",
-                lang.pick(
-                    "Masukkan alamat email dengan format yang benar, seperti nama@contoh.co.id",
-                    "Enter an email address in the correct format, like name@example.com",
-                ),
-            )
-        }
-    });
-    let telepon = v.text("telepon").flatten().and_then(|t| {
-        normalize_phone(&t).or_else(|| {
-            v.fail(
-                "telepon",
-                lang.pick(
-                    "Masukkan nomor telepon Indonesia, seperti 081234567890 atau +62 812 3456 7890",
-                    "Enter an Indonesian telephone number, like 081234567890 or +62 812 3456 7890",
-                ),
-            )
-        })
-    });
-    let contact_given = v.text_present("email") || v.text_present("telepon");
-    if !anonim && !contact_given {
-        v.fail::<()>(
-            "email",
-            lang.pick(
-                "Masukkan alamat email atau nomor telepon agar kami dapat menghubungi Anda",
-                "Enter an email address or a telephone number so that we can contact you",
-            ),
-        );
-    }
-
-    let nik = v.text("nik").flatten().and_then(|n| {
-        let digits: String = n.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
-        if digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_digit()) {
-            Some(digits)
-        } else {
-            v.fail("nik", lang.pick("NIK harus terdiri dari tepat 16 angka", "NIK must be exactly 16 digits"))
-        }
-    });
-    let alamat = v.optional_length("alamat", 300);
+    // An anonymous report keeps no identity at all, whatever was typed or autofilled: the
+    // identity fields are neither checked nor kept, so no store, log or message can hold them.
+    let personal = if anonim { PersonalData::default() } else { identity(&mut v) };
 
     let judul =
         v.required_length("judul", 5, 150, lang.pick("Masukkan judul laporan", "Enter a title for your report"));
     let isi = v.required_length("isi", 20, 5000, lang.pick("Masukkan isi laporan", "Enter the details of your report"));
 
-    let tanggal_kejadian = v.text("tanggal_kejadian").flatten().and_then(|s| match parse_date(&s) {
-        None => v.fail(
-            "tanggal_kejadian",
-            lang.pick(
-                "Tanggal kejadian harus berupa tanggal yang benar dengan format TTTT-BB-HH, seperti 2026-11-29",
-                "The date of the incident must be a real date in the format YYYY-MM-DD, like 2026-11-29",
-            ),
-        ),
-        Some(d) if d > today => v.fail(
-            "tanggal_kejadian",
-            lang.pick(
-                "Tanggal kejadian tidak boleh setelah hari ini",
-                "The date of the incident must be today or in the past",
-            ),
-        ),
-        Some(d) if d < EARLIEST_INCIDENT_DATE => v.fail(
-            "tanggal_kejadian",
-            lang.pick(
-                "Tanggal kejadian tidak boleh sebelum 1 Januari 1945",
-                "The date of the incident must be 1 January 1945 or later",
-            ),
-        ),
-        Some(d) => Some(d),
-    });
+    let tanggal_kejadian = v.incident_date(today);
     let lokasi = v.optional_length("lokasi", 200);
     let layanan = v.optional_length("layanan", 150);
     let rahasia = v.flag("rahasia", ("rahasia", "keep confidential")).unwrap_or(false);
@@ -387,13 +315,75 @@ pub fn validate_in(form: &RawForm, today: Date, lang: Lang) -> Result<Submission
         jenis: jenis.expect("checked above"),
         anonim,
         rahasia,
-        personal: PersonalData { nama, email, telepon, nik, alamat },
+        personal,
         judul: judul.expect("checked above"),
         isi: isi.expect("checked above"),
         tanggal_kejadian,
         lokasi,
         layanan,
     })
+}
+
+/// The complainant's identity fields, checked: a name and a contact are required.
+fn identity(v: &mut Validator<'_>) -> PersonalData {
+    let lang = v.lang;
+    let nama = v.text("nama").flatten();
+    let nama = match nama {
+        None => v.fail(
+            "nama",
+            lang.pick(
+                "Masukkan nama Anda, atau pilih kirim sebagai anonim",
+                "Enter your name, or choose to send anonymously",
+            ),
+        ),
+        Some(n) => v.length("nama", n, 2, 100),
+    };
+
+    let email = v.text("email").flatten().and_then(|e| {
+        if is_valid_email(&e) {
+            Some(e)
+        } else {
+            v.fail(
+                "email",
+                lang.pick(
+                    "Masukkan alamat email dengan format yang benar, seperti nama@contoh.co.id",
+                    "Enter an email address in the correct format, like name@example.com",
+                ),
+            )
+        }
+    });
+    let telepon = v.text("telepon").flatten().and_then(|t| {
+        normalize_phone(&t).or_else(|| {
+            v.fail(
+                "telepon",
+                lang.pick(
+                    "Masukkan nomor telepon Indonesia, seperti 081234567890 atau +62 812 3456 7890; untuk nomor luar negeri, isi email saja",
+                    "Enter an Indonesian telephone number, like 081234567890 or +62 812 3456 7890; with a number abroad, give your email instead",
+                ),
+            )
+        })
+    });
+    let contact_given = v.text_present("email") || v.text_present("telepon");
+    if !contact_given {
+        v.fail::<()>(
+            "email",
+            lang.pick(
+                "Masukkan alamat email atau nomor telepon agar kami dapat menghubungi Anda",
+                "Enter an email address or a telephone number so that we can contact you",
+            ),
+        );
+    }
+
+    let nik = v.text("nik").flatten().and_then(|n| {
+        let digits: String = n.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+        if digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Some(digits)
+        } else {
+            v.fail("nik", lang.pick("NIK harus terdiri dari tepat 16 angka", "NIK must be exactly 16 digits"))
+        }
+    });
+    let alamat = v.optional_length("alamat", 300);
+    PersonalData { nama, email, telepon, nik, alamat }
 }
 
 /// The message for an idempotency key of the wrong form.
@@ -461,6 +451,68 @@ impl Validator<'_> {
                     .pick(format!("Isian {field} harus berupa teks"), format!("The field {field} must be text"));
                 self.fail(field, &message)
             }
+        }
+    }
+
+    /// `tanggal_kejadian`: from the form's three boxes ([`DATE_PART_FIELDS`]) when any is
+    /// filled, else from the one `YYYY-MM-DD` field API clients send; not in the future, not
+    /// before [`EARLIEST_INCIDENT_DATE`]. Every message is under `tanggal_kejadian`.
+    fn incident_date(&mut self, today: Date) -> Option<Date> {
+        const FIELD: &str = "tanggal_kejadian";
+        let lang = self.lang;
+        let mut boxes: [Option<String>; 3] = Default::default();
+        for (slot, name) in boxes.iter_mut().zip(DATE_PART_FIELDS) {
+            match self.form.get(name) {
+                None => {}
+                Some(RawValue::Text(s)) if has_forbidden_control(s, false) => {
+                    return self.fail(FIELD, &control_message(field_label(FIELD, lang), lang));
+                }
+                Some(RawValue::Text(s)) => *slot = Some(s.trim().to_owned()).filter(|t| !is_blank(t)),
+                Some(_) => {
+                    let message =
+                        lang.pick(format!("Isian {name} harus berupa teks"), format!("The field {name} must be text"));
+                    return self.fail(FIELD, &message);
+                }
+            }
+        }
+        let parts = DateParts { day: boxes[0].as_deref(), month: boxes[1].as_deref(), year: boxes[2].as_deref() };
+        let date = if parts.is_empty() {
+            match parse_date(&self.text(FIELD)??) {
+                Some(d) => d,
+                None => {
+                    return self.fail(
+                        FIELD,
+                        lang.pick(
+                            "Tanggal kejadian harus berupa tanggal yang benar dengan format TTTT-BB-HH, seperti 2026-11-29",
+                            "The date of the incident must be a real date in the format YYYY-MM-DD, like 2026-11-29",
+                        ),
+                    );
+                }
+            }
+        } else {
+            match parts.parse() {
+                Ok(d) => d,
+                Err(e) => return self.fail(FIELD, &e.message(field_label(FIELD, lang), lang)),
+            }
+        };
+        if date > today {
+            self.fail(
+                FIELD,
+                lang.pick(
+                    "Tanggal kejadian tidak boleh setelah hari ini",
+                    "The date of the incident must be today or in the past",
+                ),
+            )
+        } else if date < EARLIEST_INCIDENT_DATE {
+            self.fail(
+                FIELD,
+                lang.pick(
+                    "Tanggal kejadian tidak boleh sebelum 1 Januari 1945",
+                    "The date of the incident must be 1 January 1945 or later",
+                ),
+            )
+        } else {
+            Some(date)
         }
     }
 
@@ -631,9 +683,14 @@ fn is_default_ignorable(c: char) -> bool {
 }
 
 /// A deliberately plain address check: one `@`, a non-empty local part, a dotted domain of
-/// letters, digits and hyphens, no blanks. Delivery is the real test.
+/// letters, digits and hyphens, no blanks; and an address the mailer's own parser (lettre's)
+/// takes, so that nothing accepted here is refused at sending (`a,b@contoh.co.id`). Delivery
+/// is the real test.
 pub fn is_valid_email(email: &str) -> bool {
     if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if email.parse::<lettre::Address>().is_err() {
         return false;
     }
     let Some((local, domain)) = email.split_once('@') else { return false };
@@ -652,10 +709,17 @@ pub fn is_valid_email(email: &str) -> bool {
         && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Normalises an Indonesian telephone number to `+62…`, or `None` when it is not one.
-/// Accepts `08…`, `628…`, `+62 8…` mobiles and landlines such as `(021) 555-1234`.
+/// Normalises an Indonesian telephone number to `+62…` (`08…`, `628…`, `+62 8…`, `0062 8…`
+/// mobiles and landlines such as `(021) 555-1234`), or `None` when it is not one. Numbers abroad
+/// are refused, as the contract says (`telepon`: an Indonesian number, stored as `+62…`); the
+/// message sends their owners to the email field.
 pub fn normalize_phone(input: &str) -> Option<String> {
     let compact: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let international = compact.strip_prefix('+').or_else(|| compact.strip_prefix("00"));
+    if international.is_some_and(|d| !d.starts_with("62")) {
+        return None;
+    }
+    let compact = international.map_or(compact.clone(), |d| format!("+{d}"));
     let national = if let Some(rest) = compact.strip_prefix("+62") {
         rest
     } else if let Some(rest) = compact.strip_prefix("62") {
@@ -807,6 +871,74 @@ mod tests {
     }
 
     #[test]
+    fn an_anonymous_report_keeps_no_identity_whatever_was_typed() {
+        let typed = with(vec![
+            ("anonim", text("on")),
+            ("nama", text("Bambang Sutrisno")),
+            ("email", text("bambang@contoh.co.id")),
+            ("telepon", text("081377778888")),
+            ("nik", text("3201014101900001")),
+            ("alamat", text("Jl. Kenanga No. 7")),
+        ]);
+        let s = validate(&typed, TODAY).unwrap();
+        assert!(s.anonim);
+        assert_eq!(s.personal, PersonalData::default());
+        // Not kept, so not judged either: an autofilled wrong value does not block the report.
+        let wrong = with(vec![("anonim", text("on")), ("email", text("bukan-email")), ("nama", text("\u{1b}[2J"))]);
+        assert_eq!(validate(&wrong, TODAY).unwrap().personal, PersonalData::default());
+        assert_eq!(validate(&wrong, TODAY).unwrap().fingerprint(), validate(&typed, TODAY).unwrap().fingerprint());
+    }
+
+    #[test]
+    fn the_incident_date_comes_from_the_three_boxes_or_the_one_field() {
+        let boxes = |d: &str, m: &str, y: &str| {
+            with(vec![
+                ("tanggal_kejadian", text("")),
+                ("tanggal_kejadian_hari", text(d)),
+                ("tanggal_kejadian_bulan", text(m)),
+                ("tanggal_kejadian_tahun", text(y)),
+            ])
+        };
+        assert_eq!(validate(&boxes(" 27 ", "3", "2026"), TODAY).unwrap().tanggal_kejadian, Some(date(2026, 3, 27)));
+        assert_eq!(validate(&boxes("07", "03", "2026"), TODAY).unwrap().tanggal_kejadian, Some(date(2026, 3, 7)));
+        assert_eq!(validate(&boxes("", "", ""), TODAY).unwrap().tanggal_kejadian, None, "three empty boxes: no date");
+        let message =
+            |form: &RawForm| errors_of(form).into_iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>();
+        assert_eq!(
+            message(&boxes("27", "3", "26")),
+            ["tanggal_kejadian: Tahun pada tanggal kejadian harus ditulis lengkap dengan 4 angka, seperti 2026"]
+        );
+        assert_eq!(
+            message(&boxes("31", "2", "2026")),
+            [
+                "tanggal_kejadian: Tanggal kejadian harus tanggal yang benar. Periksa hari dan bulannya, seperti 27 3 2026"
+            ]
+        );
+        assert_eq!(
+            message(&boxes("30", "11", "2026")),
+            ["tanggal_kejadian: Tanggal kejadian tidak boleh setelah hari ini"]
+        );
+        assert_eq!(message(&boxes("", "11", "")), ["tanggal_kejadian: Tanggal kejadian harus berisi hari dan tahun"]);
+        assert_eq!(fields_failing(&boxes("1", "1", "1944")), ["tanggal_kejadian"]);
+        assert_eq!(fields_failing(&boxes("1\u{1b}", "1", "2020")), ["tanggal_kejadian"]);
+        // The boxes are the form's way; the contract's one field is read as before.
+        let form = with(vec![("tanggal_kejadian", text("2026-03-27"))]);
+        assert_eq!(validate(&form, TODAY).unwrap().tanggal_kejadian, Some(date(2026, 3, 27)));
+        assert_english(&boxes("27", "3", "26"));
+        assert_english(&boxes("31", "2", "2026"));
+        assert_english(&boxes("", "x", ""));
+    }
+
+    #[test]
+    fn a_number_abroad_is_refused_and_the_message_points_to_email() {
+        let errors = errors_of(&with(vec![("telepon", text("+44 20 7946 0958"))]));
+        assert_eq!(errors[0].0, "telepon");
+        assert!(errors[0].1.contains("untuk nomor luar negeri, isi email saja"), "{errors:?}");
+        let en = validate_in(&with(vec![("telepon", text("+44 20 7946 0958"))]), TODAY, Lang::En).unwrap_err();
+        assert!(en[0].message.contains("with a number abroad, give your email instead"), "{en:?}");
+    }
+
+    #[test]
     fn booleans_accept_form_and_json_spellings() {
         for yes in [text("on"), text("true"), text("1"), RawValue::Bool(true)] {
             let form = with(vec![("rahasia", yes.clone())]);
@@ -867,9 +999,15 @@ mod tests {
         for (input, want) in ok {
             assert_eq!(normalize_phone(input).as_deref(), Some(want), "{input}");
         }
-        for bad in ["12345", "0812", "+1 202 555 0100", "0801234567", "08123456789012345", "08xx"] {
+        for bad in ["12345", "0812", "0801234567", "08123456789012345", "08xx"] {
             assert_eq!(normalize_phone(bad), None, "{bad}");
         }
+        // Numbers abroad are not Indonesian numbers (the contract); +62 written the international
+        // way is, and is checked as such.
+        for bad in ["+1 202 555 0100", "+44 20 7946 0958", "0065 6123 4567", "+0062812345678", "+62 12", "0062 8"] {
+            assert_eq!(normalize_phone(bad), None, "{bad}");
+        }
+        assert_eq!(normalize_phone("0062 812 3456 7890").as_deref(), Some("+6281234567890"));
     }
 
     #[test]
@@ -890,6 +1028,20 @@ mod tests {
         assert!(!is_valid_email(&format!("{}@{}", local(64), domain(59))), "255 characters");
         assert!(!is_valid_email("a..b@c.id"), "two dots in a row before the @");
         assert!(!is_valid_email("a\tb@c.id") && !is_valid_email("a\u{7}b@c.id"), "blanks and controls");
+    }
+
+    #[test]
+    fn an_accepted_address_is_one_the_mailer_can_send_to() {
+        // Each passed the plain check alone, and each is refused when the mail is composed.
+        for unsendable in
+            ["a,b@contoh.co.id", "a(b)@c.id", "a<b@c.id", "a[b]@c.id", "a:b@c.id", "a\\b@c.id", ".a@c.id", "a.@c.id"]
+        {
+            assert!(unsendable.parse::<lettre::Address>().is_err(), "the mailer refuses {unsendable}");
+            assert!(!is_valid_email(unsendable), "{unsendable}");
+        }
+        for ok in ["a@b.co", "nama.lengkap+tag@dinas.go.id", "o'brien@contoh.co.id", "siti@kantor.bandung.go.id"] {
+            assert!(is_valid_email(ok), "{ok}");
+        }
     }
 
     #[test]

@@ -68,6 +68,50 @@ fn escape(s: &str, kept: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// What [`redact_addresses`] writes in place of an address.
+pub const REDACTED_ADDRESS: &str = "[alamat surel]";
+
+/// `text` with everything that looks like an email address (any run around an `@`, a quoted
+/// local part included) replaced by [`REDACTED_ADDRESS`]. Mail servers' errors name the
+/// recipient ("550 5.1.1 <nama@contoh.co.id>: user unknown"); kept or shown, that is a
+/// complainant's address on a page for everyone who handles mail failures.
+pub fn redact_addresses(text: &str) -> Cow<'_, str> {
+    if !text.contains('@') {
+        return Cow::Borrowed(text);
+    }
+    // Where an address ends: space, and what mail servers and logs put around one.
+    let edge = |c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | '\'' | '`');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        let before = &rest[..at];
+        let mut start =
+            before.char_indices().rev().find(|&(_, c)| edge(c) || c == ':').map_or(0, |(i, c)| i + c.len_utf8());
+        // A quoted local part may hold spaces: `"nama lengkap"@contoh.co.id`.
+        if let Some(quoted) = before.strip_suffix('"')
+            && let Some(open) = quoted.rfind('"')
+        {
+            start = start.min(open);
+        }
+        let after = &rest[at + 1..];
+        // A domain may be an address literal: `siti@[192.0.2.1]`.
+        let domain = match after.strip_prefix('[').and_then(|a| a.find(']')) {
+            Some(close) => close + 2,
+            None => after.find(edge).unwrap_or(after.len()),
+        };
+        let mut end = at + 1 + domain;
+        // A sentence's full stop or a colon after the address is not part of it.
+        while end > at + 1 && rest[..end].ends_with(['.', ':']) {
+            end -= 1;
+        }
+        out.push_str(&rest[..start]);
+        out.push_str(REDACTED_ADDRESS);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +181,25 @@ mod tests {
                 prop_assert_eq!(line.as_ref(), s.as_str());
             }
         }
+    }
+
+    #[test]
+    fn addresses_in_mail_errors_are_redacted() {
+        for (raw, redacted) in [
+            (
+                "550 5.1.1 <nama.pengadu@contoh.co.id>: Recipient address rejected",
+                "550 5.1.1 <[alamat surel]>: Recipient address rejected",
+            ),
+            ("permanent error: nama@contoh.co.id.", "permanent error: [alamat surel]."),
+            ("RCPT TO:a+b@contoh.co.id ditolak", "RCPT TO:[alamat surel] ditolak"),
+            ("kotak \"nama lengkap\"@contoh.co.id penuh", "kotak [alamat surel] penuh"),
+            ("dua: a@b.id, c@d.id", "dua: [alamat surel], [alamat surel]"),
+            ("(siti@[192.0.2.1])", "([alamat surel])"),
+            ("tanpa domain user@ dan @host", "tanpa domain [alamat surel] dan [alamat surel]"),
+            ("surel@contoh.co.id", "[alamat surel]"),
+        ] {
+            assert_eq!(redact_addresses(raw), redacted, "{raw}");
+        }
+        assert!(matches!(redact_addresses("421 server sibuk"), Cow::Borrowed("421 server sibuk")));
     }
 }

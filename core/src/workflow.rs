@@ -9,13 +9,17 @@
 //! The path of a complaint:
 //! - intake: `diterima`;
 //! - the files are returned to be completed ([`WorkflowState::mark_incomplete`]):
-//!   `perlu_dilengkapi`, the deadline clock stops;
+//!   `perlu_dilengkapi`, the deadline clock stops; only during the completeness check, before
+//!   the files are declared complete, as the SOP's second step says;
 //! - the files are declared complete ([`WorkflowState::mark_complete`]): staff choose the
 //!   procedure, the complaint stands at that procedure's verification step, `diverifikasi`, and
 //!   the clock starts again from zero;
 //! - each later step in order ([`WorkflowState::advance`]): the status is the step's
 //!   `public_status`; the step marked `assigns = "nomor_ba"` numbers the Berita Acara, so the
-//!   BA number is assigned in the same write; the last step is `selesai`.
+//!   BA number is assigned in the same write; the last step is `selesai`;
+//! - a step already taken is sent back for rework ([`WorkflowState::correct`]), by the role the
+//!   SOP names for that step, with a reason: the deadline and the register's durations keep
+//!   running from the day the files were declared complete.
 //!
 //! Every function here is pure: it checks a change against the current state and returns the
 //! state after it, or a refusal in Bahasa Indonesia. Storing it (atomically, checked against the
@@ -303,6 +307,8 @@ pub enum Action {
     Lanjut,
     /// Personal data erased on request.
     DataPribadiDihapus,
+    /// Sent back one or more steps for rework; the deadline runs on.
+    Koreksi,
     /// Returned files completed online by the complainant (text and documents added with the
     /// number and tracking code): back to the completeness check.
     Dilengkapi,
@@ -310,13 +316,14 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Self::Diterima,
         Self::Dicatat,
         Self::BerkasLengkap,
         Self::BerkasDikembalikan,
         Self::Lanjut,
         Self::DataPribadiDihapus,
+        Self::Koreksi,
         Self::Dilengkapi,
     ];
 
@@ -329,6 +336,7 @@ impl Action {
             Self::BerkasDikembalikan => "berkas_dikembalikan",
             Self::Lanjut => "lanjut",
             Self::DataPribadiDihapus => "data_pribadi_dihapus",
+            Self::Koreksi => "koreksi",
             Self::Dilengkapi => "dilengkapi",
         }
     }
@@ -342,6 +350,7 @@ impl Action {
             Self::BerkasDikembalikan => "berkas dikembalikan untuk dilengkapi",
             Self::Lanjut => "lanjut ke langkah berikutnya",
             Self::DataPribadiDihapus => "data pribadi dihapus",
+            Self::Koreksi => "dikoreksi: dikembalikan ke langkah sebelumnya untuk diperbaiki",
             Self::Dilengkapi => "dilengkapi pengadu secara daring",
         }
     }
@@ -349,6 +358,13 @@ impl Action {
     /// Reads a code.
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// Whether storing this action leaves the deadline, its clock and the register's durations
+    /// as stored, whatever state the change carries: a correction reworks steps, it never
+    /// buys time.
+    pub fn keeps_clock(self) -> bool {
+        self == Self::Koreksi
     }
 }
 
@@ -469,12 +485,41 @@ pub enum WorkflowError {
     /// Returning files that are already with the complainant.
     #[error("Berkas pengaduan ini sudah dikembalikan kepada pengadu dan belum dilengkapi.")]
     AlreadyReturned,
-    /// Returning files after the Berita Acara got its number.
-    #[error("Berita Acara pengaduan ini sudah bernomor {ba}; berkas tidak dapat dikembalikan lagi.")]
+    /// Returning files after they were declared complete: the completeness check is over.
+    #[error(
+        "Berkas pengaduan ini sudah dinyatakan lengkap pada {on}; pengembalian berkas untuk dilengkapi hanya dilakukan pada pemeriksaan kelengkapan. Langkah yang perlu diperbaiki dikoreksi oleh peran yang mengerjakannya."
+    )]
+    CompletenessCheckOver {
+        /// When the files were declared complete.
+        on: String,
+    },
+    /// Correcting a step before the Berita Acara got its number, once it has one.
+    #[error("Berita Acara pengaduan ini sudah bernomor {ba}; langkah sebelum penomorannya tidak dapat dikoreksi lagi.")]
     BaAlreadyNumbered {
         /// The BA number.
         ba: String,
     },
+    /// Correcting a step that is not behind the complaint's current one.
+    #[error("Langkah {step} tidak dapat dikoreksi; yang dapat dikoreksi hanya langkah {first} sampai {last}.")]
+    NotCorrectable {
+        /// The step asked for, 1-based.
+        step: usize,
+        /// The first correctable step, 1-based.
+        first: usize,
+        /// The last one (the step the complaint stands at), 1-based.
+        last: usize,
+    },
+    /// Correcting a step of another role.
+    #[error("Langkah {step} dikerjakan oleh {role}; hanya peran itu yang dapat mengoreksinya.")]
+    NotYourStep {
+        /// The step, 1-based.
+        step: usize,
+        /// The label of the role the SOP names for it.
+        role: &'static str,
+    },
+    /// A correction without saying what is to be redone.
+    #[error("Alasan koreksi wajib diisi: tuliskan apa yang perlu diperbaiki.")]
+    CorrectionReasonMissing,
     /// A procedure other than the complaint's.
     #[error("Pengaduan ini mengikuti prosedur \"{current}\", bukan \"{given}\".")]
     WrongProcedure {
@@ -549,16 +594,19 @@ impl WorkflowState {
     }
 
     /// Returns the files to the complainant to be completed, on `on`, with the reason: the
-    /// status becomes `perlu_dilengkapi`, the clock stops and the procedure choice is undone
-    /// (staff choose again when the files come back complete).
+    /// status becomes `perlu_dilengkapi` and the clock (not started yet) stays stopped. Only
+    /// during the completeness check: once the files are declared complete the deadline runs,
+    /// and returning them would restart it from zero and undo the signatures already given
+    /// (later rework is [`WorkflowState::correct`]).
     pub fn mark_incomplete(&self, reason: &str, on: Date) -> Result<Transition, WorkflowError> {
         match self.status {
             Status::Selesai => return Err(WorkflowError::AlreadyFinished),
             Status::PerluDilengkapi => return Err(WorkflowError::AlreadyReturned),
             Status::Diterima | Status::Diverifikasi | Status::Diproses => {}
         }
-        if let Some(ba) = &self.ba_number {
-            return Err(WorkflowError::BaAlreadyNumbered { ba: ba.clone() });
+        if self.procedure_id.is_some() || self.files_complete_on.is_some() {
+            let on = self.files_complete_on.map(|d| d.to_string()).unwrap_or_default();
+            return Err(WorkflowError::CompletenessCheckOver { on });
         }
         let reason = reason.trim();
         if reason.is_empty() {
@@ -669,6 +717,80 @@ impl WorkflowState {
         })
     }
 
+    /// The steps (0-based) of the complaint's procedure `role` may send it back to redo: those
+    /// after the verification step up to the one it stands at, that the SOP gives to `role`,
+    /// none before the Berita Acara's numbering once it has its number, none once finished.
+    pub fn correctable_steps(&self, procedure: &Procedure, role: Role) -> Vec<usize> {
+        self.correction_range(procedure)
+            .map(|range| range.filter(|&i| procedure.steps[i].peran == Some(role)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The steps a correction may send back to, whoever asks.
+    fn correction_range(&self, procedure: &Procedure) -> Result<std::ops::RangeInclusive<usize>, WorkflowError> {
+        if self.status == Status::Selesai {
+            return Err(WorkflowError::AlreadyFinished);
+        }
+        let (Some(current_id), Some(index)) = (&self.procedure_id, self.step_index) else {
+            return Err(WorkflowError::FilesNotComplete);
+        };
+        if *current_id != procedure.id {
+            return Err(WorkflowError::WrongProcedure { current: current_id.clone(), given: procedure.id.clone() });
+        }
+        procedure.validate()?;
+        let len = procedure.steps.len();
+        if index >= len {
+            return Err(WorkflowError::StepOutOfRange { id: procedure.id.clone(), step: index + 1, len });
+        }
+        // The verification step is reached by declaring the files complete: it is not redone.
+        let mut first = procedure.start_index() + 1;
+        if self.ba_number.is_some() {
+            first = first.max(procedure.ba_step().map_or(0, |b| b + 1));
+        }
+        Ok(first..=index)
+    }
+
+    /// Sends the complaint back so that step `redo` (0-based) and those after it are taken
+    /// again, at `role`'s request, with the reason. Only the role the SOP names for step `redo`
+    /// may ask, so nobody undoes another role's initials or signature. The files stay complete:
+    /// the deadline and the clock run on from the day they were declared complete, and the
+    /// register's durations count from it too.
+    pub fn correct(
+        &self,
+        procedure: &Procedure,
+        redo: usize,
+        role: Role,
+        reason: &str,
+    ) -> Result<Transition, WorkflowError> {
+        let range = self.correction_range(procedure)?;
+        if let (Some(ba), Some(b)) = (&self.ba_number, procedure.ba_step())
+            && redo <= b
+            && redo > procedure.start_index()
+        {
+            return Err(WorkflowError::BaAlreadyNumbered { ba: ba.clone() });
+        }
+        if !range.contains(&redo) {
+            return Err(WorkflowError::NotCorrectable {
+                step: redo + 1,
+                first: range.start() + 1,
+                last: range.end() + 1,
+            });
+        }
+        let owner = procedure.steps[redo].peran;
+        if owner != Some(role) {
+            return Err(WorkflowError::NotYourStep { step: redo + 1, role: owner.map_or("-", Role::label) });
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(WorkflowError::CorrectionReasonMissing);
+        }
+        let back = redo - 1;
+        let mut to = self.clone();
+        to.step_index = Some(back);
+        to.status = status_at(procedure, back);
+        Ok(Transition { action: Action::Koreksi, from: self.status, to, assign_ba: false, note: reason.to_owned() })
+    }
+
     /// The deadline: the `max_working_days`-th working day after the files were last declared
     /// complete, or `None` while they are not (never, or returned since). Provisional when the
     /// count passes through a year the calendar does not cover.
@@ -684,6 +806,20 @@ impl WorkflowState {
             _ => None,
         }
     }
+}
+
+/// The public status of a complaint standing at step `index` (at or after the verification
+/// step): the status of the last step up to it that names one, as [`WorkflowState::advance`]
+/// set it; `diverifikasi` at the verification step.
+fn status_at(procedure: &Procedure, index: usize) -> Status {
+    let start = procedure.start_index();
+    (start + 1..=index)
+        .rev()
+        .find_map(|i| match procedure.steps[i].public_status {
+            Some(s @ (Status::Diverifikasi | Status::Diproses)) => Some(s),
+            _ => None,
+        })
+        .unwrap_or(Status::Diverifikasi)
 }
 
 /// One public stage of a complaint, for the status page.
@@ -878,25 +1014,110 @@ mod tests {
     }
 
     #[test]
-    fn returning_files_stops_the_clock_and_completing_restarts_it_from_zero() {
+    fn returning_files_keeps_the_clock_stopped_until_they_are_complete() {
         let cal = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
         let p = penyelesaian();
         let s = WorkflowState::received();
         assert_eq!(s.deadline(&cal, 10), None);
-        let s = s.mark_complete(&p, D, "").unwrap().to;
-        assert_eq!(s.deadline(&cal, 10), Some(Reckoned::exact(date(2026, 4, 8))));
-        let s = s.advance(&p, date(2026, 3, 25), "").unwrap().to;
-        assert_eq!(s.status, Status::Diproses);
-        let t = s.mark_incomplete("  Surat pernyataan belum ditandatangani ", date(2026, 3, 26)).unwrap();
-        assert_eq!((t.from, t.to.status), (Status::Diproses, Status::PerluDilengkapi));
+        let t = s.mark_incomplete("  Surat pernyataan belum ditandatangani ", date(2026, 3, 16)).unwrap();
+        assert_eq!((t.from, t.to.status), (Status::Diterima, Status::PerluDilengkapi));
         assert_eq!(t.note, "Surat pernyataan belum ditandatangani");
         assert_eq!((t.to.procedure_id.as_ref(), t.to.step_index, t.to.files_complete_on), (None, None, None));
         let s = t.to;
         assert_eq!(s.deadline(&cal, 10), None, "the clock is stopped");
-        let s = s.mark_complete(&jawaban(), date(2026, 5, 12), "").unwrap().to;
-        assert_eq!(s.procedure_id.as_deref(), Some("jawaban-tertulis"), "the procedure is chosen again");
-        assert_eq!(s.deadline(&cal, 10), Some(Reckoned::exact(date(2026, 6, 2))), "from zero on 12 May");
-        assert_eq!(s.clock_events.len(), 3);
+        let s = s.mark_complete(&p, D, "").unwrap().to;
+        assert_eq!(s.deadline(&cal, 10), Some(Reckoned::exact(date(2026, 4, 8))));
+        assert_eq!(s.clock_events.len(), 2);
+    }
+
+    #[test]
+    fn files_declared_complete_are_never_returned() {
+        // The probe: after the Kepala Dinas signed, the Front Office returned the files and
+        // declared them complete again, which restarted an overdue deadline from zero.
+        let p = penyelesaian();
+        let complete = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        let signed = advance_n(complete.clone(), &p, 5);
+        assert_eq!(signed.step_index, Some(7), "signed by the Kepala Dinas");
+        for s in [&complete, &advance_n(complete.clone(), &p, 1), &signed] {
+            let err = s.mark_incomplete("Data kurang", date(2026, 5, 4)).unwrap_err();
+            assert_eq!(err, WorkflowError::CompletenessCheckOver { on: "2026-03-17".into() });
+            assert!(err.to_string().contains("hanya dilakukan pada pemeriksaan kelengkapan"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_correction_sends_back_for_rework_and_keeps_the_deadline() {
+        let cal = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
+        let p = penyelesaian();
+        let complete = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        let signed = advance_n(complete, &p, 5);
+        let before = signed.deadline(&cal, 10);
+        // The Kepala Dinas takes back the signature: step 8 is taken again.
+        let t = signed.correct(&p, 7, Role::KepalaDinas, "  Nominal di Berita Acara keliru ").unwrap();
+        assert_eq!(t.action, Action::Koreksi);
+        assert_eq!(t.note, "Nominal di Berita Acara keliru");
+        assert!(!t.assign_ba);
+        assert_eq!((t.to.step_index, t.to.status), (Some(6), Status::Diproses));
+        assert_eq!(p.role_for_next(6), Some(Role::KepalaDinas), "the signature is due again");
+        assert_eq!(t.to.files_complete_on, signed.files_complete_on);
+        assert_eq!(t.to.clock_events, signed.clock_events, "the clock neither stops nor restarts");
+        assert_eq!(t.to.deadline(&cal, 10), before);
+        // The JFT redoes its draft: everything after it is taken again, the deadline stays.
+        let t = signed.correct(&p, 4, Role::Jft, "Konsep surat salah alamat").unwrap();
+        assert_eq!((t.to.step_index, t.to.status), (Some(3), Status::Diproses));
+        assert_eq!(t.to.deadline(&cal, 10), before);
+        // Back to the first step after verification: the status is the verification's again.
+        let t = signed.correct(&p, 3, Role::Jft, "Kajian diulang").unwrap();
+        assert_eq!((t.to.step_index, t.to.status), (Some(2), Status::Diverifikasi));
+        // Taken forward again, the complaint finishes with the days counted from the first day.
+        let done = advance_n(t.to, &p, 8);
+        assert_eq!(done.status, Status::Selesai);
+        assert_eq!(done.files_complete_on, Some(D));
+    }
+
+    #[test]
+    fn only_the_role_of_the_corrected_step_corrects_it() {
+        let p = penyelesaian();
+        let signed = advance_n(WorkflowState::received().mark_complete(&p, D, "").unwrap().to, &p, 5);
+        let err = signed.correct(&p, 7, Role::FrontOffice, "x").unwrap_err();
+        assert_eq!(err, WorkflowError::NotYourStep { step: 8, role: Role::KepalaDinas.label() });
+        assert!(signed.correct(&p, 5, Role::FrontOffice, "x").is_err(), "nor the Kabid's initials");
+        assert_eq!(signed.correctable_steps(&p, Role::FrontOffice), Vec::<usize>::new());
+        assert_eq!(signed.correctable_steps(&p, Role::KepalaDinas), [7]);
+        assert_eq!(signed.correctable_steps(&p, Role::KepalaBidang), [5, 6]);
+        assert_eq!(signed.correctable_steps(&p, Role::Jft), [3, 4]);
+        assert_eq!(signed.correctable_steps(&p, Role::Admin), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn refusals_of_correcting() {
+        let p = penyelesaian();
+        let complete = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        let at4 = advance_n(complete.clone(), &p, 2);
+        assert_eq!(at4.correct(&p, 3, Role::Jft, "  "), Err(WorkflowError::CorrectionReasonMissing));
+        // Not ahead of the current step, not the verification step (that is declaring complete).
+        assert_eq!(
+            at4.correct(&p, 5, Role::KepalaBidang, "x"),
+            Err(WorkflowError::NotCorrectable { step: 6, first: 4, last: 5 })
+        );
+        assert_eq!(
+            at4.correct(&p, 2, Role::Jft, "x"),
+            Err(WorkflowError::NotCorrectable { step: 3, first: 4, last: 5 })
+        );
+        assert_eq!(complete.correctable_steps(&p, Role::Jft), Vec::<usize>::new(), "nothing taken yet");
+        assert_eq!(WorkflowState::received().correct(&p, 3, Role::Jft, "x"), Err(WorkflowError::FilesNotComplete));
+        assert!(matches!(at4.correct(&jawaban(), 3, Role::Jft, "x"), Err(WorkflowError::WrongProcedure { .. })));
+        // Once the BA has its number, the steps before the numbering stay.
+        let mut numbered = advance_n(complete, &p, 6);
+        numbered.ba_number = Some(ba_number(2026, 7));
+        let received = numbered.advance(&p, D, "").unwrap().to;
+        assert_eq!(
+            received.correct(&p, 7, Role::KepalaDinas, "x"),
+            Err(WorkflowError::BaAlreadyNumbered { ba: "BA-2026-00007".into() })
+        );
+        assert_eq!(received.correctable_steps(&p, Role::FrontOffice), [9]);
+        let done = advance_n(received, &p, 1);
+        assert_eq!(done.correct(&p, 9, Role::FrontOffice, "x"), Err(WorkflowError::AlreadyFinished));
     }
 
     #[test]
@@ -906,13 +1127,13 @@ mod tests {
         let started = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
         assert_eq!(started.add_information(), Err(WorkflowError::NotReturned), "files not returned");
         assert_eq!(WorkflowState::received().add_information(), Err(WorkflowError::NotReturned));
-        let returned = started.mark_incomplete("Lampirkan KTP", date(2026, 3, 18)).unwrap().to;
+        let returned = WorkflowState::received().mark_incomplete("Lampirkan KTP", date(2026, 3, 18)).unwrap().to;
         let t = returned.add_information().unwrap();
         assert_eq!((t.action, t.from, t.to.status), (Action::Dilengkapi, Status::PerluDilengkapi, Status::Diterima));
         assert_eq!(t.to.clock_events, returned.clock_events, "no clock event: only staff restart the clock");
         assert_eq!(t.to.deadline(&cal, 10), None, "still stopped");
         assert_eq!(t.to.add_information(), Err(WorkflowError::NotReturned), "once only");
-        // Staff then declare the files complete, and the clock restarts from zero on that day.
+        // Staff then declare the files complete, and the clock starts on that day.
         let done = t.to.mark_complete(&p, date(2026, 5, 12), "").unwrap().to;
         assert_eq!(done.deadline(&cal, 10), Some(Reckoned::exact(date(2026, 6, 2))));
         assert_eq!(Action::parse("dilengkapi"), Some(Action::Dilengkapi));
@@ -950,19 +1171,11 @@ mod tests {
         assert_eq!(s.mark_incomplete("   ", D), Err(WorkflowError::ReasonMissing));
         let returned = s.mark_incomplete("KTP", D).unwrap().to;
         assert_eq!(returned.mark_incomplete("lagi", D), Err(WorkflowError::AlreadyReturned));
+        // No date before the last clock event.
+        let err = returned.mark_complete(&p, date(2026, 3, 16), "").unwrap_err();
+        assert_eq!(err, WorkflowError::DateBeforeLastChange { on: date(2026, 3, 16), last: D });
         let complete = returned.mark_complete(&p, D, "").unwrap().to;
         assert_eq!(complete.mark_complete(&p, D, ""), Err(WorkflowError::AlreadyComplete { on: "2026-03-17".into() }));
-        // No date before the last clock event.
-        let err = complete.mark_incomplete("x", date(2026, 3, 16)).unwrap_err();
-        assert_eq!(err, WorkflowError::DateBeforeLastChange { on: date(2026, 3, 16), last: D });
-        // Once the BA has its number the files stay.
-        let mut numbered = advance_n(complete, &p, 6);
-        assert_eq!(numbered.step_index, p.ba_step());
-        numbered.ba_number = Some(ba_number(2026, 7));
-        assert_eq!(
-            numbered.mark_incomplete("x", D),
-            Err(WorkflowError::BaAlreadyNumbered { ba: "BA-2026-00007".into() })
-        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use crate::channel::MessageChannel;
 use jiff::Timestamp;
 use pengaduan_core::notice::retry_at;
+use pengaduan_core::text::redact_addresses;
 use pengaduan_store::StoreError;
 use pengaduan_store::outbox::{OutboxStore, Outcome, address_digest};
 use std::sync::Arc;
@@ -68,7 +69,9 @@ pub async fn deliver_one<S: OutboxStore, C: MessageChannel>(
                 Ok(()) => Outcome::Sent(now),
                 Err(e) => {
                     let again = if e.is_permanent() { None } else { retry_at(entry.attempts, now) };
-                    Outcome::Failed { error: e.to_string(), retry_at: again }
+                    // Servers name the recipient in their errors; staff read these on the
+                    // failure list, which shows no address.
+                    Outcome::Failed { error: redact_addresses(&e.to_string()).into_owned(), retry_at: again }
                 }
             },
         },

@@ -143,6 +143,21 @@ async fn a_permanent_failure_is_not_retried() {
     assert_eq!(channel.calls(), 1);
 }
 
+/// Servers name the recipient in their refusals; what is kept for staff names no address.
+#[tokio::test]
+async fn a_failure_is_kept_without_the_address_the_server_named() {
+    let store = SqliteStore::in_memory().unwrap();
+    let (_, _, id) = take_in(&store, 1, t0()).await;
+    let to = store.claim_outbox(&id, t0()).await.unwrap().unwrap().message.unwrap().to;
+    let error = format!("550 5.1.1 <{to}>: Recipient address rejected; also tried {}", to.to_uppercase());
+    let channel = Recorder::new(Some(SendError::Permanent(error)));
+    let after_lease =
+        t0() + SignedDuration::try_from(pengaduan_store::outbox::LEASE).unwrap() + SignedDuration::from_secs(1);
+    assert_eq!(deliver_one(&store, &channel, &id, after_lease).await.unwrap(), Some(Delivery::Failed));
+    let kept = store.failed_outbox().await.unwrap()[0].last_error.clone().unwrap();
+    assert_eq!(kept, "550 5.1.1 <[alamat surel]>: Recipient address rejected; also tried [alamat surel]");
+}
+
 #[tokio::test]
 async fn an_address_known_to_bounce_is_not_written_to() {
     let store = SqliteStore::in_memory().unwrap();

@@ -2,6 +2,7 @@
 //! each with the Indeks Kepuasan Masyarakat (IKM) of the same period: a second sheet "IKM" in the
 //! workbook, a second CSV file next to the register's (one table per CSV file).
 
+pub mod laporan;
 pub mod statistik;
 
 use jiff::civil::Date;

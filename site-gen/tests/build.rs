@@ -467,6 +467,51 @@ mod office_site {
     }
 
     #[test]
+    fn each_channel_gives_the_office_contact_it_names_in_both_languages() {
+        let (_tmp, out) = build_repo_site();
+        // The channel's own paragraph, not the footer's copy of the contacts.
+        let contacts = |html: &str| -> Vec<String> {
+            html.split("<p class=\"channel__contact\">")
+                .skip(1)
+                .map(|rest| rest.split("</p>").next().unwrap().to_owned())
+                .collect()
+        };
+        let id = contacts(&read(&out, "layanan/informasi-dan-pengaduan/index.html"));
+        assert_eq!(
+            id,
+            [
+                "Alamat: Jl. Sukamaju Raya No. 1, Kabupaten Sukamaju",
+                "Email: <a href=\"mailto:pengaduan@dpmptsp.sukamajukab.go.id\">pengaduan@dpmptsp.sukamajukab.go.id</a>",
+                "SMS: <a href=\"sms:+6281200000000\">0812-0000-0000</a>",
+                "Telepon: <a href=\"tel:+620000123456\">(0000) 123456</a>",
+            ]
+        );
+        let en = contacts(&read(&out, "en/layanan/information-and-complaints/index.html"));
+        assert_eq!(en.len(), 4, "{en:?}");
+        assert!(en[0].starts_with("Address: Jl. Sukamaju") && en[3].starts_with("Telephone: "), "{en:?}");
+        // Nothing sends the reader to the bottom of the page any more.
+        let page = read(&out, "layanan/informasi-dan-pengaduan/index.html");
+        assert!(!page.contains("bagian bawah halaman"), "the channels give their contacts themselves");
+    }
+
+    #[test]
+    fn the_404_page_starts_with_a_way_to_the_other_language() {
+        let (_tmp, out) = build_repo_site();
+        let html = read(&out, "404.html");
+        let jump =
+            html.find("<a href=\"#en\" lang=\"en\" hreflang=\"en\">English: ").expect("a link to the English part");
+        assert!(jump < html.find("<h1").unwrap(), "before the Indonesian heading");
+        assert!(html.contains("<section lang=\"en\">\n  <h2 id=\"en\">"), "the English part is the link's target");
+    }
+
+    #[test]
+    fn the_service_standards_section_has_an_index_in_both_languages() {
+        let (_tmp, out) = build_repo_site();
+        assert!(read(&out, "layanan/index.html").contains("href=\"/layanan/informasi-dan-pengaduan/\""));
+        assert!(read(&out, "en/layanan/index.html").contains("href=\"/en/layanan/information-and-complaints/\""));
+    }
+
+    #[test]
     fn service_page_carries_valid_government_service_json_ld() {
         let (_tmp, out) = build_repo_site();
         let html = read(&out, "layanan/informasi-dan-pengaduan/index.html");
@@ -488,7 +533,13 @@ mod office_site {
         assert!(html.contains("action=\"/api/pengaduan\""), "posts to the API");
         assert!(html.contains("method=\"post\""));
         // Every field the complaint rules read, and the honeypot, which they only check is empty.
-        for field in pengaduan_core::submission::FIELD_ORDER.into_iter().chain(["website"]) {
+        // The incident date is typed in three boxes (day, month, year) that core combines into
+        // the contract's `tanggal_kejadian`; API clients still send the one field.
+        let boxes = ["tanggal_kejadian_hari", "tanggal_kejadian_bulan", "tanggal_kejadian_tahun"];
+        for field in pengaduan_core::submission::FIELD_ORDER.into_iter().filter(|f| *f != "tanggal_kejadian") {
+            assert!(html.contains(&format!("name=\"{field}\"")), "form lacks {field}");
+        }
+        for field in boxes.into_iter().chain(["website"]) {
             assert!(html.contains(&format!("name=\"{field}\"")), "form lacks {field}");
         }
         for labelled in ["nama", "email", "telepon", "judul", "isi", "pernyataan_kebenaran", "persetujuan_data"] {

@@ -253,8 +253,45 @@ fn parse(
             let line = text.lines().position(|l| l.trim_start().starts_with("slug")).map(|i| i + 1);
             Diagnostic::new(rel, line, e)
         })?;
+    if let Some(service) = &page.front.service {
+        // The message names the field, from which an editor's refusal finds the line.
+        check_contacts(&service.channels, config).map_err(|e| Diagnostic::new(rel, None, e))?;
+    }
     let rendered = markdown::render(&page.body, config.allow_html);
     Ok((page, rendered, placement))
+}
+
+/// The word a service channel's `contact` uses for the office's address.
+const ADDRESS_CONTACT: &str = "alamat";
+
+/// Refuses a channel's `contact` that names neither the address nor an office channel, listing
+/// the names it may take.
+fn check_contacts(channels: &[content::ServiceChannel], config: &SiteConfig) -> Result<(), String> {
+    for (i, channel) in channels.iter().enumerate() {
+        let Some(contact) = channel.contact.as_deref() else { continue };
+        if contact != ADDRESS_CONTACT && !config.office.channels.iter().any(|c| c.name == contact) {
+            let names: Vec<&str> = std::iter::once(ADDRESS_CONTACT)
+                .chain(config.office.channels.iter().map(|c| c.name.as_str()))
+                .collect();
+            return Err(format!(
+                "service.channels[{}].contact: \"{contact}\" bukan alamat kantor maupun saluran di config.toml \
+                 ([[office.channels]]); pilihan: {}",
+                i + 1,
+                names.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The office contact a channel names, as `{label, value, url}` for the template.
+fn contact_value(contact: &str, config: &SiteConfig, lang: &str) -> Option<Value> {
+    if contact == ADDRESS_CONTACT {
+        return Some(json!({ "label": config.ui(lang, "address", "Alamat"), "value": config.office.address }));
+    }
+    let channel = config.office.channels.iter().find(|c| c.name == contact)?;
+    let label = if lang == config.language { &channel.name } else { channel.name_en.as_ref().unwrap_or(&channel.name) };
+    Some(json!({ "label": label, "value": channel.value, "url": channel.url }))
 }
 
 /// A page after rendering: its output (none when kept as it was), its file and what to cache.
@@ -756,6 +793,11 @@ pub fn output_path(url: &str) -> String {
 fn service_value(s: &content::Service, config: &SiteConfig, lang: &str) -> Value {
     let mut v = serde_json::to_value(s).expect("service serialises");
     v["time_limit"]["text"] = Value::String(time_limit_text(&s.time_limit, config, lang));
+    for (i, channel) in s.channels.iter().enumerate() {
+        if let Some(found) = channel.contact.as_deref().and_then(|c| contact_value(c, config, lang)) {
+            v["channels"][i]["contact_value"] = found;
+        }
+    }
     v
 }
 

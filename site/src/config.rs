@@ -110,6 +110,27 @@ pub struct Office {
     /// Contact channels.
     #[serde(default)]
     pub channels: Vec<ContactChannel>,
+    /// Where a complainant may turn when a complaint is past its deadline (LAPOR!, the
+    /// Ombudsman), listed on the status page of an overdue complaint.
+    #[serde(default)]
+    pub escalation: Vec<Escalation>,
+}
+
+/// A body outside the office that takes complaints the office left unanswered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Name, the same in every language.
+    pub name: String,
+    /// What it does, on the default language's pages.
+    #[serde(default)]
+    pub about: String,
+    /// What it does, on English pages; `about` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about_en: Option<String>,
+    /// How to reach it.
+    #[serde(default)]
+    pub contacts: Vec<ContactChannel>,
 }
 
 /// One contact channel of the office.
@@ -152,6 +173,24 @@ fn default_api_url() -> String {
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "config.toml";
+
+impl Office {
+    /// The letterhead of the office's printed reports: its name, region, address and the value
+    /// of its channel named "Telepon" (empty when it has none).
+    pub fn letterhead(&self) -> pengaduan_core::report::Letterhead {
+        pengaduan_core::report::Letterhead {
+            nama: self.name.clone(),
+            wilayah: self.region.clone(),
+            alamat: self.address.clone(),
+            telepon: self
+                .channels
+                .iter()
+                .find(|c| c.name.trim().eq_ignore_ascii_case("telepon"))
+                .map(|c| c.value.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
 
 impl SiteConfig {
     /// Reads `config.toml` from `root`; errors name the file and line.
@@ -288,5 +327,17 @@ mod tests {
             SiteConfig::parse("title = \"x\"\nbase_url = \"http://a/\"\napi_url = \"/api/\"\n[office]\nname = \"D\"\n")
                 .unwrap();
         assert_eq!((c.base_url.as_str(), c.api_url.as_str()), ("http://a", "/api"));
+    }
+
+    #[test]
+    fn the_letterhead_comes_from_the_office_and_its_telephone_channel() {
+        let c = SiteConfig::parse(
+            "title = \"x\"\nbase_url = \"http://a\"\n[office]\nname = \"Dinas X\"\nregion = \"Kota Y\"\naddress = \"Jl. Z 1\"\n\
+             [[office.channels]]\nname = \"SMS\"\nvalue = \"0812\"\n[[office.channels]]\nname = \"Telepon\"\nvalue = \"(0274) 1\"\n",
+        )
+        .unwrap();
+        let k = c.office.letterhead();
+        assert_eq!((k.nama.as_str(), k.wilayah.as_str(), k.alamat.as_str()), ("Dinas X", "Kota Y", "Jl. Z 1"));
+        assert_eq!(k.telepon, "(0274) 1");
     }
 }

@@ -78,6 +78,11 @@ pub struct ServiceChannel {
     /// A link, when it has one.
     #[serde(default)]
     pub url: Option<String>,
+    /// The office contact shown with the channel: `alamat` (the office's address) or the `name`
+    /// of one of config.toml's `[[office.channels]]`, so the page gives the address, number or
+    /// email where the reader looks for it instead of sending them to the footer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 /// Reads `[service.time_limit]` with `starts` required: a published page says when the clock

@@ -7,8 +7,8 @@
 //! of a group such as `pengguna`).
 
 use crate::cmd::{
-    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, konten, lanjut, lengkap, pengguna, skm, statistik,
-    surel, unduh,
+    audit, catat, daftar, ekspor, hapus_data_pribadi, kembalikan, konten, lanjut, laporan, lengkap, pengguna, skm,
+    statistik, surel, unduh,
 };
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
@@ -112,6 +112,10 @@ pub enum Command {
     /// Hitung Indeks Kepuasan Masyarakat (SKM, PermenPANRB 14/2017) suatu periode: per unsur dan keseluruhan, dengan mutu pelayanan.
     #[command(override_usage = "pengaduan-staf skm --dari TTTT-BB-HH --sampai TTTT-BB-HH [--csv BERKAS]")]
     Skm(skm::Skm),
+
+    /// Laporan berkala pengelolaan pengaduan satu triwulan atau satu tahun, sebagai XLSX dan PDF.
+    #[command(override_usage = "pengaduan-staf laporan (--triwulan TTTT-T | --tahun TTTT) [--keluar BERKAS ...]")]
+    Laporan(laporan::Laporan),
 
     /// Hitung statistik publik (/statistik/, data.json, data.csv) sekarang dan bangun halamannya di keluaran situs lokal.
     #[command(override_usage = "pengaduan-staf statistik [--keluaran FOLDER]")]

@@ -294,6 +294,7 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         Command::Ekspor(a) => cmd::ekspor::run(&ctx, a).await,
         Command::Skm(a) => cmd::skm::run(&ctx, a).await,
         Command::Statistik(a) => cmd::statistik::run(&ctx, a).await,
+        Command::Laporan(a) => cmd::laporan::run(&ctx, a).await,
         Command::Tenggat => cmd::tenggat::run(&ctx).await,
         Command::HapusDataPribadi(a) => {
             let files = open_attachments(&cli.store, cli.lampiran.as_deref()).await?;

@@ -6,12 +6,13 @@ use crate::dynamodb;
 use crate::sqlite;
 use crate::{
     Applied, ComplaintRecord, ComplaintStore, ListFilter, NewComplaint, PendingUpload, PublicRecord, RateDecision,
-    RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, content, erasure,
-    outbox, survey,
+    RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, answer, content,
+    erasure, outbox, survey,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
 use pengaduan_core::RegisterNumber;
+use pengaduan_core::workflow::HistoryEntry;
 use std::time::Duration;
 
 /// The store chosen at run time: `sqlite:PATH` or `dynamodb:TABLE`.
@@ -104,6 +105,10 @@ impl WorkflowStore for AnyStore {
         dispatch!(self, s => s.list(filter))
     }
 
+    async fn history(&self, nomor: &RegisterNumber) -> Result<Vec<HistoryEntry>, StoreError> {
+        dispatch!(self, s => s.history(nomor))
+    }
+
     async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {
         dispatch!(self, s => s.open_rows())
     }
@@ -162,6 +167,16 @@ impl outbox::OutboxStore for AnyStore {
 
     async fn undeliverable(&self, address: &str) -> Result<Option<String>, StoreError> {
         dispatch!(self, s => s.undeliverable(address))
+    }
+}
+
+impl answer::AnswerStore for AnyStore {
+    async fn set_answer(&self, nomor: &str, a: &answer::Answer) -> Result<(), StoreError> {
+        dispatch!(self, s => s.set_answer(nomor, a))
+    }
+
+    async fn answer(&self, nomor: &str) -> Result<Option<answer::Answer>, StoreError> {
+        dispatch!(self, s => s.answer(nomor))
     }
 }
 

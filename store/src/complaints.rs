@@ -123,6 +123,8 @@ pub struct PublicRecord {
     /// when they returned them, what the complainant must add. The one staff note the public
     /// side reads, as the status email quotes it; every other note stays internal.
     pub return_reason: Option<String>,
+    /// Sent anonymously: no identity was kept, so no receipt or message can be sent.
+    pub anonim: bool,
 }
 
 /// The reason of the last return among `(action, note)` history entries, oldest first, while

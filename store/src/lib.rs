@@ -14,6 +14,7 @@
 //! the same transaction, and numbers the Berita Acara from its own gapless yearly counter.
 
 pub mod accounts;
+pub mod answer;
 mod any;
 pub mod attachments;
 mod complaints;

@@ -241,6 +241,11 @@ pub trait WorkflowStore: ComplaintStore {
         change: WorkflowChange,
     ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
 
+    /// One complaint's history, oldest first, without its register entry or personal data: what
+    /// the periodic report reads of each complaint it needs (SQLite: one indexed select;
+    /// DynamoDB: one `Query` of the complaint's `HISTORY#` items). Empty for an unknown number.
+    fn history(&self, nomor: &RegisterNumber) -> impl Future<Output = Result<Vec<HistoryEntry>, StoreError>> + Send;
+
     /// The register rows passing `filter`, by number.
     fn list(&self, filter: &ListFilter) -> impl Future<Output = Result<Vec<RegisterRow>, StoreError>> + Send;
 

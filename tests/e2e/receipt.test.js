@@ -77,7 +77,7 @@ test('the confirmation prints as a one-page receipt; "Cetak bukti" prints with J
     await j.step('it says when to expect an answer, and no longer to take a screenshot', async (p) => {
       const text = await p.locator('main').innerText();
       assert.match(text, /Jangka waktu penyelesaian: 2 s\/d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap\./);
-      assert.match(text, /Tanggal batas waktunya ditampilkan di halaman status ini setelah petugas menyatakan berkas Anda lengkap/);
+      assert.match(text, /Tanggal batas waktunya ditampilkan di halaman status pengaduan Anda \(menu Lacak Pengaduan\) setelah petugas menyatakan berkas Anda lengkap/);
       assert.doesNotMatch(text, /tangkapan layar|tidak dapat ditampilkan ulang/);
     });
 
@@ -146,7 +146,7 @@ test('without JavaScript, "Cetak bukti" leads to the print-friendly view, one pa
 
     await j.step('"Kembali ke status pengaduan" goes back to the status page', async (p) => {
       await p.getByRole('link', { name: 'Kembali ke status pengaduan' }).click();
-      await h.waitForPath(p, /^\/api\/lacak\?nomor=[^&]+&kode=[^&]+$/);
+      await h.waitForPath(p, /^\/api\/lacak\?nomor=[^&]+&kode=[^&]+&lang=id$/);
       assert.equal((await h.readConfirmation(p)).nomor, receipt.nomor);
     });
   } finally {

@@ -211,12 +211,12 @@ def main() -> int:
             state["cold_start_ms"] = (answered - started) * 1000
             assert resp["statusCode"] == 303, resp
             location = resp["headers"]["location"]
-            number = re.fullmatch(r"/api/lacak\?nomor=PGD-(\d{4})-00001&kode=[0-9A-Z-]+", location)
+            number = re.fullmatch(r"/api/lacak\?nomor=PGD-(\d{4})-00001&kode=[0-9A-Z-]+&lang=id", location)
             assert number and int(number.group(1)) in years, f"{location}: the first number of {years}"
             assert resp["headers"]["cache-control"] == "no-store", resp["headers"]
             assert resp["headers"]["access-control-allow-origin"] == "https://dpmptsp.example", resp["headers"]
             state["nomor"] = location.split("nomor=")[1].split("&")[0]
-            state["kode"] = location.split("kode=")[1]
+            state["kode"] = location.split("kode=")[1].split("&")[0]
 
         def stored_items():
             nomor = state["nomor"]

@@ -4,6 +4,7 @@
 
 use super::isian::{self, Isian};
 use super::{EditableFile, Refusal, allowed, audit, by_when, changes_with, edit_link, editable, encode_path, workshop};
+use crate::confirmation::Confirmation;
 use crate::fields::Fields;
 use crate::session::{CSRF_FIELD, Staff, check_csrf};
 use crate::views::UserView;
@@ -109,7 +110,7 @@ pub(crate) async fn form(
     let head = head(&console, path).await?;
     let text = current_text(&console, workshop.as_ref(), path, head.as_ref()).await?;
     let mut view = EditView::new(&console, &staff, &file, head.as_ref(), text);
-    view.notice = query.get("pesan").cloned();
+    view.notice = Confirmation::shown(&query);
     Ok(console.views.page(StatusCode::OK, "konten-ubah.html", &view))
 }
 
@@ -322,9 +323,7 @@ async fn store_draft(
     };
     let entry = audit(console, staff, AuditAction::ContentSaved, format!("{path} revisi {}", revision.number));
     console.store().record_audit(entry).await?;
-    let message =
-        format!("Draf disimpan sebagai revisi {}. Belum tampil di situs sampai diterbitkan.", revision.number);
-    Ok(see_other(&edit_link(&path, Some(&message))))
+    Ok(see_other(&edit_link(&path, Some(Confirmation::DraftSaved { revision: revision.number }))))
 }
 
 /// The `422` of a text the site would not build with, naming the file, line and field; the

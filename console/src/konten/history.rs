@@ -2,6 +2,7 @@
 //! line diff against the one before; and restoring one (`POST pulihkan`) as a new draft.
 
 use super::{allowed, audit, by_when, changes_with, edit_link, editable, encode_path, workshop};
+use crate::confirmation::Confirmation;
 use crate::fields::Fields;
 use crate::session::{CSRF_FIELD, Staff, check_csrf};
 use crate::views::UserView;
@@ -187,8 +188,8 @@ pub(crate) async fn restore(
     };
     let detail = format!("{} revisi {} dari revisi {}", file.path, revision.number, old.number);
     console.store().record_audit(audit(&console, &staff, AuditAction::ContentRestored, detail)).await?;
-    let message = format!("Revisi {} dipulihkan sebagai draf (revisi {}).", old.number, revision.number);
-    Ok(see_other(&edit_link(&file.path, Some(&message))))
+    let notice = Confirmation::Restored { from: old.number, revision: revision.number };
+    Ok(see_other(&edit_link(&file.path, Some(notice))))
 }
 
 #[cfg(test)]

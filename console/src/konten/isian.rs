@@ -46,6 +46,7 @@ struct ChannelRow {
     nama: String,
     keterangan: String,
     tautan: String,
+    kontak: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +143,7 @@ pub(crate) fn from_text(path: &str, text: &str) -> Option<Isian> {
             nama: c.name.clone(),
             keterangan: c.description.clone(),
             tautan: c.url.clone().unwrap_or_default(),
+            kontak: c.contact.clone().unwrap_or_default(),
         })
         .collect();
     kanal.push(ChannelRow::default());
@@ -233,6 +235,7 @@ pub(crate) fn from_posted(path: &str, current: &str, form: &HashMap<String, Stri
                     nama,
                     keterangan: row("keterangan").unwrap_or_default(),
                     tautan: row("tautan").unwrap_or_default(),
+                    kontak: row("kontak").unwrap_or_default(),
                 });
             }
             // A post without the channels' rows (not from this page) keeps them.
@@ -290,18 +293,19 @@ fn apply_service(form: &ServiceForm, current: &str) -> Result<String, FieldRefus
     let rows: Vec<usize> = (0..form.kanal.len())
         .filter(|&i| {
             let c = &form.kanal[i];
-            !(c.nama.trim().is_empty() && c.keterangan.trim().is_empty() && c.tautan.trim().is_empty())
+            ![&c.nama, &c.keterangan, &c.tautan, &c.kontak].iter().all(|v| v.trim().is_empty())
         })
         .collect();
     facts.channels = rows
         .iter()
         .map(|&i| {
             let c = &form.kanal[i];
-            let url = c.tautan.trim();
+            let given = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
             ChannelFacts {
                 name: c.nama.trim().to_owned(),
                 description: c.keterangan.trim().to_owned(),
-                url: (!url.is_empty()).then(|| url.to_owned()),
+                url: given(&c.tautan),
+                contact: given(&c.kontak),
             }
         })
         .collect();
@@ -334,6 +338,7 @@ fn service_refusal(form: &ServiceForm, channel_rows: &[usize], e: FormError) -> 
                     let (key, name) = match key {
                         "description" => ("keterangan", "Keterangan"),
                         "url" => ("tautan", "Tautan"),
+                        "contact" => ("kontak", "Kontak kantor"),
                         _ => ("nama", "Nama saluran"),
                     };
                     (format!("kanal-{row}-{key}"), format!("Saluran {}, {name}", row + 1))

@@ -3,6 +3,7 @@
 //! Also the editor's own `/staf/`, which holds no complaints.
 
 use super::{HolidayNotice, allowed, by_when, encode_path, holiday_notice, waiting_drafts, workshop};
+use crate::confirmation::Confirmation;
 use crate::session::Staff;
 use crate::views::UserView;
 use crate::{AppError, Console};
@@ -114,7 +115,7 @@ pub(crate) async fn page(
         may_publish: !drafts.is_empty() && !own_waits,
         drafts,
         four_eyes,
-        notice: query.get("pesan").cloned(),
+        notice: Confirmation::shown(&query),
         holiday: holiday_notice(&console, staff.role()),
     };
     Ok(console.views.page(StatusCode::OK, "konten.html", &view))

@@ -22,6 +22,7 @@ pub(crate) use list::{editor_home, page as list};
 pub(crate) use publish::publish;
 pub use workshop::{EditableFile, Refusal, Workshop, WorkshopFuture};
 
+use crate::confirmation::Confirmation;
 use crate::session::Staff;
 use crate::{AppError, BASE, Console};
 use http::StatusCode;
@@ -50,13 +51,11 @@ pub(crate) fn encode_path(path: &str) -> String {
 }
 
 /// The address of `path`'s edit page, with a confirmation to show when given.
-fn edit_link(path: &str, message: Option<&str>) -> String {
+fn edit_link(path: &str, notice: Option<Confirmation>) -> String {
     let mut link = format!("{BASE}/konten/ubah?berkas={}", encode_path(path));
-    if let Some(m) = message {
-        link.push_str(&format!(
-            "&pesan={}",
-            percent_encoding::utf8_percent_encode(m, percent_encoding::NON_ALPHANUMERIC)
-        ));
+    if let Some(n) = notice {
+        link.push('&');
+        link.push_str(&n.query());
     }
     link
 }

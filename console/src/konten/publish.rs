@@ -2,6 +2,7 @@
 //! build has checked them together.
 
 use super::{allowed, audit, changes_with, waiting_drafts, workshop};
+use crate::confirmation::Confirmation;
 use crate::fields::Fields;
 use crate::session::{CSRF_FIELD, Staff, check_csrf};
 use crate::{AppError, BASE, Console, see_other};
@@ -26,7 +27,7 @@ pub(crate) async fn publish(
     let workshop = workshop(&console)?;
     let drafts = waiting_drafts(&console).await?;
     if drafts.is_empty() {
-        return Ok(see_other(&format!("{BASE}/konten/?pesan=Tidak%20ada%20draf%20yang%20menunggu.")));
+        return Ok(see_other(&format!("{BASE}/konten/?{}", Confirmation::NoDrafts.query())));
     }
     // The build's check first: on AWS its answer also brings the office's four-eyes setting,
     // which a fresh console instance has not heard yet.
@@ -69,13 +70,11 @@ pub(crate) async fn publish(
             text: "Draf telah ditandai terbit, tetapi situs gagal diperbarui. Hubungi admin: pembangunan situs perlu dijalankan ulang.",
         });
     }
-    let message = if workshop.publishes_later() {
-        format!(
-            "{count} berkas diterbitkan. Situs sedang dibangun dan diunggah; halaman publik berubah dalam beberapa menit."
-        )
+    let count = count as u64;
+    let notice = if workshop.publishes_later() {
+        Confirmation::PublishedLater { count }
     } else {
-        format!("{count} berkas diterbitkan.")
+        Confirmation::Published { count }
     };
-    let encoded = percent_encoding::utf8_percent_encode(&message, percent_encoding::NON_ALPHANUMERIC);
-    Ok(see_other(&format!("{BASE}/konten/?pesan={encoded}")))
+    Ok(see_other(&format!("{BASE}/konten/?{}", notice.query())))
 }

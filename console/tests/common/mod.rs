@@ -60,6 +60,8 @@ pub struct Setup {
     pub dynamodb: bool,
     /// Another workshop for the editing pages (the remote one), instead of the fixture site.
     pub remote: Option<Arc<dyn pengaduan_console::Workshop>>,
+    /// The office's letterhead on the periodic report.
+    pub letterhead: Option<pengaduan_core::report::Letterhead>,
 }
 
 /// A logged-in browser: its session cookie and the CSRF token its pages carry.
@@ -111,6 +113,9 @@ impl Harness {
         }
         if let Some(w) = setup.remote {
             console = console.with_workshop(w);
+        }
+        if let Some(k) = setup.letterhead {
+            console = console.with_letterhead(k);
         }
         for (username, role) in [
             ("rina", Role::FrontOffice),

@@ -113,6 +113,21 @@ fn the_service_facts_read_and_write_back_unchanged() {
 }
 
 #[test]
+fn a_removed_channel_takes_its_office_contact_with_it() {
+    let mut facts = service_facts(SHIPPED_SERVICE).unwrap();
+    let contacts = |f: &ServiceFacts| f.channels.iter().map(|c| c.contact.clone()).collect::<Vec<_>>();
+    assert_eq!(facts.channels[1].contact.as_deref(), Some("alamat"), "the letter channel shows the address");
+    let removed = facts.channels.remove(1);
+    assert_eq!(removed.name, "Surat");
+    let text = apply_service_facts(SHIPPED_SERVICE, &facts).unwrap();
+    let read = service_facts(&text).unwrap();
+    // Matched by position, the Email channel now sits where the letter was: it must not keep
+    // the letter's "alamat".
+    assert_eq!(contacts(&read), contacts(&facts));
+    assert_eq!(read.channels[1].contact.as_deref(), Some("Email"));
+}
+
+#[test]
 fn changed_service_facts_land_in_the_front_matter() {
     let mut facts = service_facts(SHIPPED_SERVICE).unwrap();
     facts.fee = "Gratis".into();
@@ -121,6 +136,7 @@ fn changed_service_facts_land_in_the_front_matter() {
         name: "WhatsApp".into(),
         description: "Kirim pesan ke nomor layanan.".into(),
         url: Some("/pengaduan/".into()),
+        contact: Some("Telepon".into()),
     });
     facts.channels[7].url = None;
     facts.procedures[1].steps.pop();

@@ -19,6 +19,7 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode, header};
 use pengaduan_core::submission::{ADDITION_FIELD, validate_addition};
 use pengaduan_core::{Lang, RawValue, Status};
+use pengaduan_store::answer::AnswerStore;
 use pengaduan_store::{Addition, ComplaintStore, StoreError, WorkflowChange, WorkflowStore};
 use serde_json::json;
 use std::net::IpAddr;
@@ -27,7 +28,7 @@ use std::net::IpAddr;
 pub const ONLINE_COMPLAINANT: &str = "Pengadu (daring)";
 
 /// Stores what the complainant adds to returned files, or says why not.
-pub(super) async fn complete<S: ComplaintStore + WorkflowStore>(
+pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
     app: &App<S>,
     req: Request<Bytes>,
     source: Option<IpAddr>,
@@ -92,7 +93,7 @@ pub(super) async fn complete<S: ComplaintStore + WorkflowStore>(
             return json_response(StatusCode::UNPROCESSABLE_ENTITY, &json!({ "errors": errors }));
         }
         let view = LengkapiView { keterangan: text(ADDITION_FIELD), errors, ..LengkapiView::default() };
-        let mut page = status_answer(app, &record, &code, options, false, lang, view);
+        let mut page = status_answer(app, &record, &code, options, false, lang, view).await;
         *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return page;
     };
@@ -152,7 +153,7 @@ pub(super) async fn complete<S: ComplaintStore + WorkflowStore>(
         Err(e) => return store_failure(app, &e, wants_json, lang),
     };
     let view = LengkapiView { terkirim: true, berkas: names, ..LengkapiView::default() };
-    status_answer(app, &record, &code, options, false, lang, view)
+    status_answer(app, &record, &code, options, false, lang, view).await
 }
 
 /// The `409` for a complaint whose files are not waiting to be completed.

@@ -3,7 +3,7 @@
 
 use super::App;
 use super::body;
-use super::pages::{LengkapiView, StageView, StatusOptions, StatusView, fallback_html};
+use super::pages::{AnswerView, LengkapiView, StageView, StatusOptions, StatusView, fallback_html};
 use super::respond::{
     Limit, Lookup, complaint_not_found, error_response, html_response, json_response, number_and_code_required,
     store_failure, too_many,
@@ -13,13 +13,14 @@ use http::{Response, StatusCode};
 use jiff::Timestamp;
 use pengaduan_core::datetime::{date_in, human_time_in, rfc3339};
 use pengaduan_core::{Lang, RegisterNumber, Status, TrackingCode};
+use pengaduan_store::answer::AnswerStore;
 use pengaduan_store::intake::digest;
 use pengaduan_store::{ComplaintStore, PublicRecord, RateDecision, error_chain};
 use serde_json::json;
 use std::net::IpAddr;
 
 /// Answers a status look-up (`nomor`, `kode`, and `cetak=1` for the receipt alone).
-pub(super) async fn lookup_query<S: ComplaintStore>(
+pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
     app: &App<S>,
     query: &str,
     source: Option<IpAddr>,
@@ -77,12 +78,12 @@ pub(super) async fn lookup_query<S: ComplaintStore>(
         Err(refusal) => return refusal,
     };
     let options = StatusOptions { print, site_origin: app.http.site_origin.as_deref(), elsewhere: false };
-    status_answer(app, &record, &code, options, wants_json, lang, LengkapiView::default())
+    status_answer(app, &record, &code, options, wants_json, lang, LengkapiView::default()).await
 }
 
 /// The status page (or its JSON) of `record`, found with `code`; `lengkapi` carries what the
 /// addition's route has to say (its errors, its confirmation).
-pub(super) fn status_answer<S: ComplaintStore>(
+pub(super) async fn status_answer<S: ComplaintStore + AnswerStore>(
     app: &App<S>,
     record: &PublicRecord,
     code: &TrackingCode,
@@ -117,6 +118,18 @@ pub(super) fn status_answer<S: ComplaintStore>(
     // The status's own plain sentence, not the stored next procedure step: that is the service
     // page's wording for staff ("JFT Analis Kebijakan ...: Memverifikasi dan memaraf ...").
     let next_step = record.status.next_step_in(lang).to_owned();
+    let overdue = deadline
+        .filter(|_| record.status != Status::Selesai)
+        .and_then(|d| app.pages().calendar().overdue_by(d.value, app.now().date()));
+    // The answer is handed over with the last step: shown once the complaint is finished.
+    let answer = if record.status == Status::Selesai {
+        match app.store.answer(&record.nomor.to_string()).await {
+            Ok(answer) => answer.map(|a| AnswerView::new(&a, lang)),
+            Err(e) => return store_failure(app, &e, wants_json, lang),
+        }
+    } else {
+        None
+    };
     let view = StatusView {
         nomor: record.nomor.to_string(),
         kode_lacak: code.to_string(),
@@ -131,6 +144,10 @@ pub(super) fn status_answer<S: ComplaintStore>(
         deadline_text: deadline.map(|d| date_in(lang, d.value)).unwrap_or_default(),
         deadline_provisional: deadline.is_some_and(|d| d.provisional),
         deadline_note: deadline.and_then(|d| d.provisional_note_in(lang)).unwrap_or_default(),
+        anonim: record.anonim,
+        overdue: overdue.is_some(),
+        overdue_days: overdue.map_or(0, |n| n.value),
+        jawaban: answer,
         lengkapi: LengkapiView { alasan: record.return_reason.clone().unwrap_or_default(), ..lengkapi },
     };
     if wants_json {
@@ -156,6 +173,14 @@ pub(super) fn status_answer<S: ComplaintStore>(
                 "tenggat": deadline.map(|d| d.value.to_string()),
                 "tenggat_sementara": view.deadline_provisional,
         });
+        // Keys beyond the contract's appear only when they say something, so a client that
+        // reads the contract's keys sees exactly those on an ordinary complaint.
+        if let Some(days) = overdue {
+            answer["terlambat_hari_kerja"] = json!(days.value);
+        }
+        if let Some(a) = &view.jawaban {
+            answer["jawaban"] = json!({ "teks": a.text, "bahasa": a.lang, "berita_acara": a.berita_acara });
+        }
         // Only while the files are with the complainant: what the office asked for.
         if let Some(reason) = &record.return_reason {
             answer["alasan_pengembalian"] = json!(reason);

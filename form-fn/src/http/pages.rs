@@ -4,8 +4,9 @@
 use pengaduan_core::FieldError;
 use pengaduan_core::Lang;
 use pengaduan_core::RawForm;
+use pengaduan_core::calendar::Calendar;
 use pengaduan_core::published::PublishedRules;
-use pengaduan_core::submission::FIELD_ORDER;
+use pengaduan_core::submission::{DATE_PART_FIELDS, FIELD_ORDER};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -36,6 +37,8 @@ pub struct Pages {
     /// From the published rules: the service page's and its English translation's, whose
     /// `starts` is in English.
     time_limits: TimeLimits,
+    /// From the published rules: the working-day calendar the overdue count uses.
+    calendar: Calendar,
 }
 
 pub use pengaduan_core::service::{TimeLimit, TimeLimits};
@@ -82,6 +85,14 @@ pub struct StatusView {
     pub deadline_provisional: bool,
     /// Why the deadline may still move, shown after it; empty when it will not.
     pub deadline_note: String,
+    /// Sent anonymously: the page says no identity was kept and no receipt was emailed.
+    pub anonim: bool,
+    /// The deadline has passed and the complaint is not finished.
+    pub overdue: bool,
+    /// Working days past the deadline (0 when only days off have passed since).
+    pub overdue_days: u32,
+    /// The office's answer, once the complaint is finished and one was attached.
+    pub jawaban: Option<AnswerView>,
     /// Completing returned files online (`partials/lengkapi.html`).
     pub lengkapi: LengkapiView,
 }
@@ -102,6 +113,36 @@ pub struct LengkapiView {
     pub terkirim: bool,
     /// The names of the documents sent with it, for the confirmation.
     pub berkas: Vec<String>,
+}
+
+/// The office's answer as the status page shows it, in the page's language where the office
+/// wrote one.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    /// The Surat Jawaban's text.
+    pub text: String,
+    /// The text as paragraphs (split at blank lines), each as its lines.
+    pub paragraphs: Vec<Vec<String>>,
+    /// The text's language (`id` on an English page without an English text).
+    pub lang: &'static str,
+    /// A signed Berita Acara can be downloaded.
+    pub berita_acara: bool,
+}
+
+impl AnswerView {
+    /// The answer `answer` for a page in `lang`.
+    pub fn new(answer: &pengaduan_store::answer::Answer, lang: Lang) -> Self {
+        let texts = pengaduan_core::answer::AnswerText { id: answer.text_id.clone(), en: answer.text_en.clone() };
+        let (text, text_lang) = texts.text_in(lang);
+        let paragraphs = text
+            .split("\n\n")
+            .map(|p| {
+                p.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).map(str::to_owned).collect::<Vec<_>>()
+            })
+            .filter(|p| !p.is_empty())
+            .collect();
+        Self { text: text.to_owned(), paragraphs, lang: text_lang.code(), berita_acara: answer.berita_acara.is_some() }
+    }
 }
 
 /// The survey page of one `selesai` complaint: its questions, or the thanks once answered.
@@ -139,14 +180,20 @@ pub struct StageView {
 impl Pages {
     /// Wraps loaded templates and the site configuration (`config.toml` as a table).
     pub fn new(tera: tera::Tera, config: Value) -> Self {
-        Self { tera, config, time_limits: TimeLimits::default() }
+        Self { tera, config, time_limits: TimeLimits::default(), calendar: Calendar::default() }
     }
 
     /// The service's time limits as the site publishes them ([`PublishedRules`]), for the
     /// status page and the receipt in each language.
     pub fn with_rules(mut self, rules: &PublishedRules) -> Self {
         self.time_limits = rules.service.time_limits.clone();
+        self.calendar = rules.calendar.clone();
         self
+    }
+
+    /// The working-day calendar of the published rules (empty until they are read).
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
     }
 
     /// The time limit the status page states, if the service page gave one.
@@ -246,11 +293,36 @@ impl Pages {
     /// The complaint form again, with an error summary, inline messages and the typed values, in
     /// the language `lang`.
     pub fn form_with_errors(&self, form: &RawForm, errors: &[FieldError], lang: Lang) -> Result<String, PageError> {
-        let values: BTreeMap<&str, String> =
-            FIELD_ORDER.iter().filter(|f| **f != "idempotency_key").map(|f| (*f, form.display_value(f))).collect();
+        self.form_again(form, errors, None, lang)
+    }
+
+    /// The complaint form again with the typed values and, above it, why it was not taken
+    /// (`refusal`: a title and what to do, such as when to try again); the files must be chosen
+    /// again.
+    pub fn form_refused(&self, form: &RawForm, refusal: (&str, &str), lang: Lang) -> Result<String, PageError> {
+        self.form_again(form, &[], Some(refusal), lang)
+    }
+
+    fn form_again(
+        &self,
+        form: &RawForm,
+        errors: &[FieldError],
+        refusal: Option<(&str, &str)>,
+        lang: Lang,
+    ) -> Result<String, PageError> {
+        let values: BTreeMap<&str, String> = FIELD_ORDER
+            .iter()
+            .chain(&DATE_PART_FIELDS)
+            .filter(|f| **f != "idempotency_key")
+            .map(|f| (*f, form.display_value(f)))
+            .collect();
         let field_errors: BTreeMap<&str, &str> = errors.iter().map(|e| (e.field, e.message.as_str())).collect();
+        let refusal = refusal.map(|(title, message)| json!({ "title": title, "message": message }));
         let extra = json!({
-            "form": { "action": self.form_action(), "values": values, "errors": errors, "field_errors": field_errors }
+            "form": {
+                "action": self.form_action(), "values": values, "errors": errors, "field_errors": field_errors,
+                "refusal": refusal,
+            }
         });
         let path = self.ui_url(lang, "apply_url", ("/pengaduan/", "/en/complaint/"));
         let prefix = self.ui(lang, "error_prefix").unwrap_or(lang.pick("Kesalahan", "Error"));
@@ -384,10 +456,10 @@ fn home(lang: Lang) -> &'static str {
     lang.pick("/", "/en/")
 }
 
-/// What a link back to the API adds to keep the language: nothing for Indonesian, the
-/// default, so its addresses stay as they always were.
+/// What a link back to the API adds to keep the language: the form page's language decides
+/// every later page, also Indonesian on a browser that prefers English.
 pub fn lang_param(lang: Lang) -> &'static str {
-    lang.pick("", "&lang=en")
+    lang.pick("&lang=id", "&lang=en")
 }
 
 /// A last-resort page when the templates themselves fail: plain, valid, in the language `lang`.
@@ -434,8 +506,8 @@ mod tests {
     }
 
     #[test]
-    fn links_keep_english_and_leave_indonesian_as_it_was() {
-        assert_eq!(lang_param(Lang::Id), "");
+    fn links_name_the_language_both_ways() {
+        assert_eq!(lang_param(Lang::Id), "&lang=id");
         assert_eq!(lang_param(Lang::En), "&lang=en");
         assert!(fallback_html("T", "M", Lang::Id).contains("<html lang=\"id\">"));
         let en = fallback_html("T", "M", Lang::En);

@@ -105,6 +105,29 @@ fn limit_words(limit: Limit, retry_after: u64, lang: Lang) -> (&'static str, Str
     }
 }
 
+/// The title and message of the submissions `429` shown above the form: the wait in minutes
+/// and the time it ends (`until`, in the office's time zone), and that the typed values are
+/// kept but the files are not.
+pub(super) fn too_many_submissions_words(retry_after: u64, until: &jiff::Zoned, lang: Lang) -> (&'static str, String) {
+    let minutes = retry_after.div_ceil(60);
+    let at = pengaduan_core::datetime::human_time_in(lang, until);
+    let title = lang.pick("Terlalu banyak pengiriman", "Too many reports sent");
+    let message = lang.pick(
+        format!(
+            "Laporan Anda belum terkirim: dari jaringan ini sudah terlalu banyak laporan dikirim dalam satu jam. \
+             Coba lagi dalam {minutes} menit (setelah {at}), atau hubungi kami melalui saluran lain. \
+             Isian Anda masih ada di formulir di bawah ini; lampiran, jika ada, perlu dipilih lagi."
+        ),
+        format!(
+            "Your report has not been sent: too many reports have been sent from this network in one hour. \
+             Try again in {minutes} {} (after {at}), or contact us through another channel. \
+             What you typed is still in the form below; attachments, if any, must be chosen again.",
+            minutes_word(minutes)
+        ),
+    );
+    (title, message)
+}
+
 /// Where a register number and tracking code were asked for: each says where to find them.
 #[derive(Clone, Copy)]
 pub(super) enum Lookup {

@@ -4,14 +4,14 @@
 use super::body::{self, BodyKind};
 use super::pages::{fallback_html, lang_param};
 use super::respond::{
-    Limit, error_response, html_response, json_response, redirect, store_failure, too_large, too_many, unavailable,
-    unsupported_type,
+    Limit, error_response, html_response, json_response, redirect, store_failure, too_large, too_many,
+    too_many_submissions_words, unavailable, unsupported_type,
 };
 use super::{App, accept_language, request_lang, wants_json};
 use bytes::Bytes;
 use http::header;
 use http::{Request, Response, StatusCode};
-use jiff::{Timestamp, Zoned};
+use jiff::{SignedDuration, Timestamp, Zoned};
 use pengaduan_core::attachment::ValidFile;
 use pengaduan_core::datetime::rfc3339;
 use pengaduan_core::submission::{idempotency_key_message, is_valid_idempotency_key};
@@ -94,7 +94,7 @@ pub(super) async fn submit<S: ComplaintStore>(
         Ok(None) => {}
         Err(e) => return store_failure(app, &e, wants_json, lang),
     }
-    if let Some(refusal) = rate_limited(app, source, now.timestamp(), wants_json, lang).await {
+    if let Some(refusal) = rate_limited(app, &form, source, &now, wants_json, lang).await {
         return refusal;
     }
 
@@ -204,11 +204,13 @@ fn check<S>(
     }
 }
 
-/// Counts the submission against its source's hourly limit; the `429` answer when over it.
+/// Counts the submission against its source's hourly limit; the `429` answer when over it:
+/// for the HTML form, the form again with what was typed, and when to try again.
 async fn rate_limited<S: ComplaintStore>(
     app: &App<S>,
+    form: &RawForm,
     source: Option<IpAddr>,
-    now: Timestamp,
+    now: &Zoned,
     wants_json: bool,
     lang: Lang,
 ) -> Option<Response<Bytes>> {
@@ -218,11 +220,12 @@ async fn rate_limited<S: ComplaintStore>(
     // By address block: an IPv6 host chooses freely among the 2^64 addresses of its /64, so
     // counting whole addresses would let one sender aim the office's receipts anywhere.
     let source = digest(&format!("source:{}", pengaduan_core::access::address_block(source)));
-    match app.store.count_submission(&source, now, app.http.rate_limit_per_hour).await {
+    match app.store.count_submission(&source, now.timestamp(), app.http.rate_limit_per_hour).await {
         Ok(RateDecision::Allowed) => None,
-        Ok(RateDecision::Limited { retry_after }) => {
+        Ok(RateDecision::Limited { retry_after }) if wants_json => {
             Some(too_many(app, Limit::Submissions, retry_after, wants_json, lang))
         }
+        Ok(RateDecision::Limited { retry_after }) => Some(form_refused(app, form, retry_after, now, lang)),
         Err(e) => Some(store_failure(app, &e, wants_json, lang)),
     }
 }
@@ -322,4 +325,26 @@ fn invalid<S: ComplaintStore>(
         fallback_html(lang.pick("Kesalahan: Ada masalah", "Error: There is a problem"), &list.join(". "), lang)
     });
     html_response(StatusCode::UNPROCESSABLE_ENTITY, html)
+}
+
+/// The `429` for the HTML form: the form again with every typed value (files cannot be kept),
+/// and when the source may send again, in minutes and as a time of day.
+fn form_refused<S: ComplaintStore>(
+    app: &App<S>,
+    form: &RawForm,
+    retry_after: u64,
+    now: &Zoned,
+    lang: Lang,
+) -> Response<Bytes> {
+    tracing::info!(outcome = "rate_limited", "submission refused");
+    let seconds = i64::try_from(retry_after).unwrap_or(i64::MAX / 2);
+    let until = now.checked_add(SignedDuration::from_secs(seconds)).unwrap_or_else(|_| now.clone());
+    let (title, message) = too_many_submissions_words(retry_after, &until, lang);
+    let html = app.pages().form_refused(form, (title, &message), lang).unwrap_or_else(|e| {
+        tracing::error!(error = %error_chain(&e), "form template failed");
+        fallback_html(title, &message, lang)
+    });
+    let mut resp = html_response(StatusCode::TOO_MANY_REQUESTS, html);
+    resp.headers_mut().insert(header::RETRY_AFTER, http::HeaderValue::from(retry_after));
+    resp
 }

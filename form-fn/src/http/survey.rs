@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// The fields the survey reads: the number, the code, and `u1` … `u9`.
-type Fields = BTreeMap<String, String>;
+pub(super) type Fields = BTreeMap<String, String>;
 
 /// Handles the survey's form (`GET`) and its answers (`POST`); `lang` is the query's or
 /// `Accept-Language`'s, which a POST's `lang` field overrides.
@@ -41,7 +41,7 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
     let unreadable = lang.pick("Data tidak dapat dibaca", "The data cannot be read");
     let post = req.method() == Method::POST;
     let fields = if post {
-        match read_body(req, lang).await {
+        match read_body(req, lang, &SURVEY_FIELDS).await {
             Ok(fields) => fields,
             Err(message) => {
                 return error_response(app, StatusCode::BAD_REQUEST, wants_json, lang, unreadable, message);
@@ -185,21 +185,24 @@ fn read_query(query: &str) -> Option<Fields> {
     Some(fields)
 }
 
-async fn read_body(req: Request<Bytes>, lang: Lang) -> Result<Fields, &'static str> {
+/// The fields the survey's form sends.
+const SURVEY_FIELDS: [&str; 12] = ["nomor", "kode", "lang", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
+
+/// The text fields `names` of a posted form (urlencoded or JSON), or why the body is refused.
+pub(super) async fn read_body(req: Request<Bytes>, lang: Lang, names: &[&str]) -> Result<Fields, &'static str> {
     let kind = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(body::BodyKind::from_content_type)
         .ok_or(lang.pick(
-            "Kirim survei sebagai application/x-www-form-urlencoded atau application/json.",
-            "Send the survey as application/x-www-form-urlencoded or application/json.",
+            "Kirim formulir sebagai application/x-www-form-urlencoded atau application/json.",
+            "Send the form as application/x-www-form-urlencoded or application/json.",
         ))?;
     if req.body().len() > kind.limit() {
         return Err(too_large_message(lang));
     }
     let (form, _) = body::parse(&kind, req.into_body()).await.map_err(|m| lang.pick(m.id, m.en))?;
-    let names = ["nomor", "kode", "lang", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
     Ok(names
         .iter()
         .filter_map(|n| match form.get(n) {

@@ -101,10 +101,10 @@ async fn an_english_submission_redirects_with_lang_to_an_english_status_page() {
 }
 
 #[tokio::test]
-async fn an_indonesian_submission_redirects_without_lang() {
+async fn an_indonesian_submission_redirects_with_lang_id() {
     let app = app();
     let location = header(&post_form(&app, VALID_FORM).await, "location").to_owned();
-    assert!(!location.contains("lang"), "{location}");
+    assert!(location.ends_with("&lang=id"), "the form's language decides the later pages: {location}");
     let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
     assert!(html.contains("&amp;lang=en\" hreflang=\"en\""), "no switch to the English status page:\n{html}");
     let json = json_of(&send(&app, "GET", &location, &[("accept", "application/json")], "").await);

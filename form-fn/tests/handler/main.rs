@@ -10,8 +10,11 @@ use pengaduan_store::sqlite::SqliteStore;
 use serde_json::{Value, json};
 use std::net::IpAddr;
 
+mod anonymity;
 mod attachments;
+mod citizen;
 mod english;
+mod jawaban;
 mod lambda;
 mod lengkapi;
 mod lookup;
@@ -20,6 +23,7 @@ mod public_status;
 mod rules;
 mod submit;
 mod survey;
+mod terlambat;
 
 const SOURCE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7)));
 

@@ -29,7 +29,7 @@ async fn html_form_redirects_to_the_status_page_which_confirms() {
     let location = header(&resp, "location").to_owned();
     let prefix = "/api/lacak?nomor=PGD-2026-00001&kode=";
     assert!(location.starts_with(prefix), "{location}");
-    let code = &location[prefix.len()..];
+    let code = location[prefix.len()..].strip_suffix("&lang=id").expect("the form's language named");
     let page = send(&app, "GET", &location, &[("accept", "text/html")], "").await;
     assert_eq!(page.status(), StatusCode::OK);
     assert_security_headers(&page);
@@ -54,7 +54,7 @@ async fn confirmed(app: &App<SqliteStore>) -> (String, String) {
 async fn the_confirmation_is_a_receipt_that_says_when_to_expect_an_answer() {
     let app = app();
     let (location, html) = confirmed(&app).await;
-    let code = location.rsplit("kode=").next().unwrap();
+    let code = location.split("kode=").nth(1).unwrap().split('&').next().unwrap();
     for needle in [
         "<title>Pengaduan Anda telah diterima",
         "PGD-2026-00001",
@@ -63,14 +63,15 @@ async fn the_confirmation_is_a_receipt_that_says_when_to_expect_an_answer() {
         "<dd>Pengaduan</dd>",
         "29 November 2026, 13.00 WIB",
         "Jangka waktu penyelesaian: <strong>2 s&#x2F;d 10 hari kerja setelah berkas persyaratan dinyatakan lengkap</strong>.",
-        "Tanggal batas waktunya ditampilkan di halaman status ini setelah petugas menyatakan berkas Anda lengkap.",
+        "Tanggal batas waktunya ditampilkan di halaman status pengaduan Anda (menu Lacak Pengaduan) setelah petugas menyatakan berkas Anda lengkap.",
         "<span class=\"url\">http:&#x2F;&#x2F;127.0.0.1:8080&#x2F;lacak&#x2F;</span>",
         "class=\"print-only print-heading\">Bukti penerimaan pengaduan</p>",
     ] {
         assert!(html.contains(needle), "the confirmation lacks {needle:?}:\n{html}");
     }
     // "Cetak bukti": a link to the print view without JavaScript (site.js makes it a button).
-    let print_link = format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;cetak=1\" data-cetak>Cetak bukti</a>");
+    let print_link =
+        format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id&amp;cetak=1\" data-cetak>Cetak bukti</a>");
     assert!(html.contains(&print_link), "{print_link} in\n{html}");
     // No screenshots, and no claim that the code it shows cannot be shown again.
     for gone in ["tangkapan layar", "tidak dapat ditampilkan ulang"] {
@@ -88,7 +89,7 @@ async fn the_print_view_is_the_receipt_alone_and_json_ignores_it() {
     };
     let app = app_with(config, "2026-11-29T06:00:00Z");
     let (location, _) = confirmed(&app).await;
-    let code = location.rsplit("kode=").next().unwrap().to_owned();
+    let code = location.split("kode=").nth(1).unwrap().split('&').next().unwrap().to_owned();
     let print = send(&app, "GET", &format!("{location}&cetak=1"), &[], "").await;
     assert_eq!(print.status(), StatusCode::OK);
     assert_security_headers(&print);
@@ -107,7 +108,7 @@ async fn the_print_view_is_the_receipt_alone_and_json_ignores_it() {
         "<span class=\"url\">https:&#x2F;&#x2F;dpmptsp.example&#x2F;lacak&#x2F;</span>",
         // Printing with JavaScript, and the way back.
         "<button type=\"button\" class=\"button\" data-cetak hidden>Cetak bukti</button>",
-        &format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}\">Kembali ke status pengaduan</a>"),
+        &format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id\">Kembali ke status pengaduan</a>"),
         "<meta name=\"robots\" content=\"noindex\">",
     ] {
         assert!(html.contains(needle), "the print view lacks {needle:?}:\n{html}");

@@ -58,7 +58,7 @@ async fn a_finished_complaint_invites_and_shows_the_nine_questions() {
     let (app, n, code) = app_with_complaint(true).await;
     let status = send(&app, "GET", &format!("/api/lacak?nomor={n}&kode={code}"), &[], Bytes::new()).await;
     let page = html(&status);
-    assert!(page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}\"")), "invitation: {page}");
+    assert!(page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=id\"")), "invitation: {page}");
 
     let resp = send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}"), &[], Bytes::new()).await;
     assert_eq!(resp.status(), 200);
@@ -79,7 +79,7 @@ async fn the_survey_is_answered_once() {
     let resp = post(&app, answers(&n, &code, "434433423"), "text/html").await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let location = resp.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, format!("survei?nomor={n}&kode={code}&terima_kasih=1"));
+    assert_eq!(location, format!("survei?nomor={n}&kode={code}&terima_kasih=1&lang=id"));
     let thanks = send(&app, "GET", &format!("/api/{location}"), &[], Bytes::new()).await;
     assert_eq!(thanks.status(), 200);
     assert!(html(&thanks).contains("Terima kasih atas penilaian Anda"));
@@ -289,7 +289,7 @@ async fn the_indonesian_survey_keeps_its_words() {
     assert!(page.contains("<p>Survei ini hanya dapat diisi satu kali untuk setiap pengaduan. Jawaban Anda disimpan tanpa nama atau data pribadi lain.</p>"));
     assert!(page.contains("data-cegah-kirim-ganda>Kirim Survei</button>"));
     assert!(page.contains(&format!(
-        "<a href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}\">Kembali ke status pengaduan</a>"
+        "<a href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}&amp;lang=id\">Kembali ke status pengaduan</a>"
     )));
     assert!(page.contains("<p class=\"hint\">Persyaratan</p>"), "the regulation's name alone");
     assert!(!page.contains("Requirements") && !page.contains("Telephone"));

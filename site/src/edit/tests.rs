@@ -175,6 +175,16 @@ fn broken_internal_links_are_refused_at_their_line() {
 }
 
 #[test]
+fn a_channel_contact_must_name_the_address_or_an_office_channel() {
+    let text = shipped(SERVICE);
+    let line = line_with(&text, "contact = \"Email\"");
+    let r = refused(&change(SERVICE, "contact = \"Email\"", "contact = \"Faks\""));
+    assert_eq!((r.path.as_str(), r.line), (SERVICE, Some(line)), "{r}");
+    assert_eq!(r.field.as_deref(), Some("service.channels[3].contact"), "{r}");
+    assert!(r.message.contains("\"Faks\"") && r.message.contains("alamat, Telepon, SMS, Email"), "{r}");
+}
+
+#[test]
 fn a_translation_must_keep_the_procedures_shape() {
     let r = refused(&change(SERVICE_EN, "public_status = \"diverifikasi\"", "public_status = \"diproses\""));
     assert_eq!(r.path, SERVICE_EN);

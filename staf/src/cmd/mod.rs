@@ -15,6 +15,7 @@ pub mod kembalikan;
 pub mod konten;
 pub mod lampiran;
 pub mod lanjut;
+pub mod laporan;
 pub mod lengkap;
 pub mod lihat;
 pub mod pengguna;

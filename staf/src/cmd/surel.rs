@@ -5,7 +5,7 @@
 use crate::{Ctx, Failure};
 use clap::{Args, Subcommand};
 use pengaduan_core::datetime::human_time;
-use pengaduan_core::text::escape_controls_line;
+use pengaduan_core::text::{escape_controls_line, redact_addresses};
 use pengaduan_store::error_chain;
 use pengaduan_store::outbox::OutboxStore;
 use std::fmt::Write as _;
@@ -54,7 +54,7 @@ pub(crate) async fn run(ctx: &Ctx, a: Surel) -> Result<String, Failure> {
                     e.id,
                     human_time(&ctx.local(e.created_at)),
                     e.attempts,
-                    escape_controls_line(e.last_error.as_deref().unwrap_or("")),
+                    escape_controls_line(&redact_addresses(e.last_error.as_deref().unwrap_or(""))),
                     if e.message.is_none() { "  (tidak dapat dikirim ulang)" } else { "" },
                 );
             }

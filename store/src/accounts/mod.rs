@@ -80,6 +80,10 @@ pub enum AuditAction {
     /// A user exported the Buku Register of a period (titles and contacts of many complaints at
     /// once leave the system).
     ExportRegister,
+    /// A user sent a complaint back one or more steps of its procedure for rework.
+    CorrectStep,
+    /// A user attached the office's answer (Surat Jawaban, Berita Acara) for the public status page.
+    AttachAnswer,
 }
 
 impl AuditAction {
@@ -96,6 +100,8 @@ impl AuditAction {
             Self::ContentPublished => "konten-diterbitkan",
             Self::ContentRestored => "konten-dipulihkan",
             Self::ExportRegister => "ekspor-register",
+            Self::CorrectStep => "koreksi-langkah",
+            Self::AttachAnswer => "lampirkan-jawaban",
         }
     }
 
@@ -112,11 +118,13 @@ impl AuditAction {
             Self::ContentPublished => "Konten diterbitkan",
             Self::ContentRestored => "Revisi konten dipulihkan",
             Self::ExportRegister => "Mengekspor Buku Register",
+            Self::CorrectStep => "Mengoreksi langkah prosedur",
+            Self::AttachAnswer => "Melampirkan jawaban",
         }
     }
 
     /// Every action, in the order the audit page offers them.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::ViewPersonalData,
         Self::DownloadAttachment,
         Self::ErasePersonalData,
@@ -127,6 +135,8 @@ impl AuditAction {
         Self::ContentPublished,
         Self::ContentRestored,
         Self::ExportRegister,
+        Self::CorrectStep,
+        Self::AttachAnswer,
     ];
 
     /// The action with this code.

@@ -1,8 +1,10 @@
 //! Secrets of the staff console: Argon2id password hashes, session identifiers (only their
-//! digest is stored) and CSRF tokens. Every random byte comes from the operating system.
+//! digest is stored), CSRF tokens and the login form's keyed token. Every random byte comes
+//! from the operating system.
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
@@ -64,6 +66,69 @@ pub fn session_digest(id: &str) -> String {
 /// A new CSRF token: 256 random bits, 64 hex digits.
 pub fn new_csrf_token() -> String {
     random_hex()
+}
+
+/// The key the login form's tokens are made under. The login form has no session to hold its
+/// token, so the token is a double submit (cookie and field); a plain random token there could
+/// be chosen by anyone able to set a cookie for the site (a sibling subdomain, a plain-HTTP
+/// hop), who would then post the same value in the field. A keyed token is one only the
+/// console can make. Never printed.
+#[derive(Clone)]
+pub struct LoginTokenKey([u8; 32]);
+
+impl LoginTokenKey {
+    /// A fresh random key: for one process (`site-gen serve`), whose restart only makes open
+    /// login forms ask to be reloaded.
+    pub fn random() -> Self {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).expect("the operating system's random source is available");
+        Self(key)
+    }
+
+    /// The key derived from a secret every instance shares (on AWS, the origin secret): a form
+    /// one Lambda instance served then verifies on any other. The label keeps this key apart
+    /// from any other use of the same secret.
+    pub fn derived_from(secret: &str) -> Self {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
+        mac.update(b"pengaduan staf: login form token key v1");
+        Self(mac.finalize().into_bytes().into())
+    }
+
+    /// A new token: 256 random bits and their HMAC-SHA-256 under this key, both in hex,
+    /// joined by a dot.
+    pub fn new_token(&self) -> String {
+        let nonce = random_hex();
+        let mac = hex(&self.mac(&nonce).finalize().into_bytes());
+        format!("{nonce}.{mac}")
+    }
+
+    /// Whether `token` was made under this key (its HMAC verifies, in constant time).
+    pub fn made(&self, token: &str) -> bool {
+        let Some((nonce, mac)) = token.split_once('.') else { return false };
+        match unhex(mac) {
+            Some(mac) if nonce.len() == 64 => self.mac(nonce).verify_slice(&mac).is_ok(),
+            _ => false,
+        }
+    }
+
+    fn mac(&self, nonce: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts any key length");
+        mac.update(nonce.as_bytes());
+        mac
+    }
+}
+
+impl std::fmt::Debug for LoginTokenKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoginTokenKey(…)")
+    }
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
 }
 
 fn random_hex() -> String {
@@ -134,6 +199,34 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
             "SHA-256 of the identifier's text"
         );
+    }
+
+    #[test]
+    fn login_tokens_verify_under_their_own_key_only() {
+        let key = LoginTokenKey::random();
+        let token = key.new_token();
+        assert!(key.made(&token), "{token}");
+        assert_ne!(key.new_token(), token, "a fresh nonce each time");
+        assert!(!LoginTokenKey::random().made(&token), "another key");
+        let (nonce, mac) = token.split_once('.').unwrap();
+        let mut flipped = mac.to_owned().into_bytes();
+        flipped[0] = if flipped[0] == b'0' { b'1' } else { b'0' };
+        let flipped = format!("{nonce}.{}", String::from_utf8(flipped).unwrap());
+        // What someone able to set a cookie would choose: any value of the old token's shape,
+        // the same in the cookie and the field.
+        for chosen in [new_csrf_token(), "0".repeat(64), flipped, format!("{nonce}."), format!(".{mac}"), String::new()]
+        {
+            assert!(!key.made(&chosen), "{chosen:?}");
+        }
+        assert!(!key.made(&format!("{}.{mac}", "1".repeat(64))), "another nonce under the same MAC");
+    }
+
+    #[test]
+    fn a_derived_login_key_is_the_same_on_every_instance() {
+        let token = LoginTokenKey::derived_from("rahasia-cloudfront").new_token();
+        assert!(LoginTokenKey::derived_from("rahasia-cloudfront").made(&token));
+        assert!(!LoginTokenKey::derived_from("rahasia-lain").made(&token));
+        assert!(!format!("{:?}", LoginTokenKey::derived_from("rahasia-cloudfront")).contains("rahasia"));
     }
 
     #[test]

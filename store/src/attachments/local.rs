@@ -7,8 +7,9 @@
 //! can point outside the folder.
 
 use super::{
-    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, committed_dir,
-    committed_key, manifest_json, manifest_key, not_listed, parse_manifest, random_hex, sha256_hex, verify,
+    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, check_document_key,
+    committed_dir, committed_key, document_key, document_meta, manifest_json, manifest_key, not_listed, parse_manifest,
+    random_hex, sha256_hex, verify,
 };
 use bytes::Bytes;
 use jiff::Timestamp;
@@ -282,6 +283,31 @@ impl AttachmentStore for LocalAttachments {
                 Err(e) if e.kind() == ErrorKind::NotFound => Ok(listed),
                 Err(e) => Err(io(&dir, e)),
             }
+        })
+        .await
+    }
+
+    async fn put_document(
+        &self,
+        nomor: &str,
+        file: &ValidFile,
+        bytes: Bytes,
+    ) -> Result<AttachmentMeta, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        let meta = document_meta(document_key(&nomor, file.kind), file, &bytes);
+        let key = meta.key.clone();
+        self.blocking(move |root| write_atomic(root, &key, &bytes, None)).await?;
+        Ok(meta)
+    }
+
+    async fn get_document(&self, nomor: &str, meta: &AttachmentMeta) -> Result<Option<Bytes>, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        check_document_key(&nomor, meta)?;
+        let meta = meta.clone();
+        self.blocking(move |root| {
+            let Some(bytes) = read(root, &meta.key)? else { return Ok(None) };
+            verify(&meta, &bytes)?;
+            Ok(Some(Bytes::from(bytes)))
         })
         .await
     }

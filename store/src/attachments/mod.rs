@@ -170,6 +170,25 @@ pub trait AttachmentStore: Send + Sync {
     /// Deletes every attachment of complaint `nomor` and its manifest (erasure of personal data:
     /// a KTP scan is personal data); returns how many files the manifest listed. Idempotent.
     fn erase(&self, nomor: &str) -> impl Future<Output = Result<usize, AttachmentError>> + Send;
+
+    /// Stores a validated document the office issues for complaint `nomor` (the signed Berita
+    /// Acara) under a new key in the complaint's folder, outside its manifest (the
+    /// complainant's files stay as they sent them); the entry returned (index 0) is what the
+    /// answer keeps. Erased with the complaint's attachments.
+    fn put_document(
+        &self,
+        nomor: &str,
+        file: &ValidFile,
+        bytes: Bytes,
+    ) -> impl Future<Output = Result<AttachmentMeta, AttachmentError>> + Send;
+
+    /// A document stored with [`AttachmentStore::put_document`] for complaint `nomor`, checked
+    /// against its entry; `None` when it is gone (erased).
+    fn get_document(
+        &self,
+        nomor: &str,
+        meta: &AttachmentMeta,
+    ) -> impl Future<Output = Result<Option<Bytes>, AttachmentError>> + Send;
 }
 
 /// The attachment store chosen at run time.
@@ -224,6 +243,19 @@ impl AttachmentStore for AnyAttachments {
     async fn erase(&self, nomor: &str) -> Result<usize, AttachmentError> {
         dispatch!(self, s => s.erase(nomor))
     }
+
+    async fn put_document(
+        &self,
+        nomor: &str,
+        file: &ValidFile,
+        bytes: Bytes,
+    ) -> Result<AttachmentMeta, AttachmentError> {
+        dispatch!(self, s => s.put_document(nomor, file, bytes))
+    }
+
+    async fn get_document(&self, nomor: &str, meta: &AttachmentMeta) -> Result<Option<Bytes>, AttachmentError> {
+        dispatch!(self, s => s.get_document(nomor, meta))
+    }
 }
 
 /// The canonical form of a register number (`pgd-2026-00007` becomes `PGD-2026-00007`); the
@@ -240,6 +272,33 @@ fn committed_dir(nomor: &str) -> String {
 /// The committed key of the `index`-th (from 1) file.
 fn committed_key(nomor: &str, index: usize, pending: &PendingKey, kind: FileKind) -> String {
     format!("{}{index}-{}.{}", committed_dir(nomor), pending.random(), kind.extension())
+}
+
+/// A new key for a document the office issues for complaint `nomor` (already canonical).
+fn document_key(nomor: &str, kind: FileKind) -> String {
+    format!("{}jawaban-{}.{}", committed_dir(nomor), random_hex(), kind.extension())
+}
+
+/// The entry of a document stored under `key`.
+fn document_meta(key: String, file: &ValidFile, bytes: &[u8]) -> AttachmentMeta {
+    AttachmentMeta {
+        index: 0,
+        display_name: file.display_name.clone(),
+        kind: file.kind,
+        size: bytes.len() as u64,
+        key,
+        sha256: sha256_hex(bytes),
+    }
+}
+
+/// Refuses an entry whose key is not a document of complaint `nomor`: an entry is read back
+/// from the answer store, and must not lead to another complaint's files.
+fn check_document_key(nomor: &str, meta: &AttachmentMeta) -> Result<(), AttachmentError> {
+    let rest = meta.key.strip_prefix(&committed_dir(nomor)).and_then(|r| r.strip_prefix("jawaban-"));
+    match rest {
+        Some(r) if !r.contains('/') && !r.contains("..") => Ok(()),
+        _ => Err(AttachmentError::Corrupt(format!("{} is not a document of {nomor}", meta.key))),
+    }
 }
 
 fn manifest_key(nomor: &str) -> String {

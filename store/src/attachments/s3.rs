@@ -13,8 +13,9 @@
 //! 404.
 
 use super::{
-    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, committed_dir,
-    committed_key, manifest_json, manifest_key, not_listed, parse_manifest, sha256_hex, verify,
+    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, check_document_key,
+    committed_dir, committed_key, document_key, document_meta, manifest_json, manifest_key, not_listed, parse_manifest,
+    sha256_hex, verify,
 };
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::SdkError;
@@ -325,6 +326,29 @@ impl AttachmentStore for S3Attachments {
             self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk)?;
         }
         Ok(listed)
+    }
+
+    async fn put_document(
+        &self,
+        nomor: &str,
+        file: &ValidFile,
+        bytes: Bytes,
+    ) -> Result<AttachmentMeta, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        let meta = document_meta(document_key(&nomor, file.kind), file, &bytes);
+        self.put(&meta.key, bytes, file.kind.content_type(), &meta.sha256).await?;
+        Ok(meta)
+    }
+
+    async fn get_document(&self, nomor: &str, meta: &AttachmentMeta) -> Result<Option<Bytes>, AttachmentError> {
+        let nomor = canonical_number(nomor)?;
+        check_document_key(&nomor, meta)?;
+        if !self.exists(&meta.key).await? {
+            return Ok(None);
+        }
+        let bytes = self.read(&meta.key).await?;
+        verify(meta, &bytes)?;
+        Ok(Some(Bytes::from(bytes)))
     }
 }
 

@@ -250,6 +250,7 @@ impl ComplaintStore for DynamoStore {
             deadline: crate::fields::deadline(opt_date(&item, "deadline")?, provisional_of(&item)),
             next_step: opt_string(&item, "next_step"),
             return_reason,
+            anonim: matches!(item.get("anonim"), Some(AttributeValue::Bool(true))),
         }))
     }
 

@@ -14,6 +14,7 @@
 //!   look-ups per source), per window of that many seconds, expiring likewise.
 //! - `META#<key>` / `META`: the store's own bookkeeping (`value`), such as the fingerprint of
 //!   the calendar the stored deadlines were computed with (`META#kalender`).
+//! - `JAWABAN#<nomor>` / `JAWABAN`: the office's answer to the complaint: see `answer/`.
 //! - Staff accounts, sessions, failed logins and the audit trail: see `accounts/dynamodb.rs`.
 //! - The site's content, its heads (`KONTEN`) and revisions (`KONTEN#<path>`): see
 //!   `content/dynamodb.rs`.

@@ -119,7 +119,7 @@ impl DynamoStore {
         if ba.is_some() {
             state.ba_number = ba.clone();
         }
-        let fields: Vec<(&str, Option<AttributeValue>)> = vec![
+        let mut fields: Vec<(&str, Option<AttributeValue>)> = vec![
             ("status", Some(s(state.status.code()))),
             ("procedure_id", state.procedure_id.as_deref().map(s)),
             ("step_index", state.step_index.map(|i| n(i as i64))),
@@ -133,6 +133,12 @@ impl DynamoStore {
             // Also sets it on complaints stored before the index existed, at their next change.
             (OPEN_INDEX, open_marker(state.status)),
         ];
+        if change.entry.action.keeps_clock() {
+            // A correction keeps the stored clock, deadline and durations.
+            const CLOCK: [&str; 5] =
+                ["files_complete_on", "clock_events", "finished_on", "deadline", "deadline_provisional"];
+            fields.retain(|(name, _)| !CLOCK.contains(name));
+        }
         items.push(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build());
         let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry.clone() };
         items.push(TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build());
@@ -362,6 +368,25 @@ impl WorkflowStore for DynamoStore {
         let (key, change) = (&key, &change);
         self.versioned_change(key, expected, |token| async move { self.try_apply(key, expected, change, &token).await })
             .await
+    }
+
+    async fn history(&self, nomor: &RegisterNumber) -> Result<Vec<HistoryEntry>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :h)")
+            .expression_attribute_values(":pk", s(&format!("COMPLAINT#{nomor}")))
+            .expression_attribute_values(":h", s("HISTORY#"))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(sdk)?;
+        let mut history = items.iter().map(read_history).collect::<Result<Vec<_>, _>>()?;
+        history.sort_by_key(|h| h.seq);
+        Ok(history)
     }
 
     async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {

@@ -166,17 +166,21 @@ impl ComplaintStore for SqliteStore {
         let key = nomor.to_string();
         let nomor = nomor.clone();
         self.with_conn(move |conn| {
-            type Raw = (String, String, String, String, Option<String>, Option<String>, bool, String);
+            type Raw = (String, String, String, String, Option<String>, Option<String>, bool, String, bool);
             let row: Option<Raw> = conn
                 .query_row(
-                    "SELECT kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional, judul
+                    "SELECT kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional, judul,
+                            anonim
                      FROM complaints WHERE nomor = ?1",
                     [&key],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+                    |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+                    },
                 )
                 .optional()
                 .map_err(backend)?;
-            let Some((kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional, judul)) = row
+            let Some((kode_hash, status, jenis, received_at, deadline, next_step, deadline_provisional, judul, anonim)) =
+                row
             else {
                 return Ok(None);
             };
@@ -215,6 +219,7 @@ impl ComplaintStore for SqliteStore {
                 deadline: crate::fields::deadline(parse_opt_date(deadline)?, deadline_provisional),
                 next_step,
                 return_reason,
+                anonim,
             }))
         })
         .await

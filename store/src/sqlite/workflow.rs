@@ -96,9 +96,13 @@ impl WorkflowStore for SqliteStore {
             }
             let updated = tx
                 .execute(
-                    "UPDATE complaints SET status = ?1, procedure_id = ?2, step_index = ?3, files_complete_on = ?4,
-                         clock_events = ?5, ba_number = ?6, finished_on = ?7, deadline = ?8, next_step = ?9,
-                         version = ?10, deadline_provisional = ?13
+                    // A correction (?14) keeps the stored clock, deadline and durations.
+                    "UPDATE complaints SET status = ?1, procedure_id = ?2, step_index = ?3,
+                         files_complete_on = CASE WHEN ?14 THEN files_complete_on ELSE ?4 END,
+                         clock_events = CASE WHEN ?14 THEN clock_events ELSE ?5 END, ba_number = ?6,
+                         finished_on = CASE WHEN ?14 THEN finished_on ELSE ?7 END,
+                         deadline = CASE WHEN ?14 THEN deadline ELSE ?8 END, next_step = ?9, version = ?10,
+                         deadline_provisional = CASE WHEN ?14 THEN deadline_provisional ELSE ?13 END
                      WHERE nomor = ?11 AND version = ?12",
                     params![
                         state.status.code(),
@@ -114,6 +118,7 @@ impl WorkflowStore for SqliteStore {
                         key,
                         expected as i64,
                         change.deadline.is_some_and(|d| d.provisional),
+                        change.entry.action.keeps_clock(),
                     ],
                 )
                 .map_err(backend)?;
@@ -139,6 +144,11 @@ impl WorkflowStore for SqliteStore {
             Ok(Applied { version, ba_number: ba })
         })
         .await
+    }
+
+    async fn history(&self, nomor: &RegisterNumber) -> Result<Vec<HistoryEntry>, StoreError> {
+        let key = nomor.to_string();
+        self.with_conn(move |conn| read_history(conn, &key)).await
     }
 
     async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {

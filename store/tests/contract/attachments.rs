@@ -331,6 +331,34 @@ async fn numbers_are_checked<B: Backend>(b: &B) {
     assert!(b.keys().await.iter().all(|k| k.starts_with("pending/")));
 }
 
+async fn documents_are_stored_beside_the_complaints_files_and_erased_with_them<B: Backend>(b: &B) {
+    let store = b.store();
+    let pending = put_all(store, &three_files()[..1], now()).await;
+    store.commit(NOMOR, &pending).await.unwrap();
+    let bytes = pdf();
+    let file = ValidFile { display_name: "BA ttd.pdf".into(), kind: FileKind::Pdf, size: bytes.len() };
+    let meta = store.put_document("pgd-2026-00001", &file, Bytes::from(bytes.clone())).await.unwrap();
+    assert_eq!((meta.index, meta.kind, meta.size), (0, FileKind::Pdf, bytes.len() as u64));
+    assert_eq!(meta.sha256, sha256_hex(&bytes));
+    assert!(meta.key.starts_with("lampiran/PGD-2026-00001/jawaban-") && meta.key.ends_with(".pdf"), "{}", meta.key);
+    assert_eq!(store.get_document(NOMOR, &meta).await.unwrap().as_deref(), Some(&bytes[..]), "byte for byte");
+    assert_eq!(store.list(NOMOR).await.unwrap().len(), 1, "the complainant's files are listed as they sent them");
+    // A second document gets its own key; the first stays readable.
+    let second = store.put_document(NOMOR, &file, Bytes::from(bytes.clone())).await.unwrap();
+    assert_ne!(second.key, meta.key);
+    // An entry never leads to another complaint's folder, nor to a tampered file.
+    assert!(store.get_document("PGD-2026-00002", &meta).await.is_err());
+    let traversal = AttachmentMeta { key: "lampiran/PGD-2026-00001/jawaban-../../x".into(), ..meta.clone() };
+    assert!(store.get_document(NOMOR, &traversal).await.is_err());
+    let wrong_digest = AttachmentMeta { sha256: sha256_hex(b"other"), ..meta.clone() };
+    assert!(matches!(store.get_document(NOMOR, &wrong_digest).await, Err(AttachmentError::Corrupt(_))));
+    assert!(store.put_document("bukan-nomor", &file, Bytes::from(bytes)).await.is_err());
+    store.erase(NOMOR).await.unwrap();
+    assert_eq!(store.get_document(NOMOR, &meta).await.unwrap(), None, "erased with the complaint's files");
+    let keys = b.keys().await;
+    assert!(keys.iter().all(|k| !k.contains(NOMOR)), "nothing of {NOMOR} left: {keys:?}");
+}
+
 contract! {
     local => (Local::new(), ()),
     s3 => (S3::new(Moto::shared(), "").await, ());
@@ -344,6 +372,7 @@ contract! {
         failed_commit_leaves_nothing_under_lampiran,
         purge_removes_only_old_pending_uploads,
         numbers_are_checked,
+        documents_are_stored_beside_the_complaints_files_and_erased_with_them,
     ]
 }
 

@@ -112,6 +112,11 @@ async fn lookups_by_number<S: ComplaintStore>(store: &S) {
     assert_eq!(record.status, pengaduan_core::Status::Diterima);
     assert_eq!(record.jenis, pengaduan_core::Jenis::Pengaduan);
     assert_eq!(record.received_at, now());
+    assert!(!record.anonim);
+    let mut anonymous = complaint(6, "lookup-anonim", now(), 2026);
+    anonymous.submission.anonim = true;
+    let anonymous = RegisterNumber::parse(&number(&store.submit(anonymous).await.unwrap())).unwrap();
+    assert!(store.find_public(&anonymous).await.unwrap().expect("found").anonim, "the status page can say so");
     let missing = RegisterNumber::parse("PGD-2026-00099").unwrap();
     assert_eq!(store.find_public(&missing).await.unwrap(), None);
 }

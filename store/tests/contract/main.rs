@@ -37,6 +37,7 @@ macro_rules! contract {
 }
 
 mod accounts;
+mod answer;
 mod attachments;
 mod complaints;
 mod content;

@@ -5,6 +5,7 @@
 //! personal data that keeps the register row, and listing the register.
 
 use jiff::civil::date;
+use pengaduan_core::access::Role;
 use pengaduan_core::calendar::{Calendar, Reckoned};
 use pengaduan_core::workflow::{Action, IntakeChannel, WorkflowState};
 use pengaduan_core::{RegisterNumber, Status};
@@ -503,6 +504,35 @@ async fn deadlines_follow_the_calendar<S: WorkflowStore>(store: &S) {
     );
 }
 
+async fn a_correction_keeps_the_stored_clock_and_deadline<S: WorkflowStore>(store: &S) {
+    let n = nomor(&store.submit(complaint(1, "koreksi", now(), 2026)).await.unwrap());
+    complete(store, &n, "penyelesaian", date(2026, 3, 2)).await;
+    for _ in 0..5 {
+        advance(store, &n, "Budi").await;
+    }
+    let before = store.load(&n).await.unwrap().unwrap().row;
+    let (state, version) = (before.state.clone(), before.version);
+    assert_eq!(state.step_index, Some(7), "signed by the Kepala Dinas");
+    let t = state.correct(procedure("penyelesaian"), 7, Role::KepalaDinas, "Nominal keliru").unwrap();
+    // Whatever a (buggy or forged) change carries, the store keeps the clock of a correction.
+    let mut change = WorkflowChange::from_transition(&t, "Dewi (Kadis)", now(), 2026, None, None);
+    change.state.files_complete_on = Some(date(2026, 5, 4));
+    change.state.clock_events.clear();
+    let applied = store.apply(&n, version, change).await.unwrap();
+    let after = store.load(&n).await.unwrap().unwrap();
+    assert_eq!(applied.version, version + 1);
+    assert_eq!((after.row.state.step_index, after.row.state.status), (Some(6), Status::Diproses));
+    assert_eq!(after.row.deadline, before.deadline);
+    assert!(after.row.deadline.is_some());
+    assert_eq!(after.row.state.files_complete_on, Some(date(2026, 3, 2)));
+    assert_eq!(after.row.state.clock_events, before.state.clock_events);
+    let last = after.history.last().unwrap();
+    assert_eq!((last.action, last.note.as_str(), last.step_index), (Action::Koreksi, "Nominal keliru", Some(6)));
+    // Any other change still sets the clock it carries.
+    advance(store, &n, "Dewi (Kadis)").await;
+    assert_eq!(store.load(&n).await.unwrap().unwrap().row.deadline, before.deadline);
+}
+
 contract! {
     sqlite => sqlite_store(),
     dynamodb => (Moto::shared().store().await, ());
@@ -516,6 +546,7 @@ contract! {
         unknown_numbers_and_filters,
         a_deadline_is_refreshed_without_a_new_version,
         deadlines_follow_the_calendar,
+        a_correction_keeps_the_stored_clock_and_deadline,
     ]
 }
 

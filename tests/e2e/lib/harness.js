@@ -102,12 +102,12 @@ function useBrowser(options) {
  * A fresh browser context. `javaScriptEnabled: false` for the no-JavaScript journeys.
  * bypassCSP lets axe-core be injected into the API's pages, which send a strict CSP.
  */
-async function newPage(browser, { js = true, width = WIDTHS.desktop } = {}) {
+async function newPage(browser, { js = true, width = WIDTHS.desktop, locale = 'id-ID' } = {}) {
   const context = await browser.newContext({
     javaScriptEnabled: js,
     bypassCSP: true,
     viewport: { width, height: HEIGHT[width] || 900 },
-    locale: 'id-ID',
+    locale,
     timezoneId: 'Asia/Jakarta',
     reducedMotion: 'reduce',
   });
@@ -263,15 +263,24 @@ function validComplaint(over = {}) {
   };
 }
 
-/** Fills the complaint form from `values` (text fields, `jenis`, checkboxes as booleans). */
+/**
+ * Fills the complaint form from `values` (text fields, `jenis`, checkboxes as booleans, and
+ * `tanggal_kejadian` as typed into its day, month and year boxes: "27 3 2026").
+ */
 async function fillComplaint(page, values) {
   const form = page.locator('#form-pengaduan');
   if (values.jenis) {
     await form.locator(`input[name="jenis"][value="${values.jenis}"]`).check();
   }
-  for (const field of ['nama', 'email', 'telepon', 'nik', 'alamat', 'judul', 'isi', 'tanggal_kejadian', 'lokasi', 'layanan']) {
+  for (const field of ['nama', 'email', 'telepon', 'nik', 'alamat', 'judul', 'isi', 'lokasi', 'layanan']) {
     if (values[field] !== undefined) {
       await form.locator(`[name="${field}"]`).fill(values[field]);
+    }
+  }
+  if (values.tanggal_kejadian !== undefined) {
+    const [hari = '', bulan = '', tahun = ''] = values.tanggal_kejadian.split(/\s+/);
+    for (const [part, value] of [['hari', hari], ['bulan', bulan], ['tahun', tahun]]) {
+      await form.locator(`[name="tanggal_kejadian_${part}"]`).fill(value);
     }
   }
   for (const box of ['anonim', 'rahasia', 'pernyataan_kebenaran', 'persetujuan_data']) {
