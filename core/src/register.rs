@@ -22,17 +22,28 @@ impl RegisterNumber {
         Self { prefix: prefix.to_owned(), year, seq }
     }
 
-    /// Parses `PREFIX-YYYY-NNNNN` (case-insensitive, surrounding blanks ignored).
+    /// Parses `PREFIX-YYYY-NNNNN` as people type it: any case, surrounding blanks ignored, and
+    /// the hyphens left out or typed as spaces, slashes, dots or dashes (`PGD202600001`,
+    /// `pgd 2026 00001`, `PGD–2026–00001` from a phone's autocorrect).
     pub fn parse(input: &str) -> Option<Self> {
-        let upper = input.trim().to_ascii_uppercase();
-        let mut parts = upper.rsplitn(3, '-');
-        let seq = parts.next()?;
-        let year = parts.next()?;
-        let prefix = parts.next()?;
-        let valid_prefix = is_valid_prefix(prefix);
-        let valid_year = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
-        let valid_seq = seq.len() >= 5 && seq.bytes().all(|b| b.is_ascii_digit());
-        if !(valid_prefix && valid_year && valid_seq) {
+        let upper = input.trim().to_uppercase();
+        let prefix_len = upper.bytes().take_while(u8::is_ascii_uppercase).count();
+        let (prefix, rest) = upper.split_at(prefix_len);
+        if !is_valid_prefix(prefix) {
+            return None;
+        }
+        let is_separator = |c: char| matches!(c, '-' | ' ' | '/' | '.' | '_' | '\u{2010}'..='\u{2015}' | '\u{2212}');
+        if !rest.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
+            return None;
+        }
+        let groups: Vec<&str> = rest.split(is_separator).filter(|g| !g.is_empty()).collect();
+        let (year, seq) = match groups.as_slice() {
+            [year, seq] => (*year, *seq),
+            // Without separators the year is the first four digits.
+            [digits] if digits.len() >= 9 => digits.split_at(4),
+            _ => return None,
+        };
+        if year.len() != 4 || seq.len() < 5 {
             return None;
         }
         let seq: u64 = seq.parse().ok()?;
@@ -76,8 +87,36 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_number_as_people_type_it() {
+        let n = RegisterNumber::new("PGD", 2026, 1);
+        for typed in [
+            "PGD202600001",
+            "pgd 2026 00001",
+            "PGD/2026/00001",
+            "PGD\u{2013}2026\u{2013}00001",
+            "PGD2026-00001",
+            "PGD. 2026. 00001",
+        ] {
+            assert_eq!(RegisterNumber::parse(typed), Some(n.clone()), "{typed}");
+        }
+        assert_eq!(RegisterNumber::parse("PGD2026123456"), Some(RegisterNumber::new("PGD", 2026, 123_456)));
+    }
+
+    #[test]
     fn rejects_malformed_numbers() {
-        for bad in ["", "PGD", "PGD-26-00001", "PGD-2026-1", "PGD-2026-00000", "P1-2026-00001", "PGD-2026-0000x"] {
+        for bad in [
+            "",
+            "PGD",
+            "PGD-26-00001",
+            "PGD-2026-1",
+            "PGD-2026-00000",
+            "P1-2026-00001",
+            "PGD-2026-0000x",
+            "PGD20260001",
+            "PGD-2026-00001-7",
+            "PGD-2026-00001X",
+            "-2026-00001",
+        ] {
             assert_eq!(RegisterNumber::parse(bad), None, "{bad}");
         }
     }

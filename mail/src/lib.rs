@@ -41,6 +41,33 @@ pub fn delivers_locally_with(spec: &str, env: impl Fn(&str) -> Option<String>) -
     }
 }
 
+/// A warning for a local process that sends its messages out (`smtp`: `SMTP_URL` is set) while
+/// their links point at `site_url` on this machine, which no recipient can open. A warning, not a
+/// refusal: the contract sends to `SMTP_URL` whenever it is set, and a mail catcher on a
+/// developer's machine is a fair use of a local address.
+pub fn loopback_link_warning(site_url: &str, smtp: bool) -> Option<String> {
+    (smtp && is_loopback_url(site_url)).then(|| {
+        format!(
+            "Peringatan: tautan dalam surel mengarah ke {site_url}, alamat di komputer ini yang tidak dapat \
+             dibuka penerima. Atur SITE_ORIGIN (atau base_url di config.toml) ke alamat situs yang sebenarnya."
+        )
+    })
+}
+
+/// Whether `url`'s host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
+fn is_loopback_url(url: &str) -> bool {
+    let authority = url.split_once("://").map_or(url, |(_, rest)| rest).split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The templates compiled in by `build.rs`.
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -58,5 +85,27 @@ mod tests {
         let local = |k: &str| (k == "AWS_ENDPOINT_URL_DYNAMODB").then(|| "http://127.0.0.1:8000".to_owned());
         assert!(delivers_locally_with("dynamodb:pengaduan", local));
         assert!(!delivers_locally_with("postgres:x", none));
+    }
+
+    #[test]
+    fn links_to_this_machine_in_mail_sent_out_are_warned_about() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://[::1]:8080",
+            "https://LOCALHOST.",
+            "http://127.1.2.3",
+        ] {
+            assert!(loopback_link_warning(local, true).is_some_and(|w| w.contains(local)), "{local}");
+            assert_eq!(loopback_link_warning(local, false), None, "{local}: .eml files stay on this machine");
+        }
+        for public in [
+            "https://pengaduan.contoh.go.id",
+            "http://10.0.0.5:8080",
+            "https://localhost.contoh.go.id",
+            "http://[2001:db8::1]",
+        ] {
+            assert_eq!(loopback_link_warning(public, true), None, "{public}");
+        }
     }
 }

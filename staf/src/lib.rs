@@ -339,6 +339,10 @@ pub(crate) async fn deliver_mail(ctx: &Ctx) -> Option<String> {
         Ok(m) => m,
         Err(e) => return Some(format!("Peringatan: surel kepada pengadu belum dapat dikirim: {e}\n")),
     };
+    let smtp = std::env::var("SMTP_URL").is_ok_and(|v| !v.trim().is_empty());
+    if let Some(warning) = pengaduan_mail::loopback_link_warning(&site, smtp) {
+        eprintln!("{warning}");
+    }
     match pengaduan_mail::deliver_due(&ctx.store, &mailer, ctx.now.timestamp(), 100).await {
         Ok(r) if r.sent + r.retried + r.failed == 0 => None,
         Ok(r) => Some(format!(

@@ -115,7 +115,7 @@ pub async fn handle<S: ComplaintStore + SurveyStore + WorkflowStore + AnswerStor
         ("lacak", &Method::GET | &Method::HEAD) => {
             lookup::lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json, lang).await
         }
-        ("pengaduan", _) => method_not_allowed(app, "POST, OPTIONS", wants_json, lang),
+        ("pengaduan", _) => respond::form_address_opened(app, wants_json, lang),
         ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json, lang),
         ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
         ("lengkapi", _) => method_not_allowed(app, "POST, OPTIONS", wants_json, lang),

@@ -135,6 +135,7 @@ pub(super) async fn status_answer<S: ComplaintStore + AnswerStore>(
         kode_lacak: code.to_string(),
         status: record.status.code(),
         status_label: record.status.label_in(lang),
+        jenis: record.jenis.code(),
         jenis_label: record.jenis.label_in(lang),
         judul: record.judul.clone(),
         diterima_pada: rfc3339(&received),

@@ -67,6 +67,8 @@ pub struct StatusView {
     pub status: &'static str,
     /// Status label.
     pub status_label: &'static str,
+    /// Kind of report, as its code (the confirmation names the kind).
+    pub jenis: &'static str,
     /// Kind of report, as a label.
     pub jenis_label: &'static str,
     /// The title the complainant gave (a register field, kept when personal data is erased).

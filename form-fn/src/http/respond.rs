@@ -186,17 +186,31 @@ pub(super) fn method_not_allowed<S: ComplaintStore>(
     wants_json: bool,
     lang: Lang,
 ) -> Response<Bytes> {
-    let mut resp = error_response(
-        app,
-        StatusCode::METHOD_NOT_ALLOWED,
-        wants_json,
-        lang,
-        lang.pick("Metode tidak diizinkan", "Method not allowed"),
-        lang.pick(
-            "Alamat ini tidak menerima permintaan seperti itu.",
-            "This address does not accept that kind of request.",
-        ),
+    let title = lang.pick("Metode tidak diizinkan", "Method not allowed");
+    let message = lang.pick(
+        "Alamat ini tidak menerima permintaan seperti itu.",
+        "This address does not accept that kind of request.",
     );
+    with_allow(error_response(app, StatusCode::METHOD_NOT_ALLOWED, wants_json, lang, title, message), allow)
+}
+
+/// The `405` for the form's address opened as a page, most often from the browser's history
+/// after sending: it says that a report already sent is kept, and where to go next.
+pub(super) fn form_address_opened<S: ComplaintStore>(app: &App<S>, wants_json: bool, lang: Lang) -> Response<Bytes> {
+    const ALLOW: &str = "POST, OPTIONS";
+    if wants_json {
+        return method_not_allowed(app, ALLOW, wants_json, lang);
+    }
+    let title = lang.pick("Alamat ini hanya menerima formulir yang dikirim", "This address only receives a sent form");
+    let message = lang.pick(
+        "Halaman ini terbuka langsung, misalnya dari riwayat peramban. Laporan yang sudah Anda kirim tetap tersimpan: lacak statusnya dengan nomor register dan kode lacak Anda. Untuk mengirim laporan baru, buka formulir pengaduan.",
+        "This page was opened directly, for example from the browser's history. A report you already sent is kept: track it with your register number and tracking code. To send a new report, open the complaint form.",
+    );
+    with_allow(error_response(app, StatusCode::METHOD_NOT_ALLOWED, wants_json, lang, title, message), ALLOW)
+}
+
+/// `resp` with its `Allow` header.
+fn with_allow(mut resp: Response<Bytes>, allow: &'static str) -> Response<Bytes> {
     resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     resp
 }

@@ -29,6 +29,28 @@ async fn an_indonesian_submission_stays_indonesian_on_an_english_browser() {
 }
 
 #[tokio::test]
+async fn the_confirmation_names_the_kind_that_was_sent() {
+    let app = app_with(HttpConfig { rate_limit_per_hour: 0, ..HttpConfig::default() }, "2026-11-29T06:00:00Z");
+    for (jenis, lang, heading) in [
+        ("pengaduan", "id", "Pengaduan Anda telah diterima"),
+        ("informasi", "id", "Permintaan informasi Anda telah diterima"),
+        ("aspirasi", "id", "Aspirasi Anda telah diterima"),
+        ("informasi", "en", "Your request for information has been received"),
+        ("aspirasi", "en", "Your suggestion has been received"),
+    ] {
+        // Each its own text: the same text again from one source is the same report replayed.
+        let form = VALID_FORM
+            .replace("jenis=pengaduan", &format!("jenis={jenis}"))
+            .replace("&isi=", &format!("&isi={jenis}+{lang}+"));
+        let resp = send(&app, "POST", "/api/pengaduan", &[FORM], format!("{form}&lang={lang}")).await;
+        let location = header(&resp, "location").to_owned();
+        let page = text_of(&send(&app, "GET", &location, &[], "").await);
+        assert!(page.contains(&format!("<h1 class=\"panel__title\">{heading}</h1>")), "{jenis} {lang}: {page}");
+        assert!(page.contains(&format!("<title>{heading} ")), "{jenis} {lang}: the title too");
+    }
+}
+
+#[tokio::test]
 async fn the_surveys_way_back_and_its_thanks_keep_indonesian() {
     use jiff::civil::date;
     use pengaduan_core::Status;

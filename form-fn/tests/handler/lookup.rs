@@ -92,6 +92,20 @@ async fn lookup_by_number_and_code_in_any_case() {
 }
 
 #[tokio::test]
+async fn the_number_is_read_as_people_type_it() {
+    let app = app();
+    let created = json_of(&post_json(&app, &valid_json()).await);
+    let nomor = created["nomor"].as_str().unwrap();
+    let code = created["kode_lacak"].as_str().unwrap();
+    for typed in [nomor.replace('-', "").to_lowercase(), nomor.replace('-', "%20"), nomor.replace('-', "%E2%80%93")] {
+        let uri = format!("/api/lacak?nomor={typed}&kode={code}");
+        let resp = send(&app, "GET", &uri, &[("accept", "application/json")], "").await;
+        assert_eq!(resp.status(), StatusCode::OK, "{typed}");
+        assert_eq!(json_of(&resp)["nomor"], nomor, "answered with the number as the register writes it");
+    }
+}
+
+#[tokio::test]
 async fn failed_lookups_from_one_source_are_limited_to_thirty_in_ten_minutes() {
     // The submission limit is off here: the look-up limit does not depend on it.
     let app = app();

@@ -8,6 +8,12 @@ async fn wrong_methods_and_paths() {
     let resp = send(&app, "GET", "/api/pengaduan", &[], "").await;
     assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(header(&resp, "allow").contains("POST"));
+    let page = text_of(&resp);
+    assert!(page.contains("<h1>Alamat ini hanya menerima formulir yang dikirim</h1>"), "{page}");
+    assert!(
+        page.contains("Laporan yang sudah Anda kirim tetap tersimpan"),
+        "reopened from history: the report is kept"
+    );
     let resp = send(&app, "DELETE", "/api/lacak", &[], "").await;
     assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
     let resp = send(&app, "GET", "/api/lainnya", &[("accept", "application/json")], "").await;

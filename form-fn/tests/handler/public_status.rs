@@ -9,12 +9,7 @@ use pengaduan_store::{ComplaintStore, WorkflowChange, WorkflowStore};
 #[tokio::test]
 async fn the_public_status_shows_stages_deadline_and_next_step_but_no_notes_or_names() {
     let store = SqliteStore::in_memory().unwrap();
-    let c = complaint(1, "public", now(), 2026);
-    let code = c.receipt.kode_lacak.clone();
-    let n = nomor(&store.submit(c).await.unwrap());
-    let (state, version) = state_of(&store, &n).await;
-    let t = state.mark_incomplete("Fotokopi KTP kabur", date(2026, 11, 30)).unwrap();
-    store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
+    let (n, code) = returned_as_incomplete(&store).await;
     let (state, version) = state_of(&store, &n).await;
     let t = state.mark_complete(procedure("penyelesaian"), date(2026, 12, 1), "catatan internal").unwrap();
     store_transition(&store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
@@ -60,6 +55,8 @@ async fn the_public_status_shows_stages_deadline_and_next_step_but_no_notes_or_n
     let html = String::from_utf8(html_resp.body().to_vec()).unwrap();
     assert!(html.contains("Selasa, 15 Desember 2026"), "deadline shown");
     assert!(html.contains("Selasa, 1 Desember 2026"), "stage date shown");
+    let marks = stage_marks(&html);
+    assert_eq!(marks, ["✓", "✓", "✓", "", ""], "ticks for what is done, none on the step under way: {marks:?}");
     let body = String::from_utf8(json_resp.body().to_vec()).unwrap();
     for secret in ["Rahasia", "Fotokopi KTP kabur", "catatan internal", "dikerjakan", "Siti"] {
         assert!(!body.contains(secret) && !html.contains(secret), "{secret} must not be public");
@@ -79,6 +76,37 @@ async fn the_public_status_shows_stages_deadline_and_next_step_but_no_notes_or_n
     for secret in ["Rahasia", "Fotokopi KTP kabur", "catatan internal", "Siti"] {
         assert!(!receipt.contains(secret), "{secret} must not be on the receipt");
     }
+}
+
+/// A complaint received on 29 November and returned as incomplete by "Rina Rahasia" (a name
+/// that must never be public): its number and tracking code.
+async fn returned_as_incomplete(store: &SqliteStore) -> (pengaduan_core::RegisterNumber, String) {
+    let c = complaint(1, "public", now(), 2026);
+    let code = c.receipt.kode_lacak.clone();
+    let n = nomor(&store.submit(c).await.unwrap());
+    let (state, version) = state_of(store, &n).await;
+    let t = state.mark_incomplete("Fotokopi KTP kabur", date(2026, 11, 30)).unwrap();
+    store_transition(store, &n, version, &t, "Rina Rahasia", now()).await.unwrap();
+    (n, code.to_string())
+}
+
+/// The marker of each stage on a status page, in order.
+fn stage_marks(html: &str) -> Vec<String> {
+    html.split("<span class=\"stage__marker\" aria-hidden=\"true\">")
+        .skip(1)
+        .map(|rest| rest.split("</span>").next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_file_waiting_for_the_citizen_is_marked_for_attention_not_ticked() {
+    let store = SqliteStore::in_memory().unwrap();
+    let (n, code) = returned_as_incomplete(&store).await;
+    let app = App::new(store, Config::default(), HttpConfig::default(), crate::pages()).with_clock(now);
+    let req = http::Request::builder().uri(format!("/api/lacak?nomor={n}&kode={code}")).body(Bytes::new()).unwrap();
+    let html = String::from_utf8(handle(&app, req, None).await.body().to_vec()).unwrap();
+    assert_eq!(stage_marks(&html), ["✓", "!", "", "", ""]);
+    assert!(html.contains("stage--current stage--attention\" aria-current=\"step\""), "{html}");
 }
 
 /// A holiday calendar with 2026 only (Christmas and its cuti bersama, the only days off left

@@ -433,7 +433,11 @@ fn deliver_mail(spec: &str, root: &Path, store: &AnyStore, site_url: &str) -> Op
     match pengaduan_mail::Mailer::local(root, &data_dir, site_url) {
         Ok(mailer) => {
             let line = match std::env::var("SMTP_URL").ok().filter(|v| !v.trim().is_empty()) {
-                Some(_) => "Surel kepada pengadu dikirim melalui server SMTP_URL.".to_owned(),
+                Some(_) => {
+                    let warning = pengaduan_mail::loopback_link_warning(site_url, true);
+                    let sent = "Surel kepada pengadu dikirim melalui server SMTP_URL.";
+                    warning.map_or_else(|| sent.to_owned(), |w| format!("{sent}\n{w}"))
+                }
                 None => format!(
                     "Surel kepada pengadu ditulis sebagai berkas .eml di {} (atur SMTP_URL untuk mengirimnya).",
                     data_dir.join("surel").display()

@@ -53,7 +53,7 @@ pub struct Catat {
     /// Identitas pengadu dirahasiakan; nama dan kontak tidak wajib.
     #[arg(long)]
     pub anonim: bool,
-    /// Laporan tidak untuk dipublikasikan.
+    /// Rahasia: identitas dan lampiran pengadu hanya untuk Front Office dan admin.
     #[arg(long)]
     pub rahasia: bool,
     /// Bahasa surel kepada pengadu: id (Bahasa Indonesia, bawaan) atau en (English), untuk penanam modal asing.
