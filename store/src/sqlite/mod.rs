@@ -174,7 +174,9 @@ mod tests {
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(version, schema::SCHEMA_VERSION);
         let tables: i64 = conn
-            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'additions'", [], |r| r.get(0))
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'additions'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(tables, 1, "the additions table");
     }
