@@ -304,6 +304,14 @@ struct HistoryView {
     ba_number: String,
 }
 
+/// What the complainant added online to returned files.
+#[derive(Debug, Serialize)]
+struct AdditionView {
+    at: String,
+    text: String,
+    files: Vec<String>,
+}
+
 #[derive(Debug, Serialize)]
 struct FileView {
     index: usize,
@@ -377,6 +385,7 @@ pub(crate) struct ComplaintView {
     /// Attachments there are but this role may not see (names withheld).
     hidden_files: usize,
     history: Vec<HistoryView>,
+    additions: Vec<AdditionView>,
     actions: Actions,
     notice: Option<String>,
     error: Option<ActionError>,
@@ -516,6 +525,15 @@ impl ComplaintView {
                     },
                     note: h.note.clone(),
                     ba_number: h.ba_number.clone().unwrap_or_default(),
+                })
+                .collect(),
+            additions: record
+                .additions
+                .iter()
+                .map(|a| AdditionView {
+                    at: human_time(&a.at.to_zoned(tz.clone())),
+                    text: a.text.clone(),
+                    files: a.files.clone(),
                 })
                 .collect(),
             actions: Actions { any, ..actions },

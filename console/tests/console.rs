@@ -584,3 +584,34 @@ async fn after_the_signature_the_front_office_cannot_return_the_files_and_a_corr
     assert_eq!(h.act(&kadis, &n, "lanjut", &[("catatan", "Ditandatangani")]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(h.load(&n).await.row.deadline, before.deadline);
 }
+
+#[tokio::test]
+async fn staff_see_what_the_complainant_added_online() {
+    let h = Harness::new().await;
+    let n = h.new_complaint(4).await;
+    let fo = h.login("rina").await;
+    let resp = h.act(&fo, &n, "kembalikan", &[("alasan", "Lampirkan fotokopi KTP")]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    // The complainant's addition, as the public form stores it.
+    let rec = h.load(&n).await;
+    let t = rec.row.state.add_information().unwrap();
+    let addition = pengaduan_store::Addition {
+        seq: 0,
+        at: h.now(),
+        text: "Fotokopi KTP saya lampirkan bersama tambahan ini.".into(),
+        files: vec!["ktp-siti.pdf".into()],
+    };
+    let change = pengaduan_store::WorkflowChange::from_transition(&t, "Pengadu (daring)", h.now(), 2026, None, None)
+        .with_addition(addition, Vec::new());
+    h.store.apply(&rec.row.nomor, rec.row.version, change).await.unwrap();
+
+    let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+    assert!(page.contains("Tambahan dari pengadu"), "{page}");
+    assert!(page.contains("Fotokopi KTP saya lampirkan bersama tambahan ini."), "{page}");
+    assert!(page.contains("ktp-siti.pdf"), "{page}");
+    assert!(page.contains("dilengkapi pengadu secara daring"), "the history names the addition: {page}");
+    assert!(page.contains("Pengadu (daring)"));
+    assert_eq!(h.status(&n).await, Status::Diterima, "back at the completeness check");
+    // The Front Office can declare the files complete again.
+    assert!(page.contains("tindakan-lengkap") || page.contains("/lengkap\""), "{page}");
+}

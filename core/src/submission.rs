@@ -151,7 +151,10 @@ pub const FIELD_ORDER: [&str; 17] = [
 ];
 
 /// The fields typed in a textarea: the only ones where line feeds and tabs belong.
-const MULTI_LINE_FIELDS: [&str; 3] = ["isi", "alamat", "lokasi"];
+const MULTI_LINE_FIELDS: [&str; 4] = ["isi", "alamat", "lokasi", ADDITION_FIELD];
+
+/// The field of the information a complainant adds to returned files online.
+pub const ADDITION_FIELD: &str = "keterangan";
 
 /// The form's three boxes for `tanggal_kejadian` (day, month, year), combined into that one
 /// field here; API clients keep sending `tanggal_kejadian` as `YYYY-MM-DD`.
@@ -583,6 +586,15 @@ impl Validator<'_> {
     }
 }
 
+/// The information a complainant adds to returned files ([`ADDITION_FIELD`]), under the rules
+/// of the complaint's own text (`isi`): required, 20 to 5000 characters, line feeds and tabs
+/// the only controls.
+pub fn validate_addition(form: &RawForm, lang: Lang) -> Result<String, FieldError> {
+    let mut v = Validator { form, errors: Vec::new(), lang };
+    let missing = lang.pick("Tuliskan keterangan yang Anda tambahkan", "Enter the information you are adding");
+    v.required_length(ADDITION_FIELD, 20, 5000, missing).ok_or_else(|| v.errors.remove(0))
+}
+
 /// The field's name as the person knows it, at the start of a message, in the language `lang`.
 fn field_label(field: &str, lang: Lang) -> &'static str {
     let (id, en) = match field {
@@ -594,6 +606,7 @@ fn field_label(field: &str, lang: Lang) -> &'static str {
         "alamat" => ("Alamat", "The address"),
         "judul" => ("Judul laporan", "The title of your report"),
         "isi" => ("Isi laporan", "The details of your report"),
+        ADDITION_FIELD => ("Keterangan tambahan", "The additional information"),
         "tanggal_kejadian" => ("Tanggal kejadian", "The date of the incident"),
         "lokasi" => ("Lokasi", "The location"),
         "layanan" => ("Nama layanan", "The name of the service"),
@@ -1137,6 +1150,24 @@ mod tests {
         assert!(validate(&with(vec![("isi", text(&crlf))]), TODAY).is_ok());
         let alamat = ["x".repeat(150), "y".repeat(149)].join("\r\n");
         assert!(validate(&with(vec![("alamat", text(&alamat))]), TODAY).is_ok());
+    }
+
+    #[test]
+    fn added_information_follows_the_rules_of_the_complaint_text() {
+        let form = |t: &str| with(vec![(ADDITION_FIELD, text(t))]);
+        let ok = validate_addition(&form("  Fotokopi KTP saya lampirkan.\r\nTerima kasih.  "), Lang::Id).unwrap();
+        assert_eq!(ok, "Fotokopi KTP saya lampirkan.\nTerima kasih.");
+        let err = validate_addition(&form("terlalu pendek"), Lang::Id).unwrap_err();
+        assert_eq!(
+            (err.field, err.message.as_str()),
+            (ADDITION_FIELD, "Keterangan tambahan harus 20 karakter atau lebih")
+        );
+        assert!(validate_addition(&form(&"x".repeat(5000)), Lang::Id).is_ok());
+        assert!(validate_addition(&form(&"x".repeat(5001)), Lang::Id).is_err());
+        assert!(validate_addition(&form("Keterangan yang cukup panjang\u{1b}[2J"), Lang::Id).is_err());
+        assert!(validate_addition(&form("Baris pertama\tdengan tab\nBaris kedua"), Lang::Id).is_ok());
+        let err = validate_addition(&RawForm::new(), Lang::En).unwrap_err();
+        assert_eq!(err.message, "Enter the information you are adding");
     }
 
     #[test]

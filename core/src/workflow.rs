@@ -309,11 +309,14 @@ pub enum Action {
     DataPribadiDihapus,
     /// Sent back one or more steps for rework; the deadline runs on.
     Koreksi,
+    /// Returned files completed online by the complainant (text and documents added with the
+    /// number and tracking code): back to the completeness check.
+    Dilengkapi,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Self::Diterima,
         Self::Dicatat,
         Self::BerkasLengkap,
@@ -321,6 +324,7 @@ impl Action {
         Self::Lanjut,
         Self::DataPribadiDihapus,
         Self::Koreksi,
+        Self::Dilengkapi,
     ];
 
     /// The code used in storage.
@@ -333,6 +337,7 @@ impl Action {
             Self::Lanjut => "lanjut",
             Self::DataPribadiDihapus => "data_pribadi_dihapus",
             Self::Koreksi => "koreksi",
+            Self::Dilengkapi => "dilengkapi",
         }
     }
 
@@ -346,6 +351,7 @@ impl Action {
             Self::Lanjut => "lanjut ke langkah berikutnya",
             Self::DataPribadiDihapus => "data pribadi dihapus",
             Self::Koreksi => "dikoreksi: dikembalikan ke langkah sebelumnya untuk diperbaiki",
+            Self::Dilengkapi => "dilengkapi pengadu secara daring",
         }
     }
 
@@ -550,6 +556,9 @@ pub enum WorkflowError {
         /// The number of steps now.
         len: usize,
     },
+    /// Completing files that were not returned to the complainant.
+    #[error("Berkas pengaduan ini tidak sedang dikembalikan untuk dilengkapi.")]
+    NotReturned,
     /// Returning files without saying why.
     #[error("Alasan pengembalian berkas wajib diisi.")]
     ReasonMissing,
@@ -617,6 +626,20 @@ impl WorkflowState {
             assign_ba: false,
             note: reason.to_owned(),
         })
+    }
+
+    /// The complainant completes returned files online (the addition itself is the store's):
+    /// the complaint goes back to `diterima`, the Front Office's completeness check. The clock
+    /// stays stopped: the SOP counts the time limit from the day staff declare the files
+    /// complete ([`mark_complete`](Self::mark_complete)), not from the day they were sent.
+    /// Refused unless the files are with the complainant (`perlu_dilengkapi`).
+    pub fn add_information(&self) -> Result<Transition, WorkflowError> {
+        if self.status != Status::PerluDilengkapi {
+            return Err(WorkflowError::NotReturned);
+        }
+        let mut to = self.clone();
+        to.status = Status::Diterima;
+        Ok(Transition { action: Action::Dilengkapi, from: self.status, to, assign_ba: false, note: String::new() })
     }
 
     /// Declares the files complete on `on` and chooses the procedure: the complaint stands at
@@ -1095,6 +1118,25 @@ mod tests {
         assert_eq!(received.correctable_steps(&p, Role::FrontOffice), [9]);
         let done = advance_n(received, &p, 1);
         assert_eq!(done.correct(&p, 9, Role::FrontOffice, "x"), Err(WorkflowError::AlreadyFinished));
+    }
+
+    #[test]
+    fn completing_online_goes_back_to_the_completeness_check_with_the_clock_stopped() {
+        let cal = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
+        let p = penyelesaian();
+        let started = WorkflowState::received().mark_complete(&p, D, "").unwrap().to;
+        assert_eq!(started.add_information(), Err(WorkflowError::NotReturned), "files not returned");
+        assert_eq!(WorkflowState::received().add_information(), Err(WorkflowError::NotReturned));
+        let returned = WorkflowState::received().mark_incomplete("Lampirkan KTP", date(2026, 3, 18)).unwrap().to;
+        let t = returned.add_information().unwrap();
+        assert_eq!((t.action, t.from, t.to.status), (Action::Dilengkapi, Status::PerluDilengkapi, Status::Diterima));
+        assert_eq!(t.to.clock_events, returned.clock_events, "no clock event: only staff restart the clock");
+        assert_eq!(t.to.deadline(&cal, 10), None, "still stopped");
+        assert_eq!(t.to.add_information(), Err(WorkflowError::NotReturned), "once only");
+        // Staff then declare the files complete, and the clock starts on that day.
+        let done = t.to.mark_complete(&p, date(2026, 5, 12), "").unwrap().to;
+        assert_eq!(done.deadline(&cal, 10), Some(Reckoned::exact(date(2026, 6, 2))));
+        assert_eq!(Action::parse("dilengkapi"), Some(Action::Dilengkapi));
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub async fn follow_rules<S: ComplaintStore>(app: &App<S>, feed: &RulesFeed) {
 
 /// Handles one Lambda HTTP event.
 pub async fn handle_event<
-    S: ComplaintStore + pengaduan_store::survey::SurveyStore + pengaduan_store::answer::AnswerStore,
+    S: pengaduan_store::WorkflowStore + pengaduan_store::survey::SurveyStore + pengaduan_store::answer::AnswerStore,
 >(
     app: &App<S>,
     req: Request,

@@ -62,9 +62,23 @@ async fn tracking_codes_never_reach_the_logs() {
     for uri in [location.clone(), format!("{location}&cetak=1"), location.replace("kode=", "kode=X")] {
         send(&app, "GET", &uri, "text/plain", "").await;
     }
+    // Completing returned files: the code travels in the body, and neither a success nor a wrong
+    // code writes it down.
+    let nomor = pengaduan_core::RegisterNumber::parse("PGD-2026-00001").unwrap();
+    let (state, version) = pengaduan_store::testing::state_of(app.store(), &nomor).await;
+    let t = state.mark_incomplete("Lampirkan KTP", jiff::civil::date(2026, 11, 29)).unwrap();
+    pengaduan_store::testing::store_transition(app.store(), &nomor, version, &t, "Rina", now).await.unwrap();
+    let code_only = code.split('&').next().unwrap().to_owned();
+    for kode in [code_only.clone(), format!("{code_only}X")] {
+        let body = format!("nomor={nomor}&kode={kode}&keterangan=Fotokopi+KTP+saya+lampirkan+di+sini.");
+        let resp = send(&app, "POST", "/api/pengaduan/lengkapi", "application/x-www-form-urlencoded", &body).await;
+        assert!(resp.status() == 200 || resp.status() == 404, "{}", resp.status());
+    }
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert_eq!(text.matches("request handled").count(), 4, "every request was logged:\n{text}");
+    assert_eq!(text.matches("request handled").count(), 6, "every request was logged:\n{text}");
+    assert!(text.contains("addition recorded"), "the addition's outcome is logged:\n{text}");
+    let code = code.split('&').next().unwrap().to_owned();
     for secret in [code.clone(), code.replace('-', "")] {
         assert!(!text.contains(&secret), "the tracking code {secret} is in the logs:\n{text}");
     }

@@ -70,6 +70,11 @@ fn a_return_says_what_to_complete() {
         assert!(body.contains(Status::PerluDilengkapi.next_step()), "{body}");
         assert!(body.contains(NOMOR));
         assert!(!body.contains("paling lambat"), "no deadline while the clock is stopped");
+        // Online, on the status page reached from the tracking page, not only at the counter.
+        assert!(body.contains("secara daring") && body.contains("https://pengaduan.contoh.go.id/lacak/"), "{body}");
+        assert!(body.contains("Front Office"), "{body}");
+        // Said once: the status's own sentence names the time limit already.
+        assert_eq!(body.matches("mulai dihitung").count(), 1, "{body}");
     }
 }
 
@@ -245,6 +250,10 @@ fn an_english_status_message_has_english_status_next_step_and_date() {
     let r = composer().render(&back).unwrap();
     assert!(r.subject.contains(Status::PerluDilengkapi.label_in(Lang::En)), "{}", r.subject);
     assert!(r.text.contains(alasan) && r.text.contains("What you need to complete"), "{}", r.text);
+    for body in [&r.text, &r.html] {
+        assert!(body.contains("add it online") && body.contains("https://pengaduan.contoh.go.id/en/track/"), "{body}");
+        assert_eq!(body.matches("time limit starts").count(), 1, "{body}");
+    }
 
     let done =
         composer().render(&Message { lang: Lang::En, ..status(NOMOR, Status::Selesai, None, None, false) }).unwrap();

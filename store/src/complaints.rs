@@ -123,8 +123,28 @@ pub struct PublicRecord {
     pub deadline: Option<pengaduan_core::calendar::Deadline>,
     /// What comes next in the complaint's procedure, as the service page words it.
     pub next_step: Option<String>,
+    /// While the files are with the complainant (`perlu_dilengkapi`): the reason staff gave
+    /// when they returned them, what the complainant must add. The one staff note the public
+    /// side reads, as the status email quotes it; every other note stays internal.
+    pub return_reason: Option<String>,
     /// Sent anonymously: no identity was kept, so no receipt or message can be sent.
     pub anonim: bool,
+}
+
+/// The reason of the last return among `(action, note)` history entries, oldest first, while
+/// the complaint stands at `perlu_dilengkapi`.
+pub(crate) fn return_reason<'a>(
+    status: Status,
+    entries: impl DoubleEndedIterator<Item = (&'a str, &'a str)>,
+) -> Option<String> {
+    if status != Status::PerluDilengkapi {
+        return None;
+    }
+    entries
+        .rev()
+        .find(|(action, _)| *action == Action::BerkasDikembalikan.code())
+        .map(|(_, note)| note.trim().to_owned())
+        .filter(|note| !note.is_empty())
 }
 
 /// One public status reached, from the complaint's history.

@@ -55,7 +55,8 @@ pub use error::{StoreError, error_chain};
 pub use open::{OpenError, open, open_attachments};
 pub use rate::{RECEIPT_WINDOW, RateDecision, event_window, rate_window, receipt_counter_key};
 pub use workflow::{
-    Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, WorkflowChange, WorkflowStore,
+    Addition, Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, WorkflowChange,
+    WorkflowStore,
 };
 
 pub(crate) use complaints::intake_entry;
@@ -64,4 +65,4 @@ pub(crate) use rate::kept_after;
 pub(crate) use rate::{SUBMISSION_WINDOW, decide, event_counter_key, seconds, submission_counter_key};
 #[cfg(feature = "aws")]
 pub(crate) use workflow::change_token;
-pub(crate) use workflow::{erase_entry, lang_of};
+pub(crate) use workflow::{decode_files, encode_files, erase_entry, lang_of};

@@ -69,6 +69,32 @@ pub struct ComplaintRecord {
     /// The language the complainant wrote in (Indonesian for complaints stored before it was
     /// kept): messages to them are worded in it.
     pub lang: pengaduan_core::Lang,
+    /// What the complainant added online to returned files, oldest first.
+    pub additions: Vec<Addition>,
+}
+
+/// Information a complainant added online to files returned to be completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addition {
+    /// The history entry that recorded it (the store sets it when the change is applied).
+    pub seq: u64,
+    /// When it was sent.
+    pub at: Timestamp,
+    /// The text added, under the rules of the complaint's own text; blanked by an erasure.
+    pub text: String,
+    /// The display names of the documents sent with it (the files are the complaint's
+    /// attachments); emptied by an erasure.
+    pub files: Vec<String>,
+}
+
+/// The file names of an addition as stored (JSON).
+pub(crate) fn encode_files(files: &[String]) -> String {
+    serde_json::to_string(files).unwrap_or_default()
+}
+
+/// The file names of an addition from storage.
+pub(crate) fn decode_files(json: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("addition files: {e}")))
 }
 
 /// One change to a complaint, as staff made it, to be stored atomically.
@@ -89,6 +115,11 @@ pub struct WorkflowChange {
     pub entry: HistoryEntry,
     /// The message telling the complainant, recorded in the outbox in the same transaction.
     pub message: Option<pengaduan_core::notice::Message>,
+    /// What the complainant added online, stored in the same transaction under the new version.
+    pub addition: Option<Addition>,
+    /// Uploads sent with the addition, named in the same transaction for committing to the
+    /// complaint (after those it may still have to commit).
+    pub uploads: Vec<crate::PendingUpload>,
 }
 
 impl WorkflowChange {
@@ -111,7 +142,16 @@ impl WorkflowChange {
             next_step,
             entry: t.entry(at, by),
             message: None,
+            addition: None,
+            uploads: Vec::new(),
         }
+    }
+
+    /// The same change, storing what the complainant added and the files sent with it.
+    pub fn with_addition(mut self, addition: Addition, uploads: Vec<crate::PendingUpload>) -> Self {
+        self.addition = Some(addition);
+        self.uploads = uploads;
+        self
     }
 
     /// The same change, telling the complainant of `record` when it reaches another public

@@ -5,7 +5,7 @@
 use super::body::{self, BodyKind};
 use super::pages::Pages;
 use super::respond::{self, empty, error_response, method_not_allowed};
-use super::{jawaban, lookup, submit, survey};
+use super::{jawaban, lengkapi, lookup, submit, survey};
 use crate::HttpConfig;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
@@ -16,7 +16,7 @@ use pengaduan_core::published::PublishedRules;
 use pengaduan_store::answer::AnswerStore;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::survey::SurveyStore;
-use pengaduan_store::{ComplaintStore, Config};
+use pengaduan_store::{ComplaintStore, Config, WorkflowStore};
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 
@@ -91,7 +91,7 @@ impl<S: ComplaintStore> App<S> {
 }
 
 /// Handles one request. `source` is the client's address, for the rate limit.
-pub async fn handle<S: ComplaintStore + SurveyStore + AnswerStore>(
+pub async fn handle<S: ComplaintStore + SurveyStore + WorkflowStore + AnswerStore>(
     app: &App<S>,
     req: Request<Bytes>,
     source: Option<IpAddr>,
@@ -105,11 +105,12 @@ pub async fn handle<S: ComplaintStore + SurveyStore + AnswerStore>(
     let lang =
         request_lang(query_param(req.uri().query().unwrap_or(""), "lang").as_deref(), accept_language(req.headers()));
     let mut response = match (route, &method) {
-        ("pengaduan" | "lacak" | "survei", &Method::OPTIONS) => preflight(app, origin.as_deref()),
+        ("pengaduan" | "lacak" | "survei" | "lengkapi", &Method::OPTIONS) => preflight(app, origin.as_deref()),
         ("survei", &Method::GET | &Method::HEAD | &Method::POST) => {
             survey::handle(app, req, source, wants_json, lang).await
         }
         ("pengaduan", &Method::POST) => submit::submit(app, req, source, &path).await,
+        ("lengkapi", &Method::POST) => lengkapi::complete(app, req, source, wants_json, lang).await,
         ("jawaban", &Method::POST) => jawaban::download(app, req, source, wants_json, lang).await,
         ("lacak", &Method::GET | &Method::HEAD) => {
             lookup::lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json, lang).await
@@ -117,6 +118,7 @@ pub async fn handle<S: ComplaintStore + SurveyStore + AnswerStore>(
         ("pengaduan", _) => respond::form_address_opened(app, wants_json, lang),
         ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json, lang),
         ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
+        ("lengkapi", _) => method_not_allowed(app, "POST, OPTIONS", wants_json, lang),
         ("jawaban", _) => method_not_allowed(app, "POST", wants_json, lang),
         _ => error_response(
             app,

@@ -3,7 +3,7 @@
 
 use super::App;
 use super::body;
-use super::pages::{AnswerView, StageView, StatusOptions, StatusView, fallback_html};
+use super::pages::{AnswerView, LengkapiView, StageView, StatusOptions, StatusView, fallback_html};
 use super::respond::{
     Limit, Lookup, complaint_not_found, error_response, html_response, json_response, number_and_code_required,
     store_failure, too_many,
@@ -80,6 +80,23 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
         Ok(found) => found,
         Err(refusal) => return refusal,
     };
+    let receipt_withheld = withheld.then(|| super::submit::receipt_withheld_message(lang));
+    let options =
+        StatusOptions { print, site_origin: app.http.site_origin.as_deref(), receipt_withheld, elsewhere: false };
+    status_answer(app, &record, &code, options, wants_json, lang, LengkapiView::default()).await
+}
+
+/// The status page (or its JSON) of `record`, found with `code`; `lengkapi` carries what the
+/// addition's route has to say (its errors, its confirmation).
+pub(super) async fn status_answer<S: ComplaintStore + AnswerStore>(
+    app: &App<S>,
+    record: &PublicRecord,
+    code: &TrackingCode,
+    options: StatusOptions<'_>,
+    wants_json: bool,
+    lang: Lang,
+    lengkapi: LengkapiView,
+) -> Response<Bytes> {
     use pengaduan_core::workflow;
     let tz = app.config.timezone.clone();
     let received = record.received_at.to_zoned(tz.clone());
@@ -137,6 +154,7 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
         overdue: overdue.is_some(),
         overdue_days: overdue.map_or(0, |n| n.value),
         jawaban: answer,
+        lengkapi: LengkapiView { alasan: record.return_reason.clone().unwrap_or_default(), ..lengkapi },
     };
     if wants_json {
         let tahapan: Vec<_> = public_stages
@@ -169,10 +187,12 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
         if let Some(a) = &view.jawaban {
             answer["jawaban"] = json!({ "teks": a.text, "bahasa": a.lang, "berita_acara": a.berita_acara });
         }
+        // Only while the files are with the complainant: what the office asked for.
+        if let Some(reason) = &record.return_reason {
+            answer["alasan_pengembalian"] = json!(reason);
+        }
         return json_response(StatusCode::OK, &answer);
     }
-    let receipt_withheld = withheld.then(|| super::submit::receipt_withheld_message(lang));
-    let options = StatusOptions { print, site_origin: app.http.site_origin.as_deref(), receipt_withheld };
     match app.pages().status(&view, options, lang) {
         Ok(html) => html_response(StatusCode::OK, html),
         Err(e) => {

@@ -3,12 +3,14 @@
 //! all call the same way.
 //!
 //! - `app`: the handler's state and the routing;
-//! - `submit`, `lookup`, `survey`, `jawaban` (the Berita Acara's download): one route each;
+//! - `submit`, `lookup`, `survey`, `jawaban` (the Berita Acara's download), `lengkapi`
+//!   (`POST …/pengaduan/lengkapi`, returned files completed online): one route each;
 //! - `respond`: the answers they share.
 
 mod app;
 pub mod body;
 mod jawaban;
+mod lengkapi;
 mod lookup;
 pub mod pages;
 mod respond;

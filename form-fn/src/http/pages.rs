@@ -53,6 +53,9 @@ pub struct StatusOptions<'a> {
     pub site_origin: Option<&'a str>,
     /// What the confirmation says when the receipt was not mailed (`&surel=0`); none otherwise.
     pub receipt_withheld: Option<&'a str>,
+    /// The page answers another route than the look-up (the addition's POST): its links name
+    /// the look-up and the survey by the configured API address rather than relative to itself.
+    pub elsewhere: bool,
 }
 
 /// The public view of one complaint, for the status page.
@@ -94,6 +97,26 @@ pub struct StatusView {
     pub overdue_days: u32,
     /// The office's answer, once the complaint is finished and one was attached.
     pub jawaban: Option<AnswerView>,
+    /// Completing returned files online (`partials/lengkapi.html`).
+    pub lengkapi: LengkapiView,
+}
+
+/// The status page's part about completing returned files: the reason and the form while the
+/// files are with the complainant, the confirmation once an addition was stored.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LengkapiView {
+    /// Where the form posts (`…/pengaduan/lengkapi`); set by [`Pages::status`].
+    pub action: String,
+    /// The reason staff gave for the return; empty when none.
+    pub alasan: String,
+    /// The information typed, kept after an error.
+    pub keterangan: String,
+    /// What is wrong, one entry per field, in the form's order.
+    pub errors: Vec<FieldError>,
+    /// The addition was stored: the confirmation instead of the form.
+    pub terkirim: bool,
+    /// The names of the documents sent with it, for the confirmation.
+    pub berkas: Vec<String>,
 }
 
 /// The office's answer as the status page shows it, in the page's language where the office
@@ -325,8 +348,17 @@ impl Pages {
         let track_url = self.ui_url(lang, "track_url", ("/lacak/", "/en/track/"));
         // Relative to the page itself (`…/lacak`), wherever the API is mounted. Numbers and
         // codes are URL-safe as they are.
-        let status_url = format!("?nomor={}&kode={}", view.nomor, view.kode_lacak);
+        let api = self.config.get("api_url").and_then(Value::as_str).unwrap_or("/api").trim_end_matches('/');
+        let (here, sibling) = if options.elsewhere {
+            (format!("{api}/lacak"), format!("{api}/"))
+        } else {
+            (String::new(), String::new())
+        };
+        let query = format!("?nomor={}&kode={}", view.nomor, view.kode_lacak);
+        let status_url = format!("{here}{query}");
         let lang_param = lang_param(lang);
+        let mut view = view.clone();
+        view.lengkapi.action = format!("{api}/pengaduan/lengkapi");
         let extra = json!({
             "complaint": view,
             "cetak": options.print,
@@ -334,7 +366,7 @@ impl Pages {
             "cetak_url": format!("{status_url}{lang_param}&cetak=1"),
             // Relative to the status page (`…/lacak`): the survey is its sibling (`…/survei`),
             // in the same language.
-            "survei_url": format!("survei{status_url}{lang_param}"),
+            "survei_url": format!("{sibling}survei{query}{lang_param}"),
             "lacak_url": format!("{origin}{track_url}"),
             "deadline_rule": self.deadline_rule_in(lang).unwrap_or_default(),
             "receipt_withheld": options.receipt_withheld.unwrap_or_default(),

@@ -29,6 +29,26 @@ pub(super) fn too_large_title(lang: Lang) -> &'static str {
     lang.pick("Data terlalu besar", "Too much data")
 }
 
+/// The `415` for a body of a type the forms do not send.
+pub(super) fn unsupported_type<S: ComplaintStore>(app: &App<S>, wants_json: bool, lang: Lang) -> Response<Bytes> {
+    error_response(
+        app,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        wants_json,
+        lang,
+        lang.pick("Jenis data tidak didukung", "Unsupported type of data"),
+        lang.pick(
+            "Kirim formulir sebagai application/x-www-form-urlencoded, multipart/form-data, atau application/json.",
+            "Send the form as application/x-www-form-urlencoded, multipart/form-data, or application/json.",
+        ),
+    )
+}
+
+/// The `413` for a body over its limit.
+pub(super) fn too_large<S: ComplaintStore>(app: &App<S>, wants_json: bool, lang: Lang) -> Response<Bytes> {
+    error_response(app, StatusCode::PAYLOAD_TOO_LARGE, wants_json, lang, too_large_title(lang), too_large_message(lang))
+}
+
 /// "minute" or "minutes", for an English count.
 fn minutes_word(n: u64) -> &'static str {
     if n == 1 { "minute" } else { "minutes" }

@@ -4,8 +4,8 @@
 use super::body::{self, BodyKind};
 use super::pages::{fallback_html, lang_param};
 use super::respond::{
-    Limit, error_response, html_response, json_response, redirect, store_failure, too_large_message, too_large_title,
-    too_many, too_many_submissions_words, unavailable,
+    Limit, error_response, html_response, json_response, redirect, store_failure, too_large, too_many,
+    too_many_submissions_words, unavailable, unsupported_type,
 };
 use super::{App, accept_language, request_lang, wants_json};
 use bytes::Bytes;
@@ -35,29 +35,10 @@ pub(super) async fn submit<S: ComplaintStore>(
     let Some(kind) =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(BodyKind::from_content_type)
     else {
-        let lang = header_lang;
-        return error_response(
-            app,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            wants_json,
-            lang,
-            lang.pick("Jenis data tidak didukung", "Unsupported type of data"),
-            lang.pick(
-                "Kirim formulir sebagai application/x-www-form-urlencoded, multipart/form-data, atau application/json.",
-                "Send the form as application/x-www-form-urlencoded, multipart/form-data, or application/json.",
-            ),
-        );
+        return unsupported_type(app, wants_json, header_lang);
     };
     if req.body().len() > kind.limit() {
-        let lang = header_lang;
-        return error_response(
-            app,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            wants_json,
-            lang,
-            too_large_title(lang),
-            too_large_message(lang),
-        );
+        return too_large(app, wants_json, header_lang);
     }
     let accept = accept_language(req.headers()).map(str::to_owned);
     let header_key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
@@ -274,7 +255,7 @@ async fn receipt_allowed<S: ComplaintStore>(
 }
 
 /// Judges the uploaded files by their content; adds one message for `lampiran` when any fails.
-fn check_uploads<S>(
+pub(super) fn check_uploads<S>(
     app: &App<S>,
     uploads: &[body::Upload],
     errors: &mut Vec<FieldError>,
@@ -294,7 +275,7 @@ fn check_uploads<S>(
     None
 }
 
-async fn put_pending<S>(
+pub(super) async fn put_pending<S>(
     app: &App<S>,
     files: Vec<ValidFile>,
     uploads: Vec<body::Upload>,
@@ -321,7 +302,7 @@ async fn put_pending<S>(
 /// Commits the complaint's uploads if its record still names any. The complaint is stored
 /// already; a failure here leaves the record naming them, and the next replay, staff opening the
 /// complaint's files, or the sweep finishes the commit.
-async fn finish_uploads<S: ComplaintStore>(app: &App<S>, nomor: &str) {
+pub(super) async fn finish_uploads<S: ComplaintStore>(app: &App<S>, nomor: &str) {
     let Some(files) = app.attachments.as_ref() else { return };
     // The receipt's number is the one the store just wrote.
     let Some(nomor) = pengaduan_core::RegisterNumber::parse(nomor) else { return };
@@ -330,7 +311,7 @@ async fn finish_uploads<S: ComplaintStore>(app: &App<S>, nomor: &str) {
     }
 }
 
-async fn discard_attachments<S>(app: &App<S>, pending: &[(PendingKey, ValidFile)]) {
+pub(super) async fn discard_attachments<S>(app: &App<S>, pending: &[(PendingKey, ValidFile)]) {
     if let Some(store) = app.attachments.as_ref().filter(|_| !pending.is_empty()) {
         let keys: Vec<PendingKey> = pending.iter().map(|(k, _)| k.clone()).collect();
         store.discard(&keys).await;

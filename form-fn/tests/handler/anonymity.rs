@@ -3,7 +3,7 @@
 //! receipt is queued, and the confirmation says so.
 
 use super::*;
-use pengaduan_store::ComplaintStore;
+use pengaduan_store::WorkflowStore;
 use pengaduan_store::answer::AnswerStore;
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::testing::{Moto, sqlite_store};
@@ -36,7 +36,7 @@ fn anonymous_form(anonim: bool, judul: &str) -> String {
     body
 }
 
-async fn post<S: ComplaintStore + SurveyStore + AnswerStore>(app: &App<S>, body: String) -> Response<Bytes> {
+async fn post<S: WorkflowStore + SurveyStore + AnswerStore>(app: &App<S>, body: String) -> Response<Bytes> {
     let req = Request::builder()
         .method("POST")
         .uri("/api/pengaduan")
@@ -46,7 +46,7 @@ async fn post<S: ComplaintStore + SurveyStore + AnswerStore>(app: &App<S>, body:
     handle(app, req, SOURCE).await
 }
 
-async fn get<S: ComplaintStore + SurveyStore + AnswerStore>(app: &App<S>, uri: &str) -> Response<Bytes> {
+async fn get<S: WorkflowStore + SurveyStore + AnswerStore>(app: &App<S>, uri: &str) -> Response<Bytes> {
     let req = Request::builder().method("GET").uri(uri).header("accept", "text/html").body(Bytes::new()).unwrap();
     handle(app, req, SOURCE).await
 }

@@ -16,6 +16,7 @@ mod citizen;
 mod english;
 mod jawaban;
 mod lambda;
+mod lengkapi;
 mod lookup;
 mod protocol;
 mod public_status;

@@ -8,8 +8,8 @@
 
 use super::{
     AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, check_document_key,
-    committed_dir, committed_key, document_key, document_meta, manifest_json, manifest_key, parse_manifest, random_hex,
-    sha256_hex, verify,
+    committed_dir, committed_key, document_key, document_meta, manifest_json, manifest_key, not_listed, parse_manifest,
+    random_hex, sha256_hex, verify,
 };
 use bytes::Bytes;
 use jiff::Timestamp;
@@ -129,17 +129,20 @@ fn entries_older_than(dir: &Path, cutoff: SystemTime) -> Result<Vec<PathBuf>, At
     Ok(old)
 }
 
-/// Copies each pending file to its committed key, recording each copy in `copied`, then writes
-/// the manifest: the commit point, before which nothing is listed and after which all is.
+/// Copies each pending file to its committed key, numbered after the `listed` ones, recording
+/// each copy in `copied`, then writes the manifest of them all: the commit point, before which
+/// none of them is listed and after which all are.
 fn copy_and_list(
     root: &Path,
     nomor: &str,
-    pending: &[(PendingKey, ValidFile)],
+    listed: Vec<AttachmentMeta>,
+    pending: &[&(PendingKey, ValidFile)],
     copied: &mut Vec<String>,
 ) -> Result<Vec<AttachmentMeta>, AttachmentError> {
-    let mut files = Vec::with_capacity(pending.len());
-    for (i, (key, file)) in pending.iter().enumerate() {
-        let index = i + 1;
+    let mut files = listed;
+    let first = files.len() + 1;
+    for (i, (key, file)) in pending.iter().map(|p| (&p.0, &p.1)).enumerate() {
+        let index = first + i;
         let target = committed_key(nomor, index, key, file.kind);
         // A retry after the pending file expired can still find the copy made before.
         let bytes = match read(root, key.as_str())? {
@@ -184,13 +187,15 @@ impl AttachmentStore for LocalAttachments {
         let pending = pending.to_vec();
         self.blocking(move |root| {
             let pending_keys = pending.iter().map(|(k, _)| k.as_str().to_owned()).collect::<Vec<_>>();
-            if let Some(files) = read_manifest(root, &nomor)? {
+            let listed = read_manifest(root, &nomor)?.unwrap_or_default();
+            let new = not_listed(&listed, &pending);
+            if new.is_empty() {
                 // Committed before (this is a retry): only the clean-up may be left to do.
                 remove_quietly(root, &pending_keys);
-                return Ok(files);
+                return Ok(listed);
             }
-            let mut copied = Vec::with_capacity(pending.len());
-            let committed = copy_and_list(root, &nomor, &pending, &mut copied);
+            let mut copied = Vec::with_capacity(new.len());
+            let committed = copy_and_list(root, &nomor, listed, &new, &mut copied);
             if committed.is_err() {
                 // No manifest, so these copies are listed nowhere: remove them. The pending files
                 // stay for a retry, and expire otherwise.

@@ -13,7 +13,9 @@
 //!    backstop).
 //! 3. [`AttachmentStore::commit`] them to the number: copied to `lampiran/<nomor>/…`, listed in
 //!    `lampiran/<nomor>/manifest.json`, then the pending objects deleted. Retrying a commit
-//!    that failed midway finishes it; retrying one that succeeded changes nothing.
+//!    that failed midway finishes it; retrying one that succeeded changes nothing. Files a
+//!    complainant adds later (to complete returned files) are committed the same way, listed
+//!    after those already there.
 //!
 //! Keys are generated from random bits and the register number, never from a file's name: the
 //! original name is kept only as display text in the manifest.
@@ -137,9 +139,10 @@ pub trait AttachmentStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = Result<PendingKey, AttachmentError>> + Send;
 
-    /// Links pending uploads to complaint `nomor`, in the given order: copies them under
-    /// `lampiran/<nomor>/`, writes the manifest, then deletes the pending objects. Idempotent:
-    /// once a manifest exists it is the answer, and the pending objects are only cleaned up.
+    /// Links pending uploads to complaint `nomor`, in the given order, after the files it has:
+    /// copies those the manifest does not list yet under `lampiran/<nomor>/`, writes the
+    /// manifest, then deletes the pending objects; returns every file listed. Idempotent: once
+    /// the manifest lists them all it is the answer, and the pending objects are only cleaned up.
     fn commit(
         &self,
         nomor: &str,
@@ -314,6 +317,15 @@ fn parse_manifest(nomor: &str, json: &[u8]) -> Result<Manifest, AttachmentError>
 fn manifest_json(nomor: &str, files: &[AttachmentMeta]) -> Result<Vec<u8>, AttachmentError> {
     let manifest = Manifest { version: MANIFEST_VERSION, nomor: nomor.to_owned(), files: files.to_vec() };
     serde_json::to_vec_pretty(&manifest).map_err(|e| AttachmentError::Corrupt(e.to_string()))
+}
+
+/// The uploads of `pending` that `listed` (a manifest's files) does not name yet: a committed
+/// key carries its pending key's random part, so a retried commit finds its files listed.
+fn not_listed<'a>(
+    listed: &[AttachmentMeta],
+    pending: &'a [(PendingKey, ValidFile)],
+) -> Vec<&'a (PendingKey, ValidFile)> {
+    pending.iter().filter(|(key, _)| !listed.iter().any(|m| m.key.contains(key.random()))).collect()
 }
 
 /// Checks bytes read back against their manifest entry.

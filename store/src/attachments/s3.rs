@@ -14,8 +14,8 @@
 
 use super::{
     AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, check_document_key,
-    committed_dir, committed_key, document_key, document_meta, manifest_json, manifest_key, parse_manifest, sha256_hex,
-    verify,
+    committed_dir, committed_key, document_key, document_meta, manifest_json, manifest_key, not_listed, parse_manifest,
+    sha256_hex, verify,
 };
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::SdkError;
@@ -198,12 +198,14 @@ impl S3Attachments {
     async fn copy_and_list(
         &self,
         nomor: &str,
-        pending: &[(PendingKey, ValidFile)],
+        listed: Vec<AttachmentMeta>,
+        pending: &[&(PendingKey, ValidFile)],
         copied: &mut Vec<String>,
     ) -> Result<Vec<AttachmentMeta>, AttachmentError> {
-        let mut files = Vec::with_capacity(pending.len());
-        for (i, (key, file)) in pending.iter().enumerate() {
-            let index = i + 1;
+        let mut files = listed;
+        let first = files.len() + 1;
+        for (i, (key, file)) in pending.iter().map(|p| (&p.0, &p.1)).enumerate() {
+            let index = first + i;
             let target = committed_key(nomor, index, key, file.kind);
             match self.copy(key.as_str(), &target).await {
                 Ok(()) => copied.push(target.clone()),
@@ -253,17 +255,21 @@ impl AttachmentStore for S3Attachments {
             return Ok(Vec::new());
         }
         let pending_keys: Vec<&str> = pending.iter().map(|(k, _)| k.as_str()).collect();
-        if let Some(files) = self.read_manifest(&nomor).await? {
+        let listed = self.read_manifest(&nomor).await?.unwrap_or_default();
+        let new = not_listed(&listed, pending);
+        if new.is_empty() {
             // Committed before (this is a retry): only the clean-up may be left to do.
             self.delete_keys(&pending_keys).await;
-            return Ok(files);
+            return Ok(listed);
         }
-        let mut copied = Vec::with_capacity(pending.len());
-        let committed = self.copy_and_list(&nomor, pending, &mut copied).await;
+        let mut copied = Vec::with_capacity(new.len());
+        let committed = self.copy_and_list(&nomor, listed, &new, &mut copied).await;
         if committed.is_err() {
             // A manifest write that failed on the way back (a timeout) may have landed all the
             // same: then the commit stands.
-            if let Ok(Some(files)) = self.read_manifest(&nomor).await {
+            if let Ok(Some(files)) = self.read_manifest(&nomor).await
+                && not_listed(&files, pending).is_empty()
+            {
                 self.delete_keys(&pending_keys).await;
                 return Ok(files);
             }

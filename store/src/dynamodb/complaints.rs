@@ -224,7 +224,7 @@ fn stored_replay(item: &Item) -> Result<StoredReplay, StoreError> {
 }
 
 /// The partition of the items naming complaints whose uploads are not committed yet.
-const PENDING_PK: &str = "PENDING";
+pub(super) const PENDING_PK: &str = "PENDING";
 
 impl ComplaintStore for DynamoStore {
     async fn pending_uploads(&self, nomor: &RegisterNumber) -> Result<Vec<PendingUpload>, StoreError> {
@@ -287,9 +287,15 @@ impl ComplaintStore for DynamoStore {
         let Some(item) = self.get(&format!("COMPLAINT#{nomor}"), "REGISTER").await? else {
             return Ok(None);
         };
-        let events = self
-            .complaint_items(&nomor.to_string(), true)
-            .await?
+        let history = self.complaint_items(&nomor.to_string(), true).await?;
+        let status = parse_status(&string(&item, "status")?)?;
+        let entries: Vec<(String, String)> = history
+            .iter()
+            .map(|h| (opt_string(h, "action").unwrap_or_default(), opt_string(h, "note").unwrap_or_default()))
+            .collect();
+        let return_reason =
+            crate::complaints::return_reason(status, entries.iter().map(|(a, n)| (a.as_str(), n.as_str())));
+        let events = history
             .iter()
             .map(|h| {
                 Ok(PublicEvent {
@@ -302,13 +308,14 @@ impl ComplaintStore for DynamoStore {
         Ok(Some(PublicRecord {
             nomor: nomor.clone(),
             kode_hash: string(&item, "kode_hash")?,
-            status: parse_status(&string(&item, "status")?)?,
+            status,
             jenis: parse_jenis(&string(&item, "jenis")?)?,
             judul: string(&item, "judul")?,
             received_at: parse_ts(&string(&item, "received_at")?)?,
             events,
             deadline: crate::fields::deadline(opt_date(&item, "deadline")?, provisional_of(&item)),
             next_step: opt_string(&item, "next_step"),
+            return_reason,
             anonim: matches!(item.get("anonim"), Some(AttributeValue::Bool(true))),
         }))
     }

@@ -4,17 +4,18 @@
 use super::attributes::{
     history_item, history_sk, n, number, opt_date, opt_string, read_history, read_row, s, sk_of, string, version_of,
 };
+use super::complaints::PENDING_PK;
 use super::{DynamoStore, Item, OPEN, OPEN_INDEX, build, open_marker, sdk};
 use crate::erasure::Request;
 use crate::fields::parse_status;
 use crate::retry::until_deadline;
 use crate::{
-    Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, StoreError, WorkflowChange,
-    WorkflowStore, change_token, erase_entry,
+    Addition, Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, StoreError, WorkflowChange,
+    WorkflowStore, change_token, decode_files, encode_files, erase_entry,
 };
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use jiff::civil::Date;
 use pengaduan_core::workflow::{self, HistoryEntry};
 use pengaduan_core::{PersonalData, RegisterNumber};
@@ -50,12 +51,15 @@ impl DynamoStore {
             .consistent_read(true)
             .expression_attribute_values(":pk", s(&format!("COMPLAINT#{nomor}")));
         let q = if history_only {
-            // Only statuses and dates: notes and names never reach the public side.
+            // Statuses, dates and actions, and the notes only for the reason of a return (the
+            // caller keeps that one alone): names never reach the public side.
             q.key_condition_expression("pk = :pk AND begins_with(sk, :h)")
                 .expression_attribute_values(":h", s("HISTORY#"))
-                .projection_expression("#to, #at, on_date")
+                .projection_expression("#to, #at, on_date, #action, #note")
                 .expression_attribute_names("#to", "to_status")
                 .expression_attribute_names("#at", "at")
+                .expression_attribute_names("#action", "action")
+                .expression_attribute_names("#note", "note")
         } else {
             q.key_condition_expression("pk = :pk")
         };
@@ -141,6 +145,33 @@ impl DynamoStore {
         if let Some(message) = &change.message {
             let item = crate::outbox::dynamodb::item(nomor, version, message, change.entry.at)?;
             items.push(TransactWriteItem::builder().put(self.create(item)?).build());
+        }
+        if let Some(addition) = &change.addition {
+            let item: Item = HashMap::from([
+                ("pk".into(), s(&format!("COMPLAINT#{nomor}"))),
+                ("sk".into(), s(&addition_sk(version))),
+                ("seq".into(), n(version as i64)),
+                ("at".into(), s(&addition.at.to_string())),
+                ("text".into(), s(&addition.text)),
+                ("files".into(), s(&encode_files(&addition.files))),
+            ]);
+            items.push(TransactWriteItem::builder().put(self.create(item)?).build());
+        }
+        if !change.uploads.is_empty() {
+            // After any the complaint still has to commit; the version condition above keeps
+            // this read from going stale, as only a change of the complaint writes it.
+            let mut all = match self.get(PENDING_PK, nomor).await? {
+                Some(item) => crate::uploads::decode(&string(&item, "uploads")?)?,
+                None => Vec::new(),
+            };
+            all.extend_from_slice(&change.uploads);
+            let item: Item = HashMap::from([
+                ("pk".to_owned(), s(PENDING_PK)),
+                ("sk".to_owned(), s(nomor)),
+                ("uploads".to_owned(), s(&crate::uploads::encode(&all))),
+            ]);
+            let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(build)?;
+            items.push(TransactWriteItem::builder().put(put).build());
         }
         match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(Some(Applied { version, ba_number: ba })),
@@ -231,6 +262,7 @@ impl DynamoStore {
             TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build(),
         ];
         items.extend(crate::outbox::dynamodb::erase_updates(self, nomor).await?);
+        items.extend(self.erase_additions(nomor).await?);
         let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
         match result {
             Ok(_) => Ok(Some(Applied { version, ba_number: None })),
@@ -238,6 +270,51 @@ impl DynamoStore {
             Err(e) => Err(sdk(e)),
         }
     }
+}
+
+/// The sort key of the addition recorded by history entry `seq`.
+fn addition_sk(seq: u64) -> String {
+    format!("ADDITION#{seq:06}")
+}
+
+impl DynamoStore {
+    /// Blanks the text and file names of the complaint's additions, in the erasure's transaction.
+    async fn erase_additions(&self, nomor: &str) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let items = self.complaint_items(nomor, false).await?;
+        let mut updates = Vec::new();
+        for item in items.iter().filter(|i| sk_of(i).starts_with("ADDITION#")) {
+            let update = Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(&format!("COMPLAINT#{nomor}")))
+                .key("sk", s(sk_of(item)))
+                .update_expression("SET #text = :erased, files = :none")
+                .expression_attribute_names("#text", "text")
+                .expression_attribute_values(":erased", s(ERASED_TEXT))
+                .expression_attribute_values(":none", s("[]"))
+                .build()
+                .map_err(build)?;
+            updates.push(TransactWriteItem::builder().update(update).build());
+        }
+        Ok(updates)
+    }
+}
+
+/// The additions among a complaint's items, oldest first.
+fn read_additions(items: &[Item]) -> Result<Vec<Addition>, StoreError> {
+    let mut additions = items
+        .iter()
+        .filter(|i| sk_of(i).starts_with("ADDITION#"))
+        .map(|i| {
+            Ok(Addition {
+                seq: number(i, "seq")? as u64,
+                at: crate::fields::parse_ts(&string(i, "at")?)?,
+                text: string(i, "text")?,
+                files: decode_files(&string(i, "files")?)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    additions.sort_by_key(|a| a.seq);
+    Ok(additions)
 }
 
 /// What a cancelled change turned out to be.
@@ -277,6 +354,7 @@ impl WorkflowStore for DynamoStore {
             next_step: opt_string(register, "next_step"),
             history,
             lang: crate::lang_of(opt_string(register, "lang").as_deref()),
+            additions: read_additions(&items)?,
         }))
     }
 

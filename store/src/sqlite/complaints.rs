@@ -188,31 +188,41 @@ impl ComplaintStore for SqliteStore {
             else {
                 return Ok(None);
             };
-            // Only statuses and dates are read: notes and names never reach the public side.
+            // Only statuses and dates are read, and the reason of a return: names and every
+            // other note never reach the public side.
             let mut stmt = conn
-                .prepare("SELECT to_status, at, on_date FROM history WHERE nomor = ?1 ORDER BY seq")
+                .prepare(
+                    "SELECT to_status, at, on_date, action,
+                         CASE action WHEN 'berkas_dikembalikan' THEN note ELSE '' END
+                     FROM history WHERE nomor = ?1 ORDER BY seq",
+                )
                 .map_err(backend)?;
-            let raw: Vec<(String, String, Option<String>)> = stmt
-                .query_map([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            type RawEvent = (String, String, Option<String>, String, String);
+            let raw: Vec<RawEvent> = stmt
+                .query_map([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
                 .map_err(backend)?
                 .collect::<Result<_, _>>()
                 .map_err(backend)?;
+            let status = parse_status(&status)?;
+            let return_reason =
+                crate::complaints::return_reason(status, raw.iter().map(|r| (r.3.as_str(), r.4.as_str())));
             let events = raw
                 .into_iter()
-                .map(|(status, at, on)| {
+                .map(|(status, at, on, _, _)| {
                     Ok(PublicEvent { status: parse_status(&status)?, at: parse_ts(&at)?, on: parse_opt_date(on)? })
                 })
                 .collect::<Result<_, StoreError>>()?;
             Ok(Some(PublicRecord {
                 nomor,
                 kode_hash,
-                status: parse_status(&status)?,
+                status,
                 jenis: parse_jenis(&jenis)?,
                 judul,
                 received_at: parse_ts(&received_at)?,
                 events,
                 deadline: crate::fields::deadline(parse_opt_date(deadline)?, deadline_provisional),
                 next_step,
+                return_reason,
                 anonim,
             }))
         })

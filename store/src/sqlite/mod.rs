@@ -144,4 +144,40 @@ mod tests {
         let entry = store.claim_outbox(&crate::outbox::entry_id("PGD-2026-00001", 1), at).await.unwrap().unwrap();
         assert_eq!(entry.message.unwrap().lang, Lang::Id);
     }
+
+    /// A database at version 11 (the office's answers, 0012_answer.sql) holding an answer gains
+    /// the sliding rate windows and the additions table and keeps the answer: the additions' step
+    /// (file 0014) runs after the answer's and the rates', also on a database already at 11.
+    #[tokio::test]
+    async fn a_database_with_answers_gains_the_additions_and_keeps_its_answers() {
+        use crate::answer::AnswerStore;
+        assert!(schema::MIGRATIONS[10].contains("CREATE TABLE answer"), "step 11 is the answer's");
+        assert!(schema::MIGRATIONS[12].contains("CREATE TABLE additions"), "step 13 is the additions'");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jawaban.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for (i, step) in schema::MIGRATIONS[..11].iter().enumerate() {
+                conn.execute_batch(&format!("BEGIN; {step} PRAGMA user_version = {}; COMMIT;", i + 1)).unwrap();
+            }
+            conn.execute(
+                "INSERT INTO answer (nomor, text_id, text_en, berita_acara, by_name, at)
+                 VALUES ('PGD-2026-00001', 'Jawaban kantor.', NULL, NULL, 'Rina', '2026-11-29T06:00:00Z')",
+                [],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let answer = store.answer("PGD-2026-00001").await.unwrap().unwrap();
+        assert_eq!(answer.text_id, "Jawaban kantor.");
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, schema::SCHEMA_VERSION);
+        let tables: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'additions'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(tables, 1, "the additions table");
+    }
 }

@@ -7,8 +7,8 @@ use crate::erasure::Request;
 use crate::fields::parse_status;
 use crate::outbox::sqlite::insert_outbox;
 use crate::{
-    Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, RegisterRow, StoreError, WorkflowChange,
-    WorkflowStore, erase_entry,
+    Addition, Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, PendingUpload, RegisterRow, StoreError,
+    WorkflowChange, WorkflowStore, decode_files, encode_files, erase_entry,
 };
 use jiff::civil::Date;
 use pengaduan_core::workflow::{self, HistoryEntry};
@@ -52,6 +52,7 @@ impl WorkflowStore for SqliteStore {
                 .optional()
                 .map_err(backend)?;
             let history = read_history(&tx, &key)?;
+            let additions = read_additions(&tx, &key)?;
             Ok(Some(ComplaintRecord {
                 row,
                 anonim,
@@ -64,6 +65,7 @@ impl WorkflowStore for SqliteStore {
                 next_step,
                 history,
                 lang: crate::lang_of(Some(&lang)),
+                additions,
             }))
         })
         .await
@@ -125,6 +127,16 @@ impl WorkflowStore for SqliteStore {
             }
             if let Some(message) = &change.message {
                 insert_outbox(&tx, &key, version, message, change.entry.at)?;
+            }
+            if let Some(addition) = &change.addition {
+                tx.execute(
+                    "INSERT INTO additions (nomor, seq, at, text, files) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![key, version as i64, addition.at.to_string(), addition.text, encode_files(&addition.files)],
+                )
+                .map_err(backend)?;
+            }
+            if !change.uploads.is_empty() {
+                add_pending_uploads(&tx, &key, &change.uploads)?;
             }
             let entry = HistoryEntry { seq: version, ba_number: ba.clone(), ..change.entry };
             insert_history(&tx, &key, &entry)?;
@@ -214,6 +226,8 @@ impl WorkflowStore for SqliteStore {
             if updated != 1 {
                 return Err(StoreError::Conflict);
             }
+            tx.execute("UPDATE additions SET text = ?2, files = '[]' WHERE nomor = ?1", params![key, ERASED_TEXT])
+                .map_err(backend)?;
             let entry = HistoryEntry { seq: version, ..erase_entry(status, &by, &reason, at) };
             insert_history(&tx, &key, &entry)?;
             tx.commit().map_err(backend)?;
@@ -294,4 +308,37 @@ pub(super) fn next_counter(tx: &Transaction<'_>, name: &str) -> Result<u64, Stor
     )
     .map_err(backend)?;
     Ok(next as u64)
+}
+
+/// The complaint's additions, oldest first.
+fn read_additions(tx: &Transaction<'_>, key: &str) -> Result<Vec<Addition>, StoreError> {
+    let mut stmt =
+        tx.prepare("SELECT seq, at, text, files FROM additions WHERE nomor = ?1 ORDER BY seq").map_err(backend)?;
+    let raw: Vec<(i64, String, String, String)> = stmt
+        .query_map([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .map_err(backend)?
+        .collect::<Result<_, _>>()
+        .map_err(backend)?;
+    raw.into_iter()
+        .map(|(seq, at, text, files)| {
+            Ok(Addition { seq: seq as u64, at: crate::fields::parse_ts(&at)?, text, files: decode_files(&files)? })
+        })
+        .collect()
+}
+
+/// Names `uploads` for committing to the complaint, after any it still has to commit.
+fn add_pending_uploads(tx: &Transaction<'_>, key: &str, uploads: &[PendingUpload]) -> Result<(), StoreError> {
+    let earlier: Option<String> = tx
+        .query_row("SELECT uploads FROM pending_uploads WHERE nomor = ?1", [key], |r| r.get(0))
+        .optional()
+        .map_err(backend)?;
+    let mut all = earlier.map_or(Ok(Vec::new()), |j| crate::uploads::decode(&j))?;
+    all.extend_from_slice(uploads);
+    tx.execute(
+        "INSERT INTO pending_uploads (nomor, uploads) VALUES (?1, ?2)
+         ON CONFLICT (nomor) DO UPDATE SET uploads = excluded.uploads",
+        params![key, crate::uploads::encode(&all)],
+    )
+    .map_err(backend)?;
+    Ok(())
 }

@@ -245,6 +245,29 @@ async fn commit_is_idempotent<B: Backend>(b: &B) {
     assert_eq!(b.keys().await, keys);
 }
 
+/// Files a complainant adds later are listed after those already committed, and a retried
+/// commit of them adds nothing; the record may name the earlier uploads again (not yet marked
+/// committed), which stay as they are.
+async fn a_later_commit_adds_files_after_those_listed<B: Backend>(b: &B) {
+    let store = b.store();
+    let files = three_files();
+    let first = put_all(store, &files[..1], now()).await;
+    let listed = store.commit(NOMOR, &first).await.unwrap();
+    let later = put_all(store, &files[1..], now()).await;
+    let all: Vec<_> = first.iter().chain(&later).cloned().collect();
+    let metas = store.commit(NOMOR, &all).await.unwrap();
+    assert_eq!(metas.iter().map(|m| m.index).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(metas[0], listed[0], "the first file is untouched");
+    assert_eq!(store.list(NOMOR).await.unwrap(), metas);
+    for (i, (_, bytes)) in files.iter().enumerate() {
+        assert_eq!(store.get(NOMOR, i + 1).await.unwrap().expect("listed").1, bytes.as_slice());
+    }
+    let keys = b.keys().await;
+    assert!(!keys.iter().any(|k| k.starts_with("pending/")), "{keys:?}");
+    assert_eq!(store.commit(NOMOR, &later).await.unwrap(), metas, "a retry adds nothing");
+    assert_eq!(b.keys().await, keys);
+}
+
 /// Erasure deletes every file of one complaint and its manifest, and only those; again, it
 /// finds nothing and fails on nothing.
 async fn erase_deletes_one_complaints_files<B: Backend>(b: &B) {
@@ -344,6 +367,7 @@ contract! {
         pending_keys_are_generated,
         discard_leaves_nothing,
         commit_is_idempotent,
+        a_later_commit_adds_files_after_those_listed,
         erase_deletes_one_complaints_files,
         failed_commit_leaves_nothing_under_lampiran,
         purge_removes_only_old_pending_uploads,

@@ -204,6 +204,70 @@ async fn ba_numbers_are_gapless_per_year_under_concurrency<S: WorkflowStore + 's
     assert_eq!(store.apply(&next, version, change).await.unwrap().ba_number.as_deref(), Some("BA-2027-00001"));
 }
 
+/// Files returned to the complainant: the public side reads the reason of the return (and no
+/// other note); the complainant's addition goes back to `diterima` with its text, file names and
+/// uploads stored in the change's transaction; a stale version stores nothing; an erasure
+/// blanks the addition with the rest of the complainant's words.
+async fn the_complainant_completes_returned_files<S: WorkflowStore>(store: &S) {
+    use pengaduan_core::attachment::{FileKind, ValidFile};
+    use pengaduan_store::attachments::PendingKey;
+    let n = nomor(&store.submit(phone_complaint(5, "lengkapi")).await.unwrap());
+    assert_eq!(store.find_public(&n).await.unwrap().unwrap().return_reason, None, "not returned");
+    // Returned at the completeness check, the only step that returns files.
+    let (state, version) = state_of(store, &n).await;
+    let t = state.mark_incomplete(" Lampirkan fotokopi KTP. ", date(2026, 3, 19)).unwrap();
+    store_transition(store, &n, version, &t, "Rina (FO)", now()).await.unwrap();
+    let public = store.find_public(&n).await.unwrap().unwrap();
+    assert_eq!(public.status, Status::PerluDilengkapi);
+    assert_eq!(public.return_reason.as_deref(), Some("Lampirkan fotokopi KTP."));
+    assert_eq!(public.events.len(), 2, "the statuses still read");
+
+    let (state, version) = state_of(store, &n).await;
+    let t = state.add_information().unwrap();
+    let file = ValidFile { display_name: "ktp.pdf".into(), kind: FileKind::Pdf, size: 42 };
+    let uploads = vec![(PendingKey::generate(now()), file)];
+    let at = now() + Duration::from_secs(60);
+    let addition = pengaduan_store::Addition {
+        seq: 0,
+        at,
+        text: "Fotokopi KTP saya lampirkan bersama ini.".into(),
+        files: vec!["ktp.pdf".into()],
+    };
+    let change = || {
+        WorkflowChange::from_transition(&t, "Pengadu (daring)", at, 2026, None, None)
+            .with_addition(addition.clone(), uploads.clone())
+    };
+    let err = store.apply(&n, version - 1, change()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict), "{err:?}");
+    assert!(store.load(&n).await.unwrap().unwrap().additions.is_empty(), "nothing stored half");
+    assert!(store.pending_uploads(&n).await.unwrap().is_empty());
+    let applied = store.apply(&n, version, change()).await.unwrap();
+    let rec = store.load(&n).await.unwrap().unwrap();
+    assert_eq!(rec.row.state.status, Status::Diterima, "back to the completeness check");
+    assert_eq!(rec.row.deadline, None, "the clock stays stopped until staff declare the files complete");
+    let last = rec.history.last().unwrap();
+    assert_eq!(
+        (last.seq, last.action, last.from, last.to),
+        (applied.version, Action::Dilengkapi, Some(Status::PerluDilengkapi), Status::Diterima)
+    );
+    assert_eq!(rec.additions, [pengaduan_store::Addition { seq: applied.version, ..addition.clone() }]);
+    assert_eq!(store.pending_uploads(&n).await.unwrap(), uploads, "named for committing");
+    let public = store.find_public(&n).await.unwrap().unwrap();
+    assert_eq!((public.status, public.return_reason), (Status::Diterima, None));
+
+    let erased = store
+        .erase_personal(
+            &Request { nomor: &n, expected_version: applied.version, by: "Admin", reason: "permintaan", at },
+            1,
+        )
+        .await
+        .unwrap();
+    let rec = store.load(&n).await.unwrap().unwrap();
+    assert_eq!(rec.row.version, erased.version);
+    assert_eq!(rec.additions.len(), 1);
+    assert_eq!((rec.additions[0].text.as_str(), rec.additions[0].files.len()), (ERASED_TEXT, 0));
+}
+
 async fn erasure_keeps_the_register_row<S: WorkflowStore>(store: &S) {
     let n = nomor(&store.submit(phone_complaint(7, "erase")).await.unwrap());
     complete(store, &n, "jawaban-tertulis", date(2026, 3, 17)).await;
@@ -476,6 +540,7 @@ contract! {
         (arc) two_staff_at_once_one_wins,
         (arc) ba_numbers_are_gapless_per_year_under_concurrency,
         erasure_keeps_the_register_row,
+        the_complainant_completes_returned_files,
         history_is_only_appended,
         unknown_numbers_and_filters,
         a_deadline_is_refreshed_without_a_new_version,

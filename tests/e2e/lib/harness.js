@@ -361,6 +361,15 @@ function staff(args, input = '') {
   });
 }
 
+/** Logs `username` in to the staff console through its form; ends on a console page. */
+async function staffLogin(page, username, password) {
+  await page.goto(url('/staf/masuk'));
+  await page.locator('#pengguna').fill(username);
+  await page.locator('#sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await waitForPath(page, /^\/staf\//);
+}
+
 /** Takes a complaint to `selesai` with the staff tool: files complete, then every step. */
 async function finishComplaint(nomor, kode) {
   staff(['lengkap', nomor, '--prosedur', 'penyelesaian', '--catatan', 'Berkas lengkap.']);
@@ -430,6 +439,7 @@ module.exports = {
   followsNomor,
   staff,
   staffEnv,
+  staffLogin,
   clockDay,
   finishComplaint,
   answerSurveyJson,
