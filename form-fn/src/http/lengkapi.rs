@@ -79,8 +79,12 @@ pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
         tracing::info!(outcome = "not_returned", "addition refused");
         return not_returned(app, wants_json, lang);
     }
-    let options =
-        StatusOptions { print: false, site_origin: app.http.site_origin.as_deref(), receipt_withheld: None, elsewhere: true };
+    let options = StatusOptions {
+        print: false,
+        site_origin: app.http.site_origin.as_deref(),
+        receipt_withheld: None,
+        elsewhere: true,
+    };
 
     let mut errors = Vec::new();
     let added = validate_addition(&form, lang).map_err(|e| errors.push(e)).ok();

@@ -458,7 +458,8 @@ async fn the_submission_limit_counts_an_ipv6_sender_by_its_64() {
 async fn receipts_to_one_address_stop_at_the_daily_limit_while_complaints_are_still_taken() {
     use pengaduan_store::outbox::OutboxStore;
     use pengaduan_store::{ComplaintStore, RateDecision};
-    let app = app();
+    let http = HttpConfig { rate_limit_per_hour: 0, receipts_per_address_per_day: 3, ..HttpConfig::default() };
+    let app = app_with(http, "2026-11-29T06:00:00Z");
     let now: Timestamp = "2026-11-29T06:00:00Z".parse().unwrap();
     let queued = || async { app.store().due_outbox(now, 100).await.unwrap() };
     let titled = |judul: &str, email: &str| {
