@@ -176,10 +176,41 @@ class Journey {
  * rules outside the WCAG tags); fails listing every violation with its nodes.
  */
 async function checkAxe(page, label, rules) {
-  const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined').catch(() => false);
-  if (!hasAxe) {
-    await page.addScriptTag({ path: AXE_PATH });
+  let target = page;
+  let scratch = null;
+  if (!(await axeReady(page))) {
+    // JavaScript is off in this journey, so axe cannot run in its page: check the same document,
+    // as it was served, in a page of the same size with JavaScript on (its URL answered from
+    // the copy, so a POST's answer is not requested again).
+    const url = page.url();
+    const html = await page.content();
+    const width = (page.viewportSize() || {}).width || WIDTHS.desktop;
+    scratch = await newPage(page.context().browser(), { width });
+    await scratch.route(
+      (u) => u.href === url,
+      (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
+    await scratch.goto(url);
+    target = scratch;
+    assert.ok(await axeReady(target), 'axe-core could not be loaded');
   }
+  try {
+    await runAxe(target, label, rules);
+  } finally {
+    if (scratch) await scratch.context().close();
+  }
+}
+
+/** Whether axe-core runs in `page`, injecting it first when missing. */
+async function axeReady(page) {
+  const loaded = () => page.evaluate(() => typeof window.axe !== 'undefined').catch(() => false);
+  if (await loaded()) return true;
+  await page.addScriptTag({ path: AXE_PATH }).catch(() => {});
+  return loaded();
+}
+
+/** [checkAxe] on a page where axe-core is loaded. */
+async function runAxe(page, label, rules) {
   const runOnly = rules ? { type: 'rule', values: rules } : { type: 'tag', values: AXE_TAGS };
   const result = await page.evaluate(async (runOnly) => {
     // eslint-disable-next-line no-undef
