@@ -10,7 +10,7 @@ use http::{HeaderValue, StatusCode, header};
 use jiff::civil::Date;
 use pengaduan_core::access::may_export;
 use pengaduan_report::{self as export, Format};
-use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry};
+use pengaduan_store::accounts::{AccountStore, AuditAction};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -32,15 +32,8 @@ pub(crate) async fn download(
     let bytes = export::to_bytes(format, &register, dari, sampai).map_err(|e| export_failed("export failed", &e))?;
     let name = format!("buku-register-{dari}-{sampai}.{}", format.extension());
     // No file without its record.
-    let entry = AuditEntry {
-        at: console.now().timestamp(),
-        username: staff.account.username.clone(),
-        role: Some(staff.role()),
-        action: AuditAction::ExportRegister,
-        nomor: None,
-        detail: format!("{dari} s/d {sampai}, {}, {} baris", format.extension(), register.len()),
-    };
-    console.store().record_audit(entry).await?;
+    let detail = format!("{dari} s/d {sampai}, {}, {} baris", format.extension(), register.len());
+    record_download(&console, &staff, AuditAction::ExportRegister, detail).await?;
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
@@ -49,6 +42,18 @@ pub(crate) async fn download(
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
+}
+
+/// Records in the audit trail that `staff` took a file of many complaints' figures out of the
+/// system; called before the file is answered, so no file leaves without its record.
+pub(crate) async fn record_download(
+    console: &Console,
+    staff: &Staff,
+    action: AuditAction,
+    detail: String,
+) -> Result<(), AppError> {
+    console.store().record_audit(crate::konten::audit(console, staff, action, detail)).await?;
+    Ok(())
 }
 
 /// The `500` of a file that could not be written, its cause logged (a writer's error, which

@@ -11,6 +11,7 @@ use http::{HeaderValue, StatusCode, header};
 use pengaduan_core::access::may_read_report;
 use pengaduan_core::report::Period;
 use pengaduan_report::laporan::{self, Document};
+use pengaduan_store::accounts::AuditAction;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -87,13 +88,22 @@ pub(crate) async fn page(
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         resp
     };
+    let audited = |ext: &str| {
+        let detail = format!("{}, {ext}", period.code());
+        crate::export::record_download(&console, &staff, AuditAction::ExportReport, detail)
+    };
     match query.get("format").map(String::as_str) {
         Some("xlsx") => {
             let bytes =
                 laporan::xlsx::bytes(&doc).map_err(|e| crate::export::export_failed("report xlsx failed", &e))?;
+            audited("xlsx").await?;
             Ok(file(bytes, pengaduan_report::Format::Xlsx.media_type(), "xlsx"))
         }
-        Some("pdf") => Ok(file(laporan::pdf::bytes(&doc), "application/pdf", "pdf")),
+        Some("pdf") => {
+            let bytes = laporan::pdf::bytes(&doc);
+            audited("pdf").await?;
+            Ok(file(bytes, "application/pdf", "pdf"))
+        }
         _ => {
             let view = LaporanView {
                 user: UserView::new(&staff),

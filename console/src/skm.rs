@@ -13,6 +13,7 @@ use pengaduan_core::access::may_export;
 use pengaduan_core::datetime::tanggal_indonesia;
 use pengaduan_core::skm::{Ikm, Mutu};
 use pengaduan_report as export;
+use pengaduan_store::accounts::AuditAction;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -107,7 +108,10 @@ pub(crate) async fn page(
     let (dari, sampai) = crate::export::period(&query, Some((today.first_of_year(), today)))?;
     let ikm = export::ikm_of_period(console.store(), &console.config.timezone, dari, sampai).await?;
     if query.get("format").map(String::as_str) == Some("csv") {
-        return csv(ikm.as_ref(), dari, sampai);
+        let resp = csv(ikm.as_ref(), dari, sampai)?;
+        let detail = format!("{dari} s/d {sampai}, csv");
+        crate::export::record_download(&console, &staff, AuditAction::ExportSkm, detail).await?;
+        return Ok(resp);
     }
     let view = SkmView {
         user: UserView::new(&staff),

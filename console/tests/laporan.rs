@@ -218,4 +218,19 @@ async fn the_xlsx_and_the_pdf_hold_the_same_report() {
     for s in ["IKM 80,56", "Triwulan IV 2026", "(Dinas Penanaman Modal dan PTSP)", &late, "/BaseFont /Helvetica"] {
         assert!(text.contains(s), "the PDF has {s}");
     }
+    // Each file that left is in the audit trail (who, which period, which format); the page is not.
+    use pengaduan_store::accounts::{AccountStore, AuditAction};
+    let downloads: Vec<_> = h
+        .store
+        .audit_trail(Timestamp::UNIX_EPOCH, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == AuditAction::ExportReport)
+        .map(|e| (e.username, e.detail))
+        .collect();
+    assert_eq!(
+        downloads,
+        [("sari".to_owned(), "2026-4, pdf".to_owned()), ("sari".to_owned(), "2026-4, xlsx".to_owned())]
+    );
 }

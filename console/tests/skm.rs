@@ -113,6 +113,18 @@ async fn a_chosen_period_and_its_csv() {
     for bad in ["/staf/skm?dari=2026-12-01&sampai=2026-11-01", "/staf/skm?dari=kemarin"] {
         assert_eq!(h.get(bad, Some(&agus)).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
+    // The CSV that left is in the audit trail; the pages looked at are not.
+    use pengaduan_store::accounts::{AccountStore, AuditAction};
+    let downloads: Vec<_> = h
+        .store
+        .audit_trail(jiff::Timestamp::UNIX_EPOCH, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == AuditAction::ExportSkm)
+        .map(|e| (e.username, e.detail))
+        .collect();
+    assert_eq!(downloads, [("agus".to_owned(), "2026-01-01 s/d 2026-11-30, csv".to_owned())]);
 }
 
 #[tokio::test]

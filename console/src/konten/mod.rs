@@ -123,8 +123,9 @@ async fn changes_with(console: &Console, edited: Option<(&str, &str)>) -> Result
     Ok(changes)
 }
 
-/// An audit entry of `staff`'s change to the content, `detail` naming the files.
-fn audit(console: &Console, staff: &Staff, action: AuditAction, detail: String) -> AuditEntry {
+/// An audit entry of `staff`'s action on no one complaint (a change to the content, a file of
+/// many complaints' figures), `detail` naming what.
+pub(crate) fn audit(console: &Console, staff: &Staff, action: AuditAction, detail: String) -> AuditEntry {
     AuditEntry {
         at: console.now().timestamp(),
         username: staff.account.username.clone(),

@@ -84,6 +84,11 @@ pub enum AuditAction {
     CorrectStep,
     /// A user attached the office's answer (Surat Jawaban, Berita Acara) for the public status page.
     AttachAnswer,
+    /// A user downloaded the periodic report (XLSX or PDF): the period's late complaints and
+    /// return reasons leave the system as a file.
+    ExportReport,
+    /// A user downloaded the IKM of a period as CSV.
+    ExportSkm,
 }
 
 impl AuditAction {
@@ -102,6 +107,8 @@ impl AuditAction {
             Self::ExportRegister => "ekspor-register",
             Self::CorrectStep => "koreksi-langkah",
             Self::AttachAnswer => "lampirkan-jawaban",
+            Self::ExportReport => "unduh-laporan",
+            Self::ExportSkm => "unduh-ikm",
         }
     }
 
@@ -120,11 +127,13 @@ impl AuditAction {
             Self::ExportRegister => "Mengekspor Buku Register",
             Self::CorrectStep => "Mengoreksi langkah prosedur",
             Self::AttachAnswer => "Melampirkan jawaban",
+            Self::ExportReport => "Mengunduh laporan berkala",
+            Self::ExportSkm => "Mengunduh IKM",
         }
     }
 
     /// Every action, in the order the audit page offers them.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::ViewPersonalData,
         Self::DownloadAttachment,
         Self::ErasePersonalData,
@@ -137,6 +146,8 @@ impl AuditAction {
         Self::ExportRegister,
         Self::CorrectStep,
         Self::AttachAnswer,
+        Self::ExportReport,
+        Self::ExportSkm,
     ];
 
     /// The action with this code.
