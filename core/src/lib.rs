@@ -25,6 +25,9 @@ pub mod text;
 pub mod tracking;
 pub mod workflow;
 
+#[cfg(test)]
+mod fixtures;
+
 pub use lang::Lang;
 pub use register::RegisterNumber;
 pub use status::Status;

@@ -522,30 +522,9 @@ mod tests {
     use super::*;
     use crate::Jenis;
     use crate::calendar::Reckoned;
+    use crate::fixtures::{at, calendar, wib};
     use crate::workflow::IntakeChannel;
     use jiff::civil::date;
-
-    const CALENDAR_2026: &str = r#"
-[[tahun]]
-tahun = 2026
-libur_nasional = [
-  { tanggal = 2026-03-19, nama = "Nyepi" },
-  { tanggal = 2026-04-03, nama = "Wafat Yesus Kristus" },
-  { tanggal = 2026-12-25, nama = "Natal" },
-]
-cuti_bersama = [
-  { tanggal = 2026-03-18, nama = "Cuti bersama Nyepi" },
-  { tanggal = 2026-12-24, nama = "Cuti bersama Natal" },
-]
-"#;
-
-    fn calendar() -> Calendar {
-        Calendar::from_toml(CALENDAR_2026).unwrap()
-    }
-
-    fn wib() -> TimeZone {
-        TimeZone::get("Asia/Jakarta").unwrap()
-    }
 
     fn procedures() -> Vec<Procedure> {
         let text = include_str!("../../content/layanan/informasi-dan-pengaduan.md");
@@ -606,10 +585,6 @@ cuti_bersama = [
             out.push(ev(*d, Action::Lanjut, to, Some(step)));
         }
         out
-    }
-
-    fn at(s: &str) -> Timestamp {
-        s.parse().unwrap()
     }
 
     #[test]

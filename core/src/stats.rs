@@ -368,33 +368,8 @@ pub fn compute(
 mod tests {
     use super::*;
     use crate::calendar::Reckoned;
+    use crate::fixtures::{at, calendar, wib};
     use jiff::civil::date;
-
-    const CALENDAR_2026: &str = r#"
-[[tahun]]
-tahun = 2026
-libur_nasional = [
-  { tanggal = 2026-03-19, nama = "Nyepi" },
-  { tanggal = 2026-04-03, nama = "Wafat Yesus Kristus" },
-  { tanggal = 2026-12-25, nama = "Natal" },
-]
-cuti_bersama = [
-  { tanggal = 2026-03-18, nama = "Cuti bersama Nyepi" },
-  { tanggal = 2026-12-24, nama = "Cuti bersama Natal" },
-]
-"#;
-
-    fn calendar() -> Calendar {
-        Calendar::from_toml(CALENDAR_2026).unwrap()
-    }
-
-    fn wib() -> TimeZone {
-        TimeZone::get("Asia/Jakarta").unwrap()
-    }
-
-    fn at(s: &str) -> Timestamp {
-        s.parse().unwrap()
-    }
 
     /// A complaint received at `received` (UTC), complete on `complete`, finished on `finished`,
     /// its deadline counted with `cal` (10 working days), as the store would have stored it.
