@@ -675,20 +675,8 @@ impl WorkflowState {
     /// step's public status (a step without one, or one naming an intake status, keeps the
     /// current status); the last step is `selesai`.
     pub fn advance(&self, procedure: &Procedure, on: Date, note: &str) -> Result<Transition, WorkflowError> {
-        if self.status == Status::Selesai {
-            return Err(WorkflowError::AlreadyFinished);
-        }
-        let (Some(current_id), Some(index)) = (&self.procedure_id, self.step_index) else {
-            return Err(WorkflowError::FilesNotComplete);
-        };
-        if *current_id != procedure.id {
-            return Err(WorkflowError::WrongProcedure { current: current_id.clone(), given: procedure.id.clone() });
-        }
-        procedure.validate()?;
+        let index = self.current_step(procedure)?;
         let len = procedure.steps.len();
-        if index >= len {
-            return Err(WorkflowError::StepOutOfRange { id: procedure.id.clone(), step: index + 1, len });
-        }
         let next = index + 1;
         if next >= len {
             return Err(WorkflowError::AlreadyFinished);
@@ -717,17 +705,9 @@ impl WorkflowState {
         })
     }
 
-    /// The steps (0-based) of the complaint's procedure `role` may send it back to redo: those
-    /// after the verification step up to the one it stands at, that the SOP gives to `role`,
-    /// none before the Berita Acara's numbering once it has its number, none once finished.
-    pub fn correctable_steps(&self, procedure: &Procedure, role: Role) -> Vec<usize> {
-        self.correction_range(procedure)
-            .map(|range| range.filter(|&i| procedure.steps[i].peran == Some(role)).collect())
-            .unwrap_or_default()
-    }
-
-    /// The steps a correction may send back to, whoever asks.
-    fn correction_range(&self, procedure: &Procedure) -> Result<std::ops::RangeInclusive<usize>, WorkflowError> {
+    /// The step (0-based) an unfinished complaint stands at in `procedure`, or why it stands at
+    /// none: finished, files not yet complete, another procedure, or a step the procedure lacks.
+    fn current_step(&self, procedure: &Procedure) -> Result<usize, WorkflowError> {
         if self.status == Status::Selesai {
             return Err(WorkflowError::AlreadyFinished);
         }
@@ -742,6 +722,21 @@ impl WorkflowState {
         if index >= len {
             return Err(WorkflowError::StepOutOfRange { id: procedure.id.clone(), step: index + 1, len });
         }
+        Ok(index)
+    }
+
+    /// The steps (0-based) of the complaint's procedure `role` may send it back to redo: those
+    /// after the verification step up to the one it stands at, that the SOP gives to `role`,
+    /// none before the Berita Acara's numbering once it has its number, none once finished.
+    pub fn correctable_steps(&self, procedure: &Procedure, role: Role) -> Vec<usize> {
+        self.correction_range(procedure)
+            .map(|range| range.filter(|&i| procedure.steps[i].peran == Some(role)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The steps a correction may send back to, whoever asks.
+    fn correction_range(&self, procedure: &Procedure) -> Result<std::ops::RangeInclusive<usize>, WorkflowError> {
+        let index = self.current_step(procedure)?;
         // The verification step is reached by declaring the files complete: it is not redone.
         let mut first = procedure.start_index() + 1;
         if self.ba_number.is_some() {
