@@ -21,7 +21,6 @@ import collections
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,14 +29,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import ROOT, burst, complaint, free_port, gapless, percentile, wait_for
+
 COUNTS_PATH = "/_bench/counts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve_moto(port: int) -> None:
@@ -62,18 +56,6 @@ def serve_moto(port: int) -> None:
     run_simple("127.0.0.1", port, app, threaded=False, request_handler=MotoRequestHandler)
 
 
-def wait_for(port: int, proc: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                sys.exit(f"{what} did not start")
-            time.sleep(0.1)
-
-
 def counts(moto_port: int) -> collections.Counter:
     conn = http.client.HTTPConnection("127.0.0.1", moto_port, timeout=10)
     conn.request("GET", COUNTS_PATH)
@@ -93,17 +75,9 @@ def settled(moto_port: int) -> collections.Counter:
         last = now
 
 
-def body(i: int) -> str:
-    return json.dumps({
-        "jenis": "pengaduan", "nama": f"Pengadu {i}", "email": f"pengadu{i}@contoh.co.id",
-        "judul": f"Laporan uji beban {i}", "isi": "Isi laporan uji beban yang cukup panjang untuk lolos.",
-        "pernyataan_kebenaran": True, "persetujuan_data": True,
-    })
-
-
 def submit(conn: http.client.HTTPConnection, i: int) -> tuple[int, bytes, float]:
     start = time.perf_counter()
-    conn.request("POST", "/api/pengaduan", body(i), {"Content-Type": "application/json"})
+    conn.request("POST", "/api/pengaduan", complaint(i), {"Content-Type": "application/json"})
     resp = conn.getresponse()
     data = resp.read()
     if resp.status == 503 and resp.getheader("Retry-After") is None:
@@ -148,68 +122,46 @@ def main() -> None:
             procs.append(server)
             wait_for(port, server, "site-gen serve")
 
-            latencies: list[float] = []
-            statuses: collections.Counter = collections.Counter()
-            numbers: list[str] = []
-            failures: list[str] = []
-            lock = threading.Lock()
-            work = iter(range(args.requests))
+            local = threading.local()
 
-            def worker() -> None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                while True:
-                    with lock:
-                        i = next(work, None)
-                    if i is None:
-                        break
-                    status, data, elapsed = submit(conn, i)
-                    with lock:
-                        latencies.append(elapsed)
-                        statuses[status] += 1
-                        if status == 201:
-                            numbers.append(json.loads(data)["nomor"])
-                        else:
-                            failures.append(f"{status}: {data[:160]!r}")
-                conn.close()
+            def send(i: int) -> tuple[int, bytes, float]:
+                if not hasattr(local, "conn"):
+                    local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                return submit(local.conn, i)
 
             before = settled(moto_port)
-            started = time.perf_counter()
-            threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            wall = time.perf_counter() - started
+            answers, wall = burst(args.requests, args.concurrency, send)
             after_burst = counts(moto_port)
             quiet = settled(moto_port)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             status, data, alone = submit(conn, args.requests)
-            if status == 201:
-                numbers.append(json.loads(data)["nomor"])
+            answers.append((status, data, alone))
             after_one = counts(moto_port)
         finally:
             for p in reversed(procs):
                 p.terminate()
                 p.wait()
 
-    latencies.sort()
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    seqs = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
-    gapless = seqs == list(range(1, len(seqs) + 1))
+    burst_answers = answers[:-1]
+    latencies = sorted(a[2] for a in burst_answers)
+    statuses = collections.Counter(a[0] for a in burst_answers)
+    numbers = [json.loads(data)["nomor"] for status, data, _ in answers if status == 201]
+    failures = [f"{status}: {data[:160]!r}" for status, data, _ in burst_answers if status != 201]
+    ok = gapless(numbers)
     stored = max(statuses[201], 1)
     print(f"burst: {args.requests} submissions at concurrency {args.concurrency},"
           f" {wall:.2f} s; load average {os.getloadavg()[0]:.2f}")
     print(f"status: 201 x {statuses[201]}, 503 x {statuses[503]}"
           + "".join(f", {s} x {c}" for s, c in sorted(statuses.items()) if s not in (201, 503)))
-    print(f"latency ms: median {statistics.median(latencies) * 1000:.0f}   p99 {p(0.99):.0f}"
+    print(f"latency ms: median {statistics.median(latencies) * 1000:.0f}   p99 {percentile(latencies, 0.99):.0f}"
           f"   max {latencies[-1] * 1000:.0f}")
-    print(f"numbers: {len(set(numbers))} distinct, gapless 1..{len(seqs)}: {gapless}")
+    print(f"numbers: {len(set(numbers))} distinct, gapless 1..{len(numbers)}: {ok}")
     print(f"round trips per stored submission in the burst: {per_op(after_burst - before, stored)}")
     own = after_one - quiet - collections.Counter({"Query": 1})
     print(f"round trips of one submission alone ({status}, {alone * 1000:.0f} ms): {per_op(own, 1)}")
     for f in failures[:3]:
         print("failure:", f)
-    sys.exit(0 if not failures and gapless else 1)
+    sys.exit(0 if not failures and ok else 1)
 
 
 if __name__ == "__main__":
