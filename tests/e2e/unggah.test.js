@@ -1,0 +1,235 @@
+'use strict';
+// Issue 23 item 7: attachments are checked and fitted in the browser before they are sent. A
+// phone photo larger than 2 MB is downscaled (upright, as the camera meant it) instead of
+// being refused after a long upload; a PDF too large or a file of the wrong kind is named at
+// once, with nothing sent; the upload shows its progress; a dropped connection keeps the
+// chosen files. Without JavaScript the server checks as before (attachments.test.js).
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./lib/harness');
+
+const browser = h.useBrowser();
+const MIB = 1024 * 1024;
+
+/**
+ * A JPEG photo of about 3 to 5 MB drawn in the page (noise compresses badly, as a detailed
+ * photo does), landscape, with an EXIF orientation of 6: the camera was turned, and viewers
+ * show it portrait.
+ */
+async function bigPhoto(page) {
+  const b64 = await page.evaluate(async () => {
+    const draw = async (w, hgt) => {
+      const c = document.createElement('canvas');
+      c.width = w;
+      c.height = hgt;
+      const ctx = c.getContext('2d');
+      const img = ctx.createImageData(w, hgt);
+      let seed = 7;
+      for (let i = 0; i < img.data.length; i += 4) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        img.data[i] = seed & 255;
+        img.data[i + 1] = (seed >> 8) & 255;
+        img.data[i + 2] = (i / 4) % 256;
+        img.data[i + 3] = 255;
+      }
+      ctx.putImageData(img, 0, 0);
+      return new Promise((r) => c.toBlob(r, 'image/jpeg', 0.9));
+    };
+    let w = 1600;
+    let blob = await draw(w, (w * 3) / 4);
+    // Scale to land between 3 and 5 MB whatever this Chromium's encoder makes of the noise.
+    for (let i = 0; i < 4 && (blob.size < 3 * 1048576 || blob.size > 5 * 1048576); i++) {
+      w = Math.round((w * Math.sqrt(4 * 1048576 / blob.size)) / 4) * 4;
+      blob = await draw(w, (w * 3) / 4);
+    }
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+  const jpeg = Buffer.from(b64, 'base64');
+  // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation (0x0112) = 6.
+  const tiff = Buffer.from([
+    0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00, // II*, IFD at 8
+    0x01, 0x00, // one entry
+    0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, // SHORT 6
+    0x00, 0x00, 0x00, 0x00, // no next IFD
+  ]);
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(payload.length + 2);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1]), len, payload]);
+  return Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
+}
+
+/** A valid PDF padded past 2 MB. */
+function bigPdf() {
+  const head = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n';
+  const tail = 'trailer<</Root 1 0 R>>\n%%EOF\n';
+  return Buffer.concat([Buffer.from(head), Buffer.alloc(2 * MIB + 4096, '%'), Buffer.from('\n' + tail)]);
+}
+
+/** Counts the complaint posts the page sends. */
+function countPosts(page) {
+  const seen = { n: 0 };
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/pengaduan') seen.n += 1;
+  });
+  return seen;
+}
+
+test('upload: a 4 MB phone photo is downscaled upright, sent with its progress shown', async () => {
+  const page = await h.newPage(browser(), { width: h.WIDTHS.mobile });
+  const j = new h.Journey('unggah-foto-besar', page);
+  try {
+    let original;
+    await j.step('fill in the form and choose a photo over 2 MB', async (p) => {
+      await p.goto(h.url('/pengaduan/'));
+      await h.fillComplaint(p, h.validComplaint({ judul: 'Foto antrean loket' }));
+      original = await bigPhoto(p);
+      assert.ok(original.length > 3 * MIB && original.length < 5.5 * MIB, `photo of ${original.length} bytes`);
+      await p.locator('#lampiran').setInputFiles([{ name: 'foto-antrean.jpg', mimeType: 'image/jpeg', buffer: original }]);
+    });
+    await j.step('the page says the photo was reduced to fit, and nothing is in error', async (p) => {
+      const status = p.locator('#lampiran-status');
+      await status.getByText(/foto-antrean\.jpg \(.* (MB|KB)\) — foto diperkecil dari [3-5],\d MB agar muat/).waitFor();
+      assert.equal(await p.locator('#lampiran-error').count(), 0);
+      await p.locator('#lampiran').scrollIntoViewIfNeeded();
+      await h.screenshot(p, 'unggah-diperkecil-360', { fullPage: false });
+    });
+    await j.step('the chosen file now fits and stands upright (portrait)', async (p) => {
+      const fitted = await p.evaluate(async () => {
+        const f = document.querySelector('#lampiran').files[0];
+        const bmp = await createImageBitmap(f);
+        return { name: f.name, type: f.type, size: f.size, w: bmp.width, h: bmp.height };
+      });
+      assert.equal(fitted.name, 'foto-antrean.jpg');
+      assert.equal(fitted.type, 'image/jpeg');
+      assert.ok(fitted.size <= 2 * MIB, `fitted to ${fitted.size} bytes`);
+      assert.ok(fitted.h > fitted.w, `upright: ${fitted.w}x${fitted.h} should be portrait`);
+    });
+    await j.step('submitting shows the upload progress and lands on the confirmation', async (p) => {
+      // Kept across the navigation: every text the status region showed.
+      await p.evaluate(() => {
+        const el = document.querySelector('#lampiran-status');
+        new MutationObserver(() => {
+          const seen = JSON.parse(sessionStorage.getItem('unggah') || '[]');
+          seen.push(el.textContent);
+          sessionStorage.setItem('unggah', JSON.stringify(seen));
+        }).observe(el, { childList: true, characterData: true, subtree: true });
+      });
+      await p.getByRole('button', { name: 'Kirim Pengaduan' }).click();
+      await h.waitForPath(p, /^\/api\/lacak\?/);
+      const seen = JSON.parse(await p.evaluate(() => sessionStorage.getItem('unggah')));
+      assert.ok(seen.some((t) => /^Mengunggah… \d{1,3} %$/.test(t)), JSON.stringify(seen));
+      const { nomor } = await h.readConfirmation(p);
+      assert.match(nomor || '', h.NOMOR_RE);
+      const out = h.staff(['lampiran', nomor]);
+      assert.match(out, /foto-antrean\.jpg/, out);
+      assert.match(out, /image\/jpeg/, out);
+    });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('upload: a PDF over 2 MB and a file of the wrong kind are named at once, nothing sent', async () => {
+  const page = await h.newPage(browser(), { width: h.WIDTHS.mobile });
+  const j = new h.Journey('unggah-ditolak', page);
+  const posts = countPosts(page);
+  try {
+    await j.step('a PDF over 2 MB is named with the limit', async (p) => {
+      await p.goto(h.url('/pengaduan/'));
+      await h.fillComplaint(p, h.validComplaint({ nama: 'Sari Wulandari' }));
+      await p.locator('#lampiran').setInputFiles([{ name: 'akta.pdf', mimeType: 'application/pdf', buffer: bigPdf() }]);
+      const error = p.locator('#lampiran-error');
+      await error.getByText('Berkas "akta.pdf" lebih dari 2 MB', { exact: false }).waitFor();
+      assert.equal(await p.locator('#lampiran').getAttribute('aria-invalid'), 'true');
+      assert.match(await p.locator('#lampiran').getAttribute('aria-describedby'), /lampiran-error/);
+    });
+    await j.step('submitting sends nothing and keeps everything typed', async (p) => {
+      await p.getByRole('button', { name: 'Kirim Pengaduan' }).click();
+      await p.waitForFunction(() => document.activeElement && document.activeElement.id === 'lampiran');
+      assert.equal(posts.n, 0, 'no upload of a file the server would refuse');
+      assert.equal(await p.locator('#nama').inputValue(), 'Sari Wulandari');
+      assert.equal(await p.getByRole('button', { name: 'Kirim Pengaduan' }).isEnabled(), true);
+      await p.locator('#lampiran').scrollIntoViewIfNeeded();
+      await h.screenshot(p, 'unggah-terlalu-besar-360', { fullPage: false });
+    });
+    await j.step('a GIF named .png is refused by its content', async (p) => {
+      await p.locator('#lampiran').setInputFiles([
+        { name: 'animasi.png', mimeType: 'image/png', buffer: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;') },
+      ]);
+      await p.locator('#lampiran-error').getByText('Berkas "animasi.png" bukan PDF, JPEG, PNG, atau WebP', { exact: false }).waitFor();
+      assert.equal(posts.n, 0);
+    });
+    await j.step('choosing no file clears the error', async (p) => {
+      await p.locator('#lampiran').setInputFiles([]);
+      await p.waitForFunction(() => !document.querySelector('#lampiran-error'));
+      assert.equal(await p.locator('#lampiran').getAttribute('aria-invalid'), null);
+    });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('upload: a dropped connection keeps the chosen files, and sending again succeeds', async () => {
+  const page = await h.newPage(browser(), { width: h.WIDTHS.mobile });
+  const j = new h.Journey('unggah-terputus', page);
+  try {
+    await j.step('choose a PDF and lose the connection while sending', async (p) => {
+      await p.goto(h.url('/pengaduan/'));
+      await h.fillComplaint(p, h.validComplaint());
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+      await p.locator('#lampiran').setInputFiles([{ name: 'surat.pdf', mimeType: 'application/pdf', buffer: pdf }]);
+      await p.locator('#lampiran-status').getByText(/surat\.pdf/).waitFor();
+      await p.context().setOffline(true);
+      await p.getByRole('button', { name: 'Kirim Pengaduan' }).click();
+      await p.locator('#lampiran-status').getByText('Pengiriman terputus', { exact: false }).waitFor();
+      assert.equal(await p.evaluate(() => document.querySelector('#lampiran').files.length), 1);
+      assert.equal(await p.getByRole('button', { name: 'Kirim Pengaduan' }).isEnabled(), true);
+      await p.locator('#lampiran').scrollIntoViewIfNeeded();
+      await h.screenshot(p, 'unggah-terputus-360', { fullPage: false });
+    });
+    await j.step('back online, sending again lands on the confirmation with the file', async (p) => {
+      await p.context().setOffline(false);
+      await p.getByRole('button', { name: 'Kirim Pengaduan' }).click();
+      await h.waitForPath(p, /^\/api\/lacak\?/);
+      const { nomor } = await h.readConfirmation(p);
+      assert.match(h.staff(['lampiran', nomor]), /surat\.pdf/);
+    });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('upload: the server refusing other fields shows its form again, which still works', async () => {
+  const page = await h.newPage(browser(), { width: h.WIDTHS.mobile });
+  const j = new h.Journey('unggah-galat-server', page);
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  try {
+    await j.step('a file and a title too short: the server answers with its messages', async (p) => {
+      await p.goto(h.url('/pengaduan/'));
+      await h.fillComplaint(p, h.validComplaint({ nama: 'Agus Pratama', judul: 'ab' }));
+      await p.locator('#lampiran').setInputFiles([{ name: 'surat.pdf', mimeType: 'application/pdf', buffer: pdf }]);
+      await p.locator('#lampiran-status').getByText(/surat\.pdf/).waitFor();
+      await p.getByRole('button', { name: 'Kirim Pengaduan' }).click();
+      await p.locator('#ringkasan-galat').waitFor();
+      assert.match(await p.locator('#ringkasan-galat').innerText(), /[Jj]udul/);
+      assert.equal(await p.locator('#nama').inputValue(), 'Agus Pratama');
+    });
+    await j.step('mended and sent again with the file chosen again, it lands on the confirmation', async (p) => {
+      await p.locator('#judul').fill('Antrean loket izin usaha lambat sekali');
+      await p.locator('#lampiran').setInputFiles([{ name: 'surat.pdf', mimeType: 'application/pdf', buffer: pdf }]);
+      // The page the server answered runs this script again: the file is checked and listed.
+      await p.locator('#lampiran-status').getByText(/surat\.pdf/).waitFor();
+      await p.getByRole('button', { name: 'Kirim Pengaduan' }).click();
+      await h.waitForPath(p, /^\/api\/lacak\?/);
+      const { nomor } = await h.readConfirmation(p);
+      assert.match(h.staff(['lampiran', nomor]), /surat\.pdf/);
+    });
+  } finally {
+    await page.context().close();
+  }
+});
