@@ -271,6 +271,37 @@ fn a_request_whose_body_stalls_gets_408_and_the_connection_closed() {
     assert!(server.get("/").status.starts_with("HTTP/1.1 200"), "the server is still serving");
 }
 
+/// A slow phone's upload that keeps arriving is not cut off at the base limit: what arrives
+/// earns time. A 1 s base, then 56 KiB sent steadily over about 2.4 s (each 16 KiB earns a
+/// second, so the deadline ends near 4.5 s): the handler reads it all and answers it.
+#[test]
+fn a_slow_body_that_keeps_arriving_is_read_past_the_base_limit() {
+    let server = Server::start_with_env(|_, _| {}, &[("PENGADUAN_BATAS_WAKTU_UNGGAH_DETIK", "1")]);
+    let mut slow = server.connect();
+    slow.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let chunk = "a".repeat(3584);
+    let body_len = "catatan=".len() + 16 * chunk.len();
+    write!(
+        slow,
+        "POST /api/pengaduan HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Accept: application/json\r\nContent-Length: {body_len}\r\nConnection: close\r\n\r\ncatatan=",
+        server.addr
+    )
+    .unwrap();
+    let started = Instant::now();
+    for _ in 0..16 {
+        std::thread::sleep(Duration::from_millis(150));
+        slow.write_all(chunk.as_bytes()).unwrap();
+    }
+    let sent = started.elapsed();
+    let mut answer = Vec::new();
+    slow.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    // Read whole past the 1 s base: the form's own answer (its fields are missing), not 408.
+    assert!(sent > Duration::from_secs(1), "sent in {sent:?}: not past the base limit");
+    assert!(answer.starts_with("HTTP/1.1 422"), "after {sent:?}: {answer}");
+}
+
 #[test]
 fn a_connection_without_a_complete_request_head_is_dropped() {
     let server = Server::start();

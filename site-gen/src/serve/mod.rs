@@ -56,11 +56,17 @@ pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'se
 /// an idle keep-alive connection stays open: browsers simply open a new one.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How long a client may take to send a request's whole body once its head has arrived
-/// (`PENGADUAN_BATAS_WAKTU_UNGGAH_DETIK` sets another): without a limit, thousands of clients
-/// that send a head and then nothing hold a connection and a task each for ever. A minute
-/// carries the largest complaint (6 MB) over a connection of 1 Mbit/s.
+/// How long a client may take to send a request's body once its head has arrived, before
+/// what arrived earns more time (`PENGADUAN_BATAS_WAKTU_UNGGAH_DETIK` sets another): without a
+/// limit, thousands of clients that send a head and then nothing hold a connection and a task
+/// each for ever.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The slowest steady upload that is never cut off: every this many bytes received add a
+/// second to [`BODY_READ_TIMEOUT`]. 16 KiB/s is 128 kbit/s, below a slow 3G connection
+/// (500 kbit/s sends a 4 MB photo in about 70 s, past a fixed minute), while a client that
+/// trickles a byte at a time still runs out of time after about the minute.
+pub const BODY_BYTES_PER_EXTRA_SECOND: usize = 16 * 1024;
 
 /// The environment variable that sets [`BODY_READ_TIMEOUT`] otherwise, in whole seconds.
 pub const BODY_READ_TIMEOUT_VARIABLE: &str = "PENGADUAN_BATAS_WAKTU_UNGGAH_DETIK";
@@ -563,20 +569,24 @@ fn body_read_timeout(value: Option<String>) -> Result<Duration, ServeError> {
     }
 }
 
-/// Gives the request's body `limit` from now to arrive whole. A body still incomplete then
-/// ends in an error for whichever handler reads it, and the request is answered
+/// Gives the request's body `limit` from now, plus a second for every
+/// [`BODY_BYTES_PER_EXTRA_SECOND`] bytes that arrive, to arrive whole. A body still incomplete
+/// then ends in an error for whichever handler reads it, and the request is answered
 /// `408 Request Timeout` with the connection closed, whatever that handler made of the error.
 async fn body_deadline(State(limit): State<Duration>, request: Request, next: axum::middleware::Next) -> Response {
     let timed_out = Arc::new(AtomicBool::new(false));
     let deadline = tokio::time::Instant::now() + limit;
     let flag = Arc::clone(&timed_out);
     let request = request.map(move |body| {
-        let chunks = futures_util::stream::unfold(Some(body.into_data_stream()), move |chunks| {
+        let chunks = futures_util::stream::unfold(Some((body.into_data_stream(), deadline)), move |state| {
             let flag = Arc::clone(&flag);
             async move {
-                let mut chunks = chunks?;
+                let (mut chunks, deadline) = state?;
                 match tokio::time::timeout_at(deadline, futures_util::StreamExt::next(&mut chunks)).await {
-                    Ok(Some(chunk)) => Some((chunk, Some(chunks))),
+                    Ok(Some(chunk)) => {
+                        let earned = chunk.as_ref().map_or(0, |c| c.len()) as f64 / BODY_BYTES_PER_EXTRA_SECOND as f64;
+                        Some((chunk, Some((chunks, deadline + Duration::from_secs_f64(earned)))))
+                    }
                     Ok(None) => None,
                     Err(_) => {
                         flag.store(true, Ordering::SeqCst);
@@ -593,8 +603,10 @@ async fn body_deadline(State(limit): State<Duration>, request: Request, next: ax
     }
     tracing::info!(limit_secs = limit.as_secs(), "request body not received in time");
     let text = format!(
-        "Isi permintaan tidak selesai terkirim dalam {} detik. Periksa sambungan Anda, lalu kirim lagi.",
-        limit.as_secs()
+        "Isi permintaan tidak selesai terkirim dalam {} detik (ditambah 1 detik untuk setiap {} KB yang sudah \
+         diterima). Periksa sambungan Anda, lalu kirim lagi.",
+        limit.as_secs(),
+        BODY_BYTES_PER_EXTRA_SECOND / 1024
     );
     let mut response = (http::StatusCode::REQUEST_TIMEOUT, text).into_response();
     response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
