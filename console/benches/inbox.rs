@@ -55,10 +55,14 @@ async fn main() {
         pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
             .unwrap();
     let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
-    let console =
-        Console::new(store, Config::default(), Rules { service, calendar }, CookiePolicy::SecureExceptLoopback)
-            .unwrap()
-            .with_clock(move || now);
+    let console = Console::new(
+        store,
+        Config::default(),
+        Rules { service, calendar, kantor: Default::default() },
+        CookiePolicy::SecureExceptLoopback,
+    )
+    .unwrap()
+    .with_clock(move || now);
     let app = pengaduan_console::app(Arc::new(console));
     let send = |req: Request<Body>| app.clone().oneshot(req);
 

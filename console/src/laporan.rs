@@ -77,7 +77,7 @@ pub(crate) async fn page(
         &|_| {},
     )
     .await?;
-    let doc = laporan::document(&report, &console.letterhead);
+    let doc = laporan::document(&report, &rules.kantor);
     let file = |bytes: Vec<u8>, media: &'static str, ext: &str| {
         let mut resp = (StatusCode::OK, bytes).into_response();
         let h = resp.headers_mut();

@@ -55,11 +55,13 @@ pub struct Rules {
     pub service: ServiceRules,
     /// Working days.
     pub calendar: Calendar,
+    /// The office's letterhead heading the periodic report, as the site publishes it.
+    pub kantor: pengaduan_core::report::Letterhead,
 }
 
 impl From<PublishedRules> for Rules {
     fn from(rules: PublishedRules) -> Self {
-        Self { service: rules.service, calendar: rules.calendar }
+        Self { service: rules.service, calendar: rules.calendar, kantor: rules.kantor }
     }
 }
 
@@ -85,8 +87,6 @@ pub struct Console {
     /// What builds, checks and publishes the site for the editing pages; without one they
     /// answer `503`.
     workshop: Option<Arc<dyn Workshop>>,
-    /// The office's letterhead on the periodic report (`config.toml`'s `[office]`).
-    letterhead: pengaduan_core::report::Letterhead,
 }
 
 /// Password verifications run at once, at most (see [`Console`]'s `verifications`).
@@ -119,7 +119,6 @@ impl Console {
             verifications: tokio::sync::Semaphore::new(CONCURRENT_VERIFICATIONS),
             checks_run: std::sync::atomic::AtomicU64::new(0),
             workshop: None,
-            letterhead: Default::default(),
         })
     }
 
@@ -150,12 +149,6 @@ impl Console {
     /// What builds, checks and publishes the site, for the editing pages (`/staf/konten/`).
     pub fn with_workshop(mut self, workshop: Arc<dyn Workshop>) -> Self {
         self.workshop = Some(workshop);
-        self
-    }
-
-    /// The office's letterhead heading the periodic report (`/staf/laporan`).
-    pub fn with_letterhead(mut self, letterhead: pengaduan_core::report::Letterhead) -> Self {
-        self.letterhead = letterhead;
         self
     }
 

@@ -460,9 +460,14 @@ async fn with_an_origin_secret_only_requests_through_the_site_reach_the_console(
         pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
             .unwrap();
     let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
-    let console = Console::new(store, Config::default(), Rules { service, calendar }, CookiePolicy::Secure)
-        .unwrap()
-        .with_origin_secret(Some("rahasia-cloudfront".into()));
+    let console = Console::new(
+        store,
+        Config::default(),
+        Rules { service, calendar, kantor: Default::default() },
+        CookiePolicy::Secure,
+    )
+    .unwrap()
+    .with_origin_secret(Some("rahasia-cloudfront".into()));
     let app = pengaduan_console::app(Arc::new(console));
     let direct = app.clone().oneshot(Request::get("/staf/masuk").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(direct.status(), StatusCode::NOT_FOUND);

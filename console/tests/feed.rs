@@ -9,6 +9,7 @@ use http::StatusCode;
 use jiff::civil::date;
 use pengaduan_core::calendar::Calendar;
 use pengaduan_core::published::PublishedRules;
+use pengaduan_core::report::Letterhead;
 use pengaduan_store::rules_feed::RulesFeed;
 use pengaduan_store::testing::{CALENDAR_2026, Moto, new_bucket, put_rules, shipped_rules};
 use std::sync::Arc;
@@ -24,7 +25,65 @@ cuti_bersama = []
 "#;
 
 fn rules_with(calendar: &str) -> PublishedRules {
-    PublishedRules { service: shipped_rules().service, calendar: Calendar::from_toml(calendar).unwrap() }
+    PublishedRules { calendar: Calendar::from_toml(calendar).unwrap(), ..shipped_rules() }
+}
+
+/// A bucket publishing `first`, the console following it with the feed's interval of 300 s on a
+/// clock the test moves: how to publish again, the seconds elapsed, and the app.
+async fn following(h: &Harness, first: PublishedRules) -> (impl AsyncFn(PublishedRules), Arc<AtomicI64>, axum::Router) {
+    let client = Moto::shared().s3().await;
+    let bucket = new_bucket(&client).await;
+    put_rules(&client, &bucket, &first.to_json()).await;
+    let elapsed = Arc::new(AtomicI64::new(0));
+    let clock = Arc::clone(&elapsed);
+    let base = h.now();
+    let later = move || base + jiff::SignedDuration::from_secs(clock.load(Ordering::SeqCst));
+    let feed =
+        Arc::new(RulesFeed::load_with_clock(client.clone(), &bucket, Duration::from_secs(300), later).await.unwrap());
+    // Cold start: the store records the rules its deadlines follow.
+    pengaduan_console::feed::follow(&h.console, &feed.rules()).await;
+    let app = pengaduan_console::feed::app_following(Arc::clone(&h.console), Arc::clone(&feed));
+    let publish = async move |rules: PublishedRules| put_rules(&client, &bucket, &rules.to_json()).await;
+    (publish, elapsed, app)
+}
+
+fn kantor(wilayah: &str, alamat: &str) -> Letterhead {
+    Letterhead {
+        nama: "Dinas Penanaman Modal dan PTSP".into(),
+        wilayah: wilayah.into(),
+        alamat: alamat.into(),
+        telepon: "(0265) 123456".into(),
+    }
+}
+
+/// On AWS the console has no config.toml: the periodic report's letterhead is the one the site
+/// publishes with its rules, and a new one is followed after the feed's interval, no deploy.
+#[tokio::test]
+async fn the_reports_letterhead_is_the_published_one_and_follows_a_new_publish() {
+    let h = Harness::with(Setup::default()).await;
+    let first = PublishedRules { kantor: kantor("Kabupaten Sukamaju", "Jl. Merdeka No. 7"), ..shipped_rules() };
+    let (publish, elapsed, app) = following(&h, first).await;
+    let agus = h.login("agus").await.cookie;
+    let report = async || {
+        let req = http::Request::get("/staf/laporan")
+            .header(http::header::HOST, "127.0.0.1:8080")
+            .header(http::header::COOKIE, &agus)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        String::from_utf8(http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes().to_vec())
+            .unwrap()
+    };
+    let html = report().await;
+    assert!(html.contains("Kabupaten Sukamaju") && html.contains("Jl. Merdeka No. 7"), "{html}");
+
+    // The office moves; the site publishes its new address; after the interval the report follows.
+    let moved = PublishedRules { kantor: kantor("Kabupaten Sukamaju", "Jl. Pahlawan No. 12"), ..shipped_rules() };
+    publish(moved).await;
+    elapsed.store(300, Ordering::SeqCst);
+    let html = report().await;
+    assert!(html.contains("Jl. Pahlawan No. 12") && !html.contains("Jl. Merdeka No. 7"), "{html}");
 }
 
 #[tokio::test]
@@ -40,18 +99,7 @@ async fn a_published_year_makes_its_provisional_deadlines_exact_after_the_refres
 async fn a_published_year_makes_its_provisional_deadlines_exact(dynamodb: bool) {
     let calendar = Some(Calendar::from_toml(CALENDAR_2026).unwrap());
     let h = Harness::with(Setup { calendar, dynamodb, ..Setup::default() }).await;
-    let client = Moto::shared().s3().await;
-    let bucket = new_bucket(&client).await;
-    put_rules(&client, &bucket, &rules_with(CALENDAR_2026).to_json()).await;
-    let elapsed = Arc::new(AtomicI64::new(0));
-    let clock = Arc::clone(&elapsed);
-    let base = h.now();
-    let later = move || base + jiff::SignedDuration::from_secs(clock.load(Ordering::SeqCst));
-    let feed =
-        Arc::new(RulesFeed::load_with_clock(client.clone(), &bucket, Duration::from_secs(300), later).await.unwrap());
-    // Cold start: the store records the rules its deadlines follow.
-    pengaduan_console::feed::follow(&h.console, &feed.rules()).await;
-    let app = pengaduan_console::feed::app_following(Arc::clone(&h.console), Arc::clone(&feed));
+    let (publish, elapsed, app) = following(&h, rules_with(CALENDAR_2026)).await;
 
     // Complete on Wednesday 23 December 2026: ten working days run into 2027, not yet published.
     let n = h.new_complaint(1).await;
@@ -63,7 +111,7 @@ async fn a_published_year_makes_its_provisional_deadlines_exact(dynamodb: bool) 
     assert!(deadline.provisional, "2027 is not in the calendar: {deadline:?}");
 
     // The office publishes 2027's holidays; the next request after the interval follows them.
-    put_rules(&client, &bucket, &rules_with(&format!("{CALENDAR_2026}{YEAR_2027}")).to_json()).await;
+    publish(rules_with(&format!("{CALENDAR_2026}{YEAR_2027}"))).await;
     let page = |app: &axum::Router| {
         let req = http::Request::get("/staf/masuk").header(http::header::HOST, "127.0.0.1:8080");
         app.clone().oneshot(req.body(axum::body::Body::empty()).unwrap())

@@ -1,10 +1,11 @@
-//! The rules a site publishes, as data: the service page's procedures and time limits and the
-//! working-day calendar, written by every site build as [`FILE`] at the output's root. A program
-//! that only has the published site (the web form or the console behind a CDN, an AWS function
-//! after publishing) reads the same rules the pages state, and [`PublishedRules::digest`] tells
-//! it whether they changed.
+//! The rules a site publishes, as data: the service page's procedures and time limits, the
+//! working-day calendar and the office's letterhead, written by every site build as [`FILE`] at
+//! the output's root. A program that only has the published site (the web form or the console
+//! behind a CDN, an AWS function after publishing) reads the same rules the pages state, and
+//! [`PublishedRules::digest`] tells it whether they changed.
 
 use crate::calendar::Calendar;
+use crate::report::Letterhead;
 use crate::service::ServiceRules;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -20,6 +21,10 @@ pub struct PublishedRules {
     pub service: ServiceRules,
     /// The working-day calendar.
     pub calendar: Calendar,
+    /// The office's letterhead (`config.toml`'s `[office]`), heading the periodic report the
+    /// console prints, so a function that has only the published site prints the office's own.
+    #[serde(default)]
+    pub kantor: Letterhead,
 }
 
 impl PublishedRules {
@@ -52,7 +57,7 @@ mod tests {
             .unwrap()
             .with_translation(include_str!("../../content/layanan/informasi-dan-pengaduan.en.md"));
         let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
-        PublishedRules { service, calendar }
+        PublishedRules { service, calendar, kantor: Letterhead::default() }
     }
 
     #[test]

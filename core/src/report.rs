@@ -138,7 +138,8 @@ impl fmt::Display for Period {
 
 /// The office's letterhead (kop surat) heading the printed report, from the site's `config.toml`
 /// (`[office]` name and region, its address, and the channel named "Telepon").
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Letterhead {
     /// The office's full name.
     pub nama: String,

@@ -64,7 +64,9 @@ pub fn published_rules(root: &Path, overlay: Overlay<'_>) -> Result<Option<Publi
         service = service.with_translation(&text);
     }
     let calendar = Calendar::from_toml(&calendar).map_err(|e| Diagnostic::new(CALENDAR, e.line(), e.to_string()))?;
-    Ok(Some(PublishedRules { service, calendar }))
+    // The build has already read the configuration (and stopped on an error in it).
+    let kantor = crate::config::SiteConfig::load(root).map(|c| c.office.letterhead()).unwrap_or_default();
+    Ok(Some(PublishedRules { service, calendar, kantor }))
 }
 
 /// The text of `file` (relative to the root, under `content/`): the overlay's, else the disk's;
@@ -117,7 +119,10 @@ mod tests {
             PublishedRules::from_json(std::str::from_utf8(&file.bytes).unwrap()).unwrap()
         };
         let built = build(None);
-        let read = PublishedRules { service: load_rules(repo()).unwrap(), calendar: load_calendar(repo()).unwrap() };
+        let kantor = crate::config::SiteConfig::load(repo()).unwrap().office.letterhead();
+        assert!(kantor.nama.contains("Penanaman Modal"), "the office's letterhead is published: {kantor:?}");
+        let read =
+            PublishedRules { service: load_rules(repo()).unwrap(), calendar: load_calendar(repo()).unwrap(), kantor };
         assert_eq!(built, read);
         // A holiday added (in an overlay, as the editor's change) changes the digest.
         let text = std::fs::read_to_string(repo().join(CALENDAR)).unwrap();

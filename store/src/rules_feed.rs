@@ -91,7 +91,7 @@ struct State {
 /// What one conditional GET found.
 enum Fetched {
     Unchanged,
-    Object { rules: PublishedRules, etag: Option<String> },
+    Object { rules: Arc<PublishedRules>, etag: Option<String> },
 }
 
 impl RulesFeed {
@@ -112,7 +112,7 @@ impl RulesFeed {
         let Fetched::Object { rules, etag } = fetch(&client, &bucket, None).await? else {
             unreachable!("an unconditional GET is never answered 304")
         };
-        let state = State { digest: rules.digest(), rules: Arc::new(rules), etag, checked_at: clock() };
+        let state = State { digest: rules.digest(), rules, etag, checked_at: clock() };
         Ok(Self { client, bucket, interval, clock: Box::new(clock), state: Mutex::new(state) })
     }
 
@@ -183,7 +183,6 @@ impl RulesFeed {
         if digest == state.digest {
             return Ok(None);
         }
-        let rules = Arc::new(rules);
         state.rules = Arc::clone(&rules);
         tracing::info!(digest = %digest, "published rules changed");
         state.digest = digest;
@@ -237,7 +236,7 @@ async fn fetch(client: &Client, bucket: &str, etag: Option<&str>) -> Result<Fetc
     let invalid = |e: String| FeedError::Invalid { bucket: bucket.to_owned(), source: e.into() };
     let text = std::str::from_utf8(&bytes).map_err(|_| invalid(format!("{FILE} is not UTF-8")))?;
     let rules = PublishedRules::from_json(text).map_err(invalid)?;
-    Ok(Fetched::Object { rules, etag })
+    Ok(Fetched::Object { rules: Arc::new(rules), etag })
 }
 
 #[cfg(test)]

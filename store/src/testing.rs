@@ -334,7 +334,7 @@ pub fn shipped_rules() -> pengaduan_core::published::PublishedRules {
             .with_translation(include_str!("../../content/layanan/informasi-dan-pengaduan.en.md"));
     let calendar =
         Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).expect("the shipped calendar parses");
-    pengaduan_core::published::PublishedRules { service, calendar }
+    pengaduan_core::published::PublishedRules { service, calendar, kantor: Default::default() }
 }
 
 /// The holiday calendar the fixtures' deadlines are counted with: 2026 only, with the holidays

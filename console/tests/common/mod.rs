@@ -60,7 +60,7 @@ pub struct Setup {
     pub dynamodb: bool,
     /// Another workshop for the editing pages (the remote one), instead of the fixture site.
     pub remote: Option<Arc<dyn pengaduan_console::Workshop>>,
-    /// The office's letterhead on the periodic report.
+    /// The office's letterhead on the periodic report, in the rules as the site publishes it.
     pub letterhead: Option<pengaduan_core::report::Letterhead>,
 }
 
@@ -94,7 +94,7 @@ impl Harness {
         let mut console = Console::new(
             store.clone(),
             Config::default(),
-            Rules { service, calendar },
+            Rules { service, calendar, kantor: setup.letterhead.unwrap_or_default() },
             CookiePolicy::SecureExceptLoopback,
         )
         .unwrap()
@@ -113,9 +113,6 @@ impl Harness {
         }
         if let Some(w) = setup.remote {
             console = console.with_workshop(w);
-        }
-        if let Some(k) = setup.letterhead {
-            console = console.with_letterhead(k);
         }
         for (username, role) in [
             ("rina", Role::FrontOffice),

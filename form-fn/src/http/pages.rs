@@ -497,7 +497,7 @@ mod tests {
                 time_limits: TimeLimits { id, en },
             };
             let calendar = pengaduan_core::calendar::Calendar::default();
-            PublishedRules { service, calendar }
+            PublishedRules { service, calendar, kantor: Default::default() }
         };
         let pages = Pages::embedded().unwrap();
         assert_eq!(pages.time_limit(), None, "none until the rules are read");

@@ -388,16 +388,14 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let console = match rules {
         Ok(rules) => {
             let workshop = workshop::LocalWorkshop::new(&root, url.trim_end_matches('/'), Arc::clone(&rebuilder));
+            // The rules carry the periodic report's letterhead too: the office in config.toml, as
+            // the build published it.
             let mut console = Console::new(store.clone(), config.clone(), rules, CookiePolicy::SecureExceptLoopback)
                 .map_err(ServeError::Console)?
                 .with_origin_secret(http.origin_secret.clone())
                 .with_attachments(attachments.clone())
                 .with_workshop(Arc::new(workshop))
                 .with_clock(now);
-            // The periodic report's letterhead: the office in config.toml, as the site shows it.
-            if let Ok(site) = pengaduan_site::config::SiteConfig::load(&root) {
-                console = console.with_letterhead(site.office.letterhead());
-            }
             // Local mail's .eml copies live beside the database: erasure removes them too.
             if let Some(dir) = pengaduan_store::open::local_dir(&opts.store, Some(&root.join(".data"))) {
                 console = console.with_message_dir(dir.join("surel"));
