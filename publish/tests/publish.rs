@@ -304,6 +304,7 @@ async fn the_statistics_run_uploads_its_files_only_when_changed_and_invalidates_
     );
     assert_eq!(invalidated(&cdn, &first).await, first.invalidated_paths, "exactly those paths");
     let ops = trips.take();
+    eprintln!("statistics run, DynamoDB requests: {ops:?}, {:.2} s", first.elapsed.as_secs_f64());
     assert!(!ops.contains_key("Scan"), "{ops:?}");
     let mut keys_after = keys_before.clone();
     keys_after.extend(["statistik/data.csv".to_owned(), "statistik/data.json".to_owned()]);
