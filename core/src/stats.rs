@@ -197,6 +197,11 @@ pub struct Figures {
     pub ambang_sel_kecil: u64,
 }
 
+/// The first day of the oldest month shown on `today`: [`MONTHS`] months ending with today's.
+pub fn first_month(today: Date) -> Date {
+    today.first_of_month().checked_sub((MONTHS - 1).months()).expect("a year back exists")
+}
+
 /// `YYYY-MM` of a date.
 pub fn month_key(d: Date) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
@@ -312,7 +317,7 @@ pub fn compute(
     let zoned_now = now.to_zoned(tz.clone());
     let today = zoned_now.date();
     let this_month = today.first_of_month();
-    let first = this_month.checked_sub((MONTHS - 1).months()).expect("a year back exists");
+    let first = first_month(today);
     let received = received_dates(rows, tz);
 
     let bulan = (0..MONTHS)

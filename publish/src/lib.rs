@@ -11,6 +11,7 @@
 pub mod invalidate;
 pub mod ops;
 pub mod root;
+pub mod statistik;
 pub mod sync;
 
 pub use invalidate::Distribution;
@@ -89,12 +90,27 @@ fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// Builds the site from `store`'s live content and `site`, brings `bucket` in line with it and
-/// invalidates what changed in `distribution` (when given).
+/// invalidates what changed in `distribution` (when given). Without figures the statistics
+/// page says there are none and its data files are not built: `publish-fn` always gives them
+/// ([`statistik::publish_statistics`]).
 pub async fn publish<S: ContentStore>(
     store: &S,
     site: &SiteSource,
     bucket: &SiteBucket,
     distribution: Option<&Distribution>,
+) -> Result<PublishReport, PublishError> {
+    build_and_sync(store, site, None, bucket, distribution, None).await
+}
+
+/// The publish: the build (with the figures of `statistics` left in its output folder for the
+/// statistics page, when given), then the whole site synced, or with `only`, just those keys.
+pub(crate) async fn build_and_sync<S: ContentStore>(
+    store: &S,
+    site: &SiteSource,
+    statistics: Option<&statistik::Statistics>,
+    bucket: &SiteBucket,
+    distribution: Option<&Distribution>,
+    only: Option<&[&str]>,
 ) -> Result<PublishReport, PublishError> {
     let started = Instant::now();
     let live = store.live_content().await?;
@@ -103,6 +119,11 @@ pub async fn publish<S: ContentStore>(
         .prefix("pengaduan-terbit-")
         .tempdir()
         .map_err(|e| PublishError::Site(format!("a temporary folder: {e}")))?;
+    if let Some(statistics) = statistics {
+        // The holiday calendar of the content being published, as the page it shows.
+        let calendar = pengaduan_site::rules::load_calendar(root.path()).map_err(PublishError::Build)?;
+        pengaduan_site::statistik::save(out.path(), &statistics.figures(&calendar)).map_err(PublishError::Site)?;
+    }
     let options = pengaduan_site::BuildOptions {
         root: root.path().to_path_buf(),
         out: out.path().to_path_buf(),
@@ -115,7 +136,10 @@ pub async fn publish<S: ContentStore>(
         .map_err(|e| PublishError::Build(format!("the build stopped: {e}")))?;
     built.map_err(|failure| PublishError::Build(failure.to_string()))?;
     drop(root);
-    let synced = sync::sync(out.path(), bucket).await?;
+    let synced = match only {
+        Some(keys) => sync::sync_keys(out.path(), bucket, keys).await?,
+        None => sync::sync(out.path(), bucket).await?,
+    };
     let (invalidated_paths, invalidation_id) = match distribution {
         Some(d) => {
             let paths = invalidate::paths(synced.uploaded.iter().chain(&synced.removed));

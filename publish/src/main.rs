@@ -1,6 +1,7 @@
 //! The publishing Lambda function `publish-fn`: builds its clients once at start-up, then answers
 //! every event of [`pengaduan_publish::Request`]: `{"op": "publish"}` (the console's invocation
-//! after editors publish, or a schedule) with [`pengaduan_publish::publish`]'s report, and the
+//! after editors publish) with the report of a publish that includes the public statistics,
+//! `{"op": "statistik"}` (the daily schedule) with the report of the statistics alone, and the
 //! console's editing operations (`files`, `live_text`, `check`, `preview`) through
 //! [`pengaduan_publish::Workbench`], which keeps the site root of the store's live text while
 //! a warm instance lives.
@@ -25,6 +26,8 @@ async fn main() -> Result<(), Error> {
         Some(dir) => dir.into(),
         None => std::path::Path::new(&var("LAMBDA_TASK_ROOT").ok_or("LAMBDA_TASK_ROOT is not set")?).join("site"),
     };
+    // The office's time zone (PENGADUAN_TIMEZONE), for the statistics' months.
+    let tz = pengaduan_store::Config::from_env().map_err(|e| e.to_string())?.timezone;
     let config = pengaduan_aws::load_config().await;
     let store = DynamoStore::from_env(table).await;
     let s3 = S3Attachments::client(&config, S3Attachments::path_style_from_env());
@@ -37,21 +40,21 @@ async fn main() -> Result<(), Error> {
         }
         Distribution::new(aws_sdk_cloudfront::Client::from_conf(builder.build()), id)
     });
-    let state = Arc::new((store, Workbench::new(SiteSource::new(site_dir, site_url)), bucket, distribution));
+    let state = Arc::new((store, Workbench::new(SiteSource::new(site_dir, site_url)), bucket, distribution, tz));
     tracing::info!("publish-fn ready");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let state = Arc::clone(&state);
         async move {
-            let (store, workbench, bucket, distribution) = &*state;
+            let (store, workbench, bucket, distribution, tz) = &*state;
             let request: Request = serde_json::from_value(event.payload).map_err(|e| {
                 Error::from(format!(
-                    r#"unknown event ({e}): expected {{"op": "publish" | "files" | "live_text" | "check" | "preview", ...}}"#
+                    r#"unknown event ({e}): expected {{"op": "publish" | "statistik" | "files" | "live_text" | "check" | "preview", ...}}"#
                 ))
             })?;
             let op = op_name(&request);
             let started = Instant::now();
             let answer = workbench
-                .handle(store, request, bucket, distribution.as_ref())
+                .handle_with_statistics(store, request, bucket, distribution.as_ref(), tz, jiff::Timestamp::now())
                 .await
                 .map_err(|e| Error::from(e.to_string()))?;
             // Counts and the outcome only: no content, no page, no editor's text in the logs.
@@ -87,5 +90,6 @@ fn op_name(request: &Request) -> &'static str {
         Request::Check { .. } => "check",
         Request::Preview { .. } => "preview",
         Request::Publish => "publish",
+        Request::Statistik => "statistik",
     }
 }

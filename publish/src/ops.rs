@@ -14,10 +14,13 @@
 //! with the message in Bahasa Indonesia.
 
 use crate::root::{self, SiteRoot};
+use crate::statistik::{Scope, publish_statistics};
 use crate::{Distribution, PublishError, SiteBucket, SiteSource};
 use pengaduan_site::config::SiteConfig;
 use pengaduan_site::edit::{self, FileKind};
+use pengaduan_store::WorkflowStore;
 use pengaduan_store::content::ContentStore;
+use pengaduan_store::survey::SurveyStore;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -47,6 +50,8 @@ pub enum Request {
     },
     /// Build from the live text and publish (see [`crate::publish`]).
     Publish,
+    /// Publish the public statistics alone (see [`crate::statistik::publish_statistics`]).
+    Statistik,
 }
 
 /// One editable file, as the console lists it.
@@ -151,6 +156,31 @@ impl Workbench {
         Ok(root)
     }
 
+    /// Answers `request` as `publish-fn` does: `publish` builds the figures as of `now` (in the
+    /// office's time zone `tz`) into the whole site, `statistik` publishes them alone, and
+    /// every other request is [`Self::handle`]'s.
+    pub async fn handle_with_statistics<S: ContentStore + WorkflowStore + SurveyStore>(
+        &self,
+        store: &S,
+        request: Request,
+        bucket: &SiteBucket,
+        distribution: Option<&Distribution>,
+        tz: &jiff::tz::TimeZone,
+        now: jiff::Timestamp,
+    ) -> Result<Answer, PublishError> {
+        // Boxed: the build's future is deep, and the function's main would nest it further.
+        let scope = match request {
+            Request::Publish => Scope::WholeSite,
+            Request::Statistik => Scope::Statistics,
+            other => return Box::pin(self.handle(store, other, bucket, distribution)).await,
+        };
+        let report = Box::pin(publish_statistics(store, &self.site, bucket, distribution, (tz, now), scope)).await?;
+        let mut answer = Answer { four_eyes: self.four_eyes(), ..Answer::default() };
+        answer.published =
+            Some(serde_json::to_value(&report).map_err(|e| PublishError::Site(format!("the report: {e}")))?);
+        Ok(answer)
+    }
+
     /// Answers `request`; `publish` needs the bucket (and the distribution, if any).
     pub async fn handle<S: ContentStore>(
         &self,
@@ -160,7 +190,8 @@ impl Workbench {
         distribution: Option<&Distribution>,
     ) -> Result<Answer, PublishError> {
         let mut answer = Answer { four_eyes: self.four_eyes(), ..Answer::default() };
-        if matches!(request, Request::Publish) {
+        if matches!(request, Request::Publish | Request::Statistik) {
+            // Without a store of complaints there are no figures: the site as it is.
             let report = crate::publish(store, &self.site, bucket, distribution).await?;
             answer.published =
                 Some(serde_json::to_value(&report).map_err(|e| PublishError::Site(format!("the report: {e}")))?);
@@ -197,7 +228,7 @@ impl Workbench {
                     Err(r) => answer.refusal = Some(r.into()),
                 }
             }
-            Request::Publish => unreachable!("answered above"),
+            Request::Publish | Request::Statistik => unreachable!("answered above"),
         }
         Ok(answer)
     }

@@ -247,12 +247,28 @@ const PARALLEL_UPLOADS: usize = 8;
 /// built. Order as in deploy.sh, for visitors during the sync: assets first (new pages may
 /// reference them), then pages, then deletions.
 pub async fn sync(out: &Path, target: &SiteBucket) -> Result<SyncReport, PublishError> {
-    let local = read_built(out)?;
+    sync_some(out, target, None).await
+}
+
+/// Uploads those of `keys` that changed in the built site `out` (a key not built is left
+/// alone): the statistics' run, which must not touch the rest of the site.
+pub async fn sync_keys(out: &Path, target: &SiteBucket, keys: &[&str]) -> Result<SyncReport, PublishError> {
+    sync_some(out, target, Some(&keys.iter().copied().collect())).await
+}
+
+/// [`sync`], or with `only`, [`sync_keys`].
+async fn sync_some(out: &Path, target: &SiteBucket, only: Option<&BTreeSet<&str>>) -> Result<SyncReport, PublishError> {
+    let mut local = read_built(out)?;
+    if let Some(only) = only {
+        local.retain(|l| only.contains(l.key.as_str()));
+    }
     let remote = target.list().await?;
     let built = local.len();
     let built_keys: BTreeSet<&str> = local.iter().map(|l| l.key.as_str()).collect();
-    let removed: Vec<String> =
-        remote.keys().filter(|k| !is_bookkeeping(k) && !built_keys.contains(k.as_str())).cloned().collect();
+    let removed: Vec<String> = match only {
+        Some(_) => Vec::new(),
+        None => remote.keys().filter(|k| !is_bookkeeping(k) && !built_keys.contains(k.as_str())).cloned().collect(),
+    };
     let changed: Vec<Local> = local.into_iter().filter(|l| remote.get(&l.key).is_none_or(|r| !l.same_as(r))).collect();
     let mut uploaded: Vec<String> = changed.iter().map(|l| l.key.clone()).collect();
     let (assets, pages): (Vec<Local>, Vec<Local>) =

@@ -260,3 +260,81 @@ async fn sync_keeps_to_its_prefix_and_leaves_bookkeeping_alone() {
     let again = sync::sync(out.path(), &bucket).await.unwrap();
     assert!(again.uploaded.is_empty() && again.removed.is_empty());
 }
+
+#[tokio::test]
+async fn the_statistics_run_uploads_its_files_only_when_changed_and_invalidates_only_them() {
+    use pengaduan_publish::statistik::{KEYS, Scope, publish_statistics};
+    use pengaduan_store::ComplaintStore;
+    use pengaduan_store::testing::complaint;
+    let moto = Moto::shared();
+    let table = moto.store().await.table().to_owned();
+    // Every request counted: the run may Query and Get, never Scan.
+    let (store, trips) = moto.instance(&table);
+    seed(&store).await;
+    let s3 = moto.s3().await;
+    let name = new_bucket(&s3).await;
+    let bucket = SiteBucket::new(s3.clone(), &name, "");
+    let cdn = distribution(moto, &name).await;
+    let site = SiteSource::new(repo(), SITE_URL);
+    let tz = jiff::tz::TimeZone::get("Asia/Jakarta").unwrap();
+    let now: Timestamp = "2026-04-15T03:00:00Z".parse().unwrap();
+    let before = run(&store, &bucket, &cdn, "without figures").await;
+    assert!(!before.uploaded.iter().any(|k| k == "statistik/data.json"), "no figures, no data");
+    for (i, at) in ["2026-03-02T02:00:00Z", "2026-03-03T02:00:00Z", "2026-03-04T02:00:00Z"].into_iter().enumerate() {
+        store.submit(complaint(i, &format!("statistik-{i}"), at.parse().unwrap(), 2026)).await.unwrap();
+    }
+    let keys_before = all_keys(&s3, &name).await;
+    trips.take();
+
+    let first = publish_statistics(&store, &site, &bucket, Some(&cdn), (&tz, now), Scope::Statistics).await.unwrap();
+    let mut want: Vec<String> = KEYS.iter().map(|k| (*k).to_owned()).collect();
+    want.sort();
+    assert_eq!(first.uploaded, want, "the page in both languages and the two data files");
+    assert!(first.removed.is_empty());
+    assert_eq!(
+        first.invalidated_paths,
+        [
+            "/en/statistics/",
+            "/en/statistics/index.html",
+            "/statistik/",
+            "/statistik/data.csv",
+            "/statistik/data.json",
+            "/statistik/index.html"
+        ]
+    );
+    assert_eq!(invalidated(&cdn, &first).await, first.invalidated_paths, "exactly those paths");
+    let ops = trips.take();
+    eprintln!("statistics run, DynamoDB requests: {ops:?}, {:.2} s", first.elapsed.as_secs_f64());
+    assert!(!ops.contains_key("Scan"), "{ops:?}");
+    let mut keys_after = keys_before.clone();
+    keys_after.extend(["statistik/data.csv".to_owned(), "statistik/data.json".to_owned()]);
+    keys_after.sort();
+    assert_eq!(all_keys(&s3, &name).await, keys_after, "nothing else added or removed");
+    let json = s3.get_object().bucket(&name).key("statistik/data.json").send().await.unwrap();
+    let figures: pengaduan_core::stats::Figures =
+        serde_json::from_slice(&json.body.collect().await.unwrap().to_vec()).unwrap();
+    let march = figures.bulan.iter().find(|m| m.bulan == "2026-03").unwrap();
+    assert_eq!((march.diterima, figures.terbuka), (3, 3));
+    let csv = s3.get_object().bucket(&name).key("statistik/data.csv").send().await.unwrap();
+    let csv = String::from_utf8(csv.body.collect().await.unwrap().to_vec()).unwrap();
+    assert!(csv.contains("\r\nbulan,2026-03,,3,0,0,"), "{csv}");
+    let page = s3.get_object().bucket(&name).key("statistik/index.html").send().await.unwrap();
+    assert_eq!(page.content_type(), Some("text/html; charset=utf-8"));
+
+    // Nothing changed: nothing uploaded, nothing invalidated.
+    let invalidations_before = invalidations(&cdn).await.len();
+    // This time as the schedule's event reaches publish-fn.
+    let event: pengaduan_publish::Request = serde_json::from_str(r#"{"op": "statistik"}"#).unwrap();
+    let workbench = pengaduan_publish::Workbench::new(site.clone());
+    let answer = workbench.handle_with_statistics(&store, event, &bucket, Some(&cdn), &tz, now).await.unwrap();
+    let again: serde_json::Value = answer.published.unwrap();
+    assert_eq!(again["uploaded"], serde_json::json!([]), "{again}");
+    assert!(again["invalidation_id"].is_null(), "{again}");
+    assert_eq!(invalidations(&cdn).await.len(), invalidations_before);
+
+    // A publish builds the same figures into the site: the statistics stay.
+    let published = publish_statistics(&store, &site, &bucket, Some(&cdn), (&tz, now), Scope::WholeSite).await.unwrap();
+    assert!(!published.uploaded.iter().any(|k| KEYS.contains(&k.as_str())), "{:?}", published.uploaded);
+    assert!(!published.removed.iter().any(|k| k.starts_with("statistik/")), "{:?}", published.removed);
+    assert!(!trips.take().contains_key("Scan"));
+}

@@ -2,11 +2,10 @@
 //! register, and the survey answers of the quarters shown; the figures themselves are core's
 //! (`pengaduan_core::stats`), so the page, the JSON, the CSV and the CLI cannot disagree.
 //!
-//! Reading costs what the register export costs and no more: one `list` of the whole register
-//! (on DynamoDB the same `Scan` of the register items the export runs, since finished and open
-//! complaints received before the window count too) and one read of the survey answers by
-//! period (DynamoDB: a `Query` per month partition). The scheduled run on AWS will want an index
-//! by month received and by month finished instead of the `Scan` (not built yet).
+//! Only the rows the figures rest on are read ([`pengaduan_store::WorkflowStore::stat_rows`]):
+//! received in the twelve months shown, finished in them, or open now (DynamoDB: a `Query` per
+//! month of the indexes by month received and finished, and one of the open complaints' index;
+//! no scan), and the survey answers by period (DynamoDB: a `Query` per month partition).
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -15,13 +14,14 @@ use pengaduan_core::calendar::Calendar;
 use pengaduan_core::skm::Answers;
 use pengaduan_core::stats::{self, Figures, StatRow};
 use pengaduan_store::survey::SurveyStore;
-use pengaduan_store::{ListFilter, RegisterRow, StoreError, WorkflowStore};
+use pengaduan_store::{RegisterRow, StatWindow, StoreError, WorkflowStore};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// What the figures are computed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inputs {
-    /// Every complaint in the register, without anything that names it or its complainant.
+    /// The complaints the figures rest on (received or finished in the months shown, or open
+    /// now), without anything that names them or their complainants.
     pub rows: Vec<StatRow>,
     /// The survey answers given in the quarters shown, with when each was given.
     pub answers: Vec<(Timestamp, Answers)>,
@@ -68,8 +68,10 @@ pub async fn read_inputs<S: WorkflowStore + SurveyStore>(
     tz: &TimeZone,
     now: Timestamp,
 ) -> Result<Inputs, StoreError> {
-    let rows = store.list(&ListFilter::default()).await?.iter().map(stat_row).collect();
-    let from = answers_from(now.to_zoned(tz.clone()).date())
+    let today = now.to_zoned(tz.clone()).date();
+    let window = StatWindow::months(stats::first_month(today), today, tz)?;
+    let rows = store.stat_rows(&window).await?.iter().map(stat_row).collect();
+    let from = answers_from(today)
         .to_zoned(tz.clone())
         .map_err(|e| StoreError::Backend(format!("awal triwulan: {e}").into()))?
         .timestamp();

@@ -11,9 +11,9 @@ use pengaduan_core::{Jenis, Status};
 use pengaduan_report::statistik::{read_inputs, statistics};
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::testing::{
-    CALENDAR_2026, Moto, advance, complaint, complete, nomor, sqlite_store, state_of, store_transition,
+    CALENDAR_2026, Moto, advance, complaint, complete, nomor, procedure, sqlite_store, state_of, store_transition,
 };
-use pengaduan_store::{ComplaintStore, WorkflowStore};
+use pengaduan_store::{ComplaintStore, ListFilter, WorkflowStore};
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -51,6 +51,21 @@ async fn fill<S: WorkflowStore + SurveyStore>(store: &S) {
     let (state, version) = state_of(store, &numbers[3]).await;
     let t = state.mark_incomplete("Surat pernyataan belum ada", date(2026, 3, 6)).unwrap();
     store_transition(store, &numbers[3], version, &t, "Rina (FO)", ts("2026-03-06T02:00:00Z")).await.unwrap();
+    // Received before the window (May 2025 to April 2026): one finished then (left out of the
+    // inputs), one finished in the window and one still open (both read).
+    let mut old = Vec::new();
+    for (i, at) in ["2025-02-03T02:00:00Z", "2025-02-04T02:00:00Z", "2025-02-05T02:00:00Z"].into_iter().enumerate() {
+        let c = complaint(6 + i, &format!("stat-lama-{i}"), ts(at), 2025);
+        old.push(nomor(&store.submit(c).await.unwrap()));
+    }
+    for (n, on) in [(&old[0], date(2025, 2, 10)), (&old[2], date(2025, 6, 10))] {
+        complete(store, n, "penyelesaian", date(2025, 2, 5)).await;
+        while state_of(store, n).await.0.status != Status::Selesai {
+            let (state, version) = state_of(store, n).await;
+            let t = state.advance(procedure("penyelesaian"), on, "dikerjakan").unwrap();
+            store_transition(store, n, version, &t, "Budi (JFT)", ts("2025-06-10T02:00:00Z")).await.unwrap();
+        }
+    }
     for (i, at) in ["2026-03-21T02:00:00Z", "2026-03-31T17:30:00Z", "2026-04-02T02:00:00Z"].into_iter().enumerate() {
         let answers = Answers::new([3 + (i % 2) as u8; 9]).unwrap();
         assert!(store.record_survey(&format!("PGD-2026-0000{}", i + 1), answers, ts(at)).await.unwrap());
@@ -70,12 +85,22 @@ async fn figures_agree_on_sqlite_and_dynamodb() {
 
     let a = read_inputs(&sqlite, &tz, now).await.unwrap();
     let b = read_inputs(&dynamo, &tz, now).await.unwrap();
-    assert_eq!(a.rows.len(), 6);
+    assert_eq!(a.rows.len(), 8, "the six of 2026, and of 2025 the one finished in June and the one open");
+    assert_eq!(a.rows, b.rows);
     assert_eq!(a.answers.len(), 3);
     assert_eq!(a.fingerprint(), b.fingerprint());
     let fa = statistics(&sqlite, &calendar, &tz, now).await.unwrap();
     let fb = statistics(&dynamo, &calendar, &tz, now).await.unwrap();
     assert_eq!(fa, fb);
+    // The same figures as from the whole register, on both stores.
+    let registers =
+        [sqlite.list(&ListFilter::default()).await.unwrap(), dynamo.list(&ListFilter::default()).await.unwrap()];
+    for all in registers {
+        assert_eq!(all.len(), 9);
+        let rows: Vec<_> = all.iter().map(pengaduan_report::statistik::stat_row).collect();
+        let whole = pengaduan_core::stats::compute(&rows, &a.answers, &calendar, &tz, now);
+        assert_eq!(whole, fa);
+    }
 
     // And the figures are the ones worked out by hand.
     let month = |k: &str| fa.bulan.iter().find(|m| m.bulan == k).unwrap().clone();
@@ -88,7 +113,8 @@ async fn figures_agree_on_sqlite_and_dynamodb() {
     // and 20 March adds none; the deadline was 16 March, so late. Complete 16 March: only the
     // 17th counts, 1 day, on time. Median of 11 and 1: 6.
     assert_eq!((march.selesai, march.selesai_tepat_waktu, march.median_hari_kerja), (2, 1, Some(6.0)));
-    assert_eq!(fa.terbuka, 4);
+    assert_eq!(fa.terbuka, 5);
+    assert_eq!(month("2025-06").selesai, 1, "received before the window, finished in it");
     let q1 = fa.ikm.iter().find(|q| q.triwulan == "2026-1").unwrap();
     assert_eq!(q1.responden, 1, "31 March 17:30 UTC is 1 April in Jakarta");
     let q2 = fa.ikm.iter().find(|q| q.triwulan == "2026-2").unwrap();

@@ -3,8 +3,8 @@
 //!
 //! How they enter the site: the site build renders them from a figures file it finds in the
 //! output folder, [`FIGURES_FILE`] (core's [`Figures`] as JSON), written there by whoever reads
-//! the store (`pengaduan-staf statistik`, `site-gen serve`'s background task; later the AWS
-//! scheduled run). The page is an ordinary content page (`content/statistik.md` with
+//! the store (`pengaduan-staf statistik`, `site-gen serve`'s background task, `publish-fn` on
+//! AWS: daily and with every publish). The page is an ordinary content page (`content/statistik.md` with
 //! `template = "statistik.html"`, its translation beside it), so it has a place in the sitemap,
 //! the language switch, the search and the link checks like every page; the two data files are
 //! files of the build like `aturan-layanan.json`. Because the build itself writes all of them,

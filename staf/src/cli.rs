@@ -129,6 +129,10 @@ pub enum Command {
     #[command(override_usage = "pengaduan-staf tenggat")]
     Tenggat,
 
+    /// Sekali setelah pemutakhiran di AWS: isi bulan diterima dan bulan selesai pada pengaduan lama agar muncul di ekspor register dan statistik (aman diulang).
+    #[command(name = "indeks-bulan", override_usage = "pengaduan-staf indeks-bulan")]
+    IndeksBulan,
+
     /// Hapus data pribadi dan lampiran satu pengaduan atas permintaan; baris registernya tetap ada.
     #[command(name = "hapus-data-pribadi", override_usage = "pengaduan-staf hapus-data-pribadi NOMOR --alasan ALASAN")]
     HapusDataPribadi(hapus_data_pribadi::HapusDataPribadi),

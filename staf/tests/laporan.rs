@@ -5,6 +5,7 @@
 use jiff::civil::date;
 use pengaduan_core::skm::Answers;
 use pengaduan_store::ComplaintStore;
+use pengaduan_store::accounts::{AccountStore, AuditAction};
 use pengaduan_store::sqlite::SqliteStore;
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::testing::{advance, complaint, complete, nomor, state_of};
@@ -75,6 +76,19 @@ async fn a_quarter_is_written_as_xlsx_and_pdf_with_progress_on_stderr() {
     assert!(stdout.contains("3 diterima, 2 selesai"), "{stdout}");
     assert!(stdout.contains("IKM 80,56 (B, Baik)"), "{stdout}");
     assert!(!stdout.contains("Siti") && !stderr.contains("Siti"), "no personal data");
+    // Each file written is in the audit trail, as the console's download is.
+    let store = SqliteStore::open(&db).unwrap();
+    let trail = store.audit_trail("2026-01-01T00:00:00Z".parse().unwrap(), 100).await.unwrap();
+    let mut reports: Vec<(String, Option<String>)> = trail
+        .iter()
+        .filter(|e| e.action == AuditAction::ExportReport)
+        .map(|e| (e.detail.clone(), e.nomor.clone()))
+        .collect();
+    reports.sort();
+    assert_eq!(
+        reports,
+        [("pengaduan-staf: 2026-1, pdf".to_owned(), None), ("pengaduan-staf: 2026-1, xlsx".to_owned(), None)]
+    );
 
     let strings = shared_strings(&dir.path().join("laporan-2026-1.xlsx"));
     // The letterhead from the repository's config.toml, and the report's sections.

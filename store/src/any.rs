@@ -6,8 +6,8 @@ use crate::dynamodb;
 use crate::sqlite;
 use crate::{
     Applied, ComplaintRecord, ComplaintStore, ListFilter, NewComplaint, PendingUpload, PublicRecord, RateDecision,
-    RegisterRow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, answer, content,
-    erasure, outbox, survey,
+    RegisterRow, StatWindow, StoreError, StoredReplay, Submitted, WorkflowChange, WorkflowStore, accounts, answer,
+    content, erasure, outbox, survey,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -35,6 +35,23 @@ macro_rules! dispatch {
             AnyStore::Dynamo($s) => $call.await,
         }
     };
+}
+
+impl AnyStore {
+    /// Files the register items stored before the month indexes existed under their months
+    /// received (in the office's time zone `tz`) and finished: DynamoDB only, `None` on SQLite,
+    /// which needs nothing.
+    pub async fn backfill_months(&self, tz: &jiff::tz::TimeZone) -> Result<Option<crate::MonthBackfill>, StoreError> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            AnyStore::Sqlite(_) => {
+                let _ = tz;
+                Ok(None)
+            }
+            #[cfg(feature = "aws")]
+            AnyStore::Dynamo(s) => s.backfill_months(tz).await.map(Some),
+        }
+    }
 }
 
 impl ComplaintStore for AnyStore {
@@ -107,6 +124,10 @@ impl WorkflowStore for AnyStore {
 
     async fn history(&self, nomor: &RegisterNumber) -> Result<Vec<HistoryEntry>, StoreError> {
         dispatch!(self, s => s.history(nomor))
+    }
+
+    async fn stat_rows(&self, window: &StatWindow) -> Result<Vec<RegisterRow>, StoreError> {
+        dispatch!(self, s => s.stat_rows(window))
     }
 
     async fn open_rows(&self) -> Result<Vec<RegisterRow>, StoreError> {

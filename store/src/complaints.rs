@@ -38,6 +38,8 @@ pub struct NewComplaint {
     pub year: i16,
     /// When it was received.
     pub received_at: Timestamp,
+    /// The day it was received in the office's time zone: its month files it by period.
+    pub received_on: jiff::civil::Date,
     /// The answer to give, except for `nomor`, which the store assigns.
     pub receipt: Receipt,
     /// Digest of the tracking code, to check lookups against.

@@ -11,9 +11,9 @@
 //! version read, but without a new version or a history entry, since no staff member acted. A
 //! finished complaint keeps the deadline it was finished against.
 
-use crate::{ListFilter, StoreError, WorkflowStore};
+use crate::{StoreError, WorkflowStore};
+use pengaduan_core::RegisterNumber;
 use pengaduan_core::calendar::{Calendar, Deadline};
-use pengaduan_core::{RegisterNumber, Status};
 
 /// The meta key under which a store keeps the fingerprint of its deadlines' calendar.
 pub const CALENDAR_META_KEY: &str = "kalender";
@@ -53,10 +53,8 @@ pub async fn recompute_deadlines<S: WorkflowStore>(
     max_working_days: u32,
 ) -> Result<Recomputed, StoreError> {
     let mut done = Recomputed::default();
-    for row in store.list(&ListFilter::default()).await? {
-        if row.state.status == Status::Selesai {
-            continue;
-        }
+    // The open complaints only (DynamoDB: the index `terbuka`, not every month of the register).
+    for row in store.open_rows().await? {
         let old = row.stored_deadline();
         let new = row.state.deadline(calendar, max_working_days);
         if old.is_none() && new.is_none() {

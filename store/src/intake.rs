@@ -167,6 +167,7 @@ pub async fn intake<S: ComplaintStore>(store: &S, config: &Config, intake: Intak
         prefix: config.prefix.clone(),
         year: received.year(),
         received_at: received.timestamp(),
+        received_on: received.date(),
         receipt: Receipt {
             nomor: String::new(),
             kode_lacak: code.to_string(),

@@ -249,6 +249,7 @@ pub fn complaint(n: usize, key: &str, at: Timestamp, year: i16) -> NewComplaint 
         prefix: "PGD".into(),
         year,
         received_at: at,
+        received_on: at.to_zoned(crate::config::Config::default().timezone).date(),
         receipt: Receipt {
             nomor: String::new(),
             kode_lacak: code.to_string(),

@@ -225,6 +225,48 @@ impl ListFilter {
     }
 }
 
+/// The months the public statistics show, and which register rows their figures rest on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatWindow {
+    /// The first day of the first month.
+    pub first: Date,
+    /// The last day of the last month.
+    pub last: Date,
+    /// The first instant of `first` in the office's time zone.
+    pub received_from: Timestamp,
+    /// The first instant after `last` in the office's time zone.
+    pub received_before: Timestamp,
+}
+
+impl StatWindow {
+    /// The whole months from the one holding `first` to the one holding `last`, days of the
+    /// office's time zone `tz`.
+    pub fn months(first: Date, last: Date, tz: &jiff::tz::TimeZone) -> Result<Self, StoreError> {
+        let (first, last) = (first.first_of_month(), last.last_of_month());
+        let instant =
+            |d: Date| d.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| StoreError::Backend(e.into()));
+        let after = last.tomorrow().map_err(|e| StoreError::Backend(e.into()))?;
+        Ok(Self { first, last, received_from: instant(first)?, received_before: instant(after)? })
+    }
+
+    /// Whether a row counts: received in the months, finished in them, or not finished now.
+    pub fn wants(&self, row: &RegisterRow) -> bool {
+        (row.received_at >= self.received_from && row.received_at < self.received_before)
+            || row.state.finished_on.is_some_and(|d| d >= self.first && d <= self.last)
+            || row.state.status != Status::Selesai
+    }
+}
+
+/// What filing older register items under their months found and did (DynamoDB's
+/// `backfill_months`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MonthBackfill {
+    /// Register items read.
+    pub checked: usize,
+    /// Register items given their months.
+    pub updated: usize,
+}
+
 /// The staff side of the store: the register, each complaint's history, and changes checked
 /// against the version they were computed from.
 pub trait WorkflowStore: ComplaintStore {
@@ -251,6 +293,11 @@ pub trait WorkflowStore: ComplaintStore {
 
     /// Every complaint not yet `selesai` (the staff's inbox), by number.
     fn open_rows(&self) -> impl Future<Output = Result<Vec<RegisterRow>, StoreError>> + Send;
+
+    /// The rows [`StatWindow::wants`], by number: what the public statistics read instead of
+    /// the whole register (SQLite: one select; DynamoDB: a `Query` per month of the indexes
+    /// `bulan_terima` and `bulan_selesai`, and the open complaints' index `terbuka`).
+    fn stat_rows(&self, window: &StatWindow) -> impl Future<Output = Result<Vec<RegisterRow>, StoreError>> + Send;
 
     /// Erases the complaint's personal data (and its free text, which often names people) on
     /// request, keeping its register row; appends "data pribadi dihapus" with the reason.

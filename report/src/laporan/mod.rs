@@ -3,8 +3,8 @@
 //! [`Document`] of titled tables that the console's page, the workbook ([`xlsx`]) and the PDF
 //! ([`pdf`]) all render, so the three cannot disagree.
 //!
-//! Reading: the register's rows by the same `list` the statistics run (on DynamoDB the one `Scan`
-//! of register items they already make), then the history of only the complaints that can matter
+//! Reading: the register's rows by `list` (on DynamoDB a `Query` per month of the index
+//! `bulan_terima`, every month the register counters name), then the history of only the complaints that can matter
 //! to the period ([`needs_history`]), one query each (DynamoDB: a `Query` of the complaint's
 //! partition, `begins_with(sk, "HISTORY#")`; no index needed), and the survey answers of this
 //! and the previous period (a `Query` per month partition).

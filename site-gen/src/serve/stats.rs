@@ -6,10 +6,9 @@
 //! pages and their data anew. A change in the store shows within one round (30 s), well inside
 //! the minute the contract allows; an unchanged store costs one read per round and no build.
 //!
-//! The read is the register export's (see `pengaduan_report::statistik`): on a local SQLite file
-//! it takes milliseconds; on DynamoDB it is a `Scan` of the register items each round, which
-//! suits a local table, not a large deployed one (the AWS scheduled run, still to be built,
-//! will need an index instead).
+//! The read is `pengaduan_report::statistik`'s: only the rows the figures rest on (on a local
+//! SQLite file, milliseconds; on DynamoDB, a `Query` per month of the register's month indexes
+//! and one of the open complaints' index, as `publish-fn`'s daily run on AWS reads them).
 
 use super::Rebuilder;
 use pengaduan_report::statistik::read_inputs;

@@ -6,6 +6,7 @@ use crate::{Ctx, Failure};
 use clap::Args;
 use pengaduan_core::report::Period;
 use pengaduan_report::laporan::{self, Progress};
+use pengaduan_store::accounts::AuditAction;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -110,10 +111,12 @@ pub(crate) async fn run(ctx: &Ctx, a: Laporan) -> Result<String, Failure> {
     let doc = laporan::document(&report, &letterhead);
     let mut out = String::new();
     for (path, kind) in &outputs {
-        let bytes = match kind {
-            Kind::Xlsx => laporan::xlsx::bytes(&doc).map_err(Failure::new)?,
-            Kind::Pdf => laporan::pdf::bytes(&doc),
+        let (bytes, ext) = match kind {
+            Kind::Xlsx => (laporan::xlsx::bytes(&doc).map_err(Failure::new)?, "xlsx"),
+            Kind::Pdf => (laporan::pdf::bytes(&doc), "pdf"),
         };
+        // No file without its record, as the console's download: the period and the format.
+        ctx.audit_of(AuditAction::ExportReport, None, Some(format!("{}, {ext}", period.code()))).await?;
         std::fs::write(path, bytes)
             .map_err(|e| Failure::new(format!("{}: tidak dapat ditulis ({e})", path.display())))?;
         eprintln!("Ditulis: {}", path.display());

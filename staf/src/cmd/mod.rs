@@ -11,6 +11,7 @@ pub mod catat;
 pub mod daftar;
 pub mod ekspor;
 pub mod hapus_data_pribadi;
+pub mod indeks_bulan;
 pub mod kembalikan;
 pub mod konten;
 pub mod lampiran;

@@ -1,7 +1,7 @@
 //! Registering complaints, replays, their uploads, the public view and the rate limits.
 
 use super::attributes::{history_item, n, number, opt_date, opt_string, provisional_of, put_opt, s, string};
-use super::{DynamoStore, Item, OPEN_INDEX, TTL_ATTRIBUTE, build, open_marker, sdk};
+use super::{DynamoStore, Item, OPEN_INDEX, RECEIVED_INDEX, TTL_ATTRIBUTE, build, open_marker, sdk};
 use crate::fields::{parse_jenis, parse_status, parse_ts};
 use crate::retry::{current_deadline, in_turn, pause};
 use crate::{
@@ -86,6 +86,8 @@ impl DynamoStore {
             ("version".into(), n(1)),
             // The complainant's language; absent on complaints stored before: Indonesian.
             ("lang".into(), s(c.lang.code())),
+            // Files it by period: the register export and the statistics query months.
+            (RECEIVED_INDEX.into(), s(&pengaduan_core::stats::month_key(c.received_on))),
         ]);
         put_opt(&mut register, "layanan", sub.layanan.as_deref());
         put_opt(&mut register, "lokasi", sub.lokasi.as_deref());

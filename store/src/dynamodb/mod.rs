@@ -35,15 +35,20 @@
 //! cancelled transaction is re-read: another version means another staff member acted first
 //! (a conflict, never a lost update); the same version means the counter moved (retry).
 //!
-//! Listing the register is a `Scan` filtered on `sk = REGISTER`: an office registers thousands
-//! of complaints a year, so a scan of the table costs little. The staff's inbox, read on every
-//! page of the console, is a `Query` of the sparse global secondary index `terbuka` instead:
-//! a register item carries `terbuka = "1"` while its complaint is not `selesai`, and every
-//! write of the register item sets or removes it with the status.
+//! Listing the register never scans the table: a register item carries the month it was
+//! received in the office's time zone (`bulan_terima`, `YYYY-MM`), the partition key of the
+//! global secondary index of that name, so a period is one `Query` per month (all years: the
+//! months of the years the register counters name). The sparse index `bulan_selesai` holds the
+//! month a complaint finished, set in the write that finishes it, for the public statistics.
+//! The staff's inbox, read on every page of the console, is a `Query` of the sparse index
+//! `terbuka`: a register item carries `terbuka = "1"` while its complaint is not `selesai`,
+//! and every write of the register item sets or removes it with the status.
 
 mod attributes;
+mod backfill;
 mod complaints;
 mod counters;
+mod months;
 mod table;
 mod workflow;
 
@@ -64,6 +69,15 @@ pub const TTL_ATTRIBUTE: &str = "expires_at";
 /// and the attribute that puts a register item in it.
 pub const OPEN_INDEX: &str = "terbuka";
 
+/// The global secondary index of the register by month received (partition `bulan_terima`,
+/// `YYYY-MM` in the office's time zone; sort `nomor`), and the attribute that puts a register
+/// item in it.
+pub const RECEIVED_INDEX: &str = "bulan_terima";
+
+/// The sparse global secondary index of finished complaints by month finished (partition
+/// `bulan_selesai`, `YYYY-MM` of the day finished; sort `nomor`), and its attribute.
+pub const FINISHED_INDEX: &str = "bulan_selesai";
+
 /// The value of [`OPEN_INDEX`]'s attribute on a register item whose complaint is open: one
 /// partition, for an office's few thousand complaints a year.
 const OPEN: &str = "1";
@@ -71,6 +85,12 @@ const OPEN: &str = "1";
 /// The `terbuka` attribute of a register item in `status`: present while the complaint is open.
 fn open_marker(status: Status) -> Option<AttributeValue> {
     (status != Status::Selesai).then(|| s(OPEN))
+}
+
+/// The `bulan_selesai` attribute of a register item finished on `finished_on`: present once
+/// it is finished.
+fn finished_marker(finished_on: Option<jiff::civil::Date>) -> Option<AttributeValue> {
+    finished_on.map(|d| s(&pengaduan_core::stats::month_key(d)))
 }
 
 pub(crate) type Item = HashMap<String, AttributeValue>;

@@ -1,6 +1,6 @@
 //! Creating the table and its indexes, for local use.
 
-use super::{DynamoStore, OPEN_INDEX, TTL_ATTRIBUTE, sdk};
+use super::{DynamoStore, FINISHED_INDEX, OPEN_INDEX, RECEIVED_INDEX, TTL_ATTRIBUTE, sdk};
 use crate::StoreError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
@@ -36,6 +36,8 @@ impl DynamoStore {
             .attribute_definitions(attr("sk")?)
             .attribute_definitions(attr(OPEN_INDEX)?)
             .attribute_definitions(attr("nomor")?)
+            .attribute_definitions(attr(RECEIVED_INDEX)?)
+            .attribute_definitions(attr(FINISHED_INDEX)?)
             .attribute_definitions(attr(crate::outbox::dynamodb::INDEX)?)
             .attribute_definitions(attr(crate::outbox::dynamodb::DUE)?)
             .key_schema(key("pk", KeyType::Hash)?)
@@ -50,6 +52,10 @@ impl DynamoStore {
                     .build()
                     .map_err(|e| StoreError::Backend(e.into()))?,
             )
+            // The register by month received and by month finished, as the template declares
+            // them: all attributes, so the export and the statistics need no second read.
+            .global_secondary_indexes(month_index(RECEIVED_INDEX)?)
+            .global_secondary_indexes(month_index(FINISHED_INDEX)?)
             // Keys only: delivery reads each message with a consistent read as it claims it.
             .global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
@@ -85,4 +91,22 @@ impl DynamoStore {
             .map_err(sdk)?;
         Ok(true)
     }
+}
+
+/// A month index: partition `name` (`YYYY-MM`), sort `nomor`, every attribute projected.
+fn month_index(name: &str) -> Result<GlobalSecondaryIndex, StoreError> {
+    let key = |attribute: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(attribute)
+            .key_type(kind)
+            .build()
+            .map_err(|e| StoreError::Backend(e.into()))
+    };
+    GlobalSecondaryIndex::builder()
+        .index_name(name)
+        .key_schema(key(name, KeyType::Hash)?)
+        .key_schema(key("nomor", KeyType::Range)?)
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()
+        .map_err(|e| StoreError::Backend(e.into()))
 }

@@ -5,7 +5,7 @@ use super::attributes::{
     history_item, history_sk, n, number, opt_date, opt_string, read_history, read_row, s, sk_of, string, version_of,
 };
 use super::complaints::PENDING_PK;
-use super::{DynamoStore, Item, OPEN, OPEN_INDEX, build, open_marker, sdk};
+use super::{DynamoStore, FINISHED_INDEX, Item, OPEN, OPEN_INDEX, build, finished_marker, open_marker, sdk};
 use crate::erasure::Request;
 use crate::fields::parse_status;
 use crate::retry::until_deadline;
@@ -132,11 +132,19 @@ impl DynamoStore {
             ("next_step", change.next_step.as_deref().map(s)),
             // Also sets it on complaints stored before the index existed, at their next change.
             (OPEN_INDEX, open_marker(state.status)),
+            // In the write that finishes it, so the statistics' index never lags the status.
+            (FINISHED_INDEX, finished_marker(state.finished_on)),
         ];
         if change.entry.action.keeps_clock() {
             // A correction keeps the stored clock, deadline and durations.
-            const CLOCK: [&str; 5] =
-                ["files_complete_on", "clock_events", "finished_on", "deadline", "deadline_provisional"];
+            const CLOCK: [&str; 6] = [
+                "files_complete_on",
+                "clock_events",
+                "finished_on",
+                FINISHED_INDEX,
+                "deadline",
+                "deadline_provisional",
+            ];
             fields.retain(|(name, _)| !CLOCK.contains(name));
         }
         items.push(TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build());
@@ -413,36 +421,12 @@ impl WorkflowStore for DynamoStore {
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
-        let mut scan = self
-            .client
-            .scan()
-            .table_name(&self.table)
-            .consistent_read(true)
-            .expression_attribute_names("#sk", "sk")
-            .expression_attribute_values(":reg", s("REGISTER"));
-        let mut conditions = vec!["#sk = :reg"];
-        if let Some(status) = filter.status {
-            conditions.push("#status = :status");
-            scan = scan
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":status", s(status.code()));
-        }
-        if let Some(jenis) = filter.jenis {
-            conditions.push("#jenis = :jenis");
-            scan = scan
-                .expression_attribute_names("#jenis", "jenis")
-                .expression_attribute_values(":jenis", s(jenis.code()));
-        }
-        let mut rows = Vec::new();
-        let mut items = scan.filter_expression(conditions.join(" AND ")).into_paginator().items().send();
-        while let Some(item) = items.try_next().await.map_err(sdk)? {
-            let row = read_row(&item)?;
-            if filter.matches(&row) {
-                rows.push(row);
-            }
-        }
-        rows.sort_by_key(|r| (r.nomor.year, r.nomor.seq));
-        Ok(rows)
+        self.list_by_month(filter).await
+    }
+
+    async fn stat_rows(&self, window: &crate::StatWindow) -> Result<Vec<RegisterRow>, StoreError> {
+        let rows = self.window_rows(window.first, window.last).await?;
+        Ok(rows.into_iter().filter(|r| window.wants(r)).collect())
     }
 
     async fn erase_personal(&self, request: &Request<'_>, attachments_erased: usize) -> Result<Applied, StoreError> {

@@ -164,29 +164,23 @@ impl WorkflowStore for SqliteStore {
         .await
     }
 
+    async fn stat_rows(&self, window: &crate::StatWindow) -> Result<Vec<RegisterRow>, StoreError> {
+        let window = *window;
+        // A day early on the stored text: the instants are compared exactly after.
+        let from = (window.received_from - jiff::SignedDuration::from_hours(24)).to_string();
+        self.with_conn(move |conn| {
+            let condition = "received_at >= ?1 OR finished_on >= ?2 OR status <> 'selesai'";
+            select_rows(conn, condition, params![from, window.first.to_string()], |row| window.wants(row))
+        })
+        .await
+    }
+
     async fn list(&self, filter: &ListFilter) -> Result<Vec<RegisterRow>, StoreError> {
         let filter = filter.clone();
         self.with_conn(move |conn| {
-            let mut stmt = conn
-                .prepare(&format!(
-                    "SELECT {ROW_COLUMNS} FROM complaints
-                     WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR jenis = ?2)
-                     ORDER BY year, seq"
-                ))
-                .map_err(backend)?;
-            let raw: Vec<RawRow> = stmt
-                .query_map(params![filter.status.map(Status::code), filter.jenis.map(Jenis::code)], raw_row)
-                .map_err(backend)?
-                .collect::<Result<_, _>>()
-                .map_err(backend)?;
-            let mut rows = Vec::with_capacity(raw.len());
-            for r in raw {
-                let row = read_row(r)?;
-                if filter.matches(&row) {
-                    rows.push(row);
-                }
-            }
-            Ok(rows)
+            let condition = "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR jenis = ?2)";
+            let values = params![filter.status.map(Status::code), filter.jenis.map(Jenis::code)];
+            select_rows(conn, condition, values, |row| filter.matches(row))
         })
         .await
     }
@@ -341,4 +335,26 @@ fn add_pending_uploads(tx: &Transaction<'_>, key: &str, uploads: &[PendingUpload
     )
     .map_err(backend)?;
     Ok(())
+}
+
+/// The register rows meeting the SQL `condition` on `values` and then `keep`, by number.
+fn select_rows(
+    conn: &rusqlite::Connection,
+    condition: &str,
+    values: impl rusqlite::Params,
+    keep: impl Fn(&RegisterRow) -> bool,
+) -> Result<Vec<RegisterRow>, StoreError> {
+    let mut stmt = conn
+        .prepare(&format!("SELECT {ROW_COLUMNS} FROM complaints WHERE {condition} ORDER BY year, seq"))
+        .map_err(backend)?;
+    let raw: Vec<RawRow> =
+        stmt.query_map(values, raw_row).map_err(backend)?.collect::<Result<_, _>>().map_err(backend)?;
+    let mut rows = Vec::with_capacity(raw.len());
+    for r in raw {
+        let row = read_row(r)?;
+        if keep(&row) {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
 }

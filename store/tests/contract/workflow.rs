@@ -779,3 +779,96 @@ async fn sqlite_erasure_leaves_nothing_in_the_files() {
         assert!(!contains(&after, secret), "{secret} is still in the database files after erasure");
     }
 }
+
+/// Submits `n` complaints a month apart from 1 October 2026 (WIB) and finishes the first.
+async fn months_apart(store: &pengaduan_store::dynamodb::DynamoStore, n: usize) -> Vec<RegisterNumber> {
+    let first: jiff::Timestamp = "2026-09-30T17:30:00Z".parse().unwrap();
+    let mut numbers = Vec::new();
+    for i in 0..n {
+        let at = first + Duration::from_secs(i as u64 * 31 * 24 * 3600);
+        numbers.push(nomor(&store.submit(complaint(i, &format!("bulan-{i}"), at, 2026)).await.unwrap()));
+    }
+    complete(store, &numbers[0], "penyelesaian", date(2026, 3, 2)).await;
+    while state_of(store, &numbers[0]).await.0.status != Status::Selesai {
+        advance(store, &numbers[0], "Budi (JFT)").await;
+    }
+    numbers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_the_register_is_listed_by_month_never_scanned() {
+    let moto = Moto::shared();
+    let table = moto.store().await.table().to_owned();
+    let (store, trips) = moto.instance(&table);
+    assert!(store.list(&ListFilter::default()).await.unwrap().is_empty(), "no counter yet: nothing");
+    months_apart(&store, 3).await;
+    trips.take();
+    let all = store.list(&ListFilter::default()).await.unwrap();
+    assert_eq!(all.iter().map(|r| r.nomor.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    // The counters, then the twelve months of 2026.
+    assert_eq!(trips.take(), [("Query".to_owned(), 13)].into(), "no Scan, no read by number");
+    // November 2026 in Jakarta: the second complaint only (received 1 November 00.30 WIB, the
+    // first on 1 October 00.30 WIB). A day's margin each side in UTC: October to December.
+    let tz = jiff::tz::TimeZone::get("Asia/Jakarta").unwrap();
+    let from = date(2026, 11, 1).to_zoned(tz.clone()).unwrap().timestamp();
+    let before = date(2026, 12, 1).to_zoned(tz).unwrap().timestamp();
+    let period = ListFilter { received_from: Some(from), received_before: Some(before), ..Default::default() };
+    assert_eq!(store.list(&period).await.unwrap().iter().map(|r| r.nomor.seq).collect::<Vec<_>>(), [2]);
+    assert_eq!(trips.take(), [("Query".to_owned(), 4)].into(), "the counters and three months");
+    let done = ListFilter { status: Some(Status::Selesai), ..Default::default() };
+    assert_eq!(store.list(&done).await.unwrap().iter().map(|r| r.nomor.seq).collect::<Vec<_>>(), [1]);
+    assert!(!trips.take().contains_key("Scan"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_months_are_backfilled_by_key_once() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let moto = Moto::shared();
+    let table = moto.store().await.table().to_owned();
+    let (store, trips) = moto.instance(&table);
+    let numbers = months_apart(&store, 2).await;
+    let before = store.list(&ListFilter::default()).await.unwrap();
+    // As the previous release wrote them: no month received, no month finished.
+    let client = moto.client().await;
+    for n in &numbers {
+        client
+            .update_item()
+            .table_name(&table)
+            .key("pk", AttributeValue::S(format!("COMPLAINT#{n}")))
+            .key("sk", AttributeValue::S("REGISTER".into()))
+            .update_expression("REMOVE bulan_terima, bulan_selesai")
+            .send()
+            .await
+            .unwrap();
+    }
+    assert!(store.list(&ListFilter::default()).await.unwrap().is_empty(), "unfiled items are not listed");
+    trips.take();
+    let tz = jiff::tz::TimeZone::get("Asia/Jakarta").unwrap();
+    let done = store.backfill_months(&tz).await.unwrap();
+    assert_eq!((done.checked, done.updated), (2, 2));
+    let ops = trips.take();
+    assert_eq!((ops.get("Query"), ops.get("GetItem"), ops.get("UpdateItem")), (Some(&1), Some(&2), Some(&2)));
+    assert!(!ops.contains_key("Scan"), "{ops:?}");
+    assert_eq!(store.list(&ListFilter::default()).await.unwrap(), before);
+    let item = |n: &RegisterNumber| {
+        let (client, table, n) = (client.clone(), table.clone(), n.to_string());
+        async move {
+            let out = client
+                .get_item()
+                .table_name(table)
+                .key("pk", AttributeValue::S(format!("COMPLAINT#{n}")))
+                .key("sk", AttributeValue::S("REGISTER".into()))
+                .send()
+                .await
+                .unwrap();
+            let item = out.item.unwrap();
+            let month = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+            (month("bulan_terima"), month("bulan_selesai"))
+        }
+    };
+    // Received 1 October 00.30 WIB (30 September in UTC), finished 20 March.
+    assert_eq!(item(&numbers[0]).await, (Some("2026-10".into()), Some("2026-03".into())));
+    assert_eq!(item(&numbers[1]).await, (Some("2026-11".into()), None), "1 November 00.30 WIB");
+    let again = store.backfill_months(&tz).await.unwrap();
+    assert_eq!((again.checked, again.updated), (2, 0), "a second run changes nothing");
+}
