@@ -3,6 +3,7 @@
 use crate::{Ctx, Failure, parse_nomor};
 use clap::Args;
 use pengaduan_core::attachment::safe_file_name;
+use pengaduan_core::scan::may_serve;
 use pengaduan_store::accounts::AuditAction;
 use pengaduan_store::attachments::{AnyAttachments, AttachmentStore};
 use std::fmt::Write as _;
@@ -40,6 +41,17 @@ pub(crate) async fn run(ctx: &Ctx, files: &AnyAttachments, a: &Unduh) -> Result<
             .await
             .map_err(|e| Failure::new(format!("lampiran {} tidak dapat dibaca: {e}", m.index)))?
             .ok_or_else(|| Failure::new(format!("lampiran {} tidak ditemukan", m.index)))?;
+        // An infected file, or one not scanned yet where a scanner guards them, stays out of
+        // staff machines (core's `may_serve`).
+        let state = files
+            .screen(&meta, &bytes)
+            .await
+            .map_err(|e| Failure::new(format!("hasil pindai lampiran {} tidak dapat dibaca: {e}", m.index)))?;
+        if let Err(withheld) = may_serve(&state, files.scanning()) {
+            let _ =
+                writeln!(out, "Tidak disimpan: lampiran {} ({}). {}", meta.index, state.label(), withheld.message());
+            continue;
+        }
         // The sender chose the display name: a double-click on `bukti.pdf.cmd` must open a PDF,
         // so the extension comes from the detected type; the index keeps equal stems apart.
         let target = a.ke.join(safe_file_name(meta.index, &meta.display_name, meta.kind));
