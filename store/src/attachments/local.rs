@@ -52,6 +52,11 @@ impl LocalAttachments {
         self
     }
 
+    /// The clamd scanning these files, if any.
+    pub fn scanner(&self) -> Option<&Clamd> {
+        self.scanner.as_deref()
+    }
+
     /// Whether a scanner guards these files.
     pub fn scanning(&self) -> Scanning {
         if self.scanner.is_some() { Scanning::Required } else { Scanning::Absent }
