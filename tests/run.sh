@@ -2,7 +2,8 @@
 # The project's test command (README, .ci/run): formatting and lints, unit tests, the store
 # contract suite on SQLite and on DynamoDB (moto's server), the handler and Lambda tests, the
 # site's fixture builds, the infrastructure lint, and the browser end-to-end tests.
-# It installs what it needs when missing (moto from PyPI, Chromium from Debian, npm packages).
+# It installs what it needs when missing (moto from PyPI, clamd and Chromium from Debian, npm
+# packages).
 # Every step must pass; a missing service is a failure, never a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,17 @@ if ! "$MOTO_VENV/bin/python" -c 'import moto.server, werkzeug, aiosmtpd' 2>/dev/
   "$MOTO_VENV/bin/python" -c 'import moto.server, werkzeug, aiosmtpd'
 fi
 export MOTO_PYTHON=$MOTO_VENV/bin/python
+
+step "clamd (Debian's clamav-daemon) for the attachment scanning tests"
+# The tests start their own clamd on a temp socket with a test database they write, so no
+# service and no ClamAV database download is needed: only the binary (CLAMD_BIN, else
+# /usr/sbin/clamd).
+if [ -z "${CLAMD_BIN:-}" ] && [ ! -x /usr/sbin/clamd ]; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends clamav-daemon
+  [ -x /usr/sbin/clamd ]
+fi
 
 step "cargo test (unit, store contract on SQLite and DynamoDB, handler, Lambda events, site fixtures)"
 # Every crate's tests, the AWS stores' included (dev-dependencies turn them on); one feature set

@@ -14,10 +14,11 @@ use pengaduan_core::access::{
     Role, may_check_completeness, may_erase, may_read_complaints, may_see_attachments, may_see_identity, may_take_steps,
 };
 use pengaduan_core::attachment::{FileKind, safe_file_name};
+use pengaduan_core::scan::{ScanState, Withheld, may_serve};
 use pengaduan_core::workflow::{Procedure, Transition, WorkflowError, find_procedure};
 use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_store::accounts::{AccountStore, AuditAction, AuditEntry};
-use pengaduan_store::attachments::AttachmentStore;
+use pengaduan_store::attachments::{AttachmentMeta, AttachmentStore};
 use pengaduan_store::erasure::{ErasureError, Request, erase_personal_data};
 use pengaduan_store::{ComplaintRecord, StoreError, WorkflowChange, WorkflowStore};
 use std::collections::HashMap;
@@ -89,7 +90,7 @@ pub(crate) async fn page(
     };
     // A role refused the attachments learns only how many there are, not their names.
     let (files, hidden_files) = if attachments_allowed(&staff, &record, &rules.service.procedures) {
-        (files, 0)
+        (scan_states(&console, files).await, 0)
     } else {
         (Vec::new(), files.len())
     };
@@ -99,6 +100,21 @@ pub(crate) async fn page(
         .with_hidden_files(hidden_files)
         .with_answer(answer);
     Ok(console.views.complaint(StatusCode::OK, &view))
+}
+
+/// Each file with what is known of its malware scan; a state that cannot be read shows as not
+/// scanned (the download decides again, and refuses where a scanner is required).
+async fn scan_states(console: &Console, files: Vec<AttachmentMeta>) -> Vec<(AttachmentMeta, ScanState)> {
+    let Some(store) = &console.attachments else { return Vec::new() };
+    let mut listed = Vec::with_capacity(files.len());
+    for meta in files {
+        let state = store.scan_state(&meta).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %pengaduan_store::error_chain(&e), "attachment scan state unreadable");
+            ScanState::BelumDipindai
+        });
+        listed.push((meta, state));
+    }
+    listed
 }
 
 pub(crate) fn audit(
@@ -322,6 +338,22 @@ pub(crate) async fn attachment(
             });
         }
     };
+    // Files come from the public: one found infected, or not scanned yet where a scanner guards
+    // them, never reaches a staff machine (core's `may_serve`). The refusal is audited too.
+    let state = files.screen(&meta, &bytes).await.unwrap_or_else(|e| {
+        tracing::error!(error = %pengaduan_store::error_chain(&e), "attachment scan state unreadable");
+        ScanState::BelumDipindai
+    });
+    if let Err(withheld) = may_serve(&state, files.scanning()) {
+        let detail = format!("lampiran {}: {}", meta.index, state.label());
+        let entry = audit(&console, &staff, AuditAction::DownloadWithheld, &record, detail);
+        console.store().record_audit(entry).await?;
+        let (status, title) = match withheld {
+            Withheld::Infected { .. } => (StatusCode::FORBIDDEN, "Lampiran terinfeksi"),
+            Withheld::NotScanned => (StatusCode::CONFLICT, "Lampiran belum dipindai"),
+        };
+        return Err(AppError::Refused { status, title, text: withheld.message() });
+    }
     let name = safe_file_name(meta.index, &meta.display_name, meta.kind);
     let entry = audit(&console, &staff, AuditAction::DownloadAttachment, &record, format!("lampiran {}", meta.index));
     console.store().record_audit(entry).await?;

@@ -10,6 +10,7 @@ use http::StatusCode;
 use jiff::tz::TimeZone;
 use pengaduan_core::access::{may_check_completeness, may_erase, may_export, may_read_audit};
 use pengaduan_core::datetime::{human_time, tanggal_indonesia};
+use pengaduan_core::scan::{ScanState, Scanning};
 use pengaduan_core::workflow::{IntakeChannel, find_procedure};
 use pengaduan_core::{Jenis, Status};
 use pengaduan_store::attachments::AttachmentMeta;
@@ -318,6 +319,12 @@ struct FileView {
     name: String,
     kind: &'static str,
     size_kb: u64,
+    /// What is known of its malware scan: "belum dipindai", "bersih", "terinfeksi: …".
+    scan: String,
+    /// `belum-dipindai`, `bersih` or `terinfeksi`.
+    scan_code: &'static str,
+    /// Whether to offer the download: never for an infected file.
+    link: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -384,6 +391,8 @@ pub(crate) struct ComplaintView {
     files: Vec<FileView>,
     /// Attachments there are but this role may not see (names withheld).
     hidden_files: usize,
+    /// No scanner guards the files (local, without `CLAMD_URL`): they are served unscanned.
+    unscanned_served: bool,
     history: Vec<HistoryView>,
     additions: Vec<AdditionView>,
     actions: Actions,
@@ -412,7 +421,7 @@ impl ComplaintView {
         staff: &Staff,
         record: &ComplaintRecord,
         rules: &Rules,
-        files: Vec<AttachmentMeta>,
+        files: Vec<(AttachmentMeta, ScanState)>,
         show_identity: bool,
         notice: Option<String>,
         error: Option<ActionError>,
@@ -504,13 +513,17 @@ impl ComplaintView {
             identity_allowed: identity_allowed(staff, record, procedures),
             files: files
                 .into_iter()
-                .map(|m| FileView {
+                .map(|(m, scan)| FileView {
                     index: m.index,
                     name: m.display_name,
                     kind: m.kind.content_type(),
                     size_kb: m.size.div_ceil(1024),
+                    scan: scan.label(),
+                    scan_code: scan.code(),
+                    link: !matches!(scan, ScanState::Terinfeksi { .. }),
                 })
                 .collect(),
+            unscanned_served: console.attachments.as_ref().is_some_and(|a| a.scanning() == Scanning::Absent),
             hidden_files: 0,
             history: record
                 .history

@@ -573,3 +573,105 @@ async fn attachments_follow_the_identity_rule_per_role_and_step_as_audited_downl
     let missing = h.get(&format!("/staf/pengaduan/{open}/lampiran/2"), Some(&everyone[0].1.cookie)).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+/// A complaint with a clean PDF (1) and a PDF carrying the EICAR test string (2), committed to
+/// the harness's attachment store; its number.
+async fn complaint_with_eicar(h: &Harness) -> String {
+    use pengaduan_store::testing::EICAR_PDF;
+    let files = h.attachments.as_ref().unwrap();
+    let n = nomor(&h.store.submit(complaint(1, "lampiran", h.now(), 2026)).await.unwrap()).to_string();
+    let sent = [("surat.pdf".to_owned(), PDF), ("bukti.pdf".to_owned(), EICAR_PDF)];
+    let mut pending = Vec::new();
+    for (valid, bytes) in validate_files(&sent).unwrap().into_iter().zip([PDF, EICAR_PDF]) {
+        pending.push((files.put_pending(&valid, bytes::Bytes::from_static(bytes), h.now()).await.unwrap(), valid));
+    }
+    files.commit(&n, &pending).await.unwrap();
+    n
+}
+
+/// The audit trail's entries of `action`, as (nomor, detail).
+async fn audited(h: &Harness, action: AuditAction) -> Vec<(String, String)> {
+    let trail = h.store.audit_trail(Timestamp::UNIX_EPOCH, 100).await.unwrap();
+    trail.into_iter().filter(|e| e.action == action).map(|e| (e.nomor.unwrap_or_default(), e.detail)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clamd_scanned_files_are_served_when_clean_and_an_infected_one_never() {
+    use pengaduan_store::testing::EICAR_SIGNATURE;
+    let h = Harness::with(Setup { attachments: true, clamd: true, ..Setup::default() }).await;
+    let n = complaint_with_eicar(&h).await;
+    let fo = h.login("rina").await;
+    // The scan runs off the commit: wait for the page to show both verdicts.
+    let infected = format!("terinfeksi: {EICAR_SIGNATURE}");
+    let mut page = String::new();
+    for _ in 0..300 {
+        page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+        if page.contains(&infected) && page.contains("bersih") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(page.contains(&infected), "the page says which file is infected: {page}");
+    assert!(page.contains("— bersih"), "{page}");
+    assert!(page.contains(&format!("/staf/pengaduan/{n}/lampiran/1\"")), "the clean file is offered");
+    assert!(!page.contains(&format!("/staf/pengaduan/{n}/lampiran/2\"")), "the infected one is not");
+    assert!(!page.contains("Pemindai antivirus belum terpasang"), "{page}");
+    let clean = h.get(&format!("/staf/pengaduan/{n}/lampiran/1"), Some(&fo.cookie)).await;
+    assert_eq!(clean.status(), StatusCode::OK);
+    assert_eq!(clean.into_body().collect().await.unwrap().to_bytes(), PDF);
+    // Asked for all the same (an old link): refused, said why, and audited as withheld.
+    let refused = h.get(&format!("/staf/pengaduan/{n}/lampiran/2"), Some(&fo.cookie)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let why = text(refused).await;
+    assert!(why.contains(&format!("terinfeksi ({EICAR_SIGNATURE})")) && why.contains("tidak akan diberikan"), "{why}");
+    assert!(!why.contains("EICAR-STANDARD"), "no byte of the file in the answer");
+    assert_eq!(audited(&h, AuditAction::DownloadAttachment).await, [(n.clone(), "lampiran 1".to_owned())]);
+    assert_eq!(audited(&h, AuditAction::DownloadWithheld).await, [(n.clone(), format!("lampiran 2: {infected}"))]);
+}
+
+#[tokio::test]
+async fn without_clamd_files_show_as_not_scanned_and_download_with_the_warning() {
+    let h = Harness::with(Setup { attachments: true, ..Setup::default() }).await;
+    let n = complaint_with_eicar(&h).await;
+    let fo = h.login("rina").await;
+    let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+    assert_eq!(page.matches("— belum dipindai").count(), 2, "{page}");
+    assert!(page.contains("Pemindai antivirus belum terpasang (CLAMD_URL tidak diatur)"), "{page}");
+    let resp = h.get(&format!("/staf/pengaduan/{n}/lampiran/1"), Some(&fo.cookie)).await;
+    assert_eq!(resp.status(), StatusCode::OK, "locally without a scanner, files are served as before");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_s3_only_objects_guardduty_tagged_clean_are_served() {
+    use pengaduan_store::attachments::AnyAttachments;
+    use pengaduan_store::testing::{Moto, tag_scan_status};
+    let h = Harness::with(Setup { s3: true, ..Setup::default() }).await;
+    let n = complaint_with_eicar(&h).await;
+    let AnyAttachments::S3(s3) = h.attachments.as_ref().unwrap() else { panic!("a bucket") };
+    let client = Moto::shared().s3().await;
+    let fo = h.login("rina").await;
+    let download = |i: usize| {
+        let path = format!("/staf/pengaduan/{n}/lampiran/{i}");
+        let (h, cookie) = (&h, fo.cookie.clone());
+        async move { h.get(&path, Some(&cookie)).await }
+    };
+    // No tag yet: not scanned, so not served on AWS.
+    let early = download(1).await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    assert!(text(early).await.contains("belum selesai dipindai"));
+    let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+    assert_eq!(page.matches("— belum dipindai").count(), 2, "{page}");
+    assert!(!page.contains("Pemindai antivirus belum terpasang"), "GuardDuty guards the bucket");
+    let files = s3.list(&n).await.unwrap();
+    tag_scan_status(&client, s3.bucket(), &files[0].key, "NO_THREATS_FOUND").await;
+    tag_scan_status(&client, s3.bucket(), &files[1].key, "THREATS_FOUND").await;
+    let clean = download(1).await;
+    assert_eq!(clean.status(), StatusCode::OK);
+    assert_eq!(clean.into_body().collect().await.unwrap().to_bytes(), PDF);
+    assert_eq!(download(2).await.status(), StatusCode::FORBIDDEN);
+    let page = text(h.get(&format!("/staf/pengaduan/{n}"), Some(&fo.cookie)).await).await;
+    assert!(page.contains("terinfeksi: ancaman terdeteksi GuardDuty"), "{page}");
+    let withheld = audited(&h, AuditAction::DownloadWithheld).await;
+    assert_eq!(withheld.len(), 2, "the early try and the infected file: {withheld:?}");
+    assert_eq!(audited(&h, AuditAction::DownloadAttachment).await, [(n.clone(), "lampiran 1".to_owned())]);
+}

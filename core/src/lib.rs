@@ -16,6 +16,7 @@ pub mod notice;
 pub mod published;
 pub mod register;
 pub mod report;
+pub mod scan;
 pub mod service;
 pub mod skm;
 pub mod stats;

@@ -68,7 +68,7 @@ impl Staf {
         cmd.arg("--store").arg(&self.store).arg("--root").arg(&self.root).args(args);
         cmd.env("PENGADUAN_STAF_WAKTU", at).env_remove("PENGADUAN_PREFIX").env_remove("PENGADUAN_TIMEZONE");
         cmd.env("USER", CLAIMED_USER).env("LOGNAME", CLAIMED_USER).env("USERNAME", CLAIMED_USER);
-        cmd.env_remove("SMTP_URL");
+        cmd.env_remove("SMTP_URL").env_remove("CLAMD_URL");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -760,6 +760,34 @@ async fn unduh_saves_each_file_under_a_safe_name_with_its_detected_type() {
     let fresh = dir.path().join("unduhan-2");
     staf.ok(MON_16_MARCH, &["unduh", &nomor, "--ke", fresh.to_str().unwrap()]);
     assert_eq!(names_in(&fresh), ["1-Bukti_2J.pdf", "2-foto.png"]);
+}
+
+/// With `CLAMD_URL`, `unduh` scans what was not scanned yet and writes only clean files: the
+/// PDF carrying the EICAR test string stays out of the folder, and that is audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unduh_with_clamd_never_writes_an_infected_file() {
+    use pengaduan_store::testing::{ClamdServer, EICAR_PDF, EICAR_SIGNATURE};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pengaduan.db");
+    let mut staf = Staf::sqlite(&db);
+    staf.env.push(("CLAMD_URL".into(), ClamdServer::shared().url.clone()));
+    let files: [(&str, &str, &[u8]); 2] =
+        [("surat.pdf", "application/pdf", PDF), ("bukti.pdf", "application/pdf", EICAR_PDF)];
+    let nomor = submit_with_files(&db, &files).await;
+    let ke = dir.path().join("unduhan");
+    let out = staf.ok(MON_16_MARCH, &["unduh", &nomor, "--ke", ke.to_str().unwrap()]);
+    assert_eq!(names_in(&ke), ["1-surat.pdf"], "{out}");
+    assert!(out.contains(&format!("Tidak disimpan: lampiran 2 (terinfeksi: {EICAR_SIGNATURE})")), "{out}");
+    let trail = audit_trail(&db).await;
+    assert_eq!(
+        entries(&trail, AuditAction::DownloadAttachment),
+        [(OS_USER.as_str(), None, Some(nomor.as_str()), "pengaduan-staf: lampiran 1")]
+    );
+    let withheld = format!("pengaduan-staf: lampiran 2: terinfeksi: {EICAR_SIGNATURE}");
+    assert_eq!(
+        entries(&trail, AuditAction::DownloadWithheld),
+        [(OS_USER.as_str(), None, Some(nomor.as_str()), withheld.as_str())]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,6 +2,7 @@
 //! complaints, and the attachment store that goes with it.
 
 use crate::attachments::AnyAttachments;
+use crate::attachments::clamd::Clamd;
 use crate::attachments::local::LocalAttachments;
 use crate::{AnyStore, StoreError};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,9 @@ pub enum OpenError {
     /// The attachment folder could not be used.
     #[error("folder lampiran {0} tidak dapat dibuka")]
     Folder(PathBuf, #[source] crate::attachments::AttachmentError),
+    /// `CLAMD_URL` names no clamd.
+    #[error("{0}")]
+    Clamd(String),
 }
 
 /// What to do when a DynamoDB table is missing.
@@ -81,7 +85,7 @@ async fn open_dynamodb(_: &str, _: MissingTable, program: &'static str) -> Resul
     Err(OpenError::NotBuiltIn("DynamoDB", program))
 }
 
-/// Opens the attachment store: `folder:PATH`, `s3:BUCKET`, or by default the one that goes with
+/// Opens the attachment store (a folder scanned by the clamd `CLAMD_URL` names, if set): `folder:PATH`, `s3:BUCKET`, or by default the one that goes with
 /// the complaint store `store_spec`: a `lampiran` folder beside an SQLite file (or under
 /// `data_dir` otherwise, for `site-gen serve`), else the bucket in `ATTACHMENTS_BUCKET`.
 pub async fn open_attachments(
@@ -96,9 +100,16 @@ pub async fn open_attachments(
         (None, None) => format!("s3:{}", std::env::var("ATTACHMENTS_BUCKET").unwrap_or_default()),
     };
     match spec.split_once(':') {
-        Some(("folder", dir)) if !dir.is_empty() => LocalAttachments::open(Path::new(dir))
-            .map(AnyAttachments::Local)
-            .map_err(|e| OpenError::Folder(PathBuf::from(dir), e)),
+        Some(("folder", dir)) if !dir.is_empty() => {
+            let folder =
+                LocalAttachments::open(Path::new(dir)).map_err(|e| OpenError::Folder(PathBuf::from(dir), e))?;
+            // A folder's files are scanned by the clamd `CLAMD_URL` names, if any; on S3,
+            // GuardDuty scans them (see attachments/s3.rs).
+            Ok(AnyAttachments::Local(match Clamd::from_env().map_err(OpenError::Clamd)? {
+                Some(clamd) => folder.with_scanner(clamd),
+                None => folder,
+            }))
+        }
         Some(("s3", bucket)) if !bucket.is_empty() => open_s3(bucket, program).await,
         _ => Err(OpenError::BadAttachments(spec)),
     }

@@ -294,6 +294,15 @@ pub async fn put_rules(client: &aws_sdk_s3::Client, bucket: &str, text: &str) {
     client.put_object().bucket(bucket).key(pengaduan_core::published::FILE).body(body).send().await.unwrap();
 }
 
+/// Tags object `key` as GuardDuty Malware Protection for S3 does once it has scanned it.
+#[cfg(feature = "aws")]
+pub async fn tag_scan_status(client: &aws_sdk_s3::Client, bucket: &str, key: &str, status: &str) {
+    let tag =
+        aws_sdk_s3::types::Tag::builder().key(crate::attachments::s3::SCAN_STATUS_TAG).value(status).build().unwrap();
+    let tagging = aws_sdk_s3::types::Tagging::builder().tag_set(tag).build().unwrap();
+    client.put_object_tagging().bucket(bucket).key(key).tagging(tagging).send().await.unwrap();
+}
+
 /// Every key in `bucket`, sorted.
 #[cfg(feature = "aws")]
 pub async fn all_keys(client: &aws_sdk_s3::Client, bucket: &str) -> Vec<String> {
@@ -510,5 +519,97 @@ pub async fn forget_outbox_lang(store: &crate::AnyStore, id: &str) {
                 .await
                 .unwrap();
         }
+    }
+}
+
+/// The EICAR anti-virus test file: harmless, and found by every scanner as a test virus.
+pub const EICAR: &[u8] = br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+/// A PDF carrying the EICAR string: intake's sniffer takes it as a PDF, clamd's body signature
+/// finds the string inside.
+pub const EICAR_PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Length 68 >>\nstream\nX5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+/// The name clamd gives what the test databases find (unsigned databases are "UNOFFICIAL").
+pub const EICAR_SIGNATURE: &str = "Eicar-Test-Signature.UNOFFICIAL";
+
+/// A real clamd (Debian's `clamav-daemon`) on a Unix socket in a temp folder, loading only a
+/// test database written here: the EICAR file's MD5 (`test.hdb`) and the EICAR string anywhere
+/// in a file (`test.ndb`), so no download of ClamAV's databases is needed. The binary is
+/// `CLAMD_BIN` or `/usr/sbin/clamd`; none is a test failure, never a skip. Like moto's server, it
+/// lives as long as the test process, and its folder is removed after it.
+pub struct ClamdServer {
+    /// `unix://…/clamd.sock`, for `CLAMD_URL`.
+    pub url: String,
+    _child: std::process::Child,
+}
+
+impl ClamdServer {
+    /// One clamd for the whole test binary, started by the first test that asks.
+    pub fn shared() -> &'static Self {
+        static SHARED: std::sync::OnceLock<ClamdServer> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Self::start)
+    }
+
+    /// Starts clamd and waits until it answers `PING` with `PONG`.
+    pub fn start() -> Self {
+        use std::process::{Command, Stdio};
+        let program = std::env::var("CLAMD_BIN").unwrap_or_else(|_| "/usr/sbin/clamd".into());
+        if !std::path::Path::new(&program).exists() {
+            panic!(
+                "clamd not found at {program}: the attachment scanning tests need a real clamd. \
+                 Run `bash tests/run.sh` (it installs clamav-daemon), or `apt-get install clamav-daemon`, \
+                 or set CLAMD_BIN"
+            );
+        }
+        // Kept past this function: the shell below removes it once clamd has stopped.
+        let dir = tempfile::Builder::new().prefix("clamd-test-").tempdir().unwrap().keep();
+        let db = dir.join("db");
+        std::fs::create_dir_all(&db).unwrap();
+        // md5:size:name of the EICAR file; the MD5 is the one published with it.
+        std::fs::write(
+            db.join("test.hdb"),
+            format!("44d88612fea8a8f36de82e1278abb02f:{}:Eicar-Test-Signature\n", EICAR.len()),
+        )
+        .unwrap();
+        let hex: String = EICAR.iter().map(|b| format!("{b:02x}")).collect();
+        std::fs::write(db.join("test.ndb"), format!("Eicar-Test-Signature:0:*:{hex}\n")).unwrap();
+        let socket = dir.join("clamd.sock");
+        let config = dir.join("clamd.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "LocalSocket {}\nDatabaseDirectory {}\nTemporaryDirectory {}\nForeground yes\nLogFile {}\n",
+                socket.display(),
+                db.display(),
+                dir.display(),
+                dir.join("clamd.log").display()
+            ),
+        )
+        .unwrap();
+        // The shell keeps clamd only as long as its standard input is open (see `Moto::start`),
+        // then removes the folder.
+        let child = Command::new("sh")
+            .args([
+                "-c",
+                r#"exec 3<&0; "$0" -c "$1" </dev/null >/dev/null 2>&1 3<&- & server=$!; (read -r _ <&3; kill "$server") 2>/dev/null & exec 3<&-; wait "$server"; rm -rf "$2""#,
+                &program,
+                &config.display().to_string(),
+                &dir.display().to_string(),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start sh to run clamd ({e})"));
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let ping = clamav_client::Socket { socket_path: socket.as_path() };
+        while !matches!(clamav_client::ping(ping), Ok(r) if r == clamav_client::PONG) {
+            if std::time::Instant::now() > deadline {
+                let log = std::fs::read_to_string(dir.join("clamd.log")).unwrap_or_default();
+                panic!("clamd ({program}) did not answer PING within 60 s; its log:\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { url: format!("unix://{}", socket.display()), _child: child }
     }
 }

@@ -54,6 +54,11 @@ pub struct Setup {
     pub calendar: Option<Calendar>,
     /// An attachment store in a temporary folder, so the download route runs.
     pub attachments: bool,
+    /// With `attachments`: the folder scanned by a real clamd (the test binary's own, loading
+    /// only a test database; see `pengaduan_store::testing::ClamdServer`).
+    pub clamd: bool,
+    /// Attachments in a bucket on moto's S3 instead of a folder (GuardDuty's tags decide).
+    pub s3: bool,
     /// A fixture site for the editing pages (`/staf/konten/`), four eyes as given.
     pub workshop: Option<bool>,
     /// A DynamoDB table (moto) instead of SQLite in memory.
@@ -99,9 +104,20 @@ impl Harness {
         )
         .unwrap()
         .with_clock(move || *c.lock().unwrap());
-        let (attachments, folder) = if setup.attachments {
+        let (attachments, folder) = if setup.s3 {
+            let client = pengaduan_store::testing::Moto::shared().s3().await;
+            let bucket = pengaduan_store::testing::new_bucket(&client).await;
+            let files = AnyAttachments::S3(pengaduan_store::attachments::s3::S3Attachments::new(client, bucket, ""));
+            console = console.with_attachments(files.clone());
+            (Some(files), None)
+        } else if setup.attachments {
             let folder = tempfile::tempdir().unwrap();
-            let files = AnyAttachments::Local(LocalAttachments::open(folder.path()).unwrap());
+            let mut local = LocalAttachments::open(folder.path()).unwrap();
+            if setup.clamd {
+                let url = &pengaduan_store::testing::ClamdServer::shared().url;
+                local = local.with_scanner(pengaduan_store::attachments::clamd::Clamd::parse(url).unwrap());
+            }
+            let files = AnyAttachments::Local(local);
             console = console.with_attachments(files.clone());
             (Some(files), Some(folder))
         } else {

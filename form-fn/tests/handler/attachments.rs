@@ -249,3 +249,46 @@ async fn lambda_multipart_event_base64_as_api_gateway_sends_it() {
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[1].kind.content_type(), "image/jpeg");
 }
+
+/// A file with the EICAR test string in a PDF, sent with clamd scanning the folder: the
+/// complainant gets the ordinary receipt (the scan runs after, off the request), and the file is
+/// then recorded infected. With clamd unreachable, intake is the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_infected_file_does_not_change_the_receipt_and_is_found_after() {
+    use pengaduan_core::scan::ScanState;
+    use pengaduan_store::attachments::clamd::Clamd;
+    use pengaduan_store::testing::{ClamdServer, EICAR_PDF, EICAR_SIGNATURE};
+    let dir = tempfile::tempdir().unwrap();
+    let gone = Clamd::parse(&format!("unix://{}", dir.path().join("none.sock").display())).unwrap();
+    let live = Clamd::parse(&ClamdServer::shared().url).unwrap();
+    for (clamd, up, title) in
+        [(gone, false, "Izin usaha belum terbit (clamd mati)"), (live, true, "Izin usaha belum terbit")]
+    {
+        let folder = dir.path().join(if up { "lampiran" } else { "lampiran-tanpa-clamd" });
+        let files = LocalAttachments::open(&folder).unwrap().with_scanner(clamd);
+        let app = app().with_attachments(AnyAttachments::Local(files.clone()));
+        let mut fields: Vec<(&str, &str)> = FIELDS.to_vec();
+        fields.push(("judul", title));
+        let resp =
+            post(&app, multipart(&fields, &[("bukti.pdf", "application/pdf", EICAR_PDF)]), "application/json").await;
+        assert_eq!(resp.status(), StatusCode::CREATED, "{}", text_of(&resp));
+        let body = json_of(&resp);
+        assert_eq!(body["nomor"], "PGD-2026-00001");
+        assert_eq!(body["status"], "diterima");
+        assert!(body["kode_lacak"].is_string(), "the ordinary receipt: {body}");
+        assert!(!text_of(&resp).contains("EICAR") && !text_of(&resp).contains("terinfeksi"), "nothing of the scan");
+        let nomor = body["nomor"].as_str().unwrap();
+        let meta = files.list(nomor).await.unwrap().remove(0);
+        let mut state = files.scan_state(&meta).await.unwrap();
+        for _ in 0..300 {
+            if state != ScanState::BelumDipindai || !up {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            state = files.scan_state(&meta).await.unwrap();
+        }
+        let expected =
+            if up { ScanState::Terinfeksi { signature: EICAR_SIGNATURE.into() } } else { ScanState::BelumDipindai };
+        assert_eq!(state, expected);
+    }
+}

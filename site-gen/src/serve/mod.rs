@@ -431,6 +431,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     if let Some(mail) = &mail {
         eprintln!("{mail}");
     }
+    eprintln!("{}", scanning_note(&attachments).await);
     let graceful = GracefulShutdown::new();
     let stopped = accept_until_ctrl_c(listener, router, &graceful).await;
     // Dropping the live-reload channel's sender ends every open event stream, whose
@@ -784,3 +785,21 @@ const LIVERELOAD_JS: &str = r#"(function () {
   connect();
 })();
 "#;
+
+/// What `serve` says at start about the attachments' malware scanning (`CLAMD_URL`).
+async fn scanning_note(attachments: &pengaduan_store::attachments::AnyAttachments) -> String {
+    use pengaduan_store::attachments::AnyAttachments;
+    match attachments {
+        AnyAttachments::Local(local) => match local.scanner() {
+            Some(clamd) if clamd.ping().await => "Lampiran dipindai antivirus oleh clamd (CLAMD_URL).".to_owned(),
+            Some(_) => "Peringatan: clamd (CLAMD_URL) tidak menjawab; lampiran belum dipindai tidak dapat \
+                        diunduh petugas sampai clamd berjalan."
+                .to_owned(),
+            None => "Lampiran tidak dipindai antivirus (CLAMD_URL tidak diatur): konsol menandainya \
+                     \"belum dipindai\"."
+                .to_owned(),
+        },
+        #[allow(unreachable_patterns)]
+        _ => "Lampiran dipindai GuardDuty (tag GuardDutyMalwareScanStatus).".to_owned(),
+    }
+}

@@ -63,6 +63,9 @@ pub enum AuditAction {
     ViewPersonalData,
     /// A user downloaded an attachment.
     DownloadAttachment,
+    /// A user asked for an attachment that was not served: found infected, or not scanned yet
+    /// where a scanner guards the files.
+    DownloadWithheld,
     /// An admin erased a complaint's personal data.
     ErasePersonalData,
     /// A user logged in.
@@ -97,6 +100,7 @@ impl AuditAction {
         match self {
             Self::ViewPersonalData => "lihat-data-pribadi",
             Self::DownloadAttachment => "unduh-lampiran",
+            Self::DownloadWithheld => "unduh-lampiran-ditahan",
             Self::ErasePersonalData => "hapus-data-pribadi",
             Self::Login => "masuk",
             Self::LoginRefused => "masuk-ditolak",
@@ -117,6 +121,7 @@ impl AuditAction {
         match self {
             Self::ViewPersonalData => "Melihat data pribadi",
             Self::DownloadAttachment => "Mengunduh lampiran",
+            Self::DownloadWithheld => "Lampiran tidak diberikan (pindai antivirus)",
             Self::ErasePersonalData => "Menghapus data pribadi",
             Self::Login => "Masuk",
             Self::LoginRefused => "Masuk ditolak",
@@ -133,9 +138,10 @@ impl AuditAction {
     }
 
     /// Every action, in the order the audit page offers them.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::ViewPersonalData,
         Self::DownloadAttachment,
+        Self::DownloadWithheld,
         Self::ErasePersonalData,
         Self::Login,
         Self::LoginRefused,

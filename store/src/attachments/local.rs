@@ -5,7 +5,14 @@
 //! Every file is written to `.tmp/` and renamed into place, so a reader or a crash never sees
 //! half a file. Paths come only from generated keys and parsed register numbers, so no input
 //! can point outside the folder.
+//!
+//! With a scanner ([`LocalAttachments::with_scanner`], from `CLAMD_URL`), each committed file is
+//! scanned in the background once the commit is done (the complainant's request never waits on
+//! clamd nor fails because of it), and its result kept beside it as `<key>.pindai` (JSON), one
+//! file per attachment so that concurrent commits and scans never overwrite each other's
+//! records. A file still unscanned when staff ask for it is scanned then.
 
+use super::clamd::Clamd;
 use super::{
     AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, check_document_key,
     committed_dir, committed_key, document_key, document_meta, manifest_json, manifest_key, not_listed, parse_manifest,
@@ -14,6 +21,7 @@ use super::{
 use bytes::Bytes;
 use jiff::Timestamp;
 use pengaduan_core::attachment::ValidFile;
+use pengaduan_core::scan::{ScanState, Scanning};
 use std::fs;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -21,18 +29,97 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 const TMP_DIR: &str = ".tmp";
+/// What is appended to an attachment's key for the record of its scan.
+const SCAN_SUFFIX: &str = ".pindai";
 
 /// An attachment store in one folder.
 #[derive(Clone, Debug)]
 pub struct LocalAttachments {
     root: Arc<PathBuf>,
+    scanner: Option<Arc<Clamd>>,
 }
 
 impl LocalAttachments {
     /// Uses (and creates on first use) the folder `root`.
     pub fn open(root: &Path) -> Result<Self, AttachmentError> {
         fs::create_dir_all(root.join(TMP_DIR)).map_err(|e| io(root, e))?;
-        Ok(Self { root: Arc::new(root.to_path_buf()) })
+        Ok(Self { root: Arc::new(root.to_path_buf()), scanner: None })
+    }
+
+    /// Scans every committed file with `clamd` (see the module's note).
+    pub fn with_scanner(mut self, clamd: Clamd) -> Self {
+        self.scanner = Some(Arc::new(clamd));
+        self
+    }
+
+    /// The clamd scanning these files, if any.
+    pub fn scanner(&self) -> Option<&Clamd> {
+        self.scanner.as_deref()
+    }
+
+    /// Whether a scanner guards these files.
+    pub fn scanning(&self) -> Scanning {
+        if self.scanner.is_some() { Scanning::Required } else { Scanning::Absent }
+    }
+
+    /// What is known of `meta`'s scan; with a scanner, a file not scanned yet is scanned now
+    /// (`bytes` are its content, already checked against the manifest) and the result kept. A
+    /// scan without an answer leaves it [`ScanState::BelumDipindai`].
+    pub async fn screen(&self, meta: &AttachmentMeta, bytes: &[u8]) -> Result<ScanState, AttachmentError> {
+        let known = self.scan_state(meta).await?;
+        match (&known, &self.scanner) {
+            (ScanState::BelumDipindai, Some(clamd)) => self.scan_and_record(clamd, meta, bytes).await,
+            _ => Ok(known),
+        }
+    }
+
+    async fn scan_and_record(
+        &self,
+        clamd: &Clamd,
+        meta: &AttachmentMeta,
+        bytes: &[u8],
+    ) -> Result<ScanState, AttachmentError> {
+        let state = match clamd.scan(bytes).await {
+            Ok(state) => state,
+            Err(e) => {
+                tracing::warn!(key = %meta.key, error = %e, "attachment not scanned");
+                return Ok(ScanState::BelumDipindai);
+            }
+        };
+        if let ScanState::Terinfeksi { signature } = &state {
+            tracing::warn!(key = %meta.key, signature = %signature, "infected attachment");
+        }
+        let record = scan_record_key(&meta.key);
+        let json = serde_json::to_vec(&state).map_err(|e| AttachmentError::Corrupt(e.to_string()))?;
+        self.blocking(move |root| write_atomic(root, &record, &json, None)).await?;
+        Ok(state)
+    }
+
+    /// Scans the files just committed, one after the other, off the request that committed them.
+    fn scan_in_background(&self, files: Vec<AttachmentMeta>) {
+        let (Some(clamd), Ok(runtime)) = (self.scanner.clone(), tokio::runtime::Handle::try_current()) else {
+            return;
+        };
+        let this = self.clone();
+        runtime.spawn(async move {
+            for meta in files {
+                // A retried commit names files scanned before.
+                if !matches!(this.scan_state(&meta).await, Ok(ScanState::BelumDipindai)) {
+                    continue;
+                }
+                let key = meta.key.clone();
+                let bytes = this.blocking(move |root| read(root, &key)).await;
+                match bytes {
+                    Ok(Some(bytes)) => {
+                        if let Err(e) = this.scan_and_record(&clamd, &meta, &bytes).await {
+                            tracing::warn!(key = %meta.key, error = %e, "scan result not recorded");
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(key = %meta.key, error = %e, "attachment not read for scanning"),
+                }
+            }
+        });
     }
 
     /// The folder.
@@ -105,6 +192,11 @@ fn remove_quietly(root: &Path, keys: impl IntoIterator<Item = impl AsRef<str>>) 
             tracing::warn!(error = %e, "could not delete an uncommitted attachment");
         }
     }
+}
+
+/// The key of the record of `key`'s scan.
+fn scan_record_key(key: &str) -> String {
+    format!("{key}{SCAN_SUFFIX}")
 }
 
 fn read_manifest(root: &Path, nomor: &str) -> Result<Option<Vec<AttachmentMeta>>, AttachmentError> {
@@ -185,27 +277,33 @@ impl AttachmentStore for LocalAttachments {
             return Ok(Vec::new());
         }
         let pending = pending.to_vec();
-        self.blocking(move |root| {
-            let pending_keys = pending.iter().map(|(k, _)| k.as_str().to_owned()).collect::<Vec<_>>();
-            let listed = read_manifest(root, &nomor)?.unwrap_or_default();
-            let new = not_listed(&listed, &pending);
-            if new.is_empty() {
-                // Committed before (this is a retry): only the clean-up may be left to do.
+        let to_commit = pending.clone();
+        let committed = self
+            .blocking(move |root| {
+                let pending = to_commit;
+                let pending_keys = pending.iter().map(|(k, _)| k.as_str().to_owned()).collect::<Vec<_>>();
+                let listed = read_manifest(root, &nomor)?.unwrap_or_default();
+                let new = not_listed(&listed, &pending);
+                if new.is_empty() {
+                    // Committed before (this is a retry): only the clean-up may be left to do.
+                    remove_quietly(root, &pending_keys);
+                    return Ok(listed);
+                }
+                let mut copied = Vec::with_capacity(new.len());
+                let committed = copy_and_list(root, &nomor, listed, &new, &mut copied);
+                if committed.is_err() {
+                    // No manifest, so these copies are listed nowhere: remove them. The pending files
+                    // stay for a retry, and expire otherwise.
+                    remove_quietly(root, &copied);
+                    return committed;
+                }
                 remove_quietly(root, &pending_keys);
-                return Ok(listed);
-            }
-            let mut copied = Vec::with_capacity(new.len());
-            let committed = copy_and_list(root, &nomor, listed, &new, &mut copied);
-            if committed.is_err() {
-                // No manifest, so these copies are listed nowhere: remove them. The pending files
-                // stay for a retry, and expire otherwise.
-                remove_quietly(root, &copied);
-                return committed;
-            }
-            remove_quietly(root, &pending_keys);
-            committed
-        })
-        .await
+                committed
+            })
+            .await?;
+        let unscanned = committed.iter().filter(|m| pending.iter().any(|(k, _)| m.key.contains(k.random())));
+        self.scan_in_background(unscanned.cloned().collect());
+        Ok(committed)
     }
 
     async fn discard(&self, pending: &[PendingKey]) {
@@ -285,6 +383,13 @@ impl AttachmentStore for LocalAttachments {
             }
         })
         .await
+    }
+
+    async fn scan_state(&self, meta: &AttachmentMeta) -> Result<ScanState, AttachmentError> {
+        let key = scan_record_key(&meta.key);
+        let json = self.blocking(move |root| read(root, &key)).await?;
+        let Some(json) = json else { return Ok(ScanState::BelumDipindai) };
+        serde_json::from_slice(&json).map_err(|e| AttachmentError::Corrupt(format!("scan record of {}: {e}", meta.key)))
     }
 
     async fn put_document(

@@ -20,6 +20,7 @@
 //! Keys are generated from random bits and the register number, never from a file's name: the
 //! original name is kept only as display text in the manifest.
 
+pub mod clamd;
 pub mod local;
 #[cfg(feature = "aws")]
 pub mod s3;
@@ -28,6 +29,7 @@ use bytes::Bytes;
 use jiff::Timestamp;
 use pengaduan_core::RegisterNumber;
 use pengaduan_core::attachment::{FileKind, ValidFile};
+use pengaduan_core::scan::{ScanState, Scanning};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -163,6 +165,10 @@ pub trait AttachmentStore: Send + Sync {
         index: usize,
     ) -> impl Future<Output = Result<Option<(AttachmentMeta, Bytes)>, AttachmentError>> + Send;
 
+    /// What is known of the malware scan of `meta` (a committed attachment): the record beside
+    /// it locally, its GuardDuty tag on S3; [`ScanState::BelumDipindai`] when there is none yet.
+    fn scan_state(&self, meta: &AttachmentMeta) -> impl Future<Output = Result<ScanState, AttachmentError>> + Send;
+
     /// Deletes pending uploads stored before `older_than` (callers pass now minus
     /// [`PENDING_TTL`]) and returns how many went.
     fn purge_pending(&self, older_than: Timestamp) -> impl Future<Output = Result<usize, AttachmentError>> + Send;
@@ -236,6 +242,10 @@ impl AttachmentStore for AnyAttachments {
         dispatch!(self, s => s.get(nomor, index))
     }
 
+    async fn scan_state(&self, meta: &AttachmentMeta) -> Result<ScanState, AttachmentError> {
+        dispatch!(self, s => s.scan_state(meta))
+    }
+
     async fn purge_pending(&self, older_than: Timestamp) -> Result<usize, AttachmentError> {
         dispatch!(self, s => s.purge_pending(older_than))
     }
@@ -255,6 +265,27 @@ impl AttachmentStore for AnyAttachments {
 
     async fn get_document(&self, nomor: &str, meta: &AttachmentMeta) -> Result<Option<Bytes>, AttachmentError> {
         dispatch!(self, s => s.get_document(nomor, meta))
+    }
+}
+
+impl AnyAttachments {
+    /// Whether a malware scanner guards these files: a folder with a clamd, or S3 (GuardDuty).
+    pub fn scanning(&self) -> Scanning {
+        match self {
+            Self::Local(l) => l.scanning(),
+            #[cfg(feature = "aws")]
+            Self::S3(_) => Scanning::Required,
+        }
+    }
+
+    /// The scan state that decides whether `meta` (with content `bytes`) may be served: locally,
+    /// a file not scanned yet is scanned now when a clamd is configured; on S3, GuardDuty's tag.
+    pub async fn screen(&self, meta: &AttachmentMeta, bytes: &[u8]) -> Result<ScanState, AttachmentError> {
+        match self {
+            Self::Local(l) => l.screen(meta, bytes).await,
+            #[cfg(feature = "aws")]
+            Self::S3(s) => s.scan_state(meta).await,
+        }
     }
 }
 

@@ -7,8 +7,13 @@
 //! renders it. Each object carries its SHA-256 as user metadata (`x-amz-meta-sha256`), which a
 //! copy keeps, so committing needs no second read of the content.
 //!
-//! The function's role may only put, get and delete objects, and list keys, under the two
-//! prefixes. Whether a key exists is asked with a prefix listing, never inferred from a
+//! GuardDuty Malware Protection for S3 scans every object written under `lampiran/` and tags it
+//! `GuardDutyMalwareScanStatus` (`NO_THREATS_FOUND`, `THREATS_FOUND`, or a status saying it
+//! could not scan); [`AttachmentStore::scan_state`] reads that tag, and only `NO_THREATS_FOUND`
+//! counts as clean.
+//!
+//! The function's role may only put, get and delete objects, read their tags, and list keys,
+//! under the two prefixes. Whether a key exists is asked with a prefix listing, never inferred from a
 //! failed read: without an unrestricted `s3:ListBucket`, S3 answers a missing key with 403, not
 //! 404.
 
@@ -24,10 +29,25 @@ use aws_sdk_s3::types::{MetadataDirective, ServerSideEncryption};
 use bytes::Bytes;
 use jiff::Timestamp;
 use pengaduan_core::attachment::ValidFile;
+use pengaduan_core::scan::ScanState;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// The user metadata entry holding an object's SHA-256.
 const SHA256_METADATA: &str = "sha256";
+
+/// The tag GuardDuty Malware Protection for S3 puts on each object it scanned.
+pub const SCAN_STATUS_TAG: &str = "GuardDutyMalwareScanStatus";
+
+/// The scan state GuardDuty's status tag says (`None`: no tag yet). Only `NO_THREATS_FOUND` is
+/// clean; `THREATS_FOUND` is infected (the tag names no signature); any other status
+/// (`UNSUPPORTED`, `ACCESS_DENIED`, `FAILED`) is no verdict, so the file stays unscanned.
+pub fn scan_state_of_tag(status: Option<&str>) -> ScanState {
+    match status {
+        Some("NO_THREATS_FOUND") => ScanState::Bersih,
+        Some("THREATS_FOUND") => ScanState::Terinfeksi { signature: "ancaman terdeteksi GuardDuty".to_owned() },
+        _ => ScanState::BelumDipindai,
+    }
+}
 
 /// What stays unescaped in a `CopySource` (`bucket/key`, URL-encoded).
 const COPY_SOURCE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
@@ -300,6 +320,19 @@ impl AttachmentStore for S3Attachments {
         Ok(Some((meta, Bytes::from(bytes))))
     }
 
+    async fn scan_state(&self, meta: &AttachmentMeta) -> Result<ScanState, AttachmentError> {
+        let out = self
+            .client
+            .get_object_tagging()
+            .bucket(&self.bucket)
+            .key(self.full(&meta.key))
+            .send()
+            .await
+            .map_err(sdk)?;
+        let status = out.tag_set().iter().find(|t| t.key() == SCAN_STATUS_TAG).map(|t| t.value());
+        Ok(scan_state_of_tag(status))
+    }
+
     /// Deletes pending objects S3 last modified before `older_than`. On AWS the lifecycle rule
     /// does this too; this is for buckets without one (a local server) and for tidying early.
     async fn purge_pending(&self, older_than: Timestamp) -> Result<usize, AttachmentError> {
@@ -359,4 +392,18 @@ where
 {
     // The SDK's Display is terse ("service error"); the source chain says what went wrong.
     AttachmentError::Backend(e.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_no_threats_found_is_clean() {
+        assert_eq!(scan_state_of_tag(Some("NO_THREATS_FOUND")), ScanState::Bersih);
+        assert!(matches!(scan_state_of_tag(Some("THREATS_FOUND")), ScanState::Terinfeksi { .. }));
+        for other in [None, Some("UNSUPPORTED"), Some("ACCESS_DENIED"), Some("FAILED"), Some("no_threats_found")] {
+            assert_eq!(scan_state_of_tag(other), ScanState::BelumDipindai, "{other:?}");
+        }
+    }
 }

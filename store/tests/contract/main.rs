@@ -43,5 +43,6 @@ mod complaints;
 mod content;
 mod outbox;
 mod rules_feed;
+mod scan;
 mod survey;
 mod workflow;
