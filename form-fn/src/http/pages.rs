@@ -292,7 +292,12 @@ impl Pages {
             ctx.extend(extra);
         }
         let ctx = tera::Context::from_value(ctx).map_err(PageError::Context)?;
-        self.tera.render(template, &ctx).map_err(|e| PageError::Render(template.to_owned(), e))
+        let html = self.tera.render(template, &ctx).map_err(|e| PageError::Render(template.to_owned(), e))?;
+        // Indonesian names kept in English text are marked as Indonesian, as on the site's pages.
+        Ok(match lang {
+            Lang::Id => html,
+            _ => pengaduan_core::terms::mark_indonesian_terms(&html, pengaduan_core::terms::INDONESIAN_TERMS),
+        })
     }
 
     /// The complaint form again, with an error summary, inline messages and the typed values, in

@@ -578,3 +578,21 @@ async fn the_confirmation_says_why_no_receipt_was_emailed() {
     let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
     assert!(html.contains("A receipt has been emailed to") && html.contains("What you sent"), "{html}");
 }
+
+#[tokio::test]
+async fn english_answers_mark_the_indonesian_terms_they_keep() {
+    use pengaduan_core::terms::{INDONESIAN_TERMS, unmarked_terms};
+    let app = app();
+    let english = VALID_FORM.replace("judul=Izin+usaha", "judul=Shop+permit") + "&lang=en";
+    let location = header(&post_form(&app, &english).await, "location").to_owned();
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(html.contains("<span lang=\"id\">"), "{html}");
+    assert_eq!(unmarked_terms(&html, INDONESIAN_TERMS), Vec::<&str>::new());
+    let form_again =
+        send(&app, "POST", "/api/pengaduan", &[("content-type", "application/x-www-form-urlencoded")], "lang=en").await;
+    assert_eq!(unmarked_terms(&text_of(&form_again), INDONESIAN_TERMS), Vec::<&str>::new());
+    // Indonesian answers are left as they are.
+    let location = header(&post_form(&app, VALID_FORM).await, "location").to_owned();
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(!html.contains("<span lang=\"id\">"));
+}
