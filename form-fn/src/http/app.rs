@@ -222,6 +222,8 @@ fn finish<S>(app: &App<S>, resp: &mut Response<Bytes>, origin: Option<&str>) {
     if app.http.site_origin.is_some() {
         h.append(header::VARY, HeaderValue::from_static("Origin"));
     }
+    // The Lambda shell gzips for clients that accept it (see lambda.rs), as `serve` does.
+    h.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
 }
 
 #[cfg(test)]
