@@ -111,8 +111,7 @@ for (const js of [true, false]) {
         assert.equal(await p.locator('html').getAttribute('lang'), 'en');
         await p.locator('#nomor').fill(nomor);
         await p.locator('#kode').fill(kode);
-        await p.locator('form button[type="submit"]').last().click();
-        await h.waitForPath(p, /^\/api\/lacak\?/);
+        await h.postLookup(p, () => p.locator('form button[type="submit"]').last().click());
         assert.equal(await p.locator('html').getAttribute('lang'), 'en');
         assert.equal(await h.readStatus(p), 'Received');
         assert.ok((await p.locator('main').innerText()).includes(nomor), 'the status page names the number');

@@ -368,6 +368,8 @@ impl Pages {
         let extra = json!({
             "complaint": view,
             "cetak": options.print,
+            // The page's small forms (print view, back to the status) POST the code.
+            "lookup_action": format!("{api}/lacak"),
             "status_url": format!("{status_url}{lang_param}"),
             "cetak_url": format!("{status_url}{lang_param}&cetak=1"),
             // Relative to the status page (`…/lacak`): the survey is its sibling (`…/survei`),

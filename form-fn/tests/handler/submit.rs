@@ -70,9 +70,10 @@ async fn the_confirmation_is_a_receipt_that_says_when_to_expect_an_answer() {
     ] {
         assert!(html.contains(needle), "the confirmation lacks {needle:?}:\n{html}");
     }
-    // "Cetak bukti": a link to the print view without JavaScript (site.js makes it a button).
-    let print_link =
-        format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id&amp;cetak=1\" data-cetak>Cetak bukti</a>");
+    // "Cetak bukti": a form posting to the print view without JavaScript (site.js makes it print).
+    let print_link = format!(
+        "<input type=\"hidden\" name=\"nomor\" value=\"PGD-2026-00001\"><input type=\"hidden\" name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"id\"><input type=\"hidden\" name=\"cetak\" value=\"1\"><button type=\"submit\" class=\"button button--secondary\" data-cetak>Cetak bukti</button>"
+    );
     assert!(html.contains(&print_link), "{print_link} in\n{html}");
     // No screenshots, and no claim that the code it shows cannot be shown again.
     for gone in ["tangkapan layar", "tidak dapat ditampilkan ulang"] {
@@ -109,7 +110,9 @@ async fn the_print_view_is_the_receipt_alone_and_json_ignores_it() {
         "<span class=\"url\">https:&#x2F;&#x2F;dpmptsp.example&#x2F;lacak&#x2F;</span>",
         // Printing with JavaScript, and the way back.
         "<button type=\"button\" class=\"button\" data-cetak hidden>Cetak bukti</button>",
-        &format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id\">Kembali ke status pengaduan</a>"),
+        &format!(
+            "<input type=\"hidden\" name=\"nomor\" value=\"PGD-2026-00001\"><input type=\"hidden\" name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"id\"><button type=\"submit\" class=\"button button--secondary\">Kembali ke status pengaduan</button>"
+        ),
         "<meta name=\"robots\" content=\"noindex\">",
     ] {
         assert!(html.contains(needle), "the print view lacks {needle:?}:\n{html}");
