@@ -746,3 +746,33 @@ fn the_api_answers_compressed_to_whoever_accepts_it_and_plain_to_others() {
     let (headers, _) = server.get_raw("/staf/masuk", &[("Accept-Encoding", "gzip")]);
     assert_eq!(header(&headers, "content-encoding").as_deref(), Some("gzip"));
 }
+
+#[test]
+fn the_search_page_answers_a_query_without_javascript_with_the_pages_that_match() {
+    let server = Server::start();
+    let all = server.get("/cari/");
+    assert!(all.body.contains("Semua halaman") && all.body.contains("href=\"/lacak/\""), "{}", all.body);
+
+    let found = server.get("/cari/?q=Biaya+pengaduan");
+    assert!(found.status.starts_with("HTTP/1.1 200"), "{}", found.status);
+    assert!(
+        found.body.contains("Hasil pencarian</h2>") && found.body.contains("memuat “Biaya pengaduan”"),
+        "{}",
+        found.body
+    );
+    let list = found.body.split("daftar-halaman\">").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(list.contains("href=\"/layanan/informasi-dan-pengaduan/\""), "{list}");
+    assert!(list.matches("<li>").count() < all.body.matches("<li><a").count(), "not every page: {list}");
+    assert!(!list.contains("href=\"/en/"), "pages of the search page's language only");
+    assert!(found.body.contains("name=\"q\" value=\"Biaya pengaduan\""), "the query stays in the box");
+    assert!(found.header("content-security-policy").is_some(), "the site's headers");
+
+    let none = server.get("/cari/?q=%3Cscript%3Ezzqx");
+    assert!(none.body.contains("Tidak ada halaman yang memuat “&lt;script&gt;zzqx”"), "{}", none.body);
+    assert!(!none.body.contains("<script>zzqx"));
+
+    let english = server.get("/en/search/?q=fee");
+    assert!(english.body.contains("Search results</h2>") && english.body.contains("href=\"/en/"), "{}", english.body);
+    let left = pengaduan_core::terms::unmarked_terms(&english.body, pengaduan_core::terms::INDONESIAN_TERMS);
+    assert!(left.is_empty(), "{left:?}");
+}

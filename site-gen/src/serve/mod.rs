@@ -419,7 +419,9 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         router = router.merge(pengaduan_console::router(console).layer(CompressionLayer::new()));
     }
     let router = security_headers(
-        router.fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html")))),
+        router
+            .fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html"))))
+            .layer(axum::middleware::from_fn_with_state(Arc::new(out.clone()), search::answer_query)),
     )
     .layer(axum::middleware::from_fn_with_state(body_timeout, body_deadline));
 
