@@ -24,6 +24,15 @@ fn main() {
         writeln!(code, "    ({name:?}, include_str!({:?})),", file.display().to_string()).unwrap();
     }
     code.push_str("];\n");
+    // The office's name, address and contacts the messages sign with.
+    let config = dir.parent().and_then(Path::parent).expect("workspace root").join("config.toml");
+    println!("cargo:rerun-if-changed={}", config.display());
+    writeln!(
+        code,
+        "/// The site's `config.toml`.\npub const CONFIG: &str = include_str!({:?});",
+        config.display().to_string()
+    )
+    .unwrap();
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
     std::fs::write(out, code).unwrap();
 }

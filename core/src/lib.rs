@@ -22,6 +22,7 @@ pub mod skm;
 pub mod stats;
 pub mod status;
 pub mod submission;
+pub mod terms;
 pub mod text;
 pub mod tracking;
 pub mod workflow;

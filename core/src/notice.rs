@@ -138,18 +138,30 @@ impl Message {
 /// staff.
 pub const MAX_ATTEMPTS: u32 = 6;
 
-/// An email address as the confirmation page names it, so the complainant can spot a typo
-/// without the page showing the whole address: the local part's first and last characters
-/// around asterisks (`s***a@contoh.co.id`), the domain in full.
+/// Second-level labels under a country code that name a kind of registrant, not the
+/// registrant (`co.id`, `go.id`, `ac.uk`): kept by [`masked_address`], as they identify no one.
+const GENERIC_SECOND_LEVEL: [&str; 12] =
+    ["ac", "co", "com", "edu", "go", "gov", "mil", "net", "or", "org", "sch", "web"];
+
+/// What stands for the hidden part of a masked address.
+const MASK: &str = "\u{2022}\u{2022}\u{2022}";
+
+/// An email address as the confirmation page names it: the first letter of the mailbox and of
+/// the domain's name, and the domain's public ending (`.co.id`, `.com`), so a person recognises
+/// their own address while someone looking over their shoulder learns neither the name nor the
+/// provider (`budi.santoso@contoh.co.id` is `b•••@c•••.co.id`).
 pub fn masked_address(email: &str) -> String {
-    let Some((local, domain)) = email.trim().rsplit_once('@') else { return "***".to_owned() };
-    let chars: Vec<char> = local.chars().collect();
-    let local = match chars.as_slice() {
-        [] => String::new(),
-        [one] | [one, _] => format!("{one}***"),
-        [first, .., last] => format!("{first}***{last}"),
+    let first = |s: &str| s.chars().next().map(|c| format!("{c}{MASK}")).unwrap_or_default();
+    let Some((local, domain)) = email.trim().rsplit_once('@') else { return first(email.trim()) };
+    let labels: Vec<&str> = domain.split('.').filter(|l| !l.is_empty()).collect();
+    let generic = |label: &str| GENERIC_SECOND_LEVEL.contains(&label.to_ascii_lowercase().as_str());
+    // The ending kept in the clear: the top-level label, and a generic second-level one before it.
+    let ending = match labels.as_slice() {
+        [_, .., second, top] if labels.len() > 2 && generic(second) => format!(".{second}.{top}"),
+        [_, .., top] => format!(".{top}"),
+        _ => String::new(),
     };
-    format!("{local}@{domain}")
+    format!("{}@{}{ending}", first(local), first(labels.first().copied().unwrap_or_default()))
 }
 
 /// When to try again after `attempts` failed tries (1 after the first), or `None` when the
@@ -171,11 +183,21 @@ mod tests {
     use crate::workflow::{Action, WorkflowState};
 
     #[test]
-    fn a_masked_address_keeps_the_ends_of_the_name_and_the_domain() {
-        assert_eq!(masked_address("siti.aminah@contoh.co.id"), "s***h@contoh.co.id");
-        assert_eq!(masked_address(" ab@contoh.id "), "a***@contoh.id");
-        assert_eq!(masked_address("a@b.id"), "a***@b.id");
-        assert_eq!(masked_address("bukan-alamat"), "***");
+    fn a_masked_address_keeps_first_letters_and_the_public_ending_only() {
+        assert_eq!(
+            masked_address("budi.santoso@contoh.co.id"),
+            "b\u{2022}\u{2022}\u{2022}@c\u{2022}\u{2022}\u{2022}.co.id"
+        );
+        assert_eq!(masked_address(" siti@gmail.com "), "s•••@g•••.com");
+        assert_eq!(masked_address("ani@mail.kemenkeu.go.id"), "a•••@m•••.go.id", "subdomains and the office hidden");
+        assert_eq!(masked_address("ani@mail.contoh.id"), "a•••@m•••.id", "a name under .id is not generic");
+        assert_eq!(masked_address("x@y.ac.uk"), "x•••@y•••.ac.uk");
+        assert_eq!(masked_address("Ändi@Bücher.DE"), "Ä•••@B•••.DE", "letters, not bytes");
+        let masked = masked_address("rahasia.sekali@perusahaanku.com");
+        assert!(!masked.contains("ahasia") && !masked.contains("erusahaan"), "{masked}");
+        assert_eq!(masked_address(""), "");
+        assert_eq!(masked_address("bukan-alamat"), "b•••");
+        assert_eq!(masked_address("a@localhost"), "a•••@l•••");
     }
 
     fn personal(email: Option<&str>) -> PersonalData {

@@ -28,6 +28,7 @@ pub async fn handle_event<
     req: Request,
 ) -> Response<Body> {
     let source = source_ip(&req, app.http().origin_secret.as_deref());
+    let gzip_accepted = accepts_gzip(req.headers());
     let deadline = req.lambda_context_ref().map(|ctx| answer_by(ctx.deadline));
     let (parts, body) = req.into_parts();
     // API Gateway base64-encodes binary bodies; lambda_http has already decoded them.
@@ -41,7 +42,15 @@ pub async fn handle_event<
         Some(deadline) => pengaduan_store::retry::with_deadline(deadline, handled).await,
         None => handled.await,
     };
-    let (parts, body) = resp.into_parts();
+    let (mut parts, body) = resp.into_parts();
+    let body = match gzip_accepted.then(|| gzipped(&parts.headers, &body)).flatten() {
+        Some(smaller) => {
+            parts.headers.insert(http::header::CONTENT_ENCODING, http::HeaderValue::from_static("gzip"));
+            parts.headers.remove(http::header::CONTENT_LENGTH);
+            return Response::from_parts(parts, Body::Binary(smaller));
+        }
+        None => body,
+    };
     let body = if body.is_empty() {
         Body::Empty
     } else {
@@ -51,6 +60,34 @@ pub async fn handle_event<
         }
     };
     Response::from_parts(parts, body)
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (and does not refuse it with `q=0`).
+fn accepts_gzip(headers: &http::HeaderMap) -> bool {
+    headers.get_all(http::header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| p.replace(' ', "").eq_ignore_ascii_case("q=0") || p == "q=0.0");
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+    })
+}
+
+/// The answer's body gzipped, when it is text (HTML, JSON, CSV) worth compressing and not
+/// compressed already. CloudFront compresses nothing for a behaviour that does not cache (the
+/// API's), so the function does it: status pages reach phones on slow links.
+fn gzipped(headers: &http::HeaderMap, body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    const WORTH_IT: usize = 1000;
+    let content_type = headers.get(http::header::CONTENT_TYPE)?.to_str().ok()?.to_ascii_lowercase();
+    let text = content_type.starts_with("text/") || content_type.contains("json");
+    if !text || body.len() < WORTH_IT || headers.contains_key(http::header::CONTENT_ENCODING) {
+        return None;
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::default());
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok()
 }
 
 /// Time kept back from the function's deadline to answer `503` and for the runtime to send it.

@@ -121,6 +121,65 @@ pub struct Composer {
     source: Source,
     sender: Mailbox,
     site_url: String,
+    office: Office,
+}
+
+/// The office as its messages name it, from `config.toml`'s `[office]`: the templates' `kantor`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Office {
+    /// The office's full name with its region ("Dinas … Kabupaten Contoh").
+    pub nama: String,
+    /// Its short name with its region ("DPMPTSP Kabupaten Contoh").
+    pub singkat: String,
+    /// Its street address.
+    pub alamat: String,
+    /// Its telephone number, from the channel with a `tel:` link.
+    pub telepon: String,
+    /// Its complaints address, from the channel with a `mailto:` link: replies go there.
+    pub surel: String,
+}
+
+impl Office {
+    /// The office in the configuration `config` (the text of `config.toml`); empty fields for
+    /// what it lacks.
+    pub fn from_config(config: &str) -> Self {
+        #[derive(serde::Deserialize, Default)]
+        struct Config {
+            #[serde(default)]
+            office: Section,
+        }
+        #[derive(serde::Deserialize, Default)]
+        struct Section {
+            #[serde(default)]
+            name: String,
+            #[serde(default)]
+            short_name: String,
+            #[serde(default)]
+            region: String,
+            #[serde(default)]
+            address: String,
+            #[serde(default)]
+            channels: Vec<Channel>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Channel {
+            value: String,
+            #[serde(default)]
+            url: String,
+        }
+        let o = toml::from_str::<Config>(config).unwrap_or_default().office;
+        let channel = |scheme: &str| {
+            o.channels.iter().find(|c| c.url.starts_with(scheme)).map(|c| c.value.trim().to_owned()).unwrap_or_default()
+        };
+        let join = |a: &str, b: &str| format!("{a} {b}").trim().to_owned();
+        Self {
+            nama: join(&o.name, &o.region),
+            singkat: join(&o.short_name, &o.region),
+            alamat: o.address.trim().to_owned(),
+            telepon: channel("tel:"),
+            surel: channel("mailto:"),
+        }
+    }
 }
 
 impl std::fmt::Debug for Composer {
@@ -139,18 +198,40 @@ impl Composer {
     pub fn from_dir(root: &Path, sender: Mailbox, site_url: &str) -> Result<Self, ComposeError> {
         let dir = root.join(TEMPLATE_DIR);
         load_dir(&dir)?;
-        Ok(Self { source: Source::Dir(dir), sender, site_url: trim_url(site_url) })
+        // The office from the root's configuration; a root without one (a test's) signs as built.
+        let config = std::fs::read_to_string(root.join("config.toml"));
+        let office = Office::from_config(config.as_deref().unwrap_or(crate::embedded::CONFIG));
+        Ok(Self { source: Source::Dir(dir), sender, site_url: trim_url(site_url), office })
     }
 
     /// Templates compiled into the binary (the Lambda function).
     pub fn embedded(sender: Mailbox, site_url: &str) -> Result<Self, ComposeError> {
         let tera = load(crate::embedded::TEMPLATES.iter().map(|(name, src)| ((*name).to_owned(), (*src).to_owned())))?;
-        Ok(Self { source: Source::Embedded(Box::new(tera)), sender, site_url: trim_url(site_url) })
+        let office = Office::from_config(crate::embedded::CONFIG);
+        Ok(Self { source: Source::Embedded(Box::new(tera)), sender, site_url: trim_url(site_url), office })
     }
 
     /// The sender.
     pub fn sender(&self) -> &Mailbox {
         &self.sender
+    }
+
+    /// The sender of a message in `lang`: the configured address, and for English the office's
+    /// name in English, so no Indonesian word heads an English message.
+    pub fn sender_in(&self, lang: Lang) -> Mailbox {
+        match lang {
+            Lang::Id => self.sender.clone(),
+            _ => {
+                // No comma or other special: the name stays readable in the raw header.
+                let name = format!("{} Complaint Service", self.office.singkat);
+                Mailbox::new(Some(name.trim().to_owned()), self.sender.email.clone())
+            }
+        }
+    }
+
+    /// The office its messages name.
+    pub fn office(&self) -> &Office {
+        &self.office
     }
 
     /// The `Message-ID` of outbox entry `id`: the same for every try, so a message delivered
@@ -173,9 +254,12 @@ impl Composer {
         let rendered = self.render(message)?;
         let address = message.to.trim().parse().map_err(|_| ComposeError::Recipient)?;
         let to = Mailbox::new(message.nama.clone().filter(|n| !n.trim().is_empty()), address);
-        lettre::Message::builder()
-            .from(self.sender.clone())
-            .to(to)
+        let mut builder = lettre::Message::builder().from(self.sender_in(message.lang)).to(to);
+        // Replies reach the office's complaints address, not the unattended sender.
+        if let Ok(reply_to) = self.office.surel.parse::<lettre::Address>() {
+            builder = builder.reply_to(Mailbox::new(None, reply_to));
+        }
+        builder
             .subject(rendered.subject)
             .message_id(Some(self.message_id(id)))
             .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
@@ -185,6 +269,7 @@ impl Composer {
     fn render_with(&self, tera: &Tera, message: &Message) -> Result<Rendered, ComposeError> {
         let kind = message.template();
         let mut context = context(message, &self.site_url);
+        context.insert("kantor", &self.office);
         let text_file = template_file(kind, message.lang, "txt");
         let text = tera.render(&text_file, &context).map_err(|e| template_error(&text_file, &e))?;
         let (subject, text) = split_subject(&text).ok_or_else(|| ComposeError::Template {
@@ -220,6 +305,7 @@ fn context(message: &Message, site_url: &str) -> Context {
     c.insert("judul", &message.judul);
     c.insert("site_url", site_url);
     c.insert("lacak_url", &format!("{site_url}{}", track_path(lang)));
+    c.insert("beranda_url", &format!("{site_url}{}", lang.pick("/", "/en/")));
     c.insert("bahasa", lang.code());
     match &message.notice {
         Notice::TandaTerima { kode_lacak, jangka_waktu } => {

@@ -271,3 +271,32 @@ fn an_address_that_is_not_one_is_refused_without_repeating_it() {
     assert!(matches!(e, ComposeError::Recipient));
     assert!(!e.to_string().contains("bukan-alamat"));
 }
+
+#[test]
+fn a_receipt_names_the_office_and_a_reply_reaches_it_in_the_message_s_language() {
+    let office = composer().office().clone();
+    assert_eq!(office.nama, "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Contoh");
+    assert!(!office.alamat.is_empty() && !office.telepon.is_empty() && office.surel.contains('@'), "{office:?}");
+    for (message, phone, home) in [
+        (receipt(NOMOR, KODE), "Telepon", "https://pengaduan.contoh.go.id/\""),
+        (receipt_en(NOMOR, KODE), "Telephone", "https://pengaduan.contoh.go.id/en/\""),
+    ] {
+        let email = parse(&composer().compose(ID, &message).unwrap().formatted());
+        assert_eq!(email.header("Reply-To").unwrap(), office.surel, "a reply reaches the office's address");
+        for body in [&email.text, &email.html] {
+            for needle in [office.nama.as_str(), &office.alamat, &office.telepon, &office.surel, phone] {
+                assert!(body.contains(needle), "{needle:?} missing from:\n{body}");
+            }
+            assert!(!body.contains("not reply") && !body.contains("tidak membalas"), "replies work:\n{body}");
+        }
+        assert!(email.html.contains(home), "the home page in the message's language:\n{}", email.html);
+    }
+    let english = parse(&composer().compose(ID, &receipt_en(NOMOR, KODE)).unwrap().formatted());
+    let from = english.header("From").unwrap();
+    assert!(
+        from.trim_start_matches('"').starts_with("DPMPTSP Kabupaten Contoh Complaint Service")
+            && from.ends_with("<pengaduan@dinas.contoh.go.id>"),
+        "{from}"
+    );
+    assert!(!from.contains("Layanan") && !from.contains("Pengaduan "), "{from}");
+}

@@ -442,6 +442,30 @@ mod office_site {
     }
 
     #[test]
+    fn indonesian_terms_on_english_pages_are_marked_indonesian() {
+        use pengaduan_core::terms::{INDONESIAN_TERMS, unmarked_terms};
+        let (_tmp, out) = build_repo_site();
+        let mut pages = 0;
+        for (path, bytes) in walk(&out.join("en")) {
+            if path.extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            pages += 1;
+            let html = String::from_utf8(bytes).unwrap();
+            let left = unmarked_terms(&html, INDONESIAN_TERMS);
+            assert!(left.is_empty(), "en/{}: {left:?} outside an element with lang=\"id\"", path.display());
+        }
+        assert!(pages >= 6, "the English pages were read: {pages}");
+        let service = read(&out, "en/layanan/information-and-complaints/index.html");
+        for term in ["<span lang=\"id\">Berita Acara Penyelesaian Pengaduan</span>", "<span lang=\"id\">LAPOR!</span>"]
+        {
+            assert!(service.contains(term), "{term}");
+        }
+        // Indonesian pages are left as they are.
+        assert!(!read(&out, "layanan/informasi-dan-pengaduan/index.html").contains("<span lang=\"id\">"));
+    }
+
+    #[test]
     fn service_page_has_every_part_of_the_standard() {
         let (_tmp, out) = build_repo_site();
         let html = read(&out, "layanan/informasi-dan-pengaduan/index.html");

@@ -107,6 +107,27 @@ impl Server {
     }
 }
 
+impl Server {
+    /// `GET path` over HTTP/1.0 (so the body is not chunked) with `headers`: the lower-cased
+    /// headers and the body's bytes as sent.
+    fn get_raw(&self, path: &str, headers: &[(&str, &str)]) -> (Vec<(String, String)>, Vec<u8>) {
+        let mut stream = self.connect();
+        let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {}\r\n{extra}\r\n", self.addr).unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+        let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+        let headers = head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        (headers, bytes[split + 4..].to_vec())
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -729,4 +750,60 @@ fn an_edited_page_is_served_before_its_search_index_which_switches_whole() {
         assert!(got.status.starts_with("HTTP/1.1 200"), "{file}: {}", got.status);
     }
     assert!(server.stderr().contains("Indeks pencarian diperbarui"), "{}", server.stderr());
+}
+
+#[test]
+fn the_api_answers_compressed_to_whoever_accepts_it_and_plain_to_others() {
+    let server = Server::start();
+    let header =
+        |headers: &[(String, String)], name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let path = "/api/lacak?nomor=PGD-2026-00001&kode=AAAA-BBBB-CCCC";
+    let (plain_headers, plain) = server.get_raw(path, &[]);
+    assert_eq!(header(&plain_headers, "content-encoding"), None);
+    let plain = String::from_utf8(plain).unwrap();
+    assert!(plain.contains("<html") && plain.contains("Lacak"), "{plain}");
+
+    let (headers, gzipped) = server.get_raw(path, &[("Accept-Encoding", "gzip")]);
+    assert_eq!(header(&headers, "content-encoding").as_deref(), Some("gzip"));
+    assert!(header(&headers, "vary").is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
+    assert!(gzipped.len() < plain.len() / 2, "{} bytes compressed of {}", gzipped.len(), plain.len());
+    let mut page = String::new();
+    flate2::read::GzDecoder::new(&gzipped[..]).read_to_string(&mut page).unwrap();
+    assert_eq!(page, plain, "the same page, decoded");
+    // The security headers stay on the compressed answer.
+    assert!(header(&headers, "content-security-policy").is_some());
+
+    // The console's pages too.
+    let (headers, _) = server.get_raw("/staf/masuk", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(header(&headers, "content-encoding").as_deref(), Some("gzip"));
+}
+
+#[test]
+fn the_search_page_answers_a_query_without_javascript_with_the_pages_that_match() {
+    let server = Server::start();
+    let all = server.get("/cari/");
+    assert!(all.body.contains("Semua halaman") && all.body.contains("href=\"/lacak/\""), "{}", all.body);
+
+    let found = server.get("/cari/?q=Biaya+pengaduan");
+    assert!(found.status.starts_with("HTTP/1.1 200"), "{}", found.status);
+    assert!(
+        found.body.contains("Hasil pencarian</h2>") && found.body.contains("memuat “Biaya pengaduan”"),
+        "{}",
+        found.body
+    );
+    let list = found.body.split("daftar-halaman\">").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(list.contains("href=\"/layanan/informasi-dan-pengaduan/\""), "{list}");
+    assert!(list.matches("<li>").count() < all.body.matches("<li><a").count(), "not every page: {list}");
+    assert!(!list.contains("href=\"/en/"), "pages of the search page's language only");
+    assert!(found.body.contains("name=\"q\" value=\"Biaya pengaduan\""), "the query stays in the box");
+    assert!(found.header("content-security-policy").is_some(), "the site's headers");
+
+    let none = server.get("/cari/?q=%3Cscript%3Ezzqx");
+    assert!(none.body.contains("Tidak ada halaman yang memuat “&lt;script&gt;zzqx”"), "{}", none.body);
+    assert!(!none.body.contains("<script>zzqx"));
+
+    let english = server.get("/en/search/?q=fee");
+    assert!(english.body.contains("Search results</h2>") && english.body.contains("href=\"/en/"), "{}", english.body);
+    let left = pengaduan_core::terms::unmarked_terms(&english.body, pengaduan_core::terms::INDONESIAN_TERMS);
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -723,6 +723,12 @@ fn render_page(
         .tera
         .render(&meta.template, &ctx)
         .map_err(|e| site.templates.render_error(&meta.template, &e, &page.file))?;
+    // Indonesian names kept in another language's text are marked as Indonesian.
+    let html = if meta.lang == "id" {
+        html
+    } else {
+        pengaduan_core::terms::mark_indonesian_terms(&html, pengaduan_core::terms::INDONESIAN_TERMS)
+    };
     let mut ids: Vec<String> = links::ids(&html).into_iter().collect();
     ids.sort_unstable();
     meta.ids = ids;

@@ -93,6 +93,77 @@ pub fn list_html(pages: &[&PageSummary]) -> String {
     html
 }
 
+/// The words of a query, lower case, without punctuation around them; at most eight, so a
+/// pasted paragraph costs no more than a sentence.
+pub fn query_words(q: &str) -> Vec<String> {
+    q.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .collect()
+}
+
+/// A page's searchable text, lower case: its title, description, and the text of the part the
+/// search index reads (the `<main>`, without menus and footer), tags removed, entities as written.
+pub fn searchable_text(summary: &PageSummary, html: &str) -> String {
+    let part = indexed_part(html);
+    let body = part.find("<body").map_or(part.as_ref(), |i| &part[i..]);
+    let text = TAG.replace_all(body, " ");
+    format!("{} {} {}", summary.title, summary.description, SPACE.replace_all(&text, " ")).to_lowercase()
+}
+
+/// The pages of `pages` (summary, searchable text) whose text holds every word of `words`, as
+/// a word's start ("izin" finds "izin" and "perizinan" does not match "zin"), titles first.
+pub fn matching<'a>(pages: &'a [(PageSummary, String)], words: &[String]) -> Vec<&'a PageSummary> {
+    let starts_word = |text: &str, word: &str| {
+        text.match_indices(word).any(|(i, _)| !text[..i].chars().next_back().is_some_and(char::is_alphanumeric))
+    };
+    let mut found: Vec<(bool, &PageSummary)> = pages
+        .iter()
+        .filter(|(_, text)| !words.is_empty() && words.iter().all(|w| starts_word(text, w)))
+        .map(|(p, _)| (words.iter().all(|w| starts_word(&p.title.to_lowercase(), w)), p))
+        .collect();
+    found.sort_by_key(|(in_title, _)| !in_title);
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The search page `html` answering the query `q` without JavaScript: the list of pages
+/// replaced by the pages found, under a heading that says what was looked for and how many
+/// pages hold it (`words`: the heading, and the sentence with `{q}` and `{n}`, or for none
+/// with `{q}`); the query kept in the search box. `None` when the page has no list.
+pub fn results_page(html: &str, q: &str, found: &[&PageSummary], words: (&str, &str, &str)) -> Option<String> {
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let (heading, some, none) = words;
+    let q = escape(q.trim());
+    let sentence = if found.is_empty() {
+        none.replace("{q}", &q)
+    } else {
+        some.replace("{q}", &q).replace("{n}", &found.len().to_string())
+    };
+    // The section's heading and introduction, up to the list's end, say what was found.
+    let heading_start = html.find("id=\"semua-halaman-judul\"")?;
+    let after_tag = heading_start + html[heading_start..].find('>')? + 1;
+    let end = html.find(LIST_END)?;
+    let list = if found.is_empty() { String::new() } else { list_html(found) };
+    let results = format!("{heading}</h2>\n<p role=\"status\">{sentence}</p>\n{LIST_START}\n{list}");
+    let page = format!("{}{results}{}", &html[..after_tag], &html[end..]);
+    // The header's search box shows what was looked for.
+    Some(page.replacen("name=\"q\"", &format!("name=\"q\" value=\"{q}\""), 1))
+}
+
+/// The words [`results_page`] says in the page's language `lang`.
+pub fn result_words(lang: &str) -> (&'static str, &'static str, &'static str) {
+    if lang == "en" {
+        ("Search results", "{n} page(s) contain “{q}”.", "No page contains “{q}”. Try another word, or ask us below.")
+    } else {
+        (
+            "Hasil pencarian",
+            "{n} halaman memuat “{q}”.",
+            "Tidak ada halaman yang memuat “{q}”. Coba kata lain, atau tanyakan kepada kami di bawah ini.",
+        )
+    }
+}
+
 /// Puts `list` between the markers in `html` (replacing what an earlier build put there).
 fn insert_list(html: &str, list: &str) -> Option<String> {
     let start = html.find(LIST_START)? + LIST_START.len();
@@ -301,6 +372,51 @@ mod tests {
         assert_eq!(s.description, "About &amp; more");
         assert_eq!(summarise("/", "<html><title>Beranda</title></html>").lang, "id");
         assert_eq!(summarise("/", "<html><title>Beranda</title></html>").title, "Beranda");
+    }
+
+    #[test]
+    fn a_query_finds_the_pages_holding_every_word_titles_first() {
+        let page = |url: &str, title: &str, body: &str| {
+            let summary =
+                PageSummary { url: url.into(), lang: "id".into(), title: title.into(), description: String::new() };
+            let html = format!(
+                "<html lang=\"id\"><head></head><body><nav>biaya</nav><main data-pagefind-body><h1>{title}</h1><p>{body}</p></main></body></html>"
+            );
+            let text = searchable_text(&summary, &html);
+            (summary, text)
+        };
+        let pages = vec![
+            page("/a/", "Layanan", "Tidak dipungut biaya. Jangka waktu 10 hari kerja."),
+            page("/b/", "Biaya layanan", "Gratis."),
+            page("/c/", "Lacak", "Nomor register."),
+        ];
+        let urls = |q: &str| matching(&pages, &query_words(q)).iter().map(|p| p.url.clone()).collect::<Vec<_>>();
+        assert_eq!(urls("Biaya"), ["/b/", "/a/"], "the title's match first");
+        assert_eq!(urls("biaya, hari!"), ["/a/"], "every word");
+        assert_eq!(urls("aya"), Vec::<String>::new(), "a word's start, not its middle");
+        assert_eq!(urls("   "), Vec::<String>::new());
+        assert_eq!(urls("register"), ["/c/"]);
+        assert_eq!(query_words("a b c d e f g h i j").len(), 8);
+    }
+
+    #[test]
+    fn the_results_replace_the_list_and_escape_the_query() {
+        let html = format!(
+            "<form><input name=\"q\"></form><section><h2 id=\"semua-halaman-judul\">Semua halaman</h2><p>intro</p>{LIST_START}<ul><li>x</li></ul>{LIST_END}</section>"
+        );
+        let found =
+            PageSummary { url: "/a/".into(), lang: "id".into(), title: "Layanan".into(), description: "D".into() };
+        let words = ("Hasil pencarian", "{n} halaman memuat “{q}”.", "Tidak ada halaman yang memuat “{q}”.");
+        let page = results_page(&html, "biaya <b>", &[&found], words).unwrap();
+        assert!(
+            page.contains("Hasil pencarian</h2>") && page.contains("1 halaman memuat “biaya &lt;b&gt;”."),
+            "{page}"
+        );
+        assert!(page.contains("href=\"/a/\">Layanan</a>") && !page.contains("<li>x</li>") && !page.contains("intro"));
+        assert!(page.contains("name=\"q\" value=\"biaya &lt;b&gt;\""));
+        let none = results_page(&html, "zzz", &[], words).unwrap();
+        assert!(none.contains("Tidak ada halaman yang memuat “zzz”.") && !none.contains("<ul"), "{none}");
+        assert_eq!(results_page("<p>no list</p>", "q", &[], words), None);
     }
 
     #[test]

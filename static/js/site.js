@@ -177,6 +177,10 @@
       return;
     }
     var tombol = el;
+    /* Tanpa JavaScript tombol ini mengirim formulir tampilan cetak; dengan JavaScript ia mencetak. */
+    if (el.tagName === "BUTTON" && el.form) {
+      el.type = "button";
+    }
     if (el.tagName === "A") {
       tombol = document.createElement("button");
       tombol.type = "button";

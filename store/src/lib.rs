@@ -33,7 +33,7 @@ mod rate;
 pub mod retry;
 #[cfg(feature = "aws")]
 pub mod rules_feed;
-mod seal;
+pub mod seal;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod survey;

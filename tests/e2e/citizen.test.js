@@ -46,12 +46,10 @@ test('an Indonesian complaint from a browser set to English stays Indonesian, wi
     });
 
     await j.step('"Cetak bukti" and the way back stay Indonesian', async (p) => {
-      await p.getByRole('link', { name: 'Cetak bukti' }).click();
-      await h.waitForPath(p, /cetak=1/);
+      await h.postLookup(p, () => p.getByRole('button', { name: 'Cetak bukti' }).click());
       assert.equal(await p.locator('html').getAttribute('lang'), 'id');
       assert.equal((await p.locator('h1').innerText()).trim(), 'Bukti penerimaan pengaduan');
-      await p.getByRole('link', { name: 'Kembali ke status pengaduan' }).click();
-      await h.waitForPath(p, /^\/api\/lacak\?nomor=[^&]+&kode=[^&]+&lang=id$/);
+      await h.postLookup(p, () => p.getByRole('button', { name: 'Kembali ke status pengaduan' }).click());
       assert.equal(await p.locator('html').getAttribute('lang'), 'id');
     });
   } finally {

@@ -63,8 +63,7 @@ async function citizenJourney(name, js) {
       await p.keyboard.type(nomor);
       await p.locator('#kode').click();
       await p.keyboard.type(kode);
-      await p.getByRole('button', { name: 'Lacak', exact: true }).click();
-      await h.waitForPath(p, /^\/api\/lacak\?/);
+      await h.postLookup(p, () => p.getByRole('button', { name: 'Lacak', exact: true }).click());
     });
 
     await j.step('the status page shows "Diterima" for that number', async (p) => {

@@ -111,8 +111,7 @@ for (const js of [true, false]) {
         assert.equal(await p.locator('html').getAttribute('lang'), 'en');
         await p.locator('#nomor').fill(nomor);
         await p.locator('#kode').fill(kode);
-        await p.locator('form button[type="submit"]').last().click();
-        await h.waitForPath(p, /^\/api\/lacak\?/);
+        await h.postLookup(p, () => p.locator('form button[type="submit"]').last().click());
         assert.equal(await p.locator('html').getAttribute('lang'), 'en');
         assert.equal(await h.readStatus(p), 'Received');
         assert.ok((await p.locator('main').innerText()).includes(nomor), 'the status page names the number');
@@ -182,7 +181,7 @@ test('English search finds the service page for fee, working days and complaint'
   }
 });
 
-test('without JavaScript, the English search box lists every English page', async () => {
+test('without JavaScript, the English search box lists the English pages that hold the word', async () => {
   const page = await h.newPage(browser(), { js: false });
   const j = new h.Journey('english search, js off', page);
   try {
@@ -192,13 +191,12 @@ test('without JavaScript, the English search box lists every English page', asyn
       await box.fill('fee');
       await Promise.all([p.waitForURL(/\/en\/search\/\?q=fee/), box.press('Enter')]);
     });
-    await j.step('the list holds the English pages, described, and no Indonesian one', async (p) => {
+    await j.step('the list holds the English pages with "fee", and no Indonesian one', async (p) => {
       const list = p.locator('#semua-halaman');
       assert.equal(await list.isVisible(), true);
+      assert.equal((await list.locator('h2').innerText()).trim(), 'Search results');
       const hrefs = await list.locator('li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-      for (const path of ['/en/', SERVICE_EN, '/en/complaint/', '/en/track/', '/en/privacy/']) {
-        assert.ok(hrefs.includes(path), `${path} is not listed: ${hrefs.join(', ')}`);
-      }
+      assert.ok(hrefs.includes(SERVICE_EN), `${SERVICE_EN} is not listed: ${hrefs.join(', ')}`);
       assert.ok(hrefs.every((href) => href.startsWith('/en/')), `only English pages: ${hrefs.join(', ')}`);
       assert.equal(await p.locator('html').getAttribute('lang'), 'en');
     });

@@ -115,8 +115,9 @@ pub async fn handle<S: ComplaintStore + SurveyStore + WorkflowStore + AnswerStor
         ("lacak", &Method::GET | &Method::HEAD) => {
             lookup::lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json, lang).await
         }
+        ("lacak", &Method::POST) => lookup_posted(app, &req, source, wants_json).await,
         ("pengaduan", _) => respond::form_address_opened(app, wants_json, lang),
-        ("lacak", _) => method_not_allowed(app, "GET, HEAD, OPTIONS", wants_json, lang),
+        ("lacak", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
         ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
         ("lengkapi", _) => method_not_allowed(app, "POST, OPTIONS", wants_json, lang),
         ("jawaban", _) => method_not_allowed(app, "POST", wants_json, lang),
@@ -138,6 +139,33 @@ pub async fn handle<S: ComplaintStore + SurveyStore + WorkflowStore + AnswerStor
         *response.body_mut() = Bytes::new();
     }
     response
+}
+
+/// `POST …/lacak`: the look-up with `nomor` and `kode` (and `lang`, `cetak`) as form fields, so
+/// the tracking code stays out of the browser's history and the server's logs; the same page,
+/// refusals and limits as the `GET`, which goes the same way.
+async fn lookup_posted<S: ComplaintStore + AnswerStore>(
+    app: &App<S>,
+    req: &Request<Bytes>,
+    source: Option<IpAddr>,
+    wants_json: bool,
+) -> Response<Bytes> {
+    let header_lang = request_lang(None, accept_language(req.headers()));
+    let kind =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(BodyKind::from_content_type);
+    if kind != Some(BodyKind::Form) {
+        return respond::unsupported_type(app, wants_json, header_lang);
+    }
+    if req.body().len() > BodyKind::Form.limit() {
+        return respond::too_large(app, wants_json, header_lang);
+    }
+    let Ok(fields) = std::str::from_utf8(req.body()) else {
+        let title = header_lang.pick("Data tidak dapat dibaca", "The data cannot be read");
+        let message = header_lang.pick("Data formulir bukan UTF-8 yang sah.", "The form data is not valid UTF-8.");
+        return error_response(app, StatusCode::BAD_REQUEST, wants_json, header_lang, title, message);
+    };
+    let lang = request_lang(query_param(fields, "lang").as_deref(), accept_language(req.headers()));
+    lookup::lookup_query(app, fields.trim(), source, wants_json, lang).await
 }
 
 /// The `413` answer for a body the server stopped reading at its limit (the local server reads
@@ -222,6 +250,8 @@ fn finish<S>(app: &App<S>, resp: &mut Response<Bytes>, origin: Option<&str>) {
     if app.http.site_origin.is_some() {
         h.append(header::VARY, HeaderValue::from_static("Origin"));
     }
+    // The Lambda shell gzips for clients that accept it (see lambda.rs), as `serve` does.
+    h.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
 }
 
 #[cfg(test)]

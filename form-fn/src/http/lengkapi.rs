@@ -82,7 +82,7 @@ pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
     let options = StatusOptions {
         print: false,
         site_origin: app.http.site_origin.as_deref(),
-        receipt_withheld: None,
+        confirmation: None,
         elsewhere: true,
     };
 

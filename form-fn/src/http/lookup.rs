@@ -3,6 +3,7 @@
 
 use super::App;
 use super::body;
+use super::confirmation::Confirmation;
 use super::pages::{AnswerView, LengkapiView, StageView, StatusOptions, StatusView, fallback_html};
 use super::respond::{
     Limit, Lookup, complaint_not_found, error_response, html_response, json_response, number_and_code_required,
@@ -35,7 +36,7 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
     let mut nomor = String::new();
     let mut kode = String::new();
     let mut print = false;
-    let mut withheld = false;
+    let mut sealed = String::new();
     for pair in query.split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let Ok(value) = body::decode_component(value.as_bytes()) else {
@@ -54,8 +55,8 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
             "kode" if kode.is_empty() => kode = value,
             // The receipt on its own, to print (HTML only: the JSON answer ignores it).
             "cetak" => print = value == "1",
-            // Back from a submission whose receipt was not mailed: the page says so.
-            "surel" => withheld = value == "0",
+            // Back from a submission: where its receipt went (sealed, see `confirmation`).
+            "konfirmasi" if sealed.is_empty() => sealed = value,
             _ => {}
         }
     }
@@ -80,9 +81,17 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
         Ok(found) => found,
         Err(refusal) => return refusal,
     };
-    let receipt_withheld = withheld.then(|| super::submit::receipt_withheld_message(lang));
-    let options =
-        StatusOptions { print, site_origin: app.http.site_origin.as_deref(), receipt_withheld, elsewhere: false };
+    let key = app.config.code_key.as_ref();
+    let confirmation = Some(sealed)
+        .filter(|s| !s.is_empty() && record.status == Status::Diterima)
+        .and_then(|s| Confirmation::open(key, &record.nomor.to_string(), &code, &s, now))
+        .map(|c| c.view(lang));
+    let options = StatusOptions {
+        print,
+        site_origin: app.http.site_origin.as_deref(),
+        confirmation: confirmation.as_ref(),
+        elsewhere: false,
+    };
     status_answer(app, &record, &code, options, wants_json, lang, LengkapiView::default()).await
 }
 

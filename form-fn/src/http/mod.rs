@@ -5,10 +5,11 @@
 //! - `app`: the handler's state and the routing;
 //! - `submit`, `lookup`, `survey`, `jawaban` (the Berita Acara's download), `lengkapi`
 //!   (`POST …/pengaduan/lengkapi`, returned files completed online): one route each;
-//! - `respond`: the answers they share.
+//! - `respond`: the answers they share; `confirmation`: what the page right after submitting adds.
 
 mod app;
 pub mod body;
+pub mod confirmation;
 mod jawaban;
 mod lengkapi;
 mod lookup;

@@ -1,6 +1,7 @@
 //! The HTML answers of the API, rendered with the site's own templates (`templates/api/*.html`
 //! and the form partial), so the form after an error is the same form the site shows.
 
+use super::confirmation::ConfirmationView;
 use pengaduan_core::FieldError;
 use pengaduan_core::Lang;
 use pengaduan_core::RawForm;
@@ -51,8 +52,8 @@ pub struct StatusOptions<'a> {
     /// The site's public origin (`SITE_ORIGIN`), for the tracking address printed on the
     /// receipt; without it, the configuration's `base_url`.
     pub site_origin: Option<&'a str>,
-    /// What the confirmation says when the receipt was not mailed (`&surel=0`); none otherwise.
-    pub receipt_withheld: Option<&'a str>,
+    /// Right after submitting (`&konfirmasi=…`): where the receipt went and what was sent.
+    pub confirmation: Option<&'a ConfirmationView>,
     /// The page answers another route than the look-up (the addition's POST): its links name
     /// the look-up and the survey by the configured API address rather than relative to itself.
     pub elsewhere: bool,
@@ -291,7 +292,12 @@ impl Pages {
             ctx.extend(extra);
         }
         let ctx = tera::Context::from_value(ctx).map_err(PageError::Context)?;
-        self.tera.render(template, &ctx).map_err(|e| PageError::Render(template.to_owned(), e))
+        let html = self.tera.render(template, &ctx).map_err(|e| PageError::Render(template.to_owned(), e))?;
+        // Indonesian names kept in English text are marked as Indonesian, as on the site's pages.
+        Ok(match lang {
+            Lang::Id => html,
+            _ => pengaduan_core::terms::mark_indonesian_terms(&html, pengaduan_core::terms::INDONESIAN_TERMS),
+        })
     }
 
     /// The complaint form again, with an error summary, inline messages and the typed values, in
@@ -362,6 +368,8 @@ impl Pages {
         let extra = json!({
             "complaint": view,
             "cetak": options.print,
+            // The page's small forms (print view, back to the status) POST the code.
+            "lookup_action": format!("{api}/lacak"),
             "status_url": format!("{status_url}{lang_param}"),
             "cetak_url": format!("{status_url}{lang_param}&cetak=1"),
             // Relative to the status page (`…/lacak`): the survey is its sibling (`…/survei`),
@@ -369,7 +377,7 @@ impl Pages {
             "survei_url": format!("{sibling}survei{query}{lang_param}"),
             "lacak_url": format!("{origin}{track_url}"),
             "deadline_rule": self.deadline_rule_in(lang).unwrap_or_default(),
-            "receipt_withheld": options.receipt_withheld.unwrap_or_default(),
+            "konfirmasi": options.confirmation,
         });
         // The same status page in the other language; Indonesian is asked for by name, or an
         // English browser's Accept-Language would answer in English again.

@@ -2,6 +2,7 @@
 //! hourly limit, its files put aside under pending keys, then stored with a number and code.
 
 use super::body::{self, BodyKind};
+use super::confirmation::{Confirmation, ReceiptOutcome, receipt_withheld_message};
 use super::pages::{fallback_html, lang_param};
 use super::respond::{
     Limit, error_response, html_response, json_response, redirect, store_failure, too_large, too_many,
@@ -62,7 +63,19 @@ pub(super) async fn submit<S: ComplaintStore>(
         // Answer exactly as a success would, with a number and code that reach nothing, so that
         // bots learn nothing; store nothing, consume no number.
         tracing::info!(outcome = "honeypot", "submission discarded");
-        return accepted(&decoy_receipt(&app.config.prefix, &app.now()), true, wants_json, &lacak_path, lang);
+        let email = match form.get("email") {
+            Some(RawValue::Text(e)) => Some(e.as_str()).filter(|e| !e.trim().is_empty()),
+            _ => None,
+        };
+        let confirmation = Confirmation::new(email, false, true, uploads.len());
+        return accepted(
+            app,
+            &decoy_receipt(&app.config.prefix, &app.now()),
+            &confirmation,
+            wants_json,
+            &lacak_path,
+            lang,
+        );
     }
 
     let now = app.now();
@@ -78,6 +91,11 @@ pub(super) async fn submit<S: ComplaintStore>(
     let mut complaint = Intake::online(submission, files, now.clone(), replay);
     complaint.deadline_rule = app.pages().deadline_rule_in(lang);
     complaint.lang = lang;
+    let (anonim, files) = (complaint.submission.anonim, complaint.files.len());
+    let recipient = pengaduan_core::notice::recipient(Some(&complaint.submission.personal), anonim).map(str::to_owned);
+    let confirm = |mailed| Confirmation::new(recipient.as_deref(), anonim, mailed, files);
+    // A replay's receipt was decided the first time: mailed unless the limit stopped it then.
+    let replayed = confirm(true);
 
     match complaint.find_replay(&app.store, &app.config, now.timestamp()).await {
         Ok(Some(answer)) => {
@@ -86,7 +104,7 @@ pub(super) async fn submit<S: ComplaintStore>(
                 Submitted::Replay(receipt) | Submitted::New(receipt) => {
                     // The first request may have died between storing and committing its files.
                     finish_uploads(app, &receipt.nomor).await;
-                    accepted(&receipt, true, wants_json, &lacak_path, lang)
+                    accepted(app, &receipt, &replayed, wants_json, &lacak_path, lang)
                 }
                 Submitted::KeyReused => key_reused(app, &form, wants_json, lang),
             };
@@ -120,20 +138,21 @@ pub(super) async fn submit<S: ComplaintStore>(
         }
     };
     complaint.uploads.clone_from(&pending);
-    let mailed = complaint.mail_receipt;
+    let confirmation = confirm(complaint.mail_receipt);
     match intake(&app.store, &app.config, complaint).await {
         Ok(Submitted::New(receipt)) => {
+            let mailed = matches!(confirmation.receipt, ReceiptOutcome::Mailed(_));
             tracing::info!(outcome = "stored", nomor = %receipt.nomor, files = pending.len(), mailed, "complaint registered");
             if !pending.is_empty() {
                 finish_uploads(app, &receipt.nomor).await;
             }
-            accepted(&receipt, mailed, wants_json, &lacak_path, lang)
+            accepted(app, &receipt, &confirmation, wants_json, &lacak_path, lang)
         }
         Ok(Submitted::Replay(receipt)) => {
             tracing::info!(outcome = "replay", "concurrent duplicate answered from idempotency record");
             discard_attachments(app, &pending).await;
             finish_uploads(app, &receipt.nomor).await;
-            accepted(&receipt, true, wants_json, &lacak_path, lang)
+            accepted(app, &receipt, &replayed, wants_json, &lacak_path, lang)
         }
         Ok(Submitted::KeyReused) => {
             discard_attachments(app, &pending).await;
@@ -318,34 +337,40 @@ pub(super) async fn discard_attachments<S>(app: &App<S>, pending: &[(PendingKey,
     }
 }
 
-/// The answer to a stored (or replayed) submission; `mailed` is false when its receipt was not
-/// mailed (its address had its day's receipts), which the answer then says.
-fn accepted(receipt: &Receipt, mailed: bool, wants_json: bool, lacak_path: &str, lang: Lang) -> Response<Bytes> {
+/// The answer to a stored (or replayed) submission. JSON says when the receipt was not mailed
+/// for the daily limit; the form's redirect carries the sealed confirmation
+/// ([`Confirmation::seal`]) for the page it leads to.
+fn accepted<S: ComplaintStore>(
+    app: &App<S>,
+    receipt: &Receipt,
+    confirmation: &Confirmation,
+    wants_json: bool,
+    lacak_path: &str,
+    lang: Lang,
+) -> Response<Bytes> {
     if wants_json {
         let mut body = json!(receipt);
-        if !mailed {
+        if confirmation.receipt == ReceiptOutcome::OverLimit {
             body["tanda_terima_surel"] = json!(false);
             body["pesan"] = json!(receipt_withheld_message(lang));
         }
         json_response(StatusCode::CREATED, &body)
     } else {
         let code = receipt.kode_lacak.replace('-', "");
-        let withheld = if mailed { "" } else { "&surel=0" };
+        let sealed = pengaduan_core::TrackingCode::parse(&code).map(|parsed| {
+            let key = app.config.code_key.as_ref();
+            // Valid from the time received, not this request's: a replay's redirect is the first.
+            let received = receipt.diterima_pada.parse().unwrap_or_else(|_| app.now().timestamp());
+            confirmation.seal(key, &receipt.nomor, &parsed, received)
+        });
+        let confirm = sealed.map(|s| format!("&konfirmasi={s}")).unwrap_or_default();
         redirect(&format!(
-            "{lacak_path}?nomor={}&kode={}{withheld}{}",
+            "{lacak_path}?nomor={}&kode={}{confirm}{}",
             receipt.nomor,
             code_for_url(&code),
             lang_param(lang)
         ))
     }
-}
-
-/// What the confirmation says when the receipt was not mailed.
-pub(super) fn receipt_withheld_message(lang: Lang) -> &'static str {
-    lang.pick(
-        "Pengaduan Anda diterima, tetapi tanda terima tidak dikirim ke surel Anda karena alamat itu sudah menerima batas tanda terima hari ini. Simpan nomor register dan kode lacak di halaman ini.",
-        "Your complaint has been received, but no receipt was emailed to you because that address has already had today's limit of receipts. Keep the register number and tracking code on this page.",
-    )
 }
 
 /// Codes are Crockford base 32, URL-safe as they are; hyphens come back in the page.

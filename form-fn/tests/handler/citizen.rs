@@ -19,12 +19,14 @@ async fn an_indonesian_submission_stays_indonesian_on_an_english_browser() {
     assert!(page.contains("<html lang=\"id\">"), "{page}");
     assert!(page.contains("Pengaduan Anda telah diterima"));
     let code = location.split("kode=").nth(1).unwrap().split('&').next().unwrap().to_owned();
-    let print_link = format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id&amp;cetak=1\"");
+    let print_link = format!(
+        "<input type=\"hidden\" name=\"nomor\" value=\"PGD-2026-00001\"><input type=\"hidden\" name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"id\"><input type=\"hidden\" name=\"cetak\" value=\"1\">"
+    );
     assert!(page.contains(&print_link), "\"Cetak bukti\" keeps Indonesian: {page}");
 
     let print = text_of(&send(&app, "GET", &format!("{location}&cetak=1"), &[ENGLISH_PHONE], "").await);
     assert!(print.contains("<html lang=\"id\">") && print.contains("Bukti penerimaan pengaduan"));
-    let back = format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id\"");
+    let back = format!("name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"id\"><button");
     assert!(print.contains(&back), "the way back keeps Indonesian: {print}");
 }
 

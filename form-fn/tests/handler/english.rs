@@ -77,7 +77,9 @@ async fn an_english_submission_redirects_with_lang_to_an_english_status_page() {
         "29 November 2026, 13:00 WIB",
         "Sunday, 29 November 2026",
         "We have received and registered your report.",
-        &format!("?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=en&amp;cetak=1"),
+        &format!(
+            "<input type=\"hidden\" name=\"nomor\" value=\"PGD-2026-00001\"><input type=\"hidden\" name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"en\"><input type=\"hidden\" name=\"cetak\" value=\"1\">"
+        ),
     ] {
         assert!(html.contains(needle), "the English status page lacks {needle:?}:\n{html}");
     }
@@ -89,7 +91,10 @@ async fn an_english_submission_redirects_with_lang_to_an_english_status_page() {
     let print = text_of(&send(&app, "GET", &format!("{location}&cetak=1"), &[], "").await);
     assert!(print.contains("https:&#x2F;&#x2F;dpmptsp.example&#x2F;en&#x2F;track&#x2F;"), "{print}");
     assert!(print.contains("2 to 10 working days after the required documents are declared complete"));
-    assert!(print.contains(&format!("?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=en\"")), "{print}");
+    assert!(
+        print.contains(&format!("value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"en\"><button")),
+        "{print}"
+    );
 
     // JSON: the same keys, English values.
     let json =

@@ -58,3 +58,30 @@ async fn function_url_event_with_base64_json_body() {
     let limited = invoke(&app, &other).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn an_html_answer_is_gzipped_for_a_client_that_accepts_it() {
+    use std::io::Read;
+    let app = app();
+    let html_lookup =
+        event("http-api-v2-get-lacak.json").replace("\"accept\": \"application/json\"", "\"accept\": \"text/html\"");
+    let plain = invoke(&app, &html_lookup).await;
+    assert_eq!(plain.status(), StatusCode::NOT_FOUND);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let page = body_text(&plain);
+    assert!(page.contains("<html"), "{page}");
+    let gzip = html_lookup
+        .replace("\"accept\": \"text/html\"", "\"accept\": \"text/html\", \"accept-encoding\": \"gzip, deflate, br\"");
+    let compressed = invoke(&app, &gzip).await;
+    assert_eq!(compressed.status(), StatusCode::NOT_FOUND);
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    assert!(compressed.headers().get_all("vary").iter().any(|v| v == "Accept-Encoding"));
+    assert!(matches!(compressed.body(), lambda_http::Body::Binary(_)), "sent base64-encoded");
+    let mut decoded = String::new();
+    flate2::read::GzDecoder::new(&compressed.body()[..]).read_to_string(&mut decoded).unwrap();
+    assert_eq!(decoded, page);
+    assert!(compressed.body().len() < page.len() / 2);
+    // Refused by q=0: plain.
+    let refused = invoke(&app, &gzip.replace("gzip, deflate, br", "gzip;q=0, br")).await;
+    assert!(refused.headers().get("content-encoding").is_none());
+}

@@ -188,3 +188,68 @@ async fn the_lookup_limit_ends_ten_minutes_after_the_failures() {
     *clock.lock().unwrap() = "2026-11-29T06:17:30Z".parse().unwrap();
     assert_eq!(send(&app, "GET", wrong, &json, "").await.status(), StatusCode::NOT_FOUND, "ten minutes on");
 }
+
+const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
+
+#[tokio::test]
+async fn a_posted_lookup_answers_the_same_page_as_the_get_with_the_code_out_of_the_address() {
+    let app = app();
+    let first = json_of(&post_json(&app, &valid_json()).await);
+    let (nomor, kode) = (first["nomor"].as_str().unwrap(), first["kode_lacak"].as_str().unwrap());
+    let html = [("accept", "text/html")];
+    let get = send(&app, "GET", &format!("/api/lacak?nomor={nomor}&kode={kode}&lang=id"), &html, "").await;
+    let fields = format!("nomor={nomor}&kode={}&lang=id", kode.to_lowercase().replace('-', "+"));
+    let post = send(&app, "POST", "/api/lacak", &[html[0], FORM], fields).await;
+    assert_eq!(post.status(), StatusCode::OK);
+    assert_eq!(text_of(&post), text_of(&get), "the same page");
+    assert_security_headers(&post);
+    // Its buttons post the code too: no link on the page carries it.
+    let page = text_of(&post);
+    let kode_in_links = page.split("href=\"").skip(1).filter(|h| h.split('"').next().unwrap().contains(kode)).count();
+    let survey_and_language = 1;
+    assert!(kode_in_links <= survey_and_language, "{kode_in_links} links carry the code:\n{page}");
+    assert!(page.contains("method=\"post\" action=\"/api/lacak\"") && page.contains("name=\"cetak\" value=\"1\""));
+    // The print view and English, by fields; JSON as for the GET.
+    let print = send(&app, "POST", "/api/lacak", &[html[0], FORM], format!("nomor={nomor}&kode={kode}&cetak=1")).await;
+    assert!(text_of(&print).contains("Cetak bukti ini atau simpan sebagai PDF"));
+    let english =
+        send(&app, "POST", "/api/lacak", &[html[0], FORM], format!("nomor={nomor}&kode={kode}&lang=en")).await;
+    assert!(text_of(&english).contains("Complaint status") || text_of(&english).contains("received"));
+    let json =
+        send(&app, "POST", "/api/lacak", &[("accept", "application/json"), FORM], format!("nomor={nomor}&kode={kode}"))
+            .await;
+    assert_eq!(json_of(&json)["nomor"], nomor);
+    // Only form fields: another body is 415, as for a submission.
+    let other = send(&app, "POST", "/api/lacak", &[("content-type", "text/plain")], format!("nomor={nomor}")).await;
+    assert_eq!(other.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn posted_failures_get_the_get_s_404_and_count_toward_the_same_limit() {
+    let app = app();
+    let first = json_of(&post_json(&app, &valid_json()).await);
+    let nomor = first["nomor"].as_str().unwrap();
+    let html = [("accept", "text/html")];
+    let wrong = |method: &'static str| {
+        let app = &app;
+        async move {
+            let fields = format!("nomor={nomor}&kode=2222-2222-2222");
+            match method {
+                "GET" => send(app, "GET", &format!("/api/lacak?{fields}"), &html, "").await,
+                _ => send(app, "POST", "/api/lacak", &[html[0], FORM], fields).await,
+            }
+        }
+    };
+    let (got, posted) = (wrong("GET").await, wrong("POST").await);
+    assert_eq!((got.status(), posted.status()), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(text_of(&posted), text_of(&got), "the tracking form again, values kept, alike");
+    let unknown = send(&app, "POST", "/api/lacak", &[html[0], FORM], "nomor=PGD-2026-09999&kode=2222-2222-2222").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    for _ in 3..form_fn::http::LOOKUP_FAILURES_PER_10_MIN {
+        assert_eq!(wrong("POST").await.status(), StatusCode::NOT_FOUND);
+    }
+    let limited = wrong("POST").await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(wrong("GET").await.status(), StatusCode::TOO_MANY_REQUESTS, "one limit for both");
+}

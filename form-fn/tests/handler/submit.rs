@@ -29,7 +29,8 @@ async fn html_form_redirects_to_the_status_page_which_confirms() {
     let location = header(&resp, "location").to_owned();
     let prefix = "/api/lacak?nomor=PGD-2026-00001&kode=";
     assert!(location.starts_with(prefix), "{location}");
-    let code = location[prefix.len()..].strip_suffix("&lang=id").expect("the form's language named");
+    assert!(location.ends_with("&lang=id"), "the form's language named: {location}");
+    let code = location[prefix.len()..].split('&').next().unwrap();
     let page = send(&app, "GET", &location, &[("accept", "text/html")], "").await;
     assert_eq!(page.status(), StatusCode::OK);
     assert_security_headers(&page);
@@ -69,9 +70,10 @@ async fn the_confirmation_is_a_receipt_that_says_when_to_expect_an_answer() {
     ] {
         assert!(html.contains(needle), "the confirmation lacks {needle:?}:\n{html}");
     }
-    // "Cetak bukti": a link to the print view without JavaScript (site.js makes it a button).
-    let print_link =
-        format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id&amp;cetak=1\" data-cetak>Cetak bukti</a>");
+    // "Cetak bukti": a form posting to the print view without JavaScript (site.js makes it print).
+    let print_link = format!(
+        "<input type=\"hidden\" name=\"nomor\" value=\"PGD-2026-00001\"><input type=\"hidden\" name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"id\"><input type=\"hidden\" name=\"cetak\" value=\"1\"><button type=\"submit\" class=\"button button--secondary\" data-cetak>Cetak bukti</button>"
+    );
     assert!(html.contains(&print_link), "{print_link} in\n{html}");
     // No screenshots, and no claim that the code it shows cannot be shown again.
     for gone in ["tangkapan layar", "tidak dapat ditampilkan ulang"] {
@@ -108,7 +110,9 @@ async fn the_print_view_is_the_receipt_alone_and_json_ignores_it() {
         "<span class=\"url\">https:&#x2F;&#x2F;dpmptsp.example&#x2F;lacak&#x2F;</span>",
         // Printing with JavaScript, and the way back.
         "<button type=\"button\" class=\"button\" data-cetak hidden>Cetak bukti</button>",
-        &format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id\">Kembali ke status pengaduan</a>"),
+        &format!(
+            "<input type=\"hidden\" name=\"nomor\" value=\"PGD-2026-00001\"><input type=\"hidden\" name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"id\"><button type=\"submit\" class=\"button button--secondary\">Kembali ke status pengaduan</button>"
+        ),
         "<meta name=\"robots\" content=\"noindex\">",
     ] {
         assert!(html.contains(needle), "the print view lacks {needle:?}:\n{html}");
@@ -488,11 +492,12 @@ async fn receipts_to_one_address_stop_at_the_daily_limit_while_complaints_are_st
     let form = VALID_FORM.replace("judul=Izin+usaha", "judul=Izin+usaha+ke-5");
     let location = header(&post_form(&app, &form).await, "location").to_owned();
     assert!(
-        location.starts_with("/api/lacak?nomor=PGD-2026-00005&kode=") && location.contains("&surel=0"),
+        location.starts_with("/api/lacak?nomor=PGD-2026-00005&kode=") && location.contains("&konfirmasi="),
         "{location}"
     );
     let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
     assert!(html.contains("id=\"tanda-terima-tidak-dikirim\"") && html.contains("PGD-2026-00005"), "{html}");
+    assert!(html.contains("batas tanda terima hari ini") && !html.contains("id=\"tanda-terima-surel\""), "{html}");
     assert_eq!(queued().await.len(), 3);
     // Another address has its own receipts; no address, nothing counted.
     assert_eq!(post_json(&app, &titled("Izin lain", "budi@contoh.co.id")).await.status(), StatusCode::CREATED);
@@ -517,4 +522,80 @@ async fn without_a_receipt_limit_every_receipt_is_mailed() {
     }
     let now: Timestamp = "2026-11-29T06:00:00Z".parse().unwrap();
     assert_eq!(app.store().due_outbox(now, 100).await.unwrap().len(), 5);
+}
+
+/// The location without its `konfirmasi` parameter: the status link as a later visit has it.
+fn without_confirmation(location: &str) -> String {
+    location.split('&').filter(|p| !p.starts_with("konfirmasi=")).collect::<Vec<_>>().join("&")
+}
+
+#[tokio::test]
+async fn the_confirmation_names_the_masked_address_and_what_was_sent_and_a_later_visit_does_not() {
+    let app = app();
+    let resp = post_form(&app, VALID_FORM).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let location = header(&resp, "location").to_owned();
+    assert!(
+        location.contains("&konfirmasi=") && !location.contains("siti") && !location.contains("contoh"),
+        "{location}"
+    );
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(html.contains("id=\"tanda-terima-surel\"") && html.contains("s•••@c•••.co.id"), "{html}");
+    assert!(!html.contains("siti@") && !html.contains("contoh.co.id"), "never the address itself");
+    let sent = &html[html.find("id=\"yang-dikirim\"").expect("what was sent")..];
+    for words in ["Pengaduan", "Izin usaha belum terbit", "Lampiran", "Tidak ada"] {
+        assert!(sent.contains(words), "{words}: {sent}");
+    }
+    // The same status without the sealed value (a link kept, shared, or typed): no address.
+    let later = text_of(&send(&app, "GET", &without_confirmation(&location), &[("accept", "text/html")], "").await);
+    assert!(later.contains("PGD-2026-00001") && !later.contains('•') && !later.contains("yang-dikirim"), "{later}");
+    // A value changed by hand opens nothing.
+    let tampered = location.replacen("&konfirmasi=seal1:", "&konfirmasi=seal1:A", 1);
+    let forged = text_of(&send(&app, "GET", &tampered, &[("accept", "text/html")], "").await);
+    assert!(forged.contains("PGD-2026-00001") && !forged.contains('•'), "{forged}");
+    // Nor does it open another complaint's page.
+    let other = post_form(&app, &VALID_FORM.replace("judul=Izin+usaha", "judul=Izin+toko")).await;
+    let other = header(&other, "location").to_owned();
+    let sealed = location.split('&').find(|p| p.starts_with("konfirmasi=")).unwrap();
+    let swapped = format!("{}&{sealed}", without_confirmation(&other));
+    assert!(!text_of(&send(&app, "GET", &swapped, &[("accept", "text/html")], "").await).contains('•'));
+}
+
+#[tokio::test]
+async fn the_confirmation_says_why_no_receipt_was_emailed() {
+    let app = app();
+    let phone_only = VALID_FORM.replace("email=siti%40contoh.co.id", "telepon=081234567890");
+    let location = header(&post_form(&app, &phone_only).await, "location").to_owned();
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(
+        html.contains("id=\"tanda-terima-tidak-dikirim\"") && html.contains("tidak mengisi alamat surel"),
+        "{html}"
+    );
+    let anonymous = VALID_FORM.replace("judul=Izin+usaha", "judul=Izin+kios") + "&anonim=on";
+    let location = header(&post_form(&app, &anonymous).await, "location").to_owned();
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(html.contains("dikirim secara anonim") && !html.contains('•'), "{html}");
+    // In English, the same in English words.
+    let english = VALID_FORM.replace("judul=Izin+usaha", "judul=Shop+permit") + "&lang=en";
+    let location = header(&post_form(&app, &english).await, "location").to_owned();
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(html.contains("A receipt has been emailed to") && html.contains("What you sent"), "{html}");
+}
+
+#[tokio::test]
+async fn english_answers_mark_the_indonesian_terms_they_keep() {
+    use pengaduan_core::terms::{INDONESIAN_TERMS, unmarked_terms};
+    let app = app();
+    let english = VALID_FORM.replace("judul=Izin+usaha", "judul=Shop+permit") + "&lang=en";
+    let location = header(&post_form(&app, &english).await, "location").to_owned();
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(html.contains("<span lang=\"id\">"), "{html}");
+    assert_eq!(unmarked_terms(&html, INDONESIAN_TERMS), Vec::<&str>::new());
+    let form_again =
+        send(&app, "POST", "/api/pengaduan", &[("content-type", "application/x-www-form-urlencoded")], "lang=en").await;
+    assert_eq!(unmarked_terms(&text_of(&form_again), INDONESIAN_TERMS), Vec::<&str>::new());
+    // Indonesian answers are left as they are.
+    let location = header(&post_form(&app, VALID_FORM).await, "location").to_owned();
+    let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
+    assert!(!html.contains("<span lang=\"id\">"));
 }

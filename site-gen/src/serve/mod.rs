@@ -41,6 +41,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -414,13 +415,17 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         .route("/__livereload.js", get(livereload_js))
         .route("/__livereload", get(livereload_events))
         .with_state(rx)
-        .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)))
+        // Compressed for clients that accept it (CloudFront does the same on AWS): the API's
+        // pages are text, and phones on slow links are its usual readers.
+        .route("/api/{*rest}", any(api).with_state(Arc::clone(&app)).layer(CompressionLayer::new()))
         .route(&search::route(), get(search::files).with_state(search));
     if let Some(console) = console {
-        router = router.merge(pengaduan_console::router(console));
+        router = router.merge(pengaduan_console::router(console).layer(CompressionLayer::new()));
     }
     let router = security_headers(
-        router.fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html")))),
+        router
+            .fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html"))))
+            .layer(axum::middleware::from_fn_with_state(Arc::new(out.clone()), search::answer_query)),
     )
     .layer(axum::middleware::from_fn_with_state(body_timeout, body_deadline));
 

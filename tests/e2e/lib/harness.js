@@ -266,6 +266,19 @@ async function checkNoHorizontalOverflow(page, label) {
 }
 
 /** Waits for a navigation to a path that matches `re` (after a form submission). */
+/** Clicks (`click`) a button that POSTs a look-up to /api/lacak (the tracking form, "Cetak bukti",
+ *  the way back) and waits until its answer has loaded; the answer. The address stays /api/lacak,
+ *  so waiting for a path would not tell the pages apart. */
+async function postLookup(page, click) {
+  const navigated = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/lacak');
+  await click();
+  const response = await answer;
+  await navigated;
+  await page.waitForLoadState('load');
+  return response;
+}
+
 async function waitForPath(page, re) {
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -460,6 +473,7 @@ module.exports = {
   checkAxe,
   checkNoHorizontalOverflow,
   waitForPath,
+  postLookup,
   validComplaint,
   fillComplaint,
   readConfirmation,

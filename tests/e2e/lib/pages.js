@@ -82,7 +82,7 @@ const PAGES = [
       await goto(p, '/en/track/');
       await p.locator('#nomor').fill('PGD-2000-99999');
       await p.locator('#kode').fill('AAAA-BBBB-CCCC');
-      const get = p.waitForResponse((r) => r.url().includes('/api/lacak?'));
+      const get = p.waitForResponse((r) => r.url().includes('/api/lacak'));
       await p.locator('form button[type="submit"]').last().click();
       assert.equal((await get).status(), 404);
       await p.waitForLoadState('load');
@@ -128,8 +128,7 @@ const PAGES = [
       await goto(p, '/lacak/');
       await p.locator('#nomor').fill(r.nomor);
       await p.locator('#kode').fill(r.kode_lacak);
-      await p.getByRole('button', { name: 'Lacak', exact: true }).click();
-      await h.waitForPath(p, /^\/api\/lacak\?/);
+      await h.postLookup(p, () => p.getByRole('button', { name: 'Lacak', exact: true }).click());
       assert.equal(await h.readStatus(p), 'Diterima');
     },
   },
@@ -179,7 +178,7 @@ const PAGES = [
       await goto(p, '/lacak/');
       await p.locator('#nomor').fill('PGD-2000-99999');
       await p.locator('#kode').fill('AAAA-BBBB-CCCC');
-      const get = p.waitForResponse((r) => r.url().includes('/api/lacak?'));
+      const get = p.waitForResponse((r) => r.url().includes('/api/lacak'));
       await p.getByRole('button', { name: 'Lacak', exact: true }).click();
       assert.equal((await get).status(), 404);
       await p.waitForLoadState('load');
