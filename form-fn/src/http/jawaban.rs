@@ -5,7 +5,7 @@
 
 use super::App;
 use super::lookup::{find_with_code, lookup_refused, lookup_source_key};
-use super::respond::{Lookup, complaint_not_found, error_response, number_and_code_required, store_failure};
+use super::respond::{Lookup, error_response, store_failure};
 use super::survey::read_body;
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode, header};
@@ -41,14 +41,11 @@ pub(super) async fn download<S: ComplaintStore + AnswerStore>(
     let field = |name: &str| fields.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
     let (nomor, kode) = (field("nomor"), field("kode"));
     let show = |status, title: &str, message: &str| error_response(app, status, wants_json, lang, title, message);
-    if nomor.is_empty() || kode.is_empty() {
-        return number_and_code_required(Lookup::Status, lang, show);
-    }
-    let not_found = || complaint_not_found(Lookup::Status, lang, show);
-    let (record, _) = match find_with_code(app, &guesser, now, (&nomor, &kode), not_found, wants_json, lang).await {
-        Ok(found) => found,
-        Err(refusal) => return refusal,
-    };
+    let (record, _) =
+        match find_with_code(app, &guesser, now, (&nomor, &kode), (Lookup::Status, show), wants_json, lang).await {
+            Ok(found) => found,
+            Err(refusal) => return refusal,
+        };
     let missing = || {
         error_response(
             app,

@@ -10,8 +10,7 @@
 use super::lookup::{find_with_code, lookup_refused, lookup_source_key, status_answer};
 use super::pages::{LengkapiView, StatusOptions};
 use super::respond::{
-    Lookup, complaint_not_found, error_response, json_response, number_and_code_required, store_failure, too_large,
-    unavailable, unsupported_type,
+    Lookup, complaint_not_found, error_response, json_response, store_failure, too_large, unavailable, unsupported_type,
 };
 use super::submit::{check_uploads, discard_attachments, finish_uploads, put_pending};
 use super::{App, body};
@@ -65,16 +64,12 @@ pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
     let lang = Lang::parse(&text("lang")).unwrap_or(lang);
     let (nomor, kode) = (text("nomor"), text("kode"));
     let show = |status, title: &str, message: &str| error_response(app, status, wants_json, lang, title, message);
-    if nomor.is_empty() || kode.is_empty() {
-        return number_and_code_required(Lookup::Status, lang, show);
-    }
-    let not_found = || complaint_not_found(Lookup::Status, lang, show);
     let now_ts = now.timestamp();
-    let (record, code) = match find_with_code(app, &guesser, now_ts, (&nomor, &kode), not_found, wants_json, lang).await
-    {
-        Ok(found) => found,
-        Err(refusal) => return refusal,
-    };
+    let (record, code) =
+        match find_with_code(app, &guesser, now_ts, (&nomor, &kode), (Lookup::Status, show), wants_json, lang).await {
+            Ok(found) => found,
+            Err(refusal) => return refusal,
+        };
     if record.status != Status::PerluDilengkapi {
         tracing::info!(outcome = "not_returned", "addition refused");
         return not_returned(app, wants_json, lang);

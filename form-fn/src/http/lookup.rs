@@ -73,11 +73,8 @@ pub(super) async fn lookup_query<S: ComplaintStore + AnswerStore>(
             }
         }
     };
-    if nomor.trim().is_empty() || kode.trim().is_empty() {
-        return number_and_code_required(Lookup::Status, lang, form_again);
-    }
-    let not_found = || complaint_not_found(Lookup::Status, lang, form_again);
-    let (record, code) = match find_with_code(app, &guesser, now, (&nomor, &kode), not_found, wants_json, lang).await {
+    let refusal = (Lookup::Status, form_again);
+    let (record, code) = match find_with_code(app, &guesser, now, (&nomor, &kode), refusal, wants_json, lang).await {
         Ok(found) => found,
         Err(refusal) => return refusal,
     };
@@ -235,18 +232,23 @@ pub(super) async fn lookup_refused<S: ComplaintStore>(
     }
 }
 
-/// The complaint numbered `nomor` if `kode` is its tracking code (`given` is both), else
-/// `not_found()` (counted as a failed look-up of `guesser`): the one check behind the status
-/// page and the survey.
+/// The complaint numbered `nomor` if `kode` is its tracking code (`given` is both): the one
+/// check behind every public page that names a complaint. Otherwise the refusal `show` shows,
+/// worded for `lookup`: `400` when either is missing, else the same `404` for an unknown number
+/// and a wrong code, counted as a failed look-up of `guesser`.
 pub(super) async fn find_with_code<S: ComplaintStore>(
     app: &App<S>,
     guesser: &str,
     now: Timestamp,
     (nomor, kode): (&str, &str),
-    not_found: impl FnOnce() -> Response<Bytes>,
+    (lookup, show): (Lookup, impl Fn(StatusCode, &str, &str) -> Response<Bytes> + Copy),
     wants_json: bool,
     lang: Lang,
 ) -> Result<(PublicRecord, TrackingCode), Response<Bytes>> {
+    if nomor.trim().is_empty() || kode.trim().is_empty() {
+        return Err(number_and_code_required(lookup, lang, show));
+    }
+    let not_found = || complaint_not_found(lookup, lang, show);
     let (Some(number), Some(code)) = (RegisterNumber::parse(nomor), TrackingCode::parse(kode)) else {
         return Err(failed_lookup(app, guesser, now, not_found(), wants_json, lang).await);
     };

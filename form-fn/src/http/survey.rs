@@ -7,8 +7,7 @@
 use super::lookup::{find_with_code, lookup_refused, lookup_source_key};
 use super::pages::{SurveyView, lang_param};
 use super::respond::{
-    Lookup, complaint_not_found, error_response, html_response, json_response, number_and_code_required, redirect,
-    store_failure, too_large_message,
+    Lookup, error_response, html_response, json_response, redirect, store_failure, too_large_message,
 };
 use super::{App, body, pages::fallback_html};
 use bytes::Bytes;
@@ -61,14 +60,11 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
     let lang = fields.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(lang);
     let (nomor, kode) = (field("nomor"), field("kode"));
     let show = |status, title: &str, message: &str| error_response(app, status, wants_json, lang, title, message);
-    if nomor.is_empty() || kode.is_empty() {
-        return number_and_code_required(Lookup::Survey, lang, show);
-    }
-    let not_found = || complaint_not_found(Lookup::Survey, lang, show);
-    let (record, code) = match find_with_code(app, &guesser, now, (&nomor, &kode), not_found, wants_json, lang).await {
-        Ok(found) => found,
-        Err(refusal) => return refusal,
-    };
+    let (record, code) =
+        match find_with_code(app, &guesser, now, (&nomor, &kode), (Lookup::Survey, show), wants_json, lang).await {
+            Ok(found) => found,
+            Err(refusal) => return refusal,
+        };
     if record.status != Status::Selesai {
         return error_response(
             app,
