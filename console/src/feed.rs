@@ -16,9 +16,13 @@ use pengaduan_store::rules_feed::RulesFeed;
 use std::sync::Arc;
 
 /// The console's router ([`crate::app`]) checking `feed` before each request, and following
-/// the rules when they changed.
+/// the rules when they changed; its answers gzipped for browsers that accept it, as `serve`
+/// does: CloudFront compresses nothing for a behaviour that does not cache (`/staf/*`'s), and
+/// the inbox and the audit trail are long HTML tables.
 pub fn app_following(console: Arc<Console>, feed: Arc<RulesFeed>) -> Router {
-    crate::app(Arc::clone(&console)).layer(axum::middleware::from_fn_with_state((console, feed), refresh))
+    crate::app(Arc::clone(&console))
+        .layer(axum::middleware::from_fn_with_state((console, feed), refresh))
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// Follows new rules, when the feed is due and has them, before the request is answered: the

@@ -86,6 +86,37 @@ async fn the_reports_letterhead_is_the_published_one_and_follows_a_new_publish()
     assert!(html.contains("Jl. Pahlawan No. 12") && !html.contains("Jl. Merdeka No. 7"), "{html}");
 }
 
+/// console-fn answers gzipped to a browser that accepts it (CloudFront does not compress
+/// `/staf/*`), and plainly to one that does not.
+#[tokio::test]
+async fn console_fn_gzips_its_pages_for_browsers_that_accept_it() {
+    use std::io::Read;
+    let h = Harness::with(Setup::default()).await;
+    let (_, _, app) = following(&h, shipped_rules()).await;
+    let agus = h.login("agus").await.cookie;
+    let inbox = async |encoding: &str| {
+        let req = http::Request::get("/staf/")
+            .header(http::header::HOST, "127.0.0.1:8080")
+            .header(http::header::COOKIE, &agus)
+            .header(http::header::ACCEPT_ENCODING, encoding)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let gzip = resp.headers().get(http::header::CONTENT_ENCODING).is_some_and(|v| v == "gzip");
+        let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes().to_vec();
+        (gzip, bytes)
+    };
+    let (gzip, plain) = inbox("identity").await;
+    assert!(!gzip);
+    let (gzip, compressed) = inbox("gzip, deflate, br").await;
+    assert!(gzip, "no Content-Encoding: gzip");
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&compressed[..]).read_to_string(&mut html).unwrap();
+    assert_eq!(html.as_bytes(), &plain[..], "the same page");
+    assert!(compressed.len() * 2 < plain.len(), "{} bytes gzipped of {}", compressed.len(), plain.len());
+}
+
 #[tokio::test]
 async fn a_published_year_makes_its_provisional_deadlines_exact_after_the_refresh_on_sqlite() {
     a_published_year_makes_its_provisional_deadlines_exact(false).await;

@@ -300,3 +300,15 @@ fn a_receipt_names_the_office_and_a_reply_reaches_it_in_the_message_s_language()
     );
     assert!(!from.contains("Layanan") && !from.contains("Pengaduan "), "{from}");
 }
+
+#[test]
+fn the_indonesian_messages_say_email_as_the_form_does() {
+    // The form asks for an "Alamat email"; the messages it leads to use the same word (issue 23).
+    let receipt = composer().render(&receipt(NOMOR, KODE)).unwrap();
+    let finished = composer().render(&status(NOMOR, Status::Selesai, None, None, false)).unwrap();
+    for body in [&receipt.text, &receipt.html, &finished.text, &finished.html] {
+        let words = body.to_lowercase();
+        assert!(!words.contains("surel"), "\"surel\" beside the form's \"email\":\n{body}");
+        assert!(words.contains("email ini dikirim otomatis"), "{body}");
+    }
+}

@@ -36,9 +36,10 @@ test('survey: a finished complaint is rated once, without JavaScript', async () 
     await j.step('the status page invites to the survey', async (p) => {
       await p.goto(h.url(`/api/lacak?nomor=${nomor}&kode=${kode}`));
       assert.equal(await h.readStatus(p), 'Selesai');
-      await p.getByRole('link', { name: 'Isi survei kepuasan' }).click();
-      await h.waitForPath(p, /^\/api\/survei\?/);
+      await p.getByRole('button', { name: 'Isi survei kepuasan' }).click();
+      await h.waitForPath(p, /^\/api\/survei$/);
       assert.equal(await p.locator('fieldset').count(), 9);
+      assert.doesNotMatch(p.url(), /kode/, 'the code stays out of the address (shared phones)');
       await h.screenshot(p, 'survei-1280');
     });
     await j.step('a missing answer shows the form again with the error', async (p) => {
@@ -54,6 +55,20 @@ test('survey: a finished complaint is rated once, without JavaScript', async () 
       await p.getByRole('button', { name: 'Kirim Survei' }).click();
       await p.waitForLoadState('load');
       assert.match(await p.locator('h1').innerText(), /Terima kasih atas penilaian Anda/);
+      assert.doesNotMatch(p.url(), /kode/);
+    });
+    await j.step('the thanks switches to English and goes back to the status page', async (p) => {
+      // The same address before and after: wait for the page's language instead.
+      await p.locator('.language-switch button[lang="en"]').click();
+      await p.waitForFunction(() => document.documentElement.lang === 'en');
+      assert.equal(await p.locator('h1').innerText(), 'Thank you for your rating');
+      await p.locator('.language-switch button[lang="id"]').click();
+      await p.waitForFunction(() => document.documentElement.lang === 'id');
+      assert.match(await p.locator('h1').innerText(), /Terima kasih atas penilaian Anda/);
+      await p.getByRole('button', { name: 'Kembali ke status pengaduan' }).click();
+      await h.waitForPath(p, /^\/api\/lacak$/);
+      assert.equal(await h.readStatus(p), 'Selesai');
+      assert.doesNotMatch(p.url(), /kode/);
     });
     await j.step('opened again: already answered, no form', async (p) => {
       const res = await p.goto(h.url(`/api/survei?nomor=${nomor}&kode=${kode}`));
@@ -96,8 +111,8 @@ test('survey in English: from the English status page to the English thanks', as
     await j.step('the English status page invites to the English survey', async (p) => {
       await p.goto(h.url(`/api/lacak?nomor=${nomor}&kode=${kode}&lang=en`));
       assert.equal(await p.locator('html').getAttribute('lang'), 'en');
-      await p.getByRole('link', { name: 'Take the satisfaction survey' }).click();
-      await h.waitForPath(p, /^\/api\/survei\?.*lang=en/);
+      await p.getByRole('button', { name: 'Take the satisfaction survey' }).click();
+      await h.waitForPath(p, /^\/api\/survei$/);
       assert.equal(await p.locator('html').getAttribute('lang'), 'en');
       assert.equal(await p.locator('h1').innerText(), 'Public Satisfaction Survey');
       assert.equal(await p.locator('fieldset').count(), 9);
@@ -120,8 +135,9 @@ test('survey in English: from the English status page to the English thanks', as
       await p.waitForLoadState('load');
       assert.equal(await p.locator('h1').innerText(), 'Thank you for your rating');
       assert.match(await p.locator('main').innerText(), new RegExp(`Your survey answers for complaint ${nomor} have been received`));
-      await p.getByRole('link', { name: "Back to the complaint's status" }).click();
-      await h.waitForPath(p, /^\/api\/lacak\?.*lang=en/);
+      await p.getByRole('button', { name: "Back to the complaint's status" }).click();
+      await h.waitForPath(p, /^\/api\/lacak$/);
+      assert.doesNotMatch(p.url(), /kode/);
       assert.equal(await p.locator('html').getAttribute('lang'), 'en');
     });
   } finally {

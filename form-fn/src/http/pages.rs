@@ -169,6 +169,13 @@ pub struct SurveyView {
     pub lang: Lang,
 }
 
+/// The language switch as a form that POSTs `fields` (and the other language as `lang`) to
+/// `action`: pages that hold a tracking code keep it out of the address (`base.html`).
+fn switch_post(action: &str, fields: &[(&str, &str)]) -> Value {
+    let fields: Vec<Value> = fields.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
+    json!({ "action": action, "fields": fields })
+}
+
 /// One public stage on the status page.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageView {
@@ -360,9 +367,6 @@ impl Pages {
         } else {
             (String::new(), String::new())
         };
-        let query = format!("?nomor={}&kode={}", view.nomor, view.kode_lacak);
-        let status_url = format!("{here}{query}");
-        let lang_param = lang_param(lang);
         let mut view = view.clone();
         view.lengkapi.action = format!("{api}/pengaduan/lengkapi");
         let extra = json!({
@@ -370,19 +374,24 @@ impl Pages {
             "cetak": options.print,
             // The page's small forms (print view, back to the status) POST the code.
             "lookup_action": format!("{api}/lacak"),
-            "status_url": format!("{status_url}{lang_param}"),
-            "cetak_url": format!("{status_url}{lang_param}&cetak=1"),
             // Relative to the status page (`…/lacak`): the survey is its sibling (`…/survei`),
-            // in the same language.
-            "survei_url": format!("{sibling}survei{query}{lang_param}"),
+            // opened by a form that POSTs the code (`buka=1`).
+            "survei_action": format!("{sibling}survei"),
             "lacak_url": format!("{origin}{track_url}"),
             "deadline_rule": self.deadline_rule_in(lang).unwrap_or_default(),
             "konfirmasi": options.confirmation,
         });
         // The same status page in the other language; Indonesian is asked for by name, or an
-        // English browser's Accept-Language would answer in English again.
+        // English browser's Accept-Language would answer in English again. The switch POSTs
+        // the code, as the page's other small forms do; the address is its fallback's.
         let print = if options.print { "&cetak=1" } else { "" };
-        let other = |l: Lang| format!("{status_url}&lang={}{print}", l.code());
+        let other = |l: Lang| format!("{here}?nomor={}&lang={}{print}", view.nomor, l.code());
+        let mut fields = vec![("nomor", view.nomor.as_str()), ("kode", view.kode_lacak.as_str())];
+        if options.print {
+            fields.push(("cetak", "1"));
+        }
+        let mut extra = extra;
+        extra["switch_post"] = switch_post(&format!("{api}/lacak"), &fields);
         self.render("api/status.html", (lang, Some(&other)), &title, track_url, extra)
     }
 
@@ -417,7 +426,8 @@ impl Pages {
                 "sudah_diisi": view.answered,
                 "questions": questions,
                 "errors": errors,
-                "status_url": format!("{base}/lacak?nomor={}&kode={}{}", view.nomor, view.kode_lacak, lang_param(lang)),
+                // Back to the status page: a form that POSTs the code, as the status page's own.
+                "kembali": format!("{base}/lacak"),
             }
         });
         let name = self
@@ -429,11 +439,17 @@ impl Pages {
             format!("{}: {name}", self.ui(lang, "error_prefix").unwrap_or(lang.pick("Kesalahan", "Error")))
         };
         let path = self.ui_url(lang, "track_url", ("/lacak/", "/en/track/"));
-        // The same survey in the other language (relative to `…/survei`); Indonesian is asked
-        // for by name, or an English browser's Accept-Language would answer in English again.
-        // Answers chosen before an error are not carried over, as on the complaint form.
-        let thanks = if view.thanks { "&terima_kasih=1" } else { "" };
-        let other = |l: Lang| format!("survei?nomor={}&kode={}&lang={}{thanks}", view.nomor, view.kode_lacak, l.code());
+        // The same survey in the other language; Indonesian is asked for by name, or an English
+        // browser's Accept-Language would answer in English again. The switch POSTs the code
+        // (`buka=1` opens the form rather than answering it). Answers chosen before an error
+        // are not carried over, as on the complaint form.
+        let mut fields = vec![("nomor", view.nomor.as_str()), ("kode", view.kode_lacak.as_str()), ("buka", "1")];
+        if view.thanks {
+            fields.push(("terima_kasih", "1"));
+        }
+        let mut extra = extra;
+        extra["switch_post"] = switch_post(&format!("{base}/survei"), &fields);
+        let other = |l: Lang| format!("survei?nomor={}&lang={}", view.nomor, l.code());
         self.render("api/survei.html", (lang, Some(&other)), &title, path, extra)
     }
 

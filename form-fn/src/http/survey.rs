@@ -5,9 +5,9 @@
 //! questions in the regulation's Indonesian or in English; the stored answers are 1..=4 either way.
 
 use super::lookup::{find_with_code, lookup_refused, lookup_source_key};
-use super::pages::{SurveyView, lang_param};
+use super::pages::SurveyView;
 use super::respond::{
-    Lookup, error_response, html_response, json_response, redirect, store_failure, too_large_message,
+    Lookup, error_response, html_response, json_response, store_failure, too_large_message,
 };
 use super::{App, body, pages::fallback_html};
 use bytes::Bytes;
@@ -87,7 +87,9 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
         errors: Vec::new(),
         lang,
     };
-    if !post {
+    // The status page's invitation and the language switch POST the code with `buka=1`: the
+    // form is shown, as a GET with the code in the address shows it.
+    if !post || field("buka") == "1" {
         if field("terima_kasih") == "1" {
             return page(app, StatusCode::OK, &view(true));
         }
@@ -124,7 +126,9 @@ pub(super) async fn handle<S: ComplaintStore + SurveyStore>(
                     &json!({ "nomor": record.nomor.to_string(), "pesan": thanks(lang) }),
                 );
             }
-            redirect(&format!("survei?nomor={}&kode={}&terima_kasih=1{}", record.nomor, code, lang_param(lang)))
+            // The thanks at once, not a redirect: its address would hold the code, and stay in
+            // the browser's history on a shared phone. Sending again is refused as answered.
+            page(app, StatusCode::OK, &view(true))
         }
         Ok(false) => {
             tracing::info!(outcome = "already_answered", "survey refused");
@@ -182,7 +186,8 @@ fn read_query(query: &str) -> Option<Fields> {
 }
 
 /// The fields the survey's form sends.
-const SURVEY_FIELDS: [&str; 12] = ["nomor", "kode", "lang", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
+const SURVEY_FIELDS: [&str; 14] =
+    ["nomor", "kode", "lang", "buka", "terima_kasih", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
 
 /// The text fields `names` of a posted form (urlencoded or JSON), or why the body is refused.
 pub(super) async fn read_body(req: Request<Bytes>, lang: Lang, names: &[&str]) -> Result<Fields, &'static str> {

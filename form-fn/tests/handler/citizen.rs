@@ -71,17 +71,18 @@ async fn the_surveys_way_back_and_its_thanks_keep_indonesian() {
 
     let status =
         text_of(&send(&app, "GET", &format!("/api/lacak?nomor={n}&kode={code}&lang=id"), &[ENGLISH_PHONE], "").await);
-    assert!(status.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=id\"")), "{status}");
-    let survey =
-        text_of(&send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}&lang=id"), &[ENGLISH_PHONE], "").await);
+    let lang_id = "<input type=\"hidden\" name=\"lang\" value=\"id\"><input type=\"hidden\" name=\"buka\" value=\"1\">";
+    assert!(status.contains(lang_id), "the invitation keeps Indonesian: {status}");
+    let opened = format!("nomor={n}&kode={code}&lang=id&buka=1");
+    let survey = text_of(&send(&app, "POST", "/api/survei", &[FORM, ENGLISH_PHONE], opened).await);
     assert!(survey.contains("<html lang=\"id\">"));
     assert!(
-        survey.contains(&format!("href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}&amp;lang=id\"")),
+        survey.contains("<input type=\"hidden\" name=\"lang\" value=\"id\"><button type=\"submit\" class=\"button button--secondary\">Kembali ke status pengaduan</button>"),
         "{survey}"
     );
     let body = format!("nomor={n}&kode={code}&lang=id&u1=4&u2=3&u3=4&u4=4&u5=3&u6=3&u7=4&u8=2&u9=3");
-    let thanks = send(&app, "POST", "/api/survei", &[FORM, ENGLISH_PHONE], body).await;
-    assert_eq!(header(&thanks, "location"), format!("survei?nomor={n}&kode={code}&terima_kasih=1&lang=id"));
+    let thanks = text_of(&send(&app, "POST", "/api/survei", &[FORM, ENGLISH_PHONE], body).await);
+    assert!(thanks.contains("<html lang=\"id\">") && thanks.contains("Terima kasih atas penilaian Anda"), "{thanks}");
 }
 
 #[tokio::test]

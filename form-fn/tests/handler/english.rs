@@ -84,9 +84,13 @@ async fn an_english_submission_redirects_with_lang_to_an_english_status_page() {
         assert!(html.contains(needle), "the English status page lacks {needle:?}:\n{html}");
     }
     assert!(!html.contains("Diterima</") && !html.contains("Minggu"), "no Indonesian labels or dates");
-    // The language switch leads to the same complaint's page, Indonesian asked for by name.
-    let switch = format!("href=\"?nomor=PGD-2026-00001&amp;kode={code}&amp;lang=id\" hreflang=\"id\"");
+    // The language switch leads to the same complaint's page, Indonesian asked for by name,
+    // the code POSTed rather than put in an address.
+    let switch = format!(
+        "<form method=\"post\" action=\"&#x2F;api&#x2F;lacak\"><input type=\"hidden\" name=\"nomor\" value=\"PGD-2026-00001\"><input type=\"hidden\" name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"id\"><button type=\"submit\" lang=\"id\">"
+    );
     assert!(html.contains(&switch), "no switch to the Indonesian status page:\n{html}");
+    assert!(!html.contains("kode="), "no address holds the code:\n{html}");
 
     let print = text_of(&send(&app, "GET", &format!("{location}&cetak=1"), &[], "").await);
     assert!(print.contains("https:&#x2F;&#x2F;dpmptsp.example&#x2F;en&#x2F;track&#x2F;"), "{print}");
@@ -111,7 +115,10 @@ async fn an_indonesian_submission_redirects_with_lang_id() {
     let location = header(&post_form(&app, VALID_FORM).await, "location").to_owned();
     assert!(location.ends_with("&lang=id"), "the form's language decides the later pages: {location}");
     let html = text_of(&send(&app, "GET", &location, &[("accept", "text/html")], "").await);
-    assert!(html.contains("&amp;lang=en\" hreflang=\"en\""), "no switch to the English status page:\n{html}");
+    assert!(
+        html.contains("<input type=\"hidden\" name=\"lang\" value=\"en\"><button type=\"submit\" lang=\"en\">"),
+        "no switch to the English status page:\n{html}"
+    );
     let json = json_of(&send(&app, "GET", &location, &[("accept", "application/json")], "").await);
     assert_eq!(json["status_label"], "Diterima");
     assert_eq!(json["tahapan"][0]["label"], "Diterima");

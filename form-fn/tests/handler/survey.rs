@@ -53,15 +53,46 @@ fn html(resp: &Response<Bytes>) -> String {
     String::from_utf8(resp.body().to_vec()).unwrap()
 }
 
+/// No address on `page` holds a tracking code: the code travels in POSTed forms only (issue 23:
+/// browser history on shared phones).
+fn no_code_in_addresses(page: &str, code: &str) {
+    assert!(!page.contains("kode="), "an address with a code: {page}");
+    assert!(page.contains(&format!("<input type=\"hidden\" name=\"kode\" value=\"{code}\">")), "{page}");
+}
+
+/// The form that opens the survey (`buka=1`) with the code, in `lang`.
+fn survey_opener(n: &str, code: &str, lang: &str) -> String {
+    format!(
+        "<form class=\"inline-form\" method=\"post\" action=\"survei\"><input type=\"hidden\" name=\"nomor\" value=\"{n}\"><input type=\"hidden\" name=\"kode\" value=\"{code}\"><input type=\"hidden\" name=\"lang\" value=\"{lang}\"><input type=\"hidden\" name=\"buka\" value=\"1\">"
+    )
+}
+
+/// The language switch's form to `lang`, POSTing `fields` to `action` (escaped as printed).
+fn switch_to(action: &str, fields: &str, lang: &str) -> String {
+    format!(
+        "<form method=\"post\" action=\"{action}\">{fields}<input type=\"hidden\" name=\"lang\" value=\"{lang}\"><button type=\"submit\" lang=\"{lang}\">"
+    )
+}
+
+fn hidden(name: &str, value: &str) -> String {
+    format!("<input type=\"hidden\" name=\"{name}\" value=\"{value}\">")
+}
+
 #[tokio::test]
 async fn a_finished_complaint_invites_and_shows_the_nine_questions() {
     let (app, n, code) = app_with_complaint(true).await;
     let status = send(&app, "GET", &format!("/api/lacak?nomor={n}&kode={code}"), &[], Bytes::new()).await;
     let page = html(&status);
-    assert!(page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=id\"")), "invitation: {page}");
+    assert!(page.contains(&survey_opener(&n, &code, "id")), "invitation: {page}");
+    no_code_in_addresses(&page, &code);
 
+    // The invitation's form opens the survey; an old address with the code still does.
+    let opened = post(&app, format!("nomor={n}&kode={code}&lang=id&buka=1"), "text/html").await;
+    assert_eq!(opened.status(), 200);
+    no_code_in_addresses(&html(&opened), &code);
     let resp = send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}"), &[], Bytes::new()).await;
     assert_eq!(resp.status(), 200);
+    assert_eq!(html(&resp), html(&opened), "the same page either way");
     let page = html(&resp);
     assert_eq!(page.matches("<fieldset").count(), 9, "one fieldset per question");
     assert_eq!(page.matches("<legend").count(), 9);
@@ -76,13 +107,11 @@ async fn a_finished_complaint_invites_and_shows_the_nine_questions() {
 #[tokio::test]
 async fn the_survey_is_answered_once() {
     let (app, n, code) = app_with_complaint(true).await;
-    let resp = post(&app, answers(&n, &code, "434433423"), "text/html").await;
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let location = resp.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, format!("survei?nomor={n}&kode={code}&terima_kasih=1&lang=id"));
-    let thanks = send(&app, "GET", &format!("/api/{location}"), &[], Bytes::new()).await;
-    assert_eq!(thanks.status(), 200);
+    let thanks = post(&app, answers(&n, &code, "434433423"), "text/html").await;
+    assert_eq!(thanks.status(), StatusCode::OK, "the thanks at once: no address to hold the code");
+    assert!(thanks.headers().get("location").is_none());
     assert!(html(&thanks).contains("Terima kasih atas penilaian Anda"));
+    no_code_in_addresses(&html(&thanks), &code);
 
     let reopened = send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}"), &[], Bytes::new()).await;
     assert_eq!(reopened.status(), 200);
@@ -167,7 +196,7 @@ async fn wrong_codes_unknown_numbers_and_open_complaints_are_refused() {
     let resp = post(&open, answers(&n, &code, "444444444"), "text/html").await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
     let status = send(&open, "GET", &format!("/api/lacak?nomor={n}&kode={code}"), &[], Bytes::new()).await;
-    assert!(!html(&status).contains("survei?"), "no invitation before selesai");
+    assert!(!html(&status).contains("name=\"buka\""), "no invitation before selesai");
 }
 
 #[tokio::test]
@@ -176,7 +205,10 @@ async fn the_english_status_page_invites_to_the_english_survey() {
     let status = send(&app, "GET", &format!("/api/lacak?nomor={n}&kode={code}&lang=en"), &[], Bytes::new()).await;
     let page = html(&status);
     assert!(page.contains("<html lang=\"en\">"));
-    assert!(page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=en\"")), "invitation: {page}");
+    assert!(page.contains(&survey_opener(&n, &code, "en")), "invitation: {page}");
+    let switch = switch_to("&#x2F;api&#x2F;lacak", &(hidden("nomor", &n) + &hidden("kode", &code)), "id");
+    assert!(page.contains(&switch), "the switch POSTs the code: {page}");
+    no_code_in_addresses(&page, &code);
     assert!(page.contains("Telephone: (0000) 123456"), "the channel's English name on the receipt");
     assert!(!page.contains("Telepon:"), "{page}");
     let status = send(&app, "GET", &format!("/api/lacak?nomor={n}&kode={code}"), &[], Bytes::new()).await;
@@ -205,14 +237,16 @@ async fn the_survey_in_english_asks_the_nine_questions_in_english() {
     assert!(page.contains("Requirements (Persyaratan)"), "the official name in brackets");
     assert!(page.contains("<input type=\"hidden\" name=\"lang\" value=\"en\">"));
     assert!(page.contains("Send Survey") && !page.contains("Kirim Survei"));
-    assert!(
-        page.contains(&format!("href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}&amp;lang=en\"")),
-        "back, in English"
+    let back = format!(
+        "action=\"&#x2F;api&#x2F;lacak\">{}{}{}<button type=\"submit\" class=\"button button--secondary\">Back to the complaint&#x27;s status</button>",
+        hidden("nomor", &n),
+        hidden("kode", &code),
+        hidden("lang", "en")
     );
-    assert!(
-        page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=id\" hreflang=\"id\"")),
-        "the language switch: {page}"
-    );
+    assert!(page.contains(&back), "back, in English: {page}");
+    let fields = hidden("nomor", &n) + &hidden("kode", &code) + &hidden("buka", "1");
+    assert!(page.contains(&switch_to("&#x2F;api&#x2F;survei", &fields, "id")), "the language switch: {page}");
+    no_code_in_addresses(&page, &code);
     assert!(page.contains("Telephone:") && !page.contains("Telepon:"), "the footer's channel in English");
     for indonesian in ["Pengaduan ", "Survei Kepuasan", "Kembali", "pertanyaan"] {
         assert!(!page.contains(indonesian), "{indonesian:?} on the English page");
@@ -257,12 +291,15 @@ async fn missing_answers_in_english_come_back_in_english_with_the_values_kept() 
 async fn an_english_answer_thanks_in_english_and_stores_the_same_numbers() {
     let (app, n, code) = app_with_complaint(true).await;
     let resp = post(&app, answers(&n, &code, "434433423") + "&lang=en", "text/html").await;
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let location = resp.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, format!("survei?nomor={n}&kode={code}&terima_kasih=1&lang=en"));
-    let thanks = html(&send(&app, "GET", &format!("/api/{location}"), &[], Bytes::new()).await);
+    assert_eq!(resp.status(), StatusCode::OK);
+    let thanks = html(&resp);
     assert!(thanks.contains("<html lang=\"en\">") && thanks.contains("Thank you for your rating"), "{thanks}");
-    assert!(thanks.contains(&format!("href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}&amp;lang=en\"")));
+    assert!(thanks.contains(&format!("action=\"&#x2F;api&#x2F;lacak\">{}", hidden("nomor", &n))), "back: {thanks}");
+    let fields = hidden("nomor", &n) + &hidden("kode", &code) + &hidden("buka", "1") + &hidden("terima_kasih", "1");
+    assert!(thanks.contains(&switch_to("&#x2F;api&#x2F;survei", &fields, "id")), "the thanks in Indonesian: {thanks}");
+    no_code_in_addresses(&thanks, &code);
+    let switched = post(&app, format!("nomor={n}&kode={code}&buka=1&terima_kasih=1&lang=id"), "text/html").await;
+    assert!(html(&switched).contains("Terima kasih atas penilaian Anda"), "the switch keeps the thanks");
     let reopened = html(&send(&app, "GET", &format!("/api/survei?nomor={n}&kode={code}&lang=en"), &[], "").await);
     assert!(reopened.contains("<h1 class=\"panel__title\">Survey already answered</h1>"), "{reopened}");
     let again = post(&app, answers(&n, &code, "111111111") + "&lang=en", "application/json").await;
@@ -289,11 +326,13 @@ async fn the_indonesian_survey_keeps_its_words() {
     assert!(page.contains("<p>Survei ini hanya dapat diisi satu kali untuk setiap pengaduan. Jawaban Anda disimpan tanpa nama atau data pribadi lain.</p>"));
     assert!(page.contains("data-cegah-kirim-ganda>Kirim Survei</button>"));
     assert!(page.contains(&format!(
-        "<a href=\"&#x2F;api&#x2F;lacak?nomor={n}&amp;kode={code}&amp;lang=id\">Kembali ke status pengaduan</a>"
+        "{}<button type=\"submit\" class=\"button button--secondary\">Kembali ke status pengaduan</button>",
+        hidden("lang", "id")
     )));
     assert!(page.contains("<p class=\"hint\">Persyaratan</p>"), "the regulation's name alone");
     assert!(!page.contains("Requirements") && !page.contains("Telephone"));
-    assert!(page.contains(&format!("href=\"survei?nomor={n}&amp;kode={code}&amp;lang=en\" hreflang=\"en\"")));
+    let fields = hidden("nomor", &n) + &hidden("kode", &code) + &hidden("buka", "1");
+    assert!(page.contains(&switch_to("&#x2F;api&#x2F;survei", &fields, "en")), "{page}");
 }
 
 #[tokio::test]
