@@ -133,6 +133,10 @@ pub enum Command {
     #[command(name = "indeks-bulan", override_usage = "pengaduan-staf indeks-bulan")]
     IndeksBulan,
 
+    /// Sekali setelah pemutakhiran di AWS: pindahkan data pribadi pengaduan lama ke kuncinya sendiri agar fungsi penerima pengaduan tidak dapat membacanya (aman diulang).
+    #[command(name = "pindah-data-pribadi", override_usage = "pengaduan-staf pindah-data-pribadi")]
+    PindahDataPribadi,
+
     /// Hapus data pribadi dan lampiran satu pengaduan atas permintaan; baris registernya tetap ada.
     #[command(name = "hapus-data-pribadi", override_usage = "pengaduan-staf hapus-data-pribadi NOMOR --alasan ALASAN")]
     HapusDataPribadi(hapus_data_pribadi::HapusDataPribadi),

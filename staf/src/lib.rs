@@ -270,6 +270,7 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
         Command::Audit(a) => return cmd::audit::run(&open_store(&cli.store).await?, &now, a).await,
         // Needs only the store and the office's time zone: run once, from the operator's machine.
         Command::IndeksBulan => return cmd::indeks_bulan::run(&open_store(&cli.store).await?, &config.timezone).await,
+        Command::PindahDataPribadi => return cmd::pindah_data_pribadi::run(&open_store(&cli.store).await?).await,
         // Content moves without the rules it holds: `tarik` is how broken content gets mended.
         Command::Konten(a) => return cmd::konten::run(&open_store(&cli.store).await?, &cli.root, &now, a).await,
         other => other,
@@ -325,7 +326,11 @@ pub async fn run(cli: Cli) -> Result<String, Failure> {
             let files = files_of(&ctx, &cli.store, cli.lampiran.as_deref(), &a.nomor).await?;
             cmd::unduh::run(&ctx, &files, &a).await
         }
-        Command::Pengguna(_) | Command::Audit(_) | Command::Konten(_) | Command::IndeksBulan => {
+        Command::Pengguna(_)
+        | Command::Audit(_)
+        | Command::Konten(_)
+        | Command::IndeksBulan
+        | Command::PindahDataPribadi => {
             unreachable!("run above, without the procedures")
         }
     }

@@ -452,6 +452,7 @@ fn every_command_has_indonesian_help() {
         "laporan",
         "tenggat",
         "indeks-bulan",
+        "pindah-data-pribadi",
         "hapus-data-pribadi",
         "lampiran",
         "unduh",
@@ -536,6 +537,7 @@ fn an_unknown_command_lists_every_command() {
             "surel",
             "tenggat",
             "indeks-bulan",
+            "pindah-data-pribadi",
             "hapus-data-pribadi",
             "lampiran",
             "unduh",
@@ -974,6 +976,9 @@ async fn the_whole_path_on_dynamodb() {
     // Stored after the month indexes existed: the backfill finds it filed already.
     let out = staf.ok(FRI_20_MARCH, &["indeks-bulan"]);
     assert_eq!(out.trim(), "1 pengaduan diperiksa, 0 diberi bulan diterima/selesai.");
+    // Stored with its personal data under its own key: nothing to move.
+    let out = staf.ok(FRI_20_MARCH, &["pindah-data-pribadi"]);
+    assert_eq!(out.trim(), "1 pengaduan diperiksa, 0 data pribadi dipindahkan.");
     staf.ok(FRI_20_MARCH, &["hapus-data-pribadi", &nomor, "--alasan", "Permintaan"]);
     assert!(staf.ok(FRI_20_MARCH, &["daftar", "--status", "selesai"]).contains(&nomor));
 

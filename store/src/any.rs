@@ -54,6 +54,19 @@ impl AnyStore {
     }
 }
 
+impl AnyStore {
+    /// Moves the personal data items stored in their complaints' partitions to their own keys:
+    /// DynamoDB only, `None` on SQLite, which keeps them in a table of their own already.
+    pub async fn move_personal_items(&self) -> Result<Option<crate::PersonalMove>, StoreError> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            AnyStore::Sqlite(_) => Ok(None),
+            #[cfg(feature = "aws")]
+            AnyStore::Dynamo(s) => s.move_personal_items().await.map(Some),
+        }
+    }
+}
+
 impl ComplaintStore for AnyStore {
     async fn find_replay(&self, key: &str, now: Timestamp) -> Result<Option<StoredReplay>, StoreError> {
         dispatch!(self, s => s.find_replay(key, now))
@@ -107,6 +120,10 @@ impl ComplaintStore for AnyStore {
 impl WorkflowStore for AnyStore {
     async fn load(&self, nomor: &RegisterNumber) -> Result<Option<ComplaintRecord>, StoreError> {
         dispatch!(self, s => s.load(nomor))
+    }
+
+    async fn load_row(&self, nomor: &RegisterNumber) -> Result<Option<RegisterRow>, StoreError> {
+        dispatch!(self, s => s.load_row(nomor))
     }
 
     async fn apply(

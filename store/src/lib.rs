@@ -55,8 +55,8 @@ pub use error::{StoreError, error_chain};
 pub use open::{OpenError, open, open_attachments};
 pub use rate::{RECEIPT_WINDOW, RateDecision, event_window, rate_window, receipt_counter_key};
 pub use workflow::{
-    Addition, Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, MonthBackfill, RegisterRow, StatWindow,
-    WorkflowChange, WorkflowStore,
+    Addition, Applied, ComplaintRecord, ERASED_TEXT, ERASED_TITLE, ListFilter, MonthBackfill, PersonalMove,
+    RegisterRow, StatWindow, WorkflowChange, WorkflowStore,
 };
 
 pub(crate) use complaints::intake_entry;

@@ -160,8 +160,46 @@ impl aws_sdk_dynamodb::config::Intercept for Counting {
     }
 }
 
+/// Refuses what the intake function's role is denied on personal data (`infra/template.yaml`):
+/// every read, update or delete naming a `PRIBADI#` partition key.
+#[cfg(feature = "aws")]
+#[derive(Debug)]
+struct DenyPersonal;
+
+#[cfg(feature = "aws")]
+impl aws_sdk_dynamodb::config::Intercept for DenyPersonal {
+    fn name(&self) -> &'static str {
+        "DenyPersonal"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), crate::error::BoxError> {
+        const DENIED: [&str; 5] = ["GetItem", "BatchGetItem", "Query", "UpdateItem", "DeleteItem"];
+        let request = context.request();
+        let target = request.headers().get("x-amz-target").unwrap_or("?");
+        let operation = target.rsplit('.').next().unwrap_or(target);
+        let body = request.body().bytes().map(String::from_utf8_lossy).unwrap_or_default();
+        let personal = format!("\"{}", crate::dynamodb::PERSONAL_PREFIX);
+        if DENIED.contains(&operation) && body.contains(&personal) {
+            return Err(format!("AccessDenied: {operation} on personal data").into());
+        }
+        Ok(())
+    }
+}
+
 #[cfg(feature = "aws")]
 impl Moto {
+    /// A store on `table` whose requests are refused as the intake function's role refuses
+    /// them: no read of a complaint's personal data.
+    pub fn intake_instance(&self, table: &str) -> DynamoStore {
+        let config = aws_sdk_dynamodb::config::Builder::from(&self.sdk_config()).interceptor(DenyPersonal).build();
+        DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), table)
+    }
+
     /// Another store on `table`, as another function instance would have it (its own client
     /// and its own turns on the counters), with the round trips it sends counted.
     pub fn instance(&self, table: &str) -> (DynamoStore, std::sync::Arc<RoundTrips>) {

@@ -267,11 +267,27 @@ pub struct MonthBackfill {
     pub updated: usize,
 }
 
+/// What moving personal data items to their own key found and did (DynamoDB's
+/// `move_personal_items`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PersonalMove {
+    /// Register numbers looked at.
+    pub checked: usize,
+    /// Personal data items moved.
+    pub moved: usize,
+}
+
 /// The staff side of the store: the register, each complaint's history, and changes checked
 /// against the version they were computed from.
 pub trait WorkflowStore: ComplaintStore {
     /// One complaint with its personal data and full history.
     fn load(&self, nomor: &RegisterNumber) -> impl Future<Output = Result<Option<ComplaintRecord>, StoreError>> + Send;
+
+    /// One complaint's register row alone, without its personal data: the public side's read
+    /// (on DynamoDB the intake function's role may not read personal data).
+    fn load_row(&self, nomor: &RegisterNumber) -> impl Future<Output = Result<Option<RegisterRow>, StoreError>> + Send {
+        async move { Ok(self.load(nomor).await?.map(|r| r.row)) }
+    }
 
     /// Stores a change computed from version `expected_version`: the register entry, the
     /// history entry and (when asked) the next Berita Acara number, in one transaction, only if

@@ -98,12 +98,13 @@ pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
         return page;
     };
 
-    let stored = match app.store.load(&record.nomor).await {
+    // The register row alone: the intake function may not read the complainant's identity.
+    let stored = match app.store.load_row(&record.nomor).await {
         Ok(Some(stored)) => stored,
         Ok(None) => return complaint_not_found(Lookup::Status, lang, show),
         Err(e) => return store_failure(app, &e, wants_json, lang),
     };
-    let Ok(transition) = stored.row.state.add_information() else {
+    let Ok(transition) = stored.state.add_information() else {
         return not_returned(app, wants_json, lang);
     };
     let names: Vec<String> = files.iter().map(|f| f.display_name.clone()).collect();
@@ -125,7 +126,7 @@ pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
     let addition = Addition { seq: 0, at: now_ts, text: added, files: names.clone() };
     let change = WorkflowChange::from_transition(&transition, ONLINE_COMPLAINANT, now_ts, now.year(), None, None)
         .with_addition(addition, pending.clone());
-    match app.store.apply(&record.nomor, stored.row.version, change).await {
+    match app.store.apply(&record.nomor, stored.version, change).await {
         Ok(_) => {}
         Err(e) => {
             discard_attachments(app, &pending).await;

@@ -20,6 +20,7 @@ pub mod laporan;
 pub mod lengkap;
 pub mod lihat;
 pub mod pengguna;
+pub mod pindah_data_pribadi;
 pub mod skm;
 pub mod statistik;
 pub mod surel;

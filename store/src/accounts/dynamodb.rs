@@ -547,7 +547,8 @@ mod tests {
 
     #[test]
     fn no_key_collides_with_complaint_items() {
-        let complaint_prefixes = ["COMPLAINT#", "COUNTER", "PENDING", "IDEMPOTENCY#", "RATE#", "EVENT#", "META#"];
+        let complaint_prefixes =
+            ["COMPLAINT#", "PRIBADI#", "COUNTER", "PENDING", "IDEMPOTENCY#", "RATE#", "EVENT#", "META#"];
         for pk in [
             ACCOUNTS_PK.to_owned(),
             session_pk("d"),

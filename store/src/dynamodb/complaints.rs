@@ -97,8 +97,8 @@ impl DynamoStore {
         }
 
         let p = &sub.personal;
-        let mut personal: Item =
-            HashMap::from([("pk".into(), s(&format!("COMPLAINT#{nomor}"))), ("sk".into(), s("PERSONAL"))]);
+        // Under its own partition key, in the same transaction as the register item.
+        let mut personal: Item = super::personal::personal_key(&nomor);
         put_opt(&mut personal, "nama", p.nama.as_deref());
         put_opt(&mut personal, "email", p.email.as_deref());
         put_opt(&mut personal, "telepon", p.telepon.as_deref());

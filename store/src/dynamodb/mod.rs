@@ -3,7 +3,8 @@
 //! Items:
 //! - `COUNTER` / `PGD#2026`: the year's last register number (`value`).
 //! - `COMPLAINT#PGD-2026-00001` / `REGISTER`: the register entry and the complaint's text.
-//! - `COMPLAINT#PGD-2026-00001` / `PERSONAL`: personal data, erasable on its own.
+//! - `PRIBADI#PGD-2026-00001` / `PRIBADI`: personal data, erasable on its own, in a partition
+//!   of its own so a role can be denied it (see [`personal`]); `COMPLAINT#…` / `PERSONAL` before.
 //! - `COMPLAINT#PGD-2026-00001` / `HISTORY#000001`, `HISTORY#000002`, ...: the complaint's
 //!   history, one item per change, numbered by the complaint's version after it (so the order
 //!   does not depend on the clocks of staff machines), created only if absent and never updated.
@@ -49,6 +50,7 @@ mod backfill;
 mod complaints;
 mod counters;
 mod months;
+mod personal;
 mod table;
 mod workflow;
 
@@ -61,6 +63,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub(crate) use attributes::{n, number, opt_string, put_opt, s, string};
+pub use personal::PERSONAL_PREFIX;
 
 /// The TTL attribute of expiring items.
 pub const TTL_ATTRIBUTE: &str = "expires_at";

@@ -5,6 +5,7 @@ use super::attributes::{
     history_item, history_sk, n, number, opt_date, opt_string, read_history, read_row, s, sk_of, string, version_of,
 };
 use super::complaints::PENDING_PK;
+use super::personal::{LEGACY_PERSONAL_SK, personal_key, read_personal};
 use super::{DynamoStore, FINISHED_INDEX, Item, OPEN, OPEN_INDEX, build, finished_marker, open_marker, sdk};
 use crate::erasure::Request;
 use crate::fields::parse_status;
@@ -17,8 +18,8 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use jiff::civil::Date;
+use pengaduan_core::RegisterNumber;
 use pengaduan_core::workflow::{self, HistoryEntry};
-use pengaduan_core::{PersonalData, RegisterNumber};
 use std::collections::HashMap;
 
 impl DynamoStore {
@@ -42,7 +43,8 @@ impl DynamoStore {
         .await
     }
 
-    /// Every item of one complaint (register, personal data, history), read consistently.
+    /// Every item of one complaint (register, history, additions, outbox entries; personal data
+    /// only where it was stored before it had its own key), read consistently.
     pub(super) async fn complaint_items(&self, nomor: &str, history_only: bool) -> Result<Vec<Item>, StoreError> {
         let q = self
             .client
@@ -257,16 +259,20 @@ impl DynamoStore {
             ("erased_at", Some(s(&entry.at.to_string()))),
             ("attachments_erased", Some(n(attachments_erased as i64))),
         ];
-        let delete = Delete::builder()
+        // Both keys: the item may still be where it was stored before it had its own.
+        let delete =
+            Delete::builder().table_name(&self.table).set_key(Some(personal_key(nomor))).build().map_err(build)?;
+        let delete_legacy = Delete::builder()
             .table_name(&self.table)
             .key("pk", s(&format!("COMPLAINT#{nomor}")))
-            .key("sk", s("PERSONAL"))
+            .key("sk", s(LEGACY_PERSONAL_SK))
             .build()
             .map_err(build)?;
         let entry = HistoryEntry { seq: version, ..entry.clone() };
         let mut items = vec![
             TransactWriteItem::builder().update(self.register_update(nomor, expected, fields)?).build(),
             TransactWriteItem::builder().delete(delete).build(),
+            TransactWriteItem::builder().delete(delete_legacy).build(),
             TransactWriteItem::builder().put(self.create(history_item(nomor, &entry, token))?).build(),
         ];
         items.extend(crate::outbox::dynamodb::erase_updates(self, nomor).await?);
@@ -337,13 +343,7 @@ impl WorkflowStore for DynamoStore {
     async fn load(&self, nomor: &RegisterNumber) -> Result<Option<ComplaintRecord>, StoreError> {
         let items = self.complaint_items(&nomor.to_string(), false).await?;
         let Some(register) = items.iter().find(|i| sk_of(i) == "REGISTER") else { return Ok(None) };
-        let personal = items.iter().find(|i| sk_of(i) == "PERSONAL").map(|p| PersonalData {
-            nama: opt_string(p, "nama"),
-            email: opt_string(p, "email"),
-            telepon: opt_string(p, "telepon"),
-            nik: opt_string(p, "nik"),
-            alamat: opt_string(p, "alamat"),
-        });
+        let personal = self.personal_item(&nomor.to_string(), &items).await?.as_ref().map(read_personal);
         let mut history = items
             .iter()
             .filter(|i| sk_of(i).starts_with("HISTORY#"))
@@ -364,6 +364,10 @@ impl WorkflowStore for DynamoStore {
             lang: crate::lang_of(opt_string(register, "lang").as_deref()),
             additions: read_additions(&items)?,
         }))
+    }
+
+    async fn load_row(&self, nomor: &RegisterNumber) -> Result<Option<RegisterRow>, StoreError> {
+        self.get(&format!("COMPLAINT#{nomor}"), "REGISTER").await?.as_ref().map(read_row).transpose()
     }
 
     async fn apply(

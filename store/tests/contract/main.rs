@@ -42,6 +42,7 @@ mod attachments;
 mod complaints;
 mod content;
 mod outbox;
+mod personal;
 mod rules_feed;
 mod scan;
 mod survey;
