@@ -57,6 +57,7 @@ static H1: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<h1\b[^>]*>(.*?)
 static TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<title\b[^>]*>(.*?)</title>").unwrap());
 static DESCRIPTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?is)<meta\s+name="description"\s+content="([^"]*)""#).unwrap());
+static KATA_KUNCI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?s)\bdata-kata-kunci="([^"]*)""#).unwrap());
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
 static SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+").unwrap());
 
@@ -69,13 +70,16 @@ pub fn summarise(url: &str, html: &str) -> PageSummary {
     PageSummary { url: url.to_owned(), lang, title, description }
 }
 
-/// A page's searchable text, lower case: its title, description, and the text of the part the
+/// A page's searchable text, lower case: its title, description, search words (front matter
+/// `kata_kunci`, which Pagefind indexes from `data-kata-kunci`), and the text of the part the
 /// search index reads (the `<main>`, without menus and footer), tags removed, entities as written.
 pub fn searchable_text(summary: &PageSummary, html: &str) -> String {
     let part = indexed_part(html);
     let body = part.find("<body").map_or(part.as_ref(), |i| &part[i..]);
+    let words: Vec<&str> = KATA_KUNCI.captures_iter(body).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
     let text = TAG.replace_all(body, " ");
-    format!("{} {} {}", summary.title, summary.description, SPACE.replace_all(&text, " ")).to_lowercase()
+    let text = SPACE.replace_all(&text, " ");
+    format!("{} {} {} {text}", summary.title, summary.description, words.join(" ")).to_lowercase()
 }
 
 /// Puts `list` between the markers in `html` (replacing what an earlier build put there).
@@ -320,6 +324,7 @@ mod tests {
             page("/a/", "Layanan", "Tidak dipungut biaya. Jangka waktu 10 hari kerja."),
             page("/b/", "Biaya layanan", "Gratis."),
             page("/c/", "Lacak", "Nomor register."),
+            page("/d/", "Aduan", "<span hidden data-kata-kunci=\"pungli, berapa lama\"></span>Lapor."),
         ];
         let urls = |q: &str| matching(&pages, &query_words(q)).iter().map(|p| p.url.clone()).collect::<Vec<_>>();
         assert_eq!(urls("Biaya"), ["/b/", "/a/"], "the title's match first");
@@ -327,6 +332,8 @@ mod tests {
         assert_eq!(urls("aya"), Vec::<String>::new(), "a word's start, not its middle");
         assert_eq!(urls("   "), Vec::<String>::new());
         assert_eq!(urls("register"), ["/c/"]);
+        assert_eq!(urls("pungli"), ["/d/"], "the page's search words count");
+        assert_eq!(urls("berapa lama"), ["/d/"]);
         assert_eq!(query_words("a b c d e f g h i j").len(), 8);
     }
 
