@@ -17,6 +17,7 @@ pub mod published;
 pub mod register;
 pub mod report;
 pub mod scan;
+pub mod search;
 pub mod service;
 pub mod skm;
 pub mod stats;

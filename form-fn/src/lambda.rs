@@ -7,6 +7,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use pengaduan_store::ComplaintStore;
 use pengaduan_store::rules_feed::RulesFeed;
+use pengaduan_store::search_feed::SearchFeed;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -17,6 +18,14 @@ use std::time::Duration;
 pub async fn follow_rules<S: ComplaintStore>(app: &App<S>, feed: &RulesFeed) {
     if let Some(rules) = feed.refresh_if_due().await {
         app.set_rules(&rules);
+    }
+}
+
+/// Brings `/api/cari` up to date with the pages file the site publishes, when the feed's
+/// interval has passed and the file changed (read on the first call).
+pub async fn follow_search<S: ComplaintStore>(app: &App<S>, feed: &SearchFeed) {
+    if let Some(search) = feed.refresh_if_due().await {
+        app.set_search(search);
     }
 }
 

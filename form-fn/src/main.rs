@@ -12,6 +12,7 @@ use pengaduan_store::attachments::s3::S3Attachments;
 use pengaduan_store::config::CodeKey;
 use pengaduan_store::dynamodb::DynamoStore;
 use pengaduan_store::rules_feed::RulesFeed;
+use pengaduan_store::search_feed::SearchFeed;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -40,10 +41,13 @@ async fn main() -> Result<(), Error> {
         app = app.with_attachments(AnyAttachments::S3(S3Attachments::from_env(bucket, "").await));
     }
     let app = Arc::new(app);
+    // The search's pages file, from the same bucket: read now, followed like the rules.
+    let search = Arc::new(SearchFeed::beside(&feed));
+    form_fn::lambda::follow_search(&app, &search).await;
     tracing::info!("form-fn ready");
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
-        let (app, feed) = (Arc::clone(&app), Arc::clone(&feed));
-        async move { dispatch(app, &feed, event).await }
+        let (app, feed, search) = (Arc::clone(&app), Arc::clone(&feed), Arc::clone(&search));
+        async move { dispatch(app, &feed, &search, event).await }
     }))
     .await
 }
@@ -64,7 +68,12 @@ async fn code_key_from_secret(arn: &str) -> Result<CodeKey, Error> {
 
 /// The sweep event (the template's schedule) or an HTTP event. lambda_http's own `run` takes
 /// HTTP events only, so its adapter is called here for those.
-async fn dispatch(app: Arc<App<DynamoStore>>, feed: &RulesFeed, event: LambdaEvent<Value>) -> Result<Value, Error> {
+async fn dispatch(
+    app: Arc<App<DynamoStore>>,
+    feed: &RulesFeed,
+    search: &SearchFeed,
+    event: LambdaEvent<Value>,
+) -> Result<Value, Error> {
     let LambdaEvent { payload, context } = event;
     if payload.get("pengaduan").and_then(Value::as_str) == Some("sweep") {
         let finished = match app.attachments() {
@@ -76,6 +85,7 @@ async fn dispatch(app: Arc<App<DynamoStore>>, feed: &RulesFeed, event: LambdaEve
     }
     let request: LambdaRequest = serde_json::from_value(payload)?;
     form_fn::lambda::follow_rules(&app, feed).await;
+    form_fn::lambda::follow_search(&app, search).await;
     let mut http = Adapter::from(service_fn(move |req: Request| {
         let app = Arc::clone(&app);
         async move { Ok::<_, Error>(form_fn::lambda::handle_event(&app, req).await) }

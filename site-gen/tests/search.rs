@@ -71,6 +71,19 @@ fn the_index_has_one_language_each_and_the_search_page_lists_every_page() {
     assert!(cari.contains("<p>Biaya &amp; jangka waktu.</p>"), "descriptions are listed, escaped once:\n{cari}");
     assert!(!cari.contains("/english/"), "only pages of the search page's language:\n{cari}");
     assert!(!cari.contains("<a href=\"/cari/\">"), "the search page does not list itself:\n{cari}");
+
+    // The pages file (issue 23): what a server answers `?q=` from, with the search page's HTML
+    // without its list.
+    let file = std::fs::read_to_string(out.join(pengaduan_core::search::FILE)).unwrap();
+    let search = pengaduan_core::search::SiteSearch::from_json(&file).unwrap();
+    let id = &search.languages["id"];
+    assert_eq!(id.url, "/cari/");
+    let urls: Vec<&str> = id.pages.iter().map(|p| p.page.url.as_str()).collect();
+    assert_eq!(urls, ["/", "/lapor/", "/layanan/"], "the search page's language, not itself");
+    assert!(id.pages[2].text.contains("sepuluh hari kerja"), "the indexed text: {:?}", id.pages[2]);
+    assert!(!id.pages[2].text.contains("<p>") && !id.pages[2].text.contains("beranda</a>"), "no tags, no menu");
+    assert!(!id.html.contains("<li>") && id.html.contains(pengaduan_core::search::LIST_END), "{}", id.html);
+    assert!(!search.languages.contains_key("en"), "no English search page, no English search");
 }
 
 #[test]

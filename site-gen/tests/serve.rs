@@ -806,4 +806,14 @@ fn the_search_page_answers_a_query_without_javascript_with_the_pages_that_match(
     assert!(english.body.contains("Search results</h2>") && english.body.contains("href=\"/en/"), "{}", english.body);
     let left = pengaduan_core::terms::unmarked_terms(&english.body, pengaduan_core::terms::INDONESIAN_TERMS);
     assert!(left.is_empty(), "{left:?}");
+
+    // The header's box sends its query to the API (issue 23), as on AWS: the same answer.
+    assert!(all.body.contains("action=\"/api/cari\"") && all.body.contains("name=\"lang\" value=\"id\""));
+    let api = server.get("/api/cari?q=Biaya+pengaduan&lang=id");
+    assert!(api.status.starts_with("HTTP/1.1 200"), "{}", api.status);
+    assert_eq!(api.body, found.body);
+    assert!(api.header("content-security-policy").unwrap().contains("'wasm-unsafe-eval'"), "Pagefind may take over");
+    let api = server.get("/api/cari?q=fee&lang=en");
+    assert_eq!(api.body, english.body);
+    assert!(server.get("/api/cari?q=&lang=en").status.starts_with("HTTP/1.1 303"));
 }

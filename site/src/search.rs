@@ -14,6 +14,9 @@
 //!   the search page's language (title, link, description), read from the pages' own HTML. The
 //!   list is in the page for readers without JavaScript; the search script hides it when the live
 //!   search takes over.
+//! - The pages file ([`PAGES_FILE`], `pencarian.json`): each language's pages with their text and
+//!   its search page without the list, from which form-fn answers `GET /api/cari?q=` (under
+//!   `serve` and on AWS alike) with core's matching (`pengaduan_core::search`).
 
 use crate::output::{OutputFile, Writer, digest};
 use rayon::prelude::*;
@@ -23,14 +26,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
+pub use pengaduan_core::search::{
+    FILE as PAGES_FILE, LIST_END, LIST_START, LanguageSearch, PageSummary, Searchable, SiteSearch, list_html, matching,
+    query_words, result_words, results_page,
+};
+
 /// Where the index and its UI go, under the output folder (Pagefind's own default).
 pub const BUNDLE_DIR: &str = "pagefind";
 /// The template of search pages: they are not indexed, and get the list of pages.
 pub const SEARCH_TEMPLATE: &str = "cari.html";
-/// Start of the list of pages in a search page.
-pub const LIST_START: &str = "<!-- site-gen:daftar-halaman -->";
-/// End of the list of pages in a search page.
-pub const LIST_END: &str = "<!-- /site-gen:daftar-halaman -->";
 /// What the last index was built from, kept in the output folder (like the build cache).
 pub const STATE_FILE: &str = ".site-gen-search";
 
@@ -48,24 +52,12 @@ pub struct SearchPage {
     pub is_search_page: bool,
 }
 
-/// What a page's HTML says about it: language, title, description.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageSummary {
-    /// Its URL path.
-    pub url: String,
-    /// `<html lang>`, `id` when absent.
-    pub lang: String,
-    /// The first `<h1>`'s text, else `<title>`'s.
-    pub title: String,
-    /// `<meta name="description">`.
-    pub description: String,
-}
-
 static LANG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?is)<html\b[^>]*?\blang="([^"]*)""#).unwrap());
 static H1: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<h1\b[^>]*>(.*?)</h1>").unwrap());
 static TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<title\b[^>]*>(.*?)</title>").unwrap());
 static DESCRIPTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?is)<meta\s+name="description"\s+content="([^"]*)""#).unwrap());
+static KATA_KUNCI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?s)\bdata-kata-kunci="([^"]*)""#).unwrap());
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
 static SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+").unwrap());
 
@@ -78,90 +70,16 @@ pub fn summarise(url: &str, html: &str) -> PageSummary {
     PageSummary { url: url.to_owned(), lang, title, description }
 }
 
-/// The list of pages, as HTML: one item per page with its link and description.
-pub fn list_html(pages: &[&PageSummary]) -> String {
-    let mut html = String::from("<ul class=\"daftar-halaman\">\n");
-    for p in pages {
-        let url = p.url.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
-        html.push_str(&format!("<li><a href=\"{url}\">{}</a>", p.title));
-        if !p.description.is_empty() {
-            html.push_str(&format!("<p>{}</p>", p.description));
-        }
-        html.push_str("</li>\n");
-    }
-    html.push_str("</ul>\n");
-    html
-}
-
-/// The words of a query, lower case, without punctuation around them; at most eight, so a
-/// pasted paragraph costs no more than a sentence.
-pub fn query_words(q: &str) -> Vec<String> {
-    q.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .collect()
-}
-
-/// A page's searchable text, lower case: its title, description, and the text of the part the
+/// A page's searchable text, lower case: its title, description, search words (front matter
+/// `kata_kunci`, which Pagefind indexes from `data-kata-kunci`), and the text of the part the
 /// search index reads (the `<main>`, without menus and footer), tags removed, entities as written.
 pub fn searchable_text(summary: &PageSummary, html: &str) -> String {
     let part = indexed_part(html);
     let body = part.find("<body").map_or(part.as_ref(), |i| &part[i..]);
+    let words: Vec<&str> = KATA_KUNCI.captures_iter(body).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
     let text = TAG.replace_all(body, " ");
-    format!("{} {} {}", summary.title, summary.description, SPACE.replace_all(&text, " ")).to_lowercase()
-}
-
-/// The pages of `pages` (summary, searchable text) whose text holds every word of `words`, as
-/// a word's start ("izin" finds "izin" and "perizinan" does not match "zin"), titles first.
-pub fn matching<'a>(pages: &'a [(PageSummary, String)], words: &[String]) -> Vec<&'a PageSummary> {
-    let starts_word = |text: &str, word: &str| {
-        text.match_indices(word).any(|(i, _)| !text[..i].chars().next_back().is_some_and(char::is_alphanumeric))
-    };
-    let mut found: Vec<(bool, &PageSummary)> = pages
-        .iter()
-        .filter(|(_, text)| !words.is_empty() && words.iter().all(|w| starts_word(text, w)))
-        .map(|(p, _)| (words.iter().all(|w| starts_word(&p.title.to_lowercase(), w)), p))
-        .collect();
-    found.sort_by_key(|(in_title, _)| !in_title);
-    found.into_iter().map(|(_, p)| p).collect()
-}
-
-/// The search page `html` answering the query `q` without JavaScript: the list of pages
-/// replaced by the pages found, under a heading that says what was looked for and how many
-/// pages hold it (`words`: the heading, and the sentence with `{q}` and `{n}`, or for none
-/// with `{q}`); the query kept in the search box. `None` when the page has no list.
-pub fn results_page(html: &str, q: &str, found: &[&PageSummary], words: (&str, &str, &str)) -> Option<String> {
-    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-    let (heading, some, none) = words;
-    let q = escape(q.trim());
-    let sentence = if found.is_empty() {
-        none.replace("{q}", &q)
-    } else {
-        some.replace("{q}", &q).replace("{n}", &found.len().to_string())
-    };
-    // The section's heading and introduction, up to the list's end, say what was found.
-    let heading_start = html.find("id=\"semua-halaman-judul\"")?;
-    let after_tag = heading_start + html[heading_start..].find('>')? + 1;
-    let end = html.find(LIST_END)?;
-    let list = if found.is_empty() { String::new() } else { list_html(found) };
-    let results = format!("{heading}</h2>\n<p role=\"status\">{sentence}</p>\n{LIST_START}\n{list}");
-    let page = format!("{}{results}{}", &html[..after_tag], &html[end..]);
-    // The header's search box shows what was looked for.
-    Some(page.replacen("name=\"q\"", &format!("name=\"q\" value=\"{q}\""), 1))
-}
-
-/// The words [`results_page`] says in the page's language `lang`.
-pub fn result_words(lang: &str) -> (&'static str, &'static str, &'static str) {
-    if lang == "en" {
-        ("Search results", "{n} page(s) contain “{q}”.", "No page contains “{q}”. Try another word, or ask us below.")
-    } else {
-        (
-            "Hasil pencarian",
-            "{n} halaman memuat “{q}”.",
-            "Tidak ada halaman yang memuat “{q}”. Coba kata lain, atau tanyakan kepada kami di bawah ini.",
-        )
-    }
+    let text = SPACE.replace_all(&text, " ");
+    format!("{} {} {} {text}", summary.title, summary.description, words.join(" ")).to_lowercase()
 }
 
 /// Puts `list` between the markers in `html` (replacing what an earlier build put there).
@@ -234,20 +152,37 @@ pub fn add_search(
             })
             .collect::<Result<_, String>>()?
     };
-    let mut summaries: Vec<PageSummary> =
-        pages.par_iter().filter(|p| !p.is_search_page).map(|p| summarise(&p.url, &html[p.file.as_str()])).collect();
-    summaries.sort_by(|a, b| (&a.lang, &a.url).cmp(&(&b.lang, &b.url)));
+    let mut searchable: Vec<Searchable> = pages
+        .par_iter()
+        .filter(|p| !p.is_search_page)
+        .map(|p| {
+            let text = &html[p.file.as_str()];
+            let page = summarise(&p.url, text);
+            Searchable { text: searchable_text(&page, text), page }
+        })
+        .collect();
+    searchable.sort_by(|a, b| (&a.page.lang, &a.page.url).cmp(&(&b.page.lang, &b.page.url)));
 
-    // The search pages, with the list of their language's pages.
+    // The search pages, with the list of their language's pages; the pages file, with each
+    // language's pages and its search page without the list, for answering queries on a server.
+    let mut site_search = SiteSearch::default();
     for page in pages.iter().filter(|p| p.is_search_page) {
         let text = &html[page.file.as_str()];
         let lang = summarise(&page.url, text).lang;
-        let same: Vec<&PageSummary> = summaries.iter().filter(|s| s.lang == lang).collect();
-        let Some(filled) = insert_list(text, &list_html(&same)) else { continue };
+        let same: Vec<&Searchable> = searchable.iter().filter(|s| s.page.lang == lang).collect();
+        let list: Vec<&PageSummary> = same.iter().map(|s| &s.page).collect();
+        let (Some(filled), Some(empty)) = (insert_list(text, &list_html(&list)), insert_list(text, "")) else {
+            continue;
+        };
+        let search = LanguageSearch { url: page.url.clone(), html: empty, pages: same.into_iter().cloned().collect() };
+        site_search.languages.insert(lang, search);
         kept.retain(|k| *k != page.file);
         files.retain(|f| f.path != page.file);
         files.push(OutputFile::new(page.file.clone(), filled.into_bytes()));
     }
+    kept.retain(|k| k != PAGES_FILE);
+    files.retain(|f| f.path != PAGES_FILE);
+    files.push(OutputFile::new(PAGES_FILE.to_owned(), site_search.to_json().into_bytes()));
 
     // The index: rebuilt only when a page changed or its files are not on disk as written.
     let indexed: Vec<(String, String)> = pages
@@ -383,12 +318,13 @@ mod tests {
                 "<html lang=\"id\"><head></head><body><nav>biaya</nav><main data-pagefind-body><h1>{title}</h1><p>{body}</p></main></body></html>"
             );
             let text = searchable_text(&summary, &html);
-            (summary, text)
+            Searchable { page: summary, text }
         };
         let pages = vec![
             page("/a/", "Layanan", "Tidak dipungut biaya. Jangka waktu 10 hari kerja."),
             page("/b/", "Biaya layanan", "Gratis."),
             page("/c/", "Lacak", "Nomor register."),
+            page("/d/", "Aduan", "<span hidden data-kata-kunci=\"pungli, berapa lama\"></span>Lapor."),
         ];
         let urls = |q: &str| matching(&pages, &query_words(q)).iter().map(|p| p.url.clone()).collect::<Vec<_>>();
         assert_eq!(urls("Biaya"), ["/b/", "/a/"], "the title's match first");
@@ -396,6 +332,8 @@ mod tests {
         assert_eq!(urls("aya"), Vec::<String>::new(), "a word's start, not its middle");
         assert_eq!(urls("   "), Vec::<String>::new());
         assert_eq!(urls("register"), ["/c/"]);
+        assert_eq!(urls("pungli"), ["/d/"], "the page's search words count");
+        assert_eq!(urls("berapa lama"), ["/d/"]);
         assert_eq!(query_words("a b c d e f g h i j").len(), 8);
     }
 

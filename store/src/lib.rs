@@ -34,6 +34,8 @@ pub mod retry;
 #[cfg(feature = "aws")]
 pub mod rules_feed;
 pub mod seal;
+#[cfg(feature = "aws")]
+pub mod search_feed;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod survey;

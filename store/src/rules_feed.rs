@@ -139,6 +139,16 @@ impl RulesFeed {
         &self.bucket
     }
 
+    /// The S3 client it reads with, for other files of the same bucket.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The time between two checks.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
     /// When the interval has passed since the last check, asks the bucket again; the new rules
     /// when their digest changed, `None` otherwise (not due, unchanged, or the check failed: a
     /// failure is logged and the last good rules are kept).
@@ -205,9 +215,31 @@ fn interval_from(value: Option<&str>) -> Result<Duration, FeedError> {
     }
 }
 
-/// One GET of the rules, conditional on `etag` when given.
-async fn fetch(client: &Client, bucket: &str, etag: Option<&str>) -> Result<Fetched, FeedError> {
-    let request = client.get_object().bucket(bucket).key(FILE).set_if_none_match(etag.map(str::to_owned));
+/// What one conditional GET of an object found.
+pub(crate) enum Got {
+    /// `304 Not Modified`: the object is the one whose ETag was given.
+    Unchanged,
+    /// The object, with its ETag.
+    Object { bytes: Vec<u8>, etag: Option<String> },
+}
+
+/// Why a GET of an object failed.
+pub(crate) enum GetFailure {
+    /// Missing, or not readable by this role.
+    Missing(Box<dyn std::error::Error + Send + Sync>),
+    /// Anything else (network, throttling, an unexpected answer).
+    Fetch(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// One GET of `key` in `bucket`, conditional on `etag` when given: the site's files the
+/// functions follow (the rules, the search's pages file) are read this one way.
+pub(crate) async fn conditional_get(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    etag: Option<&str>,
+) -> Result<Got, GetFailure> {
+    let request = client.get_object().bucket(bucket).key(key).set_if_none_match(etag.map(str::to_owned));
     let out = match request.send().await {
         Ok(out) => out,
         Err(e) => {
@@ -215,24 +247,29 @@ async fn fetch(client: &Client, bucket: &str, etag: Option<&str>) -> Result<Fetc
             // with no code: only the raw status tells it apart.
             let status = e.raw_response().map(|r| r.status().as_u16());
             if status == Some(304) {
-                return Ok(Fetched::Unchanged);
+                return Ok(Got::Unchanged);
             }
             let no_such_key = matches!(&e, SdkError::ServiceError(s) if s.err().is_no_such_key());
-            let bucket = bucket.to_owned();
             return Err(if no_such_key || matches!(status, Some(403 | 404)) {
-                FeedError::Missing { bucket, source: e.into() }
+                GetFailure::Missing(e.into())
             } else {
-                FeedError::Fetch { bucket, source: e.into() }
+                GetFailure::Fetch(e.into())
             });
         }
     };
     let etag = out.e_tag().map(str::to_owned);
-    let bytes = out
-        .body
-        .collect()
-        .await
-        .map_err(|e| FeedError::Fetch { bucket: bucket.to_owned(), source: e.into() })?
-        .into_bytes();
+    let bytes = out.body.collect().await.map_err(|e| GetFailure::Fetch(e.into()))?.into_bytes().to_vec();
+    Ok(Got::Object { bytes, etag })
+}
+
+/// One GET of the rules, conditional on `etag` when given.
+async fn fetch(client: &Client, bucket: &str, etag: Option<&str>) -> Result<Fetched, FeedError> {
+    let (bytes, etag) = match conditional_get(client, bucket, FILE, etag).await {
+        Ok(Got::Unchanged) => return Ok(Fetched::Unchanged),
+        Ok(Got::Object { bytes, etag }) => (bytes, etag),
+        Err(GetFailure::Missing(source)) => return Err(FeedError::Missing { bucket: bucket.to_owned(), source }),
+        Err(GetFailure::Fetch(source)) => return Err(FeedError::Fetch { bucket: bucket.to_owned(), source }),
+    };
     let invalid = |e: String| FeedError::Invalid { bucket: bucket.to_owned(), source: e.into() };
     let text = std::str::from_utf8(&bytes).map_err(|_| invalid(format!("{FILE} is not UTF-8")))?;
     let rules = PublishedRules::from_json(text).map_err(invalid)?;

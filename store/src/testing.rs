@@ -328,8 +328,14 @@ pub async fn new_bucket(client: &aws_sdk_s3::Client) -> String {
 /// upload does.
 #[cfg(feature = "aws")]
 pub async fn put_rules(client: &aws_sdk_s3::Client, bucket: &str, text: &str) {
+    put_site_file(client, bucket, pengaduan_core::published::FILE, text).await;
+}
+
+/// Publishes `text` as the site's file `key` in `bucket` (the search's `pencarian.json`...).
+#[cfg(feature = "aws")]
+pub async fn put_site_file(client: &aws_sdk_s3::Client, bucket: &str, key: &str, text: &str) {
     let body = aws_sdk_s3::primitives::ByteStream::from(text.as_bytes().to_vec());
-    client.put_object().bucket(bucket).key(pengaduan_core::published::FILE).body(body).send().await.unwrap();
+    client.put_object().bucket(bucket).key(key).body(body).send().await.unwrap();
 }
 
 /// Tags object `key` as GuardDuty Malware Protection for S3 does once it has scanned it.

@@ -1,5 +1,6 @@
 'use strict';
-// Issue 14, search: the search box in the header leads to /cari/. With JavaScript, Pagefind's
+// Issue 14, search: the search box in the header leads to /api/cari (issue 23: answered on the
+// server, under serve and on AWS alike), the search page with the pages found. With JavaScript, Pagefind's
 // default UI searches the index site-gen wrote to /pagefind/ (under the site's real
 // Content-Security-Policy, which must allow the index's WebAssembly); "biaya", "jangka waktu"
 // and "lapor" each find the service page. Without JavaScript, the same form leads to the list
@@ -39,8 +40,9 @@ async function searchFromHeader(p, query) {
   await p.goto(h.url('/'));
   const box = p.locator('form.site-search input[name="q"]');
   await box.fill(query);
-  await Promise.all([p.waitForURL(/\/cari\/\?q=/), box.press('Enter')]);
+  await Promise.all([p.waitForURL(/\/api\/cari\?q=/), box.press('Enter')]);
   assert.equal(new URL(p.url()).searchParams.get('q'), query);
+  assert.equal(new URL(p.url()).searchParams.get('lang'), 'id');
 }
 
 test('with JavaScript, the header search finds the service page for each word', async () => {

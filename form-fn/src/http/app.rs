@@ -5,7 +5,7 @@
 use super::body::{self, BodyKind};
 use super::pages::Pages;
 use super::respond::{self, empty, error_response, method_not_allowed};
-use super::{jawaban, lengkapi, lookup, submit, survey};
+use super::{cari, jawaban, lengkapi, lookup, submit, survey};
 use crate::HttpConfig;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
@@ -13,6 +13,7 @@ use http::{Method, Request, Response, StatusCode};
 use jiff::{Timestamp, Zoned};
 use pengaduan_core::Lang;
 use pengaduan_core::published::PublishedRules;
+use pengaduan_core::search::SiteSearch;
 use pengaduan_store::answer::AnswerStore;
 use pengaduan_store::attachments::AnyAttachments;
 use pengaduan_store::survey::SurveyStore;
@@ -30,13 +31,22 @@ pub struct App<S> {
     pages: RwLock<Arc<Pages>>,
     clock: Box<Clock>,
     pub(super) attachments: Option<AnyAttachments>,
+    search: RwLock<Option<Arc<SiteSearch>>>,
 }
 
 impl<S: ComplaintStore> App<S> {
     /// Builds the handler's state, once per process.
     pub fn new(store: S, config: Config, http: HttpConfig, pages: Pages) -> Self {
         let pages = RwLock::new(Arc::new(pages));
-        Self { store, config, http, pages, clock: Box::new(Timestamp::now), attachments: None }
+        Self {
+            store,
+            config,
+            http,
+            pages,
+            clock: Box::new(Timestamp::now),
+            attachments: None,
+            search: RwLock::new(None),
+        }
     }
 
     /// Accepts attachments (`lampiran`) into this store; without one, files are refused.
@@ -64,6 +74,16 @@ impl<S: ComplaintStore> App<S> {
     /// Swaps in the time limits of newly published rules, keeping the templates.
     pub fn set_rules(&self, rules: &PublishedRules) {
         self.set_pages(Pages::clone(&self.pages()).with_rules(rules));
+    }
+
+    /// Swaps in the site's search (its pages file, after a build or a publish).
+    pub fn set_search(&self, search: SiteSearch) {
+        *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(search));
+    }
+
+    /// The site's search in hand, if the host gave one.
+    pub fn search(&self) -> Option<Arc<SiteSearch>> {
+        self.search.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The store's settings.
@@ -116,6 +136,10 @@ pub async fn handle<S: ComplaintStore + SurveyStore + WorkflowStore + AnswerStor
             lookup::lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json, lang).await
         }
         ("lacak", &Method::POST) => lookup_posted(app, &req, source, wants_json).await,
+        ("cari", &Method::GET | &Method::HEAD) => {
+            cari::search(app, &query_param(req.uri().query().unwrap_or(""), "q").unwrap_or_default(), wants_json, lang)
+        }
+        ("cari", _) => method_not_allowed(app, "GET, HEAD", wants_json, lang),
         ("pengaduan", _) => respond::form_address_opened(app, wants_json, lang),
         ("lacak", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
         ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),

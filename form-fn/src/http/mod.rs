@@ -9,6 +9,7 @@
 
 mod app;
 pub mod body;
+mod cari;
 pub mod confirmation;
 mod jawaban;
 mod lengkapi;

@@ -12,6 +12,7 @@ use std::net::IpAddr;
 
 mod anonymity;
 mod attachments;
+mod cari;
 mod citizen;
 mod english;
 mod jawaban;

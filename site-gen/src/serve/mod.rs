@@ -247,6 +247,9 @@ impl Rebuilder {
                 // The build validated the rules; the API and the console follow what it published.
                 let rules = built_rules(&builder.opts.out).ok();
                 self.app.set_pages(api_pages(&site, rules.as_ref()));
+                if let Some(found) = search::built_search(&builder.opts.out) {
+                    self.app.set_search(found);
+                }
                 let rules = rules.map(Rules::from);
                 if let (Some(console), Some(rules)) = (self.console.get().and_then(Weak::upgrade), &rules) {
                     console.set_rules(rules.clone());
@@ -374,6 +377,9 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
             .with_attachments(attachments.clone())
             .with_clock(now),
     );
+    if let Some(found) = search::built_search(&out) {
+        app.set_search(found);
+    }
     tokio::spawn(purge_pending_uploads(Arc::clone(&app)));
     let rebuilder = Arc::new(Rebuilder {
         builder: Mutex::new(builder),
@@ -425,7 +431,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let router = security_headers(
         router
             .fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html"))))
-            .layer(axum::middleware::from_fn_with_state(Arc::new(out.clone()), search::answer_query)),
+            .layer(axum::middleware::from_fn_with_state(Arc::clone(&app), search::answer_query)),
     )
     .layer(axum::middleware::from_fn_with_state(body_timeout, body_deadline));
 

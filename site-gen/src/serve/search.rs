@@ -185,65 +185,31 @@ pub(super) fn route() -> String {
     format!("/{BUNDLE_DIR}/{{*file}}")
 }
 
-/// `GET` of a search page with `?q=` (the header's search box, without JavaScript): the page
-/// with the pages of its language that hold every word, rather than every page. Anything else
-/// goes on to the static files.
+/// `GET` of a search page with `?q=` (old links, and the search box as it was before it went
+/// to `/api/cari`): answered as form-fn answers `/api/cari`, from the same pages file.
+/// Anything else goes on to the static files.
 pub(super) async fn answer_query(
-    State(out): State<Arc<PathBuf>>,
+    State(app): State<Arc<form_fn::App<pengaduan_store::AnyStore>>>,
     req: Request,
     next: axum::middleware::Next,
 ) -> Response {
-    use pengaduan_site::search::{LIST_START, matching, query_words, result_words, results_page, summarise};
-    let path = req.uri().path().to_owned();
+    use pengaduan_core::search::{Answer, answer};
     let q = axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(req.uri())
         .ok()
         .and_then(|query| query.0.get("q").cloned())
         .filter(|q| !q.trim().is_empty());
-    let (true, Some(q)) = (req.method() == http::Method::GET && path.ends_with('/') && !path.contains(".."), q) else {
+    let (true, Some(q), Some(search)) = (req.method() == http::Method::GET, q, app.search()) else {
         return next.run(req).await;
     };
-    let file = out.join(path.trim_start_matches('/')).join("index.html");
-    let Ok(html) = tokio::fs::read_to_string(&file).await else { return next.run(req).await };
-    if !html.contains(LIST_START) {
-        return next.run(req).await;
+    let Some((lang, _)) = search.by_url(req.uri().path()) else { return next.run(req).await };
+    match answer(&search, lang, &q) {
+        Answer::Page(page) => ([(http::header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response(),
+        Answer::Empty(_) | Answer::NoSearch => next.run(req).await,
     }
-    let lang = summarise(&path, &html).lang;
-    let words = query_words(&q);
-    let (out, page_lang) = (Arc::clone(&out), lang.clone());
-    let pages = tokio::task::spawn_blocking(move || pages_in(&out, &page_lang)).await.unwrap_or_default();
-    let found = matching(&pages, &words);
-    let Some(mut page) = results_page(&html, &q, &found, result_words(&lang)) else {
-        return next.run(req).await;
-    };
-    // The titles found are text again: Indonesian names in them are marked as the build marks them.
-    if lang != "id" {
-        use pengaduan_core::terms::{INDONESIAN_TERMS, mark_indonesian_terms};
-        page = mark_indonesian_terms(&page, INDONESIAN_TERMS);
-    }
-    ([(http::header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
-/// Every page of the built site `out` in the language `lang` (not the search pages), with its
-/// searchable text, in address order.
-fn pages_in(out: &Path, lang: &str) -> Vec<(pengaduan_site::search::PageSummary, String)> {
-    use pengaduan_site::search::{LIST_START, searchable_text, summarise};
-    let mut pages: Vec<_> = walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != BUNDLE_DIR)
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name() == "index.html")
-        .filter_map(|e| {
-            let html = std::fs::read_to_string(e.path()).ok()?;
-            let dir = e.path().parent()?.strip_prefix(out).ok()?;
-            let url = format!("/{}", dir.to_string_lossy().replace('\\', "/"));
-            let url = if url.ends_with('/') { url } else { format!("{url}/") };
-            let summary = summarise(&url, &html);
-            (summary.lang == lang && !html.contains(LIST_START)).then(|| {
-                let text = searchable_text(&summary, &html);
-                (summary, text)
-            })
-        })
-        .collect();
-    pages.sort_by(|a, b| a.0.url.cmp(&b.0.url));
-    pages
+/// The pages file the build just wrote in `out`, for the API's `/api/cari` and [`answer_query`].
+pub(super) fn built_search(out: &Path) -> Option<pengaduan_core::search::SiteSearch> {
+    let text = std::fs::read_to_string(out.join(pengaduan_core::search::FILE)).ok()?;
+    pengaduan_core::search::SiteSearch::from_json(&text).ok()
 }
