@@ -13,7 +13,7 @@ use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::testing::{
     CALENDAR_2026, Moto, advance, complaint, complete, nomor, procedure, sqlite_store, state_of, store_transition,
 };
-use pengaduan_store::{ComplaintStore, ListFilter, WorkflowStore};
+use pengaduan_store::{ListFilter, WorkflowStore};
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -128,40 +128,4 @@ async fn figures_agree_on_sqlite_and_dynamodb() {
     for secret in ["PGD-", "Siti", "Izin usaha", "Melati"] {
         assert!(!json.contains(secret), "{secret} in {json}");
     }
-}
-
-/// A measurement, not a test (`cargo test --workspace --test statistik -- --ignored --nocapture`):
-/// how long reading and computing the figures takes for 3,000 complaints on SQLite, 60 of them
-/// finished (a debug build: 35 ms to read, 3 ms to compute on the machine this was written on).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a benchmark"]
-async fn how_long_the_figures_take_on_sqlite() {
-    let calendar = Calendar::from_toml(CALENDAR_2026).unwrap();
-    let tz = TimeZone::get("Asia/Jakarta").unwrap();
-    let (store, _dir) = sqlite_store();
-    let start: Timestamp = ts("2026-01-05T02:00:00Z");
-    for i in 0..3000 {
-        let at = start + std::time::Duration::from_secs(i as u64 * 2 * 3600);
-        let n = nomor(&store.submit(complaint(i, &format!("b{i}"), at, 2026)).await.unwrap());
-        if i % 10 == 0 && i < 600 {
-            complete(&store, &n, "penyelesaian", date(2026, 1, 6)).await;
-            while state_of(&store, &n).await.0.status != Status::Selesai {
-                advance(&store, &n, "Budi (JFT)").await;
-            }
-        }
-    }
-    let now = ts("2026-12-07T03:00:00Z");
-    let started = std::time::Instant::now();
-    let inputs = read_inputs(&store, &tz, now).await.unwrap();
-    let read = started.elapsed();
-    let figures = inputs.figures(&calendar, &tz, now);
-    let total = started.elapsed();
-    println!(
-        "{} complaints ({} finished): read {:.1} ms, figures {:.1} ms, total {:.1} ms",
-        inputs.rows.len(),
-        figures.bulan.iter().map(|m| m.selesai).sum::<u64>(),
-        read.as_secs_f64() * 1000.0,
-        (total - read).as_secs_f64() * 1000.0,
-        total.as_secs_f64() * 1000.0
-    );
 }

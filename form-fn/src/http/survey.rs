@@ -6,9 +6,7 @@
 
 use super::lookup::{find_with_code, lookup_refused, lookup_source_key};
 use super::pages::SurveyView;
-use super::respond::{
-    Lookup, error_response, html_response, json_response, store_failure, too_large_message,
-};
+use super::respond::{Lookup, error_response, html_response, json_response, store_failure, too_large_message};
 use super::{App, body, pages::fallback_html};
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};

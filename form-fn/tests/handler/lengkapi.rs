@@ -111,12 +111,15 @@ async fn a_returned_complaint_is_completed_online_with_text_and_a_pdf() {
     assert!(html.contains("Tambahan Anda telah kami terima") && html.contains("ktp-siti.pdf"), "{html}");
     assert!(html.contains(&code), "the status page of this complaint");
     assert!(!html.contains("form-lengkapi"), "the form is gone once sent");
-    // Links of the page answering the POST still reach the look-up.
+    // The forms of the page answering the POST (`…/lengkapi`) still reach the look-up, the
+    // code POSTed rather than put in an address.
     assert!(
-        html.contains(&format!("/api/lacak?nomor={n}&amp;kode={code}"))
-            || html.contains(&format!("/api/lacak?nomor={n}&kode={code}")),
+        html.contains(&format!(
+            "action=\"/api/lacak\"><input type=\"hidden\" name=\"nomor\" value=\"{n}\"><input type=\"hidden\" name=\"kode\" value=\"{code}\">"
+        )),
         "{html}"
     );
+    assert!(!html.contains("kode="), "no address holds the code: {html}");
 
     let after = app.store().load(&n).await.unwrap().unwrap();
     assert_eq!(after.row.state.status, Status::Diterima, "back to the completeness check");

@@ -206,7 +206,7 @@ async fn the_english_status_page_invites_to_the_english_survey() {
     let page = html(&status);
     assert!(page.contains("<html lang=\"en\">"));
     assert!(page.contains(&survey_opener(&n, &code, "en")), "invitation: {page}");
-    let switch = switch_to("&#x2F;api&#x2F;lacak", &(hidden("nomor", &n) + &hidden("kode", &code)), "id");
+    let switch = switch_to("/api/lacak", &(hidden("nomor", &n) + &hidden("kode", &code)), "id");
     assert!(page.contains(&switch), "the switch POSTs the code: {page}");
     no_code_in_addresses(&page, &code);
     assert!(page.contains("Telephone: (0000) 123456"), "the channel's English name on the receipt");
@@ -238,14 +238,14 @@ async fn the_survey_in_english_asks_the_nine_questions_in_english() {
     assert!(page.contains("<input type=\"hidden\" name=\"lang\" value=\"en\">"));
     assert!(page.contains("Send Survey") && !page.contains("Kirim Survei"));
     let back = format!(
-        "action=\"&#x2F;api&#x2F;lacak\">{}{}{}<button type=\"submit\" class=\"button button--secondary\">Back to the complaint&#x27;s status</button>",
+        "action=\"/api/lacak\">{}{}{}<button type=\"submit\" class=\"button button--secondary\">Back to the complaint&#x27;s status</button>",
         hidden("nomor", &n),
         hidden("kode", &code),
         hidden("lang", "en")
     );
     assert!(page.contains(&back), "back, in English: {page}");
     let fields = hidden("nomor", &n) + &hidden("kode", &code) + &hidden("buka", "1");
-    assert!(page.contains(&switch_to("&#x2F;api&#x2F;survei", &fields, "id")), "the language switch: {page}");
+    assert!(page.contains(&switch_to("/api/survei", &fields, "id")), "the language switch: {page}");
     no_code_in_addresses(&page, &code);
     assert!(page.contains("Telephone:") && !page.contains("Telepon:"), "the footer's channel in English");
     for indonesian in ["Pengaduan ", "Survei Kepuasan", "Kembali", "pertanyaan"] {
@@ -294,9 +294,9 @@ async fn an_english_answer_thanks_in_english_and_stores_the_same_numbers() {
     assert_eq!(resp.status(), StatusCode::OK);
     let thanks = html(&resp);
     assert!(thanks.contains("<html lang=\"en\">") && thanks.contains("Thank you for your rating"), "{thanks}");
-    assert!(thanks.contains(&format!("action=\"&#x2F;api&#x2F;lacak\">{}", hidden("nomor", &n))), "back: {thanks}");
+    assert!(thanks.contains(&format!("action=\"/api/lacak\">{}", hidden("nomor", &n))), "back: {thanks}");
     let fields = hidden("nomor", &n) + &hidden("kode", &code) + &hidden("buka", "1") + &hidden("terima_kasih", "1");
-    assert!(thanks.contains(&switch_to("&#x2F;api&#x2F;survei", &fields, "id")), "the thanks in Indonesian: {thanks}");
+    assert!(thanks.contains(&switch_to("/api/survei", &fields, "id")), "the thanks in Indonesian: {thanks}");
     no_code_in_addresses(&thanks, &code);
     let switched = post(&app, format!("nomor={n}&kode={code}&buka=1&terima_kasih=1&lang=id"), "text/html").await;
     assert!(html(&switched).contains("Terima kasih atas penilaian Anda"), "the switch keeps the thanks");
@@ -332,7 +332,7 @@ async fn the_indonesian_survey_keeps_its_words() {
     assert!(page.contains("<p class=\"hint\">Persyaratan</p>"), "the regulation's name alone");
     assert!(!page.contains("Requirements") && !page.contains("Telephone"));
     let fields = hidden("nomor", &n) + &hidden("kode", &code) + &hidden("buka", "1");
-    assert!(page.contains(&switch_to("&#x2F;api&#x2F;survei", &fields, "en")), "{page}");
+    assert!(page.contains(&switch_to("/api/survei", &fields, "en")), "{page}");
 }
 
 #[tokio::test]
