@@ -23,6 +23,7 @@ from pathlib import Path
 import boto3
 
 from runtime_test import ROOT, RuntimeApi, start_moto
+from table import create_table
 
 TABLE = "pengaduan-publish-test"
 BUCKET = "situs-publish-test"
@@ -67,11 +68,7 @@ def main() -> int:
         s3 = boto3.client("s3", **keys)
         cloudfront = boto3.client("cloudfront", **keys)
         # What the stack creates: the table, the site bucket, the distribution.
-        ddb.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                               {"AttributeName": "sk", "AttributeType": "S"}],
-                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                    {"AttributeName": "sk", "KeyType": "RANGE"}])
+        create_table(ddb, TABLE)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         distribution = cloudfront.create_distribution(DistributionConfig={
             "CallerReference": "publish-test", "Comment": "uji", "Enabled": True,
