@@ -168,7 +168,8 @@ test('English search finds the service page for fee, working days and complaint'
         await p.goto(h.url('/en/'));
         const box = p.locator('form.site-search input[name="q"]');
         await box.fill(query);
-        await Promise.all([p.waitForURL(/\/en\/search\/\?q=/), box.press('Enter')]);
+        // The header's box asks /api/cari (answered on the server), in the page's language.
+        await Promise.all([p.waitForURL(/\/api\/cari\?q=.*&lang=en$/), box.press('Enter')]);
         await p.locator(`#pencarian a.pagefind-ui__result-link[href^="${SERVICE_EN}"]`).first()
           .waitFor({ state: 'visible', timeout: 15_000 });
         const hrefs = await p.locator('#pencarian a.pagefind-ui__result-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
@@ -189,7 +190,7 @@ test('without JavaScript, the English search box lists the English pages that ho
       await p.goto(h.url(SERVICE_EN));
       const box = p.locator('form.site-search input[name="q"]');
       await box.fill('fee');
-      await Promise.all([p.waitForURL(/\/en\/search\/\?q=fee/), box.press('Enter')]);
+      await Promise.all([p.waitForURL(/\/api\/cari\?q=fee&lang=en$/), box.press('Enter')]);
     });
     await j.step('the list holds the English pages with "fee", and no Indonesian one', async (p) => {
       const list = p.locator('#semua-halaman');
