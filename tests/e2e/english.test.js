@@ -170,9 +170,9 @@ test('English search finds the service page for fee, working days and complaint'
         await box.fill(query);
         // The header's box asks /api/cari (answered on the server), in the page's language.
         await Promise.all([p.waitForURL(/\/api\/cari\?q=.*&lang=en$/), box.press('Enter')]);
-        await p.locator(`#pencarian a.pagefind-ui__result-link[href^="${SERVICE_EN}"]`).first()
-          .waitFor({ state: 'visible', timeout: 15_000 });
-        const hrefs = await p.locator('#pencarian a.pagefind-ui__result-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        // The server's answer: the English pages that hold the words.
+        await p.locator(`#semua-halaman a[href^="${SERVICE_EN}"]`).first().waitFor({ state: 'visible' });
+        const hrefs = await p.locator('#semua-halaman li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
         assert.ok(hrefs.every((href) => href.startsWith('/en/')), `only English pages: ${hrefs.join(', ')}`);
       });
     }

@@ -1,10 +1,11 @@
 'use strict';
 // Issue 14, search: the search box in the header leads to /api/cari (issue 23: answered on the
-// server, under serve and on AWS alike), the search page with the pages found. With JavaScript, Pagefind's
-// default UI searches the index site-gen wrote to /pagefind/ (under the site's real
-// Content-Security-Policy, which must allow the index's WebAssembly); "biaya", "jangka waktu"
-// and "lapor" each find the service page. Without JavaScript, the same form leads to the list
-// of every page, with its title, link and description.
+// server, under serve and on AWS alike), the search page with the pages found, which loads no
+// index. On the search page itself, Pagefind's default UI searches as the visitor types, on the
+// index site-gen wrote to /pagefind/ (under the site's real Content-Security-Policy, which must
+// allow the index's WebAssembly); "biaya", "jangka waktu", "lapor" and the everyday words of
+// the front matter each find the service page. Without JavaScript, the same form leads to the
+// pages found, each with its title, link and description.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -45,26 +46,57 @@ async function searchFromHeader(p, query) {
   assert.equal(new URL(p.url()).searchParams.get('lang'), 'id');
 }
 
-test('with JavaScript, the header search finds the service page for each word', async () => {
+test('with JavaScript, the header search finds the service page for each word, answered by the server', async () => {
   const { page, problems } = await pageWithCsp(true);
+  const bundle = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/pagefind/')) bundle.push(r.url());
+  });
   const j = new h.Journey('search: js on', page);
   try {
     for (const query of QUERIES) {
       await j.step(`search "${query}" from the header`, (p) => searchFromHeader(p, query));
       await j.step(`"${query}" lists the service page`, async (p) => {
-        const link = p.locator(`#pencarian a.pagefind-ui__result-link[href^="${SERVICE_PATH}"]`).first();
-        await link.waitFor({ state: 'visible', timeout: 15_000 });
-        assert.equal(await p.locator('#pencarian input').inputValue(), query, 'the box holds the word');
-        assert.equal(await p.locator('#semua-halaman').isVisible(), false, 'the list of all pages is hidden');
+        await p.locator(`#semua-halaman a[href="${SERVICE_PATH}"]`).waitFor({ state: 'visible' });
+        assert.match(await p.locator('#semua-halaman [role="status"]').innerText(), /halaman memuat/);
       });
     }
+    await j.step('the answer loads no search index (issue 23: 141 KB and a shifting page before)', () => {
+      assert.deepEqual(bundle, []);
+    });
     await j.step('screenshot', (p) => h.screenshot(p, 'cari-js-1280'));
+    await j.step('following a result opens the service page', async (p) => {
+      await p.locator(`#semua-halaman a[href="${SERVICE_PATH}"]`).click();
+      await p.waitForURL((u) => u.pathname === SERVICE_PATH);
+    });
+    await j.step('no script or CSP errors', async () => {
+      assert.deepEqual(problems, []);
+    });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('with JavaScript, the search page searches live as the visitor types (Pagefind, under the site\'s CSP)', async () => {
+  const { page, problems } = await pageWithCsp(true);
+  const j = new h.Journey('search: live', page);
+  try {
+    await j.step('the search page lists every page until the visitor types', async (p) => {
+      await p.goto(h.url('/cari/'));
+      await p.locator('#pencarian input').waitFor({ state: 'visible' });
+      assert.equal(await p.locator('#semua-halaman').isVisible(), true);
+    });
+    for (const query of QUERIES) {
+      await j.step(`typing "${query}" finds the service page`, async (p) => {
+        await p.locator('#pencarian input').fill(query);
+        const link = p.locator(`#pencarian a.pagefind-ui__result-link[href^="${SERVICE_PATH}"]`).first();
+        await link.waitFor({ state: 'visible', timeout: 15_000 });
+        assert.equal(await p.locator('#semua-halaman').isVisible(), false, 'the list of all pages gave way');
+      });
+    }
+    await j.step('screenshot', (p) => h.screenshot(p, 'cari-langsung-1280'));
     await j.step('the live search box has a name of its own, not only a title', async (p) => {
       assert.equal(await p.locator('#pencarian input').getAttribute('aria-label'), 'Cari di situs');
-    });
-    await j.step('following a result opens the service page', async (p) => {
-      await p.locator(`#pencarian a.pagefind-ui__result-link[href^="${SERVICE_PATH}"]`).first().click();
-      await p.waitForURL((u) => u.pathname === SERVICE_PATH);
     });
     await j.step('no script or CSP errors', async () => {
       assert.deepEqual(problems, []);
@@ -83,7 +115,8 @@ test('the live search and the English service page pass axe\'s naming rules', as
   const rules = ['label-title-only', 'landmark-unique'];
   try {
     await j.step('the live search for "biaya"', async (p) => {
-      await p.goto(h.url('/cari/?q=biaya'));
+      await p.goto(h.url('/cari/'));
+      await p.locator('#pencarian input').fill('biaya');
       await p.locator('#pencarian a.pagefind-ui__result-link').first().waitFor({ state: 'visible', timeout: 15_000 });
       await h.checkAxe(p, 'the live search', rules);
     });
