@@ -3,8 +3,11 @@
 //! as `pengaduan-staf statistik`, publish-fn's daily run and `/staf/laporan` do (issue 24).
 //!
 //! Run: `cargo bench -p pengaduan-report --bench figures` (needs moto's Python, as the tests:
-//! `MOTO_PYTHON`). `FIGURES_COMPLAINTS` changes the count (default 10,000) and
-//! `FIGURES_STORES` the stores (default `sqlite,dynamodb`).
+//! `MOTO_PYTHON`). `FIGURES_COMPLAINTS` changes the count on SQLite (default 10,000),
+//! `FIGURES_DYNAMODB_COMPLAINTS` on DynamoDB (default 1,000: moto stores about three complaints
+//! a second and answers an index query by reading the whole table, so its times say little
+//! about DynamoDB; the round trips it prints do), and `FIGURES_STORES` the stores (default
+//! `sqlite,dynamodb`).
 //!
 //! The complaints arrive every 45 minutes from 5 January 2026, so 10,000 span the year; one in
 //! five is finished through the whole procedure about two weeks after it arrived, one in five
@@ -19,11 +22,11 @@ use pengaduan_core::skm::Answers;
 use pengaduan_core::{RegisterNumber, Status};
 use pengaduan_report::laporan::{Progress, report};
 use pengaduan_report::statistik::read_inputs;
+use pengaduan_store::WorkflowStore;
 use pengaduan_store::survey::SurveyStore;
 use pengaduan_store::testing::{
-    Moto, PROCEDURES, complaint, nomor, procedure, sqlite_store, state_of, store_transition,
+    Moto, PROCEDURES, RoundTrips, complaint, nomor, procedure, sqlite_store, state_of, store_transition,
 };
-use pengaduan_store::WorkflowStore;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -31,7 +34,7 @@ const RUNS: usize = 5;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let count: usize = std::env::var("FIGURES_COMPLAINTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let count = |name: &str, default: usize| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
     let stores = std::env::var("FIGURES_STORES").unwrap_or_else(|_| "sqlite,dynamodb".into());
     let calendar = Calendar::from_toml(include_str!("../../content/data/hari-libur.toml")).unwrap();
     let tz = TimeZone::get("Asia/Jakarta").unwrap();
@@ -39,22 +42,26 @@ async fn main() {
         match name {
             "sqlite" => {
                 let (store, _dir) = sqlite_store();
-                measure("SQLite", &store, count, &calendar, &tz).await;
+                measure("SQLite", &store, None, count("FIGURES_COMPLAINTS", 10_000), &calendar, &tz).await;
             }
             "dynamodb" => {
                 let moto = Moto::start();
-                let store = moto.store().await;
-                measure("DynamoDB (moto)", &store, count, &calendar, &tz).await;
+                let table = moto.store().await;
+                let (store, trips) = moto.instance(table.table());
+                let n = count("FIGURES_DYNAMODB_COMPLAINTS", 1_000);
+                measure("DynamoDB (moto)", &store, Some(&trips), n, &calendar, &tz).await;
             }
             other => panic!("unknown store {other:?}: sqlite or dynamodb"),
         }
     }
 }
 
-/// Fills `store` with `count` complaints, then times the figures and the report on it.
+/// Fills `store` with `count` complaints, then times the figures and the report on it, with the
+/// round trips of one run when `trips` counts them.
 async fn measure<S: WorkflowStore + SurveyStore>(
     label: &str,
     store: &S,
+    trips: Option<&RoundTrips>,
     count: usize,
     calendar: &Calendar,
     tz: &TimeZone,
@@ -62,6 +69,13 @@ async fn measure<S: WorkflowStore + SurveyStore>(
     let filling = Instant::now();
     fill(store, count, tz).await;
     eprintln!("{label}: {count} complaints stored in {:.0} s", filling.elapsed().as_secs_f64());
+    let per_run = |runs: usize| {
+        trips.map(|t| {
+            let counted: Vec<String> = t.take().into_iter().map(|(op, n)| format!("{} {op}", n / runs)).collect();
+            format!("; round trips per run: {}", counted.join(", "))
+        })
+    };
+    per_run(1);
     let now: Timestamp = "2026-12-07T03:00:00Z".parse().unwrap();
 
     let (mut read, mut compute) = (Vec::new(), Vec::new());
@@ -77,9 +91,10 @@ async fn measure<S: WorkflowStore + SurveyStore>(
         assert!(figures.bulan.iter().map(|m| m.diterima).sum::<u64>() > 0);
     }
     println!(
-        "{label:<16} statistics, {rows} rows read: read {}, compute {}",
+        "{label:<16} statistics, {rows} rows read: read {}, compute {}{}",
         median_ms(&mut read),
-        median_ms(&mut compute)
+        median_ms(&mut compute),
+        per_run(RUNS).unwrap_or_default()
     );
 
     for (period_label, period) in
@@ -87,7 +102,8 @@ async fn measure<S: WorkflowStore + SurveyStore>(
     {
         let mut times = Vec::new();
         let histories = AtomicUsize::new(0);
-        for _ in 0..RUNS.min(3) {
+        let runs = RUNS.min(3);
+        for _ in 0..runs {
             histories.store(0, Ordering::Relaxed);
             let progress = |p: Progress| {
                 if let Progress::Register { histories: h, .. } = p {
@@ -100,9 +116,10 @@ async fn measure<S: WorkflowStore + SurveyStore>(
             std::hint::black_box(r);
         }
         println!(
-            "{label:<16} {period_label:<13} ({} histories read): {}",
+            "{label:<16} {period_label:<13} ({} histories read): {}{}",
             histories.load(Ordering::Relaxed),
-            median_ms(&mut times)
+            median_ms(&mut times),
+            per_run(runs).unwrap_or_default()
         );
     }
 }
@@ -125,7 +142,7 @@ async fn fill<S: WorkflowStore + SurveyStore>(store: &S, count: usize, tz: &Time
             1 => {
                 let (state, version) = state_of(store, &n).await;
                 let t = state.mark_complete(procedure("penyelesaian"), next_day(received), "berkas lengkap").unwrap();
-                store_transition(store, &n, version, &t, "Rina (FO)", at + 1.day()).await.unwrap();
+                store_transition(store, &n, version, &t, "Rina (FO)", at + 24.hours()).await.unwrap();
             }
             _ => {}
         }

@@ -152,12 +152,18 @@ impl aws_sdk_dynamodb::config::Intercept for Counting {
         _: &aws_sdk_dynamodb::config::RuntimeComponents,
         _: &mut aws_sdk_dynamodb::config::ConfigBag,
     ) -> Result<(), crate::error::BoxError> {
-        // DynamoDB's JSON protocol names the operation in this header.
-        let target = context.request().headers().get("x-amz-target").unwrap_or("?");
-        let operation = target.rsplit('.').next().unwrap_or(target).to_owned();
+        let operation = operation_of(context.request()).to_owned();
         *self.0.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(operation).or_default() += 1;
         Ok(())
     }
+}
+
+/// The DynamoDB operation a request asks for (`GetItem`, ...): DynamoDB's JSON protocol names it
+/// in the `x-amz-target` header.
+#[cfg(feature = "aws")]
+fn operation_of(request: &aws_sdk_dynamodb::config::http::HttpRequest) -> &str {
+    let target = request.headers().get("x-amz-target").unwrap_or("?");
+    target.rsplit('.').next().unwrap_or(target)
 }
 
 /// Refuses what the intake function's role is denied on personal data (`infra/template.yaml`):
@@ -180,8 +186,7 @@ impl aws_sdk_dynamodb::config::Intercept for DenyPersonal {
     ) -> Result<(), crate::error::BoxError> {
         const DENIED: [&str; 5] = ["GetItem", "BatchGetItem", "Query", "UpdateItem", "DeleteItem"];
         let request = context.request();
-        let target = request.headers().get("x-amz-target").unwrap_or("?");
-        let operation = target.rsplit('.').next().unwrap_or(target);
+        let operation = operation_of(request);
         let body = request.body().bytes().map(String::from_utf8_lossy).unwrap_or_default();
         let personal = format!("\"{}", crate::dynamodb::PERSONAL_PREFIX);
         if DENIED.contains(&operation) && body.contains(&personal) {

@@ -8,17 +8,10 @@
 use super::app::App;
 use super::respond::{self, error_response, html_response, redirect};
 use bytes::Bytes;
-use http::header::{self, HeaderValue};
 use http::{Response, StatusCode};
 use pengaduan_core::Lang;
 use pengaduan_core::search::{Answer, answer};
 use pengaduan_store::ComplaintStore;
-
-/// The search page's policy: form-fn's own plus what Pagefind's UI needs once JavaScript takes
-/// over (its WebAssembly, and fetching the index from `/pagefind/`).
-const SEARCH_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-                          img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
-                          connect-src 'self'";
 
 /// Answers the query `q` in `lang`: the results page; an empty query goes to the search page,
 /// which lists every page.
@@ -35,11 +28,8 @@ pub(super) fn search<S: ComplaintStore>(app: &App<S>, q: &str, wants_json: bool,
         );
     };
     match answer(&site, lang, q) {
-        Answer::Page(html) => {
-            let mut resp = html_response(StatusCode::OK, html);
-            resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SEARCH_CSP));
-            resp
-        }
+        // The answer is final: it loads no index, so form-fn's own policy (no WebAssembly).
+        Answer::Page(html) => html_response(StatusCode::OK, html),
         Answer::Empty(url) => redirect(&url),
         Answer::NoSearch => error_response(
             app,

@@ -73,7 +73,9 @@ async fn a_query_lists_the_pages_holding_every_word_titles_first() {
     let resp = get(&app, "/api/cari?q=biaya+layanan&lang=id").await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_security_headers(&resp);
-    assert!(header(&resp, "content-security-policy").contains("'wasm-unsafe-eval'"), "Pagefind may take over");
+    // The answer is final and loads no search index: no WebAssembly allowed.
+    let csp = header(&resp, "content-security-policy");
+    assert!(csp.contains("script-src 'self'") && !csp.contains("wasm"), "{csp}");
     let html = text_of(&resp);
     assert!(html.contains("Hasil pencarian</h2>") && html.contains("2 halaman memuat “biaya layanan”."), "{html}");
     let (fee, home) = (html.find("href=\"/layanan/biaya/\"").unwrap(), html.find("href=\"/\">Beranda").unwrap());
