@@ -12,7 +12,7 @@ use super::months::register_counters;
 use super::{DynamoStore, Item, build, s, sdk};
 use crate::{PersonalMove, StoreError};
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use pengaduan_core::{PersonalData, RegisterNumber};
 
 /// The partition-key prefix of personal data items.
@@ -87,12 +87,7 @@ impl DynamoStore {
         let Some(old) = self.get(&old_pk, LEGACY_PERSONAL_SK).await? else { return Ok(false) };
         let mut item = old;
         item.extend(personal_key(nomor));
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(build)?;
+        let put = self.create(item)?;
         let delete = Delete::builder()
             .table_name(&self.table)
             .key("pk", s(&old_pk))
