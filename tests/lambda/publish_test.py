@@ -149,12 +149,20 @@ def main() -> int:
             assert paths == sorted(state["report"]["invalidated_paths"]), paths
 
         def unchanged():
+            # The statistics pages say when they were computed (to the minute): when a minute
+            # has turned since the first publish they changed, and this publish rightly sends
+            # them. The one after it, in the same minute, must send nothing.
+            invalidations = lambda: cloudfront.list_invalidations(  # noqa: E731
+                DistributionId=distribution)["InvalidationList"].get("Items", [])
             report, _ = runtime.invoke(json.dumps({"op": "publish"}), timeout=120)
+            before = len(invalidations())
+            if report["uploaded"] and all("statist" in p for p in report["invalidated_paths"]):
+                report, _ = runtime.invoke(json.dumps({"op": "publish"}), timeout=120)
             state["warm_ms"] = report["elapsed_ms"]
             assert report["uploaded"] == [] and report["removed"] == [], report
             assert report["invalidated_paths"] == [] and report["invalidation_id"] is None, report
-            items = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"].get("Items", [])
-            assert len(items) == 1, "no invalidation when nothing changed"
+            assert len(invalidations()) == before, "no invalidation when nothing changed"
+            assert before in (1, 2), "the first publish's, and the statistics' when a minute turned"
 
         def editing_operations():
             page = "layanan/informasi-dan-pengaduan.md"
