@@ -295,10 +295,7 @@ pub fn validate_files_in(files: &[(String, &[u8])], lang: Lang) -> Result<Vec<Va
         };
         if bytes.len() > MAX_FILE {
             oversize = true;
-            errors.push(error(lang.pick(
-                format!("Berkas \"{display_name}\" lebih dari {} MB", MAX_FILE / MIB),
-                format!("The file \"{display_name}\" is larger than {} MB", MAX_FILE / MIB),
-            )));
+            errors.push(error(too_large_message(&display_name, lang)));
             continue;
         }
         valid.push(ValidFile { display_name, kind, size: bytes.len() });
@@ -310,6 +307,14 @@ pub fn validate_files_in(files: &[(String, &[u8])], lang: Lang) -> Result<Vec<Va
         )));
     }
     if errors.is_empty() { Ok(valid) } else { Err(errors) }
+}
+
+/// The message for a file larger than [`MAX_FILE`], named by its sanitised name.
+pub fn too_large_message(display_name: &str, lang: Lang) -> String {
+    lang.pick(
+        format!("Berkas \"{display_name}\" lebih dari {} MB", MAX_FILE / MIB),
+        format!("The file \"{display_name}\" is larger than {} MB", MAX_FILE / MIB),
+    )
 }
 
 /// The message when files were sent but the service cannot take them online (no attachment

@@ -54,6 +54,9 @@ enum Command {
         /// Penyimpanan pengaduan: sqlite:PATH atau dynamodb:TABLE.
         #[arg(long, default_value = "sqlite:.data/pengaduan.db")]
         store: String,
+        /// Tempat lampiran: folder:FOLDER atau s3:BUCKET (bawaan: folder lampiran di samping basis data SQLite, atau di ROOT/.data).
+        #[arg(long, value_name = "TEMPAT")]
+        lampiran: Option<String>,
     },
 }
 
@@ -104,8 +107,8 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         #[cfg(feature = "serve")]
-        Command::Serve { root, bind, port, store } => {
-            let opts = serve::ServeOptions { root, bind, port, store };
+        Command::Serve { root, bind, port, store, lampiran } => {
+            let opts = serve::ServeOptions { root, bind, port, store, lampiran };
             match tokio::runtime::Runtime::new()
                 .map_err(serve::ServeError::Runtime)
                 .and_then(|rt| rt.block_on(serve::serve(opts)))

@@ -315,34 +315,129 @@
             input.focus();
             return;
           }
-          var xhr = new XMLHttpRequest();
-          xhr.open("POST", form.action);
-          xhr.upload.addEventListener("progress", function (e) {
-            if (e.lengthComputable) {
-              progress(Math.floor((e.loaded / e.total) * 100));
-            }
-          });
-          xhr.addEventListener("load", function () {
-            if (xhr.responseURL && xhr.responseURL !== target.href) {
-              // Followed the redirect to the confirmation: show it at its own address.
-              window.location.assign(xhr.responseURL);
-              return;
-            }
-            // The form again with the server's messages (or a refusal): show that page.
-            document.open();
-            document.write(xhr.responseText);
-            document.close();
-          });
-          xhr.addEventListener("error", function () {
-            status.textContent = text(input, "data-teks-putus", "Pengiriman terputus. Isian dan berkas Anda masih ada: kirim lagi.");
-            enable();
-          });
+          var files = Array.prototype.slice.call(input.files);
           progress(0);
-          xhr.send(new FormData(form));
+          direct(target, files).then(
+            function (keys) {
+              var data = new FormData(form);
+              if (keys) {
+                // The files are in the bucket already: the form names them instead.
+                data.delete(input.name);
+                keys.forEach(function (key, i) {
+                  data.append("unggahan_" + (i + 1), key);
+                  data.append("unggahan_nama_" + (i + 1), files[i].name);
+                });
+              }
+              send(data, !keys);
+            },
+            function () {
+              interrupted();
+            }
+          );
         });
       },
       true
     );
+
+    function interrupted() {
+      status.textContent = text(input, "data-teks-putus", "Pengiriman terputus. Isian dan berkas Anda masih ada: kirim lagi.");
+      enable();
+    }
+
+    /*
+     * On AWS a request to the API is at most 6 MB, so files go straight to the bucket: the API
+     * signs one form per file (POST …/unggah), each file is posted with its form, and the keys
+     * come back. Resolves to null where the API takes files with the form (site-gen serve's
+     * folder: it answers 404), so the form carries them as before.
+     */
+    function direct(target, files) {
+      var address = target.pathname.replace(/\/pengaduan(\/lengkapi)?\/?$/, "/unggah");
+      if (address === target.pathname || !window.fetch) {
+        return Promise.resolve(null);
+      }
+      return fetch(address, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        body: "jumlah=" + files.length,
+      })
+        .then(function (r) {
+          return r.ok ? r.json() : null;
+        })
+        .then(function (signed) {
+          if (!signed || !signed.unggahan || signed.unggahan.length !== files.length) {
+            return null;
+          }
+          var total = files.reduce(function (sum, f) {
+            return sum + f.size;
+          }, 0);
+          var done = 0;
+          var keys = [];
+          var next = function (i) {
+            if (i >= files.length) {
+              return keys;
+            }
+            return post(signed.unggahan[i], files[i], function (loaded) {
+              progress(Math.floor(((done + loaded) / Math.max(1, total)) * 100));
+            }).then(function () {
+              done += files[i].size;
+              keys.push(signed.unggahan[i].kunci);
+              return next(i + 1);
+            });
+          };
+          return next(0);
+        });
+    }
+
+    /* One file posted to the bucket with its signed fields; rejects unless the bucket took it. */
+    function post(signed, file, onProgress) {
+      return new Promise(function (resolve, reject) {
+        var data = new FormData();
+        signed.isian.forEach(function (pair) {
+          data.append(pair[0], pair[1]);
+        });
+        data.append("file", file);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", signed.alamat);
+        xhr.upload.addEventListener("progress", function (e) {
+          onProgress(e.loaded);
+        });
+        xhr.addEventListener("load", function () {
+          if (xhr.status >= 200 && xhr.status < 300) {
+            resolve();
+          } else {
+            reject(new Error("bucket answered " + xhr.status));
+          }
+        });
+        xhr.addEventListener("error", reject);
+        xhr.send(data);
+      });
+    }
+
+    /* The form sent to the API; with its files, its own progress is the upload's. */
+    function send(data, withFiles) {
+      var target = new URL(form.action, window.location.href);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (withFiles && e.lengthComputable) {
+          progress(Math.floor((e.loaded / e.total) * 100));
+        }
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.responseURL && xhr.responseURL !== target.href) {
+          // Followed the redirect to the confirmation: show it at its own address.
+          window.location.assign(xhr.responseURL);
+          return;
+        }
+        // The form again with the server's messages (or a refusal): show that page.
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", interrupted);
+      xhr.send(data);
+    }
   }
 
   function start() {

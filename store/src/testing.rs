@@ -516,6 +516,36 @@ pub fn multipart_in(file_field: &str, fields: &[(&str, &str)], files: &[(&str, &
     body
 }
 
+/// Sends a file as a browser does with a direct upload's signed form: the form's fields, then
+/// the file, posted to its address (a local S3 server); the answer's status and body.
+#[cfg(feature = "aws")]
+pub fn post_to_bucket(upload: &crate::attachments::DirectUpload, bytes: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut body = Vec::new();
+    for (name, value) in &upload.fields {
+        body.extend_from_slice(
+            format!("--B0und4ry\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        b"--B0und4ry\r\nContent-Disposition: form-data; name=\"file\"; filename=\"berkas\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--B0und4ry--\r\n");
+    let rest = upload.url.strip_prefix("http://").expect("a local server's address");
+    let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let mut stream = std::net::TcpStream::connect(host).expect("the S3 server answers");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: multipart/form-data; boundary=B0und4ry\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body)).expect("the upload is sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("the S3 server's answer");
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, answer)
+}
+
 /// Makes outbox entry `id` look as it was recorded before messages kept their language: the
 /// message's text without `lang`, and no language of the entry's own (SQLite: the row written
 /// again without naming column `lang`, as the code before migration 8 wrote it, so the

@@ -214,6 +214,7 @@ set +e
 (cd "$E2E_DIR" && E2E_BASE_URL="$BASE_URL" E2E_SCREENSHOTS="$SCREENSHOTS" \
   E2E_STAFF="$STAFF" E2E_STORE="sqlite:$WORK/pengaduan.db" E2E_ROOT="$SITE_ROOT" \
   E2E_MAIL_DIR="$MAIL_DIR" SMTP_URL="$SMTP_URL" SITE_ORIGIN="$BASE_URL" E2E_CLOCK="$E2E_CLOCK" \
+  E2E_SITE_GEN="$SITE_GEN" MOTO_PYTHON="$SMTP_PYTHON" \
   node --test --test-concurrency=1 --test-reporter=spec "${files[@]}")
 status=$?
 set -e

@@ -5,7 +5,7 @@
 use super::body::{self, BodyKind};
 use super::pages::Pages;
 use super::respond::{self, empty, error_response, method_not_allowed};
-use super::{cari, jawaban, lengkapi, lookup, submit, survey};
+use super::{cari, jawaban, lengkapi, lookup, submit, survey, unggah};
 use crate::HttpConfig;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
@@ -132,6 +132,7 @@ pub async fn handle<S: ComplaintStore + SurveyStore + WorkflowStore + AnswerStor
         ("pengaduan", &Method::POST) => submit::submit(app, req, source, &path).await,
         ("lengkapi", &Method::POST) => lengkapi::complete(app, req, source, wants_json, lang).await,
         ("jawaban", &Method::POST) => jawaban::download(app, req, source, wants_json, lang).await,
+        ("unggah", &Method::POST) => unggah::presign(app, req.body(), source, lang).await,
         ("lacak", &Method::GET | &Method::HEAD) => {
             lookup::lookup_query(app, req.uri().query().unwrap_or(""), source, wants_json, lang).await
         }
@@ -144,7 +145,7 @@ pub async fn handle<S: ComplaintStore + SurveyStore + WorkflowStore + AnswerStor
         ("lacak", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
         ("survei", _) => method_not_allowed(app, "GET, HEAD, POST, OPTIONS", wants_json, lang),
         ("lengkapi", _) => method_not_allowed(app, "POST, OPTIONS", wants_json, lang),
-        ("jawaban", _) => method_not_allowed(app, "POST", wants_json, lang),
+        ("jawaban" | "unggah", _) => method_not_allowed(app, "POST", wants_json, lang),
         _ => error_response(
             app,
             StatusCode::NOT_FOUND,
@@ -273,6 +274,12 @@ fn finish<S>(app: &App<S>, resp: &mut Response<Bytes>, origin: Option<&str>) {
     }
     if app.http.site_origin.is_some() {
         h.append(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    if let Some(origin) = app.attachments.as_ref().and_then(AnyAttachments::upload_origin)
+        && let Some(csp) = h.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok())
+        && let Ok(value) = HeaderValue::from_str(&respond::with_upload_origin(csp, &origin))
+    {
+        h.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     // The Lambda shell gzips for clients that accept it (see lambda.rs), as `serve` does.
     h.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));

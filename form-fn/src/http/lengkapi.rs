@@ -13,6 +13,7 @@ use super::respond::{
     Lookup, complaint_not_found, error_response, json_response, store_failure, too_large, unavailable, unsupported_type,
 };
 use super::submit::{check_uploads, discard_attachments, finish_uploads, put_pending};
+use super::unggah::{self, NotTaken};
 use super::{App, body};
 use bytes::Bytes;
 use http::{Request, Response, StatusCode, header};
@@ -50,7 +51,7 @@ pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
     if req.body().len() > kind.limit() {
         return too_large(app, wants_json, lang);
     }
-    let (form, uploads) = match body::parse(&kind, req.into_body()).await {
+    let (form, mut uploads) = match body::parse(&kind, req.into_body()).await {
         Ok(parsed) => parsed,
         Err(malformed) => {
             let title = lang.pick("Data tidak dapat dibaca", "The data cannot be read");
@@ -82,8 +83,16 @@ pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
     };
 
     let mut errors = Vec::new();
+    let direct = match unggah::take(app, &form, &mut uploads, lang).await {
+        Ok(keys) => Some(keys),
+        Err(NotTaken::Refused(error)) => {
+            errors.push(error);
+            None
+        }
+        Err(NotTaken::Failed(e)) => return unggah::failed(app, &e, wants_json, lang),
+    };
     let added = validate_addition(&form, lang).map_err(|e| errors.push(e)).ok();
-    let files = check_uploads(app, &uploads, &mut errors, lang);
+    let files = if direct.is_some() { check_uploads(app, &uploads, &mut errors, lang) } else { None };
     let (Some(added), Some(files)) = (added, files) else {
         // The form's order: the text, then the files.
         errors.sort_by_key(|e| e.field != ADDITION_FIELD);
@@ -123,6 +132,7 @@ pub(super) async fn complete<S: WorkflowStore + AnswerStore>(
             );
         }
     };
+    unggah::release(app, direct.as_deref().unwrap_or_default()).await;
     let addition = Addition { seq: 0, at: now_ts, text: added, files: names.clone() };
     let change = WorkflowChange::from_transition(&transition, ONLINE_COMPLAINANT, now_ts, now.year(), None, None)
         .with_addition(addition, pending.clone());

@@ -11,8 +11,10 @@ use pengaduan_store::{ComplaintStore, StoreError, error_chain};
 use serde_json::json;
 
 /// The policy of every HTML answer: its own styles and scripts only, framed by no one.
+/// `connect-src 'self'`: a form page this answers (the form again with its messages) sends its
+/// files with a script, to the API and, on AWS, to the bucket ([`with_upload_origin`]).
 const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
-                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
 
 const TOO_LARGE_MESSAGE: &str = "Data yang Anda kirim melebihi batas ukuran. Persingkat isian atau kurangi lampiran.";
 
@@ -306,6 +308,12 @@ pub(super) fn empty(status: StatusCode) -> Response<Bytes> {
     let mut resp = Response::new(Bytes::new());
     *resp.status_mut() = status;
     resp
+}
+
+/// `csp` with `origin` (where browsers send files straight to the bucket) added to its
+/// `connect-src 'self'`; unchanged without that directive.
+pub fn with_upload_origin(csp: &str, origin: &str) -> String {
+    csp.replacen("connect-src 'self'", &format!("connect-src 'self' {origin}"), 1)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::respond::{
     Limit, error_response, html_response, json_response, redirect, store_failure, too_large, too_many,
     too_many_submissions_words, unavailable, unsupported_type,
 };
+use super::unggah::{self, NotTaken};
 use super::{App, accept_language, request_lang, wants_json};
 use bytes::Bytes;
 use http::header;
@@ -78,6 +79,12 @@ pub(super) async fn submit<S: ComplaintStore>(
         );
     }
 
+    let mut uploads = uploads;
+    let direct = match unggah::take(app, &form, &mut uploads, lang).await {
+        Ok(keys) => keys,
+        Err(NotTaken::Refused(error)) => return invalid(app, &form, &[error], wants_json, lang),
+        Err(NotTaken::Failed(e)) => return unggah::failed(app, &e, wants_json, lang),
+    };
     let now = app.now();
     let block = pengaduan_core::access::address_block(source);
     let (submission, files, replay) = match check(app, &form, &uploads, header_key, &block, now.date(), lang) {
@@ -137,6 +144,7 @@ pub(super) async fn submit<S: ComplaintStore>(
             );
         }
     };
+    unggah::release(app, &direct).await;
     complaint.uploads.clone_from(&pending);
     let confirmation = confirm(complaint.mail_receipt);
     match intake(&app.store, &app.config, complaint).await {

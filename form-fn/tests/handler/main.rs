@@ -25,6 +25,7 @@ mod rules;
 mod submit;
 mod survey;
 mod terlambat;
+mod unggah;
 
 const SOURCE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7)));
 

@@ -148,6 +148,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// `sqlite:PATH` or `dynamodb:TABLE`.
     pub store: String,
+    /// `folder:PATH` or `s3:BUCKET`; by default a folder beside the database.
+    pub lampiran: Option<String>,
 }
 
 /// The state the browser is told about: a build number, or the error of the last build.
@@ -370,7 +372,8 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     pengaduan_store::open::with_local_code_key(&mut config, &opts.store, Some(&root.join(".data")))?;
     // Attachments live beside the database (or under ROOT/.data for DynamoDB).
     let attachments =
-        pengaduan_store::open_attachments(&opts.store, None, Some(&root.join(".data")), "site-gen").await?;
+        pengaduan_store::open_attachments(&opts.store, opts.lampiran.as_deref(), Some(&root.join(".data")), "site-gen")
+            .await?;
     let mail = deliver_mail(&opts.store, &root, &store, url.trim_end_matches('/'));
     let app = Arc::new(
         App::new(store.clone(), config.clone(), http.clone(), pages)
@@ -428,7 +431,9 @@ pub async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     if let Some(console) = console {
         router = router.merge(pengaduan_console::router(console).layer(CompressionLayer::new()));
     }
+    let upload_origin = attachments.upload_origin();
     let router = security_headers(
+        upload_origin.as_deref(),
         router
             .fallback_service(ServeDir::new(&out).not_found_service(ServeFile::new(out.join("404.html"))))
             .layer(axum::middleware::from_fn_with_state(Arc::clone(&app), search::answer_query)),
@@ -549,14 +554,20 @@ async fn refresh_deadlines(rules: &Rules, store: &AnyStore, config: &Config, now
 
 /// The headers the API sets on its own answers (see form-fn's `finish` and `html_response`),
 /// on every answer of `serve`; the API's own values win where it sets them.
-fn security_headers(router: Router) -> Router {
-    let if_html = |resp: &Response| {
+fn security_headers(upload_origin: Option<&str>, router: Router) -> Router {
+    // With files sent straight to a bucket, pages may also connect there.
+    let csp = match upload_origin {
+        Some(origin) => HeaderValue::from_str(&form_fn::http::with_upload_origin(PAGE_CSP, origin))
+            .unwrap_or(HeaderValue::from_static(PAGE_CSP)),
+        None => HeaderValue::from_static(PAGE_CSP),
+    };
+    let if_html = move |resp: &Response| {
         let html = resp
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
-        html.then(|| HeaderValue::from_static(PAGE_CSP))
+        html.then(|| csp.clone())
     };
     let fixed = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))

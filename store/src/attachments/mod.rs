@@ -21,6 +21,8 @@
 //! original name is kept only as display text in the manifest.
 
 pub mod clamd;
+#[cfg(feature = "aws")]
+pub mod direct;
 pub mod local;
 #[cfg(feature = "aws")]
 pub mod s3;
@@ -52,16 +54,12 @@ pub struct PendingKey(String);
 impl PendingKey {
     /// A new key for an upload received at `now`, with 128 random bits.
     pub fn generate(now: Timestamp) -> Self {
-        let date = now.strftime("%Y-%m-%d");
-        Self(format!("{PENDING_PREFIX}{date}/{}", random_hex()))
+        Self(dated_key(PENDING_PREFIX, now))
     }
 
     /// Reads a key, accepting only the exact form [`PendingKey::generate`] writes.
     pub fn parse(key: &str) -> Option<Self> {
-        let rest = key.strip_prefix(PENDING_PREFIX)?;
-        let (date, random) = rest.split_once('/')?;
-        let date_ok = date.len() == 10 && date.parse::<jiff::civil::Date>().is_ok();
-        (date_ok && is_random_hex(random)).then(|| Self(key.to_owned()))
+        is_dated_key(PENDING_PREFIX, key).then(|| Self(key.to_owned()))
     }
 
     /// The key as stored, e.g. `pending/2026-11-29/0f3c…`.
@@ -80,6 +78,56 @@ impl fmt::Display for PendingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The key prefix of files a browser sent straight to the bucket (a presigned POST): kept apart,
+/// never served, until intake reads them, checks them as it checks any file and puts them aside
+/// as pending; expired after a day otherwise.
+pub const UPLOAD_PREFIX: &str = "unggahan/";
+
+/// The key of a file a browser sends straight to the bucket: `unggahan/<yyyy-mm-dd>/<32 hex
+/// digits>`. Chosen by the server when it signs the upload, so a sender can only name its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UploadKey(String);
+
+impl UploadKey {
+    /// A new key for an upload signed at `now`, with 128 random bits.
+    pub fn generate(now: Timestamp) -> Self {
+        Self(dated_key(UPLOAD_PREFIX, now))
+    }
+
+    /// Reads a key a form sent back, accepting only the exact form [`UploadKey::generate`] writes.
+    pub fn parse(key: &str) -> Option<Self> {
+        is_dated_key(UPLOAD_PREFIX, key).then(|| Self(key.to_owned()))
+    }
+
+    /// The key as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A signed form for sending one file straight from the browser to the bucket: the address to
+/// post to, the fields to send before the file (in this order), and the key the file gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectUpload {
+    /// Where the browser posts the form.
+    pub url: String,
+    /// The policy's fields, sent before the file.
+    pub fields: Vec<(String, String)>,
+    /// The key the file is stored under.
+    pub key: UploadKey,
+}
+
+/// What became of a file a browser said it sent straight to the bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadRead {
+    /// Nothing is stored under its key (never sent, expired, or already taken).
+    Missing,
+    /// Larger than the limit the caller gave (the policy refuses it; this is the second lock).
+    TooLarge,
+    /// Its bytes.
+    Ready(Bytes),
 }
 
 /// One committed attachment, as listed in its complaint's manifest.
@@ -269,6 +317,49 @@ impl AttachmentStore for AnyAttachments {
 }
 
 impl AnyAttachments {
+    /// A signed form for a browser to send one file of at most `max_bytes` straight to the
+    /// bucket; `None` when files only come through the function (a local folder).
+    pub async fn presign_upload(
+        &self,
+        now: Timestamp,
+        max_bytes: u64,
+    ) -> Result<Option<DirectUpload>, AttachmentError> {
+        match self {
+            AnyAttachments::Local(_) => Ok(None),
+            #[cfg(feature = "aws")]
+            AnyAttachments::S3(s) => s.presign_upload(now, max_bytes).await.map(Some),
+        }
+    }
+
+    /// The bytes of a direct upload, if it is there and not larger than `max_bytes`.
+    pub async fn take_upload(&self, key: &UploadKey, max_bytes: u64) -> Result<UploadRead, AttachmentError> {
+        match self {
+            AnyAttachments::Local(_) => Ok(UploadRead::Missing),
+            #[cfg(feature = "aws")]
+            AnyAttachments::S3(s) => s.take_upload(key, max_bytes).await,
+        }
+    }
+
+    /// Deletes direct uploads once read, best effort.
+    pub async fn delete_uploads(&self, keys: &[UploadKey]) {
+        match self {
+            AnyAttachments::Local(_) => {}
+            #[cfg(feature = "aws")]
+            AnyAttachments::S3(s) => s.delete_uploads(keys).await,
+        }
+    }
+
+    /// The origin browsers send direct uploads to, for the pages' `connect-src`.
+    pub fn upload_origin(&self) -> Option<String> {
+        match self {
+            AnyAttachments::Local(_) => None,
+            #[cfg(feature = "aws")]
+            AnyAttachments::S3(s) => Some(s.post_origin()),
+        }
+    }
+}
+
+impl AnyAttachments {
     /// Whether a malware scanner guards these files: a folder with a clamd, or S3 (GuardDuty).
     pub fn scanning(&self) -> Scanning {
         match self {
@@ -372,6 +463,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `<prefix><yyyy-mm-dd>/<32 random hex digits>` for `now`.
+fn dated_key(prefix: &str, now: Timestamp) -> String {
+    format!("{prefix}{}/{}", now.strftime("%Y-%m-%d"), random_hex())
+}
+
+/// Whether `key` has exactly the form [`dated_key`] writes with `prefix`.
+fn is_dated_key(prefix: &str, key: &str) -> bool {
+    let Some((date, random)) = key.strip_prefix(prefix).and_then(|rest| rest.split_once('/')) else { return false };
+    date.len() == 10 && date.parse::<jiff::civil::Date>().is_ok() && is_random_hex(random)
+}
+
 fn random_hex() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system's random source is available");
@@ -413,6 +515,26 @@ mod tests {
         ] {
             assert_eq!(PendingKey::parse(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn upload_keys_are_their_own_kind_and_parsed_as_strictly() {
+        let now: Timestamp = "2026-12-08T01:00:00Z".parse().unwrap();
+        let key = UploadKey::generate(now);
+        assert!(key.as_str().starts_with("unggahan/2026-12-08/"), "{key:?}");
+        assert_ne!(key, UploadKey::generate(now));
+        assert_eq!(UploadKey::parse(key.as_str()), Some(key.clone()));
+        let hex = "0123456789abcdef0123456789abcdef";
+        for bad in [
+            format!("pending/2026-12-08/{hex}"),
+            format!("unggahan/2026-12-08/{hex}/../x"),
+            format!("unggahan/2026-12-8/{hex}"),
+            format!("lampiran/PGD-2026-00001/{hex}"),
+            format!("unggahan/2026-12-08/{}", hex.to_uppercase()),
+        ] {
+            assert_eq!(UploadKey::parse(&bad), None, "{bad}");
+        }
+        assert_eq!(PendingKey::parse(key.as_str()), None, "an upload is not pending until intake checked it");
     }
 
     #[test]

@@ -18,9 +18,9 @@
 //! 404.
 
 use super::{
-    AttachmentError, AttachmentMeta, AttachmentStore, PENDING_PREFIX, PendingKey, canonical_number, check_document_key,
-    committed_dir, committed_key, document_key, document_meta, manifest_json, manifest_key, not_listed, parse_manifest,
-    sha256_hex, verify,
+    AttachmentError, AttachmentMeta, AttachmentStore, DirectUpload, PENDING_PREFIX, PendingKey, UploadKey, UploadRead,
+    canonical_number, check_document_key, committed_dir, committed_key, direct, document_key, document_meta,
+    manifest_json, manifest_key, not_listed, parse_manifest, sha256_hex, verify,
 };
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::SdkError;
@@ -52,12 +52,19 @@ pub fn scan_state_of_tag(status: Option<&str>) -> ScanState {
 /// What stays unescaped in a `CopySource` (`bucket/key`, URL-encoded).
 const COPY_SOURCE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
+/// How long a browser has to start sending a file it asked to send straight to the bucket.
+pub const DIRECT_UPLOAD_VALIDITY: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
+
 /// An attachment store on one S3 bucket.
 #[derive(Clone, Debug)]
 pub struct S3Attachments {
     client: Client,
     bucket: String,
     prefix: String,
+    /// Where browsers post direct uploads, when not the bucket's own AWS address (a local server).
+    post_endpoint: Option<String>,
+    /// The credentials that sign direct uploads (the client does not give its own back).
+    credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
 }
 
 impl S3Attachments {
@@ -66,14 +73,99 @@ impl S3Attachments {
     pub fn new(client: Client, bucket: impl Into<String>, prefix: &str) -> Self {
         let prefix = prefix.trim_start_matches('/');
         let prefix = if prefix.is_empty() || prefix.ends_with('/') { prefix.to_owned() } else { format!("{prefix}/") };
-        Self { client, bucket: bucket.into(), prefix }
+        Self { client, bucket: bucket.into(), prefix, post_endpoint: None, credentials: None }
+    }
+
+    /// Signs direct uploads with the credentials of `config` (the client's own).
+    pub fn with_signing(mut self, config: &aws_types::SdkConfig) -> Self {
+        self.credentials = config.credentials_provider();
+        self
+    }
+
+    /// Browsers post direct uploads to `endpoint` (path-style, `endpoint/bucket`) instead of the
+    /// bucket's AWS address: for a local S3-compatible server.
+    pub fn with_post_endpoint(mut self, endpoint: &str) -> Self {
+        self.post_endpoint = Some(endpoint.trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// The address browsers post direct uploads to.
+    pub fn post_url(&self) -> String {
+        match &self.post_endpoint {
+            Some(endpoint) => format!("{endpoint}/{}", self.bucket),
+            None => {
+                let region = self.client.config().region().map_or("us-east-1", |r| r.as_ref());
+                format!("https://{}.s3.{region}.amazonaws.com", self.bucket)
+            }
+        }
+    }
+
+    /// The origin of [`S3Attachments::post_url`], for the pages' `connect-src`.
+    pub fn post_origin(&self) -> String {
+        let url = self.post_url();
+        let after_scheme = url.find("://").map_or(0, |i| i + 3);
+        let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
+        url[..end].to_owned()
+    }
+
+    /// Signs a form for a browser to send one file of at most `max_bytes` straight to the
+    /// bucket, under a new key in `unggahan/`, valid for [`DIRECT_UPLOAD_VALIDITY`].
+    pub async fn presign_upload(&self, now: Timestamp, max_bytes: u64) -> Result<DirectUpload, AttachmentError> {
+        use aws_credential_types::provider::ProvideCredentials;
+        let config = self.client.config();
+        let provider = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| AttachmentError::Backend("no credentials to sign direct uploads with".into()))?;
+        let credentials = provider.provide_credentials().await.map_err(|e| AttachmentError::Backend(e.into()))?;
+        let region = config.region().map_or("us-east-1", |r| r.as_ref());
+        let key = UploadKey::generate(now);
+        let full = self.full(key.as_str());
+        let signer = direct::Signer {
+            access_key: credentials.access_key_id(),
+            secret_key: credentials.secret_access_key(),
+            session_token: credentials.session_token(),
+            region,
+        };
+        let expires = now.checked_add(DIRECT_UPLOAD_VALIDITY).unwrap_or(now);
+        let allowed = direct::Allowed { bucket: &self.bucket, key: &full, max_bytes, now, expires };
+        Ok(DirectUpload { url: self.post_url(), fields: direct::post_fields(&signer, &allowed), key })
+    }
+
+    /// The bytes a browser sent straight to the bucket under `key`, if any and not larger than
+    /// `max_bytes` (the size is read from the listing first, so a large object is never fetched).
+    pub async fn take_upload(&self, key: &UploadKey, max_bytes: u64) -> Result<UploadRead, AttachmentError> {
+        let full = self.full(key.as_str());
+        let out =
+            self.client.list_objects_v2().bucket(&self.bucket).prefix(&full).max_keys(1).send().await.map_err(sdk)?;
+        let Some(object) = out.contents().iter().find(|o| o.key() == Some(full.as_str())) else {
+            return Ok(UploadRead::Missing);
+        };
+        if object.size().and_then(|n| u64::try_from(n).ok()).is_none_or(|n| n > max_bytes) {
+            return Ok(UploadRead::TooLarge);
+        }
+        let bytes = self.read(key.as_str()).await?;
+        // Written after the listing? The policy caps the size; this is the lock behind it.
+        if u64::try_from(bytes.len()).map_or(true, |n| n > max_bytes) {
+            return Ok(UploadRead::TooLarge);
+        }
+        Ok(UploadRead::Ready(Bytes::from(bytes)))
+    }
+
+    /// Deletes direct uploads once read (best effort: the bucket expires what is left).
+    pub async fn delete_uploads(&self, keys: &[UploadKey]) {
+        self.delete_keys(&keys.iter().map(UploadKey::as_str).collect::<Vec<_>>()).await;
     }
 
     /// Builds a client from the standard AWS environment (see [`pengaduan_aws::load_config`]), with
     /// path-style addressing when an S3 endpoint is configured ([`S3Attachments::path_style_from_env`]).
     pub async fn from_env(bucket: impl Into<String>, prefix: &str) -> Self {
         let config = pengaduan_aws::load_config().await;
-        Self::new(Self::client(&config, Self::path_style_from_env()), bucket, prefix)
+        let store = Self::new(Self::client(&config, Self::path_style_from_env()), bucket, prefix).with_signing(&config);
+        match pengaduan_aws::service_endpoint("S3").or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()) {
+            Some(endpoint) if !endpoint.is_empty() => store.with_post_endpoint(&endpoint),
+            _ => store,
+        }
     }
 
     /// An S3 client from shared AWS settings. Path-style addressing (`endpoint/bucket/key`)

@@ -72,7 +72,10 @@ impl S3 {
     async fn new(moto: &Moto, prefix: &str) -> Self {
         let client = moto.s3().await;
         let bucket = pengaduan_store::testing::new_bucket(&client).await;
-        Self { store: S3Attachments::new(client.clone(), bucket, prefix), client }
+        let store = S3Attachments::new(client.clone(), bucket, prefix)
+            .with_post_endpoint(&moto.endpoint)
+            .with_signing(&moto.sdk_config());
+        Self { store, client }
     }
 }
 
@@ -400,6 +403,58 @@ async fn s3_objects_are_encrypted_typed_and_carry_their_digest() {
         assert_eq!(head.server_side_encryption().map(|s| s.as_str()), Some("AES256"));
         assert_eq!(head.metadata().and_then(|m| m.get("sha256")), Some(&meta.sha256));
     }
+}
+
+/// A browser's direct upload: the signed form takes the file to the bucket under the key the
+/// server chose (in the store's prefix), intake takes it back byte for byte, and once deleted
+/// it is gone; a larger object than the caller allows is never read.
+#[tokio::test]
+async fn s3_direct_uploads_arrive_under_the_servers_key_and_are_taken_back() {
+    use pengaduan_store::attachments::UploadRead;
+    let moto = Moto::shared();
+    let backend = S3::new(moto, "uji").await;
+    let store = &backend.store;
+    let upload = store.presign_upload(now(), 2 * 1024 * 1024).await.unwrap();
+    assert_eq!(upload.url, format!("{}/{}", moto.endpoint, store.bucket()));
+    assert_eq!(store.post_origin(), moto.endpoint);
+    let key_field = upload.fields.iter().find(|(n, _)| n == "key").map(|(_, v)| v.clone());
+    assert_eq!(key_field, Some(format!("uji/{}", upload.key.as_str())), "the form names the key in the prefix");
+    let bytes = pdf();
+    let (status, answer) = pengaduan_store::testing::post_to_bucket(&upload, &bytes);
+    assert_eq!(status, 204, "{answer}");
+    let stored = backend.client.head_object().bucket(store.bucket()).key(format!("uji/{}", upload.key.as_str()));
+    let stored = stored.send().await.unwrap();
+    assert_eq!(stored.content_length(), Some(i64::try_from(bytes.len()).unwrap()));
+    assert_eq!(
+        store.take_upload(&upload.key, 2 * 1024 * 1024).await.unwrap(),
+        UploadRead::Ready(Bytes::from(bytes.clone()))
+    );
+    // A cap below the object's size: refused from the listing, before any read.
+    let small = u64::try_from(bytes.len() - 1).unwrap();
+    assert_eq!(store.take_upload(&upload.key, small).await.unwrap(), UploadRead::TooLarge);
+    store.delete_uploads(std::slice::from_ref(&upload.key)).await;
+    assert_eq!(store.take_upload(&upload.key, 2 * 1024 * 1024).await.unwrap(), UploadRead::Missing);
+    assert!(backend.keys().await.is_empty(), "nothing left: {:?}", backend.keys().await);
+}
+
+/// Without credentials to sign with, no form is handed out (rather than one S3 refuses).
+#[tokio::test]
+async fn s3_direct_uploads_need_signing_credentials() {
+    let moto = Moto::shared();
+    let client = moto.s3().await;
+    let bucket = pengaduan_store::testing::new_bucket(&client).await;
+    let unsigned = S3Attachments::new(client, bucket, "");
+    assert!(matches!(unsigned.presign_upload(now(), 10).await, Err(AttachmentError::Backend(_))));
+}
+
+/// A local folder takes files only with the form: no signed form, nothing to take back.
+#[tokio::test]
+async fn local_stores_have_no_direct_uploads() {
+    use pengaduan_store::attachments::{AnyAttachments, UploadKey, UploadRead};
+    let local = AnyAttachments::Local(Local::new().store);
+    assert_eq!(local.presign_upload(now(), 10).await.unwrap(), None);
+    assert_eq!(local.upload_origin(), None);
+    assert_eq!(local.take_upload(&UploadKey::generate(now()), 10).await.unwrap(), UploadRead::Missing);
 }
 
 #[tokio::test]
