@@ -675,3 +675,99 @@ async fn on_s3_only_objects_guardduty_tagged_clean_are_served() {
     assert_eq!(withheld.len(), 2, "the early try and the infected file: {withheld:?}");
     assert_eq!(audited(&h, AuditAction::DownloadAttachment).await, [(n.clone(), "lampiran 1".to_owned())]);
 }
+
+/// The service rules the harness starts with, over `calendar`.
+fn rules_over(calendar: Calendar) -> pengaduan_console::Rules {
+    let service =
+        pengaduan_core::service::ServiceRules::parse(include_str!("../../content/layanan/informasi-dan-pengaduan.md"))
+            .unwrap();
+    pengaduan_console::Rules { service, calendar, kantor: Default::default() }
+}
+
+/// The notice code a console action's redirect carries (`?pesan=…`).
+fn notice(resp: &http::Response<axum::body::Body>) -> String {
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    location(resp).rsplit_once("pesan=").map(|(_, code)| code.to_owned()).unwrap_or_default()
+}
+
+/// Beyond who may act: what each action says it did (the notice after the redirect), the next
+/// step the status page shows, which message an empty note gets, and the deadline fixed when the
+/// files were declared complete, which a holiday published afterwards does not move (neither a
+/// step nor a correction recounts it).
+#[tokio::test]
+async fn each_action_says_what_it_did_shows_the_next_step_and_keeps_the_deadline_given() {
+    let calendar = Calendar::from_toml(FIXTURE_CALENDAR).unwrap();
+    let h = Harness::with(Setup { calendar: Some(calendar), ..Setup::default() }).await;
+    // Wednesday 23 December 2026, 10.00 WIB.
+    *h.clock.lock().unwrap() = "2026-12-23T03:00:00Z".parse().unwrap();
+    let n = h.new_complaint(1).await;
+    let nomor = pengaduan_core::RegisterNumber::parse(&n).unwrap();
+    let [fo, jft, kabid, kadis] =
+        [h.login("rina").await, h.login("budi").await, h.login("sari").await, h.login("agus").await];
+    let public = || async { h.store.find_public(&nomor).await.unwrap().unwrap() };
+
+    let empty = h.act(&fo, &n, "kembalikan", &[("alasan", " ")]).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(empty).await;
+    assert!(html.contains("Alasan pengembalian berkas wajib diisi.") && !html.contains("Catatan langkah"), "{html}");
+    assert_eq!(notice(&h.act(&fo, &n, "kembalikan", &[("alasan", "Lampirkan KTP")]).await), "dikembalikan");
+    assert_eq!(public().await.next_step, None, "with the complainant, no step is next");
+
+    let procedure = pengaduan_store::testing::procedure("jawaban-tertulis");
+    let complete = h.act(&fo, &n, "lengkap", &[("prosedur", "jawaban-tertulis"), ("catatan", "Berkas lengkap")]).await;
+    assert_eq!(notice(&complete), "lengkap");
+    let row = h.load(&n).await.row;
+    let step = row.state.step_index.unwrap();
+    assert_eq!(public().await.next_step, procedure.public_next_step(step));
+    assert!(public().await.next_step.is_some());
+    let given = row.deadline.expect("a deadline once the files are complete");
+
+    // The office publishes a holiday inside the count: what was given stands.
+    let mut holidays = FIXTURE_CALENDAR.to_owned();
+    holidays = holidays.replacen(
+        "{ tanggal = 2026-12-25, nama = \"Hari Raya Natal\" }",
+        "{ tanggal = 2026-12-25, nama = \"Hari Raya Natal\" }, { tanggal = 2026-12-28, nama = \"Cuti bersama\" }",
+        1,
+    );
+    let later = Calendar::from_toml(&holidays).unwrap();
+    assert_ne!(later.add_working_days(date(2026, 12, 23), 10).value, given.value, "the new holiday would move it");
+    h.console.set_rules(rules_over(later));
+
+    let no_note = h.act(&jft, &n, "lanjut", &[("catatan", "")]).await;
+    assert_eq!(no_note.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(no_note).await;
+    assert!(html.contains("Catatan langkah wajib diisi.") && !html.contains("Alasan pengembalian"), "{html}");
+    assert_eq!(notice(&h.act(&jft, &n, "lanjut", &[("catatan", "Telaah selesai")]).await), "langkah");
+    assert_eq!(h.load(&n).await.row.deadline, Some(given), "a step keeps the deadline given");
+    assert_eq!(public().await.next_step, procedure.public_next_step(step + 1));
+
+    // Only the step's own role corrects it: the admin takes no steps and is told so before the
+    // SOP is asked, the Front Office by the SOP's own rule.
+    let admin = h.login("admin").await;
+    let langkah = (step + 2).to_string();
+    let refused = h.act(&admin, &n, "koreksi", &[("langkah", &langkah), ("alasan", "Ulang")]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let html = text(refused).await;
+    assert!(html.contains("bukan wewenang peran") && !html.contains("hanya peran itu"), "{html}");
+    let refused = h.act(&fo, &n, "koreksi", &[("langkah", &langkah), ("alasan", "Ulang")]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(text(refused).await.contains("hanya peran itu yang dapat mengoreksinya"));
+    let corrected = h.act(&jft, &n, "koreksi", &[("langkah", &langkah), ("alasan", "Data keliru")]).await;
+    assert_eq!(notice(&corrected), "koreksi");
+    assert_eq!(h.load(&n).await.row.deadline, Some(given), "a correction keeps the deadline given");
+
+    // Through the procedure: each step says so, the last says the complaint is finished.
+    let actors = [&jft, &kabid, &jft, &kabid, &kadis, &fo];
+    let mut said = Vec::new();
+    for b in actors {
+        said.push(notice(&h.act(b, &n, "lanjut", &[("catatan", "Dikerjakan")]).await));
+        if h.status(&n).await == Status::Selesai {
+            break;
+        }
+    }
+    assert_eq!(h.status(&n).await, Status::Selesai, "{said:?}");
+    let (last, before) = said.split_last().unwrap();
+    assert_eq!(last, "selesai", "{said:?}");
+    assert!(before.iter().all(|s| s == "langkah" || s == "berita-acara"), "{said:?}");
+    assert!(before.iter().any(|s| s == "langkah"), "{said:?}");
+}
