@@ -240,3 +240,18 @@ pub(crate) async fn logout(
     resp.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), secure(&console, &headers)));
     Ok(resp)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::viewer_ip;
+
+    #[test]
+    fn the_viewer_address_is_read_without_its_port_in_both_families() {
+        assert_eq!(viewer_ip("203.0.113.7:443"), Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(viewer_ip(" 2001:db8::1:51234 "), Some("2001:db8::1".parse().unwrap()));
+        assert_eq!(viewer_ip("[2001:db8::2]:443"), Some("2001:db8::2".parse().unwrap()));
+        for bad in ["", "203.0.113.7", "bukan-alamat:443", ":443"] {
+            assert_eq!(viewer_ip(bad), None, "{bad:?}");
+        }
+    }
+}
