@@ -771,3 +771,44 @@ async fn each_action_says_what_it_did_shows_the_next_step_and_keeps_the_deadline
     assert!(before.iter().all(|s| s == "langkah" || s == "berita-acara"), "{said:?}");
     assert!(before.iter().any(|s| s == "langkah"), "{said:?}");
 }
+
+/// Cookies carry `Secure` except over plain HTTP to this machine itself (`site-gen serve`): a
+/// console reached by any other name, or through HTTPS, never sends its cookies in clear text.
+#[tokio::test]
+async fn cookies_are_secure_except_over_plain_http_to_this_machine() {
+    let h = Harness::new().await;
+    for (host, proto, secure) in [
+        ("127.0.0.1:8080", None, false),
+        ("localhost:8080", None, false),
+        ("[::1]:8080", None, false),
+        ("127.0.0.1:8080", Some("https"), true),
+        ("pengaduan.dpmptsp.example", None, true),
+        ("192.0.2.10:8080", None, true),
+    ] {
+        let mut req = http::Request::get("/staf/masuk").header(header::HOST, host);
+        if let Some(p) = proto {
+            req = req.header("x-forwarded-proto", p);
+        }
+        let resp = h.send(req.body(axum::body::Body::empty()).unwrap()).await;
+        let line = common::set_cookie_line(&resp, "staf_masuk");
+        assert_eq!(line.contains("; Secure"), secure, "{host} {proto:?}: {line}");
+    }
+}
+
+/// An account switched off ends its sessions at their next request, and switching it on again
+/// does not bring them back.
+#[tokio::test]
+async fn a_deactivated_account_is_logged_out_at_once() {
+    let h = Harness::new().await;
+    let b = h.login("budi").await;
+    assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::OK);
+    let mut account = h.store.account("budi").await.unwrap().unwrap();
+    account.active = false;
+    h.store.update_account(account.clone()).await.unwrap();
+    let resp = h.get("/staf/", Some(&b.cookie)).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(location(&resp).starts_with("/staf/masuk"), "{}", location(&resp));
+    account.active = true;
+    h.store.update_account(account).await.unwrap();
+    assert_eq!(h.get("/staf/", Some(&b.cookie)).await.status(), StatusCode::SEE_OTHER, "the session is gone");
+}
