@@ -8,17 +8,10 @@
 use super::app::App;
 use super::respond::{self, error_response, html_response, redirect};
 use bytes::Bytes;
-use http::header::{self, HeaderValue};
 use http::{Response, StatusCode};
 use pengaduan_core::Lang;
 use pengaduan_core::search::{Answer, answer};
 use pengaduan_store::ComplaintStore;
-
-/// The answer's policy: form-fn's own (the answer is final and loads no index, so no
-/// WebAssembly), and `connect-src 'self'` for the live-reload script that the search page
-/// carries when `site-gen serve` built it.
-const SEARCH_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
-                          form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
 
 /// Answers the query `q` in `lang`: the results page; an empty query goes to the search page,
 /// which lists every page.
@@ -35,11 +28,9 @@ pub(super) fn search<S: ComplaintStore>(app: &App<S>, q: &str, wants_json: bool,
         );
     };
     match answer(&site, lang, q) {
-        Answer::Page(html) => {
-            let mut resp = html_response(StatusCode::OK, html);
-            resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SEARCH_CSP));
-            resp
-        }
+        // form-fn's own policy: the answer is final and loads no index, so no WebAssembly;
+        // its `connect-src 'self'` serves the live-reload script of a page `serve` built.
+        Answer::Page(html) => html_response(StatusCode::OK, html),
         Answer::Empty(url) => redirect(&url),
         Answer::NoSearch => error_response(
             app,

@@ -179,7 +179,7 @@ async fn invalid_form_comes_back_with_summary_messages_and_values() {
     assert_eq!(
         header(&resp, "content-security-policy"),
         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; \
-         frame-ancestors 'none'; base-uri 'none'",
+         frame-ancestors 'none'; base-uri 'none'; connect-src 'self'",
         "nothing but the site's own styles and scripts, framed by no one"
     );
     let html = text_of(&resp);
