@@ -156,10 +156,7 @@ impl RulesFeed {
         {
             let mut state = self.lock();
             let now = (self.clock)();
-            let since = now.duration_since(state.checked_at);
-            let interval = SignedDuration::try_from(self.interval).unwrap_or(SignedDuration::MAX);
-            // A clock set back counts as due: one GET too many beats rules that never refresh.
-            if since >= SignedDuration::ZERO && since < interval {
+            if !due(Some(state.checked_at), now, self.interval) {
                 return None;
             }
             // Marked before asking, so requests arriving meanwhile do not ask as well.
@@ -274,6 +271,35 @@ async fn fetch(client: &Client, bucket: &str, etag: Option<&str>) -> Result<Fetc
     let text = std::str::from_utf8(&bytes).map_err(|_| invalid(format!("{FILE} is not UTF-8")))?;
     let rules = PublishedRules::from_json(text).map_err(invalid)?;
     Ok(Fetched::Object { rules: Arc::new(rules), etag })
+}
+
+/// Whether a feed last asked at `last` (never: `None`) is due to ask again at `now`, every
+/// `interval`. A clock set back counts as due: one GET too many beats a feed that never refreshes.
+pub(crate) fn due(last: Option<Timestamp>, now: Timestamp, interval: std::time::Duration) -> bool {
+    let Some(last) = last else { return true };
+    let since = now.duration_since(last);
+    let interval = SignedDuration::try_from(interval).unwrap_or(SignedDuration::MAX);
+    !(since >= SignedDuration::ZERO && since < interval)
+}
+
+#[cfg(test)]
+mod due_tests {
+    use super::due;
+    use jiff::Timestamp;
+    use std::time::Duration;
+
+    #[test]
+    fn a_feed_is_due_first_after_its_interval_and_when_the_clock_went_back() {
+        let at: Timestamp = "2026-12-08T03:00:00Z".parse().unwrap();
+        let minute = Duration::from_secs(60);
+        let later = |s: i64| at.checked_add(jiff::SignedDuration::from_secs(s)).unwrap();
+        assert!(due(None, at, minute), "never asked");
+        assert!(!due(Some(at), at, minute));
+        assert!(!due(Some(at), later(59), minute));
+        assert!(due(Some(at), later(60), minute));
+        assert!(due(Some(at), later(-1), minute), "the clock was set back");
+        assert!(!due(Some(at), later(3600), Duration::MAX), "an interval too long for a signed span");
+    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 //! most once per interval. Unlike the rules it may be missing (a site without a search page, a
 //! bucket not yet published): the function starts without it and looks again when due.
 
-use crate::rules_feed::{GetFailure, Got, RulesFeed, conditional_get};
+use crate::rules_feed::{GetFailure, Got, RulesFeed, conditional_get, due};
 use aws_sdk_s3::Client;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use pengaduan_core::search::{FILE, SiteSearch};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -51,12 +51,8 @@ impl SearchFeed {
         let etag = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             let now = (self.clock)();
-            let interval = SignedDuration::try_from(self.interval).unwrap_or(SignedDuration::MAX);
-            if let Some(at) = state.1 {
-                let since = now.duration_since(at);
-                if since >= SignedDuration::ZERO && since < interval {
-                    return None;
-                }
+            if !due(state.1, now, self.interval) {
+                return None;
             }
             state.1 = Some(now);
             state.0.clone()
