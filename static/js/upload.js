@@ -355,14 +355,24 @@
       if (address === target.pathname || !window.fetch) {
         return Promise.resolve(null);
       }
-      return fetch(address, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
-        body: "jumlah=" + files.length,
-      })
+      // Each form fixes the type the file's first bytes show (the server judges the content again).
+      return Promise.all(files.map(sniff))
+        .then(function (kinds) {
+          if (kinds.indexOf(null) >= 0) {
+            return null;
+          }
+          var body = kinds.map(function (k) {
+            return "jenis=" + encodeURIComponent(k);
+          });
+          return fetch(address, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+            body: body.join("&"),
+          });
+        })
         .then(function (r) {
-          return r.ok ? r.json() : null;
+          return r && r.ok ? r.json() : null;
         })
         .then(function (signed) {
           if (!signed || !signed.unggahan || signed.unggahan.length !== files.length) {

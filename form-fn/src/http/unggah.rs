@@ -12,7 +12,7 @@ use super::body::Upload;
 use super::respond::{error_response, json_response, store_failure, unavailable};
 use bytes::Bytes;
 use http::{Response, StatusCode};
-use pengaduan_core::attachment::{FIELD, MAX_FILE, MAX_FILES, sanitize_name, too_large_message};
+use pengaduan_core::attachment::{FIELD, FileKind, MAX_FILE, MAX_FILES, sanitize_name, too_large_message};
 use pengaduan_core::{FieldError, Lang, RawForm, RawValue};
 use pengaduan_store::attachments::{AttachmentError, UploadKey, UploadRead};
 use pengaduan_store::intake::digest;
@@ -31,28 +31,32 @@ pub fn name_field(n: usize) -> String {
     format!("unggahan_nama_{n}")
 }
 
-/// `POST …/unggah` (`jumlah`: how many files, 1 to [`MAX_FILES`]): one signed form per file, as
-/// JSON; `404` where files only come through the function, so the browser sends them with the
-/// form. Counted per address block, a form's worth of files at a time.
+/// `POST …/unggah` (`jenis`, once per file, 1 to [`MAX_FILES`]: the media type the browser
+/// found in the file's first bytes): one signed form per file, which fixes that type, as JSON;
+/// `404` where files only come through the function, so the browser sends them with the form.
+/// Counted per address block, a form's worth of files at a time.
 pub(super) async fn presign<S: ComplaintStore>(
     app: &App<S>,
     body: &[u8],
     source: Option<IpAddr>,
     lang: Lang,
 ) -> Response<Bytes> {
-    let count = std::str::from_utf8(body)
-        .ok()
-        .and_then(|b| b.split('&').find_map(|pair| pair.strip_prefix("jumlah=")))
-        .and_then(|n| n.trim().parse::<usize>().ok())
-        .filter(|n| (1..=MAX_FILES).contains(n));
-    let Some(count) = count else {
+    let declared: Vec<Option<FileKind>> = std::str::from_utf8(body)
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("jenis="))
+        .map(|t| super::body::decode_component(t.as_bytes()).ok().and_then(|t| FileKind::from_content_type(&t)))
+        .collect();
+    let kinds: Option<Vec<FileKind>> = declared.into_iter().collect();
+    let Some(kinds) = kinds.filter(|k| (1..=MAX_FILES).contains(&k.len())) else {
         let message = lang.pick(
-            format!("Sebutkan jumlah berkas, 1 sampai {MAX_FILES}."),
-            format!("Give the number of files, 1 to {MAX_FILES}."),
+            format!("Sebutkan jenis setiap berkas (PDF, JPEG, PNG, atau WebP), 1 sampai {MAX_FILES} berkas."),
+            format!("Give the type of each file (PDF, JPEG, PNG or WebP), 1 to {MAX_FILES} files."),
         );
         let title = lang.pick("Permintaan tidak lengkap", "Incomplete request");
         return error_response(app, StatusCode::BAD_REQUEST, true, lang, title, &message);
     };
+    let count = kinds.len();
     let Some(files) = app.attachments.as_ref() else { return not_here(app, lang) };
     if app.http.rate_limit_per_hour > 0 {
         let key = digest(&format!("unggah:{}", pengaduan_core::access::address_block(source)));
@@ -67,8 +71,8 @@ pub(super) async fn presign<S: ComplaintStore>(
     }
     let now = app.now().timestamp();
     let mut forms = Vec::with_capacity(count);
-    for _ in 0..count {
-        match files.presign_upload(now, MAX_FILE as u64).await {
+    for kind in kinds {
+        match files.presign_upload(now, MAX_FILE as u64, kind).await {
             Ok(Some(form)) => forms.push(json!({
                 "alamat": form.url,
                 "kunci": form.key.as_str(),

@@ -23,16 +23,12 @@ async fn app_on_bucket() -> (App<SqliteStore>, String) {
     (app().with_attachments(AnyAttachments::S3(files)), bucket)
 }
 
-/// Asks for `n` signed forms, as upload.js does.
-async fn sign(app: &App<SqliteStore>, n: usize) -> Vec<DirectUpload> {
-    let resp = send(
-        app,
-        "POST",
-        "/api/unggah",
-        &[("content-type", "application/x-www-form-urlencoded")],
-        format!("jumlah={n}"),
-    )
-    .await;
+/// Asks for one signed form per media type in `types`, as upload.js does.
+async fn sign(app: &App<SqliteStore>, types: &[&str]) -> Vec<DirectUpload> {
+    let body: Vec<String> = types.iter().map(|t| format!("jenis={}", t.replace('/', "%2F"))).collect();
+    let resp =
+        send(app, "POST", "/api/unggah", &[("content-type", "application/x-www-form-urlencoded")], body.join("&"))
+            .await;
     assert_eq!(resp.status(), StatusCode::OK, "{}", text_of(&resp));
     let v = json_of(&resp);
     assert_eq!(v["batas_berkas"], 2 * 1024 * 1024);
@@ -77,7 +73,10 @@ async fn submit(app: &App<SqliteStore>, body: String) -> Response<Bytes> {
 async fn files_sent_to_the_bucket_arrive_with_the_complaint_and_leave_nothing_behind() {
     let (app, bucket) = app_on_bucket().await;
     let client = Moto::shared().s3().await;
-    let forms = sign(&app, 2).await;
+    let forms = sign(&app, &["application/pdf", "image/jpeg"]).await;
+    // Each form fixes the type its file was declared as.
+    assert!(forms[0].fields.contains(&("Content-Type".to_owned(), "application/pdf".to_owned())));
+    assert!(forms[1].fields.contains(&("Content-Type".to_owned(), "image/jpeg".to_owned())));
     assert_eq!(forms.len(), 2);
     assert_ne!(forms[0].key, forms[1].key, "one key per file");
     assert_eq!(post_to_bucket(&forms[0], PDF).0, 204);
@@ -149,7 +148,7 @@ async fn a_returned_complaint_is_completed_with_a_file_sent_to_the_bucket() {
     let t = state.mark_incomplete("Lampirkan fotokopi KTP.", jiff::civil::date(2026, 11, 29)).unwrap();
     store_transition(app.store(), &n, version, &t, "Rina (FO)", pengaduan_store::testing::now()).await.unwrap();
 
-    let form = sign(&app, 1).await.remove(0);
+    let form = sign(&app, &["application/pdf"]).await.remove(0);
     assert_eq!(post_to_bucket(&form, PDF).0, 204);
     let body = format!(
         "nomor={n}&kode={code}&lang=id&keterangan=Fotokopi+KTP+terlampir.&unggahan_1={}&unggahan_nama_1=ktp.pdf",
@@ -176,16 +175,23 @@ async fn without_a_bucket_the_browser_sends_files_with_the_form() {
     let dir = tempfile::tempdir().unwrap();
     let folder = pengaduan_store::attachments::local::LocalAttachments::open(&dir.path().join("lampiran")).unwrap();
     for app in [app(), app().with_attachments(AnyAttachments::Local(folder))] {
-        let resp =
-            send(&app, "POST", "/api/unggah", &[("content-type", "application/x-www-form-urlencoded")], "jumlah=1")
-                .await;
+        let resp = send(
+            &app,
+            "POST",
+            "/api/unggah",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            "jenis=application%2Fpdf",
+        )
+        .await;
         assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{}", text_of(&resp));
         assert!(text_of(&resp).contains("Kirim berkas bersama formulir"), "{}", text_of(&resp));
     }
     let (app, _) = app_on_bucket().await;
-    for bad in ["jumlah=0", "jumlah=4", "jumlah=dua", ""] {
+    let four = "jenis=image%2Fpng&".repeat(4);
+    for bad in ["", "jenis=image%2Fgif", "jenis=application%2Fpdf&jenis=text%2Fhtml", four.trim_end_matches('&')] {
         let resp =
-            send(&app, "POST", "/api/unggah", &[("content-type", "application/x-www-form-urlencoded")], bad).await;
+            send(&app, "POST", "/api/unggah", &[("content-type", "application/x-www-form-urlencoded")], bad.to_owned())
+                .await;
         assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{bad}");
         assert!(text_of(&resp).contains("1 sampai 3"), "{bad}: {}", text_of(&resp));
     }

@@ -34,6 +34,8 @@ pub struct Allowed<'a> {
     pub key: &'a str,
     /// The largest file accepted, in bytes.
     pub max_bytes: u64,
+    /// The one media type the file is declared as (intake still judges it by its content).
+    pub content_type: &'a str,
     /// When the policy is signed.
     pub now: Timestamp,
     /// When the policy stops being accepted.
@@ -49,6 +51,7 @@ pub fn post_fields(signer: &Signer<'_>, allowed: &Allowed<'_>) -> Vec<(String, S
     let credential = format!("{}/{date}/{}/s3/aws4_request", signer.access_key, signer.region);
     let mut fields: Vec<(String, String)> = vec![
         ("key".into(), allowed.key.into()),
+        ("Content-Type".into(), allowed.content_type.into()),
         ("success_action_status".into(), "204".into()),
         ("x-amz-server-side-encryption".into(), "AES256".into()),
         ("x-amz-algorithm".into(), ALGORITHM.into()),
@@ -109,6 +112,7 @@ mod tests {
             bucket: "lampiran-dpmptsp",
             key: "unggahan/2026-12-08/0123456789abcdef0123456789abcdef",
             max_bytes: 2 * 1024 * 1024,
+            content_type: "image/jpeg",
             now: "2026-12-08T02:30:05Z".parse().unwrap(),
             expires: "2026-12-08T02:45:05Z".parse().unwrap(),
         };
@@ -138,6 +142,7 @@ mod tests {
         assert_eq!(field(&fields, "x-amz-credential"), "AKIDEXAMPLE/20261208/ap-southeast-3/s3/aws4_request");
         assert_eq!(field(&fields, "x-amz-date"), "20261208T023005Z");
         assert_eq!(field(&fields, "x-amz-security-token"), "tok");
+        assert!(conditions.contains(&json!({ "Content-Type": "image/jpeg" })), "the declared type is fixed");
     }
 
     #[test]

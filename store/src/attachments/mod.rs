@@ -317,17 +317,18 @@ impl AttachmentStore for AnyAttachments {
 }
 
 impl AnyAttachments {
-    /// A signed form for a browser to send one file of at most `max_bytes` straight to the
-    /// bucket; `None` when files only come through the function (a local folder).
+    /// A signed form for a browser to send one file of `kind` and at most `max_bytes` straight
+    /// to the bucket; `None` when files only come through the function (a local folder).
     pub async fn presign_upload(
         &self,
         now: Timestamp,
         max_bytes: u64,
+        kind: FileKind,
     ) -> Result<Option<DirectUpload>, AttachmentError> {
         match self {
             AnyAttachments::Local(_) => Ok(None),
             #[cfg(feature = "aws")]
-            AnyAttachments::S3(s) => s.presign_upload(now, max_bytes).await.map(Some),
+            AnyAttachments::S3(s) => s.presign_upload(now, max_bytes, kind).await.map(Some),
         }
     }
 

@@ -28,7 +28,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{MetadataDirective, ServerSideEncryption};
 use bytes::Bytes;
 use jiff::Timestamp;
-use pengaduan_core::attachment::ValidFile;
+use pengaduan_core::attachment::{FileKind, ValidFile};
 use pengaduan_core::scan::ScanState;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -108,9 +108,14 @@ impl S3Attachments {
         url[..end].to_owned()
     }
 
-    /// Signs a form for a browser to send one file of at most `max_bytes` straight to the
-    /// bucket, under a new key in `unggahan/`, valid for [`DIRECT_UPLOAD_VALIDITY`].
-    pub async fn presign_upload(&self, now: Timestamp, max_bytes: u64) -> Result<DirectUpload, AttachmentError> {
+    /// Signs a form for a browser to send one file of `kind` and at most `max_bytes` straight
+    /// to the bucket, under a new key in `unggahan/`, valid for [`DIRECT_UPLOAD_VALIDITY`].
+    pub async fn presign_upload(
+        &self,
+        now: Timestamp,
+        max_bytes: u64,
+        kind: FileKind,
+    ) -> Result<DirectUpload, AttachmentError> {
         use aws_credential_types::provider::ProvideCredentials;
         let config = self.client.config();
         let provider = self
@@ -128,7 +133,8 @@ impl S3Attachments {
             region,
         };
         let expires = now.checked_add(DIRECT_UPLOAD_VALIDITY).unwrap_or(now);
-        let allowed = direct::Allowed { bucket: &self.bucket, key: &full, max_bytes, now, expires };
+        let content_type = kind.content_type();
+        let allowed = direct::Allowed { bucket: &self.bucket, key: &full, max_bytes, content_type, now, expires };
         Ok(DirectUpload { url: self.post_url(), fields: direct::post_fields(&signer, &allowed), key })
     }
 

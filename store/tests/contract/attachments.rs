@@ -414,7 +414,8 @@ async fn s3_direct_uploads_arrive_under_the_servers_key_and_are_taken_back() {
     let moto = Moto::shared();
     let backend = S3::new(moto, "uji").await;
     let store = &backend.store;
-    let upload = store.presign_upload(now(), 2 * 1024 * 1024).await.unwrap();
+    let upload = store.presign_upload(now(), 2 * 1024 * 1024, FileKind::Pdf).await.unwrap();
+    assert!(upload.fields.contains(&("Content-Type".to_owned(), "application/pdf".to_owned())));
     assert_eq!(upload.url, format!("{}/{}", moto.endpoint, store.bucket()));
     assert_eq!(store.post_origin(), moto.endpoint);
     let key_field = upload.fields.iter().find(|(n, _)| n == "key").map(|(_, v)| v.clone());
@@ -444,7 +445,7 @@ async fn s3_direct_uploads_need_signing_credentials() {
     let client = moto.s3().await;
     let bucket = pengaduan_store::testing::new_bucket(&client).await;
     let unsigned = S3Attachments::new(client, bucket, "");
-    assert!(matches!(unsigned.presign_upload(now(), 10).await, Err(AttachmentError::Backend(_))));
+    assert!(matches!(unsigned.presign_upload(now(), 10, FileKind::Pdf).await, Err(AttachmentError::Backend(_))));
 }
 
 /// A local folder takes files only with the form: no signed form, nothing to take back.
@@ -452,7 +453,7 @@ async fn s3_direct_uploads_need_signing_credentials() {
 async fn local_stores_have_no_direct_uploads() {
     use pengaduan_store::attachments::{AnyAttachments, UploadKey, UploadRead};
     let local = AnyAttachments::Local(Local::new().store);
-    assert_eq!(local.presign_upload(now(), 10).await.unwrap(), None);
+    assert_eq!(local.presign_upload(now(), 10, FileKind::Pdf).await.unwrap(), None);
     assert_eq!(local.upload_origin(), None);
     assert_eq!(local.take_upload(&UploadKey::generate(now()), 10).await.unwrap(), UploadRead::Missing);
 }
