@@ -31,6 +31,9 @@ pub struct App<S> {
     pages: RwLock<Arc<Pages>>,
     clock: Box<Clock>,
     pub(super) attachments: Option<AnyAttachments>,
+    /// Where browsers send files straight to the attachments (a bucket), for the pages'
+    /// `connect-src`; worked out once, with the store.
+    upload_origin: Option<String>,
     search: RwLock<Option<Arc<SiteSearch>>>,
 }
 
@@ -45,12 +48,14 @@ impl<S: ComplaintStore> App<S> {
             pages,
             clock: Box::new(Timestamp::now),
             attachments: None,
+            upload_origin: None,
             search: RwLock::new(None),
         }
     }
 
     /// Accepts attachments (`lampiran`) into this store; without one, files are refused.
     pub fn with_attachments(mut self, attachments: AnyAttachments) -> Self {
+        self.upload_origin = attachments.upload_origin();
         self.attachments = Some(attachments);
         self
     }
@@ -275,9 +280,9 @@ fn finish<S>(app: &App<S>, resp: &mut Response<Bytes>, origin: Option<&str>) {
     if app.http.site_origin.is_some() {
         h.append(header::VARY, HeaderValue::from_static("Origin"));
     }
-    if let Some(origin) = app.attachments.as_ref().and_then(AnyAttachments::upload_origin)
+    if let Some(origin) = app.upload_origin.as_deref()
         && let Some(csp) = h.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok())
-        && let Ok(value) = HeaderValue::from_str(&respond::with_upload_origin(csp, &origin))
+        && let Ok(value) = HeaderValue::from_str(&respond::with_upload_origin(csp, origin))
     {
         h.insert(header::CONTENT_SECURITY_POLICY, value);
     }

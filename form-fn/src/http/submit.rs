@@ -44,7 +44,7 @@ pub(super) async fn submit<S: ComplaintStore>(
     }
     let accept = accept_language(req.headers()).map(str::to_owned);
     let header_key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
-    let (form, uploads) = match body::parse(&kind, req.into_body()).await {
+    let (form, mut uploads) = match body::parse(&kind, req.into_body()).await {
         Ok(parsed) => parsed,
         Err(malformed) => {
             let lang = header_lang;
@@ -79,7 +79,6 @@ pub(super) async fn submit<S: ComplaintStore>(
         );
     }
 
-    let mut uploads = uploads;
     let direct = match unggah::take(app, &form, &mut uploads, lang).await {
         Ok(keys) => keys,
         Err(NotTaken::Refused(error)) => return invalid(app, &form, &[error], wants_json, lang),

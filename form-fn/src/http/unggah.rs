@@ -58,10 +58,11 @@ pub(super) async fn presign<S: ComplaintStore>(
     };
     let count = kinds.len();
     let Some(files) = app.attachments.as_ref() else { return not_here(app, lang) };
+    let now = app.now().timestamp();
     if app.http.rate_limit_per_hour > 0 {
         let key = digest(&format!("unggah:{}", pengaduan_core::access::address_block(source)));
         let limit = app.http.rate_limit_per_hour.saturating_mul(u32::try_from(MAX_FILES).unwrap_or(u32::MAX));
-        match app.store.count_event(&key, app.now().timestamp(), Duration::from_secs(3600), limit).await {
+        match app.store.count_event(&key, now, Duration::from_secs(3600), limit).await {
             Ok(RateDecision::Allowed) => {}
             Ok(RateDecision::Limited { retry_after }) => {
                 return super::respond::too_many(app, super::respond::Limit::Submissions, retry_after, true, lang);
@@ -69,7 +70,6 @@ pub(super) async fn presign<S: ComplaintStore>(
             Err(e) => return store_failure(app, &e, true, lang),
         }
     }
-    let now = app.now().timestamp();
     let mut forms = Vec::with_capacity(count);
     for kind in kinds {
         match files.presign_upload(now, MAX_FILE as u64, kind).await {
